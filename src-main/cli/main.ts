@@ -1,0 +1,225 @@
+#!/usr/bin/env node
+/**
+ * Vigil command line: the same engine as the console, for operators and scripts.
+ *   npm run cli -- <command> [options]      (add --json for machine-readable output)
+ * This interface is kept stable; scripts depend on it.
+ */
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { basename, join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { Engine } from '../engine/engine.js';
+import { VigilError, toErrorPayload } from '../engine/errors.js';
+import { commonOptions, openEngine, printJsonLine, reportFailure, round3 } from './common.js';
+import { processVideoCommand } from './process-video.js';
+
+const USAGE = `Usage: npm run cli -- <command> [options]
+
+Commands:
+  enroll-dir <dir>           Enroll every subfolder of <dir> as a person named after it
+  identify <image>...        Detect and identify faces; one JSON line per image with --json
+  verify <imageA> <imageB>   Compare the most central face of two images
+  process-video <file|url>   Run the live pipeline on a video as a camera; print sightings and stats
+  people                     List enrolled people
+  status                     Model pack, execution provider, database
+
+Options (all commands):
+  --db <file>        database file (default: the app's data folder)
+  --models <dir>     model folder (default: the installed pack, see npm run models -- import)
+  --embedder <id>    embedder from models/manifest.json (default: the manifest's default)
+  --detector <id>    detector from models/manifest.json
+  --threshold <x>    match threshold (cosine similarity)
+  --provider <ep>    cpu | cuda | dml | coreml (falls back to cpu)
+  --json             machine-readable output
+process-video options:
+  --fps <n>          detection frames per second (default 10)
+  --unthrottled      detect on every frame, as fast as the machine allows
+  --realtime         read a file at its own speed, like a live camera
+`;
+
+const IMAGE_EXTENSIONS = new Set(['.jpg', '.jpeg', '.png', '.webp', '.bmp', '.tif', '.tiff', '.gif', '.avif', '.heic']);
+
+async function enrollDir(engine: Engine, dir: string, json: boolean): Promise<void> {
+  const root = resolve(dir);
+  const info = await stat(root).catch(() => null);
+  if (!info?.isDirectory()) throw new VigilError('NOT_FOUND', `Folder not found: ${root}`);
+  const entries = (await readdir(root, { withFileTypes: true })).filter((e) => e.isDirectory()).sort((a, b) => a.name.localeCompare(b.name));
+  if (entries.length === 0) throw new VigilError('BAD_REQUEST', `${root} has no subfolders; expected <dir>/<person name>/<photos>`);
+  const persons: Array<{ name: string; personId: number | null; photosUsed: number }> = [];
+  const skipped: Array<{ file: string; reason: string; code: string }> = [];
+  let photosUsed = 0;
+  for (const [index, entry] of entries.entries()) {
+    const folder = join(root, entry.name);
+    const files = (await readdir(folder, { withFileTypes: true })).filter((f) => f.isFile()).map((f) => f.name).sort();
+    const photos = [];
+    for (const file of files) {
+      const extension = file.slice(file.lastIndexOf('.')).toLowerCase();
+      if (!IMAGE_EXTENSIONS.has(extension)) {
+        skipped.push({ file: join(entry.name, file), code: 'NOT_AN_IMAGE', reason: 'not an image file' });
+        continue;
+      }
+      photos.push({ fileName: join(entry.name, file), bytes: await readFile(join(folder, file)) });
+    }
+    if (photos.length === 0) {
+      persons.push({ name: entry.name, personId: null, photosUsed: 0 });
+      if (files.length === 0) skipped.push({ file: entry.name, code: 'EMPTY', reason: 'folder has no photos' });
+      continue;
+    }
+    const result = await engine.enroll(entry.name, photos);
+    const used = result.photos.filter((p) => p.used).length;
+    photosUsed += used;
+    for (const p of result.photos) if (!p.used) skipped.push({ file: p.fileName, code: p.code ?? 'SKIPPED', reason: p.reason ?? 'skipped' });
+    persons.push({ name: entry.name, personId: result.person?.id ?? null, photosUsed: used });
+    if (!json) process.stderr.write(`[${index + 1}/${entries.length}] ${entry.name}: ${used}/${photos.length} photos used\n`);
+  }
+  const enrolled = persons.filter((p) => p.personId !== null);
+  const summary = {
+    personsEnrolled: enrolled.length,
+    personsWithoutUsablePhotos: persons.filter((p) => p.personId === null).map((p) => p.name),
+    photosUsed,
+    photosSkipped: skipped.length,
+    skipped,
+  };
+  if (json) printJsonLine(summary);
+  else {
+    console.log(`Enrolled ${summary.personsEnrolled} person(s) from ${photosUsed} photo(s); skipped ${skipped.length}.`);
+    for (const s of skipped) console.log(`  skipped ${s.file}: ${s.reason}`);
+    if (summary.personsWithoutUsablePhotos.length) console.log(`  no usable photo for: ${summary.personsWithoutUsablePhotos.join(', ')}`);
+  }
+}
+
+async function identify(engine: Engine, images: string[], json: boolean): Promise<void> {
+  if (images.length === 0) throw new VigilError('BAD_REQUEST', 'identify needs at least one image');
+  // Fail early (once) on missing models rather than once per image.
+  await engine.analyzer();
+  for (const image of images) {
+    let line: Record<string, unknown>;
+    try {
+      const bytes = await readFile(image).catch((error: NodeJS.ErrnoException) => {
+        throw new VigilError('IMAGE_UNREADABLE', `cannot read ${image}: ${error.code ?? error.message}`);
+      });
+      const { faces } = await engine.identifyImage(bytes, basename(image));
+      line = {
+        image,
+        faces: faces.map((f) => ({
+          bbox: f.bbox,
+          landmarks: f.landmarks,
+          detScore: f.detScore,
+          match: f.match ? { personName: f.match.personName, score: round3(f.match.score) } : null,
+        })),
+      };
+    } catch (error) {
+      const payload = toErrorPayload(error);
+      if (payload.code !== 'IMAGE_UNREADABLE') throw error;
+      line = { image, error: payload.message };
+    }
+    if (json) printJsonLine(line);
+    else if ('error' in line) console.log(`${image}: ERROR ${line.error as string}`);
+    else {
+      const faces = line.faces as Array<{ match: { personName: string; score: number } | null; detScore: number }>;
+      const names = faces.map((f) => (f.match ? `${f.match.personName} (${f.match.score})` : 'unknown'));
+      console.log(`${image}: ${faces.length} face(s)${names.length ? `: ${names.join(', ')}` : ''}`);
+    }
+  }
+}
+
+async function verify(engine: Engine, a: string | undefined, b: string | undefined, json: boolean): Promise<void> {
+  if (!a || !b) throw new VigilError('BAD_REQUEST', 'verify needs two images');
+  const central = async (path: string) => {
+    const bytes = await readFile(path).catch((error: NodeJS.ErrnoException) => {
+      throw new VigilError('IMAGE_UNREADABLE', `cannot read ${path}: ${error.code ?? error.message}`);
+    });
+    const { faces, width, height } = await engine.identifyImage(bytes, basename(path));
+    if (faces.length === 0) throw new VigilError('NO_FACE', `no face found in ${path}`);
+    const cx = width / 2, cy = height / 2;
+    const distance = (f: (typeof faces)[number]) => Math.hypot(f.bbox.x + f.bbox.width / 2 - cx, f.bbox.y + f.bbox.height / 2 - cy);
+    return faces.reduce((best, f) => (distance(f) < distance(best) ? f : best));
+  };
+  const [faceA, faceB] = [await central(a), await central(b)];
+  let similarity = 0;
+  for (let i = 0; i < faceA.embedding.length; i++) similarity += faceA.embedding[i]! * faceB.embedding[i]!;
+  const threshold = engine.matchPolicy.threshold;
+  const result = { similarity: round3(similarity), same: similarity >= threshold, threshold };
+  if (json) printJsonLine(result);
+  else console.log(`similarity ${result.similarity} (threshold ${threshold}): ${result.same ? 'same person' : 'different people'}`);
+}
+
+async function main(): Promise<void> {
+  const [command, ...rest] = process.argv.slice(2);
+  if (!command || command === '--help' || command === '-h' || command === 'help') {
+    process.stdout.write(USAGE);
+    return;
+  }
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: rest,
+      allowPositionals: true,
+      options: {
+        ...commonOptions,
+        fps: { type: 'string' },
+        unthrottled: { type: 'boolean', default: false },
+        realtime: { type: 'boolean', default: false },
+      },
+    });
+  } catch (error) {
+    process.stderr.write(`vigil: ${(error as Error).message}\n\n${USAGE}`);
+    process.exitCode = 2;
+    return;
+  }
+  const { values, positionals } = parsed;
+  const json = values.json ?? false;
+  if (values.help) {
+    process.stdout.write(USAGE);
+    return;
+  }
+  let engine: Engine | null = null;
+  try {
+    if (!['enroll-dir', 'identify', 'verify', 'process-video', 'people', 'status'].includes(command)) {
+      throw new VigilError('BAD_REQUEST', `unknown command "${command}"; see npm run cli -- --help`);
+    }
+    engine = await openEngine(values);
+    switch (command) {
+      case 'enroll-dir':
+        if (!positionals[0]) throw new VigilError('BAD_REQUEST', 'enroll-dir needs a folder');
+        await enrollDir(engine, positionals[0], json);
+        break;
+      case 'identify':
+        await identify(engine, positionals, json);
+        break;
+      case 'verify':
+        await verify(engine, positionals[0], positionals[1], json);
+        break;
+      case 'process-video':
+        if (!positionals[0]) throw new VigilError('BAD_REQUEST', 'process-video needs a file or URL');
+        await processVideoCommand(engine, positionals[0], {
+          json,
+          fps: values.fps !== undefined ? Number(values.fps) : undefined,
+          unthrottled: values.unthrottled ?? false,
+          realtime: values.realtime ?? false,
+        });
+        break;
+      case 'people': {
+        const people = engine.listPeople();
+        if (json) printJsonLine(people);
+        else for (const p of people) console.log(`${p.id}\t${p.name}\t${p.templateCount} template(s)`);
+        break;
+      }
+      case 'status': {
+        const status = engine.status();
+        if (json) printJsonLine(status);
+        else {
+          console.log(`Vigil ${status.version}; data ${status.dataDir}; models ${status.modelsDir}`);
+          console.log(`detector ${status.detectorId}, embedder ${status.embedderId}, provider ${status.executionProvider ?? '-'}`);
+          for (const p of status.modelProblems) console.log(`PROBLEM: ${p.message}`);
+        }
+        break;
+      }
+    }
+  } catch (error) {
+    reportFailure(error, json);
+  } finally {
+    await engine?.close();
+  }
+}
+
+await main();

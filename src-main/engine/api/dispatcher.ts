@@ -1,0 +1,54 @@
+import { z } from 'zod';
+import {
+  type ChannelName,
+  channels,
+  type Envelope,
+  type ParsedRequestOf,
+  type Permission,
+  type ResponseOf,
+} from '../../../src-preload/contract.js';
+import { VigilError, toErrorPayload } from '../errors.js';
+
+export type Handlers = { [C in ChannelName]: (request: ParsedRequestOf<C>) => Promise<ResponseOf<C>> | ResponseOf<C> };
+
+/** Who is calling: the permissions their role grants (roles arrive with the operators issue). */
+export interface CallerContext {
+  permissions: ReadonlySet<Permission>;
+}
+
+export const LOCAL_OPERATOR: CallerContext = {
+  permissions: new Set(Object.values(channels).map((c) => c.permission)),
+};
+
+/**
+ * Validates a request against the contract, checks the caller's permission,
+ * runs the handler and validates what it returns. Every transport (Electron
+ * IPC, WebSocket) goes through here, so none can skip a check.
+ */
+export function createDispatcher(handlers: Handlers) {
+  return async function dispatch(channelName: unknown, request: unknown, caller: CallerContext): Promise<Envelope<unknown>> {
+    try {
+      if (typeof channelName !== 'string' || !Object.hasOwn(channels, channelName)) {
+        throw new VigilError('BAD_REQUEST', `Unknown channel "${String(channelName)}"`);
+      }
+      const name = channelName as ChannelName;
+      const definition = channels[name];
+      if (!caller.permissions.has(definition.permission)) {
+        throw new VigilError('FORBIDDEN', `This needs the "${definition.permission}" permission`);
+      }
+      const parsed = definition.request.safeParse(request ?? {});
+      if (!parsed.success) throw new VigilError('BAD_REQUEST', z.prettifyError(parsed.error));
+      const handler = handlers[name] as (r: unknown) => Promise<unknown> | unknown;
+      const value = await handler(parsed.data);
+      const checked = definition.response.safeParse(value);
+      if (!checked.success) {
+        throw new VigilError('INTERNAL', `Response of ${name} does not match the contract: ${z.prettifyError(checked.error)}`);
+      }
+      return { ok: true, value: checked.data };
+    } catch (error) {
+      return { ok: false, error: toErrorPayload(error) };
+    }
+  };
+}
+
+export type Dispatch = ReturnType<typeof createDispatcher>;

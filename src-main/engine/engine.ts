@@ -1,0 +1,271 @@
+import { EventEmitter } from 'node:events';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import type {
+  EventName,
+  EventOf,
+  Person,
+  PhotoOutcome,
+  Sighting,
+  SystemStatus,
+} from '../../src-preload/contract.js';
+import { assessEnrollmentPhotos, type PhotoBytes } from './enrollment.js';
+import { VigilError } from './errors.js';
+import { FaceAnalyzer } from './inference/face-analyzer.js';
+import type { ExecutionProviderName } from './inference/onnx-session.js';
+import { FaceGallery } from './matching/face-gallery.js';
+import type { MatchDecision, MatchPolicy } from './matching/match-decision.js';
+import { type EmbedderManifest, findModel, loadManifest, type Manifest, verifyInstalledModel } from './models/manifest.js';
+import { defaultDbPath, defaultModelsDir, manifestPath as defaultManifestPath, projectRoot } from './paths.js';
+import { type Db, openDatabase } from './storage/database.js';
+import { CameraRepository, PeopleRepository, SightingRepository } from './storage/repositories.js';
+import { decodeImage } from './vision/image-io.js';
+import type { Detection } from './vision/geometry.js';
+
+export interface EngineOptions {
+  dataDir: string;
+  modelsDir?: string;
+  dbPath?: string;
+  manifestPath?: string;
+  detectorId?: string;
+  embedderId?: string;
+  executionProvider?: ExecutionProviderName;
+  intraOpNumThreads?: number;
+  /** Cosine similarity needed to name a person; default: the embedder's calibrated threshold. */
+  matchThreshold?: number;
+  /** Lead the best person needs over the second-best. */
+  matchMargin?: number;
+  /** Inference workers for live cameras; default one per core. */
+  workerPoolSize?: number;
+  ffmpegPath?: string;
+}
+
+export interface IdentifiedFace {
+  bbox: { x: number; y: number; width: number; height: number };
+  landmarks: Array<[number, number]>;
+  detScore: number;
+  match: { personId: number; personName: string; score: number } | null;
+  /** Best candidate's similarity even when no one matched (null for an empty gallery). */
+  bestScore: number | null;
+  embedding: Float32Array;
+}
+
+export interface IdentifiedImage {
+  width: number;
+  height: number;
+  faces: IdentifiedFace[];
+}
+
+const DEFAULT_MATCH_MARGIN = 0.03;
+
+function readVersion(): string {
+  try {
+    return (JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as { version: string }).version;
+  } catch {
+    return '0.0.0';
+  }
+}
+
+type EngineEvents = { [E in EventName]: [EventOf<E>] };
+
+/**
+ * The Vigil engine: storage, models, matching and (through LiveService) cameras.
+ * Plain Node: no Electron import anywhere below src-main/engine.
+ * Models that are missing do not stop the engine from opening: status()
+ * reports them and anything that needs them fails with MODEL_MISSING.
+ */
+export class Engine extends EventEmitter<EngineEvents> {
+  readonly people: PeopleRepository;
+  readonly cameraRepo: CameraRepository;
+  readonly sightingRepo: SightingRepository;
+  readonly manifest: Manifest;
+  readonly modelsDir: string;
+  readonly detectorId: string;
+  readonly embedderId: string;
+  readonly embedderManifest: EmbedderManifest;
+  readonly matchPolicy: MatchPolicy;
+  private analyzerPromise: Promise<FaceAnalyzer> | null = null;
+  private modelProblems: Array<{ code: string; message: string }> = [];
+  private providerInUse: ExecutionProviderName | null = null;
+  private gallery: FaceGallery;
+  private readonly version = readVersion();
+
+  private constructor(
+    readonly options: EngineOptions,
+    readonly db: Db,
+    manifest: Manifest,
+  ) {
+    super();
+    this.manifest = manifest;
+    this.modelsDir = options.modelsDir ?? defaultModelsDir(options.dataDir);
+    this.detectorId = options.detectorId ?? manifest.defaults.detector;
+    this.embedderId = options.embedderId ?? manifest.defaults.embedder;
+    findModel(manifest, this.detectorId, 'detector');
+    this.embedderManifest = findModel(manifest, this.embedderId, 'embedder');
+    this.matchPolicy = {
+      threshold: options.matchThreshold ?? this.embedderManifest.matchThreshold,
+      margin: options.matchMargin ?? DEFAULT_MATCH_MARGIN,
+    };
+    this.people = new PeopleRepository(db);
+    this.cameraRepo = new CameraRepository(db);
+    this.sightingRepo = new SightingRepository(db);
+    this.gallery = new FaceGallery(this.embedderId, this.embedderManifest.embeddingSize, join(options.dataDir, 'index', `${this.embedderId}.hnsw`));
+  }
+
+  static async open(options: EngineOptions): Promise<Engine> {
+    const manifest = loadManifest(options.manifestPath ?? defaultManifestPath());
+    const db = openDatabase(options.dbPath ?? defaultDbPath(options.dataDir));
+    const engine = new Engine(options, db, manifest);
+    engine.gallery.load(engine.people.templates(engine.embedderId), engine.people.templatesGeneration());
+    await engine.checkModels();
+    return engine;
+  }
+
+  /** Verifies the configured models' files; remembers plain-words problems for status(). */
+  async checkModels(): Promise<void> {
+    const problems: Array<{ code: string; message: string }> = [];
+    for (const id of [this.detectorId, this.embedderId]) {
+      const model = this.manifest.models.find((m) => m.id === id)!;
+      const problem = await verifyInstalledModel(this.modelsDir, model);
+      if (problem) problems.push({ code: problem.code, message: problem.message });
+    }
+    this.modelProblems = problems;
+  }
+
+  /** The in-process analyzer (CLI, enrollment); loaded once, on first use. */
+  analyzer(): Promise<FaceAnalyzer> {
+    if (this.modelProblems.length > 0) {
+      const first = this.modelProblems[0]!;
+      return Promise.reject(new VigilError(first.code as 'MODEL_MISSING', first.message));
+    }
+    this.analyzerPromise ??= FaceAnalyzer.load({
+      manifest: this.manifest,
+      modelsDir: this.modelsDir,
+      detectorId: this.detectorId,
+      embedderId: this.embedderId,
+      executionProvider: this.options.executionProvider ?? 'cpu',
+      intraOpNumThreads: this.options.intraOpNumThreads ?? Math.min(2, cpus().length),
+    }).then((analyzer) => {
+      this.providerInUse = analyzer.provider;
+      return analyzer;
+    });
+    this.analyzerPromise.catch(() => (this.analyzerPromise = null));
+    return this.analyzerPromise;
+  }
+
+  setProviderInUse(provider: ExecutionProviderName): void {
+    this.providerInUse = provider;
+  }
+
+  status(): SystemStatus {
+    return {
+      version: this.version,
+      dataDir: this.options.dataDir,
+      modelsDir: this.modelsDir,
+      modelsReady: this.modelProblems.length === 0,
+      modelProblems: this.modelProblems,
+      detectorId: this.detectorId,
+      embedderId: this.embedderId,
+      executionProvider: this.providerInUse ?? (this.modelProblems.length === 0 ? (this.options.executionProvider ?? 'cpu') : null),
+      models: this.manifest.models.map((m) => {
+        const path = join(this.modelsDir, m.file);
+        return {
+          id: m.id,
+          role: m.role,
+          file: m.file,
+          licence: m.licence,
+          installed: existsSync(path) && statSync(path).size === m.sizeBytes,
+        };
+      }),
+      matchThreshold: this.matchPolicy.threshold,
+    };
+  }
+
+  // ---------- people ----------
+
+  listPeople(search?: string): Person[] {
+    return this.people.list(search, this.embedderId);
+  }
+
+  /**
+   * Enrolls (or adds photos to) a person. Every photo is judged first; the
+   * person and all accepted templates are then saved in one transaction.
+   */
+  async enroll(name: string, photos: PhotoBytes[]): Promise<{ person: Person | null; photos: PhotoOutcome[] }> {
+    const trimmed = name.trim();
+    if (!trimmed) throw new VigilError('BAD_REQUEST', 'A name is required');
+    if (photos.length === 0) throw new VigilError('BAD_REQUEST', 'Add at least one photo');
+    const analyzer = await this.analyzer();
+    const { accepted, outcomes } = await assessEnrollmentPhotos(analyzer, photos);
+    if (accepted.length === 0) return { person: null, photos: outcomes };
+    const saved = this.people.enroll(
+      trimmed,
+      this.embedderId,
+      accepted.map((a) => ({ embedding: a.face.embedding, quality: a.face.quality.score, source: a.fileName })),
+    );
+    this.gallery.add(
+      accepted.map((a, i) => ({ id: saved.templateIds[i]!, personId: saved.personId, embedding: a.face.embedding })),
+      this.people.templatesGeneration(),
+    );
+    return { person: this.people.get(saved.personId), photos: outcomes };
+  }
+
+  removePerson(id: number): boolean {
+    const { removed, templateIds } = this.people.remove(id);
+    if (!removed) throw new VigilError('NOT_FOUND', `No person with id ${id}`);
+    this.gallery.remove(templateIds, () => [], this.people.templatesGeneration());
+    return removed;
+  }
+
+  personName(id: number): string | null {
+    return this.people.get(id)?.name ?? null;
+  }
+
+  // ---------- recognition ----------
+
+  identifyEmbedding(embedding: Float32Array): MatchDecision {
+    return this.gallery.identify(embedding, this.matchPolicy);
+  }
+
+  /** Detects, embeds and identifies every face of an image file's bytes. */
+  async identifyImage(bytes: Buffer, label: string): Promise<IdentifiedImage> {
+    const analyzer = await this.analyzer();
+    const decoded = await decodeImage(bytes, label);
+    const faces = await analyzer.analyze(decoded.image);
+    const scale = decoded.scaleToOriginal;
+    const identified = faces.map((face) => {
+      const decision = this.identifyEmbedding(face.embedding);
+      return {
+        ...scaleDetection(face.detection, scale),
+        match:
+          decision.kind === 'match'
+            ? { personId: decision.personId, personName: this.personName(decision.personId) ?? '?', score: decision.score }
+            : null,
+        bestScore: decision.kind === 'match' ? decision.score : decision.bestScore,
+        embedding: face.embedding,
+      };
+    });
+    return { width: decoded.originalWidth, height: decoded.originalHeight, faces: identified };
+  }
+
+  listSightings(limit: number, personId?: number): Sighting[] {
+    return this.sightingRepo.list(limit, personId);
+  }
+
+  async close(): Promise<void> {
+    const analyzer = await this.analyzerPromise?.catch(() => null);
+    await analyzer?.dispose();
+    this.db.close();
+  }
+}
+
+/** Boxes and landmarks from decoded-image pixels to original-file pixels, rounded for output. */
+function scaleDetection(detection: Detection, scale: number) {
+  const round = (v: number) => Math.round(v * scale * 10) / 10;
+  return {
+    bbox: { x: round(detection.box.x), y: round(detection.box.y), width: round(detection.box.width), height: round(detection.box.height) },
+    landmarks: detection.landmarks.map(([x, y]) => [round(x), round(y)] as [number, number]),
+    detScore: Math.round(detection.score * 1000) / 1000,
+  };
+}

@@ -1,0 +1,66 @@
+import type { PhotoOutcome } from '../../src-preload/contract.js';
+import { VigilError } from './errors.js';
+import type { AnalyzedFace, FaceAnalyzer } from './inference/face-analyzer.js';
+import { decodeImage } from './vision/image-io.js';
+import { qualityProblems, type QualityThresholds, ENROLLMENT_QUALITY } from './vision/face-quality.js';
+
+export interface PhotoBytes {
+  fileName: string;
+  bytes: Buffer;
+}
+
+export interface AcceptedPhoto {
+  fileName: string;
+  face: AnalyzedFace;
+}
+
+/**
+ * A face counts as "the" face of a photo when it is the only one, or when it
+ * is at least this many times larger (area) than the next: a passer-by in the
+ * background should not block an otherwise good portrait.
+ */
+const DOMINANT_FACE_AREA_RATIO = 2.5;
+
+/**
+ * Judges each photo for enrollment and returns the usable faces plus an
+ * outcome per photo in plain words. Nothing is stored here.
+ */
+export async function assessEnrollmentPhotos(
+  analyzer: FaceAnalyzer,
+  photos: PhotoBytes[],
+  thresholds: QualityThresholds = ENROLLMENT_QUALITY,
+): Promise<{ accepted: AcceptedPhoto[]; outcomes: PhotoOutcome[] }> {
+  const accepted: AcceptedPhoto[] = [];
+  const outcomes: PhotoOutcome[] = [];
+  for (const photo of photos) {
+    const skip = (code: string, reason: string) => outcomes.push({ fileName: photo.fileName, used: false, code, reason });
+    let decoded;
+    try {
+      decoded = await decodeImage(photo.bytes, photo.fileName);
+    } catch (error) {
+      skip('IMAGE_UNREADABLE', error instanceof VigilError ? error.message : 'not a readable image');
+      continue;
+    }
+    const detections = await analyzer.detect(decoded.image);
+    if (detections.length === 0) {
+      skip('NO_FACE', 'no face found in this photo');
+      continue;
+    }
+    const bySize = [...detections].sort((a, b) => b.box.width * b.box.height - a.box.width * a.box.height);
+    const [largest, second] = bySize;
+    if (second && largest!.box.width * largest!.box.height < DOMINANT_FACE_AREA_RATIO * second.box.width * second.box.height) {
+      skip('SEVERAL_FACES', `${detections.length} faces of similar size found; use a photo of this person alone`);
+      continue;
+    }
+    const face = await analyzer.describe(decoded.image, largest!);
+    // Judge the size in the original photo's pixels, not the decoded (possibly scaled) copy.
+    const problems = qualityProblems({ ...face.quality, faceSizePx: face.quality.faceSizePx * decoded.scaleToOriginal }, thresholds);
+    if (problems.length > 0) {
+      skip('LOW_QUALITY', problems.join('; '));
+      continue;
+    }
+    accepted.push({ fileName: photo.fileName, face });
+    outcomes.push({ fileName: photo.fileName, used: true });
+  }
+  return { accepted, outcomes };
+}

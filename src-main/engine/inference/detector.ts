@@ -1,0 +1,94 @@
+import { join } from 'node:path';
+import type { DetectorManifest } from '../models/manifest.js';
+import { type Detection, type RgbImage, resizeBilinear } from '../vision/geometry.js';
+import { createOnnxSession, ort, type ExecutionProviderName, type SessionOptions } from './onnx-session.js';
+import { imageToTensor } from './tensor.js';
+import { decodeYunet, type YunetStrideOutput } from './yunet-decoder.js';
+
+/** A face detector: finds faces and their five landmarks in an RGB image (image coordinates). */
+export interface FaceDetector {
+  readonly id: string;
+  readonly provider: ExecutionProviderName;
+  detect(image: RgbImage, options?: { scoreThreshold?: number }): Promise<Detection[]>;
+  dispose(): Promise<void>;
+}
+
+/** How an image is fitted into the network input: scale factor and tensor size. */
+export function planDetectorInput(manifest: DetectorManifest, width: number, height: number) {
+  const size = manifest.input.size;
+  if (size.kind === 'fixed') {
+    // Letterbox: keep the aspect ratio, pad right/bottom.
+    const scale = Math.min(size.width / width, size.height / height);
+    return { scale, tensorWidth: size.width, tensorHeight: size.height };
+  }
+  const scale = Math.min(1, size.maxSide / Math.max(width, height));
+  const roundUp = (v: number) => Math.max(size.multipleOf, Math.ceil(v / size.multipleOf) * size.multipleOf);
+  return { scale, tensorWidth: roundUp(width * scale), tensorHeight: roundUp(height * scale) };
+}
+
+export class OnnxYunetDetector implements FaceDetector {
+  readonly id: string;
+  readonly provider: ExecutionProviderName;
+  private resizeBuffer: Uint8Array | null = null;
+
+  private constructor(
+    private readonly manifest: DetectorManifest,
+    private readonly session: ort.InferenceSession,
+    provider: ExecutionProviderName,
+  ) {
+    this.id = manifest.id;
+    this.provider = provider;
+  }
+
+  static async load(manifest: DetectorManifest, modelsDir: string, options: SessionOptions): Promise<OnnxYunetDetector> {
+    const loaded = await createOnnxSession(join(modelsDir, manifest.file), options);
+    return new OnnxYunetDetector(manifest, loaded.session, loaded.provider);
+  }
+
+  async detect(image: RgbImage, options: { scoreThreshold?: number } = {}): Promise<Detection[]> {
+    const { scale, tensorWidth, tensorHeight } = planDetectorInput(this.manifest, image.width, image.height);
+    const scaledWidth = Math.max(1, Math.round(image.width * scale));
+    const scaledHeight = Math.max(1, Math.round(image.height * scale));
+    let scaled = image;
+    if (scaledWidth !== image.width || scaledHeight !== image.height) {
+      const bytes = scaledWidth * scaledHeight * 3;
+      if (!this.resizeBuffer || this.resizeBuffer.length < bytes) this.resizeBuffer = new Uint8Array(bytes);
+      scaled = resizeBilinear(image, scaledWidth, scaledHeight, this.resizeBuffer.subarray(0, bytes));
+    }
+    const data = imageToTensor(scaled, this.manifest.input, tensorWidth, tensorHeight);
+    const input = new ort.Tensor('float32', data, [1, 3, tensorHeight, tensorWidth]);
+    const results = await this.session.run({ [this.session.inputNames[0]!]: input });
+    const strides: YunetStrideOutput[] = this.manifest.decoder.strides.map((stride) => {
+      const get = (name: string) => {
+        const tensor = results[`${name}_${stride}`];
+        if (!tensor) throw new Error(`detector output ${name}_${stride} missing`);
+        return tensor.data as Float32Array;
+      };
+      return { stride, cls: get('cls'), obj: get('obj'), bbox: get('bbox'), kps: get('kps') };
+    });
+    const detections = decodeYunet(strides, {
+      inputWidth: tensorWidth,
+      inputHeight: tensorHeight,
+      scoreThreshold: options.scoreThreshold ?? this.manifest.decoder.scoreThreshold,
+      nmsIouThreshold: this.manifest.decoder.nmsIouThreshold,
+    });
+    // Back to image coordinates, clipped to the image.
+    const inv = 1 / scale;
+    return detections
+      .map((d) => {
+        const x1 = Math.max(0, d.box.x * inv), y1 = Math.max(0, d.box.y * inv);
+        const x2 = Math.min(image.width, (d.box.x + d.box.width) * inv);
+        const y2 = Math.min(image.height, (d.box.y + d.box.height) * inv);
+        return {
+          score: d.score,
+          box: { x: x1, y: y1, width: x2 - x1, height: y2 - y1 },
+          landmarks: d.landmarks.map(([x, y]) => [x * inv, y * inv] as [number, number]),
+        };
+      })
+      .filter((d) => d.box.width > 1 && d.box.height > 1);
+  }
+
+  async dispose(): Promise<void> {
+    await this.session.release();
+  }
+}

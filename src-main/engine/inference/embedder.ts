@@ -1,0 +1,55 @@
+import { join } from 'node:path';
+import type { EmbedderManifest } from '../models/manifest.js';
+import { type RgbImage, l2Normalize } from '../vision/geometry.js';
+import { createOnnxSession, ort, type ExecutionProviderName, type SessionOptions } from './onnx-session.js';
+import { imageToTensor } from './tensor.js';
+
+/** A face embedder: an aligned 112x112 face in, an L2-normalised vector out. */
+export interface FaceEmbedder {
+  readonly id: string;
+  readonly dimension: number;
+  readonly provider: ExecutionProviderName;
+  embed(aligned: RgbImage): Promise<Float32Array>;
+  dispose(): Promise<void>;
+}
+
+export class OnnxArcfaceEmbedder implements FaceEmbedder {
+  readonly id: string;
+  readonly dimension: number;
+  readonly provider: ExecutionProviderName;
+  private readonly tensorData: Float32Array;
+
+  private constructor(
+    private readonly manifest: EmbedderManifest,
+    private readonly session: ort.InferenceSession,
+    provider: ExecutionProviderName,
+  ) {
+    this.id = manifest.id;
+    this.dimension = manifest.embeddingSize;
+    this.provider = provider;
+    this.tensorData = new Float32Array(3 * 112 * 112);
+  }
+
+  static async load(manifest: EmbedderManifest, modelsDir: string, options: SessionOptions): Promise<OnnxArcfaceEmbedder> {
+    const loaded = await createOnnxSession(join(modelsDir, manifest.file), options);
+    return new OnnxArcfaceEmbedder(manifest, loaded.session, loaded.provider);
+  }
+
+  async embed(aligned: RgbImage): Promise<Float32Array> {
+    if (aligned.width !== 112 || aligned.height !== 112) throw new Error('embedder expects a 112x112 aligned face');
+    imageToTensor(aligned, this.manifest.input, 112, 112, this.tensorData);
+    const input = new ort.Tensor('float32', this.tensorData, [1, 3, 112, 112]);
+    const results = await this.session.run({ [this.session.inputNames[0]!]: input });
+    const output = results[this.session.outputNames[0]!];
+    if (!output) throw new Error('embedder produced no output');
+    const vector = Float32Array.from(output.data as Float32Array);
+    if (vector.length !== this.dimension) {
+      throw new Error(`embedder ${this.id} produced ${vector.length} values, manifest says ${this.dimension}`);
+    }
+    return l2Normalize(vector);
+  }
+
+  async dispose(): Promise<void> {
+    await this.session.release();
+  }
+}

@@ -1,0 +1,170 @@
+import { Worker } from 'node:worker_threads';
+import { VigilError } from '../errors.js';
+import type { FrameRing } from '../video/frame-ring.js';
+import type { ExecutionProviderName } from './onnx-session.js';
+import type { FrameJob, WorkerFace, WorkerInit, WorkerReply } from './worker-protocol.js';
+
+export interface PoolOptions extends Omit<WorkerInit, 'ring'> {
+  ring: FrameRing;
+  /** Number of workers; default: one per core, since each runs single-threaded ONNX sessions. */
+  size: number;
+  /** A job not answered within this time kills and restarts its worker. */
+  jobTimeoutMs: number;
+  /** Jobs waiting for a free worker beyond this are refused (the caller drops the frame and counts it). */
+  maxQueuedJobs: number;
+}
+
+export interface JobResult {
+  faces: WorkerFace[];
+  detectMs: number;
+  embedMs: number;
+}
+
+interface PendingJob {
+  job: FrameJob;
+  resolve: (result: JobResult) => void;
+  reject: (error: Error) => void;
+}
+
+interface PoolWorker {
+  worker: Worker;
+  ready: boolean;
+  current: PendingJob | null;
+  timer: NodeJS.Timeout | null;
+}
+
+/** The worker entry sits beside this file: .ts when run from source (tsx), .js in the built app. */
+function workerEntry(): URL {
+  const extension = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
+  return new URL(`./inference-worker${extension}`, import.meta.url);
+}
+
+/**
+ * A fixed-size pool of inference workers.
+ * Policy: size workers, each job has a timeout; a worker that crashes or times
+ * out is replaced (backoff 0.5 s, doubling to 10 s, reset after a success);
+ * its job fails, the others continue.
+ */
+export class InferencePool {
+  private readonly workers: PoolWorker[] = [];
+  private readonly queue: PendingJob[] = [];
+  private nextJobId = 1;
+  private closed = false;
+  private restartDelayMs = 500;
+  restarts = 0;
+  provider: ExecutionProviderName = 'cpu';
+  lastWorkerError: string | null = null;
+
+  private constructor(private readonly options: PoolOptions) {}
+
+  static async start(options: PoolOptions): Promise<InferencePool> {
+    const pool = new InferencePool(options);
+    await Promise.all(Array.from({ length: options.size }, () => pool.spawnWorker()));
+    return pool;
+  }
+
+  get size(): number {
+    return this.options.size;
+  }
+
+  get busy(): number {
+    return this.workers.filter((w) => w.current).length;
+  }
+
+  get queued(): number {
+    return this.queue.length;
+  }
+
+  private spawnWorker(): Promise<void> {
+    const { ring, size: _size, jobTimeoutMs: _timeout, maxQueuedJobs: _max, ...init } = this.options;
+    const workerInit: WorkerInit = { ...init, ring: ring.descriptor() };
+    const worker = new Worker(workerEntry(), { workerData: workerInit });
+    const entry: PoolWorker = { worker, ready: false, current: null, timer: null };
+    this.workers.push(entry);
+    return new Promise<void>((resolve, reject) => {
+      worker.on('message', (reply: WorkerReply) => {
+        if (reply.type === 'ready') {
+          entry.ready = true;
+          this.provider = reply.provider;
+          resolve();
+          this.pump();
+        } else if (reply.type === 'init-failed') {
+          reject(new VigilError(reply.code as VigilError['code'], reply.message));
+          void worker.terminate();
+        } else if (reply.type === 'result' || reply.type === 'job-failed') {
+          const pending = entry.current;
+          if (!pending || pending.job.jobId !== reply.jobId) return;
+          if (entry.timer) clearTimeout(entry.timer);
+          entry.current = null;
+          entry.timer = null;
+          if (reply.type === 'result') {
+            this.restartDelayMs = 500;
+            pending.resolve({ faces: reply.faces, detectMs: reply.detectMs, embedMs: reply.embedMs });
+          } else {
+            pending.reject(new Error(`inference failed: ${reply.message}`));
+          }
+          this.pump();
+        }
+      });
+      worker.on('error', (error) => {
+        this.lastWorkerError = error.message;
+        if (!entry.ready) reject(error);
+      });
+      worker.on('exit', () => this.onWorkerExit(entry));
+    });
+  }
+
+  private onWorkerExit(entry: PoolWorker): void {
+    const index = this.workers.indexOf(entry);
+    if (index >= 0) this.workers.splice(index, 1);
+    if (entry.timer) clearTimeout(entry.timer);
+    entry.current?.reject(new Error(`inference worker stopped${this.lastWorkerError ? `: ${this.lastWorkerError}` : ''}`));
+    entry.current = null;
+    if (this.closed || !entry.ready) return;
+    this.restarts++;
+    const delay = this.restartDelayMs;
+    this.restartDelayMs = Math.min(10_000, this.restartDelayMs * 2);
+    setTimeout(() => {
+      if (!this.closed) this.spawnWorker().catch((error: Error) => (this.lastWorkerError = error.message));
+    }, delay).unref();
+  }
+
+  /** Runs a job, or rejects at once with `queue-full` when the pool is saturated. */
+  run(job: Omit<FrameJob, 'jobId'>): Promise<JobResult> {
+    if (this.closed) return Promise.reject(new Error('inference pool closed'));
+    if (this.queue.length >= this.options.maxQueuedJobs && !this.workers.some((w) => w.ready && !w.current)) {
+      return Promise.reject(new QueueFullError());
+    }
+    return new Promise<JobResult>((resolve, reject) => {
+      this.queue.push({ job: { ...job, jobId: this.nextJobId++ }, resolve, reject });
+      this.pump();
+    });
+  }
+
+  private pump(): void {
+    for (const entry of this.workers) {
+      if (!entry.ready || entry.current) continue;
+      const next = this.queue.shift();
+      if (!next) return;
+      entry.current = next;
+      entry.timer = setTimeout(() => {
+        this.lastWorkerError = `job timed out after ${this.options.jobTimeoutMs} ms`;
+        void entry.worker.terminate();
+      }, this.options.jobTimeoutMs);
+      entry.worker.postMessage(next.job);
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const pending of this.queue.splice(0)) pending.reject(new Error('inference pool closed'));
+    await Promise.all(this.workers.map((w) => w.worker.terminate()));
+  }
+}
+
+export class QueueFullError extends Error {
+  constructor() {
+    super('inference queue full');
+    this.name = 'QueueFullError';
+  }
+}

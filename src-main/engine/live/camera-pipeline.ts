@@ -1,0 +1,344 @@
+import { EventEmitter } from 'node:events';
+import type { CameraHealth, CameraSource, LiveFace } from '../../../src-preload/contract.js';
+import type { Engine } from '../engine.js';
+import { type InferencePool, QueueFullError } from '../inference/inference-pool.js';
+import type { WorkerFace } from '../inference/worker-protocol.js';
+import { ByteTracker, type TrackSnapshot } from '../tracking/byte-tracker.js';
+import { FfmpegSource } from '../video/ffmpeg-source.js';
+import type { FrameRing } from '../video/frame-ring.js';
+import { encodeJpeg } from '../vision/image-io.js';
+import { type TrackIdentity, TrackIdentityVoter } from './track-identity.js';
+
+export interface CameraPipelineOptions {
+  cameraId: number;
+  cameraName: string;
+  source: CameraSource;
+  /** Detection frames per second; undefined = every decoded frame (process-video --unthrottled). */
+  detectFps: number | undefined;
+  /** Files only: play at the file's own speed, like a live camera. */
+  realtime: boolean;
+  /**
+   * Live cameras drop frames when inference is behind (and count them);
+   * offline video processing instead waits, so every frame is analysed.
+   */
+  dropWhenBusy: boolean;
+  /** Frames are scaled down to at most this width before detection. */
+  maxWidth: number;
+  /** Publish annotated JPEG frames for the live view (skipped when nobody watches). */
+  publishFrames: () => boolean;
+  ffmpegPath?: string;
+  /** Faces smaller than this are tracked but not embedded. */
+  minEmbedFacePx: number;
+}
+
+interface TrackRecord {
+  voter: TrackIdentityVoter;
+  identity: TrackIdentity;
+  sightingId: number | null;
+  firstSeen: Date;
+  lastSeen: Date;
+  frames: number;
+  lastPersistedAt: number;
+  /** Person written in the sighting row last time, to notice identity changes. */
+  persistedPersonId: number | null;
+  bestScore: number | null;
+}
+
+export interface PipelineStats {
+  framesDecoded: number;
+  framesProcessed: number;
+  framesDropped: number;
+  facesDetected: number;
+  embeddings: number;
+  tracksStarted: number;
+  detectMs: number[];
+  embedMs: number[];
+  latencyMs: number[];
+}
+
+/** Sighting rows are refreshed at most this often while a track is alive (not per frame). */
+const SIGHTING_PERSIST_INTERVAL_MS = 2000;
+/** Per camera, at most this many frames are being analysed at once; the rest are dropped (live) or wait (files). */
+const MAX_FRAMES_IN_FLIGHT = 2;
+const LATENCY_WINDOW = 200;
+
+type PipelineEvents = {
+  health: [CameraHealth];
+  end: [];
+};
+
+/**
+ * One camera's live pipeline: ffmpeg frames -> shared-memory ring -> inference
+ * pool -> tracker -> identity per track -> sightings and live frames.
+ */
+export class CameraPipeline extends EventEmitter<PipelineEvents> {
+  private readonly source: FfmpegSource;
+  private readonly tracker = new ByteTracker();
+  private readonly tracks = new Map<number, TrackRecord>();
+  private inFlight = 0;
+  private chain: Promise<void> = Promise.resolve();
+  private lastProcessedSeq = -1;
+  private processedTimes: number[] = [];
+  private stopped = false;
+  private waiters: Array<() => void> = [];
+  readonly stats: PipelineStats = {
+    framesDecoded: 0,
+    framesProcessed: 0,
+    framesDropped: 0,
+    facesDetected: 0,
+    embeddings: 0,
+    tracksStarted: 0,
+    detectMs: [],
+    embedMs: [],
+    latencyMs: [],
+  };
+
+  constructor(
+    private readonly engine: Engine,
+    private readonly pool: InferencePool,
+    private readonly ring: FrameRing,
+    readonly options: CameraPipelineOptions,
+  ) {
+    super();
+    this.source = new FfmpegSource({
+      source: options.source,
+      outputFps: options.detectFps,
+      maxWidth: options.maxWidth,
+      realtime: options.realtime,
+      ffmpegPath: options.ffmpegPath,
+    });
+    this.source.on('frame', (frame) => this.onFrame(frame));
+    this.source.on('state', () => this.emit('health', this.health()));
+    this.source.on('end', () => {
+      void this.drain().then(() => {
+        this.finishAllTracks();
+        this.emit('end');
+      });
+    });
+  }
+
+  start(): void {
+    this.stopped = false;
+    this.source.start();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.source.stop();
+    await this.drain();
+    this.finishAllTracks();
+    this.emit('health', this.health());
+  }
+
+  /** Resolves when every frame handed to inference has been applied. */
+  async drain(): Promise<void> {
+    while (this.inFlight > 0) await new Promise<void>((r) => this.waiters.push(r));
+    await this.chain;
+  }
+
+  health(): CameraHealth {
+    const h = this.source.health();
+    const now = Date.now();
+    this.processedTimes = this.processedTimes.filter((t) => now - t < 5000);
+    const latencies = this.stats.latencyMs.slice(-50).sort((a, b) => a - b);
+    return {
+      state: h.state,
+      inputFps: round1(h.inputFps),
+      processedFps: round1(this.processedTimes.length / 5),
+      droppedFrames: this.stats.framesDropped,
+      lastError: h.lastError,
+      latencyMs: latencies.length ? Math.round(latencies[Math.floor(latencies.length * 0.95)] ?? latencies[latencies.length - 1]!) : null,
+      width: h.width,
+      height: h.height,
+    };
+  }
+
+  private onFrame(frame: { seq: number; capturedAt: number; width: number; height: number; data: Buffer }): void {
+    this.stats.framesDecoded++;
+    if (this.stopped) return;
+    if (this.inFlight >= MAX_FRAMES_IN_FLIGHT) {
+      if (this.options.dropWhenBusy) {
+        this.stats.framesDropped++;
+        return;
+      }
+      this.source.pause();
+    }
+    const slot = this.ring.tryAcquireForWrite();
+    if (slot === null) {
+      this.stats.framesDropped++;
+      return;
+    }
+    this.ring.write(slot, frame.data);
+    this.inFlight++;
+    const job = this.pool.run({
+      slot,
+      width: frame.width,
+      height: frame.height,
+      byteLength: frame.data.length,
+      minEmbedFacePx: this.options.minEmbedFacePx,
+    });
+    // Results are applied strictly in frame order: the tracker needs that.
+    this.chain = this.chain.then(async () => {
+      try {
+        const result = await job;
+        await this.applyResult(frame, slot, result.faces, result.detectMs, result.embedMs);
+      } catch (error) {
+        if (error instanceof QueueFullError) this.stats.framesDropped++;
+        else this.source.noteError?.((error as Error).message);
+      } finally {
+        this.ring.release(slot);
+        this.inFlight--;
+        if (this.inFlight < MAX_FRAMES_IN_FLIGHT) this.source.resume();
+        for (const w of this.waiters.splice(0)) w();
+      }
+    });
+  }
+
+  private async applyResult(
+    frame: { seq: number; capturedAt: number; width: number; height: number },
+    slot: number,
+    faces: WorkerFace[],
+    detectMs: number,
+    embedMs: number,
+  ): Promise<void> {
+    const elapsedFrames = this.lastProcessedSeq < 0 ? 1 : Math.max(1, frame.seq - this.lastProcessedSeq);
+    this.lastProcessedSeq = frame.seq;
+    const update = this.tracker.update(
+      faces.map((f) => ({ box: f.detection.box, score: f.detection.score })),
+      { elapsedFrames },
+    );
+    const now = new Date(frame.capturedAt);
+    const trackByDetection = new Map<number, TrackSnapshot>();
+    for (const track of update.tracks) if (track.detectionIndex !== null) trackByDetection.set(track.detectionIndex, track);
+
+    const liveFaces: LiveFace[] = [];
+    faces.forEach((face, index) => {
+      const track = trackByDetection.get(index);
+      const decision = face.embedding ? this.engine.identifyEmbedding(face.embedding) : null;
+      if (face.embedding) this.stats.embeddings++;
+      let identity: TrackIdentity;
+      if (track) {
+        const record = this.trackRecord(track.trackId, now);
+        if (decision) record.voter.add(decision, face.qualityScore);
+        record.identity = record.voter.identity((id) => this.engine.people.get(id)?.category === 'blocked');
+        record.lastSeen = now;
+        record.frames++;
+        if (record.identity.score !== null) record.bestScore = Math.max(record.bestScore ?? -1, record.identity.score);
+        if (track.state === 'confirmed') this.persistSighting(track.trackId, record, false);
+        identity = record.identity;
+      } else if (decision?.kind === 'match') {
+        identity = { personId: decision.personId, status: 'member', score: decision.score };
+      } else {
+        identity = { personId: null, status: 'unknown', score: decision && decision.kind === 'unknown' ? decision.bestScore : null };
+      }
+      liveFaces.push({
+        bbox: roundBox(face.detection.box),
+        landmarks: face.detection.landmarks.map(([x, y]) => [Math.round(x), Math.round(y)] as [number, number]),
+        detScore: Math.round(face.detection.score * 1000) / 1000,
+        trackId: track?.trackId ?? null,
+        status: identity.status,
+        personId: identity.personId,
+        personName: identity.personId !== null ? this.engine.personName(identity.personId) : null,
+        score: identity.score === null ? null : Math.round(identity.score * 1000) / 1000,
+      });
+    });
+    for (const trackId of update.endedTrackIds) this.finishTrack(trackId);
+
+    this.stats.framesProcessed++;
+    this.stats.facesDetected += faces.length;
+    pushBounded(this.stats.detectMs, detectMs);
+    pushBounded(this.stats.embedMs, embedMs);
+    pushBounded(this.stats.latencyMs, Date.now() - frame.capturedAt);
+    this.processedTimes.push(Date.now());
+
+    if (this.options.publishFrames()) {
+      const jpeg = await encodeJpeg({ width: frame.width, height: frame.height, data: this.ring.view(slot, frame.width * frame.height * 3) });
+      this.engine.emit('live.frame', {
+        cameraId: this.options.cameraId,
+        frameSeq: frame.seq,
+        capturedAt: frame.capturedAt,
+        width: frame.width,
+        height: frame.height,
+        jpegBase64: jpeg.toString('base64'),
+        faces: liveFaces,
+      });
+    }
+  }
+
+  private trackRecord(trackId: number, now: Date): TrackRecord {
+    let record = this.tracks.get(trackId);
+    if (!record) {
+      record = {
+        voter: new TrackIdentityVoter(),
+        identity: { personId: null, status: 'unknown', score: null },
+        sightingId: null,
+        firstSeen: now,
+        lastSeen: now,
+        frames: 0,
+        lastPersistedAt: 0,
+        persistedPersonId: null,
+        bestScore: null,
+      };
+      this.tracks.set(trackId, record);
+      this.stats.tracksStarted++;
+    }
+    return record;
+  }
+
+  /** Opens the sighting on a track's first confirmed frame; refreshes it on identity change or every few seconds. */
+  private persistSighting(trackId: number, record: TrackRecord, final: boolean): void {
+    const now = Date.now();
+    const row = {
+      personId: record.identity.personId,
+      status: record.identity.status,
+      lastSeen: record.lastSeen,
+      bestScore: record.bestScore,
+      frames: record.frames,
+    };
+    if (record.sightingId === null) {
+      const sighting = this.engine.sightingRepo.insert({
+        ...row,
+        cameraId: this.options.cameraId,
+        cameraName: this.options.cameraName,
+        trackId,
+        firstSeen: record.firstSeen,
+      });
+      record.sightingId = sighting.id;
+      record.lastPersistedAt = now;
+      record.persistedPersonId = row.personId;
+      this.engine.emit('sightings.changed', sighting);
+      return;
+    }
+    const identityChanged = record.persistedPersonId !== row.personId;
+    if (!final && !identityChanged && now - record.lastPersistedAt < SIGHTING_PERSIST_INTERVAL_MS) return;
+    const sighting = this.engine.sightingRepo.update(record.sightingId, row);
+    record.lastPersistedAt = now;
+    record.persistedPersonId = row.personId;
+    if (sighting && (final || identityChanged)) this.engine.emit('sightings.changed', sighting);
+  }
+
+  private finishTrack(trackId: number): void {
+    const record = this.tracks.get(trackId);
+    if (!record) return;
+    if (record.sightingId !== null) this.persistSighting(trackId, record, true);
+    this.tracks.delete(trackId);
+  }
+
+  private finishAllTracks(): void {
+    for (const trackId of this.tracker.flush()) this.finishTrack(trackId);
+    for (const trackId of [...this.tracks.keys()]) this.finishTrack(trackId);
+  }
+}
+
+function round1(v: number): number {
+  return Math.round(v * 10) / 10;
+}
+
+function roundBox(b: { x: number; y: number; width: number; height: number }) {
+  return { x: Math.round(b.x), y: Math.round(b.y), width: Math.round(b.width), height: Math.round(b.height) };
+}
+
+function pushBounded(list: number[], value: number): void {
+  list.push(value);
+  if (list.length > LATENCY_WINDOW * 10) list.splice(0, list.length - LATENCY_WINDOW * 10);
+}

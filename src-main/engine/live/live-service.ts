@@ -1,0 +1,174 @@
+import { existsSync } from 'node:fs';
+import { cpus } from 'node:os';
+import type { Camera, CameraHealth, CameraSource } from '../../../src-preload/contract.js';
+import type { Engine } from '../engine.js';
+import { VigilError } from '../errors.js';
+import { InferencePool } from '../inference/inference-pool.js';
+import { FrameRing } from '../video/frame-ring.js';
+import { CameraPipeline } from './camera-pipeline.js';
+
+/** Largest frame the ring holds: 1280 wide at up to 4:3 (frames are scaled to 1280 wide at most). */
+export const MAX_FRAME_WIDTH = 1280;
+const RING_SLOT_BYTES = 1280 * 960 * 3;
+const DEFAULT_DETECT_FPS = 10;
+/** Faces below this (px) are tracked and drawn but too small to recognise reliably. */
+const MIN_EMBED_FACE_PX = 24;
+
+const idleHealth = (): CameraHealth => ({
+  state: 'stopped',
+  inputFps: 0,
+  processedFps: 0,
+  droppedFrames: 0,
+  lastError: null,
+  latencyMs: null,
+  width: null,
+  height: null,
+});
+
+/**
+ * Cameras: configuration in SQLite, one CameraPipeline per running camera,
+ * one shared inference pool and frame ring for all of them.
+ */
+export class LiveService {
+  private readonly pipelines = new Map<number, CameraPipeline>();
+  private poolPromise: Promise<{ pool: InferencePool; ring: FrameRing }> | null = null;
+
+  constructor(
+    private readonly engine: Engine,
+    private readonly options: { poolSize?: number; ringSlots?: number } = {},
+  ) {}
+
+  /** Workers start on the first camera: a console with no cameras costs no inference memory. */
+  private inference(): Promise<{ pool: InferencePool; ring: FrameRing }> {
+    this.poolPromise ??= (async () => {
+      await this.engine.checkModels();
+      const problems = this.engine.status().modelProblems;
+      if (problems.length > 0) throw new VigilError(problems[0]!.code as 'MODEL_MISSING', problems[0]!.message);
+      const size = this.options.poolSize ?? this.engine.options.workerPoolSize ?? Math.max(1, cpus().length);
+      const ring = FrameRing.create(this.options.ringSlots ?? Math.max(8, size * 4), RING_SLOT_BYTES);
+      const pool = await InferencePool.start({
+        manifest: this.engine.manifest,
+        modelsDir: this.engine.modelsDir,
+        detectorId: this.engine.detectorId,
+        embedderId: this.engine.embedderId,
+        executionProvider: this.engine.options.executionProvider ?? 'cpu',
+        intraOpNumThreads: 1,
+        ring,
+        size,
+        jobTimeoutMs: 15_000,
+        maxQueuedJobs: size * 2,
+      });
+      this.engine.setProviderInUse(pool.provider);
+      return { pool, ring };
+    })();
+    this.poolPromise.catch(() => (this.poolPromise = null));
+    return this.poolPromise;
+  }
+
+  private toCamera(id: number): Camera {
+    const record = this.engine.cameraRepo.get(id);
+    if (!record) throw new VigilError('NOT_FOUND', `No camera with id ${id}`);
+    return { ...record, health: this.pipelines.get(id)?.health() ?? idleHealth() };
+  }
+
+  listCameras(): Camera[] {
+    return this.engine.cameraRepo.list().map((c) => this.toCamera(c.id));
+  }
+
+  async addCamera(name: string, source: CameraSource, detectFps: number | undefined, start: boolean): Promise<Camera> {
+    if (source.kind === 'file' && !existsSync(source.path)) {
+      throw new VigilError('NOT_FOUND', `Video file not found: ${source.path}`);
+    }
+    const record = this.engine.cameraRepo.add(name, source, detectFps ?? DEFAULT_DETECT_FPS, start);
+    if (start) return this.startCamera(record.id);
+    return this.toCamera(record.id);
+  }
+
+  async startCamera(id: number): Promise<Camera> {
+    const record = this.engine.cameraRepo.get(id);
+    if (!record) throw new VigilError('NOT_FOUND', `No camera with id ${id}`);
+    this.engine.cameraRepo.setEnabled(id, true);
+    if (!this.pipelines.has(id)) {
+      const { pool, ring } = await this.inference();
+      const pipeline = this.createPipeline(record.id, record.name, record.source, record.detectFps, pool, ring);
+      this.pipelines.set(id, pipeline);
+      pipeline.start();
+    }
+    return this.toCamera(id);
+  }
+
+  createPipeline(
+    cameraId: number,
+    cameraName: string,
+    source: CameraSource,
+    detectFps: number | undefined,
+    pool: InferencePool,
+    ring: FrameRing,
+    overrides: { realtime?: boolean; dropWhenBusy?: boolean } = {},
+  ): CameraPipeline {
+    const isFile = source.kind === 'file';
+    const pipeline = new CameraPipeline(this.engine, pool, ring, {
+      cameraId,
+      cameraName,
+      source,
+      detectFps,
+      realtime: overrides.realtime ?? isFile,
+      dropWhenBusy: overrides.dropWhenBusy ?? true,
+      maxWidth: MAX_FRAME_WIDTH,
+      publishFrames: () => this.engine.listenerCount('live.frame') > 0,
+      ffmpegPath: this.engine.options.ffmpegPath,
+      minEmbedFacePx: MIN_EMBED_FACE_PX,
+    });
+    pipeline.on('health', (health) => this.engine.emit('cameras.health', { cameraId, health }));
+    return pipeline;
+  }
+
+  /** For process-video and benchmarks: the shared pool and ring. */
+  sharedInference(): Promise<{ pool: InferencePool; ring: FrameRing }> {
+    return this.inference();
+  }
+
+  async stopCamera(id: number): Promise<Camera> {
+    if (!this.engine.cameraRepo.get(id)) throw new VigilError('NOT_FOUND', `No camera with id ${id}`);
+    this.engine.cameraRepo.setEnabled(id, false);
+    const pipeline = this.pipelines.get(id);
+    if (pipeline) {
+      await pipeline.stop();
+      this.pipelines.delete(id);
+    }
+    return this.toCamera(id);
+  }
+
+  async removeCamera(id: number): Promise<boolean> {
+    const pipeline = this.pipelines.get(id);
+    if (pipeline) {
+      await pipeline.stop();
+      this.pipelines.delete(id);
+    }
+    const removed = this.engine.cameraRepo.remove(id);
+    if (!removed) throw new VigilError('NOT_FOUND', `No camera with id ${id}`);
+    return removed;
+  }
+
+  /** Starts cameras left enabled last time; a camera that cannot start is reported, not fatal. */
+  async startEnabledCameras(): Promise<void> {
+    for (const camera of this.engine.cameraRepo.list()) {
+      if (!camera.enabled) continue;
+      try {
+        await this.startCamera(camera.id);
+      } catch (error) {
+        this.engine.emit('cameras.health', {
+          cameraId: camera.id,
+          health: { ...idleHealth(), state: 'failed', lastError: (error as Error).message },
+        });
+      }
+    }
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.pipelines.values()].map((p) => p.stop()));
+    this.pipelines.clear();
+    const inference = await this.poolPromise?.catch(() => null);
+    await inference?.pool.close();
+  }
+}

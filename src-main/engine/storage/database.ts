@@ -1,0 +1,70 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { VigilError } from '../errors.js';
+import { type Migration, migrations as allMigrations } from './migrations.js';
+
+export type Db = Database.Database;
+
+/**
+ * Opens (creating if needed) the Vigil database in WAL mode and applies
+ * pending migrations, each in its own transaction. The engine holds the only
+ * writer connection; readers (if any) open their own read-only handles.
+ */
+export function openDatabase(path: string, options: { migrations?: Migration[]; readonly?: boolean } = {}): Db {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  let db: Db;
+  try {
+    db = new Database(path, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
+  } catch (error) {
+    throw new VigilError('INTERNAL', `Cannot open the database ${path}: ${(error as Error).message}`, { cause: error });
+  }
+  try {
+    if (!options.readonly) {
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = NORMAL');
+    }
+    db.pragma('foreign_keys = ON');
+    db.pragma('busy_timeout = 5000');
+    if (!options.readonly) migrate(db, options.migrations ?? allMigrations);
+    return db;
+  } catch (error) {
+    db.close();
+    if (error instanceof VigilError) throw error;
+    throw new VigilError('INTERNAL', `The database ${path} cannot be used: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+export function schemaVersion(db: Db): number {
+  db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+    version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`);
+  const row = db.prepare('SELECT MAX(version) AS version FROM schema_migrations').get() as { version: number | null };
+  return row.version ?? 0;
+}
+
+export function migrate(db: Db, migrations: Migration[]): number {
+  const current = schemaVersion(db);
+  const known = Math.max(0, ...migrations.map((m) => m.version));
+  if (current > known) {
+    throw new VigilError(
+      'CONFLICT',
+      `This database is at schema version ${current}, newer than this Vigil understands (${known}). Update Vigil.`,
+    );
+  }
+  const pending = migrations.filter((m) => m.version > current).sort((a, b) => a.version - b.version);
+  for (const migration of pending) {
+    db.transaction(() => {
+      db.exec(migration.sql);
+      db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(
+        migration.version,
+        migration.name,
+        new Date().toISOString(),
+      );
+    })();
+  }
+  return schemaVersion(db);
+}
+
+export function nowIso(): string {
+  return new Date().toISOString();
+}

@@ -1,0 +1,80 @@
+import { readFile, stat } from 'node:fs/promises';
+import sharp from 'sharp';
+import { VigilError } from '../errors.js';
+import type { RgbImage } from './geometry.js';
+
+/** Longest side an input photo is decoded at: larger photos are scaled down first (memory, speed). */
+export const MAX_DECODE_SIDE = 1920;
+/** Refuse files above this size before decoding: a photo of a face never needs more. */
+export const MAX_IMAGE_FILE_BYTES = 50 * 1024 * 1024;
+/** Refuse images with more pixels than this (decompression bombs). 8000x8000 still passes. */
+const MAX_INPUT_PIXELS = 100_000_000;
+
+export interface DecodedImage {
+  image: RgbImage;
+  /** Multiply decoded coordinates by this to get coordinates in the original file. */
+  scaleToOriginal: number;
+  originalWidth: number;
+  originalHeight: number;
+}
+
+/**
+ * Decodes a JPEG/PNG/WebP/... into 8-bit RGB, honouring EXIF orientation and
+ * dropping alpha. Unreadable input raises IMAGE_UNREADABLE with a plain reason.
+ */
+export async function decodeImage(input: Buffer, label = 'image', maxSide = MAX_DECODE_SIDE): Promise<DecodedImage> {
+  if (input.length === 0) throw new VigilError('IMAGE_UNREADABLE', `${label} is empty`);
+  if (input.length > MAX_IMAGE_FILE_BYTES) {
+    throw new VigilError('IMAGE_UNREADABLE', `${label} is larger than ${MAX_IMAGE_FILE_BYTES / 1024 / 1024} MB`);
+  }
+  try {
+    const pipeline = sharp(input, { failOn: 'error', limitInputPixels: MAX_INPUT_PIXELS }).rotate();
+    const meta = await pipeline.metadata();
+    // metadata() reports the stored size; EXIF orientations 5-8 swap the sides.
+    const swapped = (meta.orientation ?? 1) >= 5;
+    const originalWidth = (swapped ? meta.height : meta.width) ?? 0;
+    const originalHeight = (swapped ? meta.width : meta.height) ?? 0;
+    if (!originalWidth || !originalHeight) throw new Error('no image dimensions');
+    const { data, info } = await pipeline
+      .resize({ width: maxSide, height: maxSide, fit: 'inside', withoutEnlargement: true })
+      .removeAlpha()
+      .toColourspace('srgb')
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    return {
+      image: { width: info.width, height: info.height, data: new Uint8Array(data.buffer, data.byteOffset, data.length) },
+      scaleToOriginal: originalWidth / info.width,
+      originalWidth,
+      originalHeight,
+    };
+  } catch (error) {
+    if (error instanceof VigilError) throw error;
+    const reason = (error as Error).message.replace(/^Input (buffer|file) /, '');
+    throw new VigilError('IMAGE_UNREADABLE', `${label} is not a readable image (${reason})`, { cause: error });
+  }
+}
+
+export async function decodeImageFile(path: string, maxSide = MAX_DECODE_SIDE): Promise<DecodedImage> {
+  let bytes: Buffer;
+  try {
+    const info = await stat(path);
+    if (!info.isFile()) throw new VigilError('IMAGE_UNREADABLE', `${path} is not a file`);
+    if (info.size > MAX_IMAGE_FILE_BYTES) {
+      throw new VigilError('IMAGE_UNREADABLE', `${path} is larger than ${MAX_IMAGE_FILE_BYTES / 1024 / 1024} MB`);
+    }
+    bytes = await readFile(path);
+  } catch (error) {
+    if (error instanceof VigilError) throw error;
+    throw new VigilError('IMAGE_UNREADABLE', `cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+  return decodeImage(bytes, path, maxSide);
+}
+
+/** Encodes an RGB frame as JPEG for display (live view); never written to disk. */
+export async function encodeJpeg(image: RgbImage, quality = 75): Promise<Buffer> {
+  return sharp(Buffer.from(image.data.buffer, image.data.byteOffset, image.width * image.height * 3), {
+    raw: { width: image.width, height: image.height, channels: 3 },
+  })
+    .jpeg({ quality, mozjpeg: false })
+    .toBuffer();
+}

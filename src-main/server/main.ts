@@ -1,0 +1,49 @@
+#!/usr/bin/env node
+/**
+ * `npm run serve`: the console in any Chromium, on 127.0.0.1, no Electron needed.
+ * Options: --port <n> (default 7420), --host <addr> (default 127.0.0.1), --db <file>, --models <dir>
+ */
+import { parseArgs } from 'node:util';
+import { engineOptionsFrom } from '../cli/common.js';
+import { toErrorPayload } from '../engine/errors.js';
+import { startServer } from './server.js';
+
+const { values } = parseArgs({
+  args: process.argv.slice(2),
+  options: {
+    port: { type: 'string', default: process.env.VIGIL_PORT ?? '7420' },
+    host: { type: 'string', default: '127.0.0.1' },
+    db: { type: 'string' },
+    models: { type: 'string' },
+    embedder: { type: 'string' },
+    detector: { type: 'string' },
+    threshold: { type: 'string' },
+    provider: { type: 'string' },
+  },
+});
+
+try {
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be 0-65535, got ${values.port}`);
+  if (values.host !== '127.0.0.1' && values.host !== 'localhost' && values.host !== '::1') {
+    console.warn(`warning: serving on ${values.host}, reachable from other machines; the access token is the only protection`);
+  }
+  const server = await startServer({ ...engineOptionsFrom(values), host: values.host, port });
+  const status = server.engine.status();
+  console.log(`Vigil console: ${server.url}`);
+  console.log('Open that address (it includes the access token) in Chromium, Chrome or Edge.');
+  if (!status.modelsReady) for (const p of status.modelProblems) console.log(`warning: ${p.message}`);
+  let stopping = false;
+  const stop = () => {
+    if (stopping) return;
+    stopping = true;
+    console.log('Stopping…');
+    void server.close().finally(() => process.exit(0));
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+} catch (error) {
+  const payload = toErrorPayload(error);
+  console.error(`vigil serve: ${payload.message}${(error as NodeJS.ErrnoException).code === 'EADDRINUSE' ? ' (the port is in use; try --port 0)' : ''}`);
+  process.exit(1);
+}

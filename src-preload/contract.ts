@@ -1,0 +1,350 @@
+/**
+ * The one typed contract between the renderer and the engine.
+ *
+ * Every request/response channel and every pushed event is declared here with a
+ * zod schema. The Electron main process, the preload bridge and the WebSocket
+ * host (`npm run serve`) all derive their behaviour from this table, so a
+ * channel cannot exist in one transport and not the other.
+ *
+ * This file must stay free of Node, Electron and DOM imports: it is shared by
+ * all three runtimes.
+ */
+import { z } from 'zod';
+
+/** Permissions a channel needs. Roles (issue: operators and roles) map to sets of these. */
+export const permissions = [
+  'system.read',
+  'live.view',
+  'people.read',
+  'people.enroll',
+  'people.manage',
+  'cameras.read',
+  'cameras.manage',
+  'sightings.read',
+] as const;
+export type Permission = (typeof permissions)[number];
+
+// ---------- shared value schemas ----------
+
+export const bboxSchema = z.object({
+  x: z.number(),
+  y: z.number(),
+  width: z.number(),
+  height: z.number(),
+});
+export type BBox = z.infer<typeof bboxSchema>;
+
+export const pointSchema = z.tuple([z.number(), z.number()]);
+export type Point = z.infer<typeof pointSchema>;
+
+export const faceStatusSchema = z.enum(['member', 'unknown', 'blocked']);
+export type FaceStatus = z.infer<typeof faceStatusSchema>;
+
+export const liveFaceSchema = z.object({
+  bbox: bboxSchema,
+  landmarks: z.array(pointSchema),
+  detScore: z.number(),
+  trackId: z.number().int().nullable(),
+  status: faceStatusSchema,
+  personId: z.number().int().nullable(),
+  personName: z.string().nullable(),
+  /** Cosine similarity to the matched person (or the best candidate for unknowns). */
+  score: z.number().nullable(),
+});
+export type LiveFace = z.infer<typeof liveFaceSchema>;
+
+export const modelInfoSchema = z.object({
+  id: z.string(),
+  role: z.enum(['detector', 'embedder']),
+  file: z.string(),
+  licence: z.string(),
+  installed: z.boolean(),
+});
+export type ModelInfo = z.infer<typeof modelInfoSchema>;
+
+export const systemStatusSchema = z.object({
+  version: z.string(),
+  dataDir: z.string(),
+  modelsDir: z.string(),
+  /** True when the configured detector and embedder are installed and verified. */
+  modelsReady: z.boolean(),
+  /** Human-readable reasons the model pack is not usable, empty when ready. */
+  modelProblems: z.array(z.object({ code: z.string(), message: z.string() })),
+  detectorId: z.string().nullable(),
+  embedderId: z.string().nullable(),
+  /** The ONNX Runtime execution provider actually running (e.g. "cpu"). */
+  executionProvider: z.string().nullable(),
+  models: z.array(modelInfoSchema),
+  matchThreshold: z.number(),
+});
+export type SystemStatus = z.infer<typeof systemStatusSchema>;
+
+export const personSchema = z.object({
+  id: z.number().int(),
+  name: z.string(),
+  category: z.enum(['employee', 'contractor', 'visitor', 'blocked']),
+  templateCount: z.number().int(),
+  createdAt: z.string(),
+});
+export type Person = z.infer<typeof personSchema>;
+
+export const photoInputSchema = z.object({
+  fileName: z.string().min(1).max(260),
+  /** The file's bytes, base64-encoded (so the same message travels over IPC and WebSocket). */
+  dataBase64: z.string().min(1).max(60_000_000),
+});
+export type PhotoInput = z.infer<typeof photoInputSchema>;
+
+export const photoOutcomeSchema = z.object({
+  fileName: z.string(),
+  used: z.boolean(),
+  /** Why a photo was skipped, in plain words (absent when used). */
+  reason: z.string().optional(),
+  code: z.string().optional(),
+});
+export type PhotoOutcome = z.infer<typeof photoOutcomeSchema>;
+
+export const cameraSourceSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('rtsp'), url: z.string().regex(/^rtsps?:\/\//i, 'must start with rtsp://') }),
+  z.object({ kind: z.literal('http'), url: z.string().regex(/^https?:\/\//i, 'must start with http://') }),
+  z.object({ kind: z.literal('file'), path: z.string().min(1), loop: z.boolean().default(true) }),
+  z.object({ kind: z.literal('webcam'), device: z.string().min(1) }),
+]);
+export type CameraSource = z.infer<typeof cameraSourceSchema>;
+
+export const cameraStateSchema = z.enum(['stopped', 'starting', 'running', 'reconnecting', 'failed']);
+export type CameraState = z.infer<typeof cameraStateSchema>;
+
+export const cameraHealthSchema = z.object({
+  state: cameraStateSchema,
+  inputFps: z.number(),
+  processedFps: z.number(),
+  droppedFrames: z.number().int(),
+  lastError: z.string().nullable(),
+  latencyMs: z.number().nullable(),
+  width: z.number().int().nullable(),
+  height: z.number().int().nullable(),
+});
+export type CameraHealth = z.infer<typeof cameraHealthSchema>;
+
+export const cameraSchema = z.object({
+  id: z.number().int(),
+  name: z.string(),
+  source: cameraSourceSchema,
+  enabled: z.boolean(),
+  detectFps: z.number(),
+  health: cameraHealthSchema,
+});
+export type Camera = z.infer<typeof cameraSchema>;
+
+export const sightingSchema = z.object({
+  id: z.number().int(),
+  cameraId: z.number().int(),
+  cameraName: z.string(),
+  personId: z.number().int().nullable(),
+  personName: z.string().nullable(),
+  status: faceStatusSchema,
+  firstSeen: z.string(),
+  lastSeen: z.string(),
+  bestScore: z.number().nullable(),
+  frames: z.number().int(),
+});
+export type Sighting = z.infer<typeof sightingSchema>;
+
+// ---------- request/response channels ----------
+
+function channel<Req extends z.ZodType, Res extends z.ZodType>(def: {
+  request: Req;
+  response: Res;
+  permission: Permission;
+  description: string;
+}) {
+  return def;
+}
+
+const empty = z.object({}).strict();
+const idRequest = z.object({ id: z.number().int().positive() }).strict();
+
+export const channels = {
+  'system.status': channel({
+    request: empty,
+    response: systemStatusSchema,
+    permission: 'system.read',
+    description: 'Version, model pack state and the execution provider that runs.',
+  }),
+  'people.list': channel({
+    request: z.object({ search: z.string().max(200).optional() }).strict(),
+    response: z.array(personSchema),
+    permission: 'people.read',
+    description: 'Enrolled people with their template counts.',
+  }),
+  'people.enroll': channel({
+    request: z
+      .object({
+        name: z.string().trim().min(1, 'a name is required').max(120),
+        photos: z.array(photoInputSchema).min(1, 'add at least one photo').max(5, 'at most 5 photos'),
+      })
+      .strict(),
+    response: z.object({
+      person: personSchema.nullable(),
+      photos: z.array(photoOutcomeSchema),
+    }),
+    permission: 'people.enroll',
+    description: 'Enroll a person from 1-5 photos; each photo becomes an embedding, never stored as an image.',
+  }),
+  'people.remove': channel({
+    request: idRequest,
+    response: z.object({ removed: z.boolean() }),
+    permission: 'people.manage',
+    description: 'Remove a person and their templates.',
+  }),
+  'cameras.list': channel({
+    request: empty,
+    response: z.array(cameraSchema),
+    permission: 'cameras.read',
+    description: 'Configured cameras with live health.',
+  }),
+  'cameras.add': channel({
+    request: z
+      .object({
+        name: z.string().trim().min(1, 'a camera name is required').max(80),
+        source: cameraSourceSchema,
+        detectFps: z.number().min(0.5).max(30).optional(),
+        start: z.boolean().default(true),
+      })
+      .strict(),
+    response: cameraSchema,
+    permission: 'cameras.manage',
+    description: 'Add a camera (RTSP, HTTP MJPEG, a video file played as a camera, or a webcam).',
+  }),
+  'cameras.remove': channel({
+    request: idRequest,
+    response: z.object({ removed: z.boolean() }),
+    permission: 'cameras.manage',
+    description: 'Stop and remove a camera; its sightings stay.',
+  }),
+  'cameras.start': channel({
+    request: idRequest,
+    response: cameraSchema,
+    permission: 'cameras.manage',
+    description: 'Start decoding and recognising a camera.',
+  }),
+  'cameras.stop': channel({
+    request: idRequest,
+    response: cameraSchema,
+    permission: 'cameras.manage',
+    description: 'Stop a camera.',
+  }),
+  'sightings.list': channel({
+    request: z
+      .object({
+        limit: z.number().int().min(1).max(1000).default(100),
+        personId: z.number().int().optional(),
+      })
+      .strict(),
+    response: z.array(sightingSchema),
+    permission: 'sightings.read',
+    description: 'Most recent sightings first (one row per visit, not per frame).',
+  }),
+} as const;
+
+export type Channels = typeof channels;
+export type ChannelName = keyof Channels;
+export type RequestOf<C extends ChannelName> = z.input<Channels[C]['request']>;
+export type ParsedRequestOf<C extends ChannelName> = z.output<Channels[C]['request']>;
+export type ResponseOf<C extends ChannelName> = z.output<Channels[C]['response']>;
+
+// ---------- pushed events (engine -> renderer) ----------
+
+export const events = {
+  /** One analysed frame with the faces found in it: overlays are drawn on exactly this frame. */
+  'live.frame': z.object({
+    cameraId: z.number().int(),
+    frameSeq: z.number().int(),
+    capturedAt: z.number(),
+    width: z.number().int(),
+    height: z.number().int(),
+    jpegBase64: z.string(),
+    faces: z.array(liveFaceSchema),
+  }),
+  /** A sighting was opened or updated. */
+  'sightings.changed': sightingSchema,
+  /** Camera health changed (state, fps, errors). */
+  'cameras.health': z.object({ cameraId: z.number().int(), health: cameraHealthSchema }),
+} as const;
+export type Events = typeof events;
+export type EventName = keyof Events;
+export type EventOf<E extends EventName> = z.output<Events[E]>;
+
+export const eventPermissions: Record<EventName, Permission> = {
+  'live.frame': 'live.view',
+  'sightings.changed': 'sightings.read',
+  'cameras.health': 'cameras.read',
+};
+
+// ---------- errors ----------
+
+/** Error codes the UI knows how to explain. */
+export const errorCodes = [
+  'BAD_REQUEST',
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'CONFLICT',
+  'MODEL_MISSING',
+  'MODEL_CORRUPT',
+  'IMAGE_UNREADABLE',
+  'NO_FACE',
+  'CAMERA_UNREACHABLE',
+  'INTERNAL',
+] as const;
+export type ErrorCode = (typeof errorCodes)[number];
+
+export const errorPayloadSchema = z.object({
+  code: z.enum(errorCodes),
+  message: z.string(),
+});
+export type ErrorPayload = z.infer<typeof errorPayloadSchema>;
+
+/** What an invocation returns on any transport: a result or a typed error, never a thrown string. */
+export type Envelope<T> = { ok: true; value: T } | { ok: false; error: ErrorPayload };
+
+/** The API the renderer sees (window.vigil in Electron, a WebSocket client in a browser). */
+export interface VigilApi {
+  invoke<C extends ChannelName>(name: C, request: RequestOf<C>): Promise<ResponseOf<C>>;
+  on<E extends EventName>(name: E, listener: (event: EventOf<E>) => void): () => void;
+}
+
+/** Error thrown on the renderer side when an invocation fails: keeps the code for the UI. */
+export class VigilApiError extends Error {
+  readonly code: ErrorCode;
+  constructor(payload: ErrorPayload) {
+    super(payload.message);
+    this.name = 'VigilApiError';
+    this.code = payload.code;
+  }
+}
+
+/** Plain-words explanation of each error code for people (the UI prefixes the message with it). */
+export const errorExplanations: Record<ErrorCode, string> = {
+  BAD_REQUEST: 'The request was not valid',
+  FORBIDDEN: 'You are not allowed to do this',
+  NOT_FOUND: 'Not found',
+  CONFLICT: 'This conflicts with existing data',
+  MODEL_MISSING: 'A recognition model is not installed',
+  MODEL_CORRUPT: 'A recognition model file is damaged',
+  IMAGE_UNREADABLE: 'The image could not be read',
+  NO_FACE: 'No face was found',
+  CAMERA_UNREACHABLE: 'The camera could not be reached',
+  INTERNAL: 'Something went wrong inside Vigil',
+};
+
+/** WebSocket wire format (the browser/headless host). */
+export const wsClientMessageSchema = z.object({
+  id: z.number().int(),
+  channel: z.string(),
+  request: z.unknown(),
+});
+export type WsClientMessage = z.infer<typeof wsClientMessageSchema>;
+export type WsServerMessage =
+  | { type: 'response'; id: number; envelope: Envelope<unknown> }
+  | { type: 'event'; name: EventName; payload: unknown };

@@ -1,0 +1,91 @@
+/**
+ * The part of Electron's API that Vigil uses, typed for the typecheck.
+ * Why: the electron package's postinstall downloads its binary, which cannot
+ * happen on offline build machines, so the package (and its bundled types)
+ * may be absent. tsconfig maps 'electron' here; signatures follow Electron 45.
+ */
+export interface WebContents {
+  send(channel: string, ...args: unknown[]): void;
+  isDestroyed(): boolean;
+  id: number;
+  setWindowOpenHandler(handler: (details: { url: string }) => { action: 'deny' | 'allow' }): void;
+  on(event: 'will-navigate', listener: (event: { preventDefault(): void }, url: string) => void): this;
+}
+
+export interface WebFrameMain {
+  url: string;
+}
+
+export interface IpcMainInvokeEvent {
+  sender: WebContents;
+  senderFrame: WebFrameMain | null;
+}
+
+export interface IpcRendererEvent {
+  sender: unknown;
+}
+
+export interface BrowserWindowConstructorOptions {
+  width?: number;
+  height?: number;
+  minWidth?: number;
+  minHeight?: number;
+  title?: string;
+  show?: boolean;
+  backgroundColor?: string;
+  autoHideMenuBar?: boolean;
+  webPreferences?: {
+    preload?: string;
+    contextIsolation?: boolean;
+    nodeIntegration?: boolean;
+    sandbox?: boolean;
+    webSecurity?: boolean;
+  };
+}
+
+export declare class BrowserWindow {
+  constructor(options?: BrowserWindowConstructorOptions);
+  webContents: WebContents;
+  loadURL(url: string): Promise<void>;
+  loadFile(path: string, options?: { query?: Record<string, string> }): Promise<void>;
+  once(event: 'ready-to-show', listener: () => void): this;
+  on(event: 'closed', listener: () => void): this;
+  show(): void;
+  isDestroyed(): boolean;
+  static getAllWindows(): BrowserWindow[];
+}
+
+export declare const app: {
+  whenReady(): Promise<void>;
+  on(event: 'window-all-closed' | 'activate' | 'before-quit', listener: (event: { preventDefault(): void }) => void): void;
+  quit(): void;
+  getPath(name: 'userData' | 'home' | 'temp'): string;
+  getVersion(): string;
+  isPackaged: boolean;
+  requestSingleInstanceLock(): boolean;
+};
+
+export declare const ipcMain: {
+  handle(channel: string, listener: (event: IpcMainInvokeEvent, ...args: unknown[]) => Promise<unknown> | unknown): void;
+  removeHandler(channel: string): void;
+};
+
+export declare const ipcRenderer: {
+  invoke(channel: string, ...args: unknown[]): Promise<unknown>;
+  on(channel: string, listener: (event: IpcRendererEvent, ...args: unknown[]) => void): void;
+  removeListener(channel: string, listener: (event: IpcRendererEvent, ...args: unknown[]) => void): void;
+};
+
+export declare const contextBridge: {
+  exposeInMainWorld(apiKey: string, api: unknown): void;
+};
+
+export declare const safeStorage: {
+  isEncryptionAvailable(): boolean;
+  encryptString(plainText: string): Buffer;
+  decryptString(encrypted: Buffer): string;
+};
+
+export declare const shell: {
+  openExternal(url: string): Promise<void>;
+};
