@@ -34,6 +34,7 @@ process-video options:
   --fps <n>          detection frames per second (default 10)
   --unthrottled      detect on every frame, as fast as the machine allows
   --realtime         read a file at its own speed, like a live camera
+  --duration <s>     streams: stop after this many seconds (otherwise Ctrl-C)
 `;
 
 const IMAGE_EXTENSIONS = new Set(['.jpg', '.jpeg', '.png', '.webp', '.bmp', '.tif', '.tiff', '.gif', '.avif', '.heic']);
@@ -159,6 +160,7 @@ async function main(): Promise<void> {
         fps: { type: 'string' },
         unthrottled: { type: 'boolean', default: false },
         realtime: { type: 'boolean', default: false },
+        duration: { type: 'string' },
       },
     });
   } catch (error) {
@@ -196,6 +198,7 @@ async function main(): Promise<void> {
           fps: values.fps !== undefined ? Number(values.fps) : undefined,
           unthrottled: values.unthrottled ?? false,
           realtime: values.realtime ?? false,
+          durationSeconds: values.duration !== undefined ? Number(values.duration) : undefined,
         });
         break;
       case 'people': {

@@ -28,7 +28,7 @@ describe('npm run models -- import (real pack from ../shared/models)', () => {
     cpSync(sharedModels, tampered, { recursive: true });
     const file = join(tampered, 'embedders', 'mobilefacenet_128.onnx');
     const bytes = readFileSync(file);
-    bytes[bytes.length - 10] ^= 0xff;
+    bytes.writeUInt8(bytes.readUInt8(bytes.length - 10) ^ 0xff, bytes.length - 10);
     writeFileSync(file, bytes);
     const result = await runCli('models-cli', ['import', tampered, '--models', join(dir.path, 'models-t'), '--json']);
     assert.equal(result.code, 1);

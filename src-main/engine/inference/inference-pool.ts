@@ -33,10 +33,14 @@ interface PoolWorker {
   timer: NodeJS.Timeout | null;
 }
 
-/** The worker entry sits beside this file: .ts when run from source (tsx), .js in the built app. */
+/**
+ * The worker entry sits beside this file: .js in the built app; .ts when run
+ * from source, where the worker needs tsx's loader too (workers do not
+ * inherit loader hooks registered in the main thread).
+ */
 function workerEntry(): URL {
-  const extension = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
-  return new URL(`./inference-worker${extension}`, import.meta.url);
+  if (import.meta.url.endsWith('.ts')) return new URL('./inference-worker-dev.mjs', import.meta.url);
+  return new URL('./inference-worker.js', import.meta.url);
 }
 
 /**

@@ -5,7 +5,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { VigilError } from '../errors.js';
-import { FrameRing } from '../video/frame-ring.js';
+import { FrameRing, type FrameRingDescriptor } from '../video/frame-ring.js';
 import { FaceAnalyzer } from './face-analyzer.js';
 import type { FrameJob, WorkerFace, WorkerInit, WorkerReply } from './worker-protocol.js';
 
@@ -29,11 +29,12 @@ async function main(): Promise<void> {
     post({ type: 'init-failed', code: error instanceof VigilError ? error.code : 'INTERNAL', message: (error as Error).message });
     return;
   }
-  const ring = FrameRing.attach(init.ring as Parameters<typeof FrameRing.attach>[0]);
+  const ring = FrameRing.attach(init.ring as FrameRingDescriptor);
   post({ type: 'ready', provider: analyzer.provider });
 
   port!.on('message', async (job: FrameJob) => {
     try {
+      ring.beginRead(job.slot);
       const image = { width: job.width, height: job.height, data: ring.view(job.slot, job.byteLength) };
       const t0 = performance.now();
       const detections = await analyzer.detect(image);

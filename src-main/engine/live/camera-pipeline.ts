@@ -4,13 +4,14 @@ import type { Engine } from '../engine.js';
 import { type InferencePool, QueueFullError } from '../inference/inference-pool.js';
 import type { WorkerFace } from '../inference/worker-protocol.js';
 import { ByteTracker, type TrackSnapshot } from '../tracking/byte-tracker.js';
-import { FfmpegSource } from '../video/ffmpeg-source.js';
+import { FfmpegSource, type RawFrame } from '../video/ffmpeg-source.js';
 import type { FrameRing } from '../video/frame-ring.js';
 import { encodeJpeg } from '../vision/image-io.js';
 import { type TrackIdentity, TrackIdentityVoter } from './track-identity.js';
 
 export interface CameraPipelineOptions {
-  cameraId: number;
+  /** Null for a video processed without a configured camera (process-video). */
+  cameraId: number | null;
   cameraName: string;
   source: CameraSource;
   /** Detection frames per second; undefined = every decoded frame (process-video --unthrottled). */
@@ -153,7 +154,7 @@ export class CameraPipeline extends EventEmitter<PipelineEvents> {
     };
   }
 
-  private onFrame(frame: { seq: number; capturedAt: number; width: number; height: number; data: Buffer }): void {
+  private onFrame(frame: RawFrame): void {
     this.stats.framesDecoded++;
     if (this.stopped) return;
     if (this.inFlight >= MAX_FRAMES_IN_FLIGHT) {
@@ -165,10 +166,12 @@ export class CameraPipeline extends EventEmitter<PipelineEvents> {
     }
     const slot = this.ring.tryAcquireForWrite();
     if (slot === null) {
+      this.ring.recordDrop();
       this.stats.framesDropped++;
       return;
     }
     this.ring.write(slot, frame.data);
+    this.ring.publish(slot);
     this.inFlight++;
     const job = this.pool.run({
       slot,
@@ -184,7 +187,7 @@ export class CameraPipeline extends EventEmitter<PipelineEvents> {
         await this.applyResult(frame, slot, result.faces, result.detectMs, result.embedMs);
       } catch (error) {
         if (error instanceof QueueFullError) this.stats.framesDropped++;
-        else this.source.noteError?.((error as Error).message);
+        else this.source.noteError((error as Error).message);
       } finally {
         this.ring.release(slot);
         this.inFlight--;
@@ -251,7 +254,7 @@ export class CameraPipeline extends EventEmitter<PipelineEvents> {
     pushBounded(this.stats.latencyMs, Date.now() - frame.capturedAt);
     this.processedTimes.push(Date.now());
 
-    if (this.options.publishFrames()) {
+    if (this.options.cameraId !== null && this.options.publishFrames()) {
       const jpeg = await encodeJpeg({ width: frame.width, height: frame.height, data: this.ring.view(slot, frame.width * frame.height * 3) });
       this.engine.emit('live.frame', {
         cameraId: this.options.cameraId,

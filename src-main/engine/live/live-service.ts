@@ -98,7 +98,7 @@ export class LiveService {
   }
 
   createPipeline(
-    cameraId: number,
+    cameraId: number | null,
     cameraName: string,
     source: CameraSource,
     detectFps: number | undefined,
@@ -119,7 +119,7 @@ export class LiveService {
       ffmpegPath: this.engine.options.ffmpegPath,
       minEmbedFacePx: MIN_EMBED_FACE_PX,
     });
-    pipeline.on('health', (health) => this.engine.emit('cameras.health', { cameraId, health }));
+    if (cameraId !== null) pipeline.on('health', (health) => this.engine.emit('cameras.health', { cameraId, health }));
     return pipeline;
   }
 

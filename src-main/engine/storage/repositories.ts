@@ -184,7 +184,7 @@ const toSighting = (r: SightingRow): Sighting => ({
 });
 
 export interface SightingWrite {
-  cameraId: number;
+  cameraId: number | null;
   cameraName: string;
   personId: number | null;
   status: FaceStatus;

@@ -1,0 +1,265 @@
+/**
+ * Pure builders and parsers for the ffmpeg command line that decodes one camera
+ * into raw rgb24 frames on stdout. No I/O here: everything is a function of its
+ * arguments, so every flag can be checked by a table of cases.
+ *
+ * Flags are chosen for the bundled ffmpeg 4.1 (@ffmpeg-installer): e.g. the RTSP socket
+ * timeout is `-stimeout` there (renamed `-timeout` in ffmpeg 5+), and `-reconnect*` /
+ * `-rw_timeout` are the http protocol options it knows.
+ */
+import type { CameraSource } from '../../../src-preload/contract.js';
+
+/** Pixel format of every frame on stdout: packed R,G,B bytes, row-major, no padding. */
+export const RAW_PIXEL_FORMAT = 'rgb24';
+export const BYTES_PER_PIXEL = 3;
+
+/** Default socket/IO timeout for network sources, so a dead peer cannot block ffmpeg forever. */
+export const DEFAULT_IO_TIMEOUT_MS = 10_000;
+
+/**
+ * How many seconds ffmpeg's own http reconnect keeps trying (delays 0, 1, 2... s) before it gives up
+ * and exits. Kept short on purpose: it only hides a blip; longer outages are the supervisor's job
+ * (FfmpegSource restarts the process with its own backoff and reports 'reconnecting').
+ */
+export const HTTP_RECONNECT_DELAY_MAX_S = 2;
+
+export interface FrameSize {
+  width: number;
+  height: number;
+}
+
+export interface DecodeArgsOptions {
+  source: CameraSource;
+  /** The OS ffmpeg runs on (process.platform); only webcams depend on it. */
+  platform?: string;
+  /** Frames per second to emit (the detection rate); undefined = every decoded frame. */
+  outputFps?: number;
+  /** Downscale wider frames to this width, keeping the aspect ratio, both dimensions even. */
+  maxWidth?: number;
+  /**
+   * Exact output size. Once the size of a camera is known, every later run uses it: the input
+   * is scaled to fit and padded, so a camera that changes resolution mid-stream can never change
+   * the number of bytes per frame (which would corrupt the raw framing). Takes precedence over maxWidth.
+   */
+  outputSize?: FrameSize;
+  /** File sources only: read at the file's native rate (`-re`), like a live camera. */
+  realtime?: boolean;
+  /** Socket timeout for rtsp/http sources. */
+  ioTimeoutMs?: number;
+}
+
+/** Bytes in one raw frame of the given size. */
+export function frameByteLength(size: FrameSize): number {
+  return size.width * size.height * BYTES_PER_PIXEL;
+}
+
+/** The complete argument list (without the binary) that decodes `options.source` to rgb24 on pipe:1. */
+export function buildDecodeArgs(options: DecodeArgsOptions): string[] {
+  validateOptions(options);
+  const args = [
+    '-hide_banner',
+    // Never read stdin: ffmpeg would otherwise treat it as an interactive console ('q' to quit).
+    '-nostdin',
+    '-nostats',
+    // 'info' is the lowest level that still prints the "Output #0 ... rawvideo ... WxH" line parseOutputSize needs.
+    '-loglevel',
+    'info',
+    ...inputArgs(options),
+    // Only the first video stream; no audio, subtitle or data streams.
+    '-map',
+    '0:v:0',
+    '-an',
+    '-sn',
+    '-dn',
+  ];
+  const filter = buildVideoFilter(options);
+  if (filter !== null) args.push('-vf', filter);
+  args.push(
+    // Emit decoded (or fps-filtered) frames as they are: no duplicates to fill timestamp gaps,
+    // which would hand the detector stale copies after a network hiccup.
+    '-vsync',
+    'passthrough',
+    '-pix_fmt',
+    RAW_PIXEL_FORMAT,
+    '-f',
+    'rawvideo',
+    'pipe:1',
+  );
+  return args;
+}
+
+/** The -vf filter chain for the options, or null when frames pass through unchanged. */
+export function buildVideoFilter(options: Pick<DecodeArgsOptions, 'outputFps' | 'maxWidth' | 'outputSize'>): string | null {
+  const filters: string[] = [];
+  // Drop frames first so the scaler only works on frames that are kept.
+  if (options.outputFps !== undefined) filters.push(`fps=${formatNumber(options.outputFps)}`);
+  if (options.outputSize !== undefined) {
+    const { width, height } = options.outputSize;
+    filters.push(
+      `scale=w=${width}:h=${height}:force_original_aspect_ratio=decrease`,
+      `pad=w=${width}:h=${height}:x=(ow-iw)/2:y=(oh-ih)/2`,
+      'setsar=1',
+    );
+  } else if (options.maxWidth !== undefined) {
+    // Width: the smaller of maxWidth and the input width, rounded down to even; h=-2 keeps the
+    // aspect ratio with an even height. Quotes protect the commas from the filtergraph parser.
+    filters.push(`scale=w='trunc(min(${options.maxWidth},iw)/2)*2':h=-2`);
+  }
+  return filters.length === 0 ? null : filters.join(',');
+}
+
+function inputArgs(options: DecodeArgsOptions): string[] {
+  const { source } = options;
+  const ioTimeoutUs = String(Math.round((options.ioTimeoutMs ?? DEFAULT_IO_TIMEOUT_MS) * 1000));
+  switch (source.kind) {
+    case 'rtsp':
+      // TCP interleaving survives NAT and lossy Wi-Fi far better than the UDP default (no smeared frames).
+      return ['-rtsp_transport', 'tcp', '-stimeout', ioTimeoutUs, '-i', source.url];
+    case 'http':
+      return [
+        '-reconnect',
+        '1',
+        '-reconnect_streamed',
+        '1',
+        '-reconnect_delay_max',
+        String(HTTP_RECONNECT_DELAY_MAX_S),
+        '-rw_timeout',
+        ioTimeoutUs,
+        '-i',
+        source.url,
+      ];
+    case 'file': {
+      const args: string[] = [];
+      if (options.realtime === true) args.push('-re');
+      if (source.loop) args.push('-stream_loop', '-1');
+      args.push('-i', source.path);
+      return args;
+    }
+    case 'webcam':
+      return webcamInputArgs(source.device, options.platform);
+  }
+}
+
+function webcamInputArgs(device: string, platform: string | undefined): string[] {
+  switch (platform) {
+    case 'linux':
+      // A bare index ("0") means /dev/video0.
+      return ['-f', 'v4l2', '-i', /^\d+$/.test(device) ? `/dev/video${device}` : device];
+    case 'win32':
+      return ['-f', 'dshow', '-i', device.startsWith('video=') ? device : `video=${device}`];
+    case 'darwin':
+      // avfoundation's default 29.97 fps is refused by most Mac cameras ("Selected framerate is not
+      // supported"); 30 is accepted by all built-in ones. "N:none" = video device N, no audio.
+      return ['-f', 'avfoundation', '-framerate', '30', '-i', device.includes(':') ? device : `${device}:none`];
+    default:
+      throw new RangeError(`Webcams are not supported on platform "${platform ?? 'unspecified'}" (linux, win32 and darwin are)`);
+  }
+}
+
+function validateOptions(options: DecodeArgsOptions): void {
+  const { outputFps, maxWidth, outputSize, ioTimeoutMs } = options;
+  // Below 0.001 (a frame every ~17 minutes) the rate would not survive formatting to 6 decimals.
+  if (outputFps !== undefined && !(Number.isFinite(outputFps) && outputFps >= 0.001)) {
+    throw new RangeError(`outputFps must be a number >= 0.001, got ${outputFps}`);
+  }
+  if (maxWidth !== undefined && !(Number.isInteger(maxWidth) && maxWidth >= 2)) {
+    throw new RangeError(`maxWidth must be an integer >= 2, got ${maxWidth}`);
+  }
+  if (outputSize !== undefined) {
+    for (const [name, value] of [['width', outputSize.width], ['height', outputSize.height]] as const) {
+      if (!(Number.isInteger(value) && value >= 2 && value % 2 === 0)) {
+        throw new RangeError(`outputSize.${name} must be an even integer >= 2, got ${value}`);
+      }
+    }
+  }
+  if (ioTimeoutMs !== undefined && !(Number.isFinite(ioTimeoutMs) && ioTimeoutMs > 0)) {
+    throw new RangeError(`ioTimeoutMs must be a positive number, got ${ioTimeoutMs}`);
+  }
+}
+
+/** Numbers in filter arguments: plain decimal, never exponent notation. */
+function formatNumber(value: number): string {
+  return Number.isInteger(value) ? String(value) : value.toFixed(6).replace(/\.?0+$/, '');
+}
+
+/**
+ * Finds the size of the rawvideo OUTPUT stream in ffmpeg's stderr, e.g. from
+ *   Output #0, rawvideo, to 'pipe:1':
+ *       Stream #0:0(und): Video: rawvideo (RGB[24] / 0x18424752), rgb24, 640x360 [SAR 1:1 DAR 16:9], ...
+ * Input streams (listed before "Output #0") are ignored. Returns null until that line is present.
+ */
+export function parseOutputSize(stderrText: string): FrameSize | null {
+  const outputStart = stderrText.search(/^Output #0\b/m);
+  if (outputStart < 0) return null;
+  for (const line of stderrText.slice(outputStart).split(/\r?\n/)) {
+    if (!/^\s*Stream #0:\d+.*: Video: rawvideo\b/.test(line)) continue;
+    // The size follows a comma ("rgb24, 640x360"); this skips the codec tag "0x18424752".
+    const match = /,\s(\d+)x(\d+)(?=[\s,]|$)/.exec(line);
+    if (match === null) continue;
+    const width = Number(match[1]);
+    const height = Number(match[2]);
+    if (width > 0 && height > 0) return { width, height };
+  }
+  return null;
+}
+
+/**
+ * Phrases that name a cause an operator can act on. A line containing one of these beats a
+ * generic error line: after a dropped http camera ffmpeg prints both "...: Connection refused"
+ * and, last, "...: Input/output error"; the first is the useful one.
+ */
+const SPECIFIC_CAUSES = [
+  /connection refused/i,
+  /timed out/i,
+  /no route to host/i,
+  /network is unreachable/i,
+  /connection reset/i,
+  /failed to resolve hostname|name or service not known|could not resolve/i,
+  /server returned [^:]*\d{3}/i,
+  /\b(401 unauthorized|403 forbidden|404 not found)\b/i,
+  /invalid data found when processing input/i,
+  /moov atom not found/i,
+  /no such file or directory/i,
+  /permission denied/i,
+  /device or resource busy/i,
+  /matches no streams/i,
+  /end of file/i,
+] as const;
+
+const GENERIC_ERROR = /error|fail|invalid|unable|cannot|could not|not found|denied|refused|unsupported|unknown/i;
+
+/** Lines ffmpeg prints on every exit, which never explain a failure. */
+const NOISE = [
+  /^frame=\s*\d+/,
+  /^video:\S+ audio:/,
+  /^Conversion failed!?$/,
+  /^Exiting normally/,
+  /^Press \[q\] to stop/,
+  /^\s/, // indented lines are stream descriptions and metadata
+] as const;
+
+/**
+ * The most useful single line to show for an ffmpeg run that ended, from the last lines of its
+ * stderr (oldest first): the latest line naming a specific cause, else the latest line that looks
+ * like an error. Returns null when nothing looks like an error. The "[tcp @ 0x...]" component
+ * prefix is removed and credentials in URLs are masked.
+ */
+export function summarizeStderr(lines: readonly string[]): string | null {
+  let generic: string | null = null;
+  for (let i = lines.length - 1; i >= 0; i--) {
+    const line = (lines[i] ?? '').replace(/\r$/, '');
+    if (line.trim() === '' || NOISE.some((pattern) => pattern.test(line))) continue;
+    if (SPECIFIC_CAUSES.some((pattern) => pattern.test(line))) return cleanStderrLine(line);
+    if (generic === null && GENERIC_ERROR.test(line)) generic = line;
+  }
+  return generic === null ? null : cleanStderrLine(generic);
+}
+
+function cleanStderrLine(line: string): string {
+  return redactUrlCredentials(line.replace(/^\[[^\]]* @ 0x[0-9a-f]+\]\s*/i, '').trim());
+}
+
+/** rtsp://user:secret@host/... -> rtsp://***@host/...: camera passwords must not reach logs or the UI. */
+export function redactUrlCredentials(text: string): string {
+  return text.replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^\s/@]+@/gi, '$1***@');
+}

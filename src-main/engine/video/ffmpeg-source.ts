@@ -1,0 +1,583 @@
+/**
+ * One camera = one supervised ffmpeg process decoding to raw rgb24 frames on stdout.
+ *
+ * The supervisor owns the process life cycle: it restarts live cameras with exponential
+ * backoff, kills a process whose stream stalls (watchdog), ends a non-looping file with
+ * 'end', and turns every failure into a state plus a readable lastError. It never emits
+ * 'error' and never throws from an event handler, so a bad camera cannot crash the engine.
+ *
+ * Frame ownership: by default ('owned') every 'frame' event carries a Buffer allocated for
+ * that frame alone; the source never writes to it again, so listeners may keep it.
+ * With frameBuffers: 'borrowed' one buffer is reused for every frame: `data` is valid only
+ * during the synchronous 'frame' dispatch, and a listener that needs it later must copy it
+ * (e.g. into a FrameRing slot). Borrowed mode avoids one large allocation per frame.
+ *
+ * Backpressure: pause() stops reading ffmpeg's stdout, so the pipe fills and ffmpeg blocks
+ * (a non-realtime file then decodes only as fast as frames are consumed); the watchdog does not
+ * count paused time as a stall. A live camera should rather drop frames than pause for long:
+ * its server keeps sending while ffmpeg is blocked.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { EventEmitter } from 'node:events';
+import type { CameraSource, CameraState } from '../../../src-preload/contract.js';
+import {
+  buildDecodeArgs,
+  frameByteLength,
+  parseOutputSize,
+  redactUrlCredentials,
+  summarizeStderr,
+  type FrameSize,
+} from './ffmpeg-args.js';
+import { resolveFfmpegPath } from './ffmpeg-path.js';
+
+export interface BackoffOptions {
+  /** Delay before the first restart after a failure. */
+  initialMs: number;
+  /** Upper bound for the delay. */
+  maxMs: number;
+  /** Each consecutive failure multiplies the delay by this. */
+  factor: number;
+  /** A run that delivered frames for at least this long resets the delay to initialMs. */
+  resetAfterMs: number;
+}
+
+export interface FfmpegSourceOptions {
+  source: CameraSource;
+  /** Frames per second to emit (the detection rate); undefined = every decoded frame. */
+  outputFps?: number;
+  /** Downscale wider frames to this width (aspect kept, even dimensions). */
+  maxWidth?: number;
+  /** File sources only: read at the file's native rate, like a live camera. */
+  realtime?: boolean;
+  /** The ffmpeg binary; default: VIGIL_FFMPEG, then the bundled one. */
+  ffmpegPath?: string;
+  /** Restart the process when no video bytes arrive for this long (also bounds start-up). */
+  stallTimeoutMs?: number;
+  /** ffmpeg's own socket timeout for network sources; default stallTimeoutMs + 5 s, a backstop behind the watchdog. */
+  ioTimeoutMs?: number;
+  backoff?: Partial<BackoffOptions>;
+  /** stop() and the watchdog send SIGTERM, then SIGKILL after this long. */
+  stopGraceMs?: number;
+  /** Overrides process.platform (only webcams depend on it). */
+  platform?: string;
+  /** See the module comment: 'owned' (default) or 'borrowed' frame buffers. */
+  frameBuffers?: 'owned' | 'borrowed';
+}
+
+export interface RawFrame {
+  /** 1, 2, 3... across restarts of this source. */
+  seq: number;
+  /** Date.now() when the frame's last byte was read from ffmpeg. */
+  capturedAt: number;
+  width: number;
+  height: number;
+  /** width * height * 3 bytes of rgb24. See the ownership rule in the module comment. */
+  data: Buffer;
+}
+
+export interface SourceStateChange {
+  state: CameraState;
+  lastError: string | null;
+}
+
+export interface SourceHealth {
+  state: CameraState;
+  /** Frames per second emitted over the last few seconds (0 when frames stopped). */
+  inputFps: number;
+  framesRead: number;
+  /** Processes started after the first one (reconnects, watchdog restarts). */
+  restarts: number;
+  lastError: string | null;
+  /** Size of the emitted frames; null until the first process reported it. */
+  width: number | null;
+  height: number | null;
+}
+
+export interface FfmpegSourceEvents {
+  frame: [RawFrame];
+  state: [SourceStateChange];
+  end: [];
+}
+
+export const DEFAULT_STALL_TIMEOUT_MS = 10_000;
+export const DEFAULT_STOP_GRACE_MS = 2_000;
+export const DEFAULT_BACKOFF: BackoffOptions = { initialMs: 500, maxMs: 30_000, factor: 2, resetAfterMs: 10_000 };
+
+/** ffmpeg stderr lines kept for lastError. */
+const STDERR_TAIL_LINES = 20;
+/** Stderr kept while looking for the output size (the header is a few KB). */
+const MAX_HEADER_CHARS = 256 * 1024;
+/** Stdout buffered while the output size is still unknown; more means the size line never came. */
+const MAX_PENDING_STDOUT_BYTES = 64 * 1024 * 1024;
+/** Sliding window for inputFps. */
+const FPS_WINDOW_MS = 3_000;
+
+type KillReason = 'stop' | 'stall' | 'no-size';
+
+/** Everything about one ffmpeg process; a restart gets a fresh one. */
+interface Run {
+  child: ChildProcess;
+  startedAt: number;
+  /** Last time stdout delivered bytes (or the start): what the watchdog measures. */
+  lastActivityAt: number;
+  firstFrameAt: number | null;
+  framesInRun: number;
+  header: string;
+  stderrPartial: string;
+  stderrTail: string[];
+  frameSize: FrameSize | null;
+  frameBytes: number;
+  pending: Buffer[];
+  pendingBytes: number;
+  /** Unassembled stdout bytes held back because pause() was called mid-chunk. */
+  held: Buffer[];
+  /** Frame being assembled; null until the next byte arrives (owned mode hands the previous one to listeners). */
+  assembly: Buffer | null;
+  filled: number;
+  killReason: KillReason | null;
+  spawnError: Error | null;
+  /** Set when the process has exited; finishing waits for held frames to be delivered after a pause. */
+  exit: { code: number | null; signal: NodeJS.Signals | null } | null;
+  killTimer: NodeJS.Timeout | null;
+  finished: boolean;
+  onFinished: Array<() => void>;
+}
+
+export class FfmpegSource extends EventEmitter<FfmpegSourceEvents> {
+  readonly options: Readonly<FfmpegSourceOptions>;
+  readonly #stallTimeoutMs: number;
+  readonly #stopGraceMs: number;
+  readonly #backoff: BackoffOptions;
+
+  #state: CameraState = 'stopped';
+  #lastError: string | null = null;
+  #run: Run | null = null;
+  /** Size of the first run's output; later runs are forced to it (see DecodeArgsOptions.outputSize). */
+  #knownSize: FrameSize | null = null;
+  #seq = 0;
+  #framesRead = 0;
+  #restarts = 0;
+  #backoffAttempt = 0;
+  #restartTimer: NodeJS.Timeout | null = null;
+  #watchdog: NodeJS.Timeout | null = null;
+  #stopping: Promise<void> | null = null;
+  #frameTimes: number[] = [];
+  #fpsSince = 0;
+  #paused = false;
+
+  constructor(options: FfmpegSourceOptions) {
+    super();
+    this.options = { ...options };
+    this.#stallTimeoutMs = positive(options.stallTimeoutMs ?? DEFAULT_STALL_TIMEOUT_MS, 'stallTimeoutMs');
+    this.#stopGraceMs = positive(options.stopGraceMs ?? DEFAULT_STOP_GRACE_MS, 'stopGraceMs');
+    this.#backoff = { ...DEFAULT_BACKOFF, ...options.backoff };
+    positive(this.#backoff.initialMs, 'backoff.initialMs');
+    positive(this.#backoff.maxMs, 'backoff.maxMs');
+    if (!(this.#backoff.factor >= 1)) throw new RangeError(`backoff.factor must be >= 1, got ${this.#backoff.factor}`);
+    // Fail fast on bad options (constructor) rather than at the first spawn.
+    buildDecodeArgs(this.#argsOptions(null));
+  }
+
+  /** Whether the source restarts after its process ends (live cameras and looping files). */
+  get isLive(): boolean {
+    return this.options.source.kind !== 'file' || this.options.source.loop;
+  }
+
+  /** Starts decoding. No-op when already started; after stop() it starts afresh. */
+  start(): void {
+    if (this.#stopping !== null) {
+      // Restart once the previous process is gone, so two never run at once.
+      void this.#stopping.then(() => this.start());
+      return;
+    }
+    if (this.#run !== null || this.#restartTimer !== null) return;
+    this.#lastError = null;
+    this.#backoffAttempt = 0;
+    this.#paused = false;
+    this.#setState('starting');
+    this.#spawnRun();
+  }
+
+  /** Stops the process (SIGTERM, then SIGKILL after stopGraceMs); resolves when it has exited. */
+  stop(): Promise<void> {
+    if (this.#stopping !== null) return this.#stopping;
+    this.#clearRestartTimer();
+    const run = this.#run;
+    if (run === null || run.finished) {
+      this.#stopWatchdog();
+      this.#setState('stopped');
+      return Promise.resolve();
+    }
+    this.#stopping = new Promise<void>((resolve) => {
+      run.onFinished.push(() => {
+        this.#stopping = null;
+        this.#setState('stopped');
+        resolve();
+      });
+    });
+    this.#kill(run, 'stop');
+    return this.#stopping;
+  }
+
+  /** Stops emitting frames until resume(): ffmpeg blocks once the stdout pipe is full. */
+  pause(): void {
+    if (this.#paused) return;
+    this.#paused = true;
+    this.#run?.child.stdout?.pause();
+  }
+
+  resume(): void {
+    if (!this.#paused) return;
+    this.#paused = false;
+    const run = this.#run;
+    if (run === null) return;
+    // Paused time is not a stall: the watchdog measures from now.
+    run.lastActivityAt = Date.now();
+    const held = run.held;
+    run.held = [];
+    for (let i = 0; i < held.length; i++) {
+      this.#assemble(run, held[i] as Buffer);
+      // A frame listener paused again: keep the rest for the next resume().
+      if (this.#paused) {
+        run.held.push(...held.slice(i + 1));
+        return;
+      }
+    }
+    if (run.exit !== null) this.#finishRun(run, run.exit.code, run.exit.signal);
+    else run.child.stdout?.resume();
+  }
+
+  /** Process id of the running ffmpeg, or null between processes (diagnostics and tests). */
+  get pid(): number | null {
+    const run = this.#run;
+    return run === null || run.finished || run.exit !== null ? null : (run.child.pid ?? null);
+  }
+
+  get paused(): boolean {
+    return this.#paused;
+  }
+
+  /**
+   * Records an error seen by a consumer of the frames (e.g. inference failed) as lastError,
+   * so health() and the 'state' event explain it; the process keeps running.
+   */
+  noteError(message: string): void {
+    this.#lastError = message;
+    this.emit('state', { state: this.#state, lastError: message });
+  }
+
+  health(): SourceHealth {
+    return {
+      state: this.#state,
+      inputFps: this.#inputFps(Date.now()),
+      framesRead: this.#framesRead,
+      restarts: this.#restarts,
+      lastError: this.#lastError,
+      width: this.#knownSize?.width ?? null,
+      height: this.#knownSize?.height ?? null,
+    };
+  }
+
+  // ---------- process life cycle ----------
+
+  #argsOptions(outputSize: FrameSize | null) {
+    const { source, outputFps, maxWidth, realtime } = this.options;
+    return {
+      source,
+      platform: this.options.platform ?? process.platform,
+      outputFps,
+      maxWidth,
+      realtime,
+      outputSize: outputSize ?? undefined,
+      ioTimeoutMs: this.options.ioTimeoutMs ?? this.#stallTimeoutMs + 5_000,
+    };
+  }
+
+  #spawnRun(): void {
+    let ffmpegPath: string;
+    let args: string[];
+    try {
+      ffmpegPath = resolveFfmpegPath(this.options.ffmpegPath);
+      args = buildDecodeArgs(this.#argsOptions(this.#knownSize));
+    } catch (error) {
+      // A missing binary or an unsupported platform does not heal by retrying.
+      this.#lastError = error instanceof Error ? error.message : String(error);
+      this.#setState('failed');
+      return;
+    }
+    const child = spawn(ffmpegPath, args, { stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
+    const now = Date.now();
+    const run: Run = {
+      child,
+      startedAt: now,
+      lastActivityAt: now,
+      firstFrameAt: null,
+      framesInRun: 0,
+      header: '',
+      stderrPartial: '',
+      stderrTail: [],
+      frameSize: null,
+      frameBytes: 0,
+      pending: [],
+      pendingBytes: 0,
+      held: [],
+      assembly: null,
+      filled: 0,
+      killReason: null,
+      spawnError: null,
+      exit: null,
+      killTimer: null,
+      finished: false,
+      onFinished: [],
+    };
+    this.#run = run;
+    child.stdout?.on('data', (chunk: Buffer) => this.#onStdout(run, chunk));
+    if (this.#paused) child.stdout?.pause();
+    child.stderr?.setEncoding('utf8');
+    child.stderr?.on('data', (text: string) => this.#onStderr(run, text));
+    // Stream errors must not become unhandled 'error' events; the exit is handled by 'close'.
+    child.stdout?.on('error', () => {});
+    child.stderr?.on('error', () => {});
+    child.on('error', (error) => {
+      run.spawnError = error;
+      // A process that never spawned emits no 'close' on every Node version; finish it here.
+      if (child.pid === undefined) this.#finishRun(run, null, null);
+    });
+    // 'close' fires after stdout and stderr are drained, so every frame has been read by then;
+    // frames held back by pause() are delivered by resume(), which then finishes the run.
+    child.on('close', (code, signal) => {
+      run.exit = { code, signal };
+      if (run.held.length === 0 || run.killReason !== null) this.#finishRun(run, code, signal);
+    });
+    this.#startWatchdog();
+  }
+
+  #finishRun(run: Run, code: number | null, signal: NodeJS.Signals | null): void {
+    if (run.finished) return;
+    run.finished = true;
+    if (run.killTimer !== null) clearTimeout(run.killTimer);
+    if (run.stderrPartial !== '') pushTail(run, run.stderrPartial);
+    if (this.#run === run) this.#run = null;
+    this.#stopWatchdog();
+    const waiters = run.onFinished.splice(0);
+    if (run.killReason === 'stop') {
+      for (const resolve of waiters) resolve();
+      return;
+    }
+
+    const endedAt = Date.now();
+    if (run.firstFrameAt !== null && endedAt - run.firstFrameAt >= this.#backoff.resetAfterMs) this.#backoffAttempt = 0;
+    const source = this.options.source;
+    const cleanExit = code === 0 && run.killReason === null && run.spawnError === null;
+
+    if (source.kind === 'file' && !source.loop) {
+      if (cleanExit) {
+        this.#setState('stopped');
+        this.emit('end');
+      } else {
+        this.#lastError = this.#describeFailure(run, code, signal);
+        this.#setState('failed');
+      }
+      return;
+    }
+    this.#lastError = this.#describeFailure(run, code, signal);
+    const spawnFailed = run.spawnError !== null && run.child.pid === undefined;
+    // A looping file that fails before its first frame (unreadable, not a video) fails the same way every time.
+    const deterministicFileFailure = source.kind === 'file' && run.framesInRun === 0 && !cleanExit;
+    if (spawnFailed || deterministicFileFailure) {
+      this.#setState('failed');
+      return;
+    }
+    this.#scheduleRestart();
+  }
+
+  #scheduleRestart(): void {
+    const { initialMs, maxMs, factor } = this.#backoff;
+    const delay = Math.min(maxMs, initialMs * factor ** this.#backoffAttempt);
+    this.#backoffAttempt++;
+    this.#setState('reconnecting');
+    this.#restartTimer = setTimeout(() => {
+      this.#restartTimer = null;
+      this.#restarts++;
+      this.#spawnRun();
+    }, delay);
+  }
+
+  #clearRestartTimer(): void {
+    if (this.#restartTimer !== null) clearTimeout(this.#restartTimer);
+    this.#restartTimer = null;
+  }
+
+  /** SIGTERM lets ffmpeg close its input cleanly; SIGKILL covers a process that ignores it (e.g. stuck in I/O). */
+  #kill(run: Run, reason: KillReason): void {
+    if (run.finished) return;
+    // A stop() during a watchdog kill takes over, so the exit is reported as a stop.
+    if (run.killReason === null || reason === 'stop') run.killReason = reason;
+    // Drain (and discard) stdout even when paused: 'close' only fires once stdout has ended.
+    run.held = [];
+    run.child.stdout?.resume();
+    if (run.exit !== null) {
+      // Already exited, only its held frames were pending.
+      this.#finishRun(run, run.exit.code, run.exit.signal);
+      return;
+    }
+    if (run.killTimer !== null) return;
+    run.child.kill('SIGTERM');
+    run.killTimer = setTimeout(() => {
+      if (!run.finished) run.child.kill('SIGKILL');
+    }, this.#stopGraceMs);
+  }
+
+  #startWatchdog(): void {
+    this.#stopWatchdog();
+    const interval = Math.max(50, Math.min(1_000, this.#stallTimeoutMs / 4));
+    this.#watchdog = setInterval(() => {
+      const run = this.#run;
+      if (run === null || run.finished || run.killReason !== null || this.#paused) return;
+      if (Date.now() - run.lastActivityAt > this.#stallTimeoutMs) this.#kill(run, 'stall');
+    }, interval);
+  }
+
+  #stopWatchdog(): void {
+    if (this.#watchdog !== null) clearInterval(this.#watchdog);
+    this.#watchdog = null;
+  }
+
+  #describeFailure(run: Run, code: number | null, signal: NodeJS.Signals | null): string {
+    const fromStderr = summarizeStderr(run.stderrTail);
+    const seconds = (this.#stallTimeoutMs / 1000).toFixed(1);
+    if (run.killReason === 'stall') {
+      const what = run.firstFrameAt === null ? `No video within ${seconds} s of starting` : `No video for ${seconds} s (stream stalled)`;
+      return fromStderr === null ? what : `${what}; ffmpeg said: ${fromStderr}`;
+    }
+    if (run.killReason === 'no-size') return 'Could not read the output frame size from ffmpeg';
+    if (run.spawnError !== null) return `Could not run ffmpeg: ${run.spawnError.message}`;
+    const exit = signal !== null ? `killed by ${signal}` : `exit code ${code}`;
+    if (fromStderr !== null) return code === 0 ? fromStderr : `${fromStderr} (ffmpeg ${exit})`;
+    if (code === 0) return this.options.source.kind === 'file' ? 'End of file' : 'The stream ended';
+    return `ffmpeg stopped unexpectedly (${exit})`;
+  }
+
+  // ---------- output parsing ----------
+
+  #onStderr(run: Run, text: string): void {
+    if (run.frameSize === null && run.header.length < MAX_HEADER_CHARS) {
+      run.header += text;
+      const size = parseOutputSize(run.header);
+      if (size !== null) this.#onSizeKnown(run, size);
+    }
+    const lines = (run.stderrPartial + text).split(/\r?\n|\r/);
+    run.stderrPartial = lines.pop() ?? '';
+    for (const line of lines) pushTail(run, line);
+  }
+
+  #onSizeKnown(run: Run, size: FrameSize): void {
+    run.frameSize = size;
+    run.frameBytes = frameByteLength(size);
+    run.header = '';
+    this.#knownSize ??= size;
+    // stdout and stderr are separate pipes: bytes may have arrived before the line that sizes them.
+    const pending = run.pending;
+    run.pending = [];
+    run.pendingBytes = 0;
+    for (const chunk of pending) this.#assembleOrHold(run, chunk);
+  }
+
+  #onStdout(run: Run, chunk: Buffer): void {
+    run.lastActivityAt = Date.now();
+    if (run.killReason !== null) return; // being stopped: nothing more is emitted
+    if (run.frameSize === null) {
+      run.pending.push(chunk);
+      run.pendingBytes += chunk.length;
+      if (run.pendingBytes > MAX_PENDING_STDOUT_BYTES) {
+        run.pending = [];
+        this.#kill(run, 'no-size');
+      }
+      return;
+    }
+    this.#assembleOrHold(run, chunk);
+  }
+
+  #assembleOrHold(run: Run, chunk: Buffer): void {
+    if (this.#paused) run.held.push(chunk);
+    else this.#assemble(run, chunk);
+  }
+
+  /** Copies chunk bytes into whole frames (bulk copies, any chunk boundaries) and emits each completed frame. */
+  #assemble(run: Run, chunk: Buffer): void {
+    const borrowed = this.options.frameBuffers === 'borrowed';
+    let offset = 0;
+    while (offset < chunk.length) {
+      if (run.killReason !== null) return;
+      run.assembly ??= Buffer.allocUnsafeSlow(run.frameBytes);
+      const take = Math.min(run.frameBytes - run.filled, chunk.length - offset);
+      chunk.copy(run.assembly, run.filled, offset, offset + take);
+      run.filled += take;
+      offset += take;
+      if (run.filled < run.frameBytes) continue;
+      const data = run.assembly;
+      run.filled = 0;
+      // Owned mode gives this buffer away; the next frame gets a new one.
+      if (!borrowed) run.assembly = null;
+      this.#emitFrame(run, data);
+      if (this.#paused && offset < chunk.length) {
+        run.held.push(chunk.subarray(offset));
+        return;
+      }
+    }
+  }
+
+  #emitFrame(run: Run, data: Buffer): void {
+    const size = run.frameSize;
+    if (size === null) return;
+    const now = Date.now();
+    run.framesInRun++;
+    this.#framesRead++;
+    if (run.firstFrameAt === null) {
+      run.firstFrameAt = now;
+      this.#fpsSince = now;
+      this.#frameTimes = [];
+    }
+    this.#frameTimes.push(now);
+    if (this.#frameTimes.length > 512) this.#pruneFrameTimes(now);
+    if (this.#state !== 'running') this.#setState('running');
+    this.emit('frame', { seq: ++this.#seq, capturedAt: now, width: size.width, height: size.height, data });
+  }
+
+  #pruneFrameTimes(now: number): void {
+    const cutoff = now - FPS_WINDOW_MS;
+    let drop = 0;
+    while (drop < this.#frameTimes.length && (this.#frameTimes[drop] ?? 0) <= cutoff) drop++;
+    if (drop > 0) this.#frameTimes.splice(0, drop);
+  }
+
+  #inputFps(now: number): number {
+    if (this.#state !== 'running') return 0; // no process delivering frames
+    this.#pruneFrameTimes(now);
+    const times = this.#frameTimes;
+    // A full window: frames in it / its length, which falls to 0 when frames stop.
+    if (now - this.#fpsSince >= FPS_WINDOW_MS) return times.length / (FPS_WINDOW_MS / 1000);
+    // Still filling (just started): frame intervals since the first frame, measured up to now so the
+    // rate also falls when frames stop.
+    const first = times[0];
+    if (first === undefined || now <= first) return 0;
+    return ((times.length - 1) * 1000) / (now - first);
+  }
+
+  #setState(state: CameraState): void {
+    if (state === this.#state && state !== 'reconnecting') return;
+    this.#state = state;
+    this.emit('state', { state, lastError: this.#lastError });
+  }
+}
+
+function pushTail(run: Run, line: string): void {
+  if (line.trim() === '') return;
+  run.stderrTail.push(redactUrlCredentials(line));
+  if (run.stderrTail.length > STDERR_TAIL_LINES) run.stderrTail.shift();
+}
+
+function positive(value: number, name: string): number {
+  if (!(Number.isFinite(value) && value > 0)) throw new RangeError(`${name} must be a positive number, got ${value}`);
+  return value;
+}

@@ -1,0 +1,386 @@
+/**
+ * FfmpegSource against the real bundled ffmpeg: real files, a real HTTP camera (a second ffmpeg
+ * serving MJPEG on 127.0.0.1), real kills and stalls. Conditions are awaited with bounded polls,
+ * never fixed sleeps, so a loaded machine only makes the tests slower, not flaky.
+ */
+import assert from 'node:assert/strict';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { after, describe, test } from 'node:test';
+import { FfmpegSource, type FfmpegSourceOptions, type RawFrame, type SourceStateChange } from '../../src-main/engine/video/ffmpeg-source.js';
+import { resolveFfmpegPath } from '../../src-main/engine/video/ffmpeg-path.js';
+
+const projectRoot = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+const clipPath = resolve(projectRoot, '../shared/data/video/short_hamilton_clip.mp4');
+const ffmpegPath = resolveFfmpegPath();
+const CLIP_WIDTH = 640;
+const CLIP_HEIGHT = 360;
+const CLIP_FRAMES = 275;
+
+const tempDir = mkdtempSync(join(tmpdir(), 'vigil-ffmpeg-source-'));
+const servers = new Set<ChildProcess>();
+const sources = new Set<FfmpegSource>();
+
+after(async () => {
+  await Promise.all([...sources].map((source) => source.stop()));
+  for (const server of servers) killProcess(server);
+  rmSync(tempDir, { recursive: true, force: true });
+});
+
+// ---------- helpers ----------
+
+function makeSource(options: Omit<FfmpegSourceOptions, 'ffmpegPath'>): { source: FfmpegSource; frames: RawFrame[]; states: SourceStateChange[]; ended: () => number } {
+  const source = new FfmpegSource({ ffmpegPath, ...options });
+  sources.add(source);
+  const frames: RawFrame[] = [];
+  const states: SourceStateChange[] = [];
+  let endCount = 0;
+  source.on('frame', (frame) => frames.push(frame));
+  source.on('state', (change) => states.push(change));
+  source.on('end', () => endCount++);
+  return { source, frames, states, ended: () => endCount };
+}
+
+/** Polls until condition() is true; fails with the description and the source's health after timeoutMs. */
+async function waitFor(condition: () => boolean, what: string, timeoutMs: number, source?: FfmpegSource): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) {
+      const health = source === undefined ? '' : ` (health: ${JSON.stringify(source.health())})`;
+      assert.fail(`timed out after ${timeoutMs} ms waiting for ${what}${health}`);
+    }
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
+/** A fake IP camera: ffmpeg serving the clip, looped in real time, as MJPEG over HTTP to one client. */
+function startCameraServer(port: number): ChildProcess {
+  const server = spawn(
+    ffmpegPath,
+    ['-hide_banner', '-nostdin', '-loglevel', 'error', '-re', '-stream_loop', '-1', '-i', clipPath, '-an', '-c:v', 'mjpeg', '-q:v', '8', '-f', 'mpjpeg', '-listen', '1', `http://127.0.0.1:${port}/cam`],
+    { stdio: ['ignore', 'ignore', 'ignore'] },
+  );
+  servers.add(server);
+  server.once('exit', () => servers.delete(server));
+  return server;
+}
+
+function killProcess(child: ChildProcess): void {
+  if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL'); // SIGKILL also ends a SIGSTOPped process
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Pids of this test process's children that are ffmpeg (Linux /proc; empty elsewhere). */
+function childFfmpegPids(): number[] {
+  if (!existsSync('/proc/self/stat')) return [];
+  const pids: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      // "pid (comm) state ppid ...": comm may contain spaces, so split after the closing parenthesis.
+      const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid === process.pid && comm.startsWith('ffmpeg')) pids.push(Number(entry));
+    } catch {
+      // the process exited while we looked
+    }
+  }
+  return pids;
+}
+
+/** Frame `index` (0-based) of the clip decoded independently by ffmpeg, as rgb24. */
+function referenceFrame(index: number, scale?: string): Buffer {
+  const filters = [`select=eq(n\\,${index})`, ...(scale === undefined ? [] : [scale])].join(',');
+  const result = spawnSync(ffmpegPath, ['-hide_banner', '-nostdin', '-loglevel', 'error', '-i', clipPath, '-vf', filters, '-vsync', 'passthrough', '-frames:v', '1', '-pix_fmt', 'rgb24', '-f', 'rawvideo', 'pipe:1'], {
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  assert.equal(result.status, 0, String(result.stderr));
+  return result.stdout;
+}
+
+// ---------- files ----------
+
+describe('FfmpegSource: files', () => {
+  test('a non-looping file yields every frame, correctly framed, then end', async () => {
+    const { source, frames, states, ended } = makeSource({ source: { kind: 'file', path: clipPath, loop: false } });
+    source.start();
+    await waitFor(() => ended() > 0, "'end'", 60_000, source);
+
+    // The bundled ffmpeg 4.1 decodes exactly 275 frames; a tolerance keeps a VIGIL_FFMPEG build honest too.
+    assert.ok(Math.abs(frames.length - CLIP_FRAMES) <= 5, `expected ~${CLIP_FRAMES} frames, got ${frames.length}`);
+    for (const frame of frames) {
+      assert.equal(frame.width, CLIP_WIDTH);
+      assert.equal(frame.height, CLIP_HEIGHT);
+      assert.equal(frame.data.length, CLIP_WIDTH * CLIP_HEIGHT * 3);
+    }
+    assert.deepEqual(frames.map((f) => f.seq), frames.map((_, i) => i + 1));
+    // Stdout arrives in 64 KiB pieces that never align with 691,200-byte frames: a byte lost or
+    // duplicated at a boundary would shift every later frame, so compare one deep in the clip.
+    assert.ok(frames[100]?.data.equals(referenceFrame(100)), 'frame 101 differs from an independent decode');
+    // Owned buffers: each frame has its own memory.
+    assert.notEqual(frames[0]?.data.buffer, frames[1]?.data.buffer);
+
+    assert.equal(ended(), 1);
+    assert.deepEqual(states.map((s) => s.state), ['starting', 'running', 'stopped']);
+    const health = source.health();
+    assert.equal(health.state, 'stopped');
+    assert.equal(health.framesRead, frames.length);
+    assert.equal(health.restarts, 0);
+    assert.equal(health.lastError, null);
+    assert.equal(health.width, CLIP_WIDTH);
+    assert.equal(health.height, CLIP_HEIGHT);
+    assert.equal(source.pid, null);
+  });
+
+  test('outputFps 10 with maxWidth 320 gives about 10 small frames per second of video', async () => {
+    const { source, frames, ended } = makeSource({ source: { kind: 'file', path: clipPath, loop: false }, outputFps: 10, maxWidth: 320 });
+    source.start();
+    await waitFor(() => ended() > 0, "'end'", 60_000, source);
+    // 10 s at 10 fps is 100; the clip's timestamps have gaps and gaps are not filled with copies (4.1 gives 92).
+    assert.ok(frames.length >= 85 && frames.length <= 105, `expected ~100 frames, got ${frames.length}`);
+    for (const frame of frames) {
+      assert.equal(frame.width, 320);
+      assert.equal(frame.height, 180);
+      assert.equal(frame.data.length, 320 * 180 * 3);
+    }
+  });
+
+  test('borrowed frame buffers are reused and valid during the event', async () => {
+    const source = new FfmpegSource({ ffmpegPath, source: { kind: 'file', path: clipPath, loop: false }, maxWidth: 160, frameBuffers: 'borrowed' });
+    sources.add(source);
+    const buffers = new Set<Buffer>();
+    let copyOf100: Buffer | null = null;
+    let count = 0;
+    let ended = false;
+    source.on('frame', (frame) => {
+      buffers.add(frame.data);
+      if (count++ === 100) copyOf100 = Buffer.from(frame.data);
+    });
+    source.on('end', () => (ended = true));
+    source.start();
+    await waitFor(() => ended, "'end'", 60_000, source);
+    assert.ok(count > 250);
+    assert.equal(buffers.size, 1, 'one buffer reused for every frame');
+    const reference = referenceFrame(100, "scale=w='trunc(min(160,iw)/2)*2':h=-2");
+    assert.ok(copyOf100 !== null && (copyOf100 as Buffer).equals(reference), 'frame 101 differs from an independent decode');
+  });
+
+  test('pause() holds frames back without tripping the watchdog; resume() delivers the rest', async () => {
+    const { source, frames, ended } = makeSource({ source: { kind: 'file', path: clipPath, loop: false }, stallTimeoutMs: 300 });
+    source.on('frame', (frame) => {
+      if (frame.seq === 10) source.pause();
+    });
+    source.start();
+    await waitFor(() => frames.length >= 10, '10 frames', 30_000, source);
+    // Paused for several watchdog periods: no frame may arrive and no restart may happen.
+    await new Promise((r) => setTimeout(r, 1_200));
+    assert.equal(frames.length, 10);
+    assert.equal(source.health().restarts, 0);
+    assert.equal(source.health().state, 'running');
+    source.resume();
+    await waitFor(() => ended() > 0, "'end'", 60_000, source);
+    assert.ok(Math.abs(frames.length - CLIP_FRAMES) <= 5, `expected ~${CLIP_FRAMES} frames, got ${frames.length}`);
+    assert.deepEqual(frames.map((f) => f.seq), frames.map((_, i) => i + 1));
+  });
+
+  test('tiny frames, many per stdout chunk, paused after every frame: none lost, then end', async () => {
+    // 16x10 rgb24 = 480 bytes: one 64 KiB read holds ~136 frames, so pause() lands mid-chunk and
+    // the process can exit while frames are still held back.
+    const { source, frames, ended } = makeSource({ source: { kind: 'file', path: clipPath, loop: false }, maxWidth: 16 });
+    source.on('frame', () => {
+      source.pause();
+      setTimeout(() => source.resume(), 1);
+    });
+    source.start();
+    await waitFor(() => ended() > 0, "'end'", 60_000, source);
+    assert.ok(Math.abs(frames.length - CLIP_FRAMES) <= 5, `expected ~${CLIP_FRAMES} frames, got ${frames.length}`);
+    assert.deepEqual(frames.map((f) => f.seq), frames.map((_, i) => i + 1));
+    for (const frame of frames) assert.equal(frame.data.length, 16 * 10 * 3);
+    const reference = referenceFrame(frames.length - 1, "scale=w='trunc(min(16,iw)/2)*2':h=-2");
+    assert.ok(frames[frames.length - 1]?.data.equals(reference), 'the last frame matches an independent decode');
+  });
+
+  test('stop() while paused still ends the process', async () => {
+    const { source, frames } = makeSource({ source: { kind: 'file', path: clipPath, loop: true }, realtime: true });
+    source.on('frame', () => source.pause());
+    source.start();
+    await waitFor(() => frames.length >= 1, 'a frame', 30_000, source);
+    const pid = source.pid;
+    assert.ok(pid !== null);
+    await source.stop();
+    assert.equal(isAlive(pid), false);
+    assert.equal(source.health().state, 'stopped');
+  });
+
+  test('after a restart the output keeps the first size, even when the input resolution changed', async () => {
+    // The "camera" is a looping file we can swap: first the 640x360 clip, then a 320x240 (4:3) version.
+    const cameraFile = join(tempDir, 'camera.mp4');
+    writeFileSync(cameraFile, readFileSync(clipPath));
+    const smaller = join(tempDir, 'camera-4x3.mp4');
+    const encoded = spawnSync(ffmpegPath, ['-hide_banner', '-nostdin', '-loglevel', 'error', '-y', '-i', clipPath, '-t', '2', '-an', '-vf', 'scale=320:240,setsar=1', '-c:v', 'libx264', '-preset', 'ultrafast', smaller]);
+    assert.equal(encoded.status, 0, String(encoded.stderr));
+
+    const { source, frames } = makeSource({ source: { kind: 'file', path: cameraFile, loop: true }, realtime: true, backoff: { initialMs: 50 } });
+    source.start();
+    await waitFor(() => frames.length >= 3, '3 frames', 30_000, source);
+    const firstPid = source.pid;
+    assert.ok(firstPid !== null);
+    renameSync(smaller, cameraFile);
+    process.kill(firstPid, 'SIGKILL'); // the camera "reboots" with a new resolution
+    await waitFor(() => source.health().restarts >= 1 && source.pid !== null && source.pid !== firstPid, 'a restarted process', 30_000, source);
+    const firstAfterRestart = frames.length;
+    await waitFor(() => frames.length >= firstAfterRestart + 3, '3 frames after the restart', 30_000, source);
+    await source.stop();
+
+    assert.match(source.health().lastError ?? '', /killed by SIGKILL/);
+    for (const frame of frames) {
+      assert.equal(frame.width, CLIP_WIDTH);
+      assert.equal(frame.height, CLIP_HEIGHT);
+      assert.equal(frame.data.length, CLIP_WIDTH * CLIP_HEIGHT * 3);
+    }
+    // 4:3 fitted into 16:9 is 480x360 centred: 80-pixel black bars left and right, picture in the middle.
+    const frame = frames[frames.length - 1];
+    assert.ok(frame !== undefined);
+    const pixel = (x: number, y: number) => Array.from(frame.data.subarray((y * CLIP_WIDTH + x) * 3, (y * CLIP_WIDTH + x) * 3 + 3));
+    for (const [x, y] of [[5, 180], [70, 10], [634, 180], [570, 350]] as const) assert.deepEqual(pixel(x, y), [0, 0, 0], `bar pixel ${x},${y}`);
+    let columnEnergy = 0;
+    for (let y = 0; y < CLIP_HEIGHT; y++) columnEnergy += pixel(320, y).reduce((a, b) => a + b, 0);
+    assert.ok(columnEnergy > 0, 'the picture is in the middle');
+  });
+
+  test('a garbage file fails with a readable error, for a looping file too, without restarting', async () => {
+    const garbage = join(tempDir, 'garbage.mp4');
+    writeFileSync(garbage, randomBytes(256 * 1024));
+    for (const loop of [false, true]) {
+      const { source, frames, ended } = makeSource({ source: { kind: 'file', path: garbage, loop }, backoff: { initialMs: 50 } });
+      source.start();
+      await waitFor(() => source.health().state === 'failed', `state 'failed' (loop ${loop})`, 30_000, source);
+      const health = source.health();
+      assert.match(health.lastError ?? '', /Invalid data found when processing input/);
+      assert.equal(health.restarts, 0);
+      assert.equal(frames.length, 0);
+      assert.equal(ended(), 0);
+    }
+  });
+
+  test('a missing ffmpeg binary fails with a readable error', async () => {
+    const source = new FfmpegSource({ ffmpegPath: join(tempDir, 'no-ffmpeg-here'), source: { kind: 'file', path: clipPath, loop: false } });
+    const states: string[] = [];
+    source.on('state', (change) => states.push(change.state));
+    source.start();
+    assert.equal(source.health().state, 'failed');
+    assert.match(source.health().lastError ?? '', /ffmpeg not usable at .*no-ffmpeg-here/);
+    assert.deepEqual(states, ['starting', 'failed']);
+    await source.stop();
+  });
+});
+
+// ---------- network ----------
+
+describe('FfmpegSource: network cameras', () => {
+  const fast = { stallTimeoutMs: 2_000, stopGraceMs: 1_000, backoff: { initialMs: 200, maxMs: 1_000 } };
+
+  test('an HTTP camera that dies comes back: running -> reconnecting -> running, then stop() leaves no process', async (t) => {
+    const port = await freePort();
+    let server = startCameraServer(port);
+    const { source, frames, states } = makeSource({ source: { kind: 'http', url: `http://127.0.0.1:${port}/cam` }, ...fast });
+    source.start();
+    await waitFor(() => source.health().state === 'running' && frames.length >= 5, "'running' with 5 frames", 30_000, source);
+    const last = frames[frames.length - 1];
+    assert.equal(last?.width, CLIP_WIDTH);
+    assert.equal(last?.data.length, CLIP_WIDTH * CLIP_HEIGHT * 3);
+    assert.ok(source.health().inputFps > 0);
+
+    const killedAt = Date.now();
+    killProcess(server);
+    await waitFor(() => source.health().state === 'reconnecting', "'reconnecting' after the server died", 30_000, source);
+    const reconnectingAfterMs = Date.now() - killedAt;
+    const lastError = source.health().lastError ?? '';
+    assert.match(lastError, /Connection refused|End of file|stalled/i);
+    assert.ok(states.some((s) => s.state === 'reconnecting' && s.lastError === lastError), "the 'state' event carries lastError");
+
+    const framesBefore = frames.length;
+    server = startCameraServer(port);
+    await waitFor(() => source.health().state === 'running' && frames.length >= framesBefore + 5, "'running' again with new frames", 30_000, source);
+    assert.ok(source.health().restarts >= 1);
+    assert.equal(frames[frames.length - 1]?.data.length, CLIP_WIDTH * CLIP_HEIGHT * 3);
+    assert.deepEqual(frames.map((f) => f.seq), frames.map((_, i) => i + 1), 'seq continues across restarts');
+
+    const pid = source.pid;
+    assert.ok(pid !== null);
+    await source.stop();
+    assert.equal(source.health().state, 'stopped');
+    assert.equal(isAlive(pid), false, 'the ffmpeg child is gone when stop() resolves');
+    assert.equal(source.pid, null);
+    killProcess(server);
+    await waitFor(() => childFfmpegPids().length === 0, 'no ffmpeg children left', 10_000);
+    // For the report, not asserted: how long ffmpeg 4.1 took to give up on the dead server.
+    t.diagnostic(`reconnecting ${reconnectingAfterMs} ms after the server was killed; lastError: ${lastError}`);
+  });
+
+  test('an unreachable camera keeps retrying with a readable error and never throws', async () => {
+    const port = await freePort(); // closed again: nothing listens there
+    for (const camera of [
+      { kind: 'http' as const, url: `http://127.0.0.1:${port}/cam` },
+      { kind: 'rtsp' as const, url: `rtsp://viewer:secret@127.0.0.1:${port}/live` },
+    ]) {
+      const { source, frames } = makeSource({ source: camera, ...fast, backoff: { initialMs: 100, maxMs: 200 } });
+      source.start();
+      await waitFor(() => source.health().restarts >= 2, `${camera.kind}: two restarts`, 30_000, source);
+      const health = source.health();
+      assert.ok(health.state === 'reconnecting' || health.state === 'starting' || health.state === 'failed', health.state);
+      assert.match(health.lastError ?? '', /Connection refused/);
+      assert.doesNotMatch(health.lastError ?? '', /secret/, 'credentials never appear in lastError');
+      assert.equal(frames.length, 0);
+      await source.stop();
+      assert.equal(source.health().state, 'stopped');
+    }
+  });
+
+  test('a stream that stops sending is restarted by the watchdog', async () => {
+    const port = await freePort();
+    const server = startCameraServer(port);
+    try {
+      const { source, frames } = makeSource({ source: { kind: 'http', url: `http://127.0.0.1:${port}/cam` }, ...fast });
+      source.start();
+      await waitFor(() => source.health().state === 'running' && frames.length >= 5, "'running' with 5 frames", 30_000, source);
+      const stalledPid = source.pid;
+      assert.ok(stalledPid !== null);
+
+      server.kill('SIGSTOP'); // the connection stays open but no byte arrives
+      await waitFor(() => /stalled/.test(source.health().lastError ?? ''), 'a stall error', 30_000, source);
+      assert.match(source.health().lastError ?? '', /No video for 2\.0 s \(stream stalled\)/);
+      await waitFor(() => source.health().restarts >= 1, 'a restart after the stall', 30_000, source);
+      assert.equal(isAlive(stalledPid), false, 'the stalled ffmpeg was killed');
+      await source.stop();
+    } finally {
+      killProcess(server);
+    }
+  });
+});

@@ -1,0 +1,296 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import {
+  buildDecodeArgs,
+  buildVideoFilter,
+  parseOutputSize,
+  redactUrlCredentials,
+  summarizeStderr,
+  type DecodeArgsOptions,
+} from '../../src-main/engine/video/ffmpeg-args.js';
+
+/** The arguments before "-i": ffmpeg applies them to the input. */
+function inputOptions(args: string[]): string[] {
+  const at = args.indexOf('-i');
+  assert.ok(at >= 0, 'no -i in the arguments');
+  return args.slice(0, at);
+}
+
+function valueAfter(args: string[], flag: string): string | undefined {
+  const at = args.indexOf(flag);
+  return at < 0 ? undefined : args[at + 1];
+}
+
+const file = (loop: boolean) => ({ kind: 'file' as const, path: '/videos/lobby.mp4', loop });
+
+describe('buildDecodeArgs: inputs', () => {
+  const cases: Array<{ name: string; options: DecodeArgsOptions; input: string; before: string[][]; notBefore?: string[] }> = [
+    {
+      name: 'rtsp over tcp with the default socket timeout',
+      options: { source: { kind: 'rtsp', url: 'rtsp://10.0.0.5/stream1' } },
+      input: 'rtsp://10.0.0.5/stream1',
+      before: [['-rtsp_transport', 'tcp'], ['-stimeout', '10000000']],
+    },
+    {
+      name: 'rtsp with a custom timeout (microseconds)',
+      options: { source: { kind: 'rtsp', url: 'rtsp://cam/x' }, ioTimeoutMs: 2500 },
+      input: 'rtsp://cam/x',
+      before: [['-stimeout', '2500000']],
+    },
+    {
+      name: 'http reconnects briefly and has an IO timeout',
+      options: { source: { kind: 'http', url: 'http://cam/mjpg' }, ioTimeoutMs: 4000 },
+      input: 'http://cam/mjpg',
+      before: [['-reconnect', '1'], ['-reconnect_streamed', '1'], ['-reconnect_delay_max', '2'], ['-rw_timeout', '4000000']],
+      notBefore: ['-rtsp_transport'],
+    },
+    {
+      name: 'looping file in real time',
+      options: { source: file(true), realtime: true },
+      input: '/videos/lobby.mp4',
+      before: [['-re'], ['-stream_loop', '-1']],
+    },
+    {
+      name: 'non-looping file as fast as possible',
+      options: { source: file(false), realtime: false },
+      input: '/videos/lobby.mp4',
+      before: [],
+      notBefore: ['-re', '-stream_loop', '-rw_timeout'],
+    },
+    {
+      name: 'linux webcam path',
+      options: { source: { kind: 'webcam', device: '/dev/video2' }, platform: 'linux' },
+      input: '/dev/video2',
+      before: [['-f', 'v4l2']],
+    },
+    {
+      name: 'linux webcam index',
+      options: { source: { kind: 'webcam', device: '0' }, platform: 'linux' },
+      input: '/dev/video0',
+      before: [['-f', 'v4l2']],
+    },
+    {
+      name: 'windows webcam by name',
+      options: { source: { kind: 'webcam', device: 'Integrated Camera' }, platform: 'win32' },
+      input: 'video=Integrated Camera',
+      before: [['-f', 'dshow']],
+    },
+    {
+      name: 'windows webcam already prefixed',
+      options: { source: { kind: 'webcam', device: 'video=USB Cam' }, platform: 'win32' },
+      input: 'video=USB Cam',
+      before: [['-f', 'dshow']],
+    },
+    {
+      name: 'mac webcam index gets no audio',
+      options: { source: { kind: 'webcam', device: '0' }, platform: 'darwin' },
+      input: '0:none',
+      before: [['-f', 'avfoundation'], ['-framerate', '30']],
+    },
+    {
+      name: 'mac webcam with explicit audio part',
+      options: { source: { kind: 'webcam', device: '1:0' }, platform: 'darwin' },
+      input: '1:0',
+      before: [['-f', 'avfoundation']],
+    },
+  ];
+  for (const c of cases) {
+    test(c.name, () => {
+      const args = buildDecodeArgs(c.options);
+      assert.equal(valueAfter(args, '-i'), c.input);
+      const input = inputOptions(args);
+      for (const pair of c.before) {
+        const at = input.indexOf(pair[0] as string);
+        assert.ok(at >= 0, `${pair[0]} missing before -i in ${args.join(' ')}`);
+        assert.deepEqual(input.slice(at, at + pair.length), pair);
+      }
+      for (const flag of c.notBefore ?? []) assert.ok(!args.includes(flag), `${flag} must not be present`);
+    });
+  }
+
+  const rejected: Array<{ name: string; options: DecodeArgsOptions; message: RegExp }> = [
+    { name: 'webcam on an unsupported OS', options: { source: { kind: 'webcam', device: '0' }, platform: 'freebsd' }, message: /freebsd/ },
+    { name: 'webcam without a platform', options: { source: { kind: 'webcam', device: '0' } }, message: /unspecified/ },
+    { name: 'outputFps 0', options: { source: file(false), outputFps: 0 }, message: /outputFps/ },
+    { name: 'outputFps negative', options: { source: file(false), outputFps: -5 }, message: /outputFps/ },
+    { name: 'outputFps too small to format', options: { source: file(false), outputFps: 2e-7 }, message: /outputFps/ },
+    { name: 'outputFps NaN', options: { source: file(false), outputFps: Number.NaN }, message: /outputFps/ },
+    { name: 'maxWidth 1', options: { source: file(false), maxWidth: 1 }, message: /maxWidth/ },
+    { name: 'maxWidth fractional', options: { source: file(false), maxWidth: 320.5 }, message: /maxWidth/ },
+    { name: 'odd output width', options: { source: file(false), outputSize: { width: 641, height: 360 } }, message: /outputSize.width/ },
+    { name: 'zero output height', options: { source: file(false), outputSize: { width: 640, height: 0 } }, message: /outputSize.height/ },
+    { name: 'ioTimeoutMs 0', options: { source: { kind: 'rtsp', url: 'rtsp://x' }, ioTimeoutMs: 0 }, message: /ioTimeoutMs/ },
+  ];
+  for (const c of rejected) {
+    test(`rejects ${c.name}`, () => {
+      assert.throws(() => buildDecodeArgs(c.options), (error: unknown) => error instanceof RangeError && c.message.test(error.message));
+    });
+  }
+});
+
+describe('buildDecodeArgs: output', () => {
+  const sources: DecodeArgsOptions['source'][] = [
+    { kind: 'rtsp', url: 'rtsp://a/b' },
+    { kind: 'http', url: 'http://a/b' },
+    file(true),
+    { kind: 'webcam', device: '0' },
+  ];
+  for (const source of sources) {
+    test(`${source.kind}: first video stream only, rgb24 raw frames on stdout, size readable from stderr`, () => {
+      const args = buildDecodeArgs({ source, platform: 'linux', outputFps: 10, maxWidth: 640 });
+      const afterInput = args.slice(args.indexOf('-i') + 2);
+      assert.equal(valueAfter(afterInput, '-map'), '0:v:0');
+      for (const flag of ['-an', '-sn', '-dn']) assert.ok(afterInput.includes(flag), `${flag} missing`);
+      assert.equal(valueAfter(afterInput, '-pix_fmt'), 'rgb24');
+      assert.equal(valueAfter(afterInput, '-f'), 'rawvideo');
+      assert.equal(valueAfter(afterInput, '-vsync'), 'passthrough');
+      assert.equal(args[args.length - 1], 'pipe:1');
+      assert.equal(valueAfter(args, '-loglevel'), 'info');
+      for (const flag of ['-nostdin', '-nostats', '-hide_banner']) assert.ok(inputOptions(args).includes(flag), `${flag} missing`);
+    });
+  }
+
+  test('no -vf when frames pass through unchanged', () => {
+    assert.equal(buildDecodeArgs({ source: file(false) }).includes('-vf'), false);
+  });
+
+  test('the -vf value is the filter chain', () => {
+    const args = buildDecodeArgs({ source: file(false), outputFps: 5, maxWidth: 320 });
+    assert.equal(valueAfter(args, '-vf'), buildVideoFilter({ outputFps: 5, maxWidth: 320 }));
+  });
+});
+
+describe('buildVideoFilter', () => {
+  const cases: Array<{ name: string; options: Parameters<typeof buildVideoFilter>[0]; expected: string | null }> = [
+    { name: 'nothing to do', options: {}, expected: null },
+    { name: 'detection rate', options: { outputFps: 10 }, expected: 'fps=10' },
+    { name: 'fractional rate', options: { outputFps: 2.5 }, expected: 'fps=2.5' },
+    { name: 'a third of a frame per second, six decimals', options: { outputFps: 1 / 3 }, expected: 'fps=0.333333' },
+    { name: 'slowest rate keeps its digits', options: { outputFps: 0.001 }, expected: 'fps=0.001' },
+    { name: 'downscale only', options: { maxWidth: 640 }, expected: "scale=w='trunc(min(640,iw)/2)*2':h=-2" },
+    { name: 'rate before scale', options: { outputFps: 10, maxWidth: 1280 }, expected: "fps=10,scale=w='trunc(min(1280,iw)/2)*2':h=-2" },
+    {
+      name: 'fixed size letterboxes',
+      options: { outputSize: { width: 640, height: 360 } },
+      expected: 'scale=w=640:h=360:force_original_aspect_ratio=decrease,pad=w=640:h=360:x=(ow-iw)/2:y=(oh-ih)/2,setsar=1',
+    },
+    {
+      name: 'fixed size wins over maxWidth',
+      options: { outputFps: 4, maxWidth: 320, outputSize: { width: 640, height: 360 } },
+      expected: 'fps=4,scale=w=640:h=360:force_original_aspect_ratio=decrease,pad=w=640:h=360:x=(ow-iw)/2:y=(oh-ih)/2,setsar=1',
+    },
+  ];
+  for (const c of cases) {
+    test(c.name, () => assert.equal(buildVideoFilter(c.options), c.expected));
+  }
+});
+
+// Header printed by the bundled ffmpeg 4.1 for the test clip (captured verbatim).
+const REAL_STDERR = `Input #0, mov,mp4,m4a,3gp,3g2,mj2, from '/work/shared/data/video/short_hamilton_clip.mp4':
+  Metadata:
+    major_brand     : isom
+  Duration: 00:00:10.01, start: 0.008005, bitrate: 490 kb/s
+    Stream #0:0(und): Video: h264 (Constrained Baseline) (avc1 / 0x31637661), yuv420p(tv, bt709), 640x360 [SAR 1:1 DAR 16:9], 422 kb/s, 29.97 fps, 29.97 tbr, 11988 tbn, 59.94 tbc (default)
+    Stream #0:1(eng): Audio: aac (LC) (mp4a / 0x6134706D), 44100 Hz, stereo, fltp, 95 kb/s (default)
+Stream mapping:
+  Stream #0:0 -> #0:0 (h264 (native) -> rawvideo (native))
+Output #0, rawvideo, to 'pipe:1':
+  Metadata:
+    encoder         : Lavf58.24.100
+    Stream #0:0(und): Video: rawvideo (RGB[24] / 0x18424752), rgb24, 320x180 [SAR 1:1 DAR 16:9], q=2-31, 41472 kb/s, 10 fps, 10 tbn, 10 tbc (default)
+    Metadata:
+      encoder         : Lavc58.42.100 rawvideo
+`;
+
+describe('parseOutputSize', () => {
+  const cases: Array<{ name: string; stderr: string; expected: { width: number; height: number } | null }> = [
+    { name: 'real ffmpeg 4.1 header: the output size, not the input size', stderr: REAL_STDERR, expected: { width: 320, height: 180 } },
+    { name: 'empty', stderr: '', expected: null },
+    { name: 'input described, output not yet', stderr: REAL_STDERR.slice(0, REAL_STDERR.indexOf('Output #0')), expected: null },
+    {
+      name: 'output header without its stream line yet',
+      stderr: REAL_STDERR.slice(0, REAL_STDERR.indexOf('    Stream #0:0(und): Video: rawvideo')),
+      expected: null,
+    },
+    { name: 'windows line endings', stderr: REAL_STDERR.replace(/\n/g, '\r\n'), expected: { width: 320, height: 180 } },
+    {
+      name: 'newer ffmpeg colour details before the size',
+      stderr:
+        "Output #0, rawvideo, to 'pipe:1':\n  Stream #0:0: Video: rawvideo (RGB[24] / 0x18424752), rgb24(pc, gbr/bt709/bt709, progressive), 1920x1080 [SAR 1:1 DAR 16:9], q=2-31, 1492992 kb/s, 30 fps, 30 tbn\n",
+      expected: { width: 1920, height: 1080 },
+    },
+    {
+      name: 'codec tag 0x18424752 is not a size',
+      stderr: "Output #0, rawvideo, to 'pipe:1':\n    Stream #0:0: Video: rawvideo (RGB[24] / 0x18424752), rgb24\n",
+      expected: null,
+    },
+    {
+      name: 'a non-rawvideo output is ignored',
+      stderr: "Output #0, mjpeg, to 'x.jpg':\n    Stream #0:0: Video: mjpeg, yuvj420p, 640x360, q=2-31\n",
+      expected: null,
+    },
+    {
+      name: 'odd sizes pass through',
+      stderr: "Output #0, rawvideo, to 'pipe:1':\n    Stream #0:0: Video: rawvideo (RGB[24] / 0x18424752), rgb24, 353x287, q=2-31\n",
+      expected: { width: 353, height: 287 },
+    },
+  ];
+  for (const c of cases) {
+    test(c.name, () => assert.deepEqual(parseOutputSize(c.stderr), c.expected));
+  }
+});
+
+describe('summarizeStderr', () => {
+  const cases: Array<{ name: string; lines: string[]; expected: string | null }> = [
+    {
+      name: 'garbage file (real ffmpeg 4.1 output)',
+      lines: [
+        '[mov,mp4,m4a,3gp,3g2,mj2 @ 0x7952c40] Format mov,mp4,m4a,3gp,3g2,mj2 detected only with low score of 1, misdetection possible!',
+        '[mov,mp4,m4a,3gp,3g2,mj2 @ 0x7952c40] moov atom not found',
+        'garbage.mp4: Invalid data found when processing input',
+      ],
+      expected: 'garbage.mp4: Invalid data found when processing input',
+    },
+    {
+      name: 'a dropped http camera: the refused connection beats the later generic I/O error',
+      lines: [
+        "Output #0, rawvideo, to 'pipe:1':",
+        '[http @ 0x26c42600] Will reconnect at 900947 in 1 second(s), error=End of file.',
+        '[tcp @ 0x26c498c0] Connection to tcp://127.0.0.1:18555 failed: Connection refused',
+        'http://127.0.0.1:18555/cam: Input/output error',
+        'frame=   86 fps= 28 q=-0.0 Lsize=   58050kB time=00:00:03.44 bitrate=138240.0kbits/s speed= 1.1x',
+        'video:58050kB audio:0kB subtitle:0kB other streams:0kB global headers:0kB muxing overhead: 0.000000%',
+      ],
+      expected: 'Connection to tcp://127.0.0.1:18555 failed: Connection refused',
+    },
+    {
+      name: 'credentials in an rtsp url are masked',
+      lines: ['rtsp://admin:hunter2@10.0.0.7:554/live: Connection timed out'],
+      expected: 'rtsp://***@10.0.0.7:554/live: Connection timed out',
+    },
+    {
+      name: 'missing device',
+      lines: ['[video4linux2,v4l2 @ 0x15cd7b80] Cannot open video device /dev/video0: No such file or directory', '/dev/video0: No such file or directory'],
+      expected: '/dev/video0: No such file or directory',
+    },
+    { name: 'only a generic error line', lines: ['Error while decoding stream #0:0: Operation not permitted'], expected: 'Error while decoding stream #0:0: Operation not permitted' },
+    { name: 'generic "Conversion failed!" alone is noise', lines: ['Conversion failed!'], expected: null },
+    { name: 'nothing that looks like an error', lines: ['Stream mapping:', '  Stream #0:0 -> #0:0 (h264 (native) -> rawvideo (native))'], expected: null },
+    { name: 'no lines', lines: [], expected: null },
+  ];
+  for (const c of cases) {
+    test(c.name, () => assert.equal(summarizeStderr(c.lines), c.expected));
+  }
+});
+
+describe('redactUrlCredentials', () => {
+  const cases: Array<[string, string]> = [
+    ['rtsp://user:pass@cam.local/s1', 'rtsp://***@cam.local/s1'],
+    ['http://token@host:8080/mjpg and rtsps://a:b@c/d', 'http://***@host:8080/mjpg and rtsps://***@c/d'],
+    ['rtsp://cam.local/s1', 'rtsp://cam.local/s1'],
+    ['mail me at ops@example.com', 'mail me at ops@example.com'],
+  ];
+  for (const [input, expected] of cases) {
+    test(input, () => assert.equal(redactUrlCredentials(input), expected));
+  }
+});
