@@ -7,13 +7,13 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, describe, test } from 'node:test';
 import { FfmpegSource, type FfmpegSourceOptions, type RawFrame, type SourceStateChange } from '../../src-main/engine/video/ffmpeg-source.js';
 import { resolveFfmpegPath } from '../../src-main/engine/video/ffmpeg-path.js';
+import { freePort, killProcess, startCameraServer as startSharedCameraServer, waitFor as waitUntil } from '../helpers/camera-server.js';
 
 const projectRoot = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const clipPath = resolve(projectRoot, '../shared/data/video/short_hamilton_clip.mp4');
@@ -46,44 +46,17 @@ function makeSource(options: Omit<FfmpegSourceOptions, 'ffmpegPath'>): { source:
   return { source, frames, states, ended: () => endCount };
 }
 
-/** Polls until condition() is true; fails with the description and the source's health after timeoutMs. */
+/** waitFor with the source's health in the failure message. */
 async function waitFor(condition: () => boolean, what: string, timeoutMs: number, source?: FfmpegSource): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) {
-      const health = source === undefined ? '' : ` (health: ${JSON.stringify(source.health())})`;
-      assert.fail(`timed out after ${timeoutMs} ms waiting for ${what}${health}`);
-    }
-    await new Promise((r) => setTimeout(r, 25));
-  }
+  await waitUntil(condition, what, timeoutMs, source === undefined ? undefined : () => `health: ${JSON.stringify(source.health())}`);
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => resolvePort(port));
-    });
-  });
-}
-
-/** A fake IP camera: ffmpeg serving the clip, looped in real time, as MJPEG over HTTP to one client. */
+/** A fake IP camera (see test/helpers/camera-server.ts), killed after the tests. */
 function startCameraServer(port: number): ChildProcess {
-  const server = spawn(
-    ffmpegPath,
-    ['-hide_banner', '-nostdin', '-loglevel', 'error', '-re', '-stream_loop', '-1', '-i', clipPath, '-an', '-c:v', 'mjpeg', '-q:v', '8', '-f', 'mpjpeg', '-listen', '1', `http://127.0.0.1:${port}/cam`],
-    { stdio: ['ignore', 'ignore', 'ignore'] },
-  );
+  const server = startSharedCameraServer(port, clipPath);
   servers.add(server);
   server.once('exit', () => servers.delete(server));
   return server;
-}
-
-function killProcess(child: ChildProcess): void {
-  if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL'); // SIGKILL also ends a SIGSTOPped process
 }
 
 function isAlive(pid: number): boolean {

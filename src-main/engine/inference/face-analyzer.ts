@@ -56,6 +56,11 @@ export class FaceAnalyzer {
     return this.detector.detect(image);
   }
 
+  /** Quality of a detected face from its aligned crop; cheap (no embedding). */
+  assess(image: RgbImage, detection: Detection): FaceQuality {
+    return assessFaceQuality(detection, alignFace112(image, detection.landmarks));
+  }
+
   async describe(image: RgbImage, detection: Detection): Promise<AnalyzedFace> {
     const aligned = alignFace112(image, detection.landmarks);
     const embedding = await this.embedder.embed(aligned);

@@ -2,7 +2,8 @@ import { Worker } from 'node:worker_threads';
 import { VigilError } from '../errors.js';
 import type { FrameRing } from '../video/frame-ring.js';
 import type { ExecutionProviderName } from './onnx-session.js';
-import type { FrameJob, WorkerFace, WorkerInit, WorkerReply } from './worker-protocol.js';
+import type { DetectResult, EmbedResult, FrameJob, FrameRef, WorkerInit, WorkerReply } from './worker-protocol.js';
+import type { Detection } from '../vision/geometry.js';
 
 export interface PoolOptions extends Omit<WorkerInit, 'ring'> {
   ring: FrameRing;
@@ -14,11 +15,7 @@ export interface PoolOptions extends Omit<WorkerInit, 'ring'> {
   maxQueuedJobs: number;
 }
 
-export interface JobResult {
-  faces: WorkerFace[];
-  detectMs: number;
-  embedMs: number;
-}
+type JobResult = DetectResult | EmbedResult;
 
 interface PendingJob {
   job: FrameJob;
@@ -103,7 +100,7 @@ export class InferencePool {
           entry.timer = null;
           if (reply.type === 'result') {
             this.restartDelayMs = 500;
-            pending.resolve({ faces: reply.faces, detectMs: reply.detectMs, embedMs: reply.embedMs });
+            pending.resolve(reply.result);
           } else {
             pending.reject(new Error(`inference failed: ${reply.message}`));
           }
@@ -133,14 +130,25 @@ export class InferencePool {
     }, delay).unref();
   }
 
-  /** Runs a job, or rejects at once with `queue-full` when the pool is saturated. */
-  run(job: Omit<FrameJob, 'jobId'>): Promise<JobResult> {
-    if (this.closed) return Promise.reject(new Error('inference pool closed'));
+  /** Detects faces in a frame, or rejects at once with QueueFullError when the pool is saturated. */
+  detect(frame: FrameRef): Promise<DetectResult> {
     if (this.queue.length >= this.options.maxQueuedJobs && !this.workers.some((w) => w.ready && !w.current)) {
       return Promise.reject(new QueueFullError());
     }
+    return this.enqueue({ ...frame, kind: 'detect', jobId: this.nextJobId++ }) as Promise<DetectResult>;
+  }
+
+  /** Embeds chosen faces of a frame already detected (never refused: the frame's detection was paid for). */
+  embed(frame: FrameRef, detections: Detection[]): Promise<EmbedResult> {
+    return this.enqueue({ ...frame, kind: 'embed', detections, jobId: this.nextJobId++ }) as Promise<EmbedResult>;
+  }
+
+  private enqueue(job: FrameJob): Promise<JobResult> {
+    if (this.closed) return Promise.reject(new Error('inference pool closed'));
     return new Promise<JobResult>((resolve, reject) => {
-      this.queue.push({ job: { ...job, jobId: this.nextJobId++ }, resolve, reject });
+      // Embeds go first: they finish frames already under way, which frees ring slots sooner.
+      if (job.kind === 'embed') this.queue.unshift({ job, resolve, reject });
+      else this.queue.push({ job, resolve, reject });
       this.pump();
     });
   }

@@ -7,7 +7,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { VigilError } from '../errors.js';
 import { FrameRing, type FrameRingDescriptor } from '../video/frame-ring.js';
 import { FaceAnalyzer } from './face-analyzer.js';
-import type { FrameJob, WorkerFace, WorkerInit, WorkerReply } from './worker-protocol.js';
+import type { DetectedFace, FrameJob, WorkerInit, WorkerReply } from './worker-protocol.js';
 
 const port = parentPort;
 if (!port) throw new Error('inference-worker must run in a worker thread');
@@ -34,23 +34,20 @@ async function main(): Promise<void> {
 
   port!.on('message', async (job: FrameJob) => {
     try {
-      ring.beginRead(job.slot);
+      // The frame stays owned by the pipeline (it releases the slot); this only reads it.
+      if (job.kind === 'detect') ring.beginRead(job.slot);
       const image = { width: job.width, height: job.height, data: ring.view(job.slot, job.byteLength) };
-      const t0 = performance.now();
-      const detections = await analyzer.detect(image);
-      const t1 = performance.now();
-      const faces: WorkerFace[] = [];
-      for (const detection of detections) {
-        if (Math.min(detection.box.width, detection.box.height) < job.minEmbedFacePx) {
-          faces.push({ detection, embedding: null, qualityScore: 0 });
-          continue;
-        }
-        const described = await analyzer.describe(image, detection);
-        faces.push({ detection, embedding: described.embedding, qualityScore: described.quality.score });
+      const started = performance.now();
+      if (job.kind === 'detect') {
+        const detections = await analyzer.detect(image);
+        const faces: DetectedFace[] = detections.map((detection) => ({ detection, quality: analyzer.assess(image, detection).score }));
+        post({ type: 'result', jobId: job.jobId, result: { kind: 'detect', faces, ms: performance.now() - started } });
+      } else {
+        const embeddings: Float32Array[] = [];
+        for (const detection of job.detections) embeddings.push((await analyzer.describe(image, detection)).embedding);
+        const transfer = embeddings.map((e) => e.buffer as ArrayBuffer);
+        post({ type: 'result', jobId: job.jobId, result: { kind: 'embed', embeddings, ms: performance.now() - started } }, transfer);
       }
-      const t2 = performance.now();
-      const transfer = faces.flatMap((f) => (f.embedding ? [f.embedding.buffer as ArrayBuffer] : []));
-      post({ type: 'result', jobId: job.jobId, faces, detectMs: t1 - t0, embedMs: t2 - t1 }, transfer);
     } catch (error) {
       post({ type: 'job-failed', jobId: job.jobId, message: (error as Error).message });
     }

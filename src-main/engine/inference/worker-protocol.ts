@@ -14,25 +14,42 @@ export interface WorkerInit {
   ring: unknown;
 }
 
-export interface FrameJob {
-  jobId: number;
+/** Where a frame lies in the shared ring. */
+export interface FrameRef {
   slot: number;
   width: number;
   height: number;
   byteLength: number;
-  /** Faces smaller than this (shorter box side, px) are detected but not embedded. */
-  minEmbedFacePx: number;
 }
 
-export interface WorkerFace {
+/**
+ * Two phases per frame: `detect` finds faces and rates each one's quality
+ * (cheap); the pipeline then picks which faces are worth an `embed` (costly).
+ */
+export type FrameJob =
+  | ({ jobId: number; kind: 'detect' } & FrameRef)
+  | ({ jobId: number; kind: 'embed'; detections: Detection[] } & FrameRef);
+
+export interface DetectedFace {
   detection: Detection;
-  /** Null when the face was too small to embed. */
-  embedding: Float32Array | null;
-  qualityScore: number;
+  /** 0..1 from size, sharpness, pose and exposure (see vision/face-quality.ts). */
+  quality: number;
+}
+
+export interface DetectResult {
+  kind: 'detect';
+  faces: DetectedFace[];
+  ms: number;
+}
+
+export interface EmbedResult {
+  kind: 'embed';
+  embeddings: Float32Array[];
+  ms: number;
 }
 
 export type WorkerReply =
   | { type: 'ready'; provider: ExecutionProviderName }
   | { type: 'init-failed'; code: string; message: string }
-  | { type: 'result'; jobId: number; faces: WorkerFace[]; detectMs: number; embedMs: number }
+  | { type: 'result'; jobId: number; result: DetectResult | EmbedResult }
   | { type: 'job-failed'; jobId: number; message: string };

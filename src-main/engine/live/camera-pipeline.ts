@@ -2,7 +2,8 @@ import { EventEmitter } from 'node:events';
 import type { CameraHealth, CameraSource, LiveFace } from '../../../src-preload/contract.js';
 import type { Engine } from '../engine.js';
 import { type InferencePool, QueueFullError } from '../inference/inference-pool.js';
-import type { WorkerFace } from '../inference/worker-protocol.js';
+import type { DetectResult, FrameRef } from '../inference/worker-protocol.js';
+import { type EmbedPolicy, shouldEmbed, type TrackEmbedHistory } from './embed-policy.js';
 import { ByteTracker, type TrackSnapshot } from '../tracking/byte-tracker.js';
 import { FfmpegSource, type RawFrame } from '../video/ffmpeg-source.js';
 import type { FrameRing } from '../video/frame-ring.js';
@@ -28,12 +29,13 @@ export interface CameraPipelineOptions {
   /** Publish annotated JPEG frames for the live view (skipped when nobody watches). */
   publishFrames: () => boolean;
   ffmpegPath?: string;
-  /** Faces smaller than this are tracked but not embedded. */
-  minEmbedFacePx: number;
+  /** When a tracked face is worth an embedding (default DEFAULT_EMBED_POLICY). */
+  embedPolicy?: EmbedPolicy;
 }
 
 interface TrackRecord {
   voter: TrackIdentityVoter;
+  embedHistory: TrackEmbedHistory;
   identity: TrackIdentity;
   sightingId: number | null;
   firstSeen: Date;
@@ -62,6 +64,8 @@ const SIGHTING_PERSIST_INTERVAL_MS = 2000;
 /** Per camera, at most this many frames are being analysed at once; the rest are dropped (live) or wait (files). */
 const MAX_FRAMES_IN_FLIGHT = 2;
 const LATENCY_WINDOW = 200;
+/** Frame rate assumed for a file decoded at every frame, for the embedding clock only. */
+const ASSUMED_FILE_FPS = 30;
 
 type PipelineEvents = {
   health: [CameraHealth];
@@ -173,18 +177,13 @@ export class CameraPipeline extends EventEmitter<PipelineEvents> {
     this.ring.write(slot, frame.data);
     this.ring.publish(slot);
     this.inFlight++;
-    const job = this.pool.run({
-      slot,
-      width: frame.width,
-      height: frame.height,
-      byteLength: frame.data.length,
-      minEmbedFacePx: this.options.minEmbedFacePx,
-    });
-    // Results are applied strictly in frame order: the tracker needs that.
+    const ref: FrameRef = { slot, width: frame.width, height: frame.height, byteLength: frame.data.length };
+    // Detection starts now, in parallel with earlier frames' embedding...
+    const detection = this.pool.detect(ref);
+    // ...but results are applied strictly in frame order: the tracker needs that.
     this.chain = this.chain.then(async () => {
       try {
-        const result = await job;
-        await this.applyResult(frame, slot, result.faces, result.detectMs, result.embedMs);
+        await this.applyFrame(frame, ref, await detection);
       } catch (error) {
         if (error instanceof QueueFullError) this.stats.framesDropped++;
         else this.source.noteError((error as Error).message);
@@ -197,13 +196,18 @@ export class CameraPipeline extends EventEmitter<PipelineEvents> {
     });
   }
 
-  private async applyResult(
-    frame: { seq: number; capturedAt: number; width: number; height: number },
-    slot: number,
-    faces: WorkerFace[],
-    detectMs: number,
-    embedMs: number,
-  ): Promise<void> {
+  /**
+   * The clock the embedding policy runs on: wall time for live cameras; for a
+   * file read faster than real time, the video's own time (frame number over
+   * the detection rate), so "every 3 s" means 3 s of video either way.
+   */
+  private policyClockMs(frame: RawFrame): number {
+    if (this.options.dropWhenBusy || this.options.realtime) return frame.capturedAt;
+    return (frame.seq * 1000) / (this.options.detectFps ?? ASSUMED_FILE_FPS);
+  }
+
+  private async applyFrame(frame: RawFrame, ref: FrameRef, detected: DetectResult): Promise<void> {
+    const faces = detected.faces;
     const elapsedFrames = this.lastProcessedSeq < 0 ? 1 : Math.max(1, frame.seq - this.lastProcessedSeq);
     this.lastProcessedSeq = frame.seq;
     const update = this.tracker.update(
@@ -211,30 +215,49 @@ export class CameraPipeline extends EventEmitter<PipelineEvents> {
       { elapsedFrames },
     );
     const now = new Date(frame.capturedAt);
-    const trackByDetection = new Map<number, TrackSnapshot>();
-    for (const track of update.tracks) if (track.detectionIndex !== null) trackByDetection.set(track.detectionIndex, track);
+    const clock = this.policyClockMs(frame);
 
-    const liveFaces: LiveFace[] = [];
-    faces.forEach((face, index) => {
+    // Which tracked faces are worth an embedding this frame.
+    const trackByDetection = new Map<number, TrackSnapshot>();
+    const chosen: Array<{ detectionIndex: number; record: TrackRecord }> = [];
+    for (const track of update.tracks) {
+      if (track.detectionIndex === null) continue;
+      trackByDetection.set(track.detectionIndex, track);
+      const record = this.trackRecord(track.trackId, now);
+      const face = faces[track.detectionIndex]!;
+      const sizePx = Math.min(face.detection.box.width, face.detection.box.height);
+      if (shouldEmbed(record.embedHistory, { sizePx, quality: face.quality }, clock, this.options.embedPolicy)) {
+        chosen.push({ detectionIndex: track.detectionIndex, record });
+      }
+    }
+    let embedMs = 0;
+    if (chosen.length > 0) {
+      const embedded = await this.pool.embed(ref, chosen.map((c) => faces[c.detectionIndex]!.detection));
+      embedMs = embedded.ms;
+      chosen.forEach(({ detectionIndex, record }, i) => {
+        const quality = faces[detectionIndex]!.quality;
+        record.voter.add(this.engine.identifyEmbedding(embedded.embeddings[i]!), quality);
+        record.embedHistory.embeddings++;
+        record.embedHistory.lastEmbeddedAt = clock;
+        record.embedHistory.bestEmbeddedQuality = Math.max(record.embedHistory.bestEmbeddedQuality, quality);
+      });
+      this.stats.embeddings += chosen.length;
+    }
+
+    const liveFaces: LiveFace[] = faces.map((face, index) => {
       const track = trackByDetection.get(index);
-      const decision = face.embedding ? this.engine.identifyEmbedding(face.embedding) : null;
-      if (face.embedding) this.stats.embeddings++;
-      let identity: TrackIdentity;
+      let identity: TrackIdentity = { personId: null, status: 'unknown', score: null };
       if (track) {
-        const record = this.trackRecord(track.trackId, now);
-        if (decision) record.voter.add(decision, face.qualityScore);
+        const record = this.tracks.get(track.trackId)!;
         record.identity = record.voter.identity((id) => this.engine.people.get(id)?.category === 'blocked');
+        record.embedHistory.named = record.identity.personId !== null;
         record.lastSeen = now;
         record.frames++;
         if (record.identity.score !== null) record.bestScore = Math.max(record.bestScore ?? -1, record.identity.score);
         if (track.state === 'confirmed') this.persistSighting(track.trackId, record, false);
         identity = record.identity;
-      } else if (decision?.kind === 'match') {
-        identity = { personId: decision.personId, status: 'member', score: decision.score };
-      } else {
-        identity = { personId: null, status: 'unknown', score: decision && decision.kind === 'unknown' ? decision.bestScore : null };
       }
-      liveFaces.push({
+      return {
         bbox: roundBox(face.detection.box),
         landmarks: face.detection.landmarks.map(([x, y]) => [Math.round(x), Math.round(y)] as [number, number]),
         detScore: Math.round(face.detection.score * 1000) / 1000,
@@ -243,19 +266,19 @@ export class CameraPipeline extends EventEmitter<PipelineEvents> {
         personId: identity.personId,
         personName: identity.personId !== null ? this.engine.personName(identity.personId) : null,
         score: identity.score === null ? null : Math.round(identity.score * 1000) / 1000,
-      });
+      };
     });
     for (const trackId of update.endedTrackIds) this.finishTrack(trackId);
 
     this.stats.framesProcessed++;
     this.stats.facesDetected += faces.length;
-    pushBounded(this.stats.detectMs, detectMs);
-    pushBounded(this.stats.embedMs, embedMs);
+    pushBounded(this.stats.detectMs, detected.ms);
+    if (chosen.length > 0) pushBounded(this.stats.embedMs, embedMs / chosen.length);
     pushBounded(this.stats.latencyMs, Date.now() - frame.capturedAt);
     this.processedTimes.push(Date.now());
 
     if (this.options.cameraId !== null && this.options.publishFrames()) {
-      const jpeg = await encodeJpeg({ width: frame.width, height: frame.height, data: this.ring.view(slot, frame.width * frame.height * 3) });
+      const jpeg = await encodeJpeg({ width: frame.width, height: frame.height, data: this.ring.view(ref.slot, ref.byteLength) });
       this.engine.emit('live.frame', {
         cameraId: this.options.cameraId,
         frameSeq: frame.seq,
@@ -273,6 +296,7 @@ export class CameraPipeline extends EventEmitter<PipelineEvents> {
     if (!record) {
       record = {
         voter: new TrackIdentityVoter(),
+        embedHistory: { embeddings: 0, lastEmbeddedAt: null, bestEmbeddedQuality: 0, named: false },
         identity: { personId: null, status: 'unknown', score: null },
         sightingId: null,
         firstSeen: now,

@@ -11,8 +11,6 @@ import { CameraPipeline } from './camera-pipeline.js';
 export const MAX_FRAME_WIDTH = 1280;
 const RING_SLOT_BYTES = 1280 * 960 * 3;
 const DEFAULT_DETECT_FPS = 10;
-/** Faces below this (px) are tracked and drawn but too small to recognise reliably. */
-const MIN_EMBED_FACE_PX = 24;
 
 const idleHealth = (): CameraHealth => ({
   state: 'stopped',
@@ -117,7 +115,6 @@ export class LiveService {
       maxWidth: MAX_FRAME_WIDTH,
       publishFrames: () => this.engine.listenerCount('live.frame') > 0,
       ffmpegPath: this.engine.options.ffmpegPath,
-      minEmbedFacePx: MIN_EMBED_FACE_PX,
     });
     if (cameraId !== null) pipeline.on('health', (health) => this.engine.emit('cameras.health', { cameraId, health }));
     return pipeline;

@@ -1,0 +1,39 @@
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { resolveFfmpegPath } from '../../src-main/engine/video/ffmpeg-path.js';
+import { hamiltonClip } from './paths.js';
+
+/** Polls until condition() is true; fails with the description (and detail()) after timeoutMs. Never a fixed sleep. */
+export async function waitFor(condition: () => boolean, what: string, timeoutMs: number, detail?: () => string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) assert.fail(`timed out after ${timeoutMs} ms waiting for ${what}${detail ? ` (${detail()})` : ''}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
+/** A fake IP camera: ffmpeg serving a clip, looped in real time, as MJPEG over HTTP (one client) on 127.0.0.1. */
+export function startCameraServer(port: number, clip = hamiltonClip): ChildProcess {
+  return spawn(
+    resolveFfmpegPath(),
+    ['-hide_banner', '-nostdin', '-loglevel', 'error', '-re', '-stream_loop', '-1', '-i', clip, '-an', '-c:v', 'mjpeg', '-q:v', '8', '-f', 'mpjpeg', '-listen', '1', `http://127.0.0.1:${port}/cam`],
+    { stdio: ['ignore', 'ignore', 'ignore'] },
+  );
+}
+
+export function killProcess(child: ChildProcess): void {
+  if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL'); // SIGKILL also ends a SIGSTOPped process
+}

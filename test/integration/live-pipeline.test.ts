@@ -1,0 +1,119 @@
+/**
+ * The live pipeline end to end in plain Node: a real HTTP camera (ffmpeg on
+ * 127.0.0.1) -> supervised ffmpeg decode -> shared-memory ring -> worker pool
+ * with the real models -> tracker -> identity per track -> sightings in SQLite.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import type { ChildProcess } from 'node:child_process';
+import type { EventOf } from '../../src-preload/contract.js';
+import { Engine } from '../../src-main/engine/engine.js';
+import { LiveService } from '../../src-main/engine/live/live-service.js';
+import { freePort, killProcess, startCameraServer, waitFor } from '../helpers/camera-server.js';
+import { installedModelPack } from '../helpers/model-pack.js';
+import { faceRecognitionData, tempDir } from '../helpers/paths.js';
+
+const dir = tempDir();
+let engine: Engine;
+let live: LiveService;
+const servers: ChildProcess[] = [];
+const frames: Array<EventOf<'live.frame'>> = [];
+const health: Array<EventOf<'cameras.health'>> = [];
+
+before(async () => {
+  engine = await Engine.open({ dataDir: dir.path, modelsDir: await installedModelPack() });
+  live = new LiveService(engine, { poolSize: 2 });
+  engine.on('live.frame', (f) => frames.push(f));
+  engine.on('cameras.health', (h) => health.push(h));
+  const enrolled = await engine.enroll('Lin-Manuel Miranda', [
+    { fileName: 'lmm.png', bytes: readFileSync(join(faceRecognitionData, 'examples_lin-manuel-miranda.png')) },
+  ]);
+  assert.ok(enrolled.person, 'enrollment photo accepted');
+});
+
+after(async () => {
+  for (const s of servers) killProcess(s);
+  await live?.close();
+  await engine?.close();
+  dir.cleanup();
+});
+
+describe('live pipeline on a real HTTP camera', () => {
+  let port = 0;
+  let cameraId = 0;
+
+  test('names the enrolled person on the frame the faces belong to', async () => {
+    port = await freePort();
+    servers.push(startCameraServer(port));
+    const camera = await live.addCamera('Stage', { kind: 'http', url: `http://127.0.0.1:${port}/cam` }, 10, true);
+    cameraId = camera.id;
+    await waitFor(
+      () => frames.some((f) => f.faces.some((face) => face.personName === 'Lin-Manuel Miranda' && face.status === 'member')),
+      'a live frame naming Lin-Manuel Miranda',
+      90_000,
+      () => JSON.stringify(live.listCameras()[0]?.health),
+    );
+    const named = frames.find((f) => f.faces.some((face) => face.personName === 'Lin-Manuel Miranda'))!;
+    assert.equal(named.cameraId, cameraId);
+    assert.equal(named.width, 640);
+    assert.equal(named.height, 360);
+    // The JPEG is the analysed frame itself (same size as announced).
+    const jpeg = Buffer.from(named.jpegBase64, 'base64');
+    assert.equal(jpeg.readUInt16BE(0), 0xffd8);
+    const face = named.faces.find((f) => f.personName === 'Lin-Manuel Miranda')!;
+    assert.ok(face.trackId !== null && face.score! >= engine.matchPolicy.threshold);
+    assert.equal(face.landmarks.length, 5);
+    const h = live.listCameras().find((c) => c.id === cameraId)!.health;
+    assert.equal(h.state, 'running');
+    assert.ok(h.processedFps > 0);
+  });
+
+  test('a camera that drops is brought back, and sightings already made are kept', async () => {
+    const sightingsBefore = engine.listSightings(1000).length;
+    assert.ok(sightingsBefore > 0);
+    killProcess(servers.pop()!);
+    await waitFor(() => live.listCameras()[0]!.health.state === 'reconnecting', 'reconnecting after the camera died', 30_000);
+    assert.ok(live.listCameras()[0]!.health.lastError, 'the reason is reported');
+    servers.push(startCameraServer(port));
+    const framesBefore = frames.length;
+    await waitFor(
+      () => live.listCameras()[0]!.health.state === 'running' && frames.length > framesBefore + 5,
+      'running again with frames flowing',
+      60_000,
+      () => JSON.stringify(live.listCameras()[0]!.health),
+    );
+    assert.ok(engine.listSightings(1000).length >= sightingsBefore);
+    assert.ok(health.some((h) => h.cameraId === cameraId && h.health.state === 'reconnecting'), 'health was pushed as an event');
+  });
+
+  test('one sighting per track visit, not per frame; stopping closes them', async () => {
+    const stopped = await live.stopCamera(cameraId);
+    assert.equal(stopped.health.state, 'stopped');
+    const sightings = engine.listSightings(1000);
+    const framesWithFaces = frames.filter((f) => f.faces.length > 0).length;
+    assert.ok(sightings.length < framesWithFaces / 2, `${sightings.length} sightings for ${framesWithFaces} frames with faces`);
+    const lmm = sightings.filter((s) => s.personName === 'Lin-Manuel Miranda');
+    assert.ok(lmm.length >= 1);
+    assert.ok(lmm.some((s) => s.frames > 5 && s.bestScore! >= engine.matchPolicy.threshold && s.status === 'member'));
+    for (const s of sightings) assert.ok(s.lastSeen >= s.firstSeen);
+  });
+
+  test('an unreachable camera is reported, not fatal', async () => {
+    const closedPort = await freePort();
+    const camera = await live.addCamera('Gate', { kind: 'http', url: `http://127.0.0.1:${closedPort}/nothing` }, 5, true);
+    await waitFor(
+      () => ['reconnecting', 'failed'].includes(live.listCameras().find((c) => c.id === camera.id)!.health.state),
+      'the unreachable camera to report its state',
+      30_000,
+    );
+    assert.match(live.listCameras().find((c) => c.id === camera.id)!.health.lastError ?? '', /refused|Connection|Input\/output/i);
+    assert.equal((await live.removeCamera(camera.id)), true);
+  });
+
+  test('bad camera requests: a missing video file and an unknown id', async () => {
+    await assert.rejects(live.addCamera('Nope', { kind: 'file', path: join(dir.path, 'missing.mp4'), loop: true }, 10, true), /not found/);
+    await assert.rejects(live.startCamera(9999), /No camera with id 9999/);
+  });
+});
