@@ -5,7 +5,7 @@ import type { Engine } from '../engine.js';
 import { VigilError } from '../errors.js';
 import { InferencePool } from '../inference/inference-pool.js';
 import { FrameRing } from '../video/frame-ring.js';
-import { CameraPipeline } from './camera-pipeline.js';
+import { CameraPipeline, type PipelineStats } from './camera-pipeline.js';
 
 /** Largest frame the ring holds: 1280 wide at up to 4:3 (frames are scaled to 1280 wide at most). */
 export const MAX_FRAME_WIDTH = 1280;
@@ -118,6 +118,11 @@ export class LiveService {
     });
     if (cameraId !== null) pipeline.on('health', (health) => this.engine.emit('cameras.health', { cameraId, health }));
     return pipeline;
+  }
+
+  /** A running camera's counters (benchmarks, diagnostics); null when it is not running. */
+  pipelineStats(id: number): PipelineStats | null {
+    return this.pipelines.get(id)?.stats ?? null;
   }
 
   /** For process-video and benchmarks: the shared pool and ring. */

@@ -36,10 +36,6 @@ export const ENROLLMENT_QUALITY: QualityThresholds = {
   maxBrightness: 225,
 };
 
-function luma(data: Uint8Array, i: number): number {
-  return 0.299 * data[i]! + 0.587 * data[i + 1]! + 0.114 * data[i + 2]!;
-}
-
 export function assessFaceQuality(detection: Detection, aligned: RgbImage): FaceQuality {
   const [rightEye, leftEye, nose] = detection.landmarks as [[number, number], [number, number], [number, number]];
   const eyeMidX = (rightEye[0] + leftEye[0]) / 2, eyeMidY = (rightEye[1] + leftEye[1]) / 2;
@@ -50,14 +46,19 @@ export function assessFaceQuality(detection: Detection, aligned: RgbImage): Face
   const rollDegrees = (Math.atan2(eyeDy, eyeDx) * 180) / Math.PI;
 
   const { data, width, height } = aligned;
+  // One luma plane first, then the Laplacian over it (5 reads per pixel instead of 5 luma conversions).
+  const lumaPlane = new Float32Array(width * height);
+  for (let i = 0, p = 0; p < lumaPlane.length; p++, i += 3) lumaPlane[p] = 0.299 * data[i]! + 0.587 * data[i + 1]! + 0.114 * data[i + 2]!;
   let lapSum = 0, lapSq = 0, count = 0, brightSum = 0, brightCount = 0;
+  const x0 = width / 4, x1 = (3 * width) / 4, y0 = height / 4, y1 = (3 * height) / 4;
   for (let y = 1; y < height - 1; y++) {
+    const inBand = y > y0 && y < y1;
     for (let x = 1; x < width - 1; x++) {
-      const i = (y * width + x) * 3;
-      const centre = luma(data, i);
-      const lap = luma(data, i - 3) + luma(data, i + 3) + luma(data, i - width * 3) + luma(data, i + width * 3) - 4 * centre;
+      const p = y * width + x;
+      const centre = lumaPlane[p]!;
+      const lap = lumaPlane[p - 1]! + lumaPlane[p + 1]! + lumaPlane[p - width]! + lumaPlane[p + width]! - 4 * centre;
       lapSum += lap; lapSq += lap * lap; count++;
-      if (x > width / 4 && x < (3 * width) / 4 && y > height / 4 && y < (3 * height) / 4) {
+      if (inBand && x > x0 && x < x1) {
         brightSum += centre; brightCount++;
       }
     }

@@ -110,21 +110,28 @@ export function warpAffine(image: RgbImage, forward: Affine, width: number, heig
   const inverse = invertAffine(forward);
   const out = new Uint8Array(width * height * 3);
   const { data, width: w, height: h } = image;
+  const sample = (x: number, y: number, c: number) => (x >= 0 && y >= 0 && x < w && y < h ? data[(y * w + x) * 3 + c]! : 0);
+  let o = 0;
   for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
+    for (let x = 0; x < width; x++, o += 3) {
       const sx = inverse[0] * x + inverse[1] * y + inverse[2];
       const sy = inverse[3] * x + inverse[4] * y + inverse[5];
       const x0 = Math.floor(sx), y0 = Math.floor(sy);
       const fx = sx - x0, fy = sy - y0;
-      const o = (y * width + x) * 3;
-      for (let c = 0; c < 3; c++) {
-        const p00 = x0 >= 0 && y0 >= 0 && x0 < w && y0 < h ? data[(y0 * w + x0) * 3 + c]! : 0;
-        const p10 = x0 + 1 >= 0 && y0 >= 0 && x0 + 1 < w && y0 < h ? data[(y0 * w + x0 + 1) * 3 + c]! : 0;
-        const p01 = x0 >= 0 && y0 + 1 >= 0 && x0 < w && y0 + 1 < h ? data[((y0 + 1) * w + x0) * 3 + c]! : 0;
-        const p11 = x0 + 1 >= 0 && y0 + 1 >= 0 && x0 + 1 < w && y0 + 1 < h ? data[((y0 + 1) * w + x0 + 1) * 3 + c]! : 0;
-        const top = p00 + (p10 - p00) * fx;
-        const bottom = p01 + (p11 - p01) * fx;
-        out[o + c] = Math.round(top + (bottom - top) * fy);
+      if (x0 >= 0 && y0 >= 0 && x0 + 1 < w && y0 + 1 < h) {
+        // Inside the image (the usual case): no bounds checks per tap.
+        const i00 = (y0 * w + x0) * 3, i01 = i00 + w * 3;
+        for (let c = 0; c < 3; c++) {
+          const top = data[i00 + c]! + (data[i00 + 3 + c]! - data[i00 + c]!) * fx;
+          const bottom = data[i01 + c]! + (data[i01 + 3 + c]! - data[i01 + c]!) * fx;
+          out[o + c] = Math.round(top + (bottom - top) * fy);
+        }
+      } else {
+        for (let c = 0; c < 3; c++) {
+          const top = sample(x0, y0, c) + (sample(x0 + 1, y0, c) - sample(x0, y0, c)) * fx;
+          const bottom = sample(x0, y0 + 1, c) + (sample(x0 + 1, y0 + 1, c) - sample(x0, y0 + 1, c)) * fx;
+          out[o + c] = Math.round(top + (bottom - top) * fy);
+        }
       }
     }
   }
@@ -138,7 +145,8 @@ export function alignFace112(image: RgbImage, landmarks: Landmarks): RgbImage {
 
 /**
  * Bilinear resize of an RGB image, written into `target` (a width*height*3
- * buffer) so per-frame callers can reuse one buffer.
+ * buffer) so per-frame callers can reuse one buffer. Source columns and
+ * weights are computed once per call, not per pixel (this runs on every frame).
  */
 export function resizeBilinear(image: RgbImage, width: number, height: number, target?: Uint8Array): RgbImage {
   const out = target ?? new Uint8Array(width * height * 3);
@@ -148,18 +156,25 @@ export function resizeBilinear(image: RgbImage, width: number, height: number, t
     return { width, height, data: out };
   }
   const scaleX = w / width, scaleY = h / height;
+  const left = new Int32Array(width), right = new Int32Array(width), weightX = new Float32Array(width);
+  for (let x = 0; x < width; x++) {
+    const sx = Math.min(w - 1, Math.max(0, (x + 0.5) * scaleX - 0.5));
+    const x0 = Math.floor(sx);
+    left[x] = x0 * 3;
+    right[x] = Math.min(w - 1, x0 + 1) * 3;
+    weightX[x] = sx - x0;
+  }
+  let o = 0;
   for (let y = 0; y < height; y++) {
     const sy = Math.min(h - 1, Math.max(0, (y + 0.5) * scaleY - 0.5));
-    const y0 = Math.floor(sy), y1 = Math.min(h - 1, y0 + 1), fy = sy - y0;
+    const y0 = Math.floor(sy), fy = sy - y0;
+    const row0 = y0 * w * 3, row1 = Math.min(h - 1, y0 + 1) * w * 3;
     for (let x = 0; x < width; x++) {
-      const sx = Math.min(w - 1, Math.max(0, (x + 0.5) * scaleX - 0.5));
-      const x0 = Math.floor(sx), x1 = Math.min(w - 1, x0 + 1), fx = sx - x0;
-      const i00 = (y0 * w + x0) * 3, i10 = (y0 * w + x1) * 3, i01 = (y1 * w + x0) * 3, i11 = (y1 * w + x1) * 3;
-      const o = (y * width + x) * 3;
-      for (let c = 0; c < 3; c++) {
-        const top = data[i00 + c]! + (data[i10 + c]! - data[i00 + c]!) * fx;
-        const bottom = data[i01 + c]! + (data[i11 + c]! - data[i01 + c]!) * fx;
-        out[o + c] = (top + (bottom - top) * fy + 0.5) | 0;
+      const fx = weightX[x]!, a = row0 + left[x]!, b = row0 + right[x]!, c = row1 + left[x]!, d = row1 + right[x]!;
+      for (let ch = 0; ch < 3; ch++) {
+        const top = data[a + ch]! + (data[b + ch]! - data[a + ch]!) * fx;
+        const bottom = data[c + ch]! + (data[d + ch]! - data[c + ch]!) * fx;
+        out[o++] = (top + (bottom - top) * fy + 0.5) | 0;
       }
     }
   }

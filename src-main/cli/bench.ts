@@ -1,0 +1,308 @@
+#!/usr/bin/env node
+/**
+ * `npm run bench [-- --json] [--only models,frame,cameras,hnsw] [--max-cameras N] [--step-seconds S] [--models <dir>]`
+ *
+ * Speed figures measured on this machine with the installed model pack and the
+ * shared Hamilton clip served as live 720p streams on 127.0.0.1. Prints one JSON
+ * object with --json. Nothing here asserts: benchmarks report, tests check behaviour.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { cpus, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import hnswlib from 'hnswlib-node';
+import { Engine } from '../engine/engine.js';
+import { FaceAnalyzer } from '../engine/inference/face-analyzer.js';
+import { LiveService } from '../engine/live/live-service.js';
+import { loadManifest } from '../engine/models/manifest.js';
+import { defaultModelsDir, manifestPath, projectRoot } from '../engine/paths.js';
+import { resolveFfmpegPath } from '../engine/video/ffmpeg-path.js';
+import { type RgbImage, dot, l2Normalize } from '../engine/vision/geometry.js';
+
+const { values } = parseArgs({
+  args: process.argv.slice(2),
+  options: {
+    json: { type: 'boolean', default: false },
+    only: { type: 'string', default: 'models,frame,cameras,hnsw' },
+    models: { type: 'string' },
+    'max-cameras': { type: 'string', default: '8' },
+    'step-seconds': { type: 'string', default: '20' },
+    'hnsw-size': { type: 'string', default: '100000' },
+    embedder: { type: 'string' },
+  },
+});
+const sections = new Set(values.only.split(','));
+const log = (message: string) => process.stderr.write(`bench: ${message}\n`);
+const clip = resolve(process.env.VIGIL_SHARED ?? resolve(projectRoot, '..', 'shared'), 'data', 'video', 'short_hamilton_clip.mp4');
+const modelsDir = values.models ? resolve(values.models) : defaultModelsDir();
+const ffmpeg = resolveFfmpegPath();
+const cacheDir = join(projectRoot, 'node_modules', '.cache', 'vigil-bench');
+mkdirSync(cacheDir, { recursive: true });
+
+function percentile(samples: number[], p: number): number {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(sorted.length * p) - 1))] ?? NaN;
+}
+const round = (v: number, digits = 1) => Math.round(v * 10 ** digits) / 10 ** digits;
+
+/** The clip re-encoded once at 1280x720 (H.264, 25 fps): the "720p camera" every step serves. */
+function clip720(): string {
+  const path = join(cacheDir, 'hamilton_720p.mp4');
+  if (!existsSync(path)) {
+    log('encoding a 720p copy of the clip (once)');
+    const r = spawnSync(ffmpeg, ['-hide_banner', '-loglevel', 'error', '-y', '-i', clip, '-vf', 'scale=1280:720,fps=25', '-c:v', 'libx264', '-preset', 'veryfast', '-g', '50', '-an', path]);
+    if (r.status !== 0) throw new Error(`could not encode the 720p clip: ${r.stderr.toString()}`);
+  }
+  return path;
+}
+
+/** A few decoded 720p frames of the clip, for model timings. */
+function frames720(count: number): RgbImage[] {
+  const r = spawnSync(ffmpeg, ['-hide_banner', '-loglevel', 'error', '-i', clip720(), '-vf', `select=not(mod(n\\,${Math.floor(250 / count)}))`, '-vsync', 'passthrough', '-frames:v', String(count), '-pix_fmt', 'rgb24', '-f', 'rawvideo', 'pipe:1'], { maxBuffer: 1 << 30 });
+  const size = 1280 * 720 * 3;
+  return Array.from({ length: Math.floor(r.stdout.length / size) }, (_, i) => ({ width: 1280, height: 720, data: new Uint8Array(r.stdout.buffer, r.stdout.byteOffset + i * size, size) }));
+}
+
+async function benchModels(result: Record<string, unknown>): Promise<void> {
+  const manifest = loadManifest(manifestPath());
+  const analyzer = await FaceAnalyzer.load({ manifest, modelsDir, embedderId: values.embedder, intraOpNumThreads: 1 });
+  const images = frames720(40);
+  const detectMs: number[] = [], embedMs: number[] = [], frameMs: number[] = [];
+  // Warm up: the first runs allocate.
+  for (const image of images.slice(0, 3)) for (const d of await analyzer.detect(image)) await analyzer.describe(image, d);
+  const gallery = Array.from({ length: 200 }, (_, i) => l2Normalize(Float32Array.from({ length: analyzer.embedder.dimension }, (_, j) => Math.sin(i * 31 + j))));
+  for (const image of images) {
+    const frameStart = performance.now();
+    const t0 = performance.now();
+    const detections = (await analyzer.detect(image)).slice(0, 5);
+    detectMs.push(performance.now() - t0);
+    for (const detection of detections) {
+      const t1 = performance.now();
+      const face = await analyzer.describe(image, detection);
+      embedMs.push(performance.now() - t1);
+      let best = -1;
+      for (const g of gallery) best = Math.max(best, dot(face.embedding, g));
+    }
+    frameMs.push(performance.now() - frameStart);
+  }
+  Object.assign(result, {
+    detector: analyzer.detector.id,
+    embedder: analyzer.embedder.id,
+    detect_ms_p50: round(percentile(detectMs, 0.5)),
+    detect_ms_p95: round(percentile(detectMs, 0.95)),
+    embed_ms_p50: round(percentile(embedMs, 0.5)),
+    embed_ms_p95: round(percentile(embedMs, 0.95)),
+    frame_ms_p95_720p: round(percentile(frameMs, 0.95)),
+    frame_ms_p50_720p: round(percentile(frameMs, 0.5)),
+    faces_per_frame_mean: round(embedMs.length / images.length, 2),
+  });
+  await analyzer.dispose();
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolvePort(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+/** A 720p "IP camera": ffmpeg copying the pre-encoded H.264 clip in real time over HTTP (no re-encode, so serving costs little). */
+function serveCamera(port: number): ChildProcess {
+  return spawn(ffmpeg, ['-hide_banner', '-nostdin', '-loglevel', 'error', '-re', '-stream_loop', '-1', '-i', clip720(), '-c', 'copy', '-f', 'mpegts', '-listen', '1', `http://127.0.0.1:${port}/cam`], { stdio: 'ignore' });
+}
+
+function rssMb(pid: number): number {
+  try {
+    const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) / 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+function childPids(name: string): number[] {
+  if (!existsSync('/proc/self')) return [];
+  const out: number[] = [];
+  for (const entry of spawnSync('ls', ['/proc']).stdout.toString().split('\n')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid === process.pid && comm.startsWith(name)) out.push(Number(entry));
+    } catch {
+      /* exited */
+    }
+  }
+  return out;
+}
+
+interface StepFigures {
+  cameras: number;
+  droppedPercent: number;
+  latencyP95: number;
+  processedFps: number[];
+  embeddingsPerTrackSecond: number;
+  rssMbPerCamera: number;
+}
+
+/** Runs `count` 720p cameras at 10 detection fps for a while and measures drops, latency and memory. */
+async function cameraStep(count: number, seconds: number, dataDir: string, baselineRss: { value: number }): Promise<StepFigures> {
+  const engine = await Engine.open({ dataDir, modelsDir, embedderId: values.embedder });
+  const live = new LiveService(engine);
+  await live.sharedInference();
+  const rssBefore = rssMb(process.pid);
+  baselineRss.value = rssBefore;
+  const servers: ChildProcess[] = [];
+  const ids: number[] = [];
+  try {
+    for (let i = 0; i < count; i++) {
+      const port = await freePort();
+      servers.push(serveCamera(port));
+      await new Promise((r) => setTimeout(r, 300));
+      const camera = await live.addCamera(`bench-${i}`, { kind: 'http', url: `http://127.0.0.1:${port}/cam` }, 10, true);
+      ids.push(camera.id);
+    }
+    // Let the streams settle (ffmpeg start-up), then measure a window.
+    await new Promise((r) => setTimeout(r, 4000));
+    const pipelines = ids.map((id) => ({ stats: live.pipelineStats(id)! }));
+    const start = pipelines.map((p) => ({ decoded: p.stats.framesDecoded, dropped: p.stats.framesDropped, latencies: p.stats.latencyMs.length, embeddings: p.stats.embeddings }));
+    const startedAt = Date.now();
+    const sightingsStart = engine.listSightings(1000).length;
+    await new Promise((r) => setTimeout(r, seconds * 1000));
+    let decoded = 0, dropped = 0, embeddings = 0;
+    const latencies: number[] = [];
+    pipelines.forEach((p, i) => {
+      decoded += p.stats.framesDecoded - start[i]!.decoded;
+      dropped += p.stats.framesDropped - start[i]!.dropped;
+      embeddings += p.stats.embeddings - start[i]!.embeddings;
+      latencies.push(...p.stats.latencyMs.slice(start[i]!.latencies));
+    });
+    const rssNow = rssMb(process.pid) + childPids('ffmpeg').reduce((sum, pid) => sum + rssMb(pid), 0);
+    const health = live.listCameras().map((c) => c.health.processedFps);
+    // Track-seconds: how long faces were tracked in the window, from the sightings rows.
+    for (const id of ids) await live.stopCamera(id);
+    const sightings = engine.listSightings(1000).slice(0, Math.max(0, engine.listSightings(1000).length - sightingsStart));
+    const trackSeconds = sightings.reduce((sum, s) => sum + Math.max(0.1, (Date.parse(s.lastSeen) - Math.max(Date.parse(s.firstSeen), startedAt)) / 1000), 0);
+    return {
+      cameras: count,
+      droppedPercent: decoded ? (100 * dropped) / decoded : 100,
+      latencyP95: latencies.length ? percentile(latencies, 0.95) : Infinity,
+      processedFps: health,
+      embeddingsPerTrackSecond: trackSeconds > 0 ? embeddings / trackSeconds : 0,
+      rssMbPerCamera: (rssNow - rssBefore) / count,
+    };
+  } finally {
+    for (const s of servers) s.kill('SIGKILL');
+    await live.close();
+    await engine.close();
+  }
+}
+
+async function benchCameras(result: Record<string, unknown>): Promise<void> {
+  const maxCameras = Number(values['max-cameras']);
+  const seconds = Number(values['step-seconds']);
+  const steps: StepFigures[] = [];
+  let sustained = 0;
+  const baseline = { value: 0 };
+  for (let count = 1; count <= maxCameras; count++) {
+    const dataDir = join(tmpdir(), `vigil-bench-${process.pid}-${count}`);
+    log(`${count} camera(s) at 720p, 10 detection fps, ${seconds} s`);
+    const step = await cameraStep(count, seconds, dataDir, baseline);
+    steps.push(step);
+    log(`  dropped ${round(step.droppedPercent, 2)}%, latency p95 ${round(step.latencyP95)} ms, processed fps ${step.processedFps.join('/')}`);
+    if (step.droppedPercent < 1 && step.latencyP95 < 150) sustained = count;
+    else break;
+  }
+  const atLimit = steps.find((s) => s.cameras === sustained) ?? steps[0]!;
+  Object.assign(result, {
+    cameras_720p_10fps: sustained,
+    latency_ms_p95: round(atLimit.latencyP95),
+    rss_mb_per_camera: round(atLimit.rssMbPerCamera),
+    embeddings_per_tracked_face_per_second: round(atLimit.embeddingsPerTrackSecond, 2),
+    camera_steps: steps.map((s) => ({ cameras: s.cameras, dropped_percent: round(s.droppedPercent, 2), latency_ms_p95: round(s.latencyP95), processed_fps: s.processedFps })),
+  });
+}
+
+/** Deterministic pseudo-random numbers (mulberry32), so runs are comparable. */
+function random(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+async function benchHnsw(result: Record<string, unknown>): Promise<void> {
+  const size = Number(values['hnsw-size']);
+  const dimension = 512;
+  const next = random(42);
+  // Gallery vectors: random unit vectors (a hard case for HNSW: no cluster structure to exploit).
+  const gallery = Array.from({ length: size }, () => l2Normalize(Float32Array.from({ length: dimension }, () => next() - 0.5)));
+  const { HierarchicalNSW } = hnswlib;
+  const indexPath = join(cacheDir, `hnsw-${size}-${dimension}-m16-ef200.bin`);
+  const index = new HierarchicalNSW('cosine', dimension);
+  if (existsSync(indexPath)) {
+    index.readIndexSync(indexPath);
+    log(`hnsw: reusing the index built earlier (${indexPath})`);
+  } else {
+    log(`hnsw: building ${size} x ${dimension} (M 16, efConstruction 200: the app's settings); this takes minutes once, then it is cached`);
+    index.initIndex(size, 16, 200, 100);
+    const started = performance.now();
+    gallery.forEach((v, i) => {
+      index.addPoint(Array.from(v), i);
+      if (i % 10000 === 9999) log(`  ${i + 1}/${size} (${round((performance.now() - started) / 1000)} s)`);
+    });
+    result.hnsw_100k_build_s = round((performance.now() - started) / 1000);
+    index.writeIndexSync(indexPath);
+  }
+  index.setEf(64);
+  // Probes: a noisy view of an enrolled face (as a camera sees a member), 1,000 of them.
+  const queries = Array.from({ length: 1000 }, () => {
+    const base = gallery[Math.floor(next() * size)]!;
+    return l2Normalize(base.map((x) => x + (next() - 0.5) * 0.06));
+  });
+  const times: number[] = [];
+  let hits = 0;
+  for (const q of queries) {
+    const asArray = Array.from(q);
+    const t = performance.now();
+    const found = index.searchKnn(asArray, 1);
+    times.push(performance.now() - t);
+    let best = -1, bestId = -1;
+    for (let i = 0; i < size; i++) {
+      const s = dot(q, gallery[i]!);
+      if (s > best) { best = s; bestId = i; }
+    }
+    if (found.neighbors[0] === bestId) hits++;
+  }
+  Object.assign(result, { hnsw_100k_p99_ms: round(percentile(times, 0.99), 3), hnsw_100k_p50_ms: round(percentile(times, 0.5), 3), hnsw_100k_recall1: round(hits / queries.length, 4), hnsw_size: size });
+}
+
+async function main(): Promise<void> {
+  const result: Record<string, unknown> = { machine: { cores: cpus().length, cpu: cpus()[0]?.model ?? 'unknown' }, execution_provider: 'cpu' };
+  if (sections.has('models')) {
+    log('model timings on 720p frames');
+    await benchModels(result);
+  }
+  if (sections.has('frame') && !sections.has('models')) await benchModels(result);
+  if (sections.has('hnsw')) await benchHnsw(result);
+  if (sections.has('cameras')) await benchCameras(result);
+  if (values.json) process.stdout.write(`${JSON.stringify(result)}\n`);
+  else for (const [key, value] of Object.entries(result)) console.log(`${key.padEnd(40)} ${typeof value === 'object' ? JSON.stringify(value) : String(value)}`);
+  writeFileSync(join(cacheDir, 'last-run.json'), JSON.stringify(result, null, 2));
+}
+
+main().catch((error: unknown) => {
+  console.error(`bench failed: ${(error as Error).message}`);
+  process.exit(1);
+});

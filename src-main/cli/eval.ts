@@ -1,0 +1,400 @@
+#!/usr/bin/env node
+/**
+ * Accuracy evaluation of the recognition models on LFW, through the app's own
+ * detect -> align -> embed path.
+ *   npm run eval -- lfw [options]       standard LFW View 2 verification (10-fold)
+ *   npm run eval -- openset [options]   open-set identification: gallery of LFW people vs strangers
+ * Protocol code: src-main/engine/evaluation/ (pure parts tested in test/unit/evaluation-*.test.ts).
+ */
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { VigilError, toErrorPayload } from '../engine/errors.js';
+import type { EmbedVariant } from '../engine/evaluation/embed-protocol.js';
+import { type EmbedProgress, type EmbedRunResult, embedImages } from '../engine/evaluation/embedding-runner.js';
+import { firstFolds, lfwImagePath, uniqueImages } from '../engine/evaluation/lfw-pairs.js';
+import { defaultLfwDir, lfwImagesDir, listLfwPeople, missingImages, readLfwPairs } from '../engine/evaluation/lfw-files.js';
+import { splitOpenSet, thresholdGrid, type OpenSetRates } from '../engine/evaluation/open-set.js';
+import { evaluateLfw, evaluateOpenSet, scorePairs } from '../engine/evaluation/protocols.js';
+import { type EmbedderManifest, findModel, loadManifest, type Manifest, verifyInstalledModel } from '../engine/models/manifest.js';
+import { defaultModelsDir, manifestPath } from '../engine/paths.js';
+
+const USAGE = `Usage: npm run eval -- <lfw|openset> [options]
+
+Commands:
+  lfw        LFW View 2 verification: 10-fold accuracy (threshold chosen on the
+             other 9 folds), TAR at FAR=1e-3, photos without a detected face
+  openset    Open-set identification: a gallery of LFW people (3 photos each)
+             against their other photos and against strangers; TPIR/FPIR sweep
+
+Options:
+  --json                    one JSON object per evaluated embedder on stdout
+                            (progress goes to stderr either way)
+  --embedder <id|all>       embedder from models/manifest.json (default: all)
+  --detector <id>           detector (default: the manifest's default)
+  --models <dir>            model folder (default: the installed pack)
+  --channel-order <order>   manifest | RGB | BGR | both: the embedders' input
+                            channel order (default: manifest)
+  --lfw <dir>               LFW folder with pairs.txt and images/
+                            (default: ../shared/data/lfw; VIGIL_SHARED moves ../shared)
+  --workers <n>             worker threads (default: one per core)
+lfw:
+  --limit-folds <n>         evaluate the first n folds only (2..10; quick runs)
+openset:
+  --members <n>             gallery size (default 300)
+  --photos-per-member <n>   enrollment photos per member (default 3)
+  --max-probes <n>          probe photos per member at most (default 10)
+  --strangers <n>           stranger probes (default: every person with
+                            1..photos-per-member photos, first photo each)
+  --margin <x>              the app's margin rule: best - second >= margin (default 0.03)
+  --max-fpir <x>            FPIR bound for the recommended threshold (default 0.01)
+`;
+
+/** Score threshold of the second detection attempt when the detector's own finds no face. */
+const LOW_SCORE_THRESHOLD = 0.3;
+
+interface Values {
+  json: boolean;
+  embedder: string;
+  detector?: string;
+  models?: string;
+  'channel-order': string;
+  lfw?: string;
+  workers?: string;
+  'limit-folds'?: string;
+  members: string;
+  'photos-per-member': string;
+  'max-probes': string;
+  strangers?: string;
+  margin: string;
+  'max-fpir': string;
+}
+
+function usageError(message: string): VigilError {
+  return new VigilError('BAD_REQUEST', `${message}\n\n${USAGE}`);
+}
+
+function intOption(values: Values, name: keyof Values, min: number, max = Number.MAX_SAFE_INTEGER): number | undefined {
+  const raw = values[name];
+  if (raw === undefined) return undefined;
+  const value = Number(raw);
+  if (typeof raw !== 'string' || !/^\d+$/.test(raw) || value < min || value > max) {
+    throw new VigilError('BAD_REQUEST', `--${name} must be a whole number from ${min}${max < Number.MAX_SAFE_INTEGER ? ` to ${max}` : ''}, got "${String(raw)}"`);
+  }
+  return value;
+}
+
+function numberOption(values: Values, name: keyof Values, min: number, max: number): number {
+  const raw = String(values[name]);
+  const value = Number(raw);
+  if (raw.trim() === '' || !Number.isFinite(value) || value < min || value > max) {
+    throw new VigilError('BAD_REQUEST', `--${name} must be a number from ${min} to ${max}, got "${raw}"`);
+  }
+  return value;
+}
+
+const r5 = (v: number) => Math.round(v * 1e5) / 1e5;
+const r4 = (v: number) => Math.round(v * 1e4) / 1e4;
+const pct = (v: number, digits = 2) => `${(v * 100).toFixed(digits)}%`;
+
+/** The embedder variants to evaluate: each embedder in each requested channel order. */
+function resolveVariants(manifest: Manifest, embedder: string, channelOrder: string): EmbedVariant[] {
+  const embedders: EmbedderManifest[] =
+    embedder === 'all'
+      ? manifest.models.filter((m): m is EmbedderManifest => m.role === 'embedder')
+      : [findModel(manifest, embedder, 'embedder')];
+  const order = channelOrder.toUpperCase();
+  if (!['MANIFEST', 'RGB', 'BGR', 'BOTH'].includes(order)) {
+    throw new VigilError('BAD_REQUEST', `--channel-order must be manifest, RGB, BGR or both, got "${channelOrder}"`);
+  }
+  return embedders.flatMap((entry) => {
+    const orders: Array<'RGB' | 'BGR'> = order === 'MANIFEST' ? [entry.input.channelOrder] : order === 'BOTH' ? ['RGB', 'BGR'] : [order as 'RGB' | 'BGR'];
+    return orders.map((channelOrder) => ({
+      embedderId: entry.id,
+      channelOrder,
+      manifest:
+        channelOrder === entry.input.channelOrder
+          ? manifest
+          : { ...manifest, models: manifest.models.map((m) => (m.id === entry.id ? { ...m, input: { ...m.input, channelOrder } } : m)) },
+    }));
+  });
+}
+
+/** Checks every model file before starting workers, so a missing pack is one clear message. */
+async function checkModels(manifest: Manifest, modelsDir: string, ids: string[]): Promise<void> {
+  for (const id of new Set(ids)) {
+    const model = manifest.models.find((m) => m.id === id)!;
+    const problem = await verifyInstalledModel(modelsDir, model);
+    if (problem) throw new VigilError(problem.code, problem.message);
+  }
+}
+
+function progressReporter(label: string): (p: EmbedProgress) => void {
+  const started = performance.now();
+  let last = started;
+  return ({ done, total, phase }) => {
+    const now = performance.now();
+    if (now - last < 3000 && done < total) return;
+    last = now;
+    const rate = done / Math.max(1e-3, (now - started) / 1000);
+    const left = done < total ? `, ~${Math.ceil((total - done) / Math.max(rate, 1e-3))} s left` : '';
+    const what = phase === 'detect-embed' ? 'photos embedded' : 'no-face photos re-embedded (template landmarks)';
+    process.stderr.write(`eval ${label}: ${done}/${total} ${what} (${Math.round((100 * done) / total)}%, ${rate.toFixed(1)}/s${left})\n`);
+  };
+}
+
+interface Setup {
+  manifest: Manifest;
+  modelsDir: string;
+  detectorId: string;
+  variants: EmbedVariant[];
+  workers: number | undefined;
+  lfwDir: string;
+}
+
+function setup(values: Values): Setup {
+  const manifest = loadManifest(manifestPath());
+  const detectorId = values.detector ?? manifest.defaults.detector;
+  findModel(manifest, detectorId, 'detector');
+  const variants = resolveVariants(manifest, values.embedder, values['channel-order']);
+  return {
+    manifest,
+    modelsDir: values.models ?? defaultModelsDir(),
+    detectorId,
+    variants,
+    workers: intOption(values, 'workers', 1, 64),
+    lfwDir: values.lfw ?? defaultLfwDir(),
+  };
+}
+
+async function embed(s: Setup, label: string, imagesDir: string, relativePaths: string[]): Promise<EmbedRunResult> {
+  await checkModels(s.manifest, s.modelsDir, [s.detectorId, ...s.variants.map((v) => v.embedderId)]);
+  process.stderr.write(
+    `eval ${label}: ${relativePaths.length} photos; detector ${s.detectorId}; embedders ${s.variants.map((v) => `${v.embedderId}/${v.channelOrder}`).join(', ')}\n`,
+  );
+  const run = await embedImages({
+    paths: relativePaths.map((p) => join(imagesDir, p)),
+    variants: s.variants,
+    modelsDir: s.modelsDir,
+    detectorId: s.detectorId,
+    workers: s.workers,
+    lowScoreThreshold: LOW_SCORE_THRESHOLD,
+    onProgress: progressReporter(label),
+  });
+  process.stderr.write(
+    `eval ${label}: done in ${run.seconds.toFixed(1)} s with ${run.workers} workers ` +
+      `(detect ${run.detectMsPerImage.toFixed(1)} ms/photo; align+embed ${run.embedMsPerImage.map((ms, v) => `${s.variants[v]!.embedderId}/${s.variants[v]!.channelOrder} ${ms.toFixed(1)}`).join(', ')} ms/photo, one thread)\n`,
+  );
+  return run;
+}
+
+function embeddingLookup(relativePaths: string[], run: EmbedRunResult, variant: number): (relativePath: string) => Float32Array {
+  const index = new Map(relativePaths.map((p, i) => [p, i]));
+  return (relativePath) => {
+    const i = index.get(relativePath);
+    const embedding = i === undefined ? undefined : run.results[i]?.embeddings[variant];
+    if (!embedding) throw new Error(`no embedding for ${relativePath}`);
+    return embedding;
+  };
+}
+
+function commonKeys(s: Setup, run: EmbedRunResult, v: number) {
+  const variant = s.variants[v]!;
+  const entry = findModel(s.manifest, variant.embedderId, 'embedder');
+  return {
+    channel_order: variant.channelOrder,
+    manifest_channel_order: entry.input.channelOrder,
+    detector: s.detectorId,
+    images: run.results.length,
+    face_at_low_score: run.counts.faceLowScore,
+    embed_ms_per_image: r4(run.embedMsPerImage[v] ?? 0),
+    seconds: Math.round(run.seconds * 10) / 10,
+  };
+}
+
+async function lfwCommand(values: Values): Promise<void> {
+  const s = setup(values);
+  const imagesDir = lfwImagesDir(s.lfwDir);
+  let pairs = readLfwPairs(s.lfwDir);
+  const limit = intOption(values, 'limit-folds', 2, pairs.folds);
+  if (limit !== undefined) pairs = firstFolds(pairs, limit);
+  const images = uniqueImages(pairs.pairs);
+  const missing = missingImages(imagesDir, images);
+  if (missing.length > 0) {
+    throw new VigilError('NOT_FOUND', `${missing.length} photos named in pairs.txt are missing under ${imagesDir}, e.g. ${missing.slice(0, 3).join(', ')}`);
+  }
+  const run = await embed(s, 'lfw', imagesDir, images);
+  s.variants.forEach((variant, v) => {
+    const report = evaluateLfw(scorePairs(pairs.pairs, embeddingLookup(images, run, v)));
+    const line = {
+      model: variant.embedderId,
+      lfw_accuracy: r5(report.accuracy),
+      lfw_std: r5(report.std),
+      'tar_at_far_1e-3': r5(report.tarAtFar1e3.tar),
+      no_face: run.counts.noFace,
+      ...commonKeys(s, run, v),
+      pairs: report.pairs,
+      folds: report.folds.length,
+      best_threshold_mean: r4(report.meanThreshold),
+      fold_thresholds: report.folds.map((f) => r4(f.threshold)),
+      fold_accuracies: report.folds.map((f) => r4(f.accuracy)),
+      'threshold_at_far_1e-3': r4(report.tarAtFar1e3.threshold),
+      'impostors_accepted_at_far_1e-3': report.tarAtFar1e3.impostorsAccepted,
+    };
+    if (values.json) {
+      process.stdout.write(`${JSON.stringify(line)}\n`);
+      return;
+    }
+    console.log(
+      [
+        `${variant.embedderId} (${variant.channelOrder} input${variant.channelOrder === line.manifest_channel_order ? ', as in the manifest' : `, manifest says ${line.manifest_channel_order}`}):`,
+        `  LFW accuracy ${(report.accuracy * 100).toFixed(2)}% ± ${(report.std * 100).toFixed(2)}% over ${report.folds.length} folds (${report.pairs} pairs); folds: ${report.folds.map((f) => (f.accuracy * 100).toFixed(1)).join(' ')}`,
+        `  best threshold (chosen on the other folds): mean ${report.meanThreshold.toFixed(3)}, range ${Math.min(...line.fold_thresholds).toFixed(3)}..${Math.max(...line.fold_thresholds).toFixed(3)}`,
+        `  TAR at FAR=1e-3: ${pct(report.tarAtFar1e3.tar)} (score > ${report.tarAtFar1e3.threshold.toFixed(3)}; ${report.tarAtFar1e3.impostorsAccepted} of ${report.pairs / 2} impostor pairs above)`,
+        `  photos: ${line.images}; no face found: ${line.no_face} (aligned with template landmarks); found only at score >= ${LOW_SCORE_THRESHOLD}: ${line.face_at_low_score}`,
+      ].join('\n'),
+    );
+  });
+}
+
+function rateKeys(prefix: string, rates: OpenSetRates | null) {
+  return {
+    [`${prefix}threshold`]: rates ? r4(rates.threshold) : null,
+    [`${prefix}tpir`]: rates ? r5(rates.tpir) : null,
+    [`${prefix}fpir`]: rates ? r5(rates.fpir) : null,
+  };
+}
+
+async function opensetCommand(values: Values): Promise<void> {
+  const s = setup(values);
+  const members = intOption(values, 'members', 2)!;
+  const photosPerMember = intOption(values, 'photos-per-member', 1)!;
+  const maxProbes = intOption(values, 'max-probes', 1)!;
+  const maxStrangers = intOption(values, 'strangers', 1);
+  const margin = numberOption(values, 'margin', 0, 1);
+  const maxFpir = numberOption(values, 'max-fpir', 0, 1);
+  const imagesDir = lfwImagesDir(s.lfwDir);
+  let split;
+  try {
+    split = splitOpenSet(listLfwPeople(imagesDir), { members, photosPerMember, maxProbesPerMember: maxProbes, maxStrangers });
+  } catch (error) {
+    if (error instanceof RangeError) throw new VigilError('BAD_REQUEST', error.message);
+    throw error;
+  }
+  const images = [
+    ...new Set([
+      ...split.members.flatMap((m) => [...m.enroll, ...m.probes].map((index) => lfwImagePath({ name: m.name, index }))),
+      ...split.strangers.map((st) => lfwImagePath(st)),
+    ]),
+  ];
+  const run = await embed(s, 'openset', imagesDir, images);
+  const thresholds = thresholdGrid(0.1, 0.8, 0.01);
+  s.variants.forEach((variant, v) => {
+    const lookup = embeddingLookup(images, run, v);
+    const appThreshold = findModel(s.manifest, variant.embedderId, 'embedder').matchThreshold;
+    const report = evaluateOpenSet(split, (name, index) => lookup(lfwImagePath({ name, index })), { margin, maxFpir, thresholds, appThreshold });
+    const c = report.centroid, t = report.bestTemplate;
+    const line = {
+      model: variant.embedderId,
+      members: report.members,
+      member_probes: report.memberProbes,
+      stranger_probes: report.strangerProbes,
+      ...rateKeys('', c.chosen),
+      wrong_member: c.chosen ? r5(c.chosen.wrongMember) : null,
+      tpir_single_template: t.chosen ? r5(t.chosen.tpir) : null,
+      fpir_single_template: t.chosen ? r5(t.chosen.fpir) : null,
+      threshold_single_template: t.chosen ? r4(t.chosen.threshold) : null,
+      margin,
+      max_fpir: maxFpir,
+      app_threshold: appThreshold,
+      tpir_at_app_threshold: r5(c.atAppThreshold.tpir),
+      fpir_at_app_threshold: r5(c.atAppThreshold.fpir),
+      wrong_member_at_app_threshold: r5(c.atAppThreshold.wrongMember),
+      tpir_single_template_at_app_threshold: r5(t.atAppThreshold.tpir),
+      fpir_single_template_at_app_threshold: r5(t.atAppThreshold.fpir),
+      tpir_no_margin: report.centroidNoMargin ? r5(report.centroidNoMargin.tpir) : null,
+      fpir_no_margin: report.centroidNoMargin ? r5(report.centroidNoMargin.fpir) : null,
+      ...rateKeys('heldout_', report.heldOut.measured),
+      photos_per_member: photosPerMember,
+      no_face: run.counts.noFace,
+      ...commonKeys(s, run, v),
+      sweep: c.sweep.map((row) => [row.threshold, r4(row.tpir), r4(row.fpir)]),
+    };
+    if (values.json) {
+      process.stdout.write(`${JSON.stringify(line)}\n`);
+      return;
+    }
+    const rows = c.sweep.filter((row) => Math.round(row.threshold * 100) % 2 === 0 && row.threshold >= 0.2 && row.threshold <= 0.7);
+    const templateRows = new Map(t.sweep.map((row) => [row.threshold, row]));
+    console.log(
+      [
+        `${variant.embedderId} (${variant.channelOrder} input): ${report.members} members x ${photosPerMember} photos; ${report.memberProbes} member probes, ${report.strangerProbes} stranger probes; margin ${margin}`,
+        '  threshold   TPIR(centroid)  wrong   FPIR(centroid) | TPIR(best template)  FPIR(best template)',
+        ...rows.map((row) => {
+          const tr = templateRows.get(row.threshold)!;
+          return `  ${row.threshold.toFixed(2).padStart(9)}   ${pct(row.tpir).padStart(14)}  ${pct(row.wrongMember).padStart(6)}  ${pct(row.fpir).padStart(14)} | ${pct(tr.tpir).padStart(19)}  ${pct(tr.fpir).padStart(19)}`;
+        }),
+        c.chosen
+          ? `  best threshold with FPIR <= ${pct(maxFpir, 1)}: ${c.chosen.threshold.toFixed(2)} -> TPIR ${pct(c.chosen.tpir)}, FPIR ${pct(c.chosen.fpir)} (best single template: ${t.chosen ? `${t.chosen.threshold.toFixed(2)} -> TPIR ${pct(t.chosen.tpir)}, FPIR ${pct(t.chosen.fpir)}` : 'none'})`
+          : `  no threshold on the grid keeps FPIR <= ${pct(maxFpir, 1)}`,
+        report.heldOut.measured
+          ? `  held-out check (threshold chosen on half the probes: ${report.heldOut.measured.threshold.toFixed(2)}): TPIR ${pct(report.heldOut.measured.tpir)}, FPIR ${pct(report.heldOut.measured.fpir)} on the other half`
+          : '',
+        `  at the app's threshold ${appThreshold}: TPIR ${pct(c.atAppThreshold.tpir)}, FPIR ${pct(c.atAppThreshold.fpir)}, wrong member ${pct(c.atAppThreshold.wrongMember)}`,
+        `  photos: ${run.results.length}; no face found: ${run.counts.noFace} (aligned with template landmarks)`,
+      ]
+        .filter((l) => l !== '')
+        .join('\n'),
+    );
+  });
+}
+
+async function main(): Promise<void> {
+  let json = process.argv.includes('--json');
+  try {
+    let parsed;
+    try {
+      parsed = parseArgs({
+        args: process.argv.slice(2),
+        allowPositionals: true,
+        options: {
+          json: { type: 'boolean', default: false },
+          embedder: { type: 'string', default: 'all' },
+          detector: { type: 'string' },
+          models: { type: 'string' },
+          'channel-order': { type: 'string', default: 'manifest' },
+          lfw: { type: 'string' },
+          workers: { type: 'string' },
+          'limit-folds': { type: 'string' },
+          members: { type: 'string', default: '300' },
+          'photos-per-member': { type: 'string', default: '3' },
+          'max-probes': { type: 'string', default: '10' },
+          strangers: { type: 'string' },
+          margin: { type: 'string', default: '0.03' },
+          'max-fpir': { type: 'string', default: '0.01' },
+          help: { type: 'boolean', short: 'h', default: false },
+        },
+      });
+    } catch (error) {
+      throw usageError((error as Error).message);
+    }
+    const values = parsed.values as Values & { help: boolean };
+    json = values.json;
+    const [command, ...rest] = parsed.positionals;
+    if (values.help) {
+      process.stdout.write(USAGE);
+      return;
+    }
+    if (rest.length > 0) throw usageError(`unexpected arguments: ${rest.join(' ')}`);
+    if (command === 'lfw') await lfwCommand(values);
+    else if (command === 'openset') await opensetCommand(values);
+    else throw usageError(command ? `unknown command "${command}"` : 'missing command');
+  } catch (error) {
+    const payload = toErrorPayload(error);
+    if (json) process.stdout.write(`${JSON.stringify({ error: payload })}\n`);
+    process.stderr.write(`vigil eval: ${payload.message} [${payload.code}]\n`);
+    if (payload.code === 'INTERNAL' && process.env.VIGIL_DEBUG) console.error(error);
+    process.exitCode = 1;
+  }
+}
+
+await main();

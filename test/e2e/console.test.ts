@@ -1,0 +1,131 @@
+/**
+ * End to end in Debian's Chromium: the real headless host (engine + built
+ * renderer on 127.0.0.1, contract over a WebSocket with the access token),
+ * the real models, a real video file played as a camera. A person is enrolled
+ * through the UI and their name must appear over their face in the live view.
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { startServer, type RunningServer } from '../../src-main/server/server.js';
+import { installedModelPack } from '../helpers/model-pack.js';
+import { faceRecognitionData, hamiltonClip, projectRoot, tempDir } from '../helpers/paths.js';
+
+const CHROMIUM = process.env.VIGIL_CHROMIUM ?? '/usr/bin/chromium';
+const dir = tempDir('vigil-e2e-');
+let server: RunningServer;
+let browser: Browser;
+let page: Page;
+const pageErrors: string[] = [];
+
+before(async () => {
+  if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install chromium`);
+  // Build the renderer into a private folder, so the test always serves the current sources.
+  const staticDir = join(dir.path, 'renderer');
+  const build = spawnSync(process.execPath, [join(projectRoot, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'vite.renderer.config.ts', '--outDir', staticDir, '--emptyOutDir', '--logLevel', 'error'], {
+    cwd: projectRoot,
+    encoding: 'utf8',
+  });
+  assert.equal(build.status, 0, `renderer build failed: ${build.stderr}`);
+  server = await startServer({ dataDir: join(dir.path, 'data'), modelsDir: await installedModelPack(), host: '127.0.0.1', port: 0, staticDir });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+  dir.cleanup();
+});
+
+async function openTab(name: string): Promise<void> {
+  await page.getByRole('tab', { name: new RegExp(`^${name}`) }).click();
+}
+
+describe('console in Chromium over the WebSocket contract', () => {
+  test('without the access token the engine refuses the connection', async () => {
+    const withoutToken = server.url.replace(/\?token=.*/, '');
+    const refused = await page.evaluate(async (url) => {
+      return new Promise<boolean>((resolve) => {
+        const ws = new WebSocket(url.replace(/^http/, 'ws') + 'ws?token=wrong');
+        ws.onopen = () => resolve(false);
+        ws.onerror = () => resolve(true);
+      });
+    }, withoutToken).catch(() => true);
+    assert.equal(refused, true);
+  });
+
+  test('connects and shows the model pack as ready with the execution provider', async () => {
+    await page.goto(server.url);
+    await page.locator('[data-testid="models-status"][data-ready="true"]').waitFor({ timeout: 30_000 });
+    const provider = await page.getByTestId('execution-provider').textContent();
+    assert.match(provider ?? '', /cpu/i);
+  });
+
+  test('enrolling with a non-image photo explains why it was skipped and saves nobody', async () => {
+    await openTab('People');
+    const junk = join(dir.path, 'not-a-photo.jpg');
+    writeFileSync(junk, 'this is text, not a JPEG');
+    const form = page.getByTestId('enroll-form');
+    await form.getByLabel('Name').fill('Nobody Real');
+    await form.getByLabel(/Photos/).setInputFiles(junk);
+    await form.getByRole('button', { name: 'Enroll' }).click();
+    const result = page.getByTestId('enroll-photo-results');
+    await result.locator('li[data-used="false"]').waitFor({ timeout: 30_000 });
+    assert.match((await result.textContent()) ?? '', /not a readable image/);
+    assert.equal(await page.getByTestId('people-table').getByText('Nobody Real').count(), 0);
+  });
+
+  test('enrolls a person from a photo', async () => {
+    const form = page.getByTestId('enroll-form');
+    await form.getByLabel('Name').fill('Lin-Manuel Miranda');
+    await form.getByLabel(/Photos/).setInputFiles(join(faceRecognitionData, 'examples_lin-manuel-miranda.png'));
+    await form.getByRole('button', { name: 'Enroll' }).click();
+    await page.getByTestId('enroll-photo-results').locator('li[data-used="true"]').waitFor({ timeout: 30_000 });
+    await page.getByTestId('people-table').getByText('Lin-Manuel Miranda').waitFor({ timeout: 10_000 });
+  });
+
+  test('a video camera showing them draws their name over their face', async () => {
+    await openTab('Cameras');
+    const form = page.getByTestId('add-camera-form');
+    await form.getByLabel('Name').fill('Stage');
+    await form.getByLabel('Kind').selectOption('file');
+    await form.getByLabel('Video file path').fill(hamiltonClip);
+    await form.getByRole('button', { name: 'Add camera' }).click();
+    await page.getByTestId('cameras-table').getByText('Stage').waitFor({ timeout: 30_000 });
+
+    await openTab('Live');
+    const labels = page.locator('[data-testid^="live-labels-"]').first();
+    await labels.locator('li[data-status="member"]', { hasText: 'Lin-Manuel Miranda' }).waitFor({ timeout: 90_000 });
+
+    // The same faces are drawn on the canvas: the member's box is green (#22c55e).
+    const canvas = page.locator('[data-testid^="live-canvas-"]').first();
+    type CanvasLike = { width: number; height: number; getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } };
+    const greenPixels = await canvas.evaluate((element) => {
+      const c = element as unknown as CanvasLike;
+      const pixels = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+      let count = 0;
+      for (let i = 0; i < pixels.length; i += 4) {
+        if (Math.abs(pixels[i]! - 0x22) < 24 && Math.abs(pixels[i + 1]! - 0xc5) < 24 && Math.abs(pixels[i + 2]! - 0x5e) < 24) count++;
+      }
+      return count;
+    });
+    assert.ok(greenPixels > 50, `expected a green box on the canvas, found ${greenPixels} green pixels`);
+    // VIGIL_E2E_SCREENSHOTS=<dir> keeps what the operator saw, for a person to look at.
+    if (process.env.VIGIL_E2E_SCREENSHOTS) await page.screenshot({ path: join(process.env.VIGIL_E2E_SCREENSHOTS, 'live.png') });
+  });
+
+  test('the event feed lists the sighting', async () => {
+    await openTab('Events');
+    await page.getByTestId('sightings-table').getByText('Lin-Manuel Miranda').first().waitFor({ timeout: 30_000 });
+    if (process.env.VIGIL_E2E_SCREENSHOTS) await page.screenshot({ path: join(process.env.VIGIL_E2E_SCREENSHOTS, 'events.png') });
+    assert.deepEqual(pageErrors, [], 'no uncaught errors in the page');
+  });
+});
