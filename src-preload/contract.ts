@@ -74,6 +74,8 @@ export const systemStatusSchema = z.object({
   embedderId: z.string().nullable(),
   /** The ONNX Runtime execution provider actually running (e.g. "cpu"). */
   executionProvider: z.string().nullable(),
+  /** Why it differs from the configured one (e.g. "cuda requested; running on cpu (…)"), else null. */
+  executionProviderNote: z.string().nullable().optional(),
   models: z.array(modelInfoSchema),
   matchThreshold: z.number(),
 });

@@ -20,6 +20,7 @@ import { type EmbedderManifest, findModel, loadManifest, type Manifest, verifyIn
 import { defaultDbPath, defaultModelsDir, manifestPath as defaultManifestPath, projectRoot } from './paths.js';
 import { type Db, openDatabase } from './storage/database.js';
 import { CameraRepository, PeopleRepository, SightingRepository } from './storage/repositories.js';
+import { loadSiteConfig } from './site-config.js';
 import { decodeImage } from './vision/image-io.js';
 import type { Detection } from './vision/geometry.js';
 
@@ -88,6 +89,7 @@ export class Engine extends EventEmitter<EngineEvents> {
   private analyzerPromise: Promise<FaceAnalyzer> | null = null;
   private modelProblems: Array<{ code: string; message: string }> = [];
   private providerInUse: ExecutionProviderName | null = null;
+  private providerNote: string | null = null;
   private gallery: FaceGallery;
   private readonly version = readVersion();
 
@@ -113,7 +115,11 @@ export class Engine extends EventEmitter<EngineEvents> {
     this.gallery = new FaceGallery(this.embedderId, this.embedderManifest.embeddingSize, join(options.dataDir, 'index', `${this.embedderId}.hnsw`));
   }
 
-  static async open(options: EngineOptions): Promise<Engine> {
+  static async open(requested: EngineOptions): Promise<Engine> {
+    // Explicit options (CLI flags, tests) win over the site's config.json.
+    const config = loadSiteConfig(requested.dataDir);
+    const defined = Object.fromEntries(Object.entries(requested).filter(([, v]) => v !== undefined)) as EngineOptions;
+    const options: EngineOptions = { ...config, ...defined };
     const manifest = loadManifest(options.manifestPath ?? defaultManifestPath());
     const db = openDatabase(options.dbPath ?? defaultDbPath(options.dataDir));
     const engine = new Engine(options, db, manifest);
@@ -147,15 +153,18 @@ export class Engine extends EventEmitter<EngineEvents> {
       executionProvider: this.options.executionProvider ?? 'cpu',
       intraOpNumThreads: this.options.intraOpNumThreads ?? Math.min(2, cpus().length),
     }).then((analyzer) => {
-      this.providerInUse = analyzer.provider;
+      this.setProviderInUse(analyzer.provider, analyzer.fallbackReason);
       return analyzer;
     });
     this.analyzerPromise.catch(() => (this.analyzerPromise = null));
     return this.analyzerPromise;
   }
 
-  setProviderInUse(provider: ExecutionProviderName): void {
+  /** Records which execution provider actually runs, and why not the requested one. */
+  setProviderInUse(provider: ExecutionProviderName, fallbackReason: string | null = null): void {
     this.providerInUse = provider;
+    const requested = this.options.executionProvider ?? 'cpu';
+    this.providerNote = provider === requested ? null : `${requested} requested; running on ${provider}${fallbackReason ? ` (${fallbackReason})` : ''}`;
   }
 
   status(): SystemStatus {
@@ -168,6 +177,7 @@ export class Engine extends EventEmitter<EngineEvents> {
       detectorId: this.detectorId,
       embedderId: this.embedderId,
       executionProvider: this.providerInUse ?? (this.modelProblems.length === 0 ? (this.options.executionProvider ?? 'cpu') : null),
+      executionProviderNote: this.providerNote,
       models: this.manifest.models.map((m) => {
         const path = join(this.modelsDir, m.file);
         return {

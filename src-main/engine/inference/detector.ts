@@ -9,6 +9,8 @@ import { decodeYunet, type YunetStrideOutput } from './yunet-decoder.js';
 export interface FaceDetector {
   readonly id: string;
   readonly provider: ExecutionProviderName;
+  /** Why the configured execution provider was not used (null when it was). */
+  readonly fallbackReason: string | null;
   detect(image: RgbImage, options?: { scoreThreshold?: number }): Promise<Detection[]>;
   dispose(): Promise<void>;
 }
@@ -35,6 +37,7 @@ export class OnnxYunetDetector implements FaceDetector {
     private readonly manifest: DetectorManifest,
     private readonly session: ort.InferenceSession,
     provider: ExecutionProviderName,
+    readonly fallbackReason: string | null,
   ) {
     this.id = manifest.id;
     this.provider = provider;
@@ -42,7 +45,7 @@ export class OnnxYunetDetector implements FaceDetector {
 
   static async load(manifest: DetectorManifest, modelsDir: string, options: SessionOptions): Promise<OnnxYunetDetector> {
     const loaded = await createOnnxSession(join(modelsDir, manifest.file), options);
-    return new OnnxYunetDetector(manifest, loaded.session, loaded.provider);
+    return new OnnxYunetDetector(manifest, loaded.session, loaded.provider, loaded.fallbackReason);
   }
 
   async detect(image: RgbImage, options: { scoreThreshold?: number } = {}): Promise<Detection[]> {

@@ -9,6 +9,8 @@ export interface FaceEmbedder {
   readonly id: string;
   readonly dimension: number;
   readonly provider: ExecutionProviderName;
+  /** Why the configured execution provider was not used (null when it was). */
+  readonly fallbackReason: string | null;
   embed(aligned: RgbImage): Promise<Float32Array>;
   dispose(): Promise<void>;
 }
@@ -23,6 +25,7 @@ export class OnnxArcfaceEmbedder implements FaceEmbedder {
     private readonly manifest: EmbedderManifest,
     private readonly session: ort.InferenceSession,
     provider: ExecutionProviderName,
+    readonly fallbackReason: string | null,
   ) {
     this.id = manifest.id;
     this.dimension = manifest.embeddingSize;
@@ -32,7 +35,7 @@ export class OnnxArcfaceEmbedder implements FaceEmbedder {
 
   static async load(manifest: EmbedderManifest, modelsDir: string, options: SessionOptions): Promise<OnnxArcfaceEmbedder> {
     const loaded = await createOnnxSession(join(modelsDir, manifest.file), options);
-    return new OnnxArcfaceEmbedder(manifest, loaded.session, loaded.provider);
+    return new OnnxArcfaceEmbedder(manifest, loaded.session, loaded.provider, loaded.fallbackReason);
   }
 
   async embed(aligned: RgbImage): Promise<Float32Array> {

@@ -48,6 +48,11 @@ export class FaceAnalyzer {
     return new FaceAnalyzer(detector, embedder);
   }
 
+  /** Why the configured execution provider was not used, if it was not. */
+  get fallbackReason(): string | null {
+    return this.detector.fallbackReason ?? this.embedder.fallbackReason;
+  }
+
   get provider(): ExecutionProviderName {
     return this.detector.provider === this.embedder.provider ? this.detector.provider : this.embedder.provider;
   }

@@ -54,6 +54,7 @@ export class InferencePool {
   private restartDelayMs = 500;
   restarts = 0;
   provider: ExecutionProviderName = 'cpu';
+  providerFallbackReason: string | null = null;
   lastWorkerError: string | null = null;
 
   private constructor(private readonly options: PoolOptions) {}
@@ -87,6 +88,7 @@ export class InferencePool {
         if (reply.type === 'ready') {
           entry.ready = true;
           this.provider = reply.provider;
+          this.providerFallbackReason = reply.fallbackReason;
           resolve();
           this.pump();
         } else if (reply.type === 'init-failed') {

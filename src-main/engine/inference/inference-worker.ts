@@ -30,7 +30,7 @@ async function main(): Promise<void> {
     return;
   }
   const ring = FrameRing.attach(init.ring as FrameRingDescriptor);
-  post({ type: 'ready', provider: analyzer.provider });
+  post({ type: 'ready', provider: analyzer.provider, fallbackReason: analyzer.fallbackReason });
 
   port!.on('message', async (job: FrameJob) => {
     try {

@@ -49,7 +49,7 @@ export interface EmbedResult {
 }
 
 export type WorkerReply =
-  | { type: 'ready'; provider: ExecutionProviderName }
+  | { type: 'ready'; provider: ExecutionProviderName; fallbackReason: string | null }
   | { type: 'init-failed'; code: string; message: string }
   | { type: 'result'; jobId: number; result: DetectResult | EmbedResult }
   | { type: 'job-failed'; jobId: number; message: string };

@@ -56,7 +56,7 @@ export class LiveService {
         jobTimeoutMs: 15_000,
         maxQueuedJobs: size * 2,
       });
-      this.engine.setProviderInUse(pool.provider);
+      this.engine.setProviderInUse(pool.provider, pool.providerFallbackReason);
       return { pool, ring };
     })();
     this.poolPromise.catch(() => (this.poolPromise = null));

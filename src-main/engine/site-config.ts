@@ -1,0 +1,46 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { VigilError } from './errors.js';
+import { executionProviderNames } from './inference/onnx-session.js';
+
+/**
+ * Per-site settings, in <data folder>/config.json, written by the site
+ * administrator (or the installer). Every key is optional: defaults apply.
+ * Command-line options override it.
+ */
+export const siteConfigSchema = z
+  .object({
+    /** ONNX Runtime execution provider to try first; anything unavailable falls back to CPU. */
+    executionProvider: z.enum(executionProviderNames).optional(),
+    detectorId: z.string().optional(),
+    embedderId: z.string().optional(),
+    matchThreshold: z.number().min(-1).max(1).optional(),
+    matchMargin: z.number().min(0).max(1).optional(),
+    /** Inference workers for live cameras (default: one per core). */
+    workerPoolSize: z.number().int().min(1).max(64).optional(),
+    /** Model folder (default: <data folder>/models). */
+    modelsDir: z.string().optional(),
+    ffmpegPath: z.string().optional(),
+  })
+  .strict();
+export type SiteConfig = z.infer<typeof siteConfigSchema>;
+
+export function siteConfigPath(dataDir: string): string {
+  return join(dataDir, 'config.json');
+}
+
+/** Reads config.json; a missing file means defaults, a malformed one is a clear error (never silently ignored). */
+export function loadSiteConfig(dataDir: string): SiteConfig {
+  const path = siteConfigPath(dataDir);
+  if (!existsSync(path)) return {};
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new VigilError('BAD_REQUEST', `${path} is not valid JSON: ${(error as Error).message}`);
+  }
+  const parsed = siteConfigSchema.safeParse(raw);
+  if (!parsed.success) throw new VigilError('BAD_REQUEST', `${path} has invalid settings: ${z.prettifyError(parsed.error)}`);
+  return parsed.data;
+}
