@@ -184,6 +184,10 @@ async function embed(s: Setup, label: string, imagesDir: string, relativePaths: 
     `eval ${label}: done in ${run.seconds.toFixed(1)} s with ${run.workers} workers ` +
       `(detect ${run.detectMsPerImage.toFixed(1)} ms/photo; align+embed ${run.embedMsPerImage.map((ms, v) => `${s.variants[v]!.embedderId}/${s.variants[v]!.channelOrder} ${ms.toFixed(1)}`).join(', ')} ms/photo, one thread)\n`,
   );
+  const template = run.templateLandmarks.map(([x, y]) => `(${x.toFixed(4)}, ${y.toFixed(4)})`).join(' ');
+  process.stderr.write(
+    `eval ${label}: ${run.counts.noFace} photos without a detected face, aligned with the mean landmarks of the faces found (fractions of width, height): ${template}\n`,
+  );
   return run;
 }
 

@@ -73,16 +73,11 @@ export function parseLfwPairs(text: string): LfwPairs {
   const pairsPerFold = Number(header.fields[1]);
   const expected = folds * pairsPerFold * 2;
   const body = content.slice(1);
-  if (body.length < expected) {
-    throw new PairsFormatError(
-      0,
-      `the pairs file ends after ${body.length} pairs, but its header promises ${folds} folds x (${pairsPerFold} matched + ${pairsPerFold} mismatched) = ${expected}`,
-    );
-  }
-  if (body.length > expected) {
-    throw new PairsFormatError(body[expected]!.line, `unexpected extra line: the header announced ${folds} folds of ${2 * pairsPerFold} pairs (${expected} lines)`);
-  }
+  // Line by line first, so a malformed line is reported even in a truncated file.
   const pairs: LfwPair[] = body.map(({ line, fields }, i) => {
+    if (i >= expected) {
+      throw new PairsFormatError(line, `unexpected extra line: the header announced ${folds} folds of ${2 * pairsPerFold} pairs (${expected} lines)`);
+    }
     const fold = Math.floor(i / (2 * pairsPerFold));
     const same = i % (2 * pairsPerFold) < pairsPerFold;
     if (same) {
@@ -101,6 +96,12 @@ export function parseLfwPairs(text: string): LfwPairs {
     if (nameA === nameB) throw new PairsFormatError(line, `mismatched pair names the same person (${nameA}) twice`);
     return { fold, same, a: { name: nameA, index: parseIndex(fields[1]!, line) }, b: { name: nameB, index: parseIndex(fields[3]!, line) }, line };
   });
+  if (pairs.length < expected) {
+    throw new PairsFormatError(
+      0,
+      `the pairs file ends after ${pairs.length} pairs, but its header promises ${folds} folds x (${pairsPerFold} matched + ${pairsPerFold} mismatched) = ${expected}`,
+    );
+  }
   return { folds, pairsPerFold, pairs };
 }
 

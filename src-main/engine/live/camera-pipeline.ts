@@ -47,10 +47,16 @@ interface TrackRecord {
   bestScore: number | null;
 }
 
+/** Every decoded frame ends up counted exactly once: processed, dropped or failed (or ignored after stop). */
 export interface PipelineStats {
   framesDecoded: number;
   framesProcessed: number;
+  /** Dropped on purpose because inference was behind (ring, queue or in-flight limit full). */
   framesDropped: number;
+  /** Analysis failed (e.g. a worker crashed or timed out); the reason goes to the camera's lastError. */
+  framesFailed: number;
+  /** Arrived after stop() was called. */
+  framesIgnored: number;
   facesDetected: number;
   embeddings: number;
   tracksStarted: number;
@@ -90,6 +96,8 @@ export class CameraPipeline extends EventEmitter<PipelineEvents> {
     framesDecoded: 0,
     framesProcessed: 0,
     framesDropped: 0,
+    framesFailed: 0,
+    framesIgnored: 0,
     facesDetected: 0,
     embeddings: 0,
     tracksStarted: 0,
@@ -160,7 +168,10 @@ export class CameraPipeline extends EventEmitter<PipelineEvents> {
 
   private onFrame(frame: RawFrame): void {
     this.stats.framesDecoded++;
-    if (this.stopped) return;
+    if (this.stopped) {
+      this.stats.framesIgnored++;
+      return;
+    }
     if (this.inFlight >= MAX_FRAMES_IN_FLIGHT) {
       if (this.options.dropWhenBusy) {
         this.stats.framesDropped++;
@@ -186,7 +197,10 @@ export class CameraPipeline extends EventEmitter<PipelineEvents> {
         await this.applyFrame(frame, ref, await detection);
       } catch (error) {
         if (error instanceof QueueFullError) this.stats.framesDropped++;
-        else this.source.noteError((error as Error).message);
+        else {
+          this.stats.framesFailed++;
+          this.source.noteError((error as Error).message);
+        }
       } finally {
         this.ring.release(slot);
         this.inFlight--;
@@ -278,16 +292,21 @@ export class CameraPipeline extends EventEmitter<PipelineEvents> {
     this.processedTimes.push(Date.now());
 
     if (this.options.cameraId !== null && this.options.publishFrames()) {
-      const jpeg = await encodeJpeg({ width: frame.width, height: frame.height, data: this.ring.view(ref.slot, ref.byteLength) });
-      this.engine.emit('live.frame', {
-        cameraId: this.options.cameraId,
-        frameSeq: frame.seq,
-        capturedAt: frame.capturedAt,
-        width: frame.width,
-        height: frame.height,
-        jpegBase64: jpeg.toString('base64'),
-        faces: liveFaces,
-      });
+      // Recognition for this frame is done and recorded; a display problem must not undo that.
+      try {
+        const jpeg = await encodeJpeg({ width: frame.width, height: frame.height, data: this.ring.view(ref.slot, ref.byteLength) });
+        this.engine.emit('live.frame', {
+          cameraId: this.options.cameraId,
+          frameSeq: frame.seq,
+          capturedAt: frame.capturedAt,
+          width: frame.width,
+          height: frame.height,
+          jpegBase64: jpeg.toString('base64'),
+          faces: liveFaces,
+        });
+      } catch (error) {
+        this.source.noteError(`live view: ${(error as Error).message}`);
+      }
     }
   }
 

@@ -1,0 +1,110 @@
+/**
+ * Worker topology with the real models: back-pressure (a saturated pipeline
+ * drops frames and counts every one), and the pool's timeout/restart policy.
+ */
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { Engine } from '../../src-main/engine/engine.js';
+import { InferencePool } from '../../src-main/engine/inference/inference-pool.js';
+import { LiveService } from '../../src-main/engine/live/live-service.js';
+import { FrameRing } from '../../src-main/engine/video/frame-ring.js';
+import { waitFor } from '../helpers/camera-server.js';
+import { installedModelPack } from '../helpers/model-pack.js';
+import { hamiltonClip, tempDir } from '../helpers/paths.js';
+
+const dir = tempDir();
+let engine: Engine;
+before(async () => {
+  engine = await Engine.open({ dataDir: dir.path, modelsDir: await installedModelPack() });
+});
+after(async () => {
+  await engine?.close();
+  dir.cleanup();
+});
+
+describe('back-pressure', () => {
+  test('a file decoded flat out into a one-worker pool drops frames, and every frame is accounted for', async () => {
+    const live = new LiveService(engine, { poolSize: 1, ringSlots: 2 });
+    try {
+      const { pool, ring } = await live.sharedInference();
+      // dropWhenBusy as for a live camera, but fed as fast as ffmpeg decodes: inference cannot keep up.
+      const pipeline = live.createPipeline(null, 'flood', { kind: 'file', path: hamiltonClip, loop: false }, undefined, pool, ring, {
+        realtime: false,
+        dropWhenBusy: true,
+      });
+      const ended = new Promise<void>((resolve) => pipeline.once('end', () => resolve()));
+      pipeline.start();
+      await ended;
+      const s = pipeline.stats;
+      assert.equal(s.framesDecoded, 275);
+      assert.ok(s.framesDropped > 0, 'frames were dropped');
+      assert.ok(s.framesProcessed > 0, 'frames were processed');
+      assert.equal(s.framesProcessed + s.framesDropped + s.framesFailed + s.framesIgnored, s.framesDecoded);
+      assert.equal(s.framesFailed, 0);
+      assert.equal(pipeline.health().droppedFrames, s.framesDropped);
+      assert.equal(ring.freeSlots(), ring.slotCount, 'every ring slot was released');
+    } finally {
+      await live.close();
+    }
+  });
+});
+
+describe('inference pool policy', () => {
+  test('a job that times out kills its worker; the pool replaces it and keeps serving', async () => {
+    const ring = FrameRing.create(2, 64 * 64 * 3);
+    const base = {
+      manifest: engine.manifest,
+      modelsDir: engine.modelsDir,
+      detectorId: engine.detectorId,
+      embedderId: engine.embedderId,
+      executionProvider: 'cpu' as const,
+      intraOpNumThreads: 1,
+      ring,
+      size: 1,
+      maxQueuedJobs: 2,
+    };
+    const pool = await InferencePool.start({ ...base, jobTimeoutMs: 1 });
+    try {
+      const slot = ring.tryAcquireForWrite()!;
+      ring.write(slot, new Uint8Array(64 * 64 * 3).fill(128));
+      ring.publish(slot);
+      await assert.rejects(pool.detect({ slot, width: 64, height: 64, byteLength: 64 * 64 * 3 }), /worker stopped|timed out/);
+      await waitFor(() => pool.restarts >= 1, 'the pool to replace the worker', 30_000);
+      assert.match(pool.lastWorkerError ?? '', /timed out after 1 ms/);
+    } finally {
+      await pool.close();
+    }
+    // The same pool settings with a sane timeout serve normally.
+    const healthy = await InferencePool.start({ ...base, jobTimeoutMs: 15_000 });
+    try {
+      ring.release(0);
+      const slot = ring.tryAcquireForWrite()!;
+      ring.write(slot, new Uint8Array(64 * 64 * 3).fill(128));
+      ring.publish(slot);
+      const result = await healthy.detect({ slot, width: 64, height: 64, byteLength: 64 * 64 * 3 });
+      assert.deepEqual(result.faces, [], 'a grey square has no face');
+      assert.equal(healthy.restarts, 0);
+    } finally {
+      await healthy.close();
+    }
+  });
+
+  test('a pool that cannot load its models fails to start with the model error', async () => {
+    await assert.rejects(
+      InferencePool.start({
+        manifest: engine.manifest,
+        modelsDir: join(dir.path, 'no-models-here'),
+        detectorId: engine.detectorId,
+        embedderId: engine.embedderId,
+        executionProvider: 'cpu',
+        intraOpNumThreads: 1,
+        ring: FrameRing.create(1, 16),
+        size: 1,
+        jobTimeoutMs: 1000,
+        maxQueuedJobs: 1,
+      }),
+      /not installed/,
+    );
+  });
+});
