@@ -1,0 +1,56 @@
+/**
+ * A console whose model pack is missing still starts, and says in plain words
+ * what is missing and how to fix it; enrolling explains the problem instead of failing silently.
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { startServer, type RunningServer } from '../../src-main/server/server.js';
+import { faceRecognitionData, projectRoot, tempDir } from '../helpers/paths.js';
+
+const dir = tempDir('vigil-e2e-missing-');
+let server: RunningServer;
+let browser: Browser;
+let page: Page;
+
+before(async () => {
+  const staticDir = join(dir.path, 'renderer');
+  const build = spawnSync(process.execPath, [join(projectRoot, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'vite.renderer.config.ts', '--outDir', staticDir, '--emptyOutDir', '--logLevel', 'error'], { cwd: projectRoot, encoding: 'utf8' });
+  assert.equal(build.status, 0, build.stderr);
+  server = await startServer({ dataDir: join(dir.path, 'data'), modelsDir: join(dir.path, 'empty-models'), port: 0, staticDir });
+  browser = await chromium.launch({
+    executablePath: process.env.VIGIL_CHROMIUM ?? '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  page = await browser.newPage();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+  dir.cleanup();
+});
+
+describe('console without a model pack', () => {
+  test('the top bar says which model is missing and how to import a pack', async () => {
+    await page.goto(server.url);
+    const badge = page.locator('[data-testid="models-status"][data-ready="false"]');
+    await badge.waitFor({ timeout: 30_000 });
+    const text = (await badge.textContent()) ?? '';
+    assert.match(text, /Models missing/);
+    assert.match(text, /yunet_s_dynamic|mobilefacenet_128/);
+  });
+
+  test('enrolling explains that models are missing', async () => {
+    await page.getByRole('tab', { name: /^People/ }).click();
+    const form = page.getByTestId('enroll-form');
+    await form.getByLabel('Name').fill('Someone');
+    await form.getByLabel(/Photos/).setInputFiles(join(faceRecognitionData, 'examples_obama.jpg'));
+    await form.getByRole('button', { name: 'Enroll' }).click();
+    const result = page.getByTestId('enroll-result');
+    await result.getByText(/not installed/).waitFor({ timeout: 30_000 });
+    assert.match((await result.textContent()) ?? '', /npm run models -- import/);
+  });
+});
