@@ -181,7 +181,7 @@ async function embed(s: Setup, label: string, imagesDir: string, relativePaths: 
     onProgress: progressReporter(label),
   });
   process.stderr.write(
-    `eval ${label}: done in ${run.seconds.toFixed(1)} s with ${run.workers} workers ` +
+    `eval ${label}: done in ${run.seconds.toFixed(1)} s with ${run.workers} worker${run.workers === 1 ? '' : 's'} ` +
       `(detect ${run.detectMsPerImage.toFixed(1)} ms/photo; align+embed ${run.embedMsPerImage.map((ms, v) => `${s.variants[v]!.embedderId}/${s.variants[v]!.channelOrder} ${ms.toFixed(1)}`).join(', ')} ms/photo, one thread)\n`,
   );
   const template = run.templateLandmarks.map(([x, y]) => `(${x.toFixed(4)}, ${y.toFixed(4)})`).join(' ');

@@ -1,0 +1,134 @@
+import { useCallback, useEffect, useRef, useState, type KeyboardEvent as ReactKeyboardEvent } from 'react';
+import { ConnectionBanner } from './components/ConnectionBanner';
+import { ErrorBoundary } from './components/ErrorBoundary';
+import { TopBar } from './components/TopBar';
+import { startEngineSync } from './store/sync';
+import { CamerasView } from './views/CamerasView';
+import { EventsView } from './views/EventsView';
+import { LiveView } from './views/LiveView';
+import { PeopleView } from './views/PeopleView';
+
+export const tabs = [
+  { id: 'live', label: 'Live' },
+  { id: 'events', label: 'Events' },
+  { id: 'people', label: 'People' },
+  { id: 'cameras', label: 'Cameras' },
+] as const;
+export type TabId = (typeof tabs)[number]['id'];
+
+function tabFromHash(): TabId {
+  const id = window.location.hash.replace(/^#\/?/, '');
+  return tabs.find((t) => t.id === id)?.id ?? 'live';
+}
+
+export function App() {
+  const [active, setActive] = useState<TabId>(tabFromHash);
+  // Panels stay mounted once visited so half-filled forms survive a tab switch.
+  const [visited, setVisited] = useState<ReadonlySet<TabId>>(() => new Set([tabFromHash()]));
+  const tabRefs = useRef<Record<string, HTMLButtonElement | null>>({});
+
+  useEffect(() => startEngineSync(), []);
+
+  const select = useCallback((id: TabId, focus = false) => {
+    setActive(id);
+    setVisited((v) => (v.has(id) ? v : new Set(v).add(id)));
+    const url = new URL(window.location.href);
+    url.hash = id;
+    window.history.replaceState(null, '', url);
+    if (focus) tabRefs.current[id]?.focus();
+  }, []);
+
+  // Alt+1..4 switch tabs from anywhere.
+  useEffect(() => {
+    function onKey(event: KeyboardEvent) {
+      if (!event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return;
+      const digit = /^Digit([1-9])$/.exec(event.code)?.[1] ?? (/^[1-9]$/.test(event.key) ? event.key : undefined);
+      const tab = digit ? tabs[Number(digit) - 1] : undefined;
+      if (!tab) return;
+      event.preventDefault();
+      select(tab.id, true);
+    }
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [select]);
+
+  useEffect(() => {
+    const onHash = () => select(tabFromHash());
+    window.addEventListener('hashchange', onHash);
+    return () => window.removeEventListener('hashchange', onHash);
+  }, [select]);
+
+  // WAI-ARIA tabs: arrows move between tabs, Home/End jump to the ends.
+  function onTabKey(event: ReactKeyboardEvent<HTMLButtonElement>, index: number) {
+    const last = tabs.length - 1;
+    const next =
+      event.key === 'ArrowRight' ? (index === last ? 0 : index + 1)
+      : event.key === 'ArrowLeft' ? (index === 0 ? last : index - 1)
+      : event.key === 'Home' ? 0
+      : event.key === 'End' ? last
+      : null;
+    if (next === null) return;
+    event.preventDefault();
+    const tab = tabs[next];
+    if (tab) select(tab.id, true);
+  }
+
+  return (
+    <div className="app">
+      <TopBar />
+      <ConnectionBanner />
+      <nav className="tabbar" aria-label="Sections">
+        <div role="tablist" aria-label="Sections">
+          {tabs.map((tab, index) => (
+            <button
+              key={tab.id}
+              ref={(el) => {
+                tabRefs.current[tab.id] = el;
+              }}
+              type="button"
+              role="tab"
+              id={`tab-${tab.id}`}
+              aria-controls={`panel-${tab.id}`}
+              aria-selected={active === tab.id}
+              aria-keyshortcuts={`Alt+${index + 1}`}
+              tabIndex={active === tab.id ? 0 : -1}
+              title={`${tab.label} (Alt+${index + 1})`}
+              className="tab"
+              onClick={() => select(tab.id)}
+              onKeyDown={(event) => onTabKey(event, index)}
+            >
+              {tab.label}
+              <kbd aria-hidden="true">Alt+{index + 1}</kbd>
+            </button>
+          ))}
+        </div>
+      </nav>
+      <main className="content">
+        {tabs.map((tab) =>
+          visited.has(tab.id) ? (
+            <section
+              key={tab.id}
+              role="tabpanel"
+              id={`panel-${tab.id}`}
+              aria-labelledby={`tab-${tab.id}`}
+              hidden={active !== tab.id}
+              className="tabpanel"
+            >
+              <ErrorBoundary area={`The ${tab.label} tab`}>
+                {tab.id === 'live' ? (
+                  <LiveView active={active === 'live'} onAddCamera={() => select('cameras', true)} />
+                ) : tab.id === 'events' ? (
+                  <EventsView />
+                ) : tab.id === 'people' ? (
+                  <PeopleView />
+                ) : (
+                  <CamerasView />
+                )}
+              </ErrorBoundary>
+            </section>
+          ) : null,
+        )}
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,46 @@
+import type { ChannelName, EventName, EventOf, RequestOf, ResponseOf } from '../../../src-preload/contract';
+import type { VigilBridge } from './bridge';
+import type { ConnectionInfo, ConnectionListener } from './connection';
+import { EngineUnavailableError } from './errors';
+import type { VigilClient } from './types';
+import { parseEvent, unwrapEnvelope } from './validate';
+
+/** VigilApi over the Electron preload bridge (window.vigil). Always "connected". */
+export function createElectronClient(bridge: VigilBridge): VigilClient {
+  const info: ConnectionInfo = {
+    transport: 'electron',
+    state: 'open',
+    endpoint: null,
+    hasToken: true,
+    failures: 0,
+    nextRetryAt: null,
+    everConnected: true,
+    generation: 1,
+  };
+
+  return {
+    async invoke<C extends ChannelName>(name: C, request: RequestOf<C>): Promise<ResponseOf<C>> {
+      let envelope: unknown;
+      try {
+        envelope = await bridge.invoke(name, request);
+      } catch (error) {
+        // The bridge itself never rejects for engine errors; this is an IPC failure.
+        const detail = error instanceof Error ? error.message : String(error);
+        throw new EngineUnavailableError(`the call to ${name} failed in the Electron bridge (${detail})`);
+      }
+      return unwrapEnvelope(name, envelope);
+    },
+    on<E extends EventName>(name: E, listener: (event: EventOf<E>) => void): () => void {
+      return bridge.on(name, (payload) => {
+        const event = parseEvent(name, payload);
+        if (event !== undefined) listener(event);
+      });
+    },
+    getConnection: () => info,
+    onConnection(_listener: ConnectionListener) {
+      return () => {};
+    },
+    reconnectNow() {},
+    dispose() {},
+  };
+}

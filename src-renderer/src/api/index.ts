@@ -1,0 +1,43 @@
+import type { VigilApi } from '../../../src-preload/contract';
+import { createElectronClient } from './electron';
+import type { VigilClient } from './types';
+import { createWebSocketClient } from './websocket';
+
+export type { VigilClient } from './types';
+export type { ConnectionInfo, ConnectionState, Transport } from './connection';
+export { EngineUnavailableError, describeError, errorCode } from './errors';
+
+/** ws(s)://<host>/ws?token=<token>, from the address the headless host printed. */
+export function webSocketUrlFor(location: Pick<Location, 'protocol' | 'host' | 'search'>): {
+  url: string;
+  hasToken: boolean;
+} {
+  const token = new URLSearchParams(location.search).get('token') ?? '';
+  const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
+  const host = location.host || '127.0.0.1';
+  return { url: `${scheme}://${host}/ws?token=${encodeURIComponent(token)}`, hasToken: token.length > 0 };
+}
+
+/**
+ * The Electron bridge when the preload exposed window.vigil, otherwise a
+ * WebSocket client to the host that served this page.
+ */
+export function createApi(): VigilClient & VigilApi {
+  if (typeof window !== 'undefined' && window.vigil) return createElectronClient(window.vigil);
+  const { url, hasToken } = webSocketUrlFor(window.location);
+  return createWebSocketClient({ url, hasToken });
+}
+
+let instance: VigilClient | null = null;
+
+/** The app-wide client, created on first use. Stores call this; components never do. */
+export function getApi(): VigilClient {
+  instance ??= createApi();
+  return instance;
+}
+
+/** Replace the app-wide client (tests, or a different host). */
+export function setApi(client: VigilClient | null): void {
+  instance?.dispose();
+  instance = client;
+}

@@ -1,0 +1,12 @@
+import type { VigilApi } from '../../../src-preload/contract';
+import type { ConnectionInfo, ConnectionListener } from './connection';
+
+/** The contract's VigilApi plus what the UI needs to show the connection state. */
+export interface VigilClient extends VigilApi {
+  getConnection(): ConnectionInfo;
+  onConnection(listener: ConnectionListener): () => void;
+  /** Try to connect again right away (the banner's "Retry now"). No-op when connected. */
+  reconnectNow(): void;
+  /** Close the transport for good (tests, hot reload). */
+  dispose(): void;
+}

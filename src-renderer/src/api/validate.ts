@@ -1,0 +1,77 @@
+import {
+  VigilApiError,
+  channels,
+  errorCodes,
+  events,
+  type ChannelName,
+  type ErrorCode,
+  type EventName,
+  type EventOf,
+  type ResponseOf,
+} from '../../../src-preload/contract';
+
+const knownCodes = new Set<string>(errorCodes);
+
+function describeIssues(issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string }>): string {
+  return issues
+    .slice(0, 3)
+    .map((issue) => (issue.path.length ? `${issue.path.map(String).join('.')}: ${issue.message}` : issue.message))
+    .join('; ');
+}
+
+/**
+ * Turns a transport envelope into the response value, or throws VigilApiError.
+ * Responses are checked against the contract's zod schema so a drift between
+ * the engine and the UI surfaces as a clear error instead of a broken screen.
+ */
+export function unwrapEnvelope<C extends ChannelName>(channel: C, envelope: unknown): ResponseOf<C> {
+  if (typeof envelope !== 'object' || envelope === null || !('ok' in envelope)) {
+    throw new VigilApiError({ code: 'INTERNAL', message: `The engine sent a malformed answer to ${channel}` });
+  }
+  const env = envelope as { ok: unknown; value?: unknown; error?: { code?: unknown; message?: unknown } };
+  if (env.ok !== true) {
+    const rawCode = typeof env.error?.code === 'string' ? env.error.code : 'INTERNAL';
+    const code: ErrorCode = knownCodes.has(rawCode) ? (rawCode as ErrorCode) : 'INTERNAL';
+    const message =
+      typeof env.error?.message === 'string' && env.error.message ? env.error.message : `${channel} failed (${rawCode})`;
+    throw new VigilApiError({ code, message });
+  }
+  const parsed = channels[channel].response.safeParse(env.value);
+  if (!parsed.success) {
+    throw new VigilApiError({
+      code: 'INTERNAL',
+      message: `The engine's answer to ${channel} does not match the contract (${describeIssues(parsed.error.issues)})`,
+    });
+  }
+  return parsed.data as ResponseOf<C>;
+}
+
+/**
+ * Validates a pushed event. 'live.frame' is deliberately not validated: it is
+ * large and frequent, and the renderer only reads it for drawing.
+ * Returns undefined (and warns once per event name) when a payload is invalid.
+ */
+const warned = new Set<string>();
+export function parseEvent<E extends EventName>(name: E, payload: unknown): EventOf<E> | undefined {
+  if (name === 'live.frame') {
+    if (typeof payload !== 'object' || payload === null) return undefined;
+    return payload as EventOf<E>;
+  }
+  const parsed = events[name].safeParse(payload);
+  if (!parsed.success) {
+    if (!warned.has(name)) {
+      warned.add(name);
+      console.warn(`[vigil] dropped a '${name}' event that does not match the contract: ${describeIssues(parsed.error.issues)}`);
+    }
+    return undefined;
+  }
+  return parsed.data as EventOf<E>;
+}
+
+export function isChannelName(name: string): name is ChannelName {
+  return Object.prototype.hasOwnProperty.call(channels, name);
+}
+
+export function isEventName(name: string): name is EventName {
+  return Object.prototype.hasOwnProperty.call(events, name);
+}

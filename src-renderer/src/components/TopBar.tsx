@@ -1,0 +1,66 @@
+import { useConnection } from '../store/connection';
+import { modelProblemText, useSystem } from '../store/system';
+
+function ModelsBadge() {
+  const status = useSystem((s) => s.status);
+  const error = useSystem((s) => s.error);
+  if (!status) {
+    return (
+      <span className="badge badge-muted" data-testid="models-status" data-ready="unknown" title={error ?? undefined}>
+        {error ? 'Model status unavailable' : 'Checking models…'}
+      </span>
+    );
+  }
+  if (status.modelsReady) {
+    const ids = [status.detectorId, status.embedderId].filter(Boolean).join(' + ');
+    return (
+      <span className="badge badge-ok" data-testid="models-status" data-ready="true" title={ids ? `Models: ${ids}` : undefined}>
+        Models ready
+      </span>
+    );
+  }
+  return (
+    <span className="badge badge-bad" data-testid="models-status" data-ready="false" role="status">
+      Models missing: {modelProblemText(status)}
+    </span>
+  );
+}
+
+function ConnectionBadge() {
+  const info = useConnection((s) => s.info);
+  if (info.transport === 'electron') return null;
+  const words = { open: 'Connected', connecting: 'Connecting…', closed: 'Offline' } as const;
+  const tone = { open: 'badge-ok', connecting: 'badge-muted', closed: 'badge-bad' } as const;
+  return (
+    <span className={`badge ${tone[info.state]}`} data-testid="connection-status" data-state={info.state}>
+      {words[info.state]}
+    </span>
+  );
+}
+
+export function TopBar() {
+  const status = useSystem((s) => s.status);
+  const provider = status?.executionProvider;
+  return (
+    <header className="topbar">
+      <div className="brand">
+        <span className="brand-mark" aria-hidden="true" />
+        <h1>Vigil</h1>
+        {status?.version ? <span className="version">v{status.version}</span> : null}
+      </div>
+      <div className="badges" aria-label="System status" role="group">
+        <ModelsBadge />
+        {status ? (
+          <span
+            className={`badge ${provider ? 'badge-neutral' : 'badge-muted'}`}
+            data-testid="execution-provider"
+            title="ONNX Runtime execution provider"
+          >
+            {provider ? provider.replace(/ExecutionProvider$/i, '').toUpperCase() : 'No inference running'}
+          </span>
+        ) : null}
+        <ConnectionBadge />
+      </div>
+    </header>
+  );
+}

@@ -1,0 +1,41 @@
+import type { PhotoInput } from '../../../src-preload/contract';
+
+/** The contract allows 60,000,000 base64 characters per photo: about 45 MB of file. */
+export const MAX_PHOTO_BYTES = 44 * 1024 * 1024;
+
+/** Reads a File as base64 (without the data: prefix) using the browser's own encoder. */
+export function fileToBase64(file: Blob): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onerror = () => reject(reader.error ?? new Error('the file could not be read'));
+    reader.onload = () => {
+      const result = typeof reader.result === 'string' ? reader.result : '';
+      const comma = result.indexOf(',');
+      resolve(comma >= 0 ? result.slice(comma + 1) : '');
+    };
+    reader.readAsDataURL(file);
+  });
+}
+
+export async function filesToPhotos(files: readonly File[]): Promise<PhotoInput[]> {
+  const photos: PhotoInput[] = [];
+  for (const file of files) {
+    let dataBase64: string;
+    try {
+      dataBase64 = await fileToBase64(file);
+    } catch (error) {
+      throw new Error(`${file.name} could not be read from disk (${error instanceof Error ? error.message : String(error)})`, { cause: error });
+    }
+    if (!dataBase64) throw new Error(`${file.name} is empty`);
+    photos.push({ fileName: (file.name || 'photo').slice(0, 260), dataBase64 });
+  }
+  return photos;
+}
+
+/** Turns a base64 string into bytes (for decoding JPEG frames). */
+export function base64ToBytes(base64: string): Uint8Array<ArrayBuffer> {
+  const binary = atob(base64);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}

@@ -1,0 +1,137 @@
+import { create } from 'zustand';
+import { channels, type Camera, type CameraHealth, type RequestOf } from '../../../src-preload/contract';
+import { describeError, getApi } from '../api';
+import { firstIssue } from '../lib/format';
+
+export type CameraAction = 'start' | 'stop' | 'remove';
+
+interface CamerasSlice {
+  cameras: Camera[];
+  loading: boolean;
+  loaded: boolean;
+  error: string | null;
+  adding: boolean;
+  addError: string | null;
+  /** Camera id -> the action in flight. */
+  busy: Record<number, CameraAction>;
+  /** Camera id -> the last action's error message. */
+  actionErrors: Record<number, string>;
+  confirmingRemoval: number | null;
+
+  load(options?: { quiet?: boolean }): Promise<void>;
+  add(request: RequestOf<'cameras.add'>): Promise<boolean>;
+  clearAddError(): void;
+  start(id: number): Promise<void>;
+  stop(id: number): Promise<void>;
+  askRemove(id: number | null): void;
+  remove(id: number): Promise<void>;
+  applyHealth(cameraId: number, health: CameraHealth): void;
+}
+
+const fieldNames: Record<string, string> = {
+  name: 'Name',
+  'source.url': 'URL',
+  'source.path': 'File path',
+  'source.device': 'Device',
+  detectFps: 'Detection FPS',
+};
+
+function replace(cameras: Camera[], camera: Camera): Camera[] {
+  const index = cameras.findIndex((c) => c.id === camera.id);
+  if (index < 0) return [...cameras, camera];
+  const next = cameras.slice();
+  next[index] = camera;
+  return next;
+}
+
+export const useCameras = create<CamerasSlice>()((set, get) => {
+  async function act(id: number, action: CameraAction, run: () => Promise<void>) {
+    set((s) => {
+      const actionErrors = { ...s.actionErrors };
+      delete actionErrors[id];
+      return { busy: { ...s.busy, [id]: action }, actionErrors };
+    });
+    try {
+      await run();
+    } catch (error) {
+      set((s) => ({ actionErrors: { ...s.actionErrors, [id]: describeError(error) } }));
+    } finally {
+      set((s) => {
+        const busy = { ...s.busy };
+        delete busy[id];
+        return { busy };
+      });
+    }
+  }
+
+  return {
+    cameras: [],
+    loading: false,
+    loaded: false,
+    error: null,
+    adding: false,
+    addError: null,
+    busy: {},
+    actionErrors: {},
+    confirmingRemoval: null,
+
+    async load(options) {
+      if (!options?.quiet) set({ loading: true });
+      try {
+        const cameras = await getApi().invoke('cameras.list', {});
+        set({ cameras, loading: false, loaded: true, error: null });
+      } catch (error) {
+        // A failed background refresh keeps the list we have.
+        if (options?.quiet && get().loaded) return set({ loading: false });
+        set({ loading: false, error: describeError(error) });
+      }
+    },
+
+    async add(request) {
+      const checked = channels['cameras.add'].request.safeParse(request);
+      if (!checked.success) {
+        set({ addError: firstIssue(checked.error.issues, fieldNames) });
+        return false;
+      }
+      set({ adding: true, addError: null });
+      try {
+        const camera = await getApi().invoke('cameras.add', request);
+        set((s) => ({ cameras: replace(s.cameras, camera), adding: false, loaded: true }));
+        return true;
+      } catch (error) {
+        set({ adding: false, addError: describeError(error) });
+        return false;
+      }
+    },
+
+    clearAddError: () => set({ addError: null }),
+
+    start: (id) =>
+      act(id, 'start', async () => {
+        const camera = await getApi().invoke('cameras.start', { id });
+        set((s) => ({ cameras: replace(s.cameras, camera) }));
+      }),
+
+    stop: (id) =>
+      act(id, 'stop', async () => {
+        const camera = await getApi().invoke('cameras.stop', { id });
+        set((s) => ({ cameras: replace(s.cameras, camera) }));
+      }),
+
+    askRemove: (id) => set({ confirmingRemoval: id }),
+
+    remove: (id) =>
+      act(id, 'remove', async () => {
+        await getApi().invoke('cameras.remove', { id });
+        set((s) => ({ cameras: s.cameras.filter((c) => c.id !== id), confirmingRemoval: null }));
+      }),
+
+    applyHealth(cameraId, health) {
+      set((s) => {
+        const camera = s.cameras.find((c) => c.id === cameraId);
+        if (!camera) return {};
+        return { cameras: replace(s.cameras, { ...camera, health }) };
+      });
+    },
+  };
+});

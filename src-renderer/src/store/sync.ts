@@ -1,0 +1,69 @@
+import { getApi } from '../api';
+import { useCameras } from './cameras';
+import { useConnection } from './connection';
+import { useLive } from './live';
+import { usePeople } from './people';
+import { useSightings } from './sightings';
+import { useSystem } from './system';
+
+/** How often the camera list (with health) is refreshed in the background. */
+const CAMERA_POLL_MS = 5_000;
+
+/** Loads everything the console shows. Called on start and after every (re)connection. */
+export function loadAll(): void {
+  void useSystem.getState().load();
+  void useCameras.getState().load();
+  void usePeople.getState().load();
+  void useSightings.getState().load();
+}
+
+/**
+ * Wires the engine's pushed events and the connection state into the stores.
+ * Returns a cleanup (React StrictMode mounts effects twice in development).
+ */
+export function startEngineSync(): () => void {
+  const api = getApi();
+  const cleanups: Array<() => void> = [];
+
+  // The first load below is queued until the socket opens; after any drop the
+  // queued calls were rejected, so the next successful connection reloads all.
+  let reloadOnOpen = false;
+  useConnection.getState().set(api.getConnection());
+  cleanups.push(
+    api.onConnection((info) => {
+      useConnection.getState().set(info);
+      if (info.state === 'closed') reloadOnOpen = true;
+      if (info.state === 'open' && reloadOnOpen) {
+        reloadOnOpen = false;
+        loadAll();
+      }
+    }),
+  );
+
+  cleanups.push(api.on('live.frame', (frame) => useLive.getState().receiveFrame(frame)));
+  cleanups.push(api.on('sightings.changed', (sighting) => useSightings.getState().upsert(sighting)));
+  cleanups.push(
+    api.on('cameras.health', ({ cameraId, health }) => useCameras.getState().applyHealth(cameraId, health)),
+  );
+
+  // Frames of removed cameras must not linger.
+  cleanups.push(
+    useCameras.subscribe((state, previous) => {
+      if (state.cameras !== previous.cameras && state.loaded) useLive.getState().retain(state.cameras.map((c) => c.id));
+    }),
+  );
+
+  const poll = setInterval(() => {
+    if (api.getConnection().state === 'open' && document.visibilityState === 'visible') {
+      void useCameras.getState().load({ quiet: true });
+    }
+  }, CAMERA_POLL_MS);
+  cleanups.push(() => clearInterval(poll));
+
+  // Calls made while the socket is still connecting are queued, so this works for both transports.
+  loadAll();
+
+  return () => {
+    for (const cleanup of cleanups.reverse()) cleanup();
+  };
+}

@@ -1,0 +1,249 @@
+import { useId, useState, type FormEvent } from 'react';
+import type { Camera, CameraSource } from '../../../src-preload/contract';
+import { EmptyState, ErrorNote } from '../components/Notice';
+import { describeSource, formatFps, sourceKindWords } from '../lib/format';
+import { useCameras } from '../store/cameras';
+
+type Kind = CameraSource['kind'];
+
+const sourceField: Record<Kind, { label: string; placeholder: string; type: 'text' | 'url' }> = {
+  file: { label: 'Video file path', placeholder: '/path/to/video.mp4', type: 'text' },
+  rtsp: { label: 'RTSP URL', placeholder: 'rtsp://user:pass@192.168.1.20:554/stream1', type: 'url' },
+  http: { label: 'HTTP (MJPEG) URL', placeholder: 'http://192.168.1.20/video.mjpg', type: 'url' },
+  webcam: { label: 'Webcam device', placeholder: '0  or  /dev/video0', type: 'text' },
+};
+
+function buildSource(kind: Kind, location: string, loop: boolean): CameraSource {
+  const value = location.trim();
+  switch (kind) {
+    case 'file':
+      return { kind, path: value, loop };
+    case 'webcam':
+      return { kind, device: value };
+    default:
+      return { kind, url: value };
+  }
+}
+
+function AddCameraForm() {
+  const add = useCameras((s) => s.add);
+  const adding = useCameras((s) => s.adding);
+  const addError = useCameras((s) => s.addError);
+  const clearAddError = useCameras((s) => s.clearAddError);
+  const [name, setName] = useState('');
+  const [kind, setKind] = useState<Kind>('file');
+  const [location, setLocation] = useState('');
+  const [loop, setLoop] = useState(true);
+  const [fps, setFps] = useState('10');
+  const [start, setStart] = useState(true);
+  const [added, setAdded] = useState<string | null>(null);
+  const id = useId();
+  const field = sourceField[kind];
+
+  async function onSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    if (adding) return;
+    setAdded(null);
+    const detectFps = fps.trim() === '' ? undefined : Number(fps);
+    const ok = await add({ name: name.trim(), source: buildSource(kind, location, loop), detectFps, start });
+    if (ok) {
+      setAdded(name.trim());
+      setName('');
+      setLocation('');
+    }
+  }
+
+  const touch = () => {
+    setAdded(null);
+    if (addError) clearAddError();
+  };
+
+  return (
+    <form className="panel form" onSubmit={onSubmit} aria-labelledby={`${id}-title`} noValidate data-testid="add-camera-form">
+      <h3 id={`${id}-title`}>Add a camera</h3>
+      <div className="field">
+        <label htmlFor={`${id}-name`}>Name</label>
+        <input
+          id={`${id}-name`}
+          type="text"
+          value={name}
+          maxLength={80}
+          autoComplete="off"
+          placeholder="Front door"
+          onChange={(e) => {
+            setName(e.target.value);
+            touch();
+          }}
+        />
+      </div>
+      <div className="field">
+        <label htmlFor={`${id}-kind`}>Kind</label>
+        <select
+          id={`${id}-kind`}
+          value={kind}
+          onChange={(e) => {
+            setKind(e.target.value as Kind);
+            touch();
+          }}
+        >
+          {(Object.keys(sourceKindWords) as Kind[]).map((k) => (
+            <option key={k} value={k}>
+              {sourceKindWords[k]}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div className="field">
+        <label htmlFor={`${id}-location`}>{field.label}</label>
+        <input
+          id={`${id}-location`}
+          type="text"
+          inputMode={field.type === 'url' ? 'url' : 'text'}
+          value={location}
+          autoComplete="off"
+          spellCheck={false}
+          placeholder={field.placeholder}
+          onChange={(e) => {
+            setLocation(e.target.value);
+            touch();
+          }}
+        />
+      </div>
+      {kind === 'file' ? (
+        <div className="field field-check">
+          <input id={`${id}-loop`} type="checkbox" checked={loop} onChange={(e) => setLoop(e.target.checked)} />
+          <label htmlFor={`${id}-loop`}>Loop the file (play it as an endless camera)</label>
+        </div>
+      ) : null}
+      <div className="field">
+        <label htmlFor={`${id}-fps`}>Detection FPS</label>
+        <input
+          id={`${id}-fps`}
+          type="number"
+          min={0.5}
+          max={30}
+          step={0.5}
+          value={fps}
+          onChange={(e) => {
+            setFps(e.target.value);
+            touch();
+          }}
+        />
+      </div>
+      <div className="field field-check">
+        <input id={`${id}-start`} type="checkbox" checked={start} onChange={(e) => setStart(e.target.checked)} />
+        <label htmlFor={`${id}-start`}>Start it now</label>
+      </div>
+      <div className="actions">
+        <button type="submit" className="btn btn-primary" disabled={adding}>
+          {adding ? 'Adding…' : 'Add camera'}
+        </button>
+      </div>
+      <div aria-live="polite">
+        {addError ? <ErrorNote testId="add-camera-error">{addError}</ErrorNote> : null}
+        {added ? <p className="note note-ok">Added {added}.</p> : null}
+      </div>
+    </form>
+  );
+}
+
+function CameraRow({ camera }: { camera: Camera }) {
+  const busy = useCameras((s) => s.busy[camera.id]);
+  const actionError = useCameras((s) => s.actionErrors[camera.id]);
+  const confirming = useCameras((s) => s.confirmingRemoval === camera.id);
+  const { start, stop, askRemove, remove } = useCameras.getState();
+  const h = camera.health;
+  const live = h.state === 'running' || h.state === 'starting' || h.state === 'reconnecting';
+
+  return (
+    <tr data-camera-id={camera.id} data-state={h.state}>
+      <th scope="row">
+        {camera.name}
+        <div className="muted small source">
+          {sourceKindWords[camera.source.kind]} · {describeSource(camera.source)} · {camera.detectFps} fps target
+        </div>
+      </th>
+      <td>
+        <span className={`state state-${h.state}`}>{h.state}</span>
+      </td>
+      <td className="num">{formatFps(h.processedFps)}</td>
+      <td className="num">{h.droppedFrames}</td>
+      <td className="last-error">{h.lastError ?? <span className="muted">—</span>}</td>
+      <td className="row-actions">
+        {confirming ? (
+          <span className="confirm" role="group" aria-label={`Confirm removing ${camera.name}`}>
+            <span>Remove {camera.name}? Its sightings stay.</span>
+            <button type="button" className="btn btn-small btn-danger" disabled={!!busy} onClick={() => void remove(camera.id)} autoFocus>
+              {busy === 'remove' ? 'Removing…' : 'Yes, remove'}
+            </button>
+            <button type="button" className="btn btn-small" disabled={!!busy} onClick={() => askRemove(null)}>
+              Cancel
+            </button>
+          </span>
+        ) : (
+          <>
+            {live ? (
+              <button type="button" className="btn btn-small" aria-label={`Stop ${camera.name}`} disabled={!!busy} onClick={() => void stop(camera.id)}>
+                {busy === 'stop' ? 'Stopping…' : 'Stop'}
+              </button>
+            ) : (
+              <button type="button" className="btn btn-small" aria-label={`Start ${camera.name}`} disabled={!!busy} onClick={() => void start(camera.id)}>
+                {busy === 'start' ? 'Starting…' : 'Start'}
+              </button>
+            )}
+            <button type="button" className="btn btn-small" aria-label={`Remove ${camera.name}`} disabled={!!busy} onClick={() => askRemove(camera.id)}>
+              Remove
+            </button>
+          </>
+        )}
+        {actionError ? <ErrorNote>{actionError}</ErrorNote> : null}
+      </td>
+    </tr>
+  );
+}
+
+export function CamerasView() {
+  const cameras = useCameras((s) => s.cameras);
+  const loaded = useCameras((s) => s.loaded);
+  const error = useCameras((s) => s.error);
+
+  return (
+    <div className="view view-split">
+      <div className="view-main">
+        <div className="view-head">
+          <h2>Cameras</h2>
+        </div>
+        {error ? <ErrorNote>Cameras could not be loaded. {error}</ErrorNote> : null}
+        {!loaded && !error ? <EmptyState>Loading cameras…</EmptyState> : null}
+        {loaded && cameras.length === 0 ? <EmptyState>No cameras yet. Add one with the form.</EmptyState> : null}
+        {cameras.length > 0 ? (
+          <div className="table-wrap">
+            <table className="table" data-testid="cameras-table">
+              <caption className="sr-only">Cameras</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Camera</th>
+                  <th scope="col">State</th>
+                  <th scope="col" className="num">FPS</th>
+                  <th scope="col" className="num">Dropped</th>
+                  <th scope="col">Last error</th>
+                  <th scope="col">
+                    <span className="sr-only">Actions</span>
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {cameras.map((camera) => (
+                  <CameraRow key={camera.id} camera={camera} />
+                ))}
+              </tbody>
+            </table>
+          </div>
+        ) : null}
+      </div>
+      <aside className="view-side" aria-label="Add a camera">
+        <AddCameraForm />
+      </aside>
+    </div>
+  );
+}

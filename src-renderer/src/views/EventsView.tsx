@@ -1,0 +1,65 @@
+import { EmptyState, ErrorNote } from '../components/Notice';
+import { formatScore, formatTime, statusWords } from '../lib/format';
+import { useSightings } from '../store/sightings';
+
+export function EventsView() {
+  const items = useSightings((s) => s.items);
+  const loaded = useSightings((s) => s.loaded);
+  const loading = useSightings((s) => s.loading);
+  const error = useSightings((s) => s.error);
+  const reload = useSightings((s) => s.load);
+
+  return (
+    <div className="view">
+      <div className="view-head">
+        <h2>Events</h2>
+        <p className="muted">One row per visit, newest first. Updates live.</p>
+        <button type="button" className="btn btn-small" onClick={() => void reload()} disabled={loading}>
+          {loading ? 'Refreshing…' : 'Refresh'}
+        </button>
+      </div>
+      {error ? <ErrorNote>Sightings could not be loaded. {error}</ErrorNote> : null}
+      {!loaded && !error ? <EmptyState>Loading sightings…</EmptyState> : null}
+      {loaded && items.length === 0 ? <EmptyState>No sightings yet. Faces seen by running cameras appear here.</EmptyState> : null}
+      {items.length > 0 ? (
+        <div className="table-wrap">
+          <table className="table" data-testid="sightings-table">
+            <caption className="sr-only">Sightings, newest first</caption>
+            <thead>
+              <tr>
+                <th scope="col">First seen</th>
+                <th scope="col">Last seen</th>
+                <th scope="col">Camera</th>
+                <th scope="col">Person</th>
+                <th scope="col">Status</th>
+                <th scope="col" className="num">Best score</th>
+                <th scope="col" className="num">Frames</th>
+              </tr>
+            </thead>
+            <tbody>
+              {items.map((s) => (
+                <tr key={s.id} data-status={s.status} className={`row-${s.status}`}>
+                  <td>
+                    <time dateTime={s.firstSeen}>{formatTime(s.firstSeen)}</time>
+                  </td>
+                  <td>
+                    <time dateTime={s.lastSeen}>{formatTime(s.lastSeen)}</time>
+                  </td>
+                  <td>{s.cameraName}</td>
+                  <th scope="row" className="person-cell">
+                    {s.personName ?? 'Unknown'}
+                  </th>
+                  <td>
+                    <span className={`pill pill-${s.status}`}>{statusWords[s.status]}</span>
+                  </td>
+                  <td className="num">{formatScore(s.bestScore)}</td>
+                  <td className="num">{s.frames}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : null}
+    </div>
+  );
+}
