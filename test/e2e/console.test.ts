@@ -105,19 +105,29 @@ describe('console in Chromium over the WebSocket contract', () => {
     const labels = page.locator('[data-testid^="live-labels-"]').first();
     await labels.locator('li[data-status="member"]', { hasText: 'Lin-Manuel Miranda' }).waitFor({ timeout: 90_000 });
 
-    // The same faces are drawn on the canvas: the member's box is green (#22c55e).
-    const canvas = page.locator('[data-testid^="live-canvas-"]').first();
-    type CanvasLike = { width: number; height: number; getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } };
-    const greenPixels = await canvas.evaluate((element) => {
-      const c = element as unknown as CanvasLike;
-      const pixels = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-      let count = 0;
-      for (let i = 0; i < pixels.length; i += 4) {
-        if (Math.abs(pixels[i]! - 0x22) < 24 && Math.abs(pixels[i + 1]! - 0xc5) < 24 && Math.abs(pixels[i + 2]! - 0x5e) < 24) count++;
-      }
-      return count;
-    });
-    assert.ok(greenPixels > 50, `expected a green box on the canvas, found ${greenPixels} green pixels`);
+    // The same faces are drawn on the canvas: the member's box is green (#22c55e). The canvas is
+    // painted asynchronously (JPEG decode) and the scene moves on, so poll until a green box is on it.
+    const greenPixels = await page.waitForFunction(
+      () => {
+        // Runs in the page: `document` exists there (this file is type-checked without DOM types).
+        const doc = (globalThis as unknown as { document: { querySelector(selector: string): unknown } }).document;
+        const c = doc.querySelector('[data-testid^="live-canvas-"]') as {
+          width: number;
+          height: number;
+          getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } };
+        } | null;
+        if (!c || !c.width) return 0;
+        const pixels = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+        let count = 0;
+        for (let i = 0; i < pixels.length; i += 4) {
+          if (Math.abs(pixels[i]! - 0x22) < 24 && Math.abs(pixels[i + 1]! - 0xc5) < 24 && Math.abs(pixels[i + 2]! - 0x5e) < 24) count++;
+        }
+        return count > 50 ? count : 0;
+      },
+      undefined,
+      { timeout: 60_000, polling: 100 },
+    );
+    assert.ok(Number(await greenPixels.jsonValue()) > 50);
     // VIGIL_E2E_SCREENSHOTS=<dir> keeps what the operator saw, for a person to look at.
     if (process.env.VIGIL_E2E_SCREENSHOTS) await page.screenshot({ path: join(process.env.VIGIL_E2E_SCREENSHOTS, 'live.png') });
   });
