@@ -20,6 +20,7 @@ import { type EmbedderManifest, findModel, loadManifest, type Manifest, verifyIn
 import { defaultDbPath, defaultModelsDir, manifestPath as defaultManifestPath, projectRoot } from './paths.js';
 import { type Db, openDatabase } from './storage/database.js';
 import { CameraRepository, PeopleRepository, SightingRepository } from './storage/repositories.js';
+import { EngineLog } from './logger.js';
 import { loadSiteConfig } from './site-config.js';
 import { decodeImage } from './vision/image-io.js';
 import type { Detection } from './vision/geometry.js';
@@ -92,6 +93,8 @@ export class Engine extends EventEmitter<EngineEvents> {
   private providerNote: string | null = null;
   private gallery: FaceGallery;
   private readonly version = readVersion();
+  /** Why things happened (camera reconnects, worker restarts): <data folder>/logs/vigil.log. */
+  readonly log: EngineLog;
 
   private constructor(
     readonly options: EngineOptions,
@@ -109,6 +112,7 @@ export class Engine extends EventEmitter<EngineEvents> {
       threshold: options.matchThreshold ?? this.embedderManifest.matchThreshold,
       margin: options.matchMargin ?? DEFAULT_MATCH_MARGIN,
     };
+    this.log = new EngineLog(options.dataDir);
     this.people = new PeopleRepository(db);
     this.cameraRepo = new CameraRepository(db);
     this.sightingRepo = new SightingRepository(db);
@@ -123,8 +127,14 @@ export class Engine extends EventEmitter<EngineEvents> {
     const manifest = loadManifest(options.manifestPath ?? defaultManifestPath());
     const db = openDatabase(options.dbPath ?? defaultDbPath(options.dataDir));
     const engine = new Engine(options, db, manifest);
-    engine.gallery.load(engine.people.templates(engine.embedderId), engine.people.templatesGeneration());
+    const how = engine.gallery.load(engine.people.templates(engine.embedderId), engine.people.templatesGeneration());
     await engine.checkModels();
+    engine.log.info('engine', 'opened', {
+      version: engine.version,
+      vectorIndex: how,
+      templates: engine.gallery.templateCount,
+      modelProblems: engine.modelProblems.map((p) => p.message),
+    });
     return engine;
   }
 

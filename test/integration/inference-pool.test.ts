@@ -64,7 +64,8 @@ describe('inference pool policy', () => {
       size: 1,
       maxQueuedJobs: 2,
     };
-    const pool = await InferencePool.start({ ...base, jobTimeoutMs: 1 });
+    const restarts: string[] = [];
+    const pool = await InferencePool.start({ ...base, jobTimeoutMs: 1, onWorkerRestart: (reason) => restarts.push(reason) });
     try {
       const slot = ring.tryAcquireForWrite()!;
       ring.write(slot, new Uint8Array(64 * 64 * 3).fill(128));
@@ -72,6 +73,7 @@ describe('inference pool policy', () => {
       await assert.rejects(pool.detect({ slot, width: 64, height: 64, byteLength: 64 * 64 * 3 }), /worker stopped|timed out/);
       await waitFor(() => pool.restarts >= 1, 'the pool to replace the worker', 30_000);
       assert.match(pool.lastWorkerError ?? '', /timed out after 1 ms/);
+      assert.match(restarts[0] ?? '', /timed out after 1 ms/, 'the restart is reported with its reason');
     } finally {
       await pool.close();
     }

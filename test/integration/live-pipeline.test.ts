@@ -86,6 +86,11 @@ describe('live pipeline on a real HTTP camera', () => {
     );
     assert.ok(engine.listSightings(1000).length >= sightingsBefore);
     assert.ok(health.some((h) => h.cameraId === cameraId && h.health.state === 'reconnecting'), 'health was pushed as an event');
+    // ...and the reason was logged for the administrator.
+    const log = readFileSync(join(dir.path, 'logs', 'vigil.log'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const entry = log.find((e) => e.area === 'camera' && e.message === 'camera reconnecting' && e.cameraId === cameraId);
+    assert.ok(entry, 'a reconnect is logged');
+    assert.ok(typeof entry.lastError === 'string' && entry.lastError.length > 0, 'with its reason');
   });
 
   test('one sighting per track visit, not per frame; stopping closes them', async () => {

@@ -6,6 +6,8 @@ import type { DetectResult, EmbedResult, FrameJob, FrameRef, WorkerInit, WorkerR
 import type { Detection } from '../vision/geometry.js';
 
 export interface PoolOptions extends Omit<WorkerInit, 'ring'> {
+  /** Told when a worker is replaced, and why (the engine logs it). */
+  onWorkerRestart?: (reason: string, restarts: number) => void;
   ring: FrameRing;
   /** Number of workers; default: one per core, since each runs single-threaded ONNX sessions. */
   size: number;
@@ -78,7 +80,7 @@ export class InferencePool {
   }
 
   private spawnWorker(): Promise<void> {
-    const { ring, size: _size, jobTimeoutMs: _timeout, maxQueuedJobs: _max, ...init } = this.options;
+    const { ring, size: _size, jobTimeoutMs: _timeout, maxQueuedJobs: _max, onWorkerRestart: _onRestart, ...init } = this.options;
     const workerInit: WorkerInit = { ...init, ring: ring.descriptor() };
     const worker = new Worker(workerEntry(), { workerData: workerInit });
     const entry: PoolWorker = { worker, ready: false, current: null, timer: null };
@@ -125,6 +127,7 @@ export class InferencePool {
     entry.current = null;
     if (this.closed || !entry.ready) return;
     this.restarts++;
+    this.options.onWorkerRestart?.(this.lastWorkerError ?? 'worker exited', this.restarts);
     const delay = this.restartDelayMs;
     this.restartDelayMs = Math.min(10_000, this.restartDelayMs * 2);
     setTimeout(() => {

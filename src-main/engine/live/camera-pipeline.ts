@@ -121,7 +121,11 @@ export class CameraPipeline extends EventEmitter<PipelineEvents> {
       ffmpegPath: options.ffmpegPath,
     });
     this.source.on('frame', (frame) => this.onFrame(frame));
-    this.source.on('state', () => this.emit('health', this.health()));
+    this.source.on('state', ({ state, lastError }) => {
+      const level = state === 'failed' ? 'error' : state === 'reconnecting' ? 'warn' : 'info';
+      this.engine.log.write(level, 'camera', `camera ${state}`, { cameraId: options.cameraId, camera: options.cameraName, lastError });
+      this.emit('health', this.health());
+    });
     this.source.on('end', () => {
       void this.drain().then(() => {
         this.finishAllTracks();

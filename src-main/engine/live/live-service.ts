@@ -55,7 +55,9 @@ export class LiveService {
         size,
         jobTimeoutMs: 15_000,
         maxQueuedJobs: size * 2,
+        onWorkerRestart: (reason, restarts) => this.engine.log.warn('inference', 'worker replaced', { reason, restarts }),
       });
+      this.engine.log.info('inference', 'pool started', { workers: size, provider: pool.provider, fallback: pool.providerFallbackReason });
       this.engine.setProviderInUse(pool.provider, pool.providerFallbackReason);
       return { pool, ring };
     })();
