@@ -56,6 +56,8 @@ export async function processVideoCommand(engine: Engine, input: string, options
       realtime: options.realtime,
       // A file read offline waits for inference instead of dropping frames; a stream cannot wait.
       dropWhenBusy: !isFile || options.realtime,
+      // Offline, keep every worker busy: detection of later frames overlaps the current frame's embedding.
+      maxFramesInFlight: isFile && !options.realtime ? pool.size * 3 : undefined,
     });
     let lastError: string | null = null;
     pipeline.on('health', (h) => {

@@ -50,6 +50,56 @@ describe('back-pressure', () => {
   });
 });
 
+describe('back-pressure at the pool', () => {
+  test('frames refused by a saturated pool are dropped and counted, never an unhandled rejection', async () => {
+    // A roomy ring and a high in-flight limit, so frames reach the pool and its queue (2 jobs) overflows.
+    const live = new LiveService(engine, { poolSize: 1, ringSlots: 16 });
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const { pool, ring } = await live.sharedInference();
+      const pipeline = live.createPipeline(null, 'flood-queue', { kind: 'file', path: hamiltonClip, loop: false }, undefined, pool, ring, {
+        realtime: false,
+        dropWhenBusy: true,
+        maxFramesInFlight: 12,
+      });
+      const ended = new Promise<void>((resolve) => pipeline.once('end', () => resolve()));
+      pipeline.start();
+      await ended;
+      const s = pipeline.stats;
+      assert.ok(s.framesDropped > 0);
+      assert.equal(s.framesProcessed + s.framesDropped + s.framesFailed + s.framesIgnored, s.framesDecoded);
+      assert.equal(s.framesFailed, 0);
+      assert.deepEqual(unhandled, []);
+      assert.equal(ring.freeSlots(), ring.slotCount);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+      await live.close();
+    }
+  });
+
+  test('an offline file is never dropped: it waits for the pool instead', async () => {
+    const live = new LiveService(engine, { poolSize: 1, ringSlots: 16 });
+    try {
+      const { pool, ring } = await live.sharedInference();
+      const pipeline = live.createPipeline(null, 'offline', { kind: 'file', path: hamiltonClip, loop: false }, 10, pool, ring, {
+        realtime: false,
+        dropWhenBusy: false,
+        maxFramesInFlight: 12,
+      });
+      const ended = new Promise<void>((resolve) => pipeline.once('end', () => resolve()));
+      pipeline.start();
+      await ended;
+      assert.equal(pipeline.stats.framesDropped, 0);
+      assert.equal(pipeline.stats.framesProcessed, pipeline.stats.framesDecoded);
+      assert.ok(pipeline.stats.framesProcessed >= 90, `${pipeline.stats.framesProcessed} frames at 10 fps of a 9.2 s clip`);
+    } finally {
+      await live.close();
+    }
+  });
+});
+
 describe('inference pool policy', () => {
   test('a job that times out kills its worker; the pool replaces it and keeps serving', async () => {
     const ring = FrameRing.create(2, 64 * 64 * 3);

@@ -135,11 +135,14 @@ export class InferencePool {
     }, delay).unref();
   }
 
-  /** Detects faces in a frame, or rejects at once with QueueFullError when the pool is saturated. */
-  detect(frame: FrameRef): Promise<DetectResult> {
-    if (this.queue.length >= this.options.maxQueuedJobs && !this.workers.some((w) => w.ready && !w.current)) {
-      return Promise.reject(new QueueFullError());
-    }
+  /**
+   * Detects faces in a frame. With refuseWhenSaturated (live cameras), rejects at
+   * once with QueueFullError when every worker is busy and the queue is full, so
+   * the caller drops that frame rather than falling behind.
+   */
+  detect(frame: FrameRef, options: { refuseWhenSaturated?: boolean } = {}): Promise<DetectResult> {
+    const saturated = this.queue.length >= this.options.maxQueuedJobs && !this.workers.some((w) => w.ready && !w.current);
+    if ((options.refuseWhenSaturated ?? true) && saturated) return Promise.reject(new QueueFullError());
     return this.enqueue({ ...frame, kind: 'detect', jobId: this.nextJobId++ }) as Promise<DetectResult>;
   }
 

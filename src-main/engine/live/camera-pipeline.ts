@@ -31,6 +31,11 @@ export interface CameraPipelineOptions {
   ffmpegPath?: string;
   /** When a tracked face is worth an embedding (default DEFAULT_EMBED_POLICY). */
   embedPolicy?: EmbedPolicy;
+  /**
+   * Frames being analysed at once for this camera. Live cameras keep it low
+   * (fresh frames beat queued ones); offline files raise it to keep every worker busy.
+   */
+  maxFramesInFlight?: number;
 }
 
 interface TrackRecord {
@@ -67,8 +72,8 @@ export interface PipelineStats {
 
 /** Sighting rows are refreshed at most this often while a track is alive (not per frame). */
 const SIGHTING_PERSIST_INTERVAL_MS = 2000;
-/** Per camera, at most this many frames are being analysed at once; the rest are dropped (live) or wait (files). */
-const MAX_FRAMES_IN_FLIGHT = 2;
+/** Per camera, by default at most this many frames are analysed at once; the rest are dropped (live) or wait (files). */
+const DEFAULT_MAX_FRAMES_IN_FLIGHT = 2;
 const LATENCY_WINDOW = 200;
 /** Frame rate assumed for a file decoded at every frame, for the embedding clock only. */
 const ASSUMED_FILE_FPS = 30;
@@ -92,6 +97,7 @@ export class CameraPipeline extends EventEmitter<PipelineEvents> {
   private processedTimes: number[] = [];
   private stopped = false;
   private waiters: Array<() => void> = [];
+  private readonly maxFramesInFlight: number;
   readonly stats: PipelineStats = {
     framesDecoded: 0,
     framesProcessed: 0,
@@ -113,6 +119,7 @@ export class CameraPipeline extends EventEmitter<PipelineEvents> {
     readonly options: CameraPipelineOptions,
   ) {
     super();
+    this.maxFramesInFlight = options.maxFramesInFlight ?? DEFAULT_MAX_FRAMES_IN_FLIGHT;
     this.source = new FfmpegSource({
       source: options.source,
       outputFps: options.detectFps,
@@ -176,7 +183,7 @@ export class CameraPipeline extends EventEmitter<PipelineEvents> {
       this.stats.framesIgnored++;
       return;
     }
-    if (this.inFlight >= MAX_FRAMES_IN_FLIGHT) {
+    if (this.inFlight >= this.maxFramesInFlight) {
       if (this.options.dropWhenBusy) {
         this.stats.framesDropped++;
         return;
@@ -193,8 +200,12 @@ export class CameraPipeline extends EventEmitter<PipelineEvents> {
     this.ring.publish(slot);
     this.inFlight++;
     const ref: FrameRef = { slot, width: frame.width, height: frame.height, byteLength: frame.data.length };
-    // Detection starts now, in parallel with earlier frames' embedding...
-    const detection = this.pool.detect(ref);
+    // Detection starts now, in parallel with earlier frames' embedding. A live camera's frame
+    // may be refused at once when the pool is saturated (dropped and counted below); an
+    // offline file waits its turn instead.
+    const detection = this.pool.detect(ref, { refuseWhenSaturated: this.options.dropWhenBusy });
+    // Handled in order in the chain below; this stops an early refusal counting as unhandled meanwhile.
+    detection.catch(() => undefined);
     // ...but results are applied strictly in frame order: the tracker needs that.
     this.chain = this.chain.then(async () => {
       try {
@@ -208,7 +219,7 @@ export class CameraPipeline extends EventEmitter<PipelineEvents> {
       } finally {
         this.ring.release(slot);
         this.inFlight--;
-        if (this.inFlight < MAX_FRAMES_IN_FLIGHT) this.source.resume();
+        if (this.inFlight < this.maxFramesInFlight) this.source.resume();
         for (const w of this.waiters.splice(0)) w();
       }
     });

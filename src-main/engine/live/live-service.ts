@@ -104,7 +104,7 @@ export class LiveService {
     detectFps: number | undefined,
     pool: InferencePool,
     ring: FrameRing,
-    overrides: { realtime?: boolean; dropWhenBusy?: boolean } = {},
+    overrides: { realtime?: boolean; dropWhenBusy?: boolean; maxFramesInFlight?: number } = {},
   ): CameraPipeline {
     const isFile = source.kind === 'file';
     const pipeline = new CameraPipeline(this.engine, pool, ring, {
@@ -114,6 +114,7 @@ export class LiveService {
       detectFps,
       realtime: overrides.realtime ?? isFile,
       dropWhenBusy: overrides.dropWhenBusy ?? true,
+      maxFramesInFlight: overrides.maxFramesInFlight,
       maxWidth: MAX_FRAME_WIDTH,
       publishFrames: () => this.engine.listenerCount('live.frame') > 0,
       ffmpegPath: this.engine.options.ffmpegPath,
