@@ -52,11 +52,12 @@ export function TopBar() {
         <ModelsBadge />
         {status ? (
           <span
-            className={`badge ${provider ? 'badge-neutral' : 'badge-muted'}`}
+            className={`badge ${status.executionProviderNote ? 'badge-warn' : provider ? 'badge-neutral' : 'badge-muted'}`}
             data-testid="execution-provider"
-            title="ONNX Runtime execution provider"
+            title={status.executionProviderNote ?? 'ONNX Runtime execution provider'}
           >
             {provider ? provider.replace(/ExecutionProvider$/i, '').toUpperCase() : 'No inference running'}
+            {status.executionProviderNote ? <span className="sr-only"> ({status.executionProviderNote})</span> : null}
           </span>
         ) : null}
         <ConnectionBadge />
