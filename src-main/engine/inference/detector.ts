@@ -44,7 +44,10 @@ export class OnnxYunetDetector implements FaceDetector {
   }
 
   static async load(manifest: DetectorManifest, modelsDir: string, options: SessionOptions): Promise<OnnxYunetDetector> {
-    const loaded = await createOnnxSession(join(modelsDir, manifest.file), options);
+    const loaded = await createOnnxSession(join(modelsDir, manifest.file), {
+      ...options,
+      graphOptimizationLevel: manifest.runtime.graphOptimizationLevel,
+    });
     return new OnnxYunetDetector(manifest, loaded.session, loaded.provider, loaded.fallbackReason);
   }
 

@@ -34,7 +34,10 @@ export class OnnxArcfaceEmbedder implements FaceEmbedder {
   }
 
   static async load(manifest: EmbedderManifest, modelsDir: string, options: SessionOptions): Promise<OnnxArcfaceEmbedder> {
-    const loaded = await createOnnxSession(join(modelsDir, manifest.file), options);
+    const loaded = await createOnnxSession(join(modelsDir, manifest.file), {
+      ...options,
+      graphOptimizationLevel: manifest.runtime.graphOptimizationLevel,
+    });
     return new OnnxArcfaceEmbedder(manifest, loaded.session, loaded.provider, loaded.fallbackReason);
   }
 

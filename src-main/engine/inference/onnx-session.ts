@@ -9,6 +9,8 @@ export interface SessionOptions {
   executionProvider: ExecutionProviderName;
   /** Threads one inference may use. On a 2-core machine one per worker beat two (measured). */
   intraOpNumThreads: number;
+  /** From the model's manifest entry: 'all' can be several times slower for some graphs. */
+  graphOptimizationLevel?: 'disabled' | 'basic' | 'extended' | 'all';
 }
 
 export interface LoadedSession {
@@ -23,7 +25,7 @@ export async function createOnnxSession(modelPath: string, options: SessionOptio
   const base: ort.InferenceSession.SessionOptions = {
     intraOpNumThreads: options.intraOpNumThreads,
     interOpNumThreads: 1,
-    graphOptimizationLevel: 'all',
+    graphOptimizationLevel: options.graphOptimizationLevel ?? 'all',
     executionMode: 'sequential',
   };
   let fallbackReason: string | null = null;

@@ -29,8 +29,17 @@ const inputSchema = z.object({
 });
 export type ModelInput = z.infer<typeof inputSchema>;
 
+/** ONNX Runtime session settings that suit this model (measured: the best level differs per model). */
+const runtimeSchema = z
+  .object({
+    graphOptimizationLevel: z.enum(['disabled', 'basic', 'extended', 'all']).default('all'),
+  })
+  .default({ graphOptimizationLevel: 'all' });
+export type ModelRuntime = z.infer<typeof runtimeSchema>;
+
 const common = {
   id: z.string().regex(/^[a-z0-9_.-]+$/),
+  runtime: runtimeSchema,
   file: z.string().min(1),
   sha256: z.string().regex(/^[0-9a-f]{64}$/),
   sizeBytes: z.number().int().positive(),
