@@ -23,7 +23,8 @@ export function planDetectorInput(manifest: DetectorManifest, width: number, hei
     const scale = Math.min(size.width / width, size.height / height);
     return { scale, tensorWidth: size.width, tensorHeight: size.height };
   }
-  const scale = Math.min(1, size.maxSide / Math.max(width, height));
+  const fit = size.maxSide / Math.max(width, height);
+  const scale = size.upscaleSmall ? fit : Math.min(1, fit);
   const roundUp = (v: number) => Math.max(size.multipleOf, Math.ceil(v / size.multipleOf) * size.multipleOf);
   return { scale, tensorWidth: roundUp(width * scale), tensorHeight: roundUp(height * scale) };
 }

@@ -17,6 +17,11 @@ const inputSizeSchema = z.discriminatedUnion('kind', [
     multipleOf: z.number().int().positive(),
     /** Frames are scaled down so their longest side is at most this before detection. */
     maxSide: z.number().int().positive(),
+    /**
+     * Also scale smaller images UP to maxSide. Landmarks on small faces (a 150 px
+     * photo) are then as precise as the fixed 640x640 model's: LFW 0.9875 -> 0.9907.
+     */
+    upscaleSmall: z.boolean().default(false),
   }),
 ]);
 
