@@ -19,6 +19,7 @@ import { LiveService } from '../engine/live/live-service.js';
 import { loadManifest } from '../engine/models/manifest.js';
 import { defaultModelsDir, manifestPath, projectRoot } from '../engine/paths.js';
 import { resolveFfmpegPath } from '../engine/video/ffmpeg-path.js';
+import { seededRandom } from '../engine/util/seeded-random.js';
 import { type RgbImage, dot, l2Normalize } from '../engine/vision/geometry.js';
 
 const { values } = parseArgs({
@@ -230,22 +231,10 @@ async function benchCameras(result: Record<string, unknown>): Promise<void> {
   });
 }
 
-/** Deterministic pseudo-random numbers (mulberry32), so runs are comparable. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 async function benchHnsw(result: Record<string, unknown>): Promise<void> {
   const size = Number(values['hnsw-size']);
   const dimension = 512;
-  const next = random(42);
+  const next = seededRandom(42); // deterministic, so runs are comparable
   // Gallery vectors: random unit vectors (a hard case for HNSW: no cluster structure to exploit).
   const gallery = Array.from({ length: size }, () => l2Normalize(Float32Array.from({ length: dimension }, () => next() - 0.5)));
   const { HierarchicalNSW } = hnswlib;

@@ -2,6 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Box } from '../../src-main/engine/vision/geometry.js';
 import { iou } from '../../src-main/engine/vision/geometry.js';
+import { seededRandom } from '../../src-main/engine/util/seeded-random.js';
 import {
   ByteTracker,
   DEFAULT_BYTE_TRACKER_CONFIG,
@@ -524,20 +525,9 @@ describe('ByteTracker: flush and reset', () => {
 });
 
 describe('ByteTracker: every id that appears ends exactly once', () => {
-  /** Seeded PRNG (mulberry32), so a failure reproduces. */
-  function mulberry32(seed: number): () => number {
-    let state = seed >>> 0;
-    return () => {
-      state = (state + 0x6d2b79f5) >>> 0;
-      let t = state;
-      t = Math.imul(t ^ (t >>> 15), t | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-  }
   for (const seed of [11, 12, 13, 14]) {
     it(`random busy scene, seed ${seed}`, () => {
-      const random = mulberry32(seed);
+      const random = seededRandom(seed);
       const tracker = new ByteTracker({ lostTrackBufferFrames: 8 });
       // Faces wander, flicker in and out, and change score.
       const faces = Array.from({ length: 6 }, () => ({ x: random() * 600, y: random() * 400, dx: random() * 10 - 5, dy: random() * 6 - 3, size: 30 + random() * 60 }));

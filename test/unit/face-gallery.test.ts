@@ -3,23 +3,17 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { FaceGallery } from '../../src-main/engine/matching/face-gallery.js';
+import { seededRandom } from '../../src-main/engine/util/seeded-random.js';
 import { l2Normalize } from '../../src-main/engine/vision/geometry.js';
 import { tempDir } from '../helpers/paths.js';
 
 const dir = tempDir();
 after(() => dir.cleanup());
 
-/** Deterministic pseudo-random unit vectors (mulberry32). */
+/** Deterministic pseudo-random unit vectors. */
 function randomUnitVectors(count: number, dimension: number, seed: number): Float32Array[] {
-  let state = seed >>> 0;
-  const next = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296 - 0.5;
-  };
-  return Array.from({ length: count }, () => l2Normalize(Float32Array.from({ length: dimension }, next)));
+  const next = seededRandom(seed);
+  return Array.from({ length: count }, () => l2Normalize(Float32Array.from({ length: dimension }, () => next() - 0.5)));
 }
 
 /** A noisy copy of a vector, still closer to it than to unrelated ones. */

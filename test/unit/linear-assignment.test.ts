@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { linearAssignment, type AssignmentResult } from '../../src-main/engine/tracking/linear-assignment.js';
+import { seededRandom } from '../../src-main/engine/util/seeded-random.js';
 
 const INF = Infinity;
 
@@ -92,17 +93,6 @@ describe('linearAssignment: worked examples', () => {
   }
 });
 
-/** Seeded PRNG (mulberry32), so a failure reproduces. */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * Exhaustive optimum: the best score over every partial matching of allowed
@@ -145,7 +135,7 @@ describe('linearAssignment agrees with brute force on random small matrices', ()
   ];
   for (const { name, seed, maxCost, infinityShare, integerCosts } of settings) {
     it(name, () => {
-      const random = mulberry32(seed);
+      const random = seededRandom(seed);
       for (let trial = 0; trial < 300; trial++) {
         const rowCount = Math.floor(random() * 6);
         const columnCount = Math.floor(random() * 6);

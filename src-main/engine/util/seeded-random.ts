@@ -1,0 +1,15 @@
+/**
+ * A small seeded pseudo-random generator (mulberry32): numbers in [0, 1).
+ * For benchmarks and tests whose inputs must be the same on every run, so a
+ * failure or a figure reproduces. Not for anything security-related.
+ */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
