@@ -47,6 +47,28 @@ openset:
                             1..photos-per-member photos, first photo each)
   --margin <x>              the app's margin rule: best - second >= margin (default 0.03)
   --max-fpir <x>            FPIR bound for the recommended threshold (default 0.01)
+
+Method:
+  Every photo goes through the app's own path (FaceAnalyzer: detector ->
+  ArcFace 5-point alignment -> embedder), once per photo and embedder. The
+  face nearest the image centre is used; with none, detection is retried at
+  score 0.3; with still none the photo counts as no_face and is aligned with
+  the mean landmarks of the faces found in the same run.
+  lfw: cosine similarity per pair; for each fold, the threshold that maximises
+  accuracy on the other folds (same person <=> score >= threshold) is applied
+  to that fold; accuracy = mean and population std over the folds.
+  TAR at FAR=1e-3 pools all folds: with N impostor pairs the threshold is the
+  (floor(N/1000)+1)-th highest impostor score (the 4th of 3,000) and a pair is
+  accepted when strictly above it.
+  openset: members = people with > photos-per-member photos, sorted by name,
+  evenly spaced; each enrolled from their first photos; probes = their next
+  photos (capped) + strangers. A probe is named by the app's rule
+  (decideMatch: best >= threshold and best - runner-up >= margin) against each
+  member's centroid (as the app does) or best single template. TPIR = member
+  probes named correctly; FPIR = strangers named as anyone; the reported
+  threshold is the grid point (0.10..0.80, step 0.01) with FPIR <= max-fpir
+  and the highest TPIR; "heldout" chooses it on half the probes and measures
+  it on the other half.
 `;
 
 /** Score threshold of the second detection attempt when the detector's own finds no face. */
