@@ -9,7 +9,7 @@ const { HierarchicalNSW } = hnswlib;
 /** Index parameters: M and efConstruction trade build time for recall; ef for query time. */
 const INDEX_M = 16;
 const INDEX_EF_CONSTRUCTION = 200;
-const INDEX_EF_SEARCH = 64;
+export const INDEX_EF_SEARCH = 64;
 /** How many nearest templates to pull before scoring whole persons. */
 const CANDIDATE_TEMPLATES = 50;
 
