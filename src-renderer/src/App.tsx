@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState, type KeyboardEvent as ReactKeyboardEvent } from 'react';
 import { ConnectionBanner } from './components/ConnectionBanner';
 import { ErrorBoundary } from './components/ErrorBoundary';
-import { TopBar } from './components/TopBar';
+import { ModelsAlert, TopBar } from './components/TopBar';
 import { startEngineSync } from './store/sync';
 import { CamerasView } from './views/CamerasView';
 import { EventsView } from './views/EventsView';
@@ -77,6 +77,7 @@ export function App() {
     <div className="app">
       <TopBar />
       <ConnectionBanner />
+      <ModelsAlert />
       <nav className="tabbar" aria-label="Sections">
         <div role="tablist" aria-label="Sections">
           {tabs.map((tab, index) => (

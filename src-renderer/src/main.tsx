@@ -1,3 +1,5 @@
+// Must be the first import: it configures zod before the contract's schemas are built.
+import './lib/zod-config';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';

@@ -38,9 +38,10 @@ describe('console without a model pack', () => {
     await page.goto(server.url);
     const badge = page.locator('[data-testid="models-status"][data-ready="false"]');
     await badge.waitFor({ timeout: 30_000 });
-    const text = (await badge.textContent()) ?? '';
-    assert.match(text, /Models missing/);
-    assert.match(text, /yunet_s_dynamic|mobilefacenet_128/);
+    assert.match((await badge.textContent()) ?? '', /Models missing/);
+    const problem = (await page.getByTestId('models-problem').textContent()) ?? '';
+    assert.match(problem, /yunet_s_dynamic|faceplugin_512/);
+    assert.match(problem, /npm run models -- import/);
   });
 
   test('enrolling explains that models are missing', async () => {

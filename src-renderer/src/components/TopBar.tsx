@@ -20,9 +20,25 @@ function ModelsBadge() {
     );
   }
   return (
-    <span className="badge badge-bad" data-testid="models-status" data-ready="false" role="status">
-      Models missing: {modelProblemText(status)}
+    <span className="badge badge-bad" data-testid="models-status" data-ready="false" aria-describedby="models-problem">
+      Models missing
     </span>
+  );
+}
+
+const withFullStop = (text: string) => (/[.!?]$/.test(text.trim()) ? text.trim() : `${text.trim()}.`);
+
+/** The plain-words reason the model pack is not usable, full width under the top bar. */
+export function ModelsAlert() {
+  const status = useSystem((s) => s.status);
+  if (!status || status.modelsReady) return null;
+  return (
+    <div className="banner banner-error" role="alert" id="models-problem" data-testid="models-problem">
+      <span>
+        <strong>Models missing:</strong> {withFullStop(modelProblemText(status))}
+        <span className="muted-inline"> Recognition is off until this is fixed; cameras and people can still be managed.</span>
+      </span>
+    </div>
   );
 }
 

@@ -88,6 +88,11 @@ export const useCameras = create<CamerasSlice>()((set, get) => {
     },
 
     async add(request) {
+      const fps = request.detectFps;
+      if (fps !== undefined && !(Number.isFinite(fps) && fps >= 0.5 && fps <= 30)) {
+        set({ addError: 'Detection FPS: enter a number from 0.5 to 30.' });
+        return false;
+      }
       const checked = channels['cameras.add'].request.safeParse(request);
       if (!checked.success) {
         set({ addError: firstIssue(checked.error.issues, fieldNames) });

@@ -40,16 +40,25 @@ export function startEngineSync(): () => void {
     }),
   );
 
-  cleanups.push(api.on('live.frame', (frame) => useLive.getState().receiveFrame(frame)));
+  cleanups.push(
+    api.on('live.frame', (frame) => {
+      // A frame still in flight when its camera was stopped is not "live" any more.
+      const camera = useCameras.getState().cameras.find((c) => c.id === frame.cameraId);
+      if (camera && (camera.health.state === 'stopped' || camera.health.state === 'failed')) return;
+      useLive.getState().receiveFrame(frame);
+    }),
+  );
   cleanups.push(api.on('sightings.changed', (sighting) => useSightings.getState().upsert(sighting)));
   cleanups.push(
     api.on('cameras.health', ({ cameraId, health }) => useCameras.getState().applyHealth(cameraId, health)),
   );
 
-  // Frames of removed cameras must not linger.
+  // Frames of removed, stopped or failed cameras must not linger: their faces are not current.
   cleanups.push(
     useCameras.subscribe((state, previous) => {
-      if (state.cameras !== previous.cameras && state.loaded) useLive.getState().retain(state.cameras.map((c) => c.id));
+      if (state.cameras === previous.cameras || !state.loaded) return;
+      const showing = state.cameras.filter((c) => c.health.state !== 'stopped' && c.health.state !== 'failed');
+      useLive.getState().retain(showing.map((c) => c.id));
     }),
   );
 

@@ -25,8 +25,9 @@ function drawFrame(canvas: HTMLCanvasElement, frame: LiveFrame, image: ImageBitm
   ctx.fillRect(0, 0, width, height);
   if (image) ctx.drawImage(image, 0, 0, width, height);
 
-  const line = Math.max(2, Math.round(width / 320));
-  const fontSize = Math.max(12, Math.round(width / 45));
+  const line = Math.max(2, Math.round(width / 260));
+  // Tiles show frames scaled down, so labels are drawn large enough to stay readable.
+  const fontSize = Math.max(14, Math.round(width / 32));
   ctx.font = `600 ${fontSize}px system-ui, -apple-system, "Segoe UI", sans-serif`;
   ctx.textBaseline = 'top';
   for (const face of frame.faces) {
@@ -58,6 +59,21 @@ const stateWords: Record<Camera['health']['state'], string> = {
   failed: 'Failed',
 };
 
+function placeholderText(camera: Camera): string {
+  switch (camera.health.state) {
+    case 'running':
+      return 'Waiting for the first analysed frame…';
+    case 'starting':
+      return 'Starting the camera…';
+    case 'reconnecting':
+      return 'Reconnecting to the camera…';
+    case 'failed':
+      return 'The camera failed. See the error below, or check it on the Cameras tab.';
+    default:
+      return 'Camera stopped. Start it on the Cameras tab.';
+  }
+}
+
 export function CameraHealthLine({ camera }: { camera: Camera }) {
   const h = camera.health;
   return (
@@ -86,6 +102,11 @@ export function CameraTile({ camera, active }: { camera: Camera; active: boolean
       state.alive = false;
     };
   }, []);
+
+  // The frame was dropped (camera stopped or failed): nothing queued is current any more.
+  useEffect(() => {
+    if (!frame) pump.current.next = null;
+  }, [frame]);
 
   useEffect(() => {
     if (!frame || !active) return;
@@ -116,30 +137,32 @@ export function CameraTile({ camera, active }: { camera: Camera; active: boolean
     })();
   }, [frame, active]);
 
-  const faces = drawn?.faces ?? [];
-  const running = camera.health.state === 'running';
+  // With no current frame (camera stopped or failed), what was drawn is no longer shown.
+  const shown = frame ? drawn : null;
+  const shownError = frame ? decodeError : null;
+  const faces = shown?.faces ?? [];
   const titleId = `tile-title-${camera.id}`;
 
   return (
     <article className="tile" aria-labelledby={titleId} data-testid={`camera-tile-${camera.id}`}>
       <header className="tile-head">
         <h3 id={titleId}>{camera.name}</h3>
-        <span className="tile-count">{drawn ? `${faces.length} ${faces.length === 1 ? 'face' : 'faces'}` : ''}</span>
+        <span className="tile-count">{shown ? `${faces.length} ${faces.length === 1 ? 'face' : 'faces'}` : ''}</span>
       </header>
       <div className="tile-video">
         <canvas
           ref={canvasRef}
-          width={drawn?.width || 640}
-          height={drawn?.height || 360}
+          width={shown?.width || 640}
+          height={shown?.height || 360}
           role="img"
           aria-label={`Live view of ${camera.name}`}
           data-testid={`live-canvas-${camera.id}`}
-          data-frame-seq={drawn?.frameSeq ?? ''}
-          hidden={!drawn}
+          data-frame-seq={shown?.frameSeq ?? ''}
+          hidden={!shown}
         />
-        {!drawn ? (
+        {!shown ? (
           <div className="tile-placeholder">
-            {running ? 'Waiting for the first analysed frame…' : `Camera ${stateWords[camera.health.state].toLowerCase()}. Start it on the Cameras tab.`}
+            {placeholderText(camera)}
           </div>
         ) : null}
       </div>
@@ -151,8 +174,8 @@ export function CameraTile({ camera, active }: { camera: Camera; active: boolean
           </li>
         ))}
       </ul>
-      {drawn && faces.length === 0 ? <p className="muted small">No faces in view.</p> : null}
-      {decodeError ? <p className="note note-warn">{decodeError}</p> : null}
+      {shown && faces.length === 0 ? <p className="muted small">No faces in view.</p> : null}
+      {shownError ? <p className="note note-warn">{shownError}</p> : null}
       <CameraHealthLine camera={camera} />
     </article>
   );

@@ -1,6 +1,7 @@
 import { useId, useState, type FormEvent } from 'react';
 import type { Camera, CameraSource } from '../../../src-preload/contract';
 import { EmptyState, ErrorNote } from '../components/Notice';
+import { useReturnFocus } from '../lib/useReturnFocus';
 import { describeSource, formatFps, sourceKindWords } from '../lib/format';
 import { useCameras } from '../store/cameras';
 
@@ -45,11 +46,13 @@ function AddCameraForm() {
     if (adding) return;
     setAdded(null);
     const detectFps = fps.trim() === '' ? undefined : Number(fps);
+    const submitted = { name, location };
     const ok = await add({ name: name.trim(), source: buildSource(kind, location, loop), detectFps, start });
     if (ok) {
-      setAdded(name.trim());
-      setName('');
-      setLocation('');
+      setAdded(submitted.name.trim());
+      // Only clear what was submitted: never wipe what was typed while waiting.
+      setName((current) => (current === submitted.name ? '' : current));
+      setLocation((current) => (current === submitted.location ? '' : current));
     }
   }
 
@@ -152,6 +155,7 @@ function CameraRow({ camera }: { camera: Camera }) {
   const actionError = useCameras((s) => s.actionErrors[camera.id]);
   const confirming = useCameras((s) => s.confirmingRemoval === camera.id);
   const { start, stop, askRemove, remove } = useCameras.getState();
+  const removeButton = useReturnFocus(confirming);
   const h = camera.health;
   const live = h.state === 'running' || h.state === 'starting' || h.state === 'reconnecting';
 
@@ -171,12 +175,19 @@ function CameraRow({ camera }: { camera: Camera }) {
       <td className="last-error">{h.lastError ?? <span className="muted">—</span>}</td>
       <td className="row-actions">
         {confirming ? (
-          <span className="confirm" role="group" aria-label={`Confirm removing ${camera.name}`}>
+          <span
+            className="confirm"
+            role="group"
+            aria-label={`Confirm removing ${camera.name}`}
+            onKeyDown={(e) => {
+              if (e.key === 'Escape') askRemove(null);
+            }}
+          >
             <span>Remove {camera.name}? Its sightings stay.</span>
-            <button type="button" className="btn btn-small btn-danger" disabled={!!busy} onClick={() => void remove(camera.id)} autoFocus>
+            <button type="button" className="btn btn-small btn-danger" disabled={!!busy} onClick={() => void remove(camera.id)}>
               {busy === 'remove' ? 'Removing…' : 'Yes, remove'}
             </button>
-            <button type="button" className="btn btn-small" disabled={!!busy} onClick={() => askRemove(null)}>
+            <button type="button" className="btn btn-small" disabled={!!busy} onClick={() => askRemove(null)} autoFocus>
               Cancel
             </button>
           </span>
@@ -191,7 +202,7 @@ function CameraRow({ camera }: { camera: Camera }) {
                 {busy === 'start' ? 'Starting…' : 'Start'}
               </button>
             )}
-            <button type="button" className="btn btn-small" aria-label={`Remove ${camera.name}`} disabled={!!busy} onClick={() => askRemove(camera.id)}>
+            <button ref={removeButton} type="button" className="btn btn-small" aria-label={`Remove ${camera.name}`} disabled={!!busy} onClick={() => askRemove(camera.id)}>
               Remove
             </button>
           </>

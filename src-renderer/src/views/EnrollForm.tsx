@@ -18,7 +18,7 @@ function PhotoOutcomes({ photos }: { photos: PhotoOutcome[] }) {
       {photos.map((p, index) => (
         <li key={`${p.fileName}-${index}`} data-used={p.used ? 'true' : 'false'} className={p.used ? 'used' : 'skipped'}>
           <span className="outcome-file">{p.fileName}</span>
-          {p.used ? <span className="outcome-word">used</span> : <span className="outcome-word">skipped: {outcomeReason(p)}</span>}
+          <span className="outcome-word">{p.used ? ' — used' : ` — skipped: ${outcomeReason(p)}`}</span>
         </li>
       ))}
     </ul>
@@ -58,11 +58,16 @@ export function EnrollForm() {
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     if (running) return;
+    const submitted = { name, files };
     const ok = await enrollPerson(name, files);
     if (ok) {
-      setName('');
-      setFiles([]);
-      if (fileInput.current) fileInput.current.value = '';
+      // Only clear what was submitted: never wipe what was chosen while waiting.
+      setName((current) => (current === submitted.name ? '' : current));
+      setFiles((current) => {
+        if (current !== submitted.files) return current;
+        if (fileInput.current) fileInput.current.value = '';
+        return [];
+      });
       nameInput.current?.focus();
     }
   }

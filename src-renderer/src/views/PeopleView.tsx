@@ -1,6 +1,7 @@
 import { useId } from 'react';
 import type { Person } from '../../../src-preload/contract';
 import { EmptyState, ErrorNote } from '../components/Notice';
+import { useReturnFocus } from '../lib/useReturnFocus';
 import { formatTime } from '../lib/format';
 import { usePeople } from '../store/people';
 import { EnrollForm } from './EnrollForm';
@@ -18,6 +19,7 @@ function PersonRow({ person }: { person: Person }) {
   const removeError = usePeople((s) => (s.removeError?.id === person.id ? s.removeError.message : null));
   const askRemove = usePeople((s) => s.askRemove);
   const remove = usePeople((s) => s.remove);
+  const removeButton = useReturnFocus(confirming);
 
   return (
     <tr data-person-id={person.id}>
@@ -31,23 +33,29 @@ function PersonRow({ person }: { person: Person }) {
       </td>
       <td className="row-actions">
         {confirming ? (
-          <span className="confirm" role="group" aria-label={`Confirm removing ${person.name}`}>
+          <span
+            className="confirm"
+            role="group"
+            aria-label={`Confirm removing ${person.name}`}
+            onKeyDown={(e) => {
+              if (e.key === 'Escape') askRemove(null);
+            }}
+          >
             <span>Remove {person.name} and their face templates?</span>
             <button
               type="button"
               className="btn btn-small btn-danger"
               disabled={removing}
               onClick={() => void remove(person.id)}
-              autoFocus
             >
               {removing ? 'Removing…' : 'Yes, remove'}
             </button>
-            <button type="button" className="btn btn-small" disabled={removing} onClick={() => askRemove(null)}>
+            <button type="button" className="btn btn-small" disabled={removing} onClick={() => askRemove(null)} autoFocus>
               Cancel
             </button>
           </span>
         ) : (
-          <button type="button" className="btn btn-small" aria-label={`Remove ${person.name}`} onClick={() => askRemove(person.id)}>
+          <button ref={removeButton} type="button" className="btn btn-small" aria-label={`Remove ${person.name}`} onClick={() => askRemove(person.id)}>
             Remove
           </button>
         )}
