@@ -2,7 +2,8 @@ import { join } from 'node:path';
 import type { DetectorManifest } from '../models/manifest.js';
 import { type Detection, type RgbImage, resizeBilinear } from '../vision/geometry.js';
 import { createOnnxSession, ort, type ExecutionProviderName, type SessionOptions } from './onnx-session.js';
-import { imageToTensor } from './tensor.js';
+import { imageToTensor, resizeIntoTensor } from './tensor.js';
+import { SerialQueue } from '../util/serial-queue.js';
 import { decodeYunet, type YunetStrideOutput } from './yunet-decoder.js';
 
 /** A face detector: finds faces and their five landmarks in an RGB image (image coordinates). */
@@ -32,7 +33,8 @@ export function planDetectorInput(manifest: DetectorManifest, width: number, hei
 export class OnnxYunetDetector implements FaceDetector {
   readonly id: string;
   readonly provider: ExecutionProviderName;
-  private resizeBuffer: Uint8Array | null = null;
+  private tensorBuffer: Float32Array | null = null;
+  private readonly calls = new SerialQueue();
 
   private constructor(
     private readonly manifest: DetectorManifest,
@@ -52,17 +54,27 @@ export class OnnxYunetDetector implements FaceDetector {
     return new OnnxYunetDetector(manifest, loaded.session, loaded.provider, loaded.fallbackReason);
   }
 
-  async detect(image: RgbImage, options: { scoreThreshold?: number } = {}): Promise<Detection[]> {
+  detect(image: RgbImage, options: { scoreThreshold?: number } = {}): Promise<Detection[]> {
+    return this.calls.run(() => this.detectNow(image, options));
+  }
+
+  private async detectNow(image: RgbImage, options: { scoreThreshold?: number }): Promise<Detection[]> {
     const { scale, tensorWidth, tensorHeight } = planDetectorInput(this.manifest, image.width, image.height);
     const scaledWidth = Math.max(1, Math.round(image.width * scale));
     const scaledHeight = Math.max(1, Math.round(image.height * scale));
-    let scaled = image;
-    if (scaledWidth !== image.width || scaledHeight !== image.height) {
-      const bytes = scaledWidth * scaledHeight * 3;
-      if (!this.resizeBuffer || this.resizeBuffer.length < bytes) this.resizeBuffer = new Uint8Array(bytes);
-      scaled = resizeBilinear(image, scaledWidth, scaledHeight, this.resizeBuffer.subarray(0, bytes));
-    }
-    const data = imageToTensor(scaled, this.manifest.input, tensorWidth, tensorHeight);
+    const length = tensorWidth * tensorHeight * 3;
+    // One tensor buffer per detector, reused frame after frame (ort reads it during run only).
+    if (!this.tensorBuffer || this.tensorBuffer.length !== length) this.tensorBuffer = new Float32Array(length);
+    const data =
+      (scaledWidth !== image.width || scaledHeight !== image.height) && this.manifest.input.layout === 'NCHW'
+        ? resizeIntoTensor(image, scaledWidth, scaledHeight, this.manifest.input, tensorWidth, tensorHeight, this.tensorBuffer)
+        : imageToTensor(
+            scaledWidth === image.width && scaledHeight === image.height ? image : resizeBilinear(image, scaledWidth, scaledHeight),
+            this.manifest.input,
+            tensorWidth,
+            tensorHeight,
+            this.tensorBuffer,
+          );
     const input = new ort.Tensor('float32', data, [1, 3, tensorHeight, tensorWidth]);
     const results = await this.session.run({ [this.session.inputNames[0]!]: input });
     const strides: YunetStrideOutput[] = this.manifest.decoder.strides.map((stride) => {

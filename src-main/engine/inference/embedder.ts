@@ -3,6 +3,7 @@ import type { EmbedderManifest } from '../models/manifest.js';
 import { type RgbImage, l2Normalize } from '../vision/geometry.js';
 import { createOnnxSession, ort, type ExecutionProviderName, type SessionOptions } from './onnx-session.js';
 import { imageToTensor } from './tensor.js';
+import { SerialQueue } from '../util/serial-queue.js';
 
 /** A face embedder: an aligned 112x112 face in, an L2-normalised vector out. */
 export interface FaceEmbedder {
@@ -20,6 +21,7 @@ export class OnnxArcfaceEmbedder implements FaceEmbedder {
   readonly dimension: number;
   readonly provider: ExecutionProviderName;
   private readonly tensorData: Float32Array;
+  private readonly calls = new SerialQueue();
 
   private constructor(
     private readonly manifest: EmbedderManifest,
@@ -41,8 +43,12 @@ export class OnnxArcfaceEmbedder implements FaceEmbedder {
     return new OnnxArcfaceEmbedder(manifest, loaded.session, loaded.provider, loaded.fallbackReason);
   }
 
-  async embed(aligned: RgbImage): Promise<Float32Array> {
-    if (aligned.width !== 112 || aligned.height !== 112) throw new Error('embedder expects a 112x112 aligned face');
+  embed(aligned: RgbImage): Promise<Float32Array> {
+    if (aligned.width !== 112 || aligned.height !== 112) return Promise.reject(new Error('embedder expects a 112x112 aligned face'));
+    return this.calls.run(() => this.embedNow(aligned));
+  }
+
+  private async embedNow(aligned: RgbImage): Promise<Float32Array> {
     imageToTensor(aligned, this.manifest.input, 112, 112, this.tensorData);
     const input = new ort.Tensor('float32', this.tensorData, [1, 3, 112, 112]);
     const results = await this.session.run({ [this.session.inputNames[0]!]: input });
