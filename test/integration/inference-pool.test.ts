@@ -11,7 +11,9 @@ import { LiveService } from '../../src-main/engine/live/live-service.js';
 import { FrameRing } from '../../src-main/engine/video/frame-ring.js';
 import { waitFor } from '../helpers/camera-server.js';
 import { installedModelPack } from '../helpers/model-pack.js';
-import { hamiltonClip, tempDir } from '../helpers/paths.js';
+import { faceRecognitionData, hamiltonClip, tempDir } from '../helpers/paths.js';
+import { decodeImageFile } from '../../src-main/engine/vision/image-io.js';
+import { dot } from '../../src-main/engine/vision/geometry.js';
 
 const dir = tempDir();
 let engine: Engine;
@@ -139,6 +141,41 @@ describe('inference pool policy', () => {
       assert.equal(healthy.restarts, 0);
     } finally {
       await healthy.close();
+    }
+  });
+
+  test('a frame with several faces is embedded across both workers, results in detection order', async () => {
+    const { image } = await decodeImageFile(join(faceRecognitionData, 'examples_knn_examples_test_obama_and_biden.jpg'));
+    const analyzer = await engine.analyzer();
+    const detections = await analyzer.detect(image);
+    assert.ok(detections.length >= 2, 'the group photo has at least two faces');
+    const expected = await Promise.all(detections.map(async (d) => (await analyzer.describe(image, d)).embedding));
+    const ring = FrameRing.create(1, image.data.length);
+    const pool = await InferencePool.start({
+      manifest: engine.manifest,
+      modelsDir: engine.modelsDir,
+      detectorId: engine.detectorId,
+      embedderId: engine.embedderId,
+      executionProvider: 'cpu',
+      intraOpNumThreads: 1,
+      ring,
+      size: 2,
+      jobTimeoutMs: 30_000,
+      maxQueuedJobs: 4,
+    });
+    try {
+      const slot = ring.tryAcquireForWrite()!;
+      ring.write(slot, image.data);
+      ring.publish(slot);
+      const frame = { slot, width: image.width, height: image.height, byteLength: image.data.length };
+      const jobsBefore = pool.jobsStarted;
+      const result = await pool.embed(frame, detections);
+      assert.equal(pool.jobsStarted - jobsBefore, 2, 'one job per worker');
+      assert.equal(result.embeddings.length, detections.length);
+      // Same face, same vector (a different face would score far below this).
+      result.embeddings.forEach((embedding, i) => assert.ok(dot(embedding, expected[i]!) > 0.999, `face ${i} kept its place`));
+    } finally {
+      await pool.close();
     }
   });
 

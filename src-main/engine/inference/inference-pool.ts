@@ -55,6 +55,8 @@ export class InferencePool {
   private closed = false;
   private restartDelayMs = 500;
   restarts = 0;
+  /** Jobs handed to workers since start (health and tests). */
+  jobsStarted = 0;
   provider: ExecutionProviderName = 'cpu';
   providerFallbackReason: string | null = null;
   lastWorkerError: string | null = null;
@@ -146,9 +148,21 @@ export class InferencePool {
     return this.enqueue({ ...frame, kind: 'detect', jobId: this.nextJobId++ }) as Promise<DetectResult>;
   }
 
-  /** Embeds chosen faces of a frame already detected (never refused: the frame's detection was paid for). */
-  embed(frame: FrameRef, detections: Detection[]): Promise<EmbedResult> {
-    return this.enqueue({ ...frame, kind: 'embed', detections, jobId: this.nextJobId++ }) as Promise<EmbedResult>;
+  /**
+   * Embeds chosen faces of a frame already detected (never refused: the frame's
+   * detection was paid for). Several faces are split over the workers so one
+   * crowded frame is not embedded on a single core while the other idles.
+   */
+  async embed(frame: FrameRef, detections: Detection[]): Promise<EmbedResult> {
+    const chunkCount = Math.max(1, Math.min(detections.length, this.options.size));
+    const chunkSize = Math.ceil(detections.length / chunkCount);
+    const chunks: Detection[][] = [];
+    for (let i = 0; i < detections.length; i += chunkSize) chunks.push(detections.slice(i, i + chunkSize));
+    if (chunks.length <= 1) return this.enqueue({ ...frame, kind: 'embed', detections, jobId: this.nextJobId++ }) as Promise<EmbedResult>;
+    const parts = (await Promise.all(
+      chunks.map((chunk) => this.enqueue({ ...frame, kind: 'embed', detections: chunk, jobId: this.nextJobId++ })),
+    )) as EmbedResult[];
+    return { kind: 'embed', embeddings: parts.flatMap((p) => p.embeddings), ms: Math.max(...parts.map((p) => p.ms)) };
   }
 
   private enqueue(job: FrameJob): Promise<JobResult> {
@@ -167,6 +181,7 @@ export class InferencePool {
       const next = this.queue.shift();
       if (!next) return;
       entry.current = next;
+      this.jobsStarted++;
       entry.timer = setTimeout(() => {
         this.lastWorkerError = `job timed out after ${this.options.jobTimeoutMs} ms`;
         void entry.worker.terminate();
