@@ -7,8 +7,8 @@ import { type CandidateScore, decideMatch, type MatchDecision, type MatchPolicy 
 const { HierarchicalNSW } = hnswlib;
 
 /** Index parameters: M and efConstruction trade build time for recall; ef for query time (256: recall@1 0.998 at 100k x 512-d random vectors, 64 gave 0.853; npm run bench). */
-const INDEX_M = 16;
-const INDEX_EF_CONSTRUCTION = 200;
+export const INDEX_M = 16;
+export const INDEX_EF_CONSTRUCTION = 200;
 export const INDEX_EF_SEARCH = 256;
 /** How many nearest templates to pull before scoring whole persons. */
 const CANDIDATE_TEMPLATES = 50;
