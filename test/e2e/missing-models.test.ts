@@ -3,12 +3,12 @@
  * what is missing and how to fix it; enrolling explains the problem instead of failing silently.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
+import { buildRenderer, launchChromium } from '../helpers/e2e-console.js';
 import { startServer, type RunningServer } from '../../src-main/server/server.js';
-import { faceRecognitionData, projectRoot, tempDir } from '../helpers/paths.js';
+import { faceRecognitionData, tempDir } from '../helpers/paths.js';
 
 const dir = tempDir('vigil-e2e-missing-');
 let server: RunningServer;
@@ -16,14 +16,9 @@ let browser: Browser;
 let page: Page;
 
 before(async () => {
-  const staticDir = join(dir.path, 'renderer');
-  const build = spawnSync(process.execPath, [join(projectRoot, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'vite.renderer.config.ts', '--outDir', staticDir, '--emptyOutDir', '--logLevel', 'error'], { cwd: projectRoot, encoding: 'utf8' });
-  assert.equal(build.status, 0, build.stderr);
+  const staticDir = buildRenderer(dir.path);
   server = await startServer({ dataDir: join(dir.path, 'data'), modelsDir: join(dir.path, 'empty-models'), port: 0, staticDir });
-  browser = await chromium.launch({
-    executablePath: process.env.VIGIL_CHROMIUM ?? '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
   page = await browser.newPage();
 });
 

@@ -9,14 +9,20 @@ import {
 } from '../../../src-preload/contract.js';
 import { VigilError, toErrorPayload } from '../errors.js';
 
-export type Handlers = { [C in ChannelName]: (request: ParsedRequestOf<C>) => Promise<ResponseOf<C>> | ResponseOf<C> };
+export type Handlers = {
+  [C in ChannelName]: (request: ParsedRequestOf<C>, caller: CallerContext) => Promise<ResponseOf<C>> | ResponseOf<C>;
+};
 
-/** Who is calling: the permissions their role grants (roles arrive with the operators issue). */
+/** Who is calling: a name for audit entries and the permissions their role grants (roles arrive with the operators issue). */
 export interface CallerContext {
+  /** Recorded in audit entries ("who erased this person"); never used for access decisions. */
+  operator: string;
   permissions: ReadonlySet<Permission>;
 }
 
+/** The operator at this console (Electron window or the headless host's token holder) until operators and roles exist. */
 export const LOCAL_OPERATOR: CallerContext = {
+  operator: 'local operator',
   permissions: new Set(Object.values(channels).map((c) => c.permission)),
 };
 
@@ -38,8 +44,8 @@ export function createDispatcher(handlers: Handlers) {
       }
       const parsed = definition.request.safeParse(request ?? {});
       if (!parsed.success) throw new VigilError('BAD_REQUEST', z.prettifyError(parsed.error));
-      const handler = handlers[name] as (r: unknown) => Promise<unknown> | unknown;
-      const value = await handler(parsed.data);
+      const handler = handlers[name] as (r: unknown, c: CallerContext) => Promise<unknown> | unknown;
+      const value = await handler(parsed.data, caller);
       const checked = definition.response.safeParse(value);
       if (!checked.success) {
         throw new VigilError('INTERNAL', `Response of ${name} does not match the contract: ${z.prettifyError(checked.error)}`);

@@ -1,0 +1,34 @@
+/**
+ * Shared set-up for the end-to-end tests: the current renderer sources built
+ * into a private folder, and Debian's Chromium launched headless with the
+ * flags this offline machine needs.
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser } from 'playwright-core';
+import { projectRoot } from './paths.js';
+
+export const CHROMIUM = process.env.VIGIL_CHROMIUM ?? '/usr/bin/chromium';
+
+/** Builds the renderer from the current sources into `<dir>/renderer` and returns that folder. */
+export function buildRenderer(dir: string): string {
+  const staticDir = join(dir, 'renderer');
+  const build = spawnSync(
+    process.execPath,
+    [join(projectRoot, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'vite.renderer.config.ts', '--outDir', staticDir, '--emptyOutDir', '--logLevel', 'error'],
+    { cwd: projectRoot, encoding: 'utf8' },
+  );
+  assert.equal(build.status, 0, `renderer build failed: ${build.stderr}`);
+  return staticDir;
+}
+
+/** Headless Chromium without background networking (this machine's network is closed). */
+export async function launchChromium(): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install chromium`);
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
