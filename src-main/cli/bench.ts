@@ -33,7 +33,7 @@ const { values } = parseArgs({
     'step-seconds': { type: 'string', default: '20' },
     'hnsw-size': { type: 'string', default: '100000' },
     'hnsw-m': { type: 'string' },
-    'hnsw-ef': { type: 'string', default: '64,128,256,512' },
+    'hnsw-ef': { type: 'string', default: '32,48,64,96,128,256' },
     embedder: { type: 'string' },
   },
 });
@@ -310,15 +310,19 @@ async function benchHnsw(result: Record<string, unknown>): Promise<void> {
     const base = gallery[Math.floor(next() * size)]!;
     return l2Normalize(base.map((x) => x + (next() - 0.5) * 0.06));
   });
-  // Exact answers once (brute force), then each search setting against them.
-  const exact = queries.map((q) => {
-    let best = -1, bestId = -1;
-    for (let i = 0; i < size; i++) {
-      const s = dot(q, gallery[i]!);
-      if (s > best) { best = s; bestId = i; }
-    }
-    return bestId;
-  });
+  // Exact answers (brute force, minutes at 100k), cached like the index; then each search setting against them.
+  const exactPath = join(cacheDir, `hnsw-exact-${size}-${dimension}.json`);
+  const exact: number[] = existsSync(exactPath)
+    ? (JSON.parse(readFileSync(exactPath, 'utf8')) as number[])
+    : queries.map((q) => {
+        let best = -1, bestId = -1;
+        for (let i = 0; i < size; i++) {
+          const s = dot(q, gallery[i]!);
+          if (s > best) { best = s; bestId = i; }
+        }
+        return bestId;
+      });
+  if (!existsSync(exactPath)) writeFileSync(exactPath, JSON.stringify(exact));
   const sweep: Array<{ ef: number; p50_ms: number; p99_ms: number; recall1: number }> = [];
   for (const ef of values['hnsw-ef'].split(',').map(Number)) {
     index.setEf(ef);

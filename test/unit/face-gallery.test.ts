@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { FaceGallery } from '../../src-main/engine/matching/face-gallery.js';
+import { FaceGallery, INDEX_M } from '../../src-main/engine/matching/face-gallery.js';
 import { seededRandom } from '../../src-main/engine/util/seeded-random.js';
 import { l2Normalize } from '../../src-main/engine/vision/geometry.js';
 import { tempDir } from '../helpers/paths.js';
@@ -51,6 +51,16 @@ describe('FaceGallery (real hnswlib index)', () => {
     assert.equal(second.identify(identities[4]!, policy).kind, 'match');
     const third = new FaceGallery('test', dimension, path);
     assert.equal(third.load(templates.slice(3), 6), 'rebuilt');
+  });
+
+  test('an index file built with other graph settings (an older Vigil) is rebuilt, not reused', () => {
+    const path = join(dir.path, 'index', 'older.hnsw');
+    new FaceGallery('test', dimension, path).load(templates, 1);
+    const meta = JSON.parse(readFileSync(`${path}.meta.json`, 'utf8')) as { m: number };
+    assert.equal(meta.m, INDEX_M);
+    writeFileSync(`${path}.meta.json`, JSON.stringify({ ...meta, m: 16 }));
+    assert.equal(new FaceGallery('test', dimension, path).load(templates, 1), 'rebuilt');
+    assert.equal(new FaceGallery('test', dimension, path).load(templates, 1), 'loaded');
   });
 
   test('removed people are no longer matched; added ones are', () => {
