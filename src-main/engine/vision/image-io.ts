@@ -28,8 +28,9 @@ export async function decodeImage(input: Buffer, label = 'image', maxSide = MAX_
     throw new VigilError('IMAGE_TOO_LARGE', `${label} is larger than ${MAX_IMAGE_FILE_BYTES / 1024 / 1024} MB`);
   }
   try {
+    // The header alone (no pixel limit here, nothing is decoded) so a huge image gets a clear refusal below.
+    const meta = await sharp(input, { limitInputPixels: false }).metadata();
     const pipeline = sharp(input, { failOn: 'error', limitInputPixels: MAX_INPUT_PIXELS }).rotate();
-    const meta = await pipeline.metadata();
     // metadata() reports the stored size; EXIF orientations 5-8 swap the sides.
     const swapped = (meta.orientation ?? 1) >= 5;
     const originalWidth = (swapped ? meta.height : meta.width) ?? 0;
