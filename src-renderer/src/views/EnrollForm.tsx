@@ -170,7 +170,7 @@ export function EnrollForm() {
             ))}
           </ul>
         ) : null}
-        {s.checkError ? <ErrorNote>The photos could not be checked. {s.checkError}</ErrorNote> : null}
+        {s.checkError ? <ErrorNote testId="photo-check-error">The photos could not be checked. {s.checkError}</ErrorNote> : null}
       </div>
       {usable > 0 && usable < RECOMMENDED_MIN_PHOTOS ? (
         <div className="field field-check">
