@@ -1,9 +1,9 @@
 import { useEffect, useId, useRef, useState, type DragEvent, type FormEvent } from 'react';
-import { MAX_ENROLL_PHOTOS, personCategories, RECOMMENDED_MIN_PHOTOS } from '../../../src-preload/contract';
+import { MAX_ENROLL_PHOTOS, RECOMMENDED_MIN_PHOTOS } from '../../../src-preload/contract';
 import { ErrorNote } from '../components/Notice';
 import { enrollBlocker, useEnrollment } from '../store/enrollment';
 import { useSystem } from '../store/system';
-import { categoryWords } from '../lib/people-words';
+import { CategoryField } from './CategoryField';
 import { PhotoVerdict } from './PhotoVerdicts';
 
 /** Webcam capture in the renderer: a live preview and a button that turns the current frame into a JPEG photo. */
@@ -67,7 +67,7 @@ export function EnrollForm() {
   const [dragging, setDragging] = useState(false);
   const [webcam, setWebcam] = useState(false);
   const fileInput = useRef<HTMLInputElement>(null);
-  const ids = { name: useId(), code: useId(), dept: useId(), category: useId(), notes: useId(), photos: useId(), hint: useId(), blocker: useId(), consent: useId(), fewer: useId() };
+  const ids = { name: useId(), code: useId(), dept: useId(), notes: useId(), photos: useId(), hint: useId(), blocker: useId(), consent: useId(), fewer: useId() };
   const saving = s.state.phase === 'saving';
   const blocker = enrollBlocker(s);
   const usable = s.photos.filter((p) => p.verdict?.used).length;
@@ -95,16 +95,7 @@ export function EnrollForm() {
           <label htmlFor={ids.code}>Employee code</label>
           <input id={ids.code} type="text" autoComplete="off" maxLength={40} value={s.draft.employeeCode} disabled={saving} onChange={(e) => s.setField('employeeCode', e.target.value)} />
         </div>
-        <div className="field">
-          <label htmlFor={ids.category}>Category</label>
-          <select id={ids.category} value={s.draft.category} disabled={saving} onChange={(e) => s.setField('category', e.target.value as typeof s.draft.category)}>
-            {personCategories.map((c) => (
-              <option key={c} value={c}>
-                {categoryWords[c]}
-              </option>
-            ))}
-          </select>
-        </div>
+        <CategoryField value={s.draft.category} disabled={saving} onChange={(v) => s.setField('category', v)} />
       </div>
       <div className="field">
         <label htmlFor={ids.dept}>Department</label>

@@ -1,10 +1,10 @@
 import { useEffect, useId } from 'react';
-import { personCategories, type PersonCategory } from '../../../src-preload/contract';
 import { EmptyState, ErrorNote } from '../components/Notice';
 import { categoryWords } from '../lib/people-words';
 import { usePeople } from '../store/people';
 import { usePersonPanel } from '../store/personPanel';
 import { BulkImport } from './BulkImport';
+import { CategoryField } from './CategoryField';
 import { EnrollForm } from './EnrollForm';
 import { PersonPanel } from './PersonPanel';
 
@@ -12,24 +12,14 @@ import { PersonPanel } from './PersonPanel';
 function Filters() {
   const filters = usePeople((s) => s.filters);
   const setFilter = usePeople((s) => s.setFilter);
-  const ids = { search: useId(), category: useId(), status: useId(), department: useId() };
+  const ids = { search: useId(), status: useId(), department: useId() };
   return (
     <form className="filters" role="search" aria-label="Find people" onSubmit={(e) => e.preventDefault()}>
       <div className="field">
         <label htmlFor={ids.search}>Search people</label>
         <input id={ids.search} type="search" value={filters.search} placeholder="Name or employee code…" autoComplete="off" onChange={(e) => setFilter('search', e.target.value)} />
       </div>
-      <div className="field">
-        <label htmlFor={ids.category}>Category</label>
-        <select id={ids.category} value={filters.category} onChange={(e) => setFilter('category', e.target.value as PersonCategory | '')}>
-          <option value="">All</option>
-          {personCategories.map((c) => (
-            <option key={c} value={c}>
-              {categoryWords[c]}
-            </option>
-          ))}
-        </select>
-      </div>
+      <CategoryField value={filters.category} allLabel="All" onChange={(v) => setFilter('category', v)} />
       <div className="field">
         <label htmlFor={ids.status}>Status</label>
         <select id={ids.status} value={filters.status} onChange={(e) => setFilter('status', e.target.value as 'active' | 'inactive' | '')}>

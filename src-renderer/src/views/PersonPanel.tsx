@@ -1,11 +1,11 @@
 import { useId, useRef, useState, type FormEvent } from 'react';
-import { personCategories, type Person } from '../../../src-preload/contract';
+import type { Person } from '../../../src-preload/contract';
 import { ErrorNote } from '../components/Notice';
 import { formatTime } from '../lib/format';
-import { categoryWords } from '../lib/people-words';
 import { useReturnFocus } from '../lib/useReturnFocus';
 import { type PersonEdits, usePersonPanel } from '../store/personPanel';
 import { useSystem } from '../store/system';
+import { CategoryField } from './CategoryField';
 import { PhotoOutcomes } from './PhotoVerdicts';
 
 function editsOf(person: Person): PersonEdits {
@@ -22,7 +22,7 @@ function EditRecord({ person }: { person: Person }) {
   const save = usePersonPanel((s) => s.save);
   const busy = usePersonPanel((s) => s.busy);
   const [edits, setEdits] = useState<PersonEdits>(() => editsOf(person));
-  const ids = { name: useId(), code: useId(), dept: useId(), category: useId(), notes: useId() };
+  const ids = { name: useId(), code: useId(), dept: useId(), notes: useId() };
   const set = <K extends keyof PersonEdits>(key: K, value: PersonEdits[K]) => setEdits((e) => ({ ...e, [key]: value }));
   const changed = JSON.stringify(edits) !== JSON.stringify(editsOf(person));
   const onSubmit = (event: FormEvent<HTMLFormElement>) => {
@@ -40,16 +40,7 @@ function EditRecord({ person }: { person: Person }) {
           <label htmlFor={ids.code}>Employee code</label>
           <input id={ids.code} value={edits.employeeCode} maxLength={40} onChange={(e) => set('employeeCode', e.target.value)} />
         </div>
-        <div className="field">
-          <label htmlFor={ids.category}>Category</label>
-          <select id={ids.category} value={edits.category} onChange={(e) => set('category', e.target.value as PersonEdits['category'])}>
-            {personCategories.map((c) => (
-              <option key={c} value={c}>
-                {categoryWords[c]}
-              </option>
-            ))}
-          </select>
-        </div>
+        <CategoryField value={edits.category} onChange={(v) => set('category', v)} />
       </div>
       <div className="field">
         <label htmlFor={ids.dept}>Department</label>
