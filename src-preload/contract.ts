@@ -18,6 +18,12 @@ export const permissions = [
   'people.read',
   'people.enroll',
   'people.manage',
+  /** Save an enrollment even though the face already matches someone enrolled. */
+  'people.override-duplicate',
+  /** Subject-access export: everything stored about a person. */
+  'people.export',
+  /** Erase a person and every trace of their face data. */
+  'people.erase',
   'cameras.read',
   'cameras.manage',
   'sightings.read',
@@ -78,17 +84,83 @@ export const systemStatusSchema = z.object({
   executionProviderNote: z.string().nullable().optional(),
   models: z.array(modelInfoSchema),
   matchThreshold: z.number(),
+  /** Version of the site's enrollment consent text, recorded with each person's consent. */
+  consentTextVersion: z.string(),
+  /** Who this console acts as and what they may do (the UI hides what is not allowed). */
+  caller: z.object({ operator: z.string(), permissions: z.array(z.enum(permissions)) }).optional(),
 });
 export type SystemStatus = z.infer<typeof systemStatusSchema>;
+
+export const personCategories = ['employee', 'contractor', 'visitor', 'blocked'] as const;
+export const personCategorySchema = z.enum(personCategories);
+export type PersonCategory = z.infer<typeof personCategorySchema>;
+export const personStatusSchema = z.enum(['active', 'inactive']);
+export type PersonStatus = z.infer<typeof personStatusSchema>;
+
+export const consentSchema = z.object({
+  /** When consent was recorded (ISO time). */
+  at: z.string(),
+  /** The operator who recorded it. */
+  by: z.string(),
+  /** Version of the consent text the person agreed to. */
+  textVersion: z.string(),
+});
+export type Consent = z.infer<typeof consentSchema>;
 
 export const personSchema = z.object({
   id: z.number().int(),
   name: z.string(),
-  category: z.enum(['employee', 'contractor', 'visitor', 'blocked']),
+  employeeCode: z.string().nullable(),
+  department: z.string().nullable(),
+  category: personCategorySchema,
+  status: personStatusSchema,
+  notes: z.string().nullable(),
+  consent: consentSchema.nullable(),
   templateCount: z.number().int(),
   createdAt: z.string(),
+  updatedAt: z.string(),
 });
 export type Person = z.infer<typeof personSchema>;
+
+/** The editable part of a person's record (what HR types in). */
+const optionalText = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max)
+    .nullable()
+    .optional()
+    .transform((v) => (v === undefined ? undefined : v === null || v === '' ? null : v));
+export const personFieldsSchema = z.object({
+  name: z.string().trim().min(1, 'a name is required').max(120),
+  employeeCode: optionalText(40),
+  department: optionalText(80),
+  category: personCategorySchema.default('employee'),
+  notes: optionalText(2000),
+});
+export type PersonFields = z.input<typeof personFieldsSchema>;
+
+export const templateInfoSchema = z.object({
+  id: z.number().int(),
+  embedderId: z.string(),
+  createdAt: z.string(),
+  quality: z.number().nullable(),
+  /** The photo's file name (the photo itself is never stored). */
+  source: z.string().nullable(),
+});
+export type TemplateInfo = z.infer<typeof templateInfoSchema>;
+
+export const auditEntrySchema = z.object({
+  id: z.number().int(),
+  at: z.string(),
+  operator: z.string(),
+  action: z.string(),
+  subjectKind: z.string(),
+  subjectId: z.number().int().nullable(),
+  subjectLabel: z.string().nullable(),
+  details: z.record(z.string(), z.unknown()),
+});
+export type AuditEntry = z.infer<typeof auditEntrySchema>;
 
 export const photoInputSchema = z.object({
   fileName: z.string().min(1).max(260),
@@ -97,14 +169,61 @@ export const photoInputSchema = z.object({
 });
 export type PhotoInput = z.infer<typeof photoInputSchema>;
 
+/** One check of a photo's quality verdict, in plain words ("the face is large enough"). */
+export const photoCheckSchema = z.object({
+  check: z.enum(['readable', 'one-face', 'size', 'sharpness', 'pose', 'exposure']),
+  passed: z.boolean(),
+  words: z.string(),
+});
+export type PhotoCheck = z.infer<typeof photoCheckSchema>;
+
 export const photoOutcomeSchema = z.object({
   fileName: z.string(),
   used: z.boolean(),
   /** Why a photo was skipped, in plain words (absent when used). */
   reason: z.string().optional(),
   code: z.string().optional(),
+  /** Each quality check as far as it got (a photo without a face has no pose check). */
+  checks: z.array(photoCheckSchema).optional(),
 });
 export type PhotoOutcome = z.infer<typeof photoOutcomeSchema>;
+
+/** Enough usable photos for a reliable enrollment; fewer needs `allowFewerPhotos`. */
+export const RECOMMENDED_MIN_PHOTOS = 3;
+export const MAX_ENROLL_PHOTOS = 5;
+const enrollPhotos = z
+  .array(photoInputSchema)
+  .min(1, 'add at least one photo')
+  .max(MAX_ENROLL_PHOTOS, `at most ${MAX_ENROLL_PHOTOS} photos`);
+
+export const enrollmentResultSchema = z.object({
+  person: personSchema.nullable(),
+  photos: z.array(photoOutcomeSchema),
+  /** Set when the enrollment was saved although the face matched someone (override). */
+  overriddenDuplicate: z.object({ personId: z.number().int(), name: z.string(), score: z.number() }).nullable().optional(),
+});
+export type EnrollmentResult = z.infer<typeof enrollmentResultSchema>;
+
+export const folderImportReportSchema = z.object({
+  folder: z.string(),
+  personsEnrolled: z.number().int(),
+  personsWithoutUsablePhotos: z.array(z.string()),
+  photosUsed: z.number().int(),
+  photosSkipped: z.number().int(),
+  persons: z.array(
+    z.object({
+      name: z.string(),
+      personId: z.number().int().nullable(),
+      photosUsed: z.number().int(),
+      /** Why nobody was enrolled from this folder (absent when enrolled). */
+      reason: z.string().optional(),
+      code: z.string().optional(),
+    }),
+  ),
+  /** Every file looked at: used, or skipped and why. */
+  files: z.array(z.object({ file: z.string(), used: z.boolean(), code: z.string().optional(), reason: z.string().optional() })),
+});
+export type FolderImportReport = z.infer<typeof folderImportReportSchema>;
 
 export const cameraSourceSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('rtsp'), url: z.string().regex(/^rtsps?:\/\//i, 'must start with rtsp://') }),
@@ -153,6 +272,17 @@ export const sightingSchema = z.object({
 });
 export type Sighting = z.infer<typeof sightingSchema>;
 
+/** Subject-access export: everything Vigil stores about one person. */
+export const personExportSchema = z.object({
+  exportedAt: z.string(),
+  exportedBy: z.string(),
+  person: personSchema,
+  templates: z.array(templateInfoSchema.extend({ dimension: z.number().int(), embedding: z.array(z.number()).optional() })),
+  sightings: z.array(sightingSchema),
+  audit: z.array(auditEntrySchema),
+});
+export type PersonExport = z.infer<typeof personExportSchema>;
+
 // ---------- request/response channels ----------
 
 function channel<Req extends z.ZodType, Res extends z.ZodType>(def: {
@@ -175,30 +305,114 @@ export const channels = {
     description: 'Version, model pack state and the execution provider that runs.',
   }),
   'people.list': channel({
-    request: z.object({ search: z.string().max(200).optional() }).strict(),
+    request: z
+      .object({
+        search: z.string().max(200).optional(),
+        category: personCategorySchema.optional(),
+        status: personStatusSchema.optional(),
+        department: z.string().max(80).optional(),
+      })
+      .strict(),
     response: z.array(personSchema),
     permission: 'people.read',
-    description: 'Enrolled people with their template counts.',
+    description: 'Enrolled people (search by name or employee code; filter by category, status, department).',
+  }),
+  'people.get': channel({
+    request: idRequest,
+    response: z.object({ person: personSchema, templates: z.array(templateInfoSchema) }),
+    permission: 'people.read',
+    description: "One person's record with their templates (dates and quality, never the vectors).",
+  }),
+  'people.update': channel({
+    request: z
+      .object({
+        id: z.number().int().positive(),
+        name: z.string().trim().min(1, 'a name is required').max(120).optional(),
+        employeeCode: personFieldsSchema.shape.employeeCode,
+        department: personFieldsSchema.shape.department,
+        category: personCategorySchema.optional(),
+        notes: personFieldsSchema.shape.notes,
+      })
+      .strict(),
+    response: personSchema,
+    permission: 'people.manage',
+    description: "Correct a person's record (fields left out stay as they are).",
+  }),
+  'people.setStatus': channel({
+    request: z.object({ id: z.number().int().positive(), status: personStatusSchema }).strict(),
+    response: personSchema,
+    permission: 'people.manage',
+    description: 'Deactivate (no longer matched on cameras) or reactivate a person.',
+  }),
+  'people.checkPhotos': channel({
+    request: z.object({ photos: enrollPhotos }).strict(),
+    response: z.object({ photos: z.array(photoOutcomeSchema) }),
+    permission: 'people.enroll',
+    description: 'Quality verdict per photo in plain words, before anything is saved.',
   }),
   'people.enroll': channel({
     request: z
       .object({
-        name: z.string().trim().min(1, 'a name is required').max(120),
-        photos: z.array(photoInputSchema).min(1, 'add at least one photo').max(5, 'at most 5 photos'),
+        record: personFieldsSchema,
+        consent: z.object({
+          confirmed: z.literal(true, { error: 'the person’s consent must be confirmed' }),
+          textVersion: z.string().trim().min(1, 'the consent text version is required').max(40),
+        }),
+        photos: enrollPhotos,
+        /** Save with fewer than RECOMMENDED_MIN_PHOTOS usable photos. */
+        allowFewerPhotos: z.boolean().default(false),
+        /** Save although the face matches someone enrolled (needs people.override-duplicate). */
+        overrideDuplicate: z.boolean().default(false),
       })
       .strict(),
-    response: z.object({
-      person: personSchema.nullable(),
-      photos: z.array(photoOutcomeSchema),
-    }),
+    response: enrollmentResultSchema,
     permission: 'people.enroll',
-    description: 'Enroll a person from 1-5 photos; each photo becomes an embedding, never stored as an image.',
+    description:
+      'Enroll a person from 3-5 photos (fewer with allowFewerPhotos); each usable photo becomes an embedding, never stored as an image. One transaction.',
   }),
-  'people.remove': channel({
+  'people.addTemplates': channel({
+    request: z
+      .object({ id: z.number().int().positive(), photos: enrollPhotos, overrideDuplicate: z.boolean().default(false) })
+      .strict(),
+    response: enrollmentResultSchema,
+    permission: 'people.enroll',
+    description: "Re-enroll: add templates from new photos to a person's existing ones.",
+  }),
+  'people.replaceTemplates': channel({
+    request: z
+      .object({
+        id: z.number().int().positive(),
+        photos: enrollPhotos,
+        allowFewerPhotos: z.boolean().default(false),
+        overrideDuplicate: z.boolean().default(false),
+      })
+      .strict(),
+    response: enrollmentResultSchema,
+    permission: 'people.enroll',
+    description: "Re-enroll: replace all of a person's templates with ones from new photos (the old vectors are erased).",
+  }),
+  'people.importFolder': channel({
+    request: z
+      .object({
+        folder: z.string().trim().min(1, 'a folder is required').max(1000),
+        minPhotos: z.number().int().min(1).max(MAX_ENROLL_PHOTOS).default(1),
+      })
+      .strict(),
+    response: folderImportReportSchema,
+    permission: 'people.enroll',
+    description: 'Bulk import <folder>/<person name>/<photos>, with progress events and a per-file report.',
+  }),
+  'people.export': channel({
+    request: z.object({ id: z.number().int().positive(), includeEmbeddings: z.boolean().default(false) }).strict(),
+    response: personExportSchema,
+    permission: 'people.export',
+    description: 'Subject-access export: record, consent, templates (dates; vectors on request), sightings, audit entries.',
+  }),
+  'people.erase': channel({
     request: idRequest,
-    response: z.object({ removed: z.boolean() }),
-    permission: 'people.manage',
-    description: 'Remove a person and their templates.',
+    response: z.object({ erased: z.literal(true), name: z.string() }),
+    permission: 'people.erase',
+    description: 'Erase a person, their templates and sightings; the vector index is rebuilt and the database vacuumed.',
   }),
   'cameras.list': channel({
     request: empty,
@@ -273,6 +487,15 @@ export const events = {
   'sightings.changed': sightingSchema,
   /** Camera health changed (state, fps, errors). */
   'cameras.health': z.object({ cameraId: z.number().int(), health: cameraHealthSchema }),
+  /** Bulk import progress: one event per person folder done. */
+  'people.importProgress': z.object({
+    folder: z.string(),
+    done: z.number().int(),
+    total: z.number().int(),
+    current: z.string(),
+  }),
+  /** Someone was enrolled, changed, deactivated or erased: lists should reload. */
+  'people.changed': z.object({ personId: z.number().int(), change: z.enum(['enrolled', 'updated', 'status', 'templates', 'erased']) }),
 } as const;
 export type Events = typeof events;
 export type EventName = keyof Events;
@@ -282,6 +505,8 @@ export const eventPermissions: Record<EventName, Permission> = {
   'live.frame': 'live.view',
   'sightings.changed': 'sightings.read',
   'cameras.health': 'cameras.read',
+  'people.importProgress': 'people.enroll',
+  'people.changed': 'people.read',
 };
 
 // ---------- errors ----------
@@ -296,6 +521,10 @@ export const errorCodes = [
   'MODEL_CORRUPT',
   'IMAGE_UNREADABLE',
   'NO_FACE',
+  'IMAGE_TOO_LARGE',
+  'DUPLICATE_FACE',
+  'DUPLICATE_EMPLOYEE_CODE',
+  'NOT_ENOUGH_PHOTOS',
   'CAMERA_UNREACHABLE',
   'INTERNAL',
 ] as const;
@@ -336,6 +565,10 @@ export const errorExplanations: Record<ErrorCode, string> = {
   MODEL_CORRUPT: 'A recognition model file is damaged',
   IMAGE_UNREADABLE: 'The image could not be read',
   NO_FACE: 'No face was found',
+  IMAGE_TOO_LARGE: 'The image is too large',
+  DUPLICATE_FACE: 'This face is already enrolled',
+  DUPLICATE_EMPLOYEE_CODE: 'This employee code is already used',
+  NOT_ENOUGH_PHOTOS: 'Not enough usable photos',
   CAMERA_UNREACHABLE: 'The camera could not be reached',
   INTERNAL: 'Something went wrong inside Vigil',
 };

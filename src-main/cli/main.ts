@@ -4,10 +4,14 @@
  *   npm run cli -- <command> [options]      (add --json for machine-readable output)
  * This interface is kept stable; scripts depend on it.
  */
-import { readdir, readFile, stat } from 'node:fs/promises';
-import { basename, join, resolve } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { userInfo } from 'node:os';
+import { basename } from 'node:path';
+import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
+import { type CallerContext, LOCAL_OPERATOR } from '../engine/api/dispatcher.js';
 import type { Engine } from '../engine/engine.js';
+import { importFolder } from '../engine/folder-import.js';
 import { VigilError, toErrorPayload } from '../engine/errors.js';
 import { commonOptions, openEngine, printJsonLine, reportFailure, round3 } from './common.js';
 import { processVideoCommand } from './process-video.js';
@@ -15,7 +19,9 @@ import { processVideoCommand } from './process-video.js';
 const USAGE = `Usage: npm run cli -- <command> [options]
 
 Commands:
-  enroll-dir <dir>           Enroll every subfolder of <dir> as a person named after it
+  enroll-dir <dir>           Enroll every subfolder of <dir> as a person named after it (per-file report)
+  export-person <who>        Subject-access export (JSON) of a person: name, employee code or id
+  erase <who>                Erase a person, their templates and sightings for good (asks; --yes for scripts)
   identify <image>...        Detect and identify faces; one JSON line per image with --json
   verify <imageA> <imageB>   Compare the most central face of two images
   process-video <file|url>   Run the live pipeline on a video as a camera; print sightings and stats
@@ -35,57 +41,67 @@ process-video options:
   --unthrottled      detect on every frame, as fast as the machine allows
   --realtime         read a file at its own speed, like a live camera
   --duration <s>     streams: stop after this many seconds (otherwise Ctrl-C)
+enroll-dir options:
+  --min-photos <n>   usable photos a person needs to be enrolled (default 1)
+export-person options:
+  --include-embeddings   add the template vectors to the export
+erase options:
+  --yes              do not ask for confirmation
 `;
 
-const IMAGE_EXTENSIONS = new Set(['.jpg', '.jpeg', '.png', '.webp', '.bmp', '.tif', '.tiff', '.gif', '.avif', '.heic']);
+/** Who the CLI acts as in audit entries: the OS account running it. */
+function cliCaller(): CallerContext {
+  let user = 'unknown';
+  try {
+    user = userInfo().username;
+  } catch {
+    // no passwd entry (containers): keep "unknown"
+  }
+  return { ...LOCAL_OPERATOR, operator: `cli:${user}` };
+}
 
-async function enrollDir(engine: Engine, dir: string, json: boolean): Promise<void> {
-  const root = resolve(dir);
-  const info = await stat(root).catch(() => null);
-  if (!info?.isDirectory()) throw new VigilError('NOT_FOUND', `Folder not found: ${root}`);
-  const entries = (await readdir(root, { withFileTypes: true })).filter((e) => e.isDirectory()).sort((a, b) => a.name.localeCompare(b.name));
-  if (entries.length === 0) throw new VigilError('BAD_REQUEST', `${root} has no subfolders; expected <dir>/<person name>/<photos>`);
-  const persons: Array<{ name: string; personId: number | null; photosUsed: number }> = [];
-  const skipped: Array<{ file: string; reason: string; code: string }> = [];
-  let photosUsed = 0;
-  for (const [index, entry] of entries.entries()) {
-    const folder = join(root, entry.name);
-    const files = (await readdir(folder, { withFileTypes: true })).filter((f) => f.isFile()).map((f) => f.name).sort();
-    const photos = [];
-    for (const file of files) {
-      const extension = file.slice(file.lastIndexOf('.')).toLowerCase();
-      if (!IMAGE_EXTENSIONS.has(extension)) {
-        skipped.push({ file: join(entry.name, file), code: 'NOT_AN_IMAGE', reason: 'not an image file' });
-        continue;
-      }
-      photos.push({ fileName: join(entry.name, file), bytes: await readFile(join(folder, file)) });
-    }
-    if (photos.length === 0) {
-      persons.push({ name: entry.name, personId: null, photosUsed: 0 });
-      if (files.length === 0) skipped.push({ file: entry.name, code: 'EMPTY', reason: 'folder has no photos' });
-      continue;
-    }
-    const result = await engine.enroll(entry.name, photos);
-    const used = result.photos.filter((p) => p.used).length;
-    photosUsed += used;
-    for (const p of result.photos) if (!p.used) skipped.push({ file: p.fileName, code: p.code ?? 'SKIPPED', reason: p.reason ?? 'skipped' });
-    persons.push({ name: entry.name, personId: result.person?.id ?? null, photosUsed: used });
-    if (!json) process.stderr.write(`[${index + 1}/${entries.length}] ${entry.name}: ${used}/${photos.length} photos used\n`);
-  }
-  const enrolled = persons.filter((p) => p.personId !== null);
-  const summary = {
-    personsEnrolled: enrolled.length,
-    personsWithoutUsablePhotos: persons.filter((p) => p.personId === null).map((p) => p.name),
-    photosUsed,
-    photosSkipped: skipped.length,
-    skipped,
-  };
-  if (json) printJsonLine(summary);
+async function enrollDir(engine: Engine, dir: string, json: boolean, minPhotos: number): Promise<void> {
+  const report = await importFolder(engine.peopleService, dir, {
+    caller: cliCaller(),
+    minPhotos,
+    consentTextVersion: engine.consentTextVersion,
+    onProgress: json ? undefined : ({ done, total, current }) => current && process.stderr.write(`[${done}/${total}] ${current}\n`),
+  });
+  const skipped = report.files.filter((f) => !f.used).map((f) => ({ file: f.file, code: f.code ?? 'SKIPPED', reason: f.reason ?? 'skipped' }));
+  if (json) printJsonLine({ ...report, skipped });
   else {
-    console.log(`Enrolled ${summary.personsEnrolled} person(s) from ${photosUsed} photo(s); skipped ${skipped.length}.`);
+    console.log(`Enrolled ${report.personsEnrolled} person(s) from ${report.photosUsed} photo(s); skipped ${skipped.length}.`);
     for (const s of skipped) console.log(`  skipped ${s.file}: ${s.reason}`);
-    if (summary.personsWithoutUsablePhotos.length) console.log(`  no usable photo for: ${summary.personsWithoutUsablePhotos.join(', ')}`);
+    for (const p of report.persons) if (p.personId === null) console.log(`  not enrolled: ${p.name}: ${p.reason ?? 'no usable photo'}`);
   }
+}
+
+async function exportPerson(engine: Engine, key: string | undefined, json: boolean, includeEmbeddings: boolean): Promise<void> {
+  if (!key) throw new VigilError('BAD_REQUEST', 'export-person needs a name, employee code or id');
+  const person = engine.peopleService.resolve(key);
+  const exported = engine.peopleService.export(person.id, includeEmbeddings, cliCaller());
+  // The export is the output: JSON either way (pretty-printed for people).
+  if (json) printJsonLine(exported);
+  else console.log(JSON.stringify(exported, null, 2));
+}
+
+async function erase(engine: Engine, key: string | undefined, json: boolean, confirmed: boolean): Promise<void> {
+  if (!key) throw new VigilError('BAD_REQUEST', 'erase needs a name, employee code or id');
+  const person = engine.peopleService.resolve(key);
+  if (!confirmed) {
+    if (!process.stdin.isTTY) {
+      throw new VigilError('BAD_REQUEST', `erase ${person.name} (id ${person.id}) is permanent: add --yes to confirm`);
+    }
+    const rl = createInterface({ input: process.stdin, output: process.stderr });
+    const answer = await rl.question(
+      `Erase ${person.name}${person.employeeCode ? ` (${person.employeeCode})` : ''}, their ${person.templateCount} face template(s) and sightings? This cannot be undone. Type "erase" to confirm: `,
+    );
+    rl.close();
+    if (answer.trim() !== 'erase') throw new VigilError('BAD_REQUEST', 'Not confirmed; nothing was erased');
+  }
+  const result = engine.peopleService.erase(person.id, cliCaller());
+  if (json) printJsonLine({ ...result, id: person.id });
+  else console.log(`Erased ${result.name} (id ${person.id}): record, face templates and sightings; vector index rebuilt, database vacuumed.`);
 }
 
 async function identify(engine: Engine, images: string[], json: boolean): Promise<void> {
@@ -144,6 +160,13 @@ async function verify(engine: Engine, a: string | undefined, b: string | undefin
   else console.log(`similarity ${result.similarity} (threshold ${threshold}): ${result.same ? 'same person' : 'different people'}`);
 }
 
+function minPhotosOption(raw: string | undefined): number {
+  if (raw === undefined) return 1;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1 || value > 5) throw new VigilError('BAD_REQUEST', `--min-photos must be 1 to 5, got "${raw}"`);
+  return value;
+}
+
 async function main(): Promise<void> {
   const [command, ...rest] = process.argv.slice(2);
   if (!command || command === '--help' || command === '-h' || command === 'help') {
@@ -161,6 +184,9 @@ async function main(): Promise<void> {
         unthrottled: { type: 'boolean', default: false },
         realtime: { type: 'boolean', default: false },
         duration: { type: 'string' },
+        'min-photos': { type: 'string' },
+        'include-embeddings': { type: 'boolean', default: false },
+        yes: { type: 'boolean', default: false },
       },
     });
   } catch (error) {
@@ -176,14 +202,20 @@ async function main(): Promise<void> {
   }
   let engine: Engine | null = null;
   try {
-    if (!['enroll-dir', 'identify', 'verify', 'process-video', 'people', 'status'].includes(command)) {
+    if (!['enroll-dir', 'export-person', 'erase', 'identify', 'verify', 'process-video', 'people', 'status'].includes(command)) {
       throw new VigilError('BAD_REQUEST', `unknown command "${command}"; see npm run cli -- --help`);
     }
     engine = await openEngine(values);
     switch (command) {
       case 'enroll-dir':
         if (!positionals[0]) throw new VigilError('BAD_REQUEST', 'enroll-dir needs a folder');
-        await enrollDir(engine, positionals[0], json);
+        await enrollDir(engine, positionals[0], json, minPhotosOption(values['min-photos']));
+        break;
+      case 'export-person':
+        await exportPerson(engine, positionals[0], json, values['include-embeddings'] ?? false);
+        break;
+      case 'erase':
+        await erase(engine, positionals[0], json, values.yes ?? false);
         break;
       case 'identify':
         await identify(engine, positionals, json);
@@ -204,7 +236,7 @@ async function main(): Promise<void> {
       case 'people': {
         const people = engine.listPeople();
         if (json) printJsonLine(people);
-        else for (const p of people) console.log(`${p.id}\t${p.name}\t${p.templateCount} template(s)`);
+        else for (const p of people) console.log(`${p.id}\t${p.name}\t${p.employeeCode ?? '-'}\t${p.status}\t${p.templateCount} template(s)`);
         break;
       }
       case 'status': {

@@ -6,15 +6,14 @@ import type {
   EventName,
   EventOf,
   Person,
-  PhotoOutcome,
   Sighting,
   SystemStatus,
 } from '../../src-preload/contract.js';
-import { assessEnrollmentPhotos, type PhotoBytes } from './enrollment.js';
 import { VigilError } from './errors.js';
 import { FaceAnalyzer } from './inference/face-analyzer.js';
 import type { ExecutionProviderName } from './inference/onnx-session.js';
 import { FaceGallery } from './matching/face-gallery.js';
+import { PeopleService } from './people-service.js';
 import type { MatchDecision, MatchPolicy } from './matching/match-decision.js';
 import { type EmbedderManifest, findModel, loadManifest, type Manifest, verifyInstalledModel } from './models/manifest.js';
 import { defaultDbPath, defaultModelsDir, manifestPath as defaultManifestPath, projectRoot } from './paths.js';
@@ -41,6 +40,8 @@ export interface EngineOptions {
   /** Inference workers for live cameras; default one per core. */
   workerPoolSize?: number;
   ffmpegPath?: string;
+  /** Version of the site's enrollment consent text (default "1"). */
+  consentTextVersion?: string;
 }
 
 export interface IdentifiedFace {
@@ -60,6 +61,7 @@ export interface IdentifiedImage {
 }
 
 const DEFAULT_MATCH_MARGIN = 0.03;
+const DEFAULT_CONSENT_TEXT_VERSION = '1';
 
 function readVersion(): string {
   try {
@@ -87,6 +89,12 @@ export class Engine extends EventEmitter<EngineEvents> {
   readonly embedderId: string;
   readonly embedderManifest: EmbedderManifest;
   readonly matchPolicy: MatchPolicy;
+  /** Version of the consent text people agree to at enrollment (site config). */
+  get consentTextVersion(): string {
+    return this.options.consentTextVersion ?? DEFAULT_CONSENT_TEXT_VERSION;
+  }
+  /** The person lifecycle (enroll, correct, deactivate, re-enroll, export, erase). */
+  readonly peopleService: PeopleService;
   private analyzerPromise: Promise<FaceAnalyzer> | null = null;
   private modelProblems: Array<{ code: string; message: string }> = [];
   private providerInUse: ExecutionProviderName | null = null;
@@ -117,6 +125,18 @@ export class Engine extends EventEmitter<EngineEvents> {
     this.cameraRepo = new CameraRepository(db);
     this.sightingRepo = new SightingRepository(db);
     this.gallery = new FaceGallery(this.embedderId, this.embedderManifest.embeddingSize, join(options.dataDir, 'index', `${this.embedderId}.hnsw`));
+    this.peopleService = new PeopleService({
+      db,
+      people: this.people,
+      sightings: this.sightingRepo,
+      gallery: this.gallery,
+      embedderId: this.embedderId,
+      matchPolicy: this.matchPolicy,
+      analyzer: () => this.analyzer(),
+      // The generic signature cannot be checked against the emitter's overloads; the payload type is checked at the call site.
+      emit: (name, payload) => (this.emit as (n: EventName, p: unknown) => boolean)(name, payload),
+      log: this.log,
+    });
   }
 
   static async open(requested: EngineOptions): Promise<Engine> {
@@ -199,43 +219,20 @@ export class Engine extends EventEmitter<EngineEvents> {
         };
       }),
       matchThreshold: this.matchPolicy.threshold,
+      consentTextVersion: this.consentTextVersion,
     };
   }
 
   // ---------- people ----------
 
   listPeople(search?: string): Person[] {
-    return this.people.list(search, this.embedderId);
+    return this.peopleService.list({ search });
   }
 
-  /**
-   * Enrolls (or adds photos to) a person. Every photo is judged first; the
-   * person and all accepted templates are then saved in one transaction.
-   */
-  async enroll(name: string, photos: PhotoBytes[]): Promise<{ person: Person | null; photos: PhotoOutcome[] }> {
-    const trimmed = name.trim();
-    if (!trimmed) throw new VigilError('BAD_REQUEST', 'A name is required');
-    if (photos.length === 0) throw new VigilError('BAD_REQUEST', 'Add at least one photo');
-    const analyzer = await this.analyzer();
-    const { accepted, outcomes } = await assessEnrollmentPhotos(analyzer, photos);
-    if (accepted.length === 0) return { person: null, photos: outcomes };
-    const saved = this.people.enroll(
-      trimmed,
-      this.embedderId,
-      accepted.map((a) => ({ embedding: a.face.embedding, quality: a.face.quality.score, source: a.fileName })),
-    );
-    this.gallery.add(
-      accepted.map((a, i) => ({ id: saved.templateIds[i]!, personId: saved.personId, embedding: a.face.embedding })),
-      this.people.templatesGeneration(),
-    );
-    return { person: this.people.get(saved.personId), photos: outcomes };
-  }
-
-  removePerson(id: number): boolean {
-    const { removed, templateIds } = this.people.remove(id);
-    if (!removed) throw new VigilError('NOT_FOUND', `No person with id ${id}`);
-    this.gallery.remove(templateIds, () => [], this.people.templatesGeneration());
-    return removed;
+  /** The person when they exist and are active (matchable); erased or deactivated people are not named on cameras. */
+  matchablePerson(id: number): Person | null {
+    const person = this.people.get(id);
+    return person?.status === 'active' ? person : null;
   }
 
   personName(id: number): string | null {

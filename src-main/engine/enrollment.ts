@@ -1,8 +1,8 @@
-import type { PhotoOutcome } from '../../src-preload/contract.js';
+import type { PhotoCheck, PhotoOutcome } from '../../src-preload/contract.js';
 import { VigilError } from './errors.js';
 import type { AnalyzedFace, FaceAnalyzer } from './inference/face-analyzer.js';
 import { decodeImage } from './vision/image-io.js';
-import { qualityProblems, type QualityThresholds, ENROLLMENT_QUALITY } from './vision/face-quality.js';
+import { qualityChecks, type QualityThresholds, ENROLLMENT_QUALITY } from './vision/face-quality.js';
 
 export interface PhotoBytes {
   fileName: string;
@@ -33,34 +33,45 @@ export async function assessEnrollmentPhotos(
   const accepted: AcceptedPhoto[] = [];
   const outcomes: PhotoOutcome[] = [];
   for (const photo of photos) {
-    const skip = (code: string, reason: string) => outcomes.push({ fileName: photo.fileName, used: false, code, reason });
+    const checks: PhotoCheck[] = [];
+    const skip = (code: string, reason: string) => outcomes.push({ fileName: photo.fileName, used: false, code, reason, checks });
     let decoded;
     try {
       decoded = await decodeImage(photo.bytes, photo.fileName);
     } catch (error) {
-      skip('IMAGE_UNREADABLE', error instanceof VigilError ? error.message : 'not a readable image');
+      const known = error instanceof VigilError;
+      const reason = known ? error.message : 'not a readable image';
+      checks.push({ check: 'readable', passed: false, words: reason });
+      skip(known ? error.code : 'IMAGE_UNREADABLE', reason);
       continue;
     }
+    checks.push({ check: 'readable', passed: true, words: 'the photo can be read' });
     const detections = await analyzer.detect(decoded.image);
     if (detections.length === 0) {
+      checks.push({ check: 'one-face', passed: false, words: 'no face found in this photo' });
       skip('NO_FACE', 'no face found in this photo');
       continue;
     }
     const bySize = [...detections].sort((a, b) => b.box.width * b.box.height - a.box.width * a.box.height);
     const [largest, second] = bySize;
     if (second && largest!.box.width * largest!.box.height < DOMINANT_FACE_AREA_RATIO * second.box.width * second.box.height) {
-      skip('SEVERAL_FACES', `${detections.length} faces of similar size found; use a photo of this person alone`);
+      const words = `${detections.length} faces of similar size found; use a photo of this person alone`;
+      checks.push({ check: 'one-face', passed: false, words });
+      skip('SEVERAL_FACES', words);
       continue;
     }
+    checks.push({ check: 'one-face', passed: true, words: detections.length === 1 ? 'exactly one face' : 'one clear face (others are far smaller)' });
     const face = await analyzer.describe(decoded.image, largest!);
     // Judge the size in the original photo's pixels, not the decoded (possibly scaled) copy.
-    const problems = qualityProblems({ ...face.quality, faceSizePx: face.quality.faceSizePx * decoded.scaleToOriginal }, thresholds);
+    const faceChecks = qualityChecks({ ...face.quality, faceSizePx: face.quality.faceSizePx * decoded.scaleToOriginal }, thresholds);
+    checks.push(...faceChecks);
+    const problems = faceChecks.filter((c) => !c.passed).map((c) => c.words);
     if (problems.length > 0) {
       skip('LOW_QUALITY', problems.join('; '));
       continue;
     }
     accepted.push({ fileName: photo.fileName, face });
-    outcomes.push({ fileName: photo.fileName, used: true });
+    outcomes.push({ fileName: photo.fileName, used: true, checks });
   }
   return { accepted, outcomes };
 }

@@ -22,6 +22,8 @@ export const siteConfigSchema = z
     /** Model folder (default: <data folder>/models). */
     modelsDir: z.string().optional(),
     ffmpegPath: z.string().optional(),
+    /** Version of the consent text people sign at enrollment (recorded with their consent). */
+    consentTextVersion: z.string().trim().min(1).max(40).optional(),
   })
   .strict();
 export type SiteConfig = z.infer<typeof siteConfigSchema>;

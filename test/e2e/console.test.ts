@@ -59,27 +59,31 @@ describe('console in Chromium over the WebSocket contract', () => {
     assert.match(provider ?? '', /cpu/i);
   });
 
-  test('enrolling with a non-image photo explains why it was skipped and saves nobody', async () => {
+  test('a non-image photo gets a plain verdict before anything is saved, and Enroll says why it cannot be used', async () => {
     await openTab('People');
     const junk = join(dir.path, 'not-a-photo.jpg');
     writeFileSync(junk, 'this is text, not a JPEG');
     const form = page.getByTestId('enroll-form');
     await form.getByLabel('Name').fill('Nobody Real');
-    await form.getByLabel(/Photos/).setInputFiles(junk);
-    await form.getByRole('button', { name: 'Enroll' }).click();
-    const result = page.getByTestId('enroll-photo-results');
-    await result.locator('li[data-used="false"]').waitFor({ timeout: 30_000 });
-    assert.match((await result.textContent()) ?? '', /not a readable image/);
-    assert.equal(await page.getByTestId('people-table').getByText('Nobody Real').count(), 0);
+    await form.getByLabel(/^Photos/).setInputFiles(junk);
+    const verdicts = page.getByTestId('photo-verdicts');
+    await verdicts.locator('li[data-ok="false"]').waitFor({ timeout: 30_000 });
+    assert.match((await verdicts.textContent()) ?? '', /not a readable image/);
+    assert.equal(await form.getByRole('button', { name: 'Enroll' }).isDisabled(), true);
+    assert.match((await page.getByTestId('enroll-blocker').textContent()) ?? '', /None of the photos can be used/);
+    assert.equal(await page.getByTestId('people-table').count(), 0, 'nobody saved');
+    await form.getByRole('button', { name: 'Remove not-a-photo.jpg' }).click();
   });
 
-  test('enrolls a person from a photo', async () => {
+  test('enrolls a person from one photo through the explicit "fewer photos" path', async () => {
     const form = page.getByTestId('enroll-form');
     await form.getByLabel('Name').fill('Lin-Manuel Miranda');
-    await form.getByLabel(/Photos/).setInputFiles(join(faceRecognitionData, 'examples_lin-manuel-miranda.png'));
+    await form.getByLabel(/^Photos/).setInputFiles(join(faceRecognitionData, 'examples_lin-manuel-miranda.png'));
+    await page.getByTestId('photo-verdicts').locator('li[data-ok="true"]').waitFor({ timeout: 30_000 });
+    await form.getByLabel(/Enroll with fewer photos anyway/).check();
+    await form.getByLabel(/has given consent/).check();
     await form.getByRole('button', { name: 'Enroll' }).click();
-    await page.getByTestId('enroll-photo-results').locator('li[data-used="true"]').waitFor({ timeout: 30_000 });
-    await page.getByTestId('people-table').getByText('Lin-Manuel Miranda').waitFor({ timeout: 10_000 });
+    await page.getByTestId('people-table').getByText('Lin-Manuel Miranda').waitFor({ timeout: 30_000 });
   });
 
   test('a video camera showing them draws their name over their face', async () => {

@@ -39,14 +39,14 @@ describe('console without a model pack', () => {
     assert.match(problem, /npm run models -- import/);
   });
 
-  test('enrolling explains that models are missing', async () => {
+  test('checking enrollment photos explains that models are missing, and Enroll stays unavailable', async () => {
     await page.getByRole('tab', { name: /^People/ }).click();
     const form = page.getByTestId('enroll-form');
     await form.getByLabel('Name').fill('Someone');
-    await form.getByLabel(/Photos/).setInputFiles(join(faceRecognitionData, 'examples_obama.jpg'));
-    await form.getByRole('button', { name: 'Enroll' }).click();
-    const result = page.getByTestId('enroll-result');
-    await result.getByText(/not installed/).waitFor({ timeout: 30_000 });
-    assert.match((await result.textContent()) ?? '', /npm run models -- import/);
+    await form.getByLabel(/^Photos/).setInputFiles(join(faceRecognitionData, 'examples_obama.jpg'));
+    const problem = page.getByTestId('photo-check-error');
+    await problem.getByText(/not installed/).waitFor({ timeout: 30_000 });
+    assert.match((await problem.textContent()) ?? '', /npm run models -- import/);
+    assert.equal(await form.getByRole('button', { name: 'Enroll' }).isDisabled(), true);
   });
 });

@@ -97,6 +97,16 @@ describe('CLI on the shared photos with the real models', () => {
     assert.equal((result.lines[0]!.error as { code: string }).code, 'NO_FACE');
   });
 
+  test('enroll-dir again: the same faces are reported as already enrolled, nobody is enrolled twice', async () => {
+    const result = await runCli('main', ['enroll-dir', join(dir.path, 'people'), '--db', db(), '--models', models, '--json']);
+    assert.equal(result.code, 0, result.stderr);
+    const summary = result.lines[0] as { personsEnrolled: number; persons: Array<{ name: string; code?: string; reason?: string }> };
+    assert.equal(summary.personsEnrolled, 0);
+    const obama = summary.persons.find((p) => p.name === 'Barack Obama');
+    assert.equal(obama?.code, 'DUPLICATE_FACE');
+    assert.match(obama?.reason ?? '', /already matches Barack Obama/);
+  });
+
   test('a failed enrollment (no usable photo) stores nothing and loses nothing', async () => {
     const folder = join(dir.path, 'bad-only', 'Someone');
     mkdirSync(folder, { recursive: true });
@@ -105,6 +115,44 @@ describe('CLI on the shared photos with the real models', () => {
     assert.equal(result.code, 0);
     const people = await runCli('main', ['people', '--db', db(), '--models', models, '--json']);
     assert.deepEqual((people.lines[0] as unknown as Array<{ name: string }>).map((p) => p.name).sort(), ['Barack Obama', 'Joe Biden']);
+  });
+
+  test('export-person: everything stored about them as JSON; --include-embeddings adds the vectors', async () => {
+    const plain = await runCli('main', ['export-person', 'barack obama', '--db', db(), '--models', models, '--json']);
+    assert.equal(plain.code, 0, plain.stderr);
+    type Export = { person: { name: string; consent: { by: string } }; templates: Array<{ createdAt: string; embedding?: number[] }>; audit: Array<{ action: string }> };
+    const exported = plain.lines[0] as unknown as Export;
+    assert.equal(exported.person.name, 'Barack Obama');
+    assert.match(exported.person.consent.by, /^cli:/);
+    assert.equal(exported.templates.length, 2);
+    assert.ok(exported.templates.every((t) => t.createdAt && t.embedding === undefined));
+    assert.deepEqual(exported.audit.map((a) => a.action), ['person.enrolled', 'person.exported']);
+    const full = await runCli('main', ['export-person', 'Barack Obama', '--include-embeddings', '--db', db(), '--models', models, '--json']);
+    const vectors = (full.lines[0] as unknown as Export).templates.map((t) => t.embedding!);
+    assert.equal(vectors.length, 2);
+    assert.ok(vectors.every((v) => v.length === 512 && Math.abs(Math.hypot(...v) - 1) < 1e-3), 'unit-length embedding vectors');
+    const missing = await runCli('main', ['export-person', 'Nobody Such', '--db', db(), '--models', models, '--json']);
+    assert.equal(missing.code, 1);
+    assert.equal((missing.lines[0]!.error as { code: string }).code, 'NOT_FOUND');
+  });
+
+  test('erase: refuses without --yes when nobody can answer; with --yes the person is gone; erasing again is NOT_FOUND', async () => {
+    const unconfirmed = await runCli('main', ['erase', 'Joe Biden', '--db', db(), '--models', models, '--json']);
+    assert.equal(unconfirmed.code, 2);
+    assert.match((unconfirmed.lines[0]!.error as { message: string }).message, /--yes/);
+    const erased = await runCli('main', ['erase', 'Joe Biden', '--yes', '--db', db(), '--models', models, '--json']);
+    assert.equal(erased.code, 0, erased.stderr);
+    assert.deepEqual(erased.lines[0], { erased: true, name: 'Joe Biden', id: (erased.lines[0] as { id: number }).id });
+    const people = await runCli('main', ['people', '--db', db(), '--models', models, '--json']);
+    assert.deepEqual((people.lines[0] as unknown as Array<{ name: string }>).map((p) => p.name), ['Barack Obama']);
+    const again = await runCli('main', ['erase', 'Joe Biden', '--yes', '--db', db(), '--models', models, '--json']);
+    assert.equal(again.code, 1);
+    assert.equal((again.lines[0]!.error as { code: string }).code, 'NOT_FOUND');
+    const sqlite = new Database(db(), { readonly: true });
+    const audit = sqlite.prepare("SELECT operator, subject_label FROM audit_log WHERE action = 'person.erased'").all();
+    sqlite.close();
+    assert.equal(audit.length, 1);
+    assert.equal((audit[0] as { subject_label: string }).subject_label, 'Joe Biden');
   });
 
   test('unknown command and bad options: usage error, exit 2', async () => {

@@ -9,6 +9,15 @@ import { tempDir } from '../helpers/paths.js';
 const dir = tempDir();
 after(() => dir.cleanup());
 
+const audit = { operator: 'test', action: 'test', subjectKind: 'person', subjectId: null, subjectLabel: null };
+const consent = { at: '2026-01-01T00:00:00.000Z', by: 'test', textVersion: '1' };
+
+function createPerson(people: PeopleRepository, name: string, vector: number[], employeeCode: string | null = null) {
+  return people.create({ name, employeeCode, department: null, category: 'employee', notes: null }, consent, 'test', [
+    { embedding: new Float32Array(vector), quality: 1, source: `${name}.jpg` },
+  ], audit);
+}
+
 describe('migrations', () => {
   test('versions are 1..n without gaps and each has a name', () => {
     migrations.forEach((m, i) => {
@@ -19,16 +28,16 @@ describe('migrations', () => {
 
   test('migration 1 on a real file: WAL, tables, foreign keys, template generation trigger', () => {
     const db = openDatabase(join(dir.path, 'm1.db'));
-    assert.equal(schemaVersion(db), 1);
+    assert.equal(schemaVersion(db), migrations.length);
     assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
     const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as Array<{ name: string }>).map((r) => r.name);
     for (const t of ['cameras', 'face_templates', 'persons', 'schema_migrations', 'settings', 'sightings']) assert.ok(tables.includes(t), t);
     const people = new PeopleRepository(db);
     const before = people.templatesGeneration();
-    const { personId } = people.enroll('Ada', 'test', [{ embedding: new Float32Array([1, 0]), quality: 1, source: 'a.jpg' }]);
+    const { personId } = createPerson(people, 'Ada', [1, 0]);
     assert.equal(people.templatesGeneration(), before + 1);
     // Templates go with their person (ON DELETE CASCADE needs foreign_keys=ON).
-    people.remove(personId);
+    people.erase(personId, audit);
     assert.equal((db.prepare('SELECT COUNT(*) AS n FROM face_templates').get() as { n: number }).n, 0);
     assert.equal(people.templatesGeneration(), before + 2);
     // An embedding blob must match its declared dimension.
@@ -38,10 +47,44 @@ describe('migrations', () => {
     db.close();
   });
 
+  test('migration 2 on a version-1 file: existing people become active; codes unique in any case; status changes bump the generation; audit log', () => {
+    const path = join(dir.path, 'm2-upgrade.db');
+    const v1 = openDatabase(path, { migrations: migrations.filter((m) => m.version === 1) });
+    v1.prepare("INSERT INTO persons (name, created_at, updated_at) VALUES ('Old Timer', 'then', 'then')").run();
+    v1.close();
+    const db = openDatabase(path);
+    assert.equal(schemaVersion(db), 2);
+    const people = new PeopleRepository(db);
+    const old = people.list()[0]!;
+    assert.equal(old.status, 'active');
+    assert.equal(old.employeeCode, null);
+    assert.equal(old.consent, null);
+
+    // Many people without a code; a code only once, whatever its case.
+    createPerson(people, 'No Code A', [1, 0]);
+    createPerson(people, 'No Code B', [0, 1]);
+    createPerson(people, 'Coded', [1, 1], 'E-100');
+    assert.throws(() => createPerson(people, 'Copycat', [1, 0], 'e-100'), (error: Error & { code?: string }) => error.code === 'DUPLICATE_EMPLOYEE_CODE');
+    assert.equal(people.list({ search: 'Copycat' }).length, 0, 'a refused enrollment leaves nothing behind');
+    assert.throws(() => db.prepare("UPDATE persons SET status = 'retired' WHERE id = 1").run(), /CHECK constraint/);
+
+    const generation = people.templatesGeneration();
+    people.update(old.id, { status: 'inactive' }, () => audit);
+    assert.equal(people.templatesGeneration(), generation + 1, 'the persisted index must be rebuilt without the inactive person');
+    people.update(old.id, { name: 'Old Timer Jr' }, () => audit);
+    assert.equal(people.templatesGeneration(), generation + 1, 'other edits leave the index alone');
+    assert.deepEqual(people.list({ status: 'inactive' }).map((p) => p.name), ['Old Timer Jr']);
+
+    const columns = (db.prepare('PRAGMA table_info(audit_log)').all() as Array<{ name: string }>).map((c) => c.name);
+    assert.deepEqual(columns, ['id', 'at', 'operator', 'action', 'subject_kind', 'subject_id', 'subject_label', 'details_json']);
+    assert.ok((db.prepare('SELECT COUNT(*) AS n FROM audit_log').get() as { n: number }).n >= 5);
+    db.close();
+  });
+
   test('reopening applies nothing twice; data survives', () => {
     const path = join(dir.path, 'm2.db');
     const first = openDatabase(path);
-    new PeopleRepository(first).enroll('Grace', 'test', [{ embedding: new Float32Array([0, 1]), quality: 1, source: 'g.jpg' }]);
+    createPerson(new PeopleRepository(first), 'Grace', [0, 1]);
     first.close();
     const second = openDatabase(path);
     assert.equal((second.prepare('SELECT COUNT(*) AS n FROM schema_migrations').get() as { n: number }).n, migrations.length);

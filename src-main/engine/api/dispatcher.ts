@@ -5,6 +5,7 @@ import {
   type Envelope,
   type ParsedRequestOf,
   type Permission,
+  permissions,
   type ResponseOf,
 } from '../../../src-preload/contract.js';
 import { VigilError, toErrorPayload } from '../errors.js';
@@ -23,7 +24,7 @@ export interface CallerContext {
 /** The operator at this console (Electron window or the headless host's token holder) until operators and roles exist. */
 export const LOCAL_OPERATOR: CallerContext = {
   operator: 'local operator',
-  permissions: new Set(Object.values(channels).map((c) => c.permission)),
+  permissions: new Set(permissions),
 };
 
 /**

@@ -1,23 +1,57 @@
+import type { PhotoInput } from '../../../src-preload/contract.js';
 import type { Engine } from '../engine.js';
+import type { PhotoBytes } from '../enrollment.js';
 import { VigilError } from '../errors.js';
+import { importFolder } from '../folder-import.js';
 import type { LiveService } from '../live/live-service.js';
 import type { Handlers } from './dispatcher.js';
 
+/** Photos arrive base64-encoded (the same message travels over IPC and WebSocket). */
+function photoBytes(photos: PhotoInput[]): PhotoBytes[] {
+  return photos.map((p) => {
+    const bytes = Buffer.from(p.dataBase64, 'base64');
+    if (bytes.length === 0) throw new VigilError('BAD_REQUEST', `${p.fileName} is empty or not base64`);
+    return { fileName: p.fileName, bytes };
+  });
+}
+
 /** The contract's channels, implemented by the engine. One table for every transport. */
 export function createHandlers(engine: Engine, live: LiveService): Handlers {
+  const people = engine.peopleService;
   return {
-    'system.status': () => engine.status(),
-    'people.list': ({ search }) => engine.listPeople(search),
-    'people.enroll': async ({ name, photos }) =>
-      engine.enroll(
-        name,
-        photos.map((p) => {
-          const bytes = Buffer.from(p.dataBase64, 'base64');
-          if (bytes.length === 0) throw new VigilError('BAD_REQUEST', `${p.fileName} is empty or not base64`);
-          return { fileName: p.fileName, bytes };
-        }),
+    'system.status': (_request, caller) => ({
+      ...engine.status(),
+      caller: { operator: caller.operator, permissions: [...caller.permissions] },
+    }),
+    'people.list': (filters) => people.list(filters),
+    'people.get': ({ id }) => people.get(id),
+    'people.update': ({ id, ...changes }, caller) => people.update(id, changes, caller),
+    'people.setStatus': ({ id, status }, caller) => people.setStatus(id, status, caller),
+    'people.checkPhotos': async ({ photos }) => ({ photos: await people.checkPhotos(photoBytes(photos)) }),
+    'people.enroll': ({ record, consent, photos, allowFewerPhotos, overrideDuplicate }, caller) =>
+      people.enroll(
+        {
+          // Fields left out of a new record are empty, not "unchanged".
+          record: { ...record, employeeCode: record.employeeCode ?? null, department: record.department ?? null, notes: record.notes ?? null },
+          consent,
+          photos: photoBytes(photos),
+        },
+        { allowFewerPhotos, overrideDuplicate },
+        caller,
       ),
-    'people.remove': ({ id }) => ({ removed: engine.removePerson(id) }),
+    'people.addTemplates': ({ id, photos, overrideDuplicate }, caller) =>
+      people.saveTemplates(id, photoBytes(photos), 'add', { overrideDuplicate }, caller),
+    'people.replaceTemplates': ({ id, photos, allowFewerPhotos, overrideDuplicate }, caller) =>
+      people.saveTemplates(id, photoBytes(photos), 'replace', { allowFewerPhotos, overrideDuplicate }, caller),
+    'people.importFolder': ({ folder, minPhotos }, caller) =>
+      importFolder(people, folder, {
+        caller,
+        minPhotos,
+        consentTextVersion: engine.consentTextVersion,
+        onProgress: (progress) => engine.emit('people.importProgress', progress),
+      }),
+    'people.export': ({ id, includeEmbeddings }, caller) => people.export(id, includeEmbeddings, caller),
+    'people.erase': ({ id }, caller) => people.erase(id, caller),
     'cameras.list': () => live.listCameras(),
     'cameras.add': ({ name, source, detectFps, start }) => live.addCamera(name, source, detectFps, start),
     'cameras.remove': async ({ id }) => ({ removed: await live.removeCamera(id) }),

@@ -75,6 +75,19 @@ export class FaceGallery {
     return 'rebuilt';
   }
 
+  /**
+   * Always builds a fresh index from `templates` and overwrites the persisted
+   * one: after an erasure or a deactivation, removed vectors must not linger in
+   * memory or in the file (markDelete keeps their bytes).
+   */
+  rebuild(templates: GalleryTemplate[], generation: number): void {
+    this.resetMemory();
+    for (const t of templates) this.trackTemplate(t);
+    this.generation = generation;
+    this.rebuildIndex(templates);
+    this.persist();
+  }
+
   private resetMemory(): void {
     this.personOfTemplate.clear();
     this.templateSums.clear();

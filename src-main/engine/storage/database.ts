@@ -25,6 +25,8 @@ export function openDatabase(path: string, options: { migrations?: Migration[]; 
       db.pragma('synchronous = NORMAL');
     }
     db.pragma('foreign_keys = ON');
+    // Deleted content is overwritten with zeros, so an erased person's vectors do not linger in free space.
+    db.pragma('secure_delete = ON');
     db.pragma('busy_timeout = 5000');
     if (!options.readonly) migrate(db, options.migrations ?? allMigrations);
     return db;

@@ -77,4 +77,38 @@ export const migrations: Migration[] = [
       CREATE INDEX sightings_person ON sightings (person_id, last_seen DESC);
     `,
   },
+  {
+    version: 2,
+    name: 'person record (employee code, department, status, notes, consent) and audit log',
+    sql: `
+      ALTER TABLE persons ADD COLUMN employee_code TEXT CHECK (employee_code IS NULL OR length(trim(employee_code)) > 0);
+      ALTER TABLE persons ADD COLUMN department TEXT;
+      ALTER TABLE persons ADD COLUMN status TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'inactive'));
+      ALTER TABLE persons ADD COLUMN notes TEXT;
+      ALTER TABLE persons ADD COLUMN consent_at TEXT;
+      ALTER TABLE persons ADD COLUMN consent_by TEXT;
+      ALTER TABLE persons ADD COLUMN consent_text_version TEXT;
+      -- One person per employee code, whatever its case; people without a code are allowed.
+      CREATE UNIQUE INDEX persons_employee_code ON persons (employee_code COLLATE NOCASE) WHERE employee_code IS NOT NULL;
+      CREATE INDEX persons_status ON persons (status);
+
+      -- Inactive people are not matched: a status change makes the persisted vector index stale.
+      CREATE TRIGGER persons_status_generation AFTER UPDATE OF status ON persons WHEN OLD.status <> NEW.status BEGIN
+        UPDATE settings SET value = CAST(value AS INTEGER) + 1 WHERE key = 'templates_generation';
+      END;
+
+      -- Who did what to whom. Never biometric content (no embeddings, no photos): it outlives erasure.
+      CREATE TABLE audit_log (
+        id            INTEGER PRIMARY KEY,
+        at            TEXT NOT NULL,
+        operator      TEXT NOT NULL,
+        action        TEXT NOT NULL,
+        subject_kind  TEXT NOT NULL,
+        subject_id    INTEGER,
+        subject_label TEXT,
+        details_json  TEXT NOT NULL DEFAULT '{}'
+      );
+      CREATE INDEX audit_log_subject ON audit_log (subject_kind, subject_id, at);
+    `,
+  },
 ];

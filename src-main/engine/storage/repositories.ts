@@ -1,4 +1,15 @@
-import type { CameraSource, Person, Sighting, FaceStatus } from '../../../src-preload/contract.js';
+import type {
+  AuditEntry,
+  CameraSource,
+  Consent,
+  FaceStatus,
+  Person,
+  PersonCategory,
+  PersonStatus,
+  Sighting,
+  TemplateInfo,
+} from '../../../src-preload/contract.js';
+import { VigilError } from '../errors.js';
 import { type Db, nowIso } from './database.js';
 
 export interface TemplateRow {
@@ -18,99 +29,313 @@ export function blobToEmbedding(blob: Buffer): Float32Array {
   return new Float32Array(copy.buffer);
 }
 
-type PersonRow = { id: number; name: string; category: Person['category']; created_at: string; template_count: number };
+type PersonRow = {
+  id: number;
+  name: string;
+  employee_code: string | null;
+  department: string | null;
+  category: PersonCategory;
+  status: PersonStatus;
+  notes: string | null;
+  consent_at: string | null;
+  consent_by: string | null;
+  consent_text_version: string | null;
+  created_at: string;
+  updated_at: string;
+  template_count: number;
+};
 
 const toPerson = (row: PersonRow): Person => ({
   id: row.id,
   name: row.name,
+  employeeCode: row.employee_code,
+  department: row.department,
   category: row.category,
+  status: row.status,
+  notes: row.notes,
+  consent:
+    row.consent_at && row.consent_by && row.consent_text_version
+      ? { at: row.consent_at, by: row.consent_by, textVersion: row.consent_text_version }
+      : null,
   templateCount: row.template_count,
   createdAt: row.created_at,
+  updatedAt: row.updated_at,
 });
+
+const PERSON_COLUMNS = `p.id, p.name, p.employee_code, p.department, p.category, p.status, p.notes,
+  p.consent_at, p.consent_by, p.consent_text_version, p.created_at, p.updated_at,
+  (SELECT COUNT(*) FROM face_templates t WHERE t.person_id = p.id AND (@embedder IS NULL OR t.embedder_id = @embedder)) AS template_count`;
+
+export interface PersonFilters {
+  /** Part of the name or of the employee code. */
+  search?: string;
+  category?: PersonCategory;
+  status?: PersonStatus;
+  department?: string;
+}
+
+/** A person's record as stored (contract fields after validation). */
+export interface PersonRecord {
+  name: string;
+  employeeCode: string | null;
+  department: string | null;
+  category: PersonCategory;
+  notes: string | null;
+}
+
+export interface NewTemplate {
+  embedding: Float32Array;
+  quality: number;
+  source: string;
+}
+
+export interface StoredTemplate extends TemplateInfo {
+  dimension: number;
+  embedding: Float32Array;
+}
+
+/** Turns SQLite's unique-code violation into the error HR understands. */
+function explainConstraint(error: unknown, employeeCode: string | null | undefined): never {
+  const message = (error as Error).message ?? '';
+  if (/UNIQUE constraint failed: .*employee_code|persons_employee_code/i.test(message)) {
+    throw new VigilError('DUPLICATE_EMPLOYEE_CODE', `Employee code ${employeeCode ?? ''} already belongs to someone else`);
+  }
+  throw error;
+}
 
 export class PeopleRepository {
   constructor(private readonly db: Db) {}
 
-  list(search?: string, embedderId?: string): Person[] {
+  list(filters: PersonFilters = {}, embedderId?: string): Person[] {
     const rows = this.db
       .prepare(
-        `SELECT p.id, p.name, p.category, p.created_at,
-                (SELECT COUNT(*) FROM face_templates t WHERE t.person_id = p.id AND (@embedder IS NULL OR t.embedder_id = @embedder)) AS template_count
+        `SELECT ${PERSON_COLUMNS}
            FROM persons p
-          WHERE @search IS NULL OR p.name LIKE '%' || @search || '%' COLLATE NOCASE
-          ORDER BY p.name COLLATE NOCASE`,
+          WHERE (@search IS NULL OR p.name LIKE '%' || @search || '%' COLLATE NOCASE
+                 OR p.employee_code LIKE '%' || @search || '%' COLLATE NOCASE)
+            AND (@category IS NULL OR p.category = @category)
+            AND (@status IS NULL OR p.status = @status)
+            AND (@department IS NULL OR p.department = @department COLLATE NOCASE)
+          ORDER BY p.name COLLATE NOCASE, p.id`,
       )
-      .all({ search: search?.trim() || null, embedder: embedderId ?? null }) as PersonRow[];
+      .all({
+        search: filters.search?.trim() || null,
+        category: filters.category ?? null,
+        status: filters.status ?? null,
+        department: filters.department?.trim() || null,
+        embedder: embedderId ?? null,
+      }) as PersonRow[];
     return rows.map(toPerson);
   }
 
-  get(id: number): Person | null {
-    const row = this.db
-      .prepare(
-        `SELECT p.id, p.name, p.category, p.created_at,
-                (SELECT COUNT(*) FROM face_templates t WHERE t.person_id = p.id) AS template_count
-           FROM persons p WHERE p.id = ?`,
-      )
-      .get(id) as PersonRow | undefined;
+  get(id: number, embedderId?: string): Person | null {
+    const row = this.db.prepare(`SELECT ${PERSON_COLUMNS} FROM persons p WHERE p.id = @id`).get({ id, embedder: embedderId ?? null }) as
+      | PersonRow
+      | undefined;
     return row ? toPerson(row) : null;
   }
 
-  findByName(name: string): Person | null {
-    const row = this.db.prepare('SELECT id FROM persons WHERE name = ? COLLATE NOCASE ORDER BY id LIMIT 1').get(name.trim()) as
-      | { id: number }
-      | undefined;
-    return row ? this.get(row.id) : null;
+  /** Everyone whose employee code (exact, any case) or name (exact, any case) is `key`: codes first. */
+  findByNameOrCode(key: string): Person[] {
+    const rows = this.db
+      .prepare(
+        `SELECT id FROM persons WHERE employee_code = @key COLLATE NOCASE
+         UNION ALL
+         SELECT id FROM persons WHERE name = @key COLLATE NOCASE AND (employee_code IS NULL OR employee_code <> @key COLLATE NOCASE)`,
+      )
+      .all({ key: key.trim() }) as Array<{ id: number }>;
+    return rows.map((r) => this.get(r.id)!);
   }
 
   /**
-   * Creates the person (or reuses one with the same name) and adds the
-   * templates in ONE transaction: an enrollment is saved whole or not at all.
+   * Creates the person with their consent and templates, and the audit entry,
+   * in ONE transaction: an enrollment is saved whole or not at all.
    */
-  enroll(
-    name: string,
+  create(
+    record: PersonRecord,
+    consent: Consent,
     embedderId: string,
-    templates: Array<{ embedding: Float32Array; quality: number; source: string }>,
-  ): { personId: number; templateIds: number[]; created: boolean } {
+    templates: NewTemplate[],
+    audit: AuditWrite,
+  ): { personId: number; templateIds: number[] } {
     return this.db.transaction(() => {
       const now = nowIso();
-      const existing = this.db.prepare('SELECT id FROM persons WHERE name = ? COLLATE NOCASE ORDER BY id LIMIT 1').get(name.trim()) as
-        | { id: number }
-        | undefined;
-      const personId =
-        existing?.id ??
-        Number(this.db.prepare('INSERT INTO persons (name, created_at, updated_at) VALUES (?, ?, ?)').run(name.trim(), now, now).lastInsertRowid);
-      const insert = this.db.prepare(
-        `INSERT INTO face_templates (person_id, embedder_id, dimension, embedding, quality, source, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?)`,
-      );
-      const templateIds = templates.map((t) =>
-        Number(insert.run(personId, embedderId, t.embedding.length, embeddingToBlob(t.embedding), t.quality, t.source, now).lastInsertRowid),
-      );
-      if (existing) this.db.prepare('UPDATE persons SET updated_at = ? WHERE id = ?').run(now, personId);
-      return { personId, templateIds, created: !existing };
+      let personId: number;
+      try {
+        personId = Number(
+          this.db
+            .prepare(
+              `INSERT INTO persons (name, employee_code, department, category, notes, status, consent_at, consent_by, consent_text_version, created_at, updated_at)
+               VALUES (@name, @employeeCode, @department, @category, @notes, 'active', @consentAt, @consentBy, @consentVersion, @now, @now)`,
+            )
+            .run({ ...record, consentAt: consent.at, consentBy: consent.by, consentVersion: consent.textVersion, now }).lastInsertRowid,
+        );
+      } catch (error) {
+        explainConstraint(error, record.employeeCode);
+      }
+      const templateIds = this.insertTemplates(personId, embedderId, templates, now);
+      new AuditRepository(this.db).append({ ...audit, subjectId: personId });
+      return { personId, templateIds };
     })();
   }
 
-  remove(id: number): { removed: boolean; templateIds: number[] } {
+  private insertTemplates(personId: number, embedderId: string, templates: NewTemplate[], now: string): number[] {
+    const insert = this.db.prepare(
+      `INSERT INTO face_templates (person_id, embedder_id, dimension, embedding, quality, source, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    );
+    return templates.map((t) =>
+      Number(insert.run(personId, embedderId, t.embedding.length, embeddingToBlob(t.embedding), t.quality, t.source, now).lastInsertRowid),
+    );
+  }
+
+  /** Adds templates (or replaces all of this embedder's) for an existing person, with the audit entry, in one transaction. */
+  saveTemplates(
+    personId: number,
+    embedderId: string,
+    templates: NewTemplate[],
+    mode: 'add' | 'replace',
+    audit: AuditWrite,
+  ): { templateIds: number[]; removedTemplateIds: number[] } {
     return this.db.transaction(() => {
-      const templateIds = (this.db.prepare('SELECT id FROM face_templates WHERE person_id = ?').all(id) as Array<{ id: number }>).map(
-        (r) => r.id,
-      );
-      const result = this.db.prepare('DELETE FROM persons WHERE id = ?').run(id);
-      return { removed: result.changes > 0, templateIds };
+      const now = nowIso();
+      let removedTemplateIds: number[] = [];
+      if (mode === 'replace') {
+        removedTemplateIds = (
+          this.db.prepare('SELECT id FROM face_templates WHERE person_id = ? AND embedder_id = ?').all(personId, embedderId) as Array<{ id: number }>
+        ).map((r) => r.id);
+        this.db.prepare('DELETE FROM face_templates WHERE person_id = ? AND embedder_id = ?').run(personId, embedderId);
+      }
+      const templateIds = this.insertTemplates(personId, embedderId, templates, now);
+      this.db.prepare('UPDATE persons SET updated_at = ? WHERE id = ?').run(now, personId);
+      new AuditRepository(this.db).append(audit);
+      return { templateIds, removedTemplateIds };
     })();
   }
 
-  templates(embedderId: string): TemplateRow[] {
+  /** Applies the given fields (undefined = unchanged) and the audit entry; returns what changed. */
+  update(id: number, changes: Partial<PersonRecord> & { status?: PersonStatus }, audit: (changed: string[]) => AuditWrite): string[] {
+    return this.db.transaction(() => {
+      const before = this.db.prepare('SELECT * FROM persons WHERE id = ?').get(id) as Record<string, unknown> | undefined;
+      if (!before) throw new VigilError('NOT_FOUND', `No person with id ${id}`);
+      const columns: Record<string, string> = {
+        name: 'name',
+        employeeCode: 'employee_code',
+        department: 'department',
+        category: 'category',
+        notes: 'notes',
+        status: 'status',
+      };
+      const changed = Object.entries(changes)
+        .filter(([key, value]) => value !== undefined && key in columns && before[columns[key]!] !== value)
+        .map(([key]) => key);
+      if (changed.length === 0) return changed;
+      const assignments = changed.map((key) => `${columns[key]} = @${key}`).join(', ');
+      try {
+        this.db.prepare(`UPDATE persons SET ${assignments}, updated_at = @now WHERE id = @id`).run({ ...changes, id, now: nowIso() });
+      } catch (error) {
+        explainConstraint(error, changes.employeeCode);
+      }
+      new AuditRepository(this.db).append(audit(changed));
+      return changed;
+    })();
+  }
+
+  /** Deletes the person (templates and sightings cascade) and writes the audit entry, in one transaction. */
+  erase(id: number, audit: AuditWrite): { erased: boolean } {
+    return this.db.transaction(() => {
+      const result = this.db.prepare('DELETE FROM persons WHERE id = ?').run(id);
+      if (result.changes === 0) return { erased: false };
+      // Sightings cascade too; delete explicitly in case a database predates the cascade.
+      this.db.prepare('DELETE FROM sightings WHERE person_id = ?').run(id);
+      new AuditRepository(this.db).append(audit);
+      return { erased: true };
+    })();
+  }
+
+  /** Template metadata of a person (and the vectors when asked: exports with embeddings, duplicate checks). */
+  templatesOf(personId: number): StoredTemplate[] {
     const rows = this.db
-      .prepare('SELECT id, person_id, embedding FROM face_templates WHERE embedder_id = ? ORDER BY id')
-      .all(embedderId) as Array<{ id: number; person_id: number; embedding: Buffer }>;
+      .prepare('SELECT id, embedder_id, dimension, embedding, quality, source, created_at FROM face_templates WHERE person_id = ? ORDER BY id')
+      .all(personId) as Array<{ id: number; embedder_id: string; dimension: number; embedding: Buffer; quality: number | null; source: string | null; created_at: string }>;
+    return rows.map((r) => ({
+      id: r.id,
+      embedderId: r.embedder_id,
+      dimension: r.dimension,
+      embedding: blobToEmbedding(r.embedding),
+      quality: r.quality,
+      source: r.source,
+      createdAt: r.created_at,
+    }));
+  }
+
+  /** Templates that take part in matching: this embedder's, of active people only. */
+  templates(embedderId: string, status: PersonStatus | null = 'active'): TemplateRow[] {
+    const rows = this.db
+      .prepare(
+        `SELECT t.id, t.person_id, t.embedding FROM face_templates t JOIN persons p ON p.id = t.person_id
+          WHERE t.embedder_id = @embedder AND (@status IS NULL OR p.status = @status) ORDER BY t.id`,
+      )
+      .all({ embedder: embedderId, status }) as Array<{ id: number; person_id: number; embedding: Buffer }>;
     return rows.map((r) => ({ id: r.id, personId: r.person_id, embedding: blobToEmbedding(r.embedding) }));
   }
 
   templatesGeneration(): number {
     const row = this.db.prepare("SELECT value FROM settings WHERE key = 'templates_generation'").get() as { value: string };
     return Number(row.value);
+  }
+}
+
+export interface AuditWrite {
+  operator: string;
+  action: string;
+  subjectKind: string;
+  subjectId: number | null;
+  subjectLabel: string | null;
+  details?: Record<string, unknown>;
+}
+
+type AuditRow = {
+  id: number;
+  at: string;
+  operator: string;
+  action: string;
+  subject_kind: string;
+  subject_id: number | null;
+  subject_label: string | null;
+  details_json: string;
+};
+
+/** Append-only record of who did what to whom; never biometric content. */
+export class AuditRepository {
+  constructor(private readonly db: Db) {}
+
+  append(entry: AuditWrite): number {
+    return Number(
+      this.db
+        .prepare(
+          `INSERT INTO audit_log (at, operator, action, subject_kind, subject_id, subject_label, details_json)
+           VALUES (?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(nowIso(), entry.operator, entry.action, entry.subjectKind, entry.subjectId, entry.subjectLabel, JSON.stringify(entry.details ?? {}))
+        .lastInsertRowid,
+    );
+  }
+
+  about(subjectKind: string, subjectId: number): AuditEntry[] {
+    const rows = this.db
+      .prepare('SELECT * FROM audit_log WHERE subject_kind = ? AND subject_id = ? ORDER BY at, id')
+      .all(subjectKind, subjectId) as AuditRow[];
+    return rows.map((r) => ({
+      id: r.id,
+      at: r.at,
+      operator: r.operator,
+      action: r.action,
+      subjectKind: r.subject_kind,
+      subjectId: r.subject_id,
+      subjectLabel: r.subject_label,
+      details: JSON.parse(r.details_json) as Record<string, unknown>,
+    }));
   }
 }
 
@@ -223,6 +448,17 @@ export class SightingRepository {
       .prepare('SELECT s.*, p.name AS person_name FROM sightings s LEFT JOIN persons p ON p.id = s.person_id WHERE s.id = ?')
       .get(id) as SightingRow | undefined;
     return row ? toSighting(row) : null;
+  }
+
+  /** Every sighting of one person, oldest first (subject-access export). */
+  forPerson(personId: number): Sighting[] {
+    const rows = this.db
+      .prepare(
+        `SELECT s.*, p.name AS person_name FROM sightings s LEFT JOIN persons p ON p.id = s.person_id
+          WHERE s.person_id = ? ORDER BY s.first_seen, s.id`,
+      )
+      .all(personId) as SightingRow[];
+    return rows.map(toSighting);
   }
 
   list(limit: number, personId?: number): Sighting[] {

@@ -1,3 +1,4 @@
+import type { PhotoCheck } from '../../../src-preload/contract.js';
 import type { Detection, RgbImage } from './geometry.js';
 
 /**
@@ -76,15 +77,32 @@ export function assessFaceQuality(detection: Detection, aligned: RgbImage): Face
   return { faceSizePx, sharpness, yawRatio, rollDegrees, brightness, score };
 }
 
+/** Each enrollment check of a face, passed or not, in plain words an HR clerk can act on. */
+export function qualityChecks(quality: FaceQuality, thresholds: QualityThresholds = ENROLLMENT_QUALITY): PhotoCheck[] {
+  const size = Math.round(quality.faceSizePx);
+  const tooDark = quality.brightness < thresholds.minBrightness;
+  const tooBright = quality.brightness > thresholds.maxBrightness;
+  return [
+    size >= thresholds.minFaceSizePx
+      ? { check: 'size', passed: true, words: `the face is large enough (${size} px)` }
+      : { check: 'size', passed: false, words: `the face is too small (${size} px; at least ${thresholds.minFaceSizePx} px needed)` },
+    quality.sharpness >= thresholds.minSharpness
+      ? { check: 'sharpness', passed: true, words: 'the face is sharp' }
+      : { check: 'sharpness', passed: false, words: 'the face is blurry' },
+    quality.yawRatio <= thresholds.maxYawRatio
+      ? { check: 'pose', passed: true, words: 'the face looks at the camera' }
+      : { check: 'pose', passed: false, words: 'the face is turned away; look at the camera' },
+    tooDark
+      ? { check: 'exposure', passed: false, words: 'the photo is too dark' }
+      : tooBright
+        ? { check: 'exposure', passed: false, words: 'the photo is too bright' }
+        : { check: 'exposure', passed: true, words: 'the lighting is good' },
+  ];
+}
+
 /** Plain-words problems with a face for enrollment; empty when the face is good enough. */
 export function qualityProblems(quality: FaceQuality, thresholds: QualityThresholds = ENROLLMENT_QUALITY): string[] {
-  const problems: string[] = [];
-  if (quality.faceSizePx < thresholds.minFaceSizePx) {
-    problems.push(`the face is too small (${Math.round(quality.faceSizePx)} px; at least ${thresholds.minFaceSizePx} px needed)`);
-  }
-  if (quality.sharpness < thresholds.minSharpness) problems.push('the face is blurry');
-  if (quality.yawRatio > thresholds.maxYawRatio) problems.push('the face is turned away; look at the camera');
-  if (quality.brightness < thresholds.minBrightness) problems.push('the photo is too dark');
-  if (quality.brightness > thresholds.maxBrightness) problems.push('the photo is too bright');
-  return problems;
+  return qualityChecks(quality, thresholds)
+    .filter((c) => !c.passed)
+    .map((c) => c.words);
 }

@@ -7,8 +7,8 @@ import type { RgbImage } from './geometry.js';
 export const MAX_DECODE_SIDE = 1920;
 /** Refuse files above this size before decoding: a photo of a face never needs more. */
 export const MAX_IMAGE_FILE_BYTES = 50 * 1024 * 1024;
-/** Refuse images with more pixels than this (decompression bombs). 8000x8000 still passes. */
-const MAX_INPUT_PIXELS = 100_000_000;
+/** Refuse images with more pixels than this (decompression bombs). 8000x8000 still passes, scaled down on load. */
+export const MAX_INPUT_PIXELS = 100_000_000;
 
 export interface DecodedImage {
   image: RgbImage;
@@ -25,16 +25,24 @@ export interface DecodedImage {
 export async function decodeImage(input: Buffer, label = 'image', maxSide = MAX_DECODE_SIDE): Promise<DecodedImage> {
   if (input.length === 0) throw new VigilError('IMAGE_UNREADABLE', `${label} is empty`);
   if (input.length > MAX_IMAGE_FILE_BYTES) {
-    throw new VigilError('IMAGE_UNREADABLE', `${label} is larger than ${MAX_IMAGE_FILE_BYTES / 1024 / 1024} MB`);
+    throw new VigilError('IMAGE_TOO_LARGE', `${label} is larger than ${MAX_IMAGE_FILE_BYTES / 1024 / 1024} MB`);
   }
   try {
+    // The header alone (no pixel limit here, nothing is decoded) so a huge image gets a clear refusal below.
+    const meta = await sharp(input, { limitInputPixels: false }).metadata();
     const pipeline = sharp(input, { failOn: 'error', limitInputPixels: MAX_INPUT_PIXELS }).rotate();
-    const meta = await pipeline.metadata();
     // metadata() reports the stored size; EXIF orientations 5-8 swap the sides.
     const swapped = (meta.orientation ?? 1) >= 5;
     const originalWidth = (swapped ? meta.height : meta.width) ?? 0;
     const originalHeight = (swapped ? meta.width : meta.height) ?? 0;
     if (!originalWidth || !originalHeight) throw new Error('no image dimensions');
+    // Checked from the header, before any pixel is decoded: a huge image never reaches memory.
+    if (originalWidth * originalHeight > MAX_INPUT_PIXELS) {
+      throw new VigilError(
+        'IMAGE_TOO_LARGE',
+        `${label} is ${originalWidth}×${originalHeight} pixels; at most ${MAX_INPUT_PIXELS / 1_000_000} megapixels can be read`,
+      );
+    }
     const { data, info } = await pipeline
       .resize({ width: maxSide, height: maxSide, fit: 'inside', withoutEnlargement: true })
       .removeAlpha()

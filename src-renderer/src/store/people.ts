@@ -1,61 +1,53 @@
 import { create } from 'zustand';
-import {
-  channels,
-  type Person,
-  type PhotoOutcome,
-} from '../../../src-preload/contract';
-import { describeError, errorCode, getApi } from '../api';
-import { MAX_PHOTO_BYTES, filesToPhotos } from '../lib/files';
-import { firstIssue } from '../lib/format';
+import type { Person, PersonCategory, PersonStatus } from '../../../src-preload/contract';
+import { describeError, getApi } from '../api';
 
-export const MAX_PHOTOS = 5;
-
-export type EnrollState =
-  | { phase: 'idle' }
-  | { phase: 'running'; name: string; fileCount: number }
-  | { phase: 'done'; person: Person | null; photos: PhotoOutcome[] }
-  | { phase: 'failed'; message: string; code?: string; photos?: PhotoOutcome[] };
+export interface PeopleFilters {
+  search: string;
+  category: PersonCategory | '';
+  status: PersonStatus | '';
+  department: string;
+}
 
 interface PeopleSlice {
   people: Person[];
-  search: string;
+  filters: PeopleFilters;
   loading: boolean;
   loaded: boolean;
   error: string | null;
-  enroll: EnrollState;
-  /** Person id waiting for removal confirmation. */
-  confirmingRemoval: number | null;
-  removing: number | null;
-  removeError: { id: number; message: string } | null;
+  /** The person open in the person panel. */
+  selectedId: number | null;
 
   load(): Promise<void>;
-  setSearch(search: string): void;
-  enrollPerson(name: string, files: readonly File[]): Promise<boolean>;
-  resetEnroll(): void;
-  askRemove(id: number | null): void;
-  remove(id: number): Promise<void>;
+  setFilter<K extends keyof PeopleFilters>(key: K, value: PeopleFilters[K]): void;
+  select(id: number | null): void;
+  /** A person left (erased): drop them at once, then reload. */
+  forget(id: number): void;
 }
 
 let searchTimer: ReturnType<typeof setTimeout> | null = null;
 let loadSeq = 0;
 
+/** The people page: the list with its search and filters, and which person is open. */
 export const usePeople = create<PeopleSlice>()((set, get) => ({
   people: [],
-  search: '',
+  filters: { search: '', category: '', status: '', department: '' },
   loading: false,
   loaded: false,
   error: null,
-  enroll: { phase: 'idle' },
-  confirmingRemoval: null,
-  removing: null,
-  removeError: null,
+  selectedId: null,
 
   async load() {
     const seq = ++loadSeq;
-    const search = get().search.trim();
+    const { search, category, status, department } = get().filters;
     set({ loading: true });
     try {
-      const people = await getApi().invoke('people.list', search ? { search } : {});
+      const people = await getApi().invoke('people.list', {
+        ...(search.trim() ? { search: search.trim() } : {}),
+        ...(category ? { category } : {}),
+        ...(status ? { status } : {}),
+        ...(department.trim() ? { department: department.trim() } : {}),
+      });
       if (seq !== loadSeq) return; // a newer search is on its way
       set({ people, loading: false, loaded: true, error: null });
     } catch (error) {
@@ -64,71 +56,19 @@ export const usePeople = create<PeopleSlice>()((set, get) => ({
     }
   },
 
-  setSearch(search) {
-    set({ search });
+  setFilter(key, value) {
+    set((s) => ({ filters: { ...s.filters, [key]: value } }));
     if (searchTimer) clearTimeout(searchTimer);
-    searchTimer = setTimeout(() => void get().load(), 200);
+    // Typing waits a moment; a select applies at once.
+    searchTimer = setTimeout(() => void get().load(), key === 'search' || key === 'department' ? 200 : 0);
   },
 
-  async enrollPerson(rawName, files) {
-    if (get().enroll.phase === 'running') return false;
-    const name = rawName.trim();
-    const fail = (message: string, code = 'BAD_REQUEST') => {
-      set({ enroll: { phase: 'failed', message, code } });
-      return false;
-    };
-    // Cheap checks first, worded like the contract; the engine checks again.
-    if (!name) return fail('Enter the person’s name.');
-    if (files.length === 0) return fail('Add at least one photo (up to 5).');
-    if (files.length > MAX_PHOTOS) return fail(`Choose at most ${MAX_PHOTOS} photos; you chose ${files.length}.`);
-    const tooBig = files.find((f) => f.size > MAX_PHOTO_BYTES);
-    if (tooBig) return fail(`${tooBig.name} is too large (the limit is ${Math.round(MAX_PHOTO_BYTES / 1024 / 1024)} MB).`);
-
-    set({ enroll: { phase: 'running', name, fileCount: files.length } });
-    try {
-      const photos = await filesToPhotos(files);
-      const request = { name, photos };
-      const checked = channels['people.enroll'].request.safeParse(request);
-      if (!checked.success) return fail(firstIssue(checked.error.issues, { name: 'Name', photos: 'Photos' }));
-      const result = await getApi().invoke('people.enroll', request);
-      if (result.person) {
-        set({ enroll: { phase: 'done', person: result.person, photos: result.photos } });
-        void get().load();
-        return true;
-      }
-      // The engine answered but no photo was usable: show why, per photo.
-      set({
-        enroll: {
-          phase: 'failed',
-          message: `${name} was not enrolled: none of the photos could be used.`,
-          code: 'NO_FACE',
-          photos: result.photos,
-        },
-      });
-      return false;
-    } catch (error) {
-      set({ enroll: { phase: 'failed', message: describeError(error), code: errorCode(error) } });
-      return false;
-    }
+  select(id) {
+    set({ selectedId: id });
   },
 
-  resetEnroll() {
-    if (get().enroll.phase !== 'running') set({ enroll: { phase: 'idle' } });
-  },
-
-  askRemove(id) {
-    set({ confirmingRemoval: id, removeError: null });
-  },
-
-  async remove(id) {
-    set({ removing: id, removeError: null });
-    try {
-      // removed: false means it was already gone; either way it leaves the list.
-      await getApi().invoke('people.remove', { id });
-      set((s) => ({ removing: null, confirmingRemoval: null, people: s.people.filter((p) => p.id !== id) }));
-      void get().load();
-    } catch (error) {
-      set({ removing: null, removeError: { id, message: describeError(error) } });
-    }
+  forget(id) {
+    set((s) => ({ people: s.people.filter((p) => p.id !== id), selectedId: s.selectedId === id ? null : s.selectedId }));
+    void get().load();
   },
 }));

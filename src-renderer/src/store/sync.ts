@@ -2,7 +2,9 @@ import { getApi } from '../api';
 import { useCameras } from './cameras';
 import { useConnection } from './connection';
 import { useLive } from './live';
+import { useBulkImport } from './bulkImport';
 import { usePeople } from './people';
+import { usePersonPanel } from './personPanel';
 import { useSightings } from './sightings';
 import { useSystem } from './system';
 
@@ -49,6 +51,16 @@ export function startEngineSync(): () => void {
     }),
   );
   cleanups.push(api.on('sightings.changed', (sighting) => useSightings.getState().upsert(sighting)));
+  cleanups.push(api.on('people.importProgress', (progress) => useBulkImport.getState().receiveProgress(progress)));
+  // Changes made elsewhere (another window, the CLI on the same engine) show up here too.
+  cleanups.push(
+    api.on('people.changed', ({ personId, change }) => {
+      if (change === 'erased') usePeople.getState().forget(personId);
+      else void usePeople.getState().load();
+      const panel = usePersonPanel.getState();
+      if (panel.personId === personId && change !== 'erased' && !panel.busy) void panel.open(personId);
+    }),
+  );
   cleanups.push(
     api.on('cameras.health', ({ cameraId, health }) => useCameras.getState().applyHealth(cameraId, health)),
   );

@@ -1,97 +1,109 @@
-import { useId, useRef, useState, type DragEvent, type FormEvent } from 'react';
-import { errorExplanations, errorCodes, type ErrorCode, type PhotoOutcome } from '../../../src-preload/contract';
+import { useEffect, useId, useRef, useState, type DragEvent, type FormEvent } from 'react';
+import { MAX_ENROLL_PHOTOS, RECOMMENDED_MIN_PHOTOS } from '../../../src-preload/contract';
 import { ErrorNote } from '../components/Notice';
-import { MAX_PHOTOS, usePeople } from '../store/people';
+import { enrollBlocker, useEnrollment } from '../store/enrollment';
+import { useSystem } from '../store/system';
+import { CategoryField } from './CategoryField';
+import { PhotoVerdict } from './PhotoVerdicts';
 
-function outcomeReason(outcome: PhotoOutcome): string {
-  if (outcome.reason?.trim()) return outcome.reason.trim();
-  if (outcome.code && (errorCodes as readonly string[]).includes(outcome.code)) {
-    return errorExplanations[outcome.code as ErrorCode];
+/** Webcam capture in the renderer: a live preview and a button that turns the current frame into a JPEG photo. */
+function WebcamCapture({ onCapture, onClose }: { onCapture: (file: File) => void; onClose: () => void }) {
+  const video = useRef<HTMLVideoElement>(null);
+  const unavailable = !navigator.mediaDevices;
+  const [openError, setError] = useState<string | null>(null);
+  const error = unavailable ? 'This console has no access to a webcam.' : openError;
+  useEffect(() => {
+    if (unavailable) return;
+    let stream: MediaStream | null = null;
+    let cancelled = false;
+    navigator.mediaDevices
+      .getUserMedia({ video: { width: { ideal: 1280 }, height: { ideal: 720 } }, audio: false })
+      .then((s) => {
+        if (cancelled) return s.getTracks().forEach((t) => t.stop());
+        stream = s;
+        if (video.current) video.current.srcObject = s;
+      })
+      .catch((e: unknown) => setError(`The webcam could not be opened: ${e instanceof Error ? e.message : String(e)}`));
+    return () => {
+      cancelled = true;
+      stream?.getTracks().forEach((t) => t.stop());
+    };
+  }, [unavailable]);
+
+  function capture() {
+    const v = video.current;
+    if (!v || !v.videoWidth) return;
+    const canvas = document.createElement('canvas');
+    canvas.width = v.videoWidth;
+    canvas.height = v.videoHeight;
+    canvas.getContext('2d')?.drawImage(v, 0, 0);
+    canvas.toBlob(
+      (blob) => blob && onCapture(new File([blob], `webcam-${new Date().toISOString().replace(/[:.]/g, '-')}.jpg`, { type: 'image/jpeg' })),
+      'image/jpeg',
+      0.92,
+    );
   }
-  return 'this photo could not be used';
-}
 
-function PhotoOutcomes({ photos }: { photos: PhotoOutcome[] }) {
-  if (!photos.length) return null;
   return (
-    <ul className="outcomes" aria-label="Photo results" data-testid="enroll-photo-results">
-      {photos.map((p, index) => (
-        <li key={`${p.fileName}-${index}`} data-used={p.used ? 'true' : 'false'} className={p.used ? 'used' : 'skipped'}>
-          <span className="outcome-file">{p.fileName}</span>
-          <span className="outcome-word">{p.used ? ' — used' : ` — skipped: ${outcomeReason(p)}`}</span>
-        </li>
-      ))}
-    </ul>
+    <div className="webcam">
+      {error ? <ErrorNote>{error}</ErrorNote> : <video ref={video} autoPlay playsInline muted aria-label="Webcam preview" />}
+      <div className="actions">
+        <button type="button" className="btn btn-small" onClick={capture} disabled={Boolean(error)}>
+          Capture photo
+        </button>
+        <button type="button" className="btn btn-small btn-ghost" onClick={onClose}>
+          Close webcam
+        </button>
+      </div>
+    </div>
   );
 }
 
-function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${Math.round(bytes / 1024)} KB`;
-  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
-}
-
 export function EnrollForm() {
-  const enroll = usePeople((s) => s.enroll);
-  const enrollPerson = usePeople((s) => s.enrollPerson);
-  const resetEnroll = usePeople((s) => s.resetEnroll);
-  const [name, setName] = useState('');
-  const [files, setFiles] = useState<File[]>([]);
+  const s = useEnrollment();
+  const status = useSystem((st) => st.status);
+  const canOverride = status?.caller?.permissions.includes('people.override-duplicate') ?? false;
+  const consentVersion = status?.consentTextVersion ?? '1';
   const [dragging, setDragging] = useState(false);
+  const [webcam, setWebcam] = useState(false);
   const fileInput = useRef<HTMLInputElement>(null);
-  const nameInput = useRef<HTMLInputElement>(null);
-  const ids = { name: useId(), photos: useId(), hint: useId() };
-  const running = enroll.phase === 'running';
-
-  function addFiles(list: FileList | null, replace: boolean) {
-    const incoming = list ? Array.from(list) : [];
-    setFiles((current) => (replace ? incoming : [...current, ...incoming]));
-    resetEnroll();
-  }
+  const ids = { name: useId(), code: useId(), dept: useId(), notes: useId(), photos: useId(), hint: useId(), blocker: useId(), consent: useId(), fewer: useId() };
+  const saving = s.state.phase === 'saving';
+  const blocker = enrollBlocker(s);
+  const usable = s.photos.filter((p) => p.verdict?.used).length;
 
   function onDrop(event: DragEvent<HTMLDivElement>) {
     event.preventDefault();
     setDragging(false);
-    if (!running) addFiles(event.dataTransfer.files, false);
+    if (!saving) void s.addFiles(Array.from(event.dataTransfer.files));
   }
 
-  async function onSubmit(event: FormEvent<HTMLFormElement>) {
+  function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    if (running) return;
-    const submitted = { name, files };
-    const ok = await enrollPerson(name, files);
-    if (ok) {
-      // Only clear what was submitted: never wipe what was chosen while waiting.
-      setName((current) => (current === submitted.name ? '' : current));
-      setFiles((current) => {
-        if (current !== submitted.files) return current;
-        if (fileInput.current) fileInput.current.value = '';
-        return [];
-      });
-      nameInput.current?.focus();
-    }
+    void s.enroll(consentVersion);
   }
-
-  const tooMany = files.length > MAX_PHOTOS;
 
   return (
     <form className="panel form" onSubmit={onSubmit} aria-labelledby="enroll-title" noValidate data-testid="enroll-form">
       <h3 id="enroll-title">Enroll a person</h3>
       <div className="field">
         <label htmlFor={ids.name}>Name</label>
-        <input
-          id={ids.name}
-          ref={nameInput}
-          type="text"
-          autoComplete="off"
-          maxLength={120}
-          value={name}
-          disabled={running}
-          onChange={(e) => {
-            setName(e.target.value);
-            if (enroll.phase === 'failed') resetEnroll();
-          }}
-        />
+        <input id={ids.name} type="text" autoComplete="off" maxLength={120} value={s.draft.name} disabled={saving} onChange={(e) => s.setField('name', e.target.value)} />
+      </div>
+      <div className="field-row">
+        <div className="field">
+          <label htmlFor={ids.code}>Employee code</label>
+          <input id={ids.code} type="text" autoComplete="off" maxLength={40} value={s.draft.employeeCode} disabled={saving} onChange={(e) => s.setField('employeeCode', e.target.value)} />
+        </div>
+        <CategoryField value={s.draft.category} disabled={saving} onChange={(v) => s.setField('category', v)} />
+      </div>
+      <div className="field">
+        <label htmlFor={ids.dept}>Department</label>
+        <input id={ids.dept} type="text" autoComplete="off" maxLength={80} value={s.draft.department} disabled={saving} onChange={(e) => s.setField('department', e.target.value)} />
+      </div>
+      <div className="field">
+        <label htmlFor={ids.notes}>Notes</label>
+        <textarea id={ids.notes} rows={2} maxLength={2000} value={s.draft.notes} disabled={saving} onChange={(e) => s.setField('notes', e.target.value)} />
       </div>
       <div
         className={`dropzone${dragging ? ' dragging' : ''}`}
@@ -104,67 +116,90 @@ export function EnrollForm() {
         onDrop={onDrop}
         data-testid="enroll-dropzone"
       >
-        <label htmlFor={ids.photos}>Photos (1–5 images)</label>
+        <label htmlFor={ids.photos}>
+          Photos ({RECOMMENDED_MIN_PHOTOS}–{MAX_ENROLL_PHOTOS} images)
+        </label>
         <input
           id={ids.photos}
           ref={fileInput}
           type="file"
           accept="image/*"
           multiple
-          disabled={running}
+          disabled={saving}
           aria-describedby={ids.hint}
-          onChange={(e) => addFiles(e.target.files, true)}
+          onChange={(e) => {
+            void s.addFiles(Array.from(e.target.files ?? []));
+            e.target.value = '';
+          }}
         />
         <p id={ids.hint} className="muted small">
-          Or drop photos here. Clear, front-facing photos of one person work best; only the face embedding is kept, never the
-          photo.
+          Or drop photos here, or use the webcam. Clear, front-facing photos of this person alone; each photo is checked first. Only the face
+          embedding is kept, never the photo.
         </p>
-        {files.length > 0 ? (
-          <ul className="chosen" aria-label="Chosen photos">
-            {files.map((file, index) => (
-              <li key={`${file.name}-${index}`}>
+        {webcam ? (
+          <WebcamCapture onCapture={(file) => void s.addFiles([file])} onClose={() => setWebcam(false)} />
+        ) : (
+          <button type="button" className="btn btn-small" onClick={() => setWebcam(true)} disabled={saving}>
+            Use webcam
+          </button>
+        )}
+        {s.photos.length > 0 ? (
+          <ul className="chosen outcomes" aria-label="Photo verdicts" data-testid="photo-verdicts">
+            {s.photos.map((p) => (
+              <li
+                key={p.key}
+                data-ok={p.verdict === null ? 'pending' : p.verdict.used ? 'true' : 'false'}
+                className={p.verdict === null ? '' : p.verdict.used ? 'used' : 'skipped'}
+              >
                 <span>
-                  {file.name} <span className="muted">({formatBytes(file.size)})</span>
+                  <span className="outcome-file">{p.file.name}</span> — <PhotoVerdict verdict={p.verdict} />
                 </span>
-                <button
-                  type="button"
-                  className="btn btn-small btn-ghost"
-                  aria-label={`Remove ${file.name} from the chosen photos`}
-                  disabled={running}
-                  onClick={() => {
-                    setFiles((current) => current.filter((_, i) => i !== index));
-                    if (fileInput.current) fileInput.current.value = '';
-                  }}
-                >
+                <button type="button" className="btn btn-small btn-ghost" aria-label={`Remove ${p.file.name}`} disabled={saving} onClick={() => s.removePhoto(p.key)}>
                   Remove
                 </button>
               </li>
             ))}
           </ul>
         ) : null}
-        {tooMany ? (
-          <p className="note note-warn">
-            {files.length} photos chosen: at most {MAX_PHOTOS} are allowed. Remove {files.length - MAX_PHOTOS}.
-          </p>
-        ) : null}
+        {s.checkError ? <ErrorNote testId="photo-check-error">The photos could not be checked. {s.checkError}</ErrorNote> : null}
+      </div>
+      {usable > 0 && usable < RECOMMENDED_MIN_PHOTOS ? (
+        <div className="field field-check">
+          <input id={ids.fewer} type="checkbox" checked={s.allowFewer} disabled={saving} onChange={(e) => s.setAllowFewer(e.target.checked)} />
+          <label htmlFor={ids.fewer}>Enroll with fewer photos anyway (recognition will be less reliable)</label>
+        </div>
+      ) : null}
+      <div className="field field-check">
+        <input id={ids.consent} type="checkbox" checked={s.consent} disabled={saving} onChange={(e) => s.setConsent(e.target.checked)} />
+        <label htmlFor={ids.consent}>The person has given consent (consent text version {consentVersion})</label>
       </div>
       <div className="actions">
-        <button type="submit" className="btn btn-primary" disabled={running}>
-          {running ? `Enrolling ${enroll.name}…` : 'Enroll'}
+        <button type="submit" className="btn btn-primary" disabled={blocker !== null} aria-describedby={ids.blocker}>
+          {saving ? `Enrolling ${s.draft.name}…` : 'Enroll'}
         </button>
       </div>
+      <p id={ids.blocker} className="muted small" data-testid="enroll-blocker">
+        {blocker && !saving ? blocker : ''}
+      </p>
       <div aria-live="polite" data-testid="enroll-result">
-        {enroll.phase === 'running' ? (
-          <p className="note">Reading {enroll.fileCount} {enroll.fileCount === 1 ? 'photo' : 'photos'} and computing face embeddings…</p>
-        ) : null}
-        {enroll.phase === 'done' && enroll.person ? (
+        {s.state.phase === 'done' ? (
           <p className="note note-ok" role="status">
-            Enrolled {enroll.person.name} with {enroll.person.templateCount}{' '}
-            {enroll.person.templateCount === 1 ? 'face template' : 'face templates'}.
+            Enrolled {s.state.person.name} with {s.state.person.templateCount} {s.state.person.templateCount === 1 ? 'face template' : 'face templates'}.
           </p>
         ) : null}
-        {enroll.phase === 'failed' ? <ErrorNote testId="enroll-error">{enroll.message}</ErrorNote> : null}
-        {(enroll.phase === 'done' || enroll.phase === 'failed') && enroll.photos ? <PhotoOutcomes photos={enroll.photos} /> : null}
+        {s.state.phase === 'duplicate' ? (
+          <div className="note note-warn" role="alert" data-testid="duplicate-warning">
+            <p>{s.state.message}.</p>
+            {canOverride ? (
+              <button type="button" className="btn btn-small btn-danger" onClick={() => void s.enroll(consentVersion, true)}>
+                Enroll anyway (a different person)
+              </button>
+            ) : (
+              <p className="small">Only a user allowed to override the duplicate check can save this enrollment.</p>
+            )}
+          </div>
+        ) : null}
+        {s.state.phase === 'failed' ? <ErrorNote testId="enroll-error">{s.state.message}</ErrorNote> : null}
       </div>
     </form>
   );

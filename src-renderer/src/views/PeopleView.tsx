@@ -1,100 +1,67 @@
-import { useId } from 'react';
-import type { Person } from '../../../src-preload/contract';
+import { useEffect, useId } from 'react';
 import { EmptyState, ErrorNote } from '../components/Notice';
-import { useReturnFocus } from '../lib/useReturnFocus';
-import { formatTime } from '../lib/format';
+import { categoryWords } from '../lib/people-words';
 import { usePeople } from '../store/people';
+import { usePersonPanel } from '../store/personPanel';
+import { BulkImport } from './BulkImport';
+import { CategoryField } from './CategoryField';
 import { EnrollForm } from './EnrollForm';
+import { PersonPanel } from './PersonPanel';
 
-const categoryWords: Record<Person['category'], string> = {
-  employee: 'Employee',
-  contractor: 'Contractor',
-  visitor: 'Visitor',
-  blocked: 'Blocked',
-};
 
-function PersonRow({ person }: { person: Person }) {
-  const confirming = usePeople((s) => s.confirmingRemoval === person.id);
-  const removing = usePeople((s) => s.removing === person.id);
-  const removeError = usePeople((s) => (s.removeError?.id === person.id ? s.removeError.message : null));
-  const askRemove = usePeople((s) => s.askRemove);
-  const remove = usePeople((s) => s.remove);
-  const removeButton = useReturnFocus(confirming);
-
+function Filters() {
+  const filters = usePeople((s) => s.filters);
+  const setFilter = usePeople((s) => s.setFilter);
+  const ids = { search: useId(), status: useId(), department: useId() };
   return (
-    <tr data-person-id={person.id}>
-      <th scope="row">{person.name}</th>
-      <td>
-        <span className={`pill pill-${person.category === 'blocked' ? 'blocked' : 'member'}`}>{categoryWords[person.category]}</span>
-      </td>
-      <td className="num">{person.templateCount}</td>
-      <td>
-        <time dateTime={person.createdAt}>{formatTime(person.createdAt)}</time>
-      </td>
-      <td className="row-actions">
-        {confirming ? (
-          <span
-            className="confirm"
-            role="group"
-            aria-label={`Confirm removing ${person.name}`}
-            onKeyDown={(e) => {
-              if (e.key === 'Escape') askRemove(null);
-            }}
-          >
-            <span>Remove {person.name} and their face templates?</span>
-            <button
-              type="button"
-              className="btn btn-small btn-danger"
-              disabled={removing}
-              onClick={() => void remove(person.id)}
-            >
-              {removing ? 'Removing…' : 'Yes, remove'}
-            </button>
-            <button type="button" className="btn btn-small" disabled={removing} onClick={() => askRemove(null)} autoFocus>
-              Cancel
-            </button>
-          </span>
-        ) : (
-          <button ref={removeButton} type="button" className="btn btn-small" aria-label={`Remove ${person.name}`} onClick={() => askRemove(person.id)}>
-            Remove
-          </button>
-        )}
-        {removeError ? <ErrorNote>{removeError}</ErrorNote> : null}
-      </td>
-    </tr>
+    <form className="filters" role="search" aria-label="Find people" onSubmit={(e) => e.preventDefault()}>
+      <div className="field">
+        <label htmlFor={ids.search}>Search people</label>
+        <input id={ids.search} type="search" value={filters.search} placeholder="Name or employee code…" autoComplete="off" onChange={(e) => setFilter('search', e.target.value)} />
+      </div>
+      <CategoryField value={filters.category} allLabel="All" onChange={(v) => setFilter('category', v)} />
+      <div className="field">
+        <label htmlFor={ids.status}>Status</label>
+        <select id={ids.status} value={filters.status} onChange={(e) => setFilter('status', e.target.value as 'active' | 'inactive' | '')}>
+          <option value="">All</option>
+          <option value="active">Active</option>
+          <option value="inactive">Inactive</option>
+        </select>
+      </div>
+      <div className="field">
+        <label htmlFor={ids.department}>Department</label>
+        <input id={ids.department} type="text" value={filters.department} autoComplete="off" onChange={(e) => setFilter('department', e.target.value)} />
+      </div>
+    </form>
   );
 }
 
 export function PeopleView() {
   const people = usePeople((s) => s.people);
-  const search = usePeople((s) => s.search);
-  const setSearch = usePeople((s) => s.setSearch);
+  const filters = usePeople((s) => s.filters);
   const loaded = usePeople((s) => s.loaded);
   const loading = usePeople((s) => s.loading);
   const error = usePeople((s) => s.error);
-  const searchId = useId();
+  const selectedId = usePeople((s) => s.selectedId);
+  const select = usePeople((s) => s.select);
+  const openPanel = usePersonPanel((s) => s.open);
+  const filtered = Boolean(filters.search.trim() || filters.category || filters.status || filters.department.trim());
+
+  useEffect(() => {
+    if (selectedId !== null) void openPanel(selectedId);
+  }, [selectedId, openPanel]);
 
   return (
     <div className="view view-split">
       <div className="view-main">
         <div className="view-head">
           <h2>People</h2>
-          <form className="search" role="search" onSubmit={(e) => e.preventDefault()}>
-            <label htmlFor={searchId}>Search people</label>
-            <input
-              id={searchId}
-              type="search"
-              value={search}
-              placeholder="Name…"
-              autoComplete="off"
-              onChange={(e) => setSearch(e.target.value)}
-            />
-          </form>
         </div>
+        <Filters />
         {error ? <ErrorNote>People could not be loaded. {error}</ErrorNote> : null}
         {!loaded && !error ? <EmptyState>Loading people…</EmptyState> : null}
         {loaded && people.length === 0 && !loading ? (
-          <EmptyState>{search.trim() ? `Nobody matches “${search.trim()}”.` : 'Nobody is enrolled yet. Use the form to enroll a person.'}</EmptyState>
+          <EmptyState>{filtered ? 'Nobody matches these filters.' : 'Nobody is enrolled yet. Use the form to enroll a person.'}</EmptyState>
         ) : null}
         {people.length > 0 ? (
           <div className="table-wrap">
@@ -103,9 +70,11 @@ export function PeopleView() {
               <thead>
                 <tr>
                   <th scope="col">Name</th>
+                  <th scope="col">Code</th>
+                  <th scope="col">Department</th>
                   <th scope="col">Category</th>
+                  <th scope="col">Status</th>
                   <th scope="col" className="num">Templates</th>
-                  <th scope="col">Enrolled</th>
                   <th scope="col">
                     <span className="sr-only">Actions</span>
                   </th>
@@ -113,15 +82,36 @@ export function PeopleView() {
               </thead>
               <tbody>
                 {people.map((person) => (
-                  <PersonRow key={person.id} person={person} />
+                  <tr key={person.id} data-person-id={person.id} aria-selected={selectedId === person.id} className={person.status === 'inactive' ? 'row-inactive' : ''}>
+                    <th scope="row">{person.name}</th>
+                    <td>{person.employeeCode ?? '—'}</td>
+                    <td>{person.department ?? '—'}</td>
+                    <td>
+                      <span className={`pill pill-${person.category === 'blocked' ? 'blocked' : 'member'}`}>{categoryWords[person.category]}</span>
+                    </td>
+                    <td>{person.status === 'active' ? 'Active' : 'Inactive'}</td>
+                    <td className="num">{person.templateCount}</td>
+                    <td className="row-actions">
+                      <button type="button" className="btn btn-small" aria-label={`Open ${person.name}`} onClick={() => select(person.id)}>
+                        Open
+                      </button>
+                    </td>
+                  </tr>
                 ))}
               </tbody>
             </table>
           </div>
         ) : null}
       </div>
-      <aside className="view-side" aria-label="Enrollment">
-        <EnrollForm />
+      <aside className="view-side" aria-label={selectedId !== null ? 'Person' : 'Enrollment'}>
+        {selectedId !== null ? (
+          <PersonPanel />
+        ) : (
+          <>
+            <EnrollForm />
+            <BulkImport />
+          </>
+        )}
       </aside>
     </div>
   );

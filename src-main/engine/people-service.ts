@@ -1,0 +1,391 @@
+import type {
+  EnrollmentResult,
+  EventName,
+  EventOf,
+  Person,
+  PersonCategory,
+  PersonExport,
+  PersonStatus,
+  PhotoOutcome,
+  TemplateInfo,
+} from '../../src-preload/contract.js';
+import { MAX_ENROLL_PHOTOS, RECOMMENDED_MIN_PHOTOS } from '../../src-preload/contract.js';
+import type { CallerContext } from './api/dispatcher.js';
+import { type AcceptedPhoto, assessEnrollmentPhotos, type PhotoBytes } from './enrollment.js';
+import { VigilError } from './errors.js';
+import type { FaceAnalyzer } from './inference/face-analyzer.js';
+import type { EngineLog } from './logger.js';
+import type { FaceGallery } from './matching/face-gallery.js';
+import type { MatchPolicy } from './matching/match-decision.js';
+import { type Db, nowIso } from './storage/database.js';
+import { AuditRepository, type PeopleRepository, type PersonFilters, type PersonRecord, type SightingRepository } from './storage/repositories.js';
+import { dot } from './vision/geometry.js';
+
+export interface PeopleServiceDeps {
+  db: Db;
+  people: PeopleRepository;
+  sightings: SightingRepository;
+  gallery: FaceGallery;
+  embedderId: string;
+  matchPolicy: MatchPolicy;
+  analyzer: () => Promise<FaceAnalyzer>;
+  emit: <E extends EventName>(name: E, payload: EventOf<E>) => void;
+  log: EngineLog;
+}
+
+export interface DuplicateMatch {
+  personId: number;
+  name: string;
+  score: number;
+}
+
+export interface EnrollOptions {
+  /** Save with fewer than RECOMMENDED_MIN_PHOTOS usable photos (bulk import, "enroll with fewer anyway"). */
+  allowFewerPhotos?: boolean;
+  /** Save although the face matches someone; needs the people.override-duplicate permission. */
+  overrideDuplicate?: boolean;
+  /** Least usable photos to save at all when allowFewerPhotos is set (default 1). */
+  minPhotos?: number;
+}
+
+/** Fields of the request to people.enroll after validation. */
+export interface EnrollRequest {
+  record: PersonRecord;
+  consent: { textVersion: string };
+  photos: PhotoBytes[];
+}
+
+const round3 = (v: number) => Math.round(v * 1000) / 1000;
+
+/** An enrollment refused as a whole (duplicate face, too few usable photos), with each photo's verdict. */
+export class EnrollmentRefused extends VigilError {
+  constructor(
+    code: 'DUPLICATE_FACE' | 'NOT_ENOUGH_PHOTOS',
+    message: string,
+    readonly photos: PhotoOutcome[],
+    readonly duplicate: DuplicateMatch | null = null,
+  ) {
+    super(code, message);
+  }
+}
+
+/**
+ * The person lifecycle: enroll (with duplicate check and consent), correct,
+ * deactivate, re-enroll, export and erase. Every change writes an audit entry
+ * in the same transaction; nothing biometric ever goes into the audit log.
+ */
+export class PeopleService {
+  private readonly audit: AuditRepository;
+
+  constructor(private readonly deps: PeopleServiceDeps) {
+    this.audit = new AuditRepository(deps.db);
+  }
+
+  list(filters: PersonFilters = {}): Person[] {
+    return this.deps.people.list(filters, this.deps.embedderId);
+  }
+
+  /** The person or NOT_FOUND in plain words. */
+  require(id: number): Person {
+    const person = this.deps.people.get(id, this.deps.embedderId);
+    if (!person) throw new VigilError('NOT_FOUND', `Nobody with id ${id} is enrolled (already erased?)`);
+    return person;
+  }
+
+  get(id: number): { person: Person; templates: TemplateInfo[] } {
+    const person = this.require(id);
+    const templates = this.deps.people.templatesOf(id).map(({ id: templateId, embedderId, createdAt, quality, source }) => ({
+      id: templateId,
+      embedderId,
+      createdAt,
+      quality,
+      source,
+    }));
+    return { person, templates };
+  }
+
+  /** A person named by employee code, name or numeric id (CLI); ambiguity is an error, never a guess. */
+  resolve(key: string): Person {
+    const trimmed = key.trim();
+    if (!trimmed) throw new VigilError('BAD_REQUEST', 'Name the person (name, employee code or id)');
+    const found = this.deps.people.findByNameOrCode(trimmed);
+    if (found.length === 0 && /^\d+$/.test(trimmed)) {
+      const byId = this.deps.people.get(Number(trimmed));
+      if (byId) return byId;
+    }
+    if (found.length === 0) throw new VigilError('NOT_FOUND', `Nobody called or coded "${trimmed}" is enrolled`);
+    const byCode = found.filter((p) => p.employeeCode?.toLowerCase() === trimmed.toLowerCase());
+    if (byCode.length === 1) return byCode[0]!;
+    if (found.length > 1) {
+      const list = found.map((p) => `${p.name} (id ${p.id}${p.employeeCode ? `, code ${p.employeeCode}` : ''})`).join(', ');
+      throw new VigilError('CONFLICT', `${found.length} people match "${trimmed}": ${list}. Use the employee code or id.`);
+    }
+    return found[0]!;
+  }
+
+  /** Quality verdicts only: nothing is stored. */
+  async checkPhotos(photos: PhotoBytes[]): Promise<PhotoOutcome[]> {
+    const analyzer = await this.deps.analyzer();
+    return (await assessEnrollmentPhotos(analyzer, photos)).outcomes;
+  }
+
+  /**
+   * The closest enrolled person to any of the new faces, when it is at or above
+   * the match threshold: everyone enrolled counts, inactive people included
+   * (a returning employee should be reactivated, not enrolled twice).
+   */
+  findDuplicate(embeddings: Float32Array[], excludePersonId: number | null = null): DuplicateMatch | null {
+    let best: { personId: number; score: number } | null = null;
+    const consider = (personId: number, score: number) => {
+      if (personId !== excludePersonId && (!best || score > best.score)) best = { personId, score };
+    };
+    for (const embedding of embeddings) {
+      for (const candidate of this.deps.gallery.candidates(embedding)) consider(candidate.personId, candidate.score);
+    }
+    // Inactive people are not in the matching index: score their centroids directly.
+    const sums = new Map<number, Float32Array>();
+    for (const t of this.deps.people.templates(this.deps.embedderId, 'inactive')) {
+      const sum = sums.get(t.personId) ?? new Float32Array(t.embedding.length);
+      for (let i = 0; i < sum.length; i++) sum[i]! += t.embedding[i]!;
+      sums.set(t.personId, sum);
+    }
+    for (const [personId, sum] of sums) {
+      const norm = Math.sqrt(dot(sum, sum)) || 1;
+      const centroid = sum.map((v) => v / norm);
+      for (const embedding of embeddings) consider(personId, dot(embedding, centroid));
+    }
+    const found = best as { personId: number; score: number } | null;
+    if (!found || found.score < this.deps.matchPolicy.threshold) return null;
+    return { personId: found.personId, name: this.deps.people.get(found.personId)?.name ?? '?', score: round3(found.score) };
+  }
+
+  /** Judges the photos, then applies the photo-count and duplicate rules; throws with a clear code when they fail. */
+  private async acceptPhotos(
+    photos: PhotoBytes[],
+    options: EnrollOptions,
+    caller: CallerContext,
+    excludePersonId: number | null,
+  ): Promise<{ accepted: AcceptedPhoto[]; outcomes: PhotoOutcome[]; duplicate: DuplicateMatch | null }> {
+    if (photos.length === 0) throw new VigilError('BAD_REQUEST', 'Add at least one photo');
+    if (options.overrideDuplicate && !caller.permissions.has('people.override-duplicate')) {
+      throw new VigilError('FORBIDDEN', 'Saving a face that matches someone already enrolled needs the "people.override-duplicate" permission');
+    }
+    const analyzer = await this.deps.analyzer();
+    const assessed = await assessEnrollmentPhotos(analyzer, photos);
+    const { accepted, outcomes } = keepBest(assessed.accepted, assessed.outcomes);
+    const needed = options.allowFewerPhotos ? Math.max(1, options.minPhotos ?? 1) : RECOMMENDED_MIN_PHOTOS;
+    if (accepted.length === 0) return { accepted, outcomes, duplicate: null };
+    if (accepted.length < needed) {
+      throw new EnrollmentRefused(
+        'NOT_ENOUGH_PHOTOS',
+        `Only ${accepted.length} of ${photos.length} photos can be used; ${needed} usable photos are needed` +
+          (options.allowFewerPhotos ? '' : ' (or choose to enroll with fewer anyway)'),
+        outcomes,
+      );
+    }
+    const duplicate = this.findDuplicate(
+      accepted.map((a) => a.face.embedding),
+      excludePersonId,
+    );
+    if (duplicate && !options.overrideDuplicate) {
+      throw new EnrollmentRefused(
+        'DUPLICATE_FACE',
+        `This face already matches ${duplicate.name} (${duplicate.score.toFixed(2)}); nothing was saved`,
+        outcomes,
+        duplicate,
+      );
+    }
+    return { accepted, outcomes, duplicate };
+  }
+
+  /** Enrolls a new person: record, consent, templates and audit entry in ONE transaction. */
+  async enroll(request: EnrollRequest, options: EnrollOptions, caller: CallerContext): Promise<EnrollmentResult> {
+    const { accepted, outcomes, duplicate } = await this.acceptPhotos(request.photos, options, caller, null);
+    if (accepted.length === 0) return { person: null, photos: outcomes };
+    const saved = this.deps.people.create(
+      request.record,
+      { at: nowIso(), by: caller.operator, textVersion: request.consent.textVersion },
+      this.deps.embedderId,
+      toTemplates(accepted),
+      {
+        operator: caller.operator,
+        action: 'person.enrolled',
+        subjectKind: 'person',
+        subjectId: null,
+        subjectLabel: request.record.name,
+        details: {
+          templates: accepted.length,
+          photosOffered: request.photos.length,
+          consentTextVersion: request.consent.textVersion,
+          ...(duplicate ? { duplicateOverridden: duplicate } : {}),
+        },
+      },
+    );
+    this.deps.gallery.add(
+      accepted.map((a, i) => ({ id: saved.templateIds[i]!, personId: saved.personId, embedding: a.face.embedding })),
+      this.deps.people.templatesGeneration(),
+    );
+    this.deps.emit('people.changed', { personId: saved.personId, change: 'enrolled' });
+    return { person: this.require(saved.personId), photos: outcomes, overriddenDuplicate: duplicate };
+  }
+
+  /** Re-enrollment: adds templates, or replaces them all (the old vectors are scrubbed like an erasure). */
+  async saveTemplates(
+    id: number,
+    photos: PhotoBytes[],
+    mode: 'add' | 'replace',
+    options: EnrollOptions,
+    caller: CallerContext,
+  ): Promise<EnrollmentResult> {
+    const person = this.require(id);
+    const { accepted, outcomes, duplicate } = await this.acceptPhotos(photos, mode === 'add' ? { ...options, allowFewerPhotos: true } : options, caller, id);
+    if (accepted.length === 0) return { person: null, photos: outcomes };
+    const saved = this.deps.people.saveTemplates(id, this.deps.embedderId, toTemplates(accepted), mode, {
+      operator: caller.operator,
+      action: mode === 'add' ? 'person.templates-added' : 'person.templates-replaced',
+      subjectKind: 'person',
+      subjectId: id,
+      subjectLabel: person.name,
+      details: { added: accepted.length, ...(mode === 'replace' ? { removed: person.templateCount } : {}), ...(duplicate ? { duplicateOverridden: duplicate } : {}) },
+    });
+    if (mode === 'replace') {
+      this.rebuildGallery();
+      this.scrubStorage('replace templates');
+    } else if (person.status === 'active') {
+      this.deps.gallery.add(
+        accepted.map((a, i) => ({ id: saved.templateIds[i]!, personId: id, embedding: a.face.embedding })),
+        this.deps.people.templatesGeneration(),
+      );
+    } else {
+      this.rebuildGallery(); // an inactive person's templates stay out of the index
+    }
+    this.deps.emit('people.changed', { personId: id, change: 'templates' });
+    return { person: this.require(id), photos: outcomes, overriddenDuplicate: duplicate };
+  }
+
+  update(
+    id: number,
+    changes: Partial<{ name: string; employeeCode: string | null; department: string | null; category: PersonCategory; notes: string | null }>,
+    caller: CallerContext,
+  ): Person {
+    const person = this.require(id);
+    this.deps.people.update(id, changes, (changed) => ({
+      operator: caller.operator,
+      action: 'person.updated',
+      subjectKind: 'person',
+      subjectId: id,
+      subjectLabel: changes.name ?? person.name,
+      // Which fields changed, not their values: notes may be sensitive.
+      details: { fields: changed },
+    }));
+    this.deps.emit('people.changed', { personId: id, change: 'updated' });
+    return this.require(id);
+  }
+
+  /** Deactivated people are no longer matched: the index is rebuilt without (or with) them. */
+  setStatus(id: number, status: PersonStatus, caller: CallerContext): Person {
+    const person = this.require(id);
+    const changed = this.deps.people.update(id, { status }, () => ({
+      operator: caller.operator,
+      action: status === 'inactive' ? 'person.deactivated' : 'person.reactivated',
+      subjectKind: 'person',
+      subjectId: id,
+      subjectLabel: person.name,
+    }));
+    if (changed.length > 0) {
+      this.rebuildGallery();
+      this.deps.emit('people.changed', { personId: id, change: 'status' });
+    }
+    return this.require(id);
+  }
+
+  /** Subject-access export: everything stored about the person; the export itself is audited. */
+  export(id: number, includeEmbeddings: boolean, caller: CallerContext): PersonExport {
+    const person = this.require(id);
+    this.audit.append({
+      operator: caller.operator,
+      action: 'person.exported',
+      subjectKind: 'person',
+      subjectId: id,
+      subjectLabel: person.name,
+      details: { includeEmbeddings },
+    });
+    return {
+      exportedAt: nowIso(),
+      exportedBy: caller.operator,
+      person,
+      templates: this.deps.people.templatesOf(id).map((t) => ({
+        id: t.id,
+        embedderId: t.embedderId,
+        dimension: t.dimension,
+        createdAt: t.createdAt,
+        quality: t.quality,
+        source: t.source,
+        ...(includeEmbeddings ? { embedding: Array.from(t.embedding) } : {}),
+      })),
+      sightings: this.deps.sightings.forPerson(id),
+      audit: this.audit.about('person', id),
+    };
+  }
+
+  /**
+   * Erases the person, their templates and sightings, then makes sure the
+   * vector bytes are gone from disk: the index is rebuilt from SQLite (hnswlib's
+   * markDelete would keep them), the database vacuumed and the WAL truncated.
+   * The audit entry (who, when, whom; nothing biometric) stays.
+   */
+  erase(id: number, caller: CallerContext): { erased: true; name: string } {
+    const person = this.require(id);
+    const templateCount = this.deps.people.templatesOf(id).length;
+    const { erased } = this.deps.people.erase(id, {
+      operator: caller.operator,
+      action: 'person.erased',
+      subjectKind: 'person',
+      subjectId: id,
+      subjectLabel: person.employeeCode ? `${person.name} (${person.employeeCode})` : person.name,
+      details: { templatesErased: templateCount },
+    });
+    if (!erased) throw new VigilError('NOT_FOUND', `Nobody with id ${id} is enrolled (already erased?)`);
+    this.rebuildGallery();
+    this.scrubStorage('erase');
+    this.deps.emit('people.changed', { personId: id, change: 'erased' });
+    return { erased: true, name: person.name };
+  }
+
+  private rebuildGallery(): void {
+    this.deps.gallery.rebuild(this.deps.people.templates(this.deps.embedderId), this.deps.people.templatesGeneration());
+  }
+
+  /**
+   * Deleted rows are zeroed (secure_delete), the file rebuilt without free pages
+   * (VACUUM) and the WAL copied back and truncated, so deleted vectors leave
+   * every file Vigil owns. Freed filesystem blocks are beyond its reach.
+   */
+  private scrubStorage(why: string): void {
+    const db = this.deps.db;
+    db.exec('VACUUM');
+    const [result] = db.pragma('wal_checkpoint(TRUNCATE)') as Array<{ busy: number; log: number; checkpointed: number }>;
+    if (result && result.busy !== 0) {
+      this.deps.log.warn('privacy', 'WAL checkpoint was busy after deleting face data; it completes on the next checkpoint', { why });
+    }
+  }
+}
+
+/** At most MAX_ENROLL_PHOTOS templates per enrollment: the best faces are kept, the others reported. */
+function keepBest(accepted: AcceptedPhoto[], outcomes: PhotoOutcome[]): { accepted: AcceptedPhoto[]; outcomes: PhotoOutcome[] } {
+  if (accepted.length <= MAX_ENROLL_PHOTOS) return { accepted, outcomes };
+  const kept = [...accepted].sort((a, b) => b.face.quality.score - a.face.quality.score).slice(0, MAX_ENROLL_PHOTOS);
+  const keptNames = new Set(kept.map((a) => a.fileName));
+  return {
+    accepted: accepted.filter((a) => keptNames.has(a.fileName)),
+    outcomes: outcomes.map((o) =>
+      o.used && !keptNames.has(o.fileName)
+        ? { ...o, used: false, code: 'ENOUGH_PHOTOS', reason: `good, but the ${MAX_ENROLL_PHOTOS} best photos were used` }
+        : o,
+    ),
+  };
+}
+
+function toTemplates(accepted: AcceptedPhoto[]) {
+  return accepted.map((a) => ({ embedding: a.face.embedding, quality: a.face.quality.score, source: a.fileName }));
+}

@@ -1,0 +1,159 @@
+import { create } from 'zustand';
+import type { Person, PersonCategory, PhotoOutcome, TemplateInfo } from '../../../src-preload/contract';
+import { describeError, errorCode, getApi } from '../api';
+import { filesToPhotos } from '../lib/files';
+import { usePeople } from './people';
+
+export interface PersonEdits {
+  name: string;
+  employeeCode: string;
+  department: string;
+  category: PersonCategory;
+  notes: string;
+}
+
+type Busy = null | 'loading' | 'saving' | 'status' | 'templates' | 'export' | 'erase';
+
+interface PersonPanelSlice {
+  personId: number | null;
+  person: Person | null;
+  templates: TemplateInfo[];
+  busy: Busy;
+  error: string | null;
+  /** Last success message ("Saved", "Exported …"). */
+  notice: string | null;
+  confirmingErase: boolean;
+  reenrollOutcomes: PhotoOutcome[];
+
+  open(id: number): Promise<void>;
+  close(): void;
+  save(edits: PersonEdits): Promise<boolean>;
+  toggleStatus(): Promise<void>;
+  reenroll(files: readonly File[], mode: 'add' | 'replace', overrideDuplicate?: boolean): Promise<boolean>;
+  exportJson(includeEmbeddings: boolean): Promise<void>;
+  askErase(value: boolean): void;
+  erase(): Promise<void>;
+}
+
+/** Starts a download of `text` as a file (browser and Electron alike). */
+function download(fileName: string, text: string): void {
+  const url = URL.createObjectURL(new Blob([text], { type: 'application/json' }));
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = fileName;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+/** The person panel: one person's record, edits, status, re-enrollment, export and erasure. */
+export const usePersonPanel = create<PersonPanelSlice>()((set, get) => {
+  async function run<T>(busy: Busy, action: (id: number) => Promise<T>): Promise<T | null> {
+    const id = get().personId;
+    if (id === null || get().busy) return null;
+    set({ busy, error: null, notice: null });
+    try {
+      const value = await action(id);
+      set({ busy: null });
+      return value;
+    } catch (error) {
+      set({ busy: null, error: describeError(error) });
+      if (errorCode(error) === 'NOT_FOUND') usePeople.getState().forget(id);
+      return null;
+    }
+  }
+  async function refresh(id: number): Promise<void> {
+    const { person, templates } = await getApi().invoke('people.get', { id });
+    if (get().personId === id) set({ person, templates });
+    void usePeople.getState().load();
+  }
+
+  return {
+    personId: null,
+    person: null,
+    templates: [],
+    busy: null,
+    error: null,
+    notice: null,
+    confirmingErase: false,
+    reenrollOutcomes: [],
+
+    async open(id) {
+      set({ personId: id, person: null, templates: [], error: null, notice: null, confirmingErase: false, reenrollOutcomes: [], busy: null });
+      await run('loading', refresh);
+    },
+
+    close() {
+      set({ personId: null, person: null, templates: [], confirmingErase: false, error: null, notice: null });
+      usePeople.getState().select(null);
+    },
+
+    async save(edits) {
+      const done = await run('saving', async (id) => {
+        await getApi().invoke('people.update', {
+          id,
+          name: edits.name,
+          employeeCode: edits.employeeCode || null,
+          department: edits.department || null,
+          category: edits.category,
+          notes: edits.notes || null,
+        });
+        await refresh(id);
+        return true;
+      });
+      if (done) set({ notice: 'Changes saved.' });
+      return done ?? false;
+    },
+
+    async toggleStatus() {
+      const current = get().person;
+      if (!current) return;
+      const status = current.status === 'active' ? 'inactive' : 'active';
+      const done = await run('status', async (id) => {
+        await getApi().invoke('people.setStatus', { id, status });
+        await refresh(id);
+        return true;
+      });
+      if (done) set({ notice: status === 'inactive' ? `${current.name} is deactivated: no longer recognised on cameras.` : `${current.name} is active again.` });
+    },
+
+    async reenroll(files, mode, overrideDuplicate = false) {
+      const done = await run('templates', async (id) => {
+        const photos = await filesToPhotos(files);
+        const channel = mode === 'add' ? 'people.addTemplates' : 'people.replaceTemplates';
+        const result = await getApi().invoke(channel, { id, photos, overrideDuplicate, ...(mode === 'replace' ? { allowFewerPhotos: true } : {}) });
+        set({ reenrollOutcomes: result.photos });
+        await refresh(id);
+        return result.person !== null;
+      });
+      if (done) set({ notice: mode === 'add' ? 'Photos added.' : 'Face templates replaced; the old ones are erased.' });
+      return done ?? false;
+    },
+
+    async exportJson(includeEmbeddings) {
+      const person = get().person;
+      await run('export', async (id) => {
+        const exported = await getApi().invoke('people.export', { id, includeEmbeddings });
+        const safeName = (person?.name ?? `person-${id}`).replace(/[^\w.-]+/g, '_');
+        download(`vigil-export-${safeName}.json`, JSON.stringify(exported, null, 2));
+        set({ notice: `Export of ${exported.person.name} downloaded.` });
+      });
+    },
+
+    askErase(value) {
+      set({ confirmingErase: value, error: null });
+    },
+
+    async erase() {
+      const erased = await run('erase', async (id) => {
+        await getApi().invoke('people.erase', { id });
+        return id;
+      });
+      if (erased !== null) {
+        set({ personId: null, person: null, templates: [], confirmingErase: false });
+        usePeople.getState().forget(erased);
+      }
+    },
+  };
+});

@@ -1,0 +1,52 @@
+import { useId, type FormEvent } from 'react';
+import { ErrorNote } from '../components/Notice';
+import { useBulkImport } from '../store/bulkImport';
+
+/** Bulk import from a folder (<folder>/<person name>/<photos>) with a progress bar and a per-file report. */
+export function BulkImport() {
+  const s = useBulkImport();
+  const folderId = useId();
+  const onSubmit = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    void s.start();
+  };
+  return (
+    <form className="panel form" onSubmit={onSubmit} aria-labelledby="bulk-title" data-testid="bulk-import">
+      <h3 id="bulk-title">Bulk import from a folder</h3>
+      <div className="field">
+        <label htmlFor={folderId}>Folder on this computer</label>
+        <input id={folderId} type="text" value={s.folder} placeholder="/path/to/people" disabled={s.running} onChange={(e) => s.setFolder(e.target.value)} />
+        <p className="muted small">One subfolder per person, named after them, holding their photos. Importing records the site’s consent text for each person.</p>
+      </div>
+      <div className="actions">
+        <button type="submit" className="btn" disabled={s.running || !s.folder.trim()}>
+          {s.running ? 'Importing…' : 'Import'}
+        </button>
+      </div>
+      {s.running ? (
+        <div>
+          <progress max={s.progress?.total ?? 1} value={s.progress?.done ?? 0} aria-label="Import progress" />
+          <p className="small muted" aria-live="polite">
+            {s.progress ? `${s.progress.done} of ${s.progress.total} people${s.progress.current ? ` (last: ${s.progress.current})` : ''}` : 'Starting…'}
+          </p>
+        </div>
+      ) : null}
+      {s.error ? <ErrorNote>{s.error}</ErrorNote> : null}
+      {s.report ? (
+        <div aria-live="polite" data-testid="bulk-report">
+          <p className="note note-ok" role="status">
+            Enrolled {s.report.personsEnrolled} of {s.report.persons.length} people from {s.report.photosUsed} photos; {s.report.photosSkipped} skipped.
+          </p>
+          <ul className="outcomes" aria-label="Import report">
+            {s.report.files.map((f, index) => (
+              <li key={`${f.file}-${index}`} className={f.used ? 'used' : 'skipped'} data-used={f.used ? 'true' : 'false'}>
+                <span className="outcome-file">{f.file}</span>
+                <span className="outcome-word">{f.used ? ' — used' : ` — skipped: ${f.reason ?? f.code ?? 'skipped'}`}</span>
+              </li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
+    </form>
+  );
+}
