@@ -72,23 +72,39 @@ export class PeopleRepository {
     templates: Array<{ embedding: Float32Array; quality: number; source: string }>,
   ): { personId: number; templateIds: number[]; created: boolean } {
     return this.db.transaction(() => {
-      const now = nowIso();
       const existing = this.db.prepare('SELECT id FROM persons WHERE name = ? COLLATE NOCASE ORDER BY id LIMIT 1').get(name.trim()) as
         | { id: number }
         | undefined;
-      const personId =
-        existing?.id ??
-        Number(this.db.prepare('INSERT INTO persons (name, created_at, updated_at) VALUES (?, ?, ?)').run(name.trim(), now, now).lastInsertRowid);
-      const insert = this.db.prepare(
-        `INSERT INTO face_templates (person_id, embedder_id, dimension, embedding, quality, source, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?)`,
-      );
-      const templateIds = templates.map((t) =>
-        Number(insert.run(personId, embedderId, t.embedding.length, embeddingToBlob(t.embedding), t.quality, t.source, now).lastInsertRowid),
-      );
-      if (existing) this.db.prepare('UPDATE persons SET updated_at = ? WHERE id = ?').run(now, personId);
+      const personId = existing?.id ?? this.create(name, 'employee');
+      const templateIds = this.addTemplates(personId, embedderId, templates);
       return { personId, templateIds, created: !existing };
     })();
+  }
+
+  /** A new person (always new: two people may share a name). */
+  create(name: string, category: Person['category']): number {
+    const now = nowIso();
+    return Number(
+      this.db.prepare('INSERT INTO persons (name, category, created_at, updated_at) VALUES (?, ?, ?, ?)').run(name.trim(), category, now, now).lastInsertRowid,
+    );
+  }
+
+  setCategory(personId: number, category: Person['category']): void {
+    this.db.prepare('UPDATE persons SET category = ?, updated_at = ? WHERE id = ?').run(category, nowIso(), personId);
+  }
+
+  /** Adds templates to a person (the caller runs this inside its transaction). */
+  addTemplates(personId: number, embedderId: string, templates: Array<{ embedding: Float32Array; quality: number; source: string }>): number[] {
+    const now = nowIso();
+    const insert = this.db.prepare(
+      `INSERT INTO face_templates (person_id, embedder_id, dimension, embedding, quality, source, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    );
+    const ids = templates.map((t) =>
+      Number(insert.run(personId, embedderId, t.embedding.length, embeddingToBlob(t.embedding), t.quality, t.source, now).lastInsertRowid),
+    );
+    this.db.prepare('UPDATE persons SET updated_at = ? WHERE id = ?').run(now, personId);
+    return ids;
   }
 
   remove(id: number): { removed: boolean; templateIds: number[] } {
@@ -114,20 +130,28 @@ export class PeopleRepository {
   }
 }
 
-type CameraRow = { id: number; name: string; source_json: string; enabled: number; detect_fps: number };
+type CameraRow = { id: number; name: string; source_json: string; enabled: number; detect_fps: number; restricted: number };
 export interface CameraRecord {
   id: number;
   name: string;
   source: CameraSource;
   enabled: boolean;
   detectFps: number;
+  restricted: boolean;
 }
 
 export class CameraRepository {
   constructor(private readonly db: Db) {}
 
   private toRecord(row: CameraRow): CameraRecord {
-    return { id: row.id, name: row.name, source: JSON.parse(row.source_json) as CameraSource, enabled: row.enabled === 1, detectFps: row.detect_fps };
+    return {
+      id: row.id,
+      name: row.name,
+      source: JSON.parse(row.source_json) as CameraSource,
+      enabled: row.enabled === 1,
+      detectFps: row.detect_fps,
+      restricted: row.restricted === 1,
+    };
   }
 
   list(): CameraRecord[] {
@@ -152,6 +176,10 @@ export class CameraRepository {
     this.db.prepare('UPDATE cameras SET enabled = ? WHERE id = ?').run(enabled ? 1 : 0, id);
   }
 
+  setRestricted(id: number, restricted: boolean): void {
+    this.db.prepare('UPDATE cameras SET restricted = ? WHERE id = ?').run(restricted ? 1 : 0, id);
+  }
+
   remove(id: number): boolean {
     return this.db.prepare('DELETE FROM cameras WHERE id = ?').run(id).changes > 0;
   }
@@ -168,6 +196,7 @@ type SightingRow = {
   last_seen: string;
   best_score: number | null;
   frames: number;
+  cluster_id: number | null;
 };
 
 const toSighting = (r: SightingRow): Sighting => ({
@@ -181,6 +210,7 @@ const toSighting = (r: SightingRow): Sighting => ({
   lastSeen: r.last_seen,
   bestScore: r.best_score,
   frames: r.frames,
+  clusterId: r.cluster_id,
 });
 
 export interface SightingWrite {
