@@ -22,8 +22,15 @@ import { type Db, openDatabase } from './storage/database.js';
 import { CameraRepository, PeopleRepository, SightingRepository } from './storage/repositories.js';
 import { EngineLog } from './logger.js';
 import { loadSiteConfig } from './site-config.js';
+import { AlertService } from './alerts/alert-service.js';
+import { DEFAULT_RECURRING_AFTER } from './alerts/alert-rules.js';
+import type { GalleryTemplate } from './matching/face-gallery.js';
+import { DEFAULT_MAX_FACES_PER_CLUSTER, DEFAULT_MIN_CLUSTER_QUALITY } from './unknowns/clustering.js';
+import type { SnapshotKeyStore } from './unknowns/snapshot-vault.js';
+import { DEFAULT_SNAPSHOT_RETENTION_DAYS, UnknownsService } from './unknowns/unknowns-service.js';
 import { decodeImage } from './vision/image-io.js';
-import type { Detection } from './vision/geometry.js';
+import { cropFace, type Detection, type RgbImage } from './vision/geometry.js';
+import type { AnalyzedFace } from './inference/face-analyzer.js';
 
 export interface EngineOptions {
   dataDir: string;
@@ -41,6 +48,14 @@ export interface EngineOptions {
   /** Inference workers for live cameras; default one per core. */
   workerPoolSize?: number;
   ffmpegPath?: string;
+  /** Days an unknown person's encrypted snapshot is kept (default 30). */
+  snapshotRetentionDays?: number;
+  /** Join threshold for recurring-unknown clusters; default: the embedder's calibrated `unknownJoinThreshold`. */
+  unknownJoinThreshold?: number;
+  /** Visits after which an unknown person raises a "recurring unknown" alert (default 3). */
+  recurringUnknownAlertAfter?: number;
+  /** Where the snapshot encryption key lives (default: an owner-only file; the desktop app passes safeStorage). */
+  snapshotKeyStore?: SnapshotKeyStore;
 }
 
 export interface IdentifiedFace {
@@ -51,6 +66,8 @@ export interface IdentifiedFace {
   /** Best candidate's similarity even when no one matched (null for an empty gallery). */
   bestScore: number | null;
   embedding: Float32Array;
+  /** With recordUnknowns: the cluster an unmatched face joined (null clusterId: too poor to cluster). */
+  unknown?: { clusterId: number | null; reason?: string };
 }
 
 export interface IdentifiedImage {
@@ -87,6 +104,8 @@ export class Engine extends EventEmitter<EngineEvents> {
   readonly embedderId: string;
   readonly embedderManifest: EmbedderManifest;
   readonly matchPolicy: MatchPolicy;
+  readonly alerts: AlertService;
+  readonly unknowns: UnknownsService;
   private analyzerPromise: Promise<FaceAnalyzer> | null = null;
   private modelProblems: Array<{ code: string; message: string }> = [];
   private providerInUse: ExecutionProviderName | null = null;
@@ -117,6 +136,16 @@ export class Engine extends EventEmitter<EngineEvents> {
     this.cameraRepo = new CameraRepository(db);
     this.sightingRepo = new SightingRepository(db);
     this.gallery = new FaceGallery(this.embedderId, this.embedderManifest.embeddingSize, join(options.dataDir, 'index', `${this.embedderId}.hnsw`));
+    this.alerts = new AlertService(this, { recurringAfter: options.recurringUnknownAlertAfter ?? DEFAULT_RECURRING_AFTER });
+    this.unknowns = new UnknownsService(this, {
+      policy: {
+        joinThreshold: options.unknownJoinThreshold ?? this.embedderManifest.unknownJoinThreshold,
+        maxFacesPerCluster: DEFAULT_MAX_FACES_PER_CLUSTER,
+        minQuality: DEFAULT_MIN_CLUSTER_QUALITY,
+      },
+      retentionDays: options.snapshotRetentionDays ?? DEFAULT_SNAPSHOT_RETENTION_DAYS,
+      keyStore: options.snapshotKeyStore,
+    });
   }
 
   static async open(requested: EngineOptions): Promise<Engine> {
@@ -129,6 +158,7 @@ export class Engine extends EventEmitter<EngineEvents> {
     const engine = new Engine(options, db, manifest);
     const how = engine.gallery.load(engine.people.templates(engine.embedderId), engine.people.templatesGeneration());
     await engine.checkModels();
+    engine.unknowns.start();
     engine.log.info('engine', 'opened', {
       version: engine.version,
       vectorIndex: how,
@@ -238,6 +268,32 @@ export class Engine extends EventEmitter<EngineEvents> {
     return removed;
   }
 
+  /**
+   * Saves templates for a new person (name and category) or an existing one
+   * (optionally changing their category). SQLite only, so the caller can run
+   * it inside its own transaction; pass the result to addToGallery after commit.
+   */
+  saveTemplates(
+    target: { personId: number; category?: Person['category'] } | { name: string; category: Person['category'] },
+    templates: Array<{ embedding: Float32Array; quality: number; source: string }>,
+  ): { person: Person; templates: GalleryTemplate[] } {
+    let personId: number;
+    if ('personId' in target) {
+      if (!this.people.get(target.personId)) throw new VigilError('NOT_FOUND', `No person with id ${target.personId}`);
+      personId = target.personId;
+      if (target.category) this.people.setCategory(personId, target.category);
+    } else {
+      if (!target.name.trim()) throw new VigilError('BAD_REQUEST', 'A name is required');
+      personId = this.people.create(target.name, target.category);
+    }
+    const ids = this.people.addTemplates(personId, this.embedderId, templates);
+    return { person: this.people.get(personId)!, templates: ids.map((id, i) => ({ id, personId, embedding: templates[i]!.embedding })) };
+  }
+
+  addToGallery(templates: GalleryTemplate[]): void {
+    this.gallery.add(templates, this.people.templatesGeneration());
+  }
+
   personName(id: number): string | null {
     return this.people.get(id)?.name ?? null;
   }
@@ -248,15 +304,21 @@ export class Engine extends EventEmitter<EngineEvents> {
     return this.gallery.identify(embedding, this.matchPolicy);
   }
 
-  /** Detects, embeds and identifies every face of an image file's bytes. */
-  async identifyImage(bytes: Buffer, label: string): Promise<IdentifiedImage> {
+  /**
+   * Detects, embeds and identifies every face of an image file's bytes. With
+   * `recordUnknowns`, each unmatched face is one visit of a recurring-unknown
+   * cluster (a sighting row and clustering, as a live camera would record it).
+   */
+  async identifyImage(bytes: Buffer, label: string, options: { recordUnknowns?: boolean } = {}): Promise<IdentifiedImage> {
     const analyzer = await this.analyzer();
     const decoded = await decodeImage(bytes, label);
     const faces = await analyzer.analyze(decoded.image);
     const scale = decoded.scaleToOriginal;
-    const identified = faces.map((face) => {
+    const identified: IdentifiedFace[] = [];
+    for (const face of faces) {
       const decision = this.identifyEmbedding(face.embedding);
-      return {
+      const unknown = decision.kind !== 'match' && options.recordUnknowns ? await this.recordUnknownPhotoFace(face, decoded.image, label) : undefined;
+      identified.push({
         ...scaleDetection(face.detection, scale),
         match:
           decision.kind === 'match'
@@ -264,9 +326,37 @@ export class Engine extends EventEmitter<EngineEvents> {
             : null,
         bestScore: decision.kind === 'match' ? decision.score : decision.bestScore,
         embedding: face.embedding,
-      };
-    });
+        ...(unknown ? { unknown } : {}),
+      });
+    }
     return { width: decoded.originalWidth, height: decoded.originalHeight, faces: identified };
+  }
+
+  private async recordUnknownPhotoFace(face: AnalyzedFace, image: RgbImage, label: string): Promise<{ clusterId: number | null; reason?: string }> {
+    const now = new Date();
+    const cameraName = `photo ${label}`;
+    const sighting = this.sightingRepo.insert({
+      cameraId: null,
+      cameraName,
+      personId: null,
+      status: 'unknown',
+      trackId: null,
+      firstSeen: now,
+      lastSeen: now,
+      bestScore: null,
+      frames: 1,
+    });
+    this.emit('sightings.changed', sighting);
+    const outcome = await this.unknowns.recordVisit({
+      faces: [{ embedding: face.embedding, quality: face.quality.score }],
+      crop: cropFace(image, face.detection.box),
+      cropQuality: face.quality.score,
+      cameraId: null,
+      cameraName,
+      sightingId: sighting.id,
+      seenAt: now,
+    });
+    return outcome ? { clusterId: outcome.clusterId } : { clusterId: null, reason: 'the face is too poor (blurry, small or turned) to cluster' };
   }
 
   listSightings(limit: number, personId?: number): Sighting[] {
@@ -274,6 +364,8 @@ export class Engine extends EventEmitter<EngineEvents> {
   }
 
   async close(): Promise<void> {
+    this.unknowns.stop();
+    await this.unknowns.idle();
     const analyzer = await this.analyzerPromise?.catch(() => null);
     await analyzer?.dispose();
     this.db.close();

@@ -152,6 +152,8 @@ export class UnknownsService {
     if (replacedFile) this.vault.remove(replacedFile);
     this.clusterer.set(outcome.clusterId, faces.map(toClusterFace));
     this.engine.emit('unknowns.changed', { clusterId: outcome.clusterId });
+    const sighting = visit.sightingId !== null ? this.engine.sightingRepo.get(visit.sightingId) : null;
+    if (sighting) this.engine.emit('sightings.changed', sighting);
     this.engine.alerts.onUnknownVisit(outcome, visit.cameraId, visit.cameraName);
     return outcome;
   }
@@ -246,8 +248,9 @@ export class UnknownsService {
     const cluster = this.openCluster(id);
     const face = this.repo.face(faceId);
     if (!face || face.clusterId !== id) throw new VigilError('NOT_FOUND', `Face ${faceId} is not one of unknown person #${id}'s faces`);
-    if (cluster.appearances <= 1 && cluster.faces.length <= 1) {
-      throw new VigilError('BAD_REQUEST', `That is unknown person #${id}'s only face; dismiss the cluster instead`);
+    // The face's whole visit moves: a cluster seen once would be left empty.
+    if (cluster.appearances <= 1 && (face.appearanceId !== null || cluster.faces.length <= 1)) {
+      throw new VigilError('BAD_REQUEST', `That is unknown person #${id}'s only visit; dismiss the cluster instead`);
     }
     const { newId, remaining, moved } = this.engine.db.transaction(() => {
       const newId = this.repo.create(this.engine.embedderId, new Date(face.seenAt));
