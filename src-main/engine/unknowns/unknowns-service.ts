@@ -128,7 +128,7 @@ export class UnknownsService {
         this.engine.log.warn('unknowns', 'snapshot not saved', { reason: (error as Error).message });
       }
     }
-    let replacedFile: string | null = null;
+    let replacedFile: string | null;
     let outcome: VisitOutcome;
     let faces: StoredFace[];
     try {

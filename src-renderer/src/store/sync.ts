@@ -5,6 +5,11 @@ import { useLive } from './live';
 import { usePeople } from './people';
 import { useSightings } from './sightings';
 import { useSystem } from './system';
+import { useAlerts } from './alerts';
+import { useUnknowns } from './unknowns';
+
+/** Cluster changes arrive in bursts (a camera ending many tracks): reload the queue once per burst. */
+const UNKNOWNS_RELOAD_DELAY_MS = 300;
 
 /** How often the camera list (with health) is refreshed in the background. */
 const CAMERA_POLL_MS = 5_000;
@@ -15,6 +20,8 @@ export function loadAll(): void {
   void useCameras.getState().load();
   void usePeople.getState().load();
   void useSightings.getState().load();
+  void useUnknowns.getState().load();
+  void useAlerts.getState().load();
 }
 
 /**
@@ -49,6 +56,20 @@ export function startEngineSync(): () => void {
     }),
   );
   cleanups.push(api.on('sightings.changed', (sighting) => useSightings.getState().upsert(sighting)));
+  let unknownsTimer: ReturnType<typeof setTimeout> | null = null;
+  cleanups.push(
+    api.on('unknowns.changed', () => {
+      if (unknownsTimer) return;
+      unknownsTimer = setTimeout(() => {
+        unknownsTimer = null;
+        void useUnknowns.getState().load();
+      }, UNKNOWNS_RELOAD_DELAY_MS);
+    }),
+  );
+  cleanups.push(() => {
+    if (unknownsTimer) clearTimeout(unknownsTimer);
+  });
+  cleanups.push(api.on('alerts.changed', (alert) => useAlerts.getState().receive(alert)));
   cleanups.push(
     api.on('cameras.health', ({ cameraId, health }) => useCameras.getState().applyHealth(cameraId, health)),
   );
