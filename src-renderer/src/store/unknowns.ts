@@ -1,6 +1,7 @@
 import { create } from 'zustand';
 import type { RequestOf, Snapshot, UnknownCluster } from '../../../src-preload/contract';
 import { describeError, getApi } from '../api';
+import { usePeople } from './people';
 
 /** What a card's form is doing: naming, converting, blocklisting or merging. */
 export type ReviewMode = 'visitor' | 'member' | 'blocked' | 'merge';
@@ -106,6 +107,8 @@ export const useUnknowns = create<UnknownsSlice>()((set, get) => {
     identify(request) {
       return act(request.id, async () => {
         const { person } = await getApi().invoke('unknowns.identify', request);
+        // The person (new or with more templates) shows under People at once.
+        void usePeople.getState().load();
         const as = request.as === 'blocked' ? 'added to the blocklist' : request.as === 'visitor' ? 'named as a visitor' : 'converted to a member';
         return `Unknown person #${request.id} ${as}: ${person.name}.`;
       });

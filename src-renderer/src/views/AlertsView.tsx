@@ -84,9 +84,10 @@ export function AlertsView() {
   const [openOnly, setOpenOnly] = useState(false);
   const shown = openOnly ? alerts.filter((a) => !a.acknowledgedAt) : alerts;
   const filterId = useId();
+  const beeps = useAlerts((s) => s.beeps);
 
   return (
-    <div className="view">
+    <div className="view" data-testid="alerts-view" data-beeps={beeps}>
       <div className="view-head">
         <h2>Alerts</h2>
         <p className="muted">
