@@ -105,6 +105,17 @@ describe('live pipeline on a real HTTP camera', () => {
     for (const s of sightings) assert.ok(s.lastSeen >= s.firstSeen);
   });
 
+  test('tracks that ended unknown became visits of unknown-person clusters (one per track), members never', async () => {
+    await engine.unknowns.idle();
+    const clustered = engine.listSightings(1000).filter((s) => s.clusterId !== null);
+    assert.ok(clustered.length > 0, 'the clip shows people who are not enrolled');
+    assert.ok(clustered.every((s) => s.status === 'unknown'));
+    const clusters = engine.unknowns.list(1000);
+    const visits = clusters.reduce((n, c) => n + c.appearances, 0);
+    assert.equal(visits, clustered.length, 'one visit per clustered sighting, not per frame');
+    assert.ok(clusters.every((c) => c.faces.length <= 5 && c.cameras.every((name) => name === 'Stage')), JSON.stringify(clusters.map((c) => c.cameras)));
+  });
+
   test('an unreachable camera is reported, not fatal', async () => {
     const closedPort = await freePort();
     const camera = await live.addCamera('Gate', { kind: 'http', url: `http://127.0.0.1:${closedPort}/nothing` }, 5, true);
