@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { type Browser, type Page } from 'playwright-core';
 import { startServer, type RunningServer } from '../../src-main/server/server.js';
-import { buildRenderer, launchChromium } from '../helpers/e2e-console.js';
+import { buildRenderer, launchChromium, newConsolePage, openTab } from '../helpers/e2e-console.js';
 import { installedModelPack } from '../helpers/model-pack.js';
 import { hamiltonClip, sharedData, tempDir } from '../helpers/paths.js';
 
@@ -47,8 +47,7 @@ before(async () => {
   writeFileSync(file, bytes);
 
   browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-  page.on('pageerror', (error) => pageErrors.push(error.message));
+  page = await newConsolePage(browser, pageErrors);
 });
 
 after(async () => {
@@ -59,14 +58,11 @@ after(async () => {
 
 const card = (id: number) => page.getByTestId(`cluster-${id}`);
 
-async function openTab(name: string): Promise<void> {
-  await page.getByRole('tab', { name: new RegExp(`^${name}`) }).click();
-}
 
 describe('unknown people and alerts in Chromium', () => {
   test('the review queue shows each stranger with visits, cameras and the decrypted snapshot', async () => {
     await page.goto(server.url);
-    await openTab('Unknowns');
+    await openTab(page, 'Unknowns');
     await card(ids.powell).waitFor({ timeout: 30_000 });
     assert.equal(await card(ids.powell).getByTestId('appearances').textContent(), '2');
     assert.match((await card(ids.powell).textContent()) ?? '', /Cameras: photo Colin_Powell_0001\.jpg, photo Colin_Powell_0002\.jpg/);
@@ -121,20 +117,20 @@ describe('unknown people and alerts in Chromium', () => {
     await form.getByLabel('Name').fill('Colin Visitor');
     await form.getByRole('button', { name: 'Name as visitor' }).click();
     await card(ids.powell).waitFor({ state: 'detached', timeout: 10_000 });
-    await openTab('People');
+    await openTab(page, 'People');
     const row = page.getByTestId('people-table').getByRole('row', { name: /Colin Visitor/ });
     await row.waitFor({ timeout: 10_000 });
     assert.match((await row.textContent()) ?? '', /Visitor/);
   });
 
   test('add to blocklist: the split-off face becomes a blocked person', async () => {
-    await openTab('Unknowns');
+    await openTab(page, 'Unknowns');
     await card(splitOffId).getByRole('button', { name: 'Add to blocklist' }).click();
     const form = page.getByRole('form', { name: `Add to blocklist: unknown person #${splitOffId}` });
     await form.getByLabel('Name').fill('Blocked Stranger');
     await form.getByRole('button', { name: 'Add to blocklist' }).click();
     await card(splitOffId).waitFor({ state: 'detached', timeout: 10_000 });
-    await openTab('People');
+    await openTab(page, 'People');
     const row = page.getByTestId('people-table').getByRole('row', { name: /Blocked Stranger/ });
     await row.waitFor({ timeout: 10_000 });
     assert.match((await row.textContent()) ?? '', /Blocked/);
@@ -142,7 +138,7 @@ describe('unknown people and alerts in Chromium', () => {
 
   test('dismiss: the card leaves the queue and its snapshot is deleted', async () => {
     const file = server.engine.unknowns.repo.snapshot(ids.serena)?.fileName;
-    await openTab('Unknowns');
+    await openTab(page, 'Unknowns');
     await card(ids.serena).getByRole('button', { name: 'Dismiss' }).click();
     await card(ids.serena).waitFor({ state: 'detached', timeout: 10_000 });
     if (file) assert.equal(server.engine.unknowns.vault.files().includes(file), false);
@@ -150,24 +146,24 @@ describe('unknown people and alerts in Chromium', () => {
 
   test('a camera at a restricted area: a live stranger raises a high alert (with a beep) and joins the queue', async () => {
     const camera = await server.live.addCamera('Stage', { kind: 'file', path: hamiltonClip, loop: false }, 10, false);
-    await openTab('Cameras');
+    await openTab(page, 'Cameras');
     await page.getByLabel('Restricted area: Stage').click();
     await page.locator('input[aria-label="Restricted area: Stage"]:checked').waitFor({ timeout: 10_000 });
     assert.equal(server.engine.cameraRepo.get(camera.id)?.restricted, true);
     await page.getByRole('button', { name: 'Start Stage' }).click();
 
-    await openTab('Alerts');
+    await openTab(page, 'Alerts');
     const high = page.locator('[data-testid="alerts-table"] tr[data-priority="high"][data-acknowledged="false"]', { hasText: 'restricted camera Stage' }).first();
     await high.waitFor({ timeout: 60_000 });
     assert.ok(Number(await page.getByTestId('alerts-view').getAttribute('data-beeps')) >= 1, 'a high alert beeps');
 
     // The clip ends (no loop): its tracks end as unknown visits with the camera's name.
-    await openTab('Unknowns');
+    await openTab(page, 'Unknowns');
     await page.getByTestId('unknowns-queue').locator('article', { hasText: 'Cameras: Stage' }).first().waitFor({ timeout: 60_000 });
   });
 
   test('Alt+A acknowledges the newest open alert with a note; the history keeps who and why', async () => {
-    await openTab('Alerts');
+    await openTab(page, 'Alerts');
     const newest = page.locator('[data-testid="alerts-table"] tr[data-acknowledged="false"]').first();
     const alertId = await newest.getAttribute('data-alert-id');
     await page.keyboard.press('Alt+A');
