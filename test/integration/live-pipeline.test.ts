@@ -91,6 +91,10 @@ describe('live pipeline on a real HTTP camera', () => {
     const entry = log.find((e) => e.area === 'camera' && e.message === 'camera reconnecting' && e.cameraId === cameraId);
     assert.ok(entry, 'a reconnect is logged');
     assert.ok(typeof entry.lastError === 'string' && entry.lastError.length > 0, 'with its reason');
+    // ...and the operator got one "camera offline" alert for the drop (not one per retry).
+    const offline = engine.alerts.list(100, false).filter((a) => a.rule === 'camera_offline' && a.cameraId === cameraId);
+    assert.equal(offline.length, 1, JSON.stringify(offline));
+    assert.equal(offline[0]!.priority, 'medium');
   });
 
   test('one sighting per track visit, not per frame; stopping closes them', async () => {
