@@ -34,6 +34,8 @@ export default tseslint.config(
       'src-main/engine/inference/yunet-decoder.ts',
       'src-main/engine/inference/tensor.ts',
       'src-main/engine/video/ffmpeg-args.ts',
+      'src-main/engine/unknowns/clustering.ts',
+      'src-main/engine/alerts/alert-rules.ts',
     ],
     rules: {
       'no-restricted-imports': [

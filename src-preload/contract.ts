@@ -27,6 +27,10 @@ export const permissions = [
   'cameras.read',
   'cameras.manage',
   'sightings.read',
+  'unknowns.read',
+  'unknowns.review',
+  'alerts.read',
+  'alerts.acknowledge',
 ] as const;
 export type Permission = (typeof permissions)[number];
 
@@ -254,6 +258,8 @@ export const cameraSchema = z.object({
   source: cameraSourceSchema,
   enabled: z.boolean(),
   detectFps: z.number(),
+  /** Restricted area: anyone but an employee seen here raises a high-priority alert. */
+  restricted: z.boolean(),
   health: cameraHealthSchema,
 });
 export type Camera = z.infer<typeof cameraSchema>;
@@ -269,6 +275,8 @@ export const sightingSchema = z.object({
   lastSeen: z.string(),
   bestScore: z.number().nullable(),
   frames: z.number().int(),
+  /** The recurring-unknown cluster this visit joined (unknown visits, once the track ended). */
+  clusterId: z.number().int().nullable(),
 });
 export type Sighting = z.infer<typeof sightingSchema>;
 
@@ -282,6 +290,55 @@ export const personExportSchema = z.object({
   audit: z.array(auditEntrySchema),
 });
 export type PersonExport = z.infer<typeof personExportSchema>;
+
+export const clusterStatusSchema = z.enum(['open', 'identified', 'dismissed', 'merged']);
+
+export const unknownClusterSchema = z.object({
+  id: z.number().int(),
+  status: clusterStatusSchema,
+  firstSeen: z.string(),
+  lastSeen: z.string(),
+  /** Visits (one per live track or photo), never frames. */
+  appearances: z.number().int(),
+  /** Names of the cameras that saw this person. */
+  cameras: z.array(z.string()),
+  hasSnapshot: z.boolean(),
+  /** The kept faces (best quality first): "not the same person" splits one off. */
+  faces: z.array(z.object({ id: z.number().int(), quality: z.number(), seenAt: z.string(), cameraName: z.string().nullable() })),
+  /** The person it became (identified clusters). */
+  personId: z.number().int().nullable(),
+});
+export type UnknownCluster = z.infer<typeof unknownClusterSchema>;
+
+export const snapshotSchema = z.discriminatedUnion('state', [
+  z.object({ state: z.literal('available'), dataUrl: z.string().startsWith('data:image/jpeg;base64,') }),
+  /** The file exists but cannot be shown (damaged, tampered with, key lost): why, in plain words. */
+  z.object({ state: z.literal('unavailable'), reason: z.string() }),
+  /** No snapshot (purged by retention, or none was good enough). */
+  z.object({ state: z.literal('none') }),
+]);
+export type Snapshot = z.infer<typeof snapshotSchema>;
+
+export const alertRuleSchema = z.enum(['new_unknown', 'recurring_unknown', 'blocklisted_seen', 'restricted_area', 'camera_offline']);
+export type AlertRule = z.infer<typeof alertRuleSchema>;
+export const alertPrioritySchema = z.enum(['low', 'medium', 'high']);
+export type AlertPriority = z.infer<typeof alertPrioritySchema>;
+
+export const alertSchema = z.object({
+  id: z.number().int(),
+  rule: alertRuleSchema,
+  priority: alertPrioritySchema,
+  cameraId: z.number().int().nullable(),
+  cameraName: z.string().nullable(),
+  clusterId: z.number().int().nullable(),
+  personId: z.number().int().nullable(),
+  message: z.string(),
+  createdAt: z.string(),
+  acknowledgedAt: z.string().nullable(),
+  acknowledgedBy: z.string().nullable(),
+  note: z.string().nullable(),
+});
+export type Alert = z.infer<typeof alertSchema>;
 
 // ---------- request/response channels ----------
 
@@ -462,6 +519,75 @@ export const channels = {
     permission: 'sightings.read',
     description: 'Most recent sightings first (one row per visit, not per frame).',
   }),
+  'cameras.setRestricted': channel({
+    request: z.object({ id: z.number().int().positive(), restricted: z.boolean() }).strict(),
+    response: cameraSchema,
+    permission: 'cameras.manage',
+    description: 'Mark a camera as watching a restricted area (alerts for anyone but employees).',
+  }),
+  'unknowns.list': channel({
+    request: z.object({ limit: z.number().int().min(1).max(1000).default(200) }).strict(),
+    response: z.object({
+      clusters: z.array(unknownClusterSchema),
+      /** Why snapshots cannot be shown or saved (e.g. the key is lost), else null. */
+      snapshotsProblem: z.string().nullable(),
+    }),
+    permission: 'unknowns.read',
+    description: 'The review queue: open recurring-unknown clusters, most recently seen first.',
+  }),
+  'unknowns.snapshot': channel({
+    request: idRequest,
+    response: snapshotSchema,
+    permission: 'unknowns.read',
+    description: 'The decrypted best face crop of a cluster, as a data URL (never written to disk unencrypted).',
+  }),
+  'unknowns.identify': channel({
+    request: z
+      .object({
+        id: z.number().int().positive(),
+        /** visitor: a named visitor; member: an employee/contractor; blocked: added to the blocklist. */
+        as: z.enum(['visitor', 'member', 'blocked']),
+        name: z.string().trim().min(1).max(120).optional(),
+        /** Add the faces to this existing person instead of creating one. */
+        personId: z.number().int().positive().optional(),
+        category: z.enum(['employee', 'contractor']).default('employee'),
+      })
+      .strict()
+      .refine((r) => r.name !== undefined || r.personId !== undefined, { message: 'a name or an existing person is required', path: ['name'] }),
+    response: z.object({ person: personSchema, templatesAdded: z.number().int() }),
+    permission: 'unknowns.review',
+    description: "Turn a cluster into a person: its kept faces become the person's templates; its snapshot is deleted.",
+  }),
+  'unknowns.merge': channel({
+    request: z.object({ targetId: z.number().int().positive(), sourceId: z.number().int().positive() }).strict(),
+    response: unknownClusterSchema,
+    permission: 'unknowns.review',
+    description: 'Merge the source cluster into the target (same person seen as two).',
+  }),
+  'unknowns.split': channel({
+    request: z.object({ id: z.number().int().positive(), faceId: z.number().int().positive() }).strict(),
+    response: z.object({ cluster: unknownClusterSchema, splitOff: unknownClusterSchema }),
+    permission: 'unknowns.review',
+    description: 'Not the same person: move one face (and its visit) out into a cluster of its own.',
+  }),
+  'unknowns.dismiss': channel({
+    request: idRequest,
+    response: z.object({ dismissed: z.boolean() }),
+    permission: 'unknowns.review',
+    description: 'Remove a cluster from the queue; its faces and snapshot are deleted.',
+  }),
+  'alerts.list': channel({
+    request: z.object({ limit: z.number().int().min(1).max(1000).default(200), unacknowledgedOnly: z.boolean().default(false) }).strict(),
+    response: z.array(alertSchema),
+    permission: 'alerts.read',
+    description: 'Alerts, newest first (the history includes acknowledged ones).',
+  }),
+  'alerts.acknowledge': channel({
+    request: z.object({ id: z.number().int().positive(), note: z.string().trim().max(500).optional() }).strict(),
+    response: alertSchema,
+    permission: 'alerts.acknowledge',
+    description: 'Acknowledge an alert, with an optional note; the operator is recorded.',
+  }),
 } as const;
 
 export type Channels = typeof channels;
@@ -496,6 +622,10 @@ export const events = {
   }),
   /** Someone was enrolled, changed, deactivated or erased: lists should reload. */
   'people.changed': z.object({ personId: z.number().int(), change: z.enum(['enrolled', 'updated', 'status', 'templates', 'erased']) }),
+  /** A cluster was created, seen again, changed by a review action or purged. */
+  'unknowns.changed': z.object({ clusterId: z.number().int() }),
+  /** An alert was raised or acknowledged. */
+  'alerts.changed': alertSchema,
 } as const;
 export type Events = typeof events;
 export type EventName = keyof Events;
@@ -507,6 +637,8 @@ export const eventPermissions: Record<EventName, Permission> = {
   'cameras.health': 'cameras.read',
   'people.importProgress': 'people.enroll',
   'people.changed': 'people.read',
+  'unknowns.changed': 'unknowns.read',
+  'alerts.changed': 'alerts.read',
 };
 
 // ---------- errors ----------
@@ -526,6 +658,7 @@ export const errorCodes = [
   'DUPLICATE_EMPLOYEE_CODE',
   'NOT_ENOUGH_PHOTOS',
   'CAMERA_UNREACHABLE',
+  'SNAPSHOT_KEY_LOST',
   'INTERNAL',
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];
@@ -570,6 +703,7 @@ export const errorExplanations: Record<ErrorCode, string> = {
   DUPLICATE_EMPLOYEE_CODE: 'This employee code is already used',
   NOT_ENOUGH_PHOTOS: 'Not enough usable photos',
   CAMERA_UNREACHABLE: 'The camera could not be reached',
+  SNAPSHOT_KEY_LOST: 'The key for encrypted snapshots is missing or wrong; old snapshots cannot be recovered',
   INTERNAL: 'Something went wrong inside Vigil',
 };
 

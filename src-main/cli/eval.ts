@@ -4,6 +4,7 @@
  * detect -> align -> embed path.
  *   npm run eval -- lfw [options]       standard LFW View 2 verification (10-fold)
  *   npm run eval -- openset [options]   open-set identification: gallery of LFW people vs strangers
+ *   npm run eval -- unknowns [options]  clustering of strangers seen repeatedly (pairwise precision/recall)
  * Protocol code: src-main/engine/evaluation/ (pure parts tested in test/unit/evaluation-*.test.ts).
  */
 import { join } from 'node:path';
@@ -15,16 +16,28 @@ import { firstFolds, lfwImagePath, uniqueImages } from '../engine/evaluation/lfw
 import { defaultLfwDir, lfwImagesDir, listLfwPeople, missingImages, readLfwPairs } from '../engine/evaluation/lfw-files.js';
 import { splitOpenSet, thresholdGrid, type OpenSetRates } from '../engine/evaluation/open-set.js';
 import { evaluateLfw, evaluateOpenSet, scorePairs } from '../engine/evaluation/protocols.js';
+import {
+  chooseJoinThreshold,
+  clusterStream,
+  shuffled,
+  splitUnknownsEval,
+  type StreamSighting,
+  sweepJoinThreshold,
+} from '../engine/evaluation/unknowns-stream.js';
+import { DEFAULT_MAX_FACES_PER_CLUSTER, DEFAULT_MIN_CLUSTER_QUALITY } from '../engine/unknowns/clustering.js';
 import { type EmbedderManifest, findModel, loadManifest, type Manifest, verifyInstalledModel } from '../engine/models/manifest.js';
 import { defaultModelsDir, manifestPath } from '../engine/paths.js';
 
-const USAGE = `Usage: npm run eval -- <lfw|openset> [options]
+const USAGE = `Usage: npm run eval -- <lfw|openset|unknowns> [options]
 
 Commands:
   lfw        LFW View 2 verification: 10-fold accuracy (threshold chosen on the
              other 9 folds), TAR at FAR=1e-3, photos without a detected face
   openset    Open-set identification: a gallery of LFW people (3 photos each)
              against their other photos and against strangers; TPIR/FPIR sweep
+  unknowns   Recurring-unknown clustering: photos of people who are not enrolled
+             arrive as a shuffled stream of sightings and are clustered with the
+             app's rule; pairwise precision/recall, join-threshold sweep, held-out check
 
 Options:
   --json                    one JSON object per evaluated embedder on stdout
@@ -47,6 +60,10 @@ openset:
                             1..photos-per-member photos, first photo each)
   --margin <x>              the app's margin rule: best - second >= margin (default 0.03)
   --max-fpir <x>            FPIR bound for the recommended threshold (default 0.01)
+unknowns:
+  --identities <n>          people per set (calibration and held-out; default 400)
+  --max-photos <n>          photos per person at most (default 6)
+  --min-precision <x>       precision bound for the recommended join threshold (default 0.98)
 
 Method:
   Every photo goes through the app's own path (FaceAnalyzer: detector ->
@@ -69,6 +86,17 @@ Method:
   threshold is the grid point (0.10..0.80, step 0.01) with FPIR <= max-fpir
   and the highest TPIR; "heldout" chooses it on half the probes and measures
   it on the other half.
+  unknowns: people with 2+ photos, sorted by name, alternate ones to a
+  calibration and a held-out set (each evenly thinned to --identities); each
+  set is one stream of sightings (a photo = one visit, seeded shuffle), photos
+  without a detected face left out (a camera would not see them). Each
+  sighting joins the nearest cluster (max of cosine to centroid and to its
+  best kept faces) if >= the join threshold, else starts one; 5 best faces
+  kept per cluster, quality = detection score. Pairwise precision = pairs in
+  one cluster that are one person; recall = pairs of one person put in one
+  cluster. Main keys: calibration set at the manifest's unknownJoinThreshold;
+  heldout_*: the other set at the same threshold; recommended_threshold: best
+  recall on the calibration sweep (0.30..0.60) with precision >= --min-precision.
 `;
 
 /** Score threshold of the second detection attempt when the detector's own finds no face. */
@@ -89,6 +117,9 @@ interface Values {
   strangers?: string;
   margin: string;
   'max-fpir': string;
+  identities: string;
+  'max-photos': string;
+  'min-precision': string;
 }
 
 function usageError(message: string): VigilError {
@@ -374,6 +405,87 @@ async function opensetCommand(values: Values): Promise<void> {
   });
 }
 
+async function unknownsCommand(values: Values): Promise<void> {
+  const s = setup(values);
+  const identities = intOption(values, 'identities', 2)!;
+  const maxPhotos = intOption(values, 'max-photos', 2)!;
+  const minPrecision = numberOption(values, 'min-precision', 0, 1);
+  const imagesDir = lfwImagesDir(s.lfwDir);
+  let split;
+  try {
+    split = splitUnknownsEval(listLfwPeople(imagesDir), { identities, maxPhotosPerIdentity: maxPhotos });
+  } catch (error) {
+    if (error instanceof RangeError) throw new VigilError('BAD_REQUEST', error.message);
+    throw error;
+  }
+  const photosOf = (people: typeof split.calibration) => people.flatMap((p) => p.indices.map((index) => ({ name: p.name, path: lfwImagePath({ name: p.name, index }) })));
+  const calibrationPhotos = photosOf(split.calibration), heldOutPhotos = photosOf(split.heldOut);
+  const images = [...calibrationPhotos, ...heldOutPhotos].map((p) => p.path);
+  const run = await embed(s, 'unknowns', imagesDir, images);
+  const resultOf = new Map(images.map((path, i) => [path, run.results[i]!]));
+  const thresholds = thresholdGrid(0.3, 0.6, 0.01);
+  s.variants.forEach((variant, v) => {
+    const entry = findModel(s.manifest, variant.embedderId, 'embedder');
+    // A camera never produces a sighting without a detected face: those photos are left out.
+    const streamOf = (photos: typeof calibrationPhotos, seed: number): StreamSighting[] =>
+      shuffled(
+        photos.flatMap((p) => {
+          const r = resultOf.get(p.path)!;
+          return r.status === 'face' || r.status === 'face_low_score' ? [{ identity: p.name, embedding: r.embeddings[v]!, quality: r.detectionScore ?? 0 }] : [];
+        }),
+        seed,
+      );
+    const calibration = streamOf(calibrationPhotos, 1), heldOut = streamOf(heldOutPhotos, 2);
+    const policy = { joinThreshold: entry.unknownJoinThreshold, maxFacesPerCluster: DEFAULT_MAX_FACES_PER_CLUSTER, minQuality: DEFAULT_MIN_CLUSTER_QUALITY };
+    const started = performance.now();
+    const atApp = clusterStream(calibration, policy);
+    const heldOutAtApp = clusterStream(heldOut, policy);
+    const sweep = sweepJoinThreshold(calibration, policy, thresholds);
+    const recommended = chooseJoinThreshold(sweep, minPrecision);
+    const heldOutAtRecommended = recommended ? clusterStream(heldOut, { ...policy, joinThreshold: recommended.threshold }) : null;
+    const clusteringSeconds = (performance.now() - started) / 1000;
+    const line = {
+      model: variant.embedderId,
+      pairwise_precision: r5(atApp.precision),
+      pairwise_recall: r5(atApp.recall),
+      clusters: atApp.clusters,
+      identities: atApp.identities,
+      sightings: calibration.length - atApp.rejected,
+      join_threshold: entry.unknownJoinThreshold,
+      heldout_pairwise_precision: r5(heldOutAtApp.precision),
+      heldout_pairwise_recall: r5(heldOutAtApp.recall),
+      heldout_clusters: heldOutAtApp.clusters,
+      heldout_identities: heldOutAtApp.identities,
+      heldout_sightings: heldOut.length - heldOutAtApp.rejected,
+      recommended_threshold: recommended ? r4(recommended.threshold) : null,
+      heldout_precision_at_recommended: heldOutAtRecommended ? r5(heldOutAtRecommended.precision) : null,
+      heldout_recall_at_recommended: heldOutAtRecommended ? r5(heldOutAtRecommended.recall) : null,
+      min_precision: minPrecision,
+      rejected_low_quality: atApp.rejected + heldOutAtApp.rejected,
+      no_face_left_out: images.length - calibration.length - heldOut.length,
+      clustering_seconds: Math.round(clusteringSeconds * 10) / 10,
+      ...commonKeys(s, run, v),
+      sweep: sweep.map((row) => [r4(row.threshold), r4(row.precision), r4(row.recall), row.clusters]),
+    };
+    if (values.json) {
+      process.stdout.write(`${JSON.stringify(line)}\n`);
+      return;
+    }
+    console.log(
+      [
+        `${variant.embedderId}: ${atApp.identities} strangers, ${line.sightings} sightings (calibration set); join threshold ${entry.unknownJoinThreshold}`,
+        `  calibration: pairwise precision ${pct(atApp.precision)}, recall ${pct(atApp.recall)}, ${atApp.clusters} clusters`,
+        `  held-out:    pairwise precision ${pct(heldOutAtApp.precision)}, recall ${pct(heldOutAtApp.recall)}, ${heldOutAtApp.clusters} clusters for ${heldOutAtApp.identities} people`,
+        '  threshold  precision  recall  clusters',
+        ...sweep.filter((_, i) => i % 2 === 0).map((row) => `  ${row.threshold.toFixed(2).padStart(9)}  ${pct(row.precision).padStart(9)}  ${pct(row.recall).padStart(6)}  ${String(row.clusters).padStart(8)}`),
+        recommended
+          ? `  recommended (best recall with precision >= ${pct(minPrecision, 1)}): ${recommended.threshold.toFixed(2)}; held-out there: precision ${pct(heldOutAtRecommended!.precision)}, recall ${pct(heldOutAtRecommended!.recall)}`
+          : `  no threshold on the grid reaches precision ${pct(minPrecision, 1)}`,
+      ].join('\n'),
+    );
+  });
+}
+
 async function main(): Promise<void> {
   let json = process.argv.includes('--json');
   try {
@@ -397,6 +509,9 @@ async function main(): Promise<void> {
           strangers: { type: 'string' },
           margin: { type: 'string', default: '0.03' },
           'max-fpir': { type: 'string', default: '0.01' },
+          identities: { type: 'string', default: '400' },
+          'max-photos': { type: 'string', default: '6' },
+          'min-precision': { type: 'string', default: '0.98' },
           help: { type: 'boolean', short: 'h', default: false },
         },
       });
@@ -413,6 +528,7 @@ async function main(): Promise<void> {
     if (rest.length > 0) throw usageError(`unexpected arguments: ${rest.join(' ')}`);
     if (command === 'lfw') await lfwCommand(values);
     else if (command === 'openset') await opensetCommand(values);
+    else if (command === 'unknowns') await unknownsCommand(values);
     else throw usageError(command ? `unknown command "${command}"` : 'missing command');
   } catch (error) {
     const payload = toErrorPayload(error);

@@ -26,6 +26,7 @@ Commands:
   verify <imageA> <imageB>   Compare the most central face of two images
   process-video <file|url>   Run the live pipeline on a video as a camera; print sightings and stats
   people                     List enrolled people
+  unknowns                   List recurring unknown people (clusters): id, count, first/last seen
   status                     Model pack, execution provider, database
 
 Options (all commands):
@@ -36,6 +37,12 @@ Options (all commands):
   --threshold <x>    match threshold (cosine similarity)
   --provider <ep>    cpu | cuda | dml | coreml (falls back to cpu)
   --json             machine-readable output
+identify options:
+  --record-unknowns  feed unmatched faces into unknown-person clustering (as live
+                     sightings would); adds "unknown": {"clusterId"} to those faces
+unknowns options:
+  --reset-key        delete every encrypted snapshot and create a new key (after
+                     the key was lost: old snapshots cannot be recovered, by design)
 process-video options:
   --fps <n>          detection frames per second (default 10)
   --unthrottled      detect on every frame, as fast as the machine allows
@@ -104,7 +111,7 @@ async function erase(engine: Engine, key: string | undefined, json: boolean, con
   else console.log(`Erased ${result.name} (id ${person.id}): record, face templates and sightings; vector index rebuilt, database vacuumed.`);
 }
 
-async function identify(engine: Engine, images: string[], json: boolean): Promise<void> {
+async function identify(engine: Engine, images: string[], json: boolean, recordUnknowns: boolean): Promise<void> {
   if (images.length === 0) throw new VigilError('BAD_REQUEST', 'identify needs at least one image');
   // Fail early (once) on missing models rather than once per image.
   await engine.analyzer();
@@ -114,7 +121,7 @@ async function identify(engine: Engine, images: string[], json: boolean): Promis
       const bytes = await readFile(image).catch((error: NodeJS.ErrnoException) => {
         throw new VigilError('IMAGE_UNREADABLE', `cannot read ${image}: ${error.code ?? error.message}`);
       });
-      const { faces } = await engine.identifyImage(bytes, basename(image));
+      const { faces } = await engine.identifyImage(bytes, basename(image), { recordUnknowns });
       line = {
         image,
         faces: faces.map((f) => ({
@@ -122,6 +129,7 @@ async function identify(engine: Engine, images: string[], json: boolean): Promis
           landmarks: f.landmarks,
           detScore: f.detScore,
           match: f.match ? { personName: f.match.personName, score: round3(f.match.score) } : null,
+          ...(f.unknown ? { unknown: f.unknown } : {}),
         })),
       };
     } catch (error) {
@@ -132,8 +140,8 @@ async function identify(engine: Engine, images: string[], json: boolean): Promis
     if (json) printJsonLine(line);
     else if ('error' in line) console.log(`${image}: ERROR ${line.error as string}`);
     else {
-      const faces = line.faces as Array<{ match: { personName: string; score: number } | null; detScore: number }>;
-      const names = faces.map((f) => (f.match ? `${f.match.personName} (${f.match.score})` : 'unknown'));
+      const faces = line.faces as Array<{ match: { personName: string; score: number } | null; unknown?: { clusterId: number | null } }>;
+      const names = faces.map((f) => (f.match ? `${f.match.personName} (${f.match.score})` : f.unknown?.clusterId ? `unknown #${f.unknown.clusterId}` : 'unknown'));
       console.log(`${image}: ${faces.length} face(s)${names.length ? `: ${names.join(', ')}` : ''}`);
     }
   }
@@ -167,6 +175,28 @@ function minPhotosOption(raw: string | undefined): number {
   return value;
 }
 
+function unknownsCommand(engine: Engine, json: boolean, resetKey: boolean): void {
+  if (resetKey) {
+    const result = engine.unknowns.resetKey();
+    if (json) printJsonLine(result);
+    else console.log(`New snapshot key created; ${result.snapshotsDeleted} old snapshot(s) deleted. Clusters and their faces are kept.`);
+    return;
+  }
+  const problem = engine.unknowns.snapshotsProblem();
+  if (problem) process.stderr.write(`warning: ${problem}\n`);
+  const clusters = engine.unknowns.list(1000).map((c) => ({
+    id: c.id,
+    count: c.appearances,
+    firstSeen: c.firstSeen,
+    lastSeen: c.lastSeen,
+    cameras: c.cameras,
+    hasSnapshot: c.hasSnapshot,
+  }));
+  if (json) printJsonLine(clusters);
+  else if (clusters.length === 0) console.log('No recurring unknown people.');
+  else for (const c of clusters) console.log(`#${c.id}\tseen ${c.count} time(s)\t${c.firstSeen} .. ${c.lastSeen}\t${c.cameras.join(', ')}`);
+}
+
 async function main(): Promise<void> {
   const [command, ...rest] = process.argv.slice(2);
   if (!command || command === '--help' || command === '-h' || command === 'help') {
@@ -187,6 +217,8 @@ async function main(): Promise<void> {
         'min-photos': { type: 'string' },
         'include-embeddings': { type: 'boolean', default: false },
         yes: { type: 'boolean', default: false },
+        'record-unknowns': { type: 'boolean', default: false },
+        'reset-key': { type: 'boolean', default: false },
       },
     });
   } catch (error) {
@@ -202,7 +234,7 @@ async function main(): Promise<void> {
   }
   let engine: Engine | null = null;
   try {
-    if (!['enroll-dir', 'export-person', 'erase', 'identify', 'verify', 'process-video', 'people', 'status'].includes(command)) {
+    if (!['enroll-dir', 'export-person', 'erase', 'identify', 'verify', 'process-video', 'people', 'unknowns', 'status'].includes(command)) {
       throw new VigilError('BAD_REQUEST', `unknown command "${command}"; see npm run cli -- --help`);
     }
     engine = await openEngine(values);
@@ -218,7 +250,7 @@ async function main(): Promise<void> {
         await erase(engine, positionals[0], json, values.yes ?? false);
         break;
       case 'identify':
-        await identify(engine, positionals, json);
+        await identify(engine, positionals, json, values['record-unknowns'] ?? false);
         break;
       case 'verify':
         await verify(engine, positionals[0], positionals[1], json);
@@ -239,6 +271,9 @@ async function main(): Promise<void> {
         else for (const p of people) console.log(`${p.id}\t${p.name}\t${p.employeeCode ?? '-'}\t${p.status}\t${p.templateCount} template(s)`);
         break;
       }
+      case 'unknowns':
+        unknownsCommand(engine, json, values['reset-key'] ?? false);
+        break;
       case 'status': {
         const status = engine.status();
         if (json) printJsonLine(status);

@@ -12,6 +12,7 @@ import { createHandlers } from '../engine/api/handlers.js';
 import { Engine } from '../engine/engine.js';
 import { LiveService } from '../engine/live/live-service.js';
 import { defaultDataDir } from '../engine/paths.js';
+import { SafeStorageKeyStore } from './safe-storage-key-store.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const rendererDevUrl = process.env.ELECTRON_RENDERER_URL;
@@ -30,7 +31,8 @@ async function main(): Promise<void> {
   }
   await app.whenReady();
   const dataDir = process.env.VIGIL_HOME ?? defaultDataDir();
-  const engine = await Engine.open({ dataDir });
+  // The snapshot key is protected by the OS keychain here (an owner-only file in the headless host and CLI).
+  const engine = await Engine.open({ dataDir, snapshotKeyStore: new SafeStorageKeyStore(join(dataDir, 'keys', 'snapshot.key.safe')) });
   const live = new LiveService(engine);
   const dispatch = createDispatcher(createHandlers(engine, live));
 

@@ -18,11 +18,18 @@ import type { MatchDecision, MatchPolicy } from './matching/match-decision.js';
 import { type EmbedderManifest, findModel, loadManifest, type Manifest, verifyInstalledModel } from './models/manifest.js';
 import { defaultDbPath, defaultModelsDir, manifestPath as defaultManifestPath, projectRoot } from './paths.js';
 import { type Db, openDatabase } from './storage/database.js';
-import { CameraRepository, PeopleRepository, SightingRepository } from './storage/repositories.js';
+import { CameraRepository, type NewTemplate, PeopleRepository, SightingRepository } from './storage/repositories.js';
 import { EngineLog } from './logger.js';
 import { loadSiteConfig } from './site-config.js';
+import { AlertService } from './alerts/alert-service.js';
+import { DEFAULT_RECURRING_AFTER } from './alerts/alert-rules.js';
+import type { GalleryTemplate } from './matching/face-gallery.js';
+import { DEFAULT_MAX_FACES_PER_CLUSTER, DEFAULT_MIN_CLUSTER_QUALITY } from './unknowns/clustering.js';
+import type { SnapshotKeyStore } from './unknowns/snapshot-vault.js';
+import { DEFAULT_SNAPSHOT_RETENTION_DAYS, UnknownsService } from './unknowns/unknowns-service.js';
 import { decodeImage } from './vision/image-io.js';
-import type { Detection } from './vision/geometry.js';
+import { cropFace, type Detection, type RgbImage } from './vision/geometry.js';
+import type { AnalyzedFace } from './inference/face-analyzer.js';
 
 export interface EngineOptions {
   dataDir: string;
@@ -42,6 +49,14 @@ export interface EngineOptions {
   ffmpegPath?: string;
   /** Version of the site's enrollment consent text (default "1"). */
   consentTextVersion?: string;
+  /** Days an unknown person's encrypted snapshot is kept (default 30). */
+  snapshotRetentionDays?: number;
+  /** Join threshold for recurring-unknown clusters; default: the embedder's calibrated `unknownJoinThreshold`. */
+  unknownJoinThreshold?: number;
+  /** Visits after which an unknown person raises a "recurring unknown" alert (default 3). */
+  recurringUnknownAlertAfter?: number;
+  /** Where the snapshot encryption key lives (default: an owner-only file; the desktop app passes safeStorage). */
+  snapshotKeyStore?: SnapshotKeyStore;
 }
 
 export interface IdentifiedFace {
@@ -52,6 +67,8 @@ export interface IdentifiedFace {
   /** Best candidate's similarity even when no one matched (null for an empty gallery). */
   bestScore: number | null;
   embedding: Float32Array;
+  /** With recordUnknowns: the cluster an unmatched face joined (null clusterId: too poor to cluster). */
+  unknown?: { clusterId: number | null; reason?: string };
 }
 
 export interface IdentifiedImage {
@@ -95,6 +112,8 @@ export class Engine extends EventEmitter<EngineEvents> {
   }
   /** The person lifecycle (enroll, correct, deactivate, re-enroll, export, erase). */
   readonly peopleService: PeopleService;
+  readonly alerts: AlertService;
+  readonly unknowns: UnknownsService;
   private analyzerPromise: Promise<FaceAnalyzer> | null = null;
   private modelProblems: Array<{ code: string; message: string }> = [];
   private providerInUse: ExecutionProviderName | null = null;
@@ -137,6 +156,16 @@ export class Engine extends EventEmitter<EngineEvents> {
       emit: (name, payload) => (this.emit as (n: EventName, p: unknown) => boolean)(name, payload),
       log: this.log,
     });
+    this.alerts = new AlertService(this, { recurringAfter: options.recurringUnknownAlertAfter ?? DEFAULT_RECURRING_AFTER });
+    this.unknowns = new UnknownsService(this, {
+      policy: {
+        joinThreshold: options.unknownJoinThreshold ?? this.embedderManifest.unknownJoinThreshold,
+        maxFacesPerCluster: DEFAULT_MAX_FACES_PER_CLUSTER,
+        minQuality: DEFAULT_MIN_CLUSTER_QUALITY,
+      },
+      retentionDays: options.snapshotRetentionDays ?? DEFAULT_SNAPSHOT_RETENTION_DAYS,
+      keyStore: options.snapshotKeyStore,
+    });
   }
 
   static async open(requested: EngineOptions): Promise<Engine> {
@@ -149,6 +178,7 @@ export class Engine extends EventEmitter<EngineEvents> {
     const engine = new Engine(options, db, manifest);
     const how = engine.gallery.load(engine.people.templates(engine.embedderId), engine.people.templatesGeneration());
     await engine.checkModels();
+    engine.unknowns.start();
     engine.log.info('engine', 'opened', {
       version: engine.version,
       vectorIndex: how,
@@ -235,6 +265,55 @@ export class Engine extends EventEmitter<EngineEvents> {
     return person?.status === 'active' ? person : null;
   }
 
+  /**
+   * Saves templates for a new person (name and category) or an existing one
+   * (optionally changing their category), with audit entries naming the
+   * operator and where the faces came from. SQLite only, so the caller can run
+   * it inside its own transaction; pass the result to addToGallery after commit.
+   */
+  saveTemplates(
+    target: { personId: number; category?: Person['category'] } | { name: string; category: Person['category'] },
+    templates: NewTemplate[],
+    provenance: { operator: string; origin: string },
+  ): { person: Person; templates: GalleryTemplate[] } {
+    const { operator, origin } = provenance;
+    let personId: number;
+    let templateIds: number[];
+    if ('personId' in target) {
+      const person = this.people.get(target.personId);
+      if (!person) throw new VigilError('NOT_FOUND', `No person with id ${target.personId}`);
+      personId = person.id;
+      const audit = { operator, subjectKind: 'person', subjectId: personId, subjectLabel: person.name };
+      if (target.category && target.category !== person.category) {
+        this.people.update(personId, { category: target.category }, (fields) => ({ ...audit, action: 'person.updated', details: { fields, origin } }));
+      }
+      templateIds = this.people.saveTemplates(personId, this.embedderId, templates, 'add', {
+        ...audit,
+        action: 'person.templates-added',
+        details: { added: templates.length, origin },
+      }).templateIds;
+    } else {
+      const name = target.name.trim();
+      if (!name) throw new VigilError('BAD_REQUEST', 'A name is required');
+      // No consent is on record for someone named from camera sightings: the record says so (consent null).
+      ({ personId, templateIds } = this.people.create(
+        { name, employeeCode: null, department: null, category: target.category, notes: null },
+        null,
+        this.embedderId,
+        templates,
+        { operator, action: 'person.enrolled', subjectKind: 'person', subjectId: null, subjectLabel: name, details: { templates: templates.length, origin } },
+      ));
+    }
+    const person = this.people.get(personId)!;
+    // An inactive person's templates are stored but stay out of the index (not matched).
+    const galleryTemplates = person.status === 'active' ? templateIds.map((id, i) => ({ id, personId, embedding: templates[i]!.embedding })) : [];
+    return { person, templates: galleryTemplates };
+  }
+
+  addToGallery(templates: GalleryTemplate[]): void {
+    this.gallery.add(templates, this.people.templatesGeneration());
+  }
+
   personName(id: number): string | null {
     return this.people.get(id)?.name ?? null;
   }
@@ -245,15 +324,21 @@ export class Engine extends EventEmitter<EngineEvents> {
     return this.gallery.identify(embedding, this.matchPolicy);
   }
 
-  /** Detects, embeds and identifies every face of an image file's bytes. */
-  async identifyImage(bytes: Buffer, label: string): Promise<IdentifiedImage> {
+  /**
+   * Detects, embeds and identifies every face of an image file's bytes. With
+   * `recordUnknowns`, each unmatched face is one visit of a recurring-unknown
+   * cluster (a sighting row and clustering, as a live camera would record it).
+   */
+  async identifyImage(bytes: Buffer, label: string, options: { recordUnknowns?: boolean } = {}): Promise<IdentifiedImage> {
     const analyzer = await this.analyzer();
     const decoded = await decodeImage(bytes, label);
     const faces = await analyzer.analyze(decoded.image);
     const scale = decoded.scaleToOriginal;
-    const identified = faces.map((face) => {
+    const identified: IdentifiedFace[] = [];
+    for (const face of faces) {
       const decision = this.identifyEmbedding(face.embedding);
-      return {
+      const unknown = decision.kind !== 'match' && options.recordUnknowns ? await this.recordUnknownPhotoFace(face, decoded.image, label) : undefined;
+      identified.push({
         ...scaleDetection(face.detection, scale),
         match:
           decision.kind === 'match'
@@ -261,9 +346,37 @@ export class Engine extends EventEmitter<EngineEvents> {
             : null,
         bestScore: decision.kind === 'match' ? decision.score : decision.bestScore,
         embedding: face.embedding,
-      };
-    });
+        ...(unknown ? { unknown } : {}),
+      });
+    }
     return { width: decoded.originalWidth, height: decoded.originalHeight, faces: identified };
+  }
+
+  private async recordUnknownPhotoFace(face: AnalyzedFace, image: RgbImage, label: string): Promise<{ clusterId: number | null; reason?: string }> {
+    const now = new Date();
+    const cameraName = `photo ${label}`;
+    const sighting = this.sightingRepo.insert({
+      cameraId: null,
+      cameraName,
+      personId: null,
+      status: 'unknown',
+      trackId: null,
+      firstSeen: now,
+      lastSeen: now,
+      bestScore: null,
+      frames: 1,
+    });
+    this.emit('sightings.changed', sighting);
+    const outcome = await this.unknowns.recordVisit({
+      faces: [{ embedding: face.embedding, quality: face.quality.score }],
+      crop: cropFace(image, face.detection.box),
+      cropQuality: face.quality.score,
+      cameraId: null,
+      cameraName,
+      sightingId: sighting.id,
+      seenAt: now,
+    });
+    return outcome ? { clusterId: outcome.clusterId } : { clusterId: null, reason: 'the face is too poor (blurry, small or turned) to cluster' };
   }
 
   listSightings(limit: number, personId?: number): Sighting[] {
@@ -271,6 +384,8 @@ export class Engine extends EventEmitter<EngineEvents> {
   }
 
   async close(): Promise<void> {
+    this.unknowns.stop();
+    await this.unknowns.idle();
     const analyzer = await this.analyzerPromise?.catch(() => null);
     await analyzer?.dispose();
     this.db.close();

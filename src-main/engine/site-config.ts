@@ -24,6 +24,12 @@ export const siteConfigSchema = z
     ffmpegPath: z.string().optional(),
     /** Version of the consent text people sign at enrollment (recorded with their consent). */
     consentTextVersion: z.string().trim().min(1).max(40).optional(),
+    /** Days an unknown person's encrypted snapshot (and a cluster not seen since) is kept (default 30). */
+    snapshotRetentionDays: z.number().min(1).max(3650).optional(),
+    /** Cosine similarity for an unmatched face to join a recurring-unknown cluster (default: the embedder's calibrated value). */
+    unknownJoinThreshold: z.number().min(-1).max(1).optional(),
+    /** Visits after which an unknown person raises a "recurring unknown" alert (default 3). */
+    recurringUnknownAlertAfter: z.number().int().min(2).max(1000).optional(),
   })
   .strict();
 export type SiteConfig = z.infer<typeof siteConfigSchema>;

@@ -7,12 +7,17 @@ import { CamerasView } from './views/CamerasView';
 import { EventsView } from './views/EventsView';
 import { LiveView } from './views/LiveView';
 import { PeopleView } from './views/PeopleView';
+import { UnknownsView } from './views/UnknownsView';
+import { AlertsView } from './views/AlertsView';
+import { newestOpenAlert, useAlerts } from './store/alerts';
 
 export const tabs = [
   { id: 'live', label: 'Live' },
   { id: 'events', label: 'Events' },
   { id: 'people', label: 'People' },
   { id: 'cameras', label: 'Cameras' },
+  { id: 'unknowns', label: 'Unknowns' },
+  { id: 'alerts', label: 'Alerts' },
 ] as const;
 export type TabId = (typeof tabs)[number]['id'];
 
@@ -38,10 +43,19 @@ export function App() {
     if (focus) tabRefs.current[id]?.focus();
   }, []);
 
-  // Alt+1..4 switch tabs from anywhere.
+  const openAlerts = useAlerts((s) => s.alerts.filter((a) => !a.acknowledgedAt).length);
+
+  // Alt+1..6 switch tabs from anywhere; Alt+A acknowledges the newest open alert.
   useEffect(() => {
     function onKey(event: KeyboardEvent) {
       if (!event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return;
+      if (event.code === 'KeyA' || event.key.toLowerCase() === 'a') {
+        event.preventDefault();
+        select('alerts');
+        const alert = newestOpenAlert(useAlerts.getState().alerts);
+        if (alert) useAlerts.getState().startAcknowledge(alert.id);
+        return;
+      }
       const digit = /^Digit([1-9])$/.exec(event.code)?.[1] ?? (/^[1-9]$/.test(event.key) ? event.key : undefined);
       const tab = digit ? tabs[Number(digit) - 1] : undefined;
       if (!tab) return;
@@ -99,6 +113,11 @@ export function App() {
               onKeyDown={(event) => onTabKey(event, index)}
             >
               {tab.label}
+              {tab.id === 'alerts' && openAlerts > 0 ? (
+                <span className="tab-count" aria-label={`${openAlerts} open`}>
+                  {openAlerts}
+                </span>
+              ) : null}
               <kbd aria-hidden="true">Alt+{index + 1}</kbd>
             </button>
           ))}
@@ -122,6 +141,10 @@ export function App() {
                   <EventsView />
                 ) : tab.id === 'people' ? (
                   <PeopleView />
+                ) : tab.id === 'unknowns' ? (
+                  <UnknownsView />
+                ) : tab.id === 'alerts' ? (
+                  <AlertsView />
                 ) : (
                   <CamerasView />
                 )}

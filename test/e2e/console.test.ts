@@ -9,7 +9,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { type Browser, type Page } from 'playwright-core';
-import { buildRenderer, launchChromium } from '../helpers/e2e-console.js';
+import { buildRenderer, launchChromium, newConsolePage, openTab } from '../helpers/e2e-console.js';
 import { startServer, type RunningServer } from '../../src-main/server/server.js';
 import { installedModelPack } from '../helpers/model-pack.js';
 import { faceRecognitionData, hamiltonClip, tempDir } from '../helpers/paths.js';
@@ -25,8 +25,7 @@ before(async () => {
   const staticDir = buildRenderer(dir.path);
   server = await startServer({ dataDir: join(dir.path, 'data'), modelsDir: await installedModelPack(), host: '127.0.0.1', port: 0, staticDir });
   browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-  page.on('pageerror', (error) => pageErrors.push(error.message));
+  page = await newConsolePage(browser, pageErrors);
 });
 
 after(async () => {
@@ -35,9 +34,6 @@ after(async () => {
   dir.cleanup();
 });
 
-async function openTab(name: string): Promise<void> {
-  await page.getByRole('tab', { name: new RegExp(`^${name}`) }).click();
-}
 
 describe('console in Chromium over the WebSocket contract', () => {
   test('without the access token the engine refuses the connection', async () => {
@@ -60,7 +56,7 @@ describe('console in Chromium over the WebSocket contract', () => {
   });
 
   test('a non-image photo gets a plain verdict before anything is saved, and Enroll says why it cannot be used', async () => {
-    await openTab('People');
+    await openTab(page, 'People');
     const junk = join(dir.path, 'not-a-photo.jpg');
     writeFileSync(junk, 'this is text, not a JPEG');
     const form = page.getByTestId('enroll-form');
@@ -87,7 +83,7 @@ describe('console in Chromium over the WebSocket contract', () => {
   });
 
   test('a video camera showing them draws their name over their face', async () => {
-    await openTab('Cameras');
+    await openTab(page, 'Cameras');
     const form = page.getByTestId('add-camera-form');
     await form.getByLabel('Name').fill('Stage');
     await form.getByLabel('Kind').selectOption('file');
@@ -95,7 +91,7 @@ describe('console in Chromium over the WebSocket contract', () => {
     await form.getByRole('button', { name: 'Add camera' }).click();
     await page.getByTestId('cameras-table').getByText('Stage').waitFor({ timeout: 30_000 });
 
-    await openTab('Live');
+    await openTab(page, 'Live');
     const labels = page.locator('[data-testid^="live-labels-"]').first();
     await labels.locator('li[data-status="member"]', { hasText: 'Lin-Manuel Miranda' }).waitFor({ timeout: 90_000 });
 
@@ -127,7 +123,7 @@ describe('console in Chromium over the WebSocket contract', () => {
   });
 
   test('the event feed lists the sighting', async () => {
-    await openTab('Events');
+    await openTab(page, 'Events');
     await page.getByTestId('sightings-table').getByText('Lin-Manuel Miranda').first().waitFor({ timeout: 30_000 });
     if (process.env.VIGIL_E2E_SCREENSHOTS) await page.screenshot({ path: join(process.env.VIGIL_E2E_SCREENSHOTS, 'events.png') });
     assert.deepEqual(pageErrors, [], 'no uncaught errors in the page');

@@ -92,6 +92,10 @@ describe('live pipeline on a real HTTP camera', () => {
     const entry = log.find((e) => e.area === 'camera' && e.message === 'camera reconnecting' && e.cameraId === cameraId);
     assert.ok(entry, 'a reconnect is logged');
     assert.ok(typeof entry.lastError === 'string' && entry.lastError.length > 0, 'with its reason');
+    // ...and the operator got one "camera offline" alert for the drop (not one per retry).
+    const offline = engine.alerts.list(100, false).filter((a) => a.rule === 'camera_offline' && a.cameraId === cameraId);
+    assert.equal(offline.length, 1, JSON.stringify(offline));
+    assert.equal(offline[0]!.priority, 'medium');
   });
 
   test('one sighting per track visit, not per frame; stopping closes them', async () => {
@@ -104,6 +108,17 @@ describe('live pipeline on a real HTTP camera', () => {
     assert.ok(lmm.length >= 1);
     assert.ok(lmm.some((s) => s.frames > 5 && s.bestScore! >= engine.matchPolicy.threshold && s.status === 'member'));
     for (const s of sightings) assert.ok(s.lastSeen >= s.firstSeen);
+  });
+
+  test('tracks that ended unknown became visits of unknown-person clusters (one per track), members never', async () => {
+    await engine.unknowns.idle();
+    const clustered = engine.listSightings(1000).filter((s) => s.clusterId !== null);
+    assert.ok(clustered.length > 0, 'the clip shows people who are not enrolled');
+    assert.ok(clustered.every((s) => s.status === 'unknown'));
+    const clusters = engine.unknowns.list(1000);
+    const visits = clusters.reduce((n, c) => n + c.appearances, 0);
+    assert.equal(visits, clustered.length, 'one visit per clustered sighting, not per frame');
+    assert.ok(clusters.every((c) => c.faces.length <= 5 && c.cameras.every((name) => name === 'Stage')), JSON.stringify(clusters.map((c) => c.cameras)));
   });
 
   test('an unreachable camera is reported, not fatal', async () => {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import {
+  cropFace,
   alignFace112,
   applyAffine,
   ARCFACE_112_TEMPLATE,
@@ -139,4 +140,25 @@ describe('resizeBilinear', () => {
     assert.deepEqual([...row].sort((a, b) => a - b), row);
     assert.ok(row[0]! < row[3]!);
   });
+});
+
+describe('cropFace (unknown-person snapshot)', () => {
+  // A 100x80 image whose red channel is the x coordinate and green the y coordinate.
+  const image = { width: 100, height: 80, data: new Uint8Array(100 * 80 * 3) };
+  for (let y = 0; y < 80; y++) for (let x = 0; x < 100; x++) image.data.set([x, y, 0], (y * 100 + x) * 3);
+  const cases: Array<{ name: string; box: { x: number; y: number; width: number; height: number }; margin: number; maxSide: number; size: [number, number] | null; topLeft?: [number, number] }> = [
+    { name: 'box with margin, inside the image', box: { x: 40, y: 30, width: 20, height: 20 }, margin: 0.25, maxSide: 160, size: [30, 30], topLeft: [35, 25] },
+    { name: 'clipped at the image corner', box: { x: -5, y: -5, width: 20, height: 20 }, margin: 0.25, maxSide: 160, size: [20, 20], topLeft: [0, 0] },
+    { name: 'scaled down to maxSide', box: { x: 0, y: 0, width: 100, height: 80 }, margin: 0, maxSide: 50, size: [50, 40] },
+    { name: 'entirely outside the image', box: { x: 200, y: 200, width: 10, height: 10 }, margin: 0.25, maxSide: 160, size: null },
+  ];
+  for (const c of cases) {
+    test(c.name, () => {
+      const crop = cropFace(image, c.box, c.margin, c.maxSide);
+      if (c.size === null) return assert.equal(crop, null);
+      assert.deepEqual([crop!.width, crop!.height], c.size);
+      assert.equal(crop!.data.length, c.size[0] * c.size[1] * 3);
+      if (c.topLeft) assert.deepEqual([crop!.data[0], crop!.data[1]], c.topLeft);
+    });
+  }
 });

@@ -7,6 +7,7 @@ import { PeopleRepository } from '../../src-main/engine/storage/repositories.js'
 import { tempDir } from '../helpers/paths.js';
 
 const dir = tempDir();
+const latest = Math.max(...migrations.map((m) => m.version));
 after(() => dir.cleanup());
 
 const audit = { operator: 'test', action: 'test', subjectKind: 'person', subjectId: null, subjectLabel: null };
@@ -20,15 +21,16 @@ function createPerson(people: PeopleRepository, name: string, vector: number[], 
 
 describe('migrations', () => {
   test('versions are 1..n without gaps and each has a name', () => {
-    migrations.forEach((m, i) => {
-      assert.equal(m.version, i + 1);
-      assert.ok(m.name.length > 0);
-    });
+    assert.deepEqual(
+      migrations.map((m) => m.version),
+      Array.from({ length: migrations.length }, (_, i) => i + 1),
+    );
+    for (const m of migrations) assert.ok(m.name.length > 0);
   });
 
   test('migration 1 on a real file: WAL, tables, foreign keys, template generation trigger', () => {
     const db = openDatabase(join(dir.path, 'm1.db'));
-    assert.equal(schemaVersion(db), migrations.length);
+    assert.equal(schemaVersion(db), latest);
     assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
     const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as Array<{ name: string }>).map((r) => r.name);
     for (const t of ['cameras', 'face_templates', 'persons', 'schema_migrations', 'settings', 'sightings']) assert.ok(tables.includes(t), t);
@@ -102,10 +104,46 @@ describe('migrations', () => {
 
   test('a failing migration rolls back whole', () => {
     const db = openDatabase(join(dir.path, 'm4.db'));
-    const broken = [...migrations, { version: migrations.length + 1, name: 'broken', sql: 'CREATE TABLE half (id INTEGER); SELECT nonsense FROM nowhere;' }];
+    const broken = [...migrations, { version: latest + 1, name: 'broken', sql: 'CREATE TABLE half (id INTEGER); SELECT nonsense FROM nowhere;' }];
     assert.throws(() => migrate(db, broken));
-    assert.equal(schemaVersion(db), migrations.length);
+    assert.equal(schemaVersion(db), latest);
     assert.equal(db.prepare("SELECT name FROM sqlite_master WHERE name = 'half'").get(), undefined);
+    db.close();
+  });
+
+  test('a migration numbered below one already applied (from a parallel branch) is still applied, once', () => {
+    const db = openDatabase(join(dir.path, 'm5.db'));
+    const late = { version: 2, name: 'late arrival', sql: 'CREATE TABLE late_table (id INTEGER PRIMARY KEY);' };
+    const withLate = [...migrations.filter((m) => m.version !== 2), late];
+    migrate(db, withLate);
+    assert.ok(db.prepare("SELECT name FROM sqlite_master WHERE name = 'late_table'").get());
+    migrate(db, withLate);
+    assert.equal((db.prepare('SELECT COUNT(*) AS n FROM schema_migrations WHERE version = 2').get() as { n: number }).n, 1);
+    db.close();
+  });
+
+  test('migration 3: clusters, faces, appearances, snapshots, alerts; sightings.cluster_id, cameras.restricted', () => {
+    const db = openDatabase(join(dir.path, 'm6.db'));
+    const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as Array<{ name: string }>).map((r) => r.name);
+    for (const t of ['unknown_clusters', 'unknown_faces', 'unknown_appearances', 'unknown_snapshots', 'alerts']) assert.ok(tables.includes(t), t);
+    const columns = (table: string) => (db.prepare(`PRAGMA table_info(${table})`).all() as Array<{ name: string }>).map((c) => c.name);
+    assert.ok(columns('sightings').includes('cluster_id'));
+    assert.ok(columns('cameras').includes('restricted'));
+    const now = new Date().toISOString();
+    const cluster = Number(
+      db.prepare("INSERT INTO unknown_clusters (embedder_id, first_seen, last_seen, appearances, created_at, updated_at) VALUES ('e', ?, ?, 1, ?, ?)")
+        .run(now, now, now, now).lastInsertRowid,
+    );
+    db.prepare('INSERT INTO unknown_faces (cluster_id, dimension, embedding, quality, seen_at) VALUES (?, 2, ?, 0.5, ?)').run(cluster, Buffer.alloc(8), now);
+    db.prepare("INSERT INTO unknown_snapshots (cluster_id, file_name, quality, saved_at) VALUES (?, 'a.vsnap', 0.5, ?)").run(cluster, now);
+    // Bad values are refused by the schema, not stored.
+    assert.throws(() => db.prepare("UPDATE unknown_clusters SET status = 'maybe' WHERE id = ?").run(cluster));
+    assert.throws(() => db.prepare("INSERT INTO alerts (rule, priority, message, created_at) VALUES ('whatever', 'high', 'm', 'now')").run());
+    assert.throws(() => db.prepare('INSERT INTO unknown_faces (cluster_id, dimension, embedding, quality, seen_at) VALUES (?, 4, ?, 1, ?)').run(cluster, Buffer.alloc(8), now));
+    // Deleting a cluster takes its faces and snapshot record with it.
+    db.prepare('DELETE FROM unknown_clusters WHERE id = ?').run(cluster);
+    assert.equal((db.prepare('SELECT COUNT(*) AS n FROM unknown_faces').get() as { n: number }).n, 0);
+    assert.equal((db.prepare('SELECT COUNT(*) AS n FROM unknown_snapshots').get() as { n: number }).n, 0);
     db.close();
   });
 });

@@ -58,5 +58,14 @@ export function createHandlers(engine: Engine, live: LiveService): Handlers {
     'cameras.start': ({ id }) => live.startCamera(id),
     'cameras.stop': ({ id }) => live.stopCamera(id),
     'sightings.list': ({ limit, personId }) => engine.listSightings(limit, personId),
+    'cameras.setRestricted': ({ id, restricted }) => live.setRestricted(id, restricted),
+    'unknowns.list': ({ limit }) => ({ clusters: engine.unknowns.list(limit), snapshotsProblem: engine.unknowns.snapshotsProblem() }),
+    'unknowns.snapshot': ({ id }) => engine.unknowns.snapshot(id),
+    'unknowns.identify': ({ id, as, name, personId, category }, caller) => engine.unknowns.identify(id, as, { name, personId, category }, caller.operator),
+    'unknowns.merge': ({ targetId, sourceId }) => engine.unknowns.merge(targetId, sourceId),
+    'unknowns.split': ({ id, faceId }) => engine.unknowns.split(id, faceId),
+    'unknowns.dismiss': ({ id }) => ({ dismissed: engine.unknowns.dismiss(id) }),
+    'alerts.list': ({ limit, unacknowledgedOnly }) => engine.alerts.list(limit, unacknowledgedOnly),
+    'alerts.acknowledge': ({ id, note }, caller) => engine.alerts.acknowledge(id, caller.operator, note),
   };
 }

@@ -7,7 +7,9 @@ import { type EmbedPolicy, shouldEmbed, type TrackEmbedHistory } from './embed-p
 import { ByteTracker, type TrackSnapshot } from '../tracking/byte-tracker.js';
 import { FfmpegSource, type RawFrame } from '../video/ffmpeg-source.js';
 import type { FrameRing } from '../video/frame-ring.js';
+import { type Box, cropFace, type RgbImage } from '../vision/geometry.js';
 import { encodeJpeg } from '../vision/image-io.js';
+import { DEFAULT_MAX_FACES_PER_CLUSTER } from '../unknowns/clustering.js';
 import { type TrackIdentity, TrackIdentityVoter } from './track-identity.js';
 
 export interface CameraPipelineOptions {
@@ -50,6 +52,11 @@ interface TrackRecord {
   /** Person written in the sighting row last time, to notice identity changes. */
   persistedPersonId: number | null;
   bestScore: number | null;
+  /** The track's best embeddings (by face quality): they go to unknown-person clustering if it ends unknown. */
+  faces: Array<{ embedding: Float32Array; quality: number }>;
+  /** Best face crop so far (in memory only; sealed encrypted if the track ends unknown). */
+  bestCrop: RgbImage | null;
+  bestCropQuality: number;
 }
 
 /** Every decoded frame ends up counted exactly once: processed, dropped or failed (or ignored after stop). */
@@ -263,9 +270,12 @@ export class CameraPipeline extends EventEmitter<PipelineEvents> {
     if (chosen.length > 0) {
       const embedded = await this.pool.embed(ref, chosen.map((c) => faces[c.detectionIndex]!.detection));
       embedMs = embedded.ms;
+      const frameImage: RgbImage = { width: frame.width, height: frame.height, data: this.ring.view(ref.slot, ref.byteLength) };
       chosen.forEach(({ detectionIndex, record }, i) => {
         const quality = faces[detectionIndex]!.quality;
-        record.voter.add(this.engine.identifyEmbedding(embedded.embeddings[i]!), quality);
+        const embedding = embedded.embeddings[i]!;
+        record.voter.add(this.engine.identifyEmbedding(embedding), quality);
+        this.keepForUnknowns(record, embedding, quality, frameImage, faces[detectionIndex]!.detection.box);
         record.embedHistory.embeddings++;
         record.embedHistory.lastEmbeddedAt = clock;
         record.embedHistory.bestEmbeddedQuality = Math.max(record.embedHistory.bestEmbeddedQuality, quality);
@@ -343,6 +353,9 @@ export class CameraPipeline extends EventEmitter<PipelineEvents> {
         lastPersistedAt: 0,
         persistedPersonId: null,
         bestScore: null,
+        faces: [],
+        bestCrop: null,
+        bestCropQuality: 0,
       };
       this.tracks.set(trackId, record);
       this.stats.tracksStarted++;
@@ -382,11 +395,44 @@ export class CameraPipeline extends EventEmitter<PipelineEvents> {
     if (sighting && (final || identityChanged)) this.engine.emit('sightings.changed', sighting);
   }
 
+  /**
+   * Keeps a track's best embeddings and its best face crop while nobody has
+   * been named on it: if it ends unknown they become one visit of a
+   * recurring-unknown cluster. Named tracks keep no crop.
+   */
+  private keepForUnknowns(record: TrackRecord, embedding: Float32Array, quality: number, frame: RgbImage, box: Box): void {
+    if (record.identity.personId !== null) return;
+    record.faces.push({ embedding, quality });
+    if (record.faces.length > DEFAULT_MAX_FACES_PER_CLUSTER) {
+      record.faces.sort((a, b) => b.quality - a.quality);
+      record.faces.length = DEFAULT_MAX_FACES_PER_CLUSTER;
+    }
+    if (quality > record.bestCropQuality) {
+      const crop = cropFace(frame, box);
+      if (crop) {
+        record.bestCrop = crop;
+        record.bestCropQuality = quality;
+      }
+    }
+  }
+
   private finishTrack(trackId: number): void {
     const record = this.tracks.get(trackId);
     if (!record) return;
     if (record.sightingId !== null) this.persistSighting(trackId, record, true);
     this.tracks.delete(trackId);
+    // One visit per track (never per frame): a confirmed track that ended unknown feeds the clustering.
+    if (record.sightingId !== null && record.identity.status === 'unknown' && record.faces.length > 0) {
+      this.engine.unknowns.recordVisitInBackground({
+        faces: record.faces,
+        crop: record.bestCrop,
+        cropQuality: record.bestCropQuality,
+        cameraId: this.options.cameraId,
+        cameraName: this.options.cameraName,
+        sightingId: record.sightingId,
+        seenAt: record.lastSeen,
+      });
+    }
   }
 
   private finishAllTracks(): void {

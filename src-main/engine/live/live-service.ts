@@ -133,6 +133,12 @@ export class LiveService {
     return this.inference();
   }
 
+  setRestricted(id: number, restricted: boolean): Camera {
+    if (!this.engine.cameraRepo.get(id)) throw new VigilError('NOT_FOUND', `No camera with id ${id}`);
+    this.engine.cameraRepo.setRestricted(id, restricted);
+    return this.toCamera(id);
+  }
+
   async stopCamera(id: number): Promise<Camera> {
     if (!this.engine.cameraRepo.get(id)) throw new VigilError('NOT_FOUND', `No camera with id ${id}`);
     this.engine.cameraRepo.setEnabled(id, false);

@@ -73,6 +73,8 @@ const embedderSchema = z.object({
   embeddingSize: z.number().int().positive(),
   /** Default cosine-similarity threshold for "same person", calibrated by `npm run eval`. */
   matchThreshold: z.number().min(-1).max(1),
+  /** Cosine similarity for an unmatched face to join a recurring-unknown cluster, calibrated by `npm run eval -- unknowns`. */
+  unknownJoinThreshold: z.number().min(-1).max(1),
 });
 export type EmbedderManifest = z.infer<typeof embedderSchema>;
 

@@ -53,7 +53,12 @@ export function migrate(db: Db, migrations: Migration[]): number {
       `This database is at schema version ${current}, newer than this Vigil understands (${known}). Update Vigil.`,
     );
   }
-  const pending = migrations.filter((m) => m.version > current).sort((a, b) => a.version - b.version);
+  // Every migration not yet recorded, in order (not only those above the highest applied):
+  // migrations developed on parallel branches may land with a lower number than one already applied.
+  const applied = new Set(
+    (db.prepare('SELECT version FROM schema_migrations').all() as Array<{ version: number }>).map((r) => r.version),
+  );
+  const pending = migrations.filter((m) => !applied.has(m.version)).sort((a, b) => a.version - b.version);
   for (const migration of pending) {
     db.transaction(() => {
       db.exec(migration.sql);

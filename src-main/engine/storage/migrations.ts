@@ -111,4 +111,78 @@ export const migrations: Migration[] = [
       CREATE INDEX audit_log_subject ON audit_log (subject_kind, subject_id, at);
     `,
   },
+  {
+    version: 3,
+    name: 'unknown-person clusters, encrypted snapshots, appearances, restricted cameras, alerts',
+    sql: `
+      -- A recurring stranger: faces that matched no member, grouped by similarity.
+      CREATE TABLE unknown_clusters (
+        id           INTEGER PRIMARY KEY,
+        embedder_id  TEXT NOT NULL,
+        status       TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'identified', 'dismissed', 'merged')),
+        first_seen   TEXT NOT NULL,
+        last_seen    TEXT NOT NULL,
+        -- Visits (one live track or one photo), never frames.
+        appearances  INTEGER NOT NULL DEFAULT 0 CHECK (appearances >= 0),
+        person_id    INTEGER REFERENCES persons (id) ON DELETE SET NULL,
+        merged_into  INTEGER REFERENCES unknown_clusters (id) ON DELETE SET NULL,
+        created_at   TEXT NOT NULL,
+        updated_at   TEXT NOT NULL
+      );
+      CREATE INDEX unknown_clusters_status ON unknown_clusters (status, last_seen DESC);
+
+      -- One row per visit of a cluster.
+      CREATE TABLE unknown_appearances (
+        id          INTEGER PRIMARY KEY,
+        cluster_id  INTEGER NOT NULL REFERENCES unknown_clusters (id) ON DELETE CASCADE,
+        camera_id   INTEGER REFERENCES cameras (id) ON DELETE SET NULL,
+        camera_name TEXT NOT NULL,
+        sighting_id INTEGER REFERENCES sightings (id) ON DELETE SET NULL,
+        seen_at     TEXT NOT NULL
+      );
+      CREATE INDEX unknown_appearances_cluster ON unknown_appearances (cluster_id, seen_at);
+
+      -- The cluster's best few embeddings (bounded, by quality); become templates when identified.
+      CREATE TABLE unknown_faces (
+        id            INTEGER PRIMARY KEY,
+        cluster_id    INTEGER NOT NULL REFERENCES unknown_clusters (id) ON DELETE CASCADE,
+        appearance_id INTEGER REFERENCES unknown_appearances (id) ON DELETE SET NULL,
+        dimension     INTEGER NOT NULL,
+        embedding     BLOB NOT NULL CHECK (length(embedding) = dimension * 4),
+        quality       REAL NOT NULL,
+        seen_at       TEXT NOT NULL
+      );
+      CREATE INDEX unknown_faces_cluster ON unknown_faces (cluster_id);
+
+      -- The best face crop of a cluster, AES-256-GCM encrypted in <data>/snapshots/<file_name>.
+      CREATE TABLE unknown_snapshots (
+        cluster_id    INTEGER PRIMARY KEY REFERENCES unknown_clusters (id) ON DELETE CASCADE,
+        appearance_id INTEGER REFERENCES unknown_appearances (id) ON DELETE SET NULL,
+        file_name     TEXT NOT NULL UNIQUE,
+        quality       REAL NOT NULL,
+        saved_at      TEXT NOT NULL
+      );
+
+      ALTER TABLE sightings ADD COLUMN cluster_id INTEGER REFERENCES unknown_clusters (id) ON DELETE SET NULL;
+      ALTER TABLE cameras ADD COLUMN restricted INTEGER NOT NULL DEFAULT 0 CHECK (restricted IN (0, 1));
+
+      CREATE TABLE alerts (
+        id              INTEGER PRIMARY KEY,
+        rule            TEXT NOT NULL
+                        CHECK (rule IN ('new_unknown', 'recurring_unknown', 'blocklisted_seen', 'restricted_area', 'camera_offline')),
+        priority        TEXT NOT NULL CHECK (priority IN ('low', 'medium', 'high')),
+        camera_id       INTEGER REFERENCES cameras (id) ON DELETE SET NULL,
+        camera_name     TEXT,
+        cluster_id      INTEGER REFERENCES unknown_clusters (id) ON DELETE SET NULL,
+        person_id       INTEGER REFERENCES persons (id) ON DELETE SET NULL,
+        message         TEXT NOT NULL,
+        created_at      TEXT NOT NULL,
+        acknowledged_at TEXT,
+        acknowledged_by TEXT,
+        note            TEXT
+      );
+      CREATE INDEX alerts_created ON alerts (created_at DESC);
+      CREATE INDEX alerts_open ON alerts (acknowledged_at, created_at DESC);
+    `,
+  },
 ];

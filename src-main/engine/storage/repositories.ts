@@ -153,7 +153,8 @@ export class PeopleRepository {
    */
   create(
     record: PersonRecord,
-    consent: Consent,
+    /** Null when none was recorded (e.g. a visitor named from camera sightings). */
+    consent: Consent | null,
     embedderId: string,
     templates: NewTemplate[],
     audit: AuditWrite,
@@ -168,7 +169,7 @@ export class PeopleRepository {
               `INSERT INTO persons (name, employee_code, department, category, notes, status, consent_at, consent_by, consent_text_version, created_at, updated_at)
                VALUES (@name, @employeeCode, @department, @category, @notes, 'active', @consentAt, @consentBy, @consentVersion, @now, @now)`,
             )
-            .run({ ...record, consentAt: consent.at, consentBy: consent.by, consentVersion: consent.textVersion, now }).lastInsertRowid,
+            .run({ ...record, consentAt: consent?.at ?? null, consentBy: consent?.by ?? null, consentVersion: consent?.textVersion ?? null, now }).lastInsertRowid,
         );
       } catch (error) {
         explainConstraint(error, record.employeeCode);
@@ -339,20 +340,28 @@ export class AuditRepository {
   }
 }
 
-type CameraRow = { id: number; name: string; source_json: string; enabled: number; detect_fps: number };
+type CameraRow = { id: number; name: string; source_json: string; enabled: number; detect_fps: number; restricted: number };
 export interface CameraRecord {
   id: number;
   name: string;
   source: CameraSource;
   enabled: boolean;
   detectFps: number;
+  restricted: boolean;
 }
 
 export class CameraRepository {
   constructor(private readonly db: Db) {}
 
   private toRecord(row: CameraRow): CameraRecord {
-    return { id: row.id, name: row.name, source: JSON.parse(row.source_json) as CameraSource, enabled: row.enabled === 1, detectFps: row.detect_fps };
+    return {
+      id: row.id,
+      name: row.name,
+      source: JSON.parse(row.source_json) as CameraSource,
+      enabled: row.enabled === 1,
+      detectFps: row.detect_fps,
+      restricted: row.restricted === 1,
+    };
   }
 
   list(): CameraRecord[] {
@@ -377,6 +386,10 @@ export class CameraRepository {
     this.db.prepare('UPDATE cameras SET enabled = ? WHERE id = ?').run(enabled ? 1 : 0, id);
   }
 
+  setRestricted(id: number, restricted: boolean): void {
+    this.db.prepare('UPDATE cameras SET restricted = ? WHERE id = ?').run(restricted ? 1 : 0, id);
+  }
+
   remove(id: number): boolean {
     return this.db.prepare('DELETE FROM cameras WHERE id = ?').run(id).changes > 0;
   }
@@ -393,6 +406,7 @@ type SightingRow = {
   last_seen: string;
   best_score: number | null;
   frames: number;
+  cluster_id: number | null;
 };
 
 const toSighting = (r: SightingRow): Sighting => ({
@@ -406,6 +420,7 @@ const toSighting = (r: SightingRow): Sighting => ({
   lastSeen: r.last_seen,
   bestScore: r.best_score,
   frames: r.frames,
+  clusterId: r.cluster_id,
 });
 
 export interface SightingWrite {

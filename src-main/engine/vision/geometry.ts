@@ -196,3 +196,27 @@ export function dot(a: Float32Array, b: Float32Array): number {
   for (let i = 0; i < a.length; i++) sum += a[i]! * b[i]!;
   return sum;
 }
+
+/**
+ * The face's box widened by `margin` (a fraction of its size on each side),
+ * clipped to the image, copied out and scaled down so its longer side is at
+ * most `maxSide` (the review snapshot of an unknown person). Null when the
+ * box lies outside the image.
+ */
+export function cropFace(image: RgbImage, box: Box, margin = 0.25, maxSide = 160): RgbImage | null {
+  const x0 = Math.max(0, Math.floor(box.x - box.width * margin));
+  const y0 = Math.max(0, Math.floor(box.y - box.height * margin));
+  const x1 = Math.min(image.width, Math.ceil(box.x + box.width * (1 + margin)));
+  const y1 = Math.min(image.height, Math.ceil(box.y + box.height * (1 + margin)));
+  const width = x1 - x0, height = y1 - y0;
+  if (width < 2 || height < 2) return null;
+  const crop = new Uint8Array(width * height * 3);
+  for (let y = 0; y < height; y++) {
+    const from = ((y0 + y) * image.width + x0) * 3;
+    crop.set(image.data.subarray(from, from + width * 3), y * width * 3);
+  }
+  const scale = Math.min(1, maxSide / Math.max(width, height));
+  const cropped = { width, height, data: crop };
+  if (scale === 1) return cropped;
+  return resizeBilinear(cropped, Math.max(1, Math.round(width * scale)), Math.max(1, Math.round(height * scale)));
+}

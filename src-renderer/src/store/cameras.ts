@@ -3,7 +3,7 @@ import { channels, type Camera, type CameraHealth, type RequestOf } from '../../
 import { describeError, getApi } from '../api';
 import { firstIssue } from '../lib/format';
 
-export type CameraAction = 'start' | 'stop' | 'remove';
+export type CameraAction = 'start' | 'stop' | 'remove' | 'restrict';
 
 interface CamerasSlice {
   cameras: Camera[];
@@ -25,6 +25,7 @@ interface CamerasSlice {
   stop(id: number): Promise<void>;
   askRemove(id: number | null): void;
   remove(id: number): Promise<void>;
+  setRestricted(id: number, restricted: boolean): Promise<void>;
   applyHealth(cameraId: number, health: CameraHealth): void;
 }
 
@@ -120,6 +121,12 @@ export const useCameras = create<CamerasSlice>()((set, get) => {
     stop: (id) =>
       act(id, 'stop', async () => {
         const camera = await getApi().invoke('cameras.stop', { id });
+        set((s) => ({ cameras: replace(s.cameras, camera) }));
+      }),
+
+    setRestricted: (id, restricted) =>
+      act(id, 'restrict', async () => {
+        const camera = await getApi().invoke('cameras.setRestricted', { id, restricted });
         set((s) => ({ cameras: replace(s.cameras, camera) }));
       }),
 

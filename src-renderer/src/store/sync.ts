@@ -7,6 +7,11 @@ import { usePeople } from './people';
 import { usePersonPanel } from './personPanel';
 import { useSightings } from './sightings';
 import { useSystem } from './system';
+import { useAlerts } from './alerts';
+import { useUnknowns } from './unknowns';
+
+/** Cluster changes arrive in bursts (a camera ending many tracks): reload the queue once per burst. */
+const UNKNOWNS_RELOAD_DELAY_MS = 300;
 
 /** How often the camera list (with health) is refreshed in the background. */
 const CAMERA_POLL_MS = 5_000;
@@ -17,6 +22,8 @@ export function loadAll(): void {
   void useCameras.getState().load();
   void usePeople.getState().load();
   void useSightings.getState().load();
+  void useUnknowns.getState().load();
+  void useAlerts.getState().load();
 }
 
 /**
@@ -61,6 +68,20 @@ export function startEngineSync(): () => void {
       if (panel.personId === personId && change !== 'erased' && !panel.busy) void panel.open(personId);
     }),
   );
+  let unknownsTimer: ReturnType<typeof setTimeout> | null = null;
+  cleanups.push(
+    api.on('unknowns.changed', () => {
+      if (unknownsTimer) return;
+      unknownsTimer = setTimeout(() => {
+        unknownsTimer = null;
+        void useUnknowns.getState().load();
+      }, UNKNOWNS_RELOAD_DELAY_MS);
+    }),
+  );
+  cleanups.push(() => {
+    if (unknownsTimer) clearTimeout(unknownsTimer);
+  });
+  cleanups.push(api.on('alerts.changed', (alert) => useAlerts.getState().receive(alert)));
   cleanups.push(
     api.on('cameras.health', ({ cameraId, health }) => useCameras.getState().applyHealth(cameraId, health)),
   );

@@ -154,7 +154,7 @@ function CameraRow({ camera }: { camera: Camera }) {
   const busy = useCameras((s) => s.busy[camera.id]);
   const actionError = useCameras((s) => s.actionErrors[camera.id]);
   const confirming = useCameras((s) => s.confirmingRemoval === camera.id);
-  const { start, stop, askRemove, remove } = useCameras.getState();
+  const { start, stop, askRemove, remove, setRestricted } = useCameras.getState();
   const removeButton = useReturnFocus(confirming);
   const h = camera.health;
   const live = h.state === 'running' || h.state === 'starting' || h.state === 'reconnecting';
@@ -173,6 +173,18 @@ function CameraRow({ camera }: { camera: Camera }) {
       <td className="num">{formatFps(h.processedFps)}</td>
       <td className="num">{h.droppedFrames}</td>
       <td className="last-error">{h.lastError ?? <span className="muted">—</span>}</td>
+      <td>
+        <label className="inline-check" title="Anyone but an employee seen here raises a high-priority alert">
+          <input
+            type="checkbox"
+            checked={camera.restricted}
+            disabled={!!busy}
+            onChange={(e) => void setRestricted(camera.id, e.target.checked)}
+            aria-label={`Restricted area: ${camera.name}`}
+          />{' '}
+          Restricted
+        </label>
+      </td>
       <td className="row-actions">
         {confirming ? (
           <span
@@ -238,6 +250,7 @@ export function CamerasView() {
                   <th scope="col" className="num">FPS</th>
                   <th scope="col" className="num">Dropped</th>
                   <th scope="col">Last error</th>
+                  <th scope="col">Area</th>
                   <th scope="col">
                     <span className="sr-only">Actions</span>
                   </th>

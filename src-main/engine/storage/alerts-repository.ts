@@ -1,0 +1,70 @@
+import type { Alert } from '../../../src-preload/contract.js';
+import type { AlertDraft } from '../alerts/alert-rules.js';
+import { type Db, nowIso } from './database.js';
+
+type AlertRow = {
+  id: number;
+  rule: Alert['rule'];
+  priority: Alert['priority'];
+  camera_id: number | null;
+  camera_name: string | null;
+  cluster_id: number | null;
+  person_id: number | null;
+  message: string;
+  created_at: string;
+  acknowledged_at: string | null;
+  acknowledged_by: string | null;
+  note: string | null;
+};
+
+const toAlert = (r: AlertRow): Alert => ({
+  id: r.id,
+  rule: r.rule,
+  priority: r.priority,
+  cameraId: r.camera_id,
+  cameraName: r.camera_name,
+  clusterId: r.cluster_id,
+  personId: r.person_id,
+  message: r.message,
+  createdAt: r.created_at,
+  acknowledgedAt: r.acknowledged_at,
+  acknowledgedBy: r.acknowledged_by,
+  note: r.note,
+});
+
+/** Alerts and their history (acknowledged ones stay, with who and why). */
+export class AlertsRepository {
+  constructor(private readonly db: Db) {}
+
+  insert(draft: AlertDraft, at = new Date()): Alert {
+    const id = Number(
+      this.db
+        .prepare(
+          `INSERT INTO alerts (rule, priority, camera_id, camera_name, cluster_id, person_id, message, created_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(draft.rule, draft.priority, draft.cameraId, draft.cameraName, draft.clusterId, draft.personId, draft.message, at.toISOString()).lastInsertRowid,
+    );
+    return this.get(id)!;
+  }
+
+  get(id: number): Alert | null {
+    const row = this.db.prepare('SELECT * FROM alerts WHERE id = ?').get(id) as AlertRow | undefined;
+    return row ? toAlert(row) : null;
+  }
+
+  list(limit: number, unacknowledgedOnly: boolean): Alert[] {
+    const rows = this.db
+      .prepare(`SELECT * FROM alerts WHERE (@open = 0 OR acknowledged_at IS NULL) ORDER BY created_at DESC, id DESC LIMIT @limit`)
+      .all({ open: unacknowledgedOnly ? 1 : 0, limit }) as AlertRow[];
+    return rows.map(toAlert);
+  }
+
+  /** Acknowledges once: a second acknowledgement keeps the first one's operator, time and note. */
+  acknowledge(id: number, operator: string, note: string | null): Alert | null {
+    this.db
+      .prepare('UPDATE alerts SET acknowledged_at = ?, acknowledged_by = ?, note = ? WHERE id = ? AND acknowledged_at IS NULL')
+      .run(nowIso(), operator, note, id);
+    return this.get(id);
+  }
+}

@@ -1,0 +1,200 @@
+/**
+ * Encrypted face snapshots of unknown people. A snapshot is a JPEG made in
+ * memory and sealed with AES-256-GCM before it touches the disk; nothing
+ * unencrypted is ever written. File layout (version 1):
+ *
+ *   "VGSN" | version (1 byte) | IV (12 bytes, random per file) | GCM tag (16 bytes) | ciphertext
+ *
+ * The header and the file name are authenticated (AAD), so a file that was
+ * altered, truncated or renamed fails to open and is reported as unavailable.
+ * The key comes from a SnapshotKeyStore: a file only its owner can read (CLI,
+ * headless host) or Electron's safeStorage (desktop app, src-main/electron).
+ * A lost key makes the snapshots unrecoverable by design; `unknowns --reset-key`
+ * starts over.
+ */
+import { createCipheriv, createDecipheriv, createHash, randomBytes, randomUUID } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { VigilError } from '../errors.js';
+
+const MAGIC = Buffer.from('VGSN', 'ascii');
+const VERSION = 1;
+const IV_BYTES = 12;
+const TAG_BYTES = 16;
+const HEADER_BYTES = MAGIC.length + 1 + IV_BYTES + TAG_BYTES;
+export const SNAPSHOT_KEY_BYTES = 32;
+export const SNAPSHOT_FILE_SUFFIX = '.vsnap';
+
+/** Where the snapshot key is kept. The engine only sees this interface. */
+export interface SnapshotKeyStore {
+  /** For messages: where the key lives ("the key file /…/snapshot.key"). */
+  readonly description: string;
+  /** The stored key, or null when none was ever created. Throws VigilError when it exists but cannot be used. */
+  load(): Buffer | null;
+  /** Creates, stores and returns a fresh random key (replacing any old one). */
+  create(): Buffer;
+}
+
+/**
+ * The key in a file readable only by its owner (mode 0600, folder 0700).
+ * A key file that others could read is tightened, not trusted blindly.
+ */
+export class FileKeyStore implements SnapshotKeyStore {
+  readonly description: string;
+  constructor(readonly path: string) {
+    this.description = `the key file ${path}`;
+  }
+
+  load(): Buffer | null {
+    if (!existsSync(this.path)) return null;
+    if (process.platform !== 'win32' && (statSync(this.path).mode & 0o077) !== 0) chmodSync(this.path, 0o600);
+    const key = readFileSync(this.path);
+    if (key.length !== SNAPSHOT_KEY_BYTES) {
+      throw new VigilError('SNAPSHOT_KEY_LOST', `${this.description} is damaged (${key.length} bytes, expected ${SNAPSHOT_KEY_BYTES})`);
+    }
+    return key;
+  }
+
+  create(): Buffer {
+    mkdirSync(dirname(this.path), { recursive: true, mode: 0o700 });
+    const key = randomBytes(SNAPSHOT_KEY_BYTES);
+    const temporary = `${this.path}.${process.pid}.tmp`;
+    writeFileSync(temporary, key, { mode: 0o600 });
+    renameSync(temporary, this.path);
+    if (process.platform !== 'win32') chmodSync(this.path, 0o600);
+    return key;
+  }
+}
+
+/** Where the vault remembers which key sealed its snapshots (a fingerprint, never the key). */
+export interface KeyFingerprintRecord {
+  get(): string | null;
+  set(fingerprint: string): void;
+}
+
+export function keyFingerprint(key: Buffer): string {
+  return createHash('sha256').update('vigil snapshot key fingerprint\0').update(key).digest('hex').slice(0, 32);
+}
+
+export type SnapshotOpenResult = { ok: true; jpeg: Buffer } | { ok: false; reason: string };
+
+export type VaultState = { ready: true } | { ready: false; problem: string };
+
+const RESET_HINT = 'Run `npm run cli -- unknowns --reset-key` to delete them and start over with a new key.';
+
+export class SnapshotVault {
+  private key: Buffer | null = null;
+  private problem: string | null = null;
+
+  constructor(
+    readonly dir: string,
+    private readonly keyStore: SnapshotKeyStore,
+    private readonly fingerprint: KeyFingerprintRecord,
+  ) {}
+
+  /**
+   * Loads the key. First use creates one; a missing or different key when
+   * snapshots were sealed before is reported (never silently replaced: the
+   * old snapshots would become unreadable without anyone being told).
+   */
+  open(): VaultState {
+    this.key = null;
+    this.problem = null;
+    let key: Buffer | null;
+    try {
+      key = this.keyStore.load();
+    } catch (error) {
+      this.problem = `${(error as Error).message}. Encrypted snapshots cannot be opened or saved. ${RESET_HINT}`;
+      return this.state();
+    }
+    const recorded = this.fingerprint.get();
+    if (key === null && recorded === null) {
+      key = this.keyStore.create();
+      this.fingerprint.set(keyFingerprint(key));
+    } else if (key === null) {
+      this.problem = `The snapshot key is missing (${this.keyStore.description}): snapshots saved before cannot be decrypted, by design there is no other copy. ${RESET_HINT}`;
+      return this.state();
+    } else if (recorded !== null && recorded !== keyFingerprint(key)) {
+      this.problem = `The snapshot key (${this.keyStore.description}) is not the one the snapshots were encrypted with: they cannot be decrypted. ${RESET_HINT}`;
+      return this.state();
+    } else if (recorded === null) {
+      this.fingerprint.set(keyFingerprint(key));
+    }
+    this.key = key;
+    mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+    return this.state();
+  }
+
+  state(): VaultState {
+    return this.problem === null && this.key !== null ? { ready: true } : { ready: false, problem: this.problem ?? 'The snapshot vault is not open' };
+  }
+
+  private requireKey(): Buffer {
+    if (!this.key) throw new VigilError('SNAPSHOT_KEY_LOST', this.problem ?? 'The snapshot vault is not open');
+    return this.key;
+  }
+
+  /** Encrypts a JPEG held in memory into a new file; returns its file name. */
+  seal(jpeg: Buffer): string {
+    const key = this.requireKey();
+    const fileName = `${randomUUID()}${SNAPSHOT_FILE_SUFFIX}`;
+    const iv = randomBytes(IV_BYTES);
+    const header = Buffer.concat([MAGIC, Buffer.from([VERSION])]);
+    const cipher = createCipheriv('aes-256-gcm', key, iv);
+    cipher.setAAD(Buffer.concat([header, Buffer.from(fileName, 'utf8')]));
+    const ciphertext = Buffer.concat([cipher.update(jpeg), cipher.final()]);
+    const sealed = Buffer.concat([header, iv, cipher.getAuthTag(), ciphertext]);
+    // Written under a temporary name then renamed, so a crash leaves no half file (and the bytes are already encrypted).
+    const path = join(this.dir, fileName);
+    writeFileSync(`${path}.tmp`, sealed, { mode: 0o600 });
+    renameSync(`${path}.tmp`, path);
+    return fileName;
+  }
+
+  /** Decrypts a snapshot; any damage, tampering or a wrong key is a reason, never a throw. */
+  openSnapshot(fileName: string): SnapshotOpenResult {
+    if (!this.key) return { ok: false, reason: this.problem ?? 'the snapshot vault is not open' };
+    if (!isSnapshotFileName(fileName)) return { ok: false, reason: 'invalid snapshot file name' };
+    let sealed: Buffer;
+    try {
+      sealed = readFileSync(join(this.dir, fileName));
+    } catch (error) {
+      return { ok: false, reason: `the snapshot file is missing (${(error as NodeJS.ErrnoException).code ?? 'unreadable'})` };
+    }
+    if (sealed.length < HEADER_BYTES || !sealed.subarray(0, MAGIC.length).equals(MAGIC)) return { ok: false, reason: 'the snapshot file is damaged' };
+    if (sealed[MAGIC.length] !== VERSION) return { ok: false, reason: `unsupported snapshot format version ${sealed[MAGIC.length]}` };
+    const header = sealed.subarray(0, MAGIC.length + 1);
+    const iv = sealed.subarray(MAGIC.length + 1, MAGIC.length + 1 + IV_BYTES);
+    const tag = sealed.subarray(MAGIC.length + 1 + IV_BYTES, HEADER_BYTES);
+    try {
+      const decipher = createDecipheriv('aes-256-gcm', this.key, iv);
+      decipher.setAAD(Buffer.concat([header, Buffer.from(fileName, 'utf8')]));
+      decipher.setAuthTag(tag);
+      return { ok: true, jpeg: Buffer.concat([decipher.update(sealed.subarray(HEADER_BYTES)), decipher.final()]) };
+    } catch {
+      return { ok: false, reason: 'the snapshot file was altered or damaged (it does not decrypt)' };
+    }
+  }
+
+  remove(fileName: string): void {
+    if (isSnapshotFileName(fileName)) rmSync(join(this.dir, fileName), { force: true });
+  }
+
+  /** Snapshot files on disk (for purging orphans after a crash). */
+  files(): string[] {
+    if (!existsSync(this.dir)) return [];
+    return readdirSync(this.dir).filter((f) => isSnapshotFileName(f) || f.endsWith(`${SNAPSHOT_FILE_SUFFIX}.tmp`));
+  }
+
+  /** Deletes every snapshot file and starts over with a new key. */
+  resetKey(): void {
+    for (const file of this.files()) rmSync(join(this.dir, file), { force: true });
+    const key = this.keyStore.create();
+    this.fingerprint.set(keyFingerprint(key));
+    this.open();
+  }
+}
+
+function isSnapshotFileName(name: string): boolean {
+  return /^[0-9a-f-]{36}\.vsnap$/.test(name);
+}

@@ -1,0 +1,347 @@
+/**
+ * Unknown people: every visit of a face that matched no member is clustered
+ * (clustering.ts), stored (SQLite, one transaction per operation) with its
+ * best face crop sealed in the SnapshotVault, and offered for review.
+ */
+import { join } from 'node:path';
+import type { Person, Snapshot, UnknownCluster } from '../../../src-preload/contract.js';
+import type { Engine } from '../engine.js';
+import { VigilError } from '../errors.js';
+import { UnknownsRepository, type StoredFace } from '../storage/unknowns-repository.js';
+import { SerialQueue } from '../util/serial-queue.js';
+import type { RgbImage } from '../vision/geometry.js';
+import { encodeJpeg } from '../vision/image-io.js';
+import { type ClusterFace, type ClusterPolicy, IncrementalClusterer, keepBestFaces, usableFaces } from './clustering.js';
+import { FileKeyStore, SnapshotVault, type SnapshotKeyStore } from './snapshot-vault.js';
+
+export const DEFAULT_SNAPSHOT_RETENTION_DAYS = 30;
+const PURGE_INTERVAL_MS = 60 * 60 * 1000;
+const DAY_MS = 24 * 60 * 60 * 1000;
+const KEY_FINGERPRINT_SETTING = 'snapshot_key_fingerprint';
+
+export interface UnknownVisit {
+  /** The visit's embeddings with their face quality (a track's best few, or one photo's face). */
+  faces: Array<{ embedding: Float32Array; quality: number }>;
+  /** The visit's best face crop (RGB, in memory) and its quality; sealed only if better than the cluster's snapshot. */
+  crop: RgbImage | null;
+  cropQuality: number;
+  cameraId: number | null;
+  cameraName: string;
+  sightingId: number | null;
+  seenAt: Date;
+}
+
+export interface VisitOutcome {
+  clusterId: number;
+  created: boolean;
+  appearances: number;
+}
+
+export interface UnknownsOptions {
+  policy: ClusterPolicy;
+  retentionDays: number;
+  /** Default: a file readable only by its owner, <data>/keys/snapshot.key. */
+  keyStore?: SnapshotKeyStore;
+}
+
+export function defaultSnapshotKeyStore(dataDir: string): SnapshotKeyStore {
+  return new FileKeyStore(join(dataDir, 'keys', 'snapshot.key'));
+}
+
+const gone = (id: number) =>
+  new VigilError('NOT_FOUND', `Unknown person #${id} is no longer in the review queue: it was purged (retention period), merged or resolved meanwhile`);
+
+export class UnknownsService {
+  readonly repo: UnknownsRepository;
+  readonly vault: SnapshotVault;
+  private readonly clusterer: IncrementalClusterer;
+  /** Visits are applied one at a time: two at once could both start a cluster for the same person. */
+  private readonly queue = new SerialQueue();
+  private readonly pending = new Set<Promise<unknown>>();
+  private purgeTimer: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly engine: Engine,
+    readonly options: UnknownsOptions,
+  ) {
+    this.repo = new UnknownsRepository(engine.db);
+    this.vault = new SnapshotVault(join(engine.options.dataDir, 'snapshots'), options.keyStore ?? defaultSnapshotKeyStore(engine.options.dataDir), {
+      get: () => this.repo.setting(KEY_FINGERPRINT_SETTING),
+      set: (value) => this.repo.setSetting(KEY_FINGERPRINT_SETTING, value),
+    });
+    this.clusterer = new IncrementalClusterer(options.policy);
+    for (const [clusterId, faces] of this.repo.openClusterFaces(engine.embedderId)) this.clusterer.set(clusterId, faces.map(toClusterFace));
+  }
+
+  /** Opens the key, purges what retention says is expired, and keeps purging hourly. */
+  start(): void {
+    const state = this.vault.open();
+    if (!state.ready) this.engine.log.warn('unknowns', 'snapshots unavailable', { problem: state.problem });
+    this.purgeExpired();
+    this.purgeTimer = setInterval(() => this.purgeExpired(), PURGE_INTERVAL_MS);
+    this.purgeTimer.unref();
+  }
+
+  stop(): void {
+    if (this.purgeTimer) clearInterval(this.purgeTimer);
+    this.purgeTimer = null;
+  }
+
+  /** Resolves when every visit handed in so far has been stored. */
+  async idle(): Promise<void> {
+    while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
+  }
+
+  snapshotsProblem(): string | null {
+    const state = this.vault.state();
+    return state.ready ? null : state.problem;
+  }
+
+  // ---------- visits ----------
+
+  /** Clusters one visit; null when its faces are too poor to cluster. Never throws for a snapshot problem. */
+  recordVisit(visit: UnknownVisit): Promise<VisitOutcome | null> {
+    const task = this.queue.run(() => this.applyVisit(visit));
+    this.pending.add(task);
+    void task.finally(() => this.pending.delete(task)).catch(() => undefined);
+    return task;
+  }
+
+  /** Fire and forget (live tracks): failures are logged, never thrown into the camera pipeline. */
+  recordVisitInBackground(visit: UnknownVisit): void {
+    this.recordVisit(visit).catch((error: unknown) => this.engine.log.error('unknowns', 'visit not recorded', { reason: (error as Error).message }));
+  }
+
+  private async applyVisit(visit: UnknownVisit): Promise<VisitOutcome | null> {
+    const policy = this.options.policy;
+    const usable = usableFaces(visit.faces.map((f, i) => ({ ...f, ref: -1 - i })), policy);
+    const assignment = this.clusterer.assign(usable);
+    if (assignment.kind === 'rejected') return null;
+
+    // The crop is encoded and sealed before the transaction (async); a failed transaction removes the file again.
+    const existingSnapshot = assignment.kind === 'join' ? this.repo.snapshot(assignment.clusterId) : null;
+    let sealedFile: string | null = null;
+    if (visit.crop && this.vault.state().ready && (!existingSnapshot || visit.cropQuality > existingSnapshot.quality)) {
+      try {
+        sealedFile = this.vault.seal(await encodeJpeg(visit.crop, 85));
+      } catch (error) {
+        this.engine.log.warn('unknowns', 'snapshot not saved', { reason: (error as Error).message });
+      }
+    }
+    let replacedFile: string | null;
+    let outcome: VisitOutcome;
+    let faces: StoredFace[];
+    try {
+      ({ outcome, faces, replacedFile } = this.engine.db.transaction(() => {
+        const created = assignment.kind === 'new';
+        const clusterId = created ? this.repo.create(this.engine.embedderId, visit.seenAt) : assignment.clusterId;
+        const appearanceId = this.repo.addAppearance(clusterId, visit);
+        for (const face of usable) this.repo.insertFace(clusterId, appearanceId, face, visit.seenAt);
+        const all = this.repo.faces(clusterId);
+        const { dropped } = keepBestFaces(all.map(toClusterFace), policy.maxFacesPerCluster);
+        this.repo.deleteFaces(dropped.map((f) => f.ref));
+        const replaced = sealedFile ? this.repo.setSnapshot({ clusterId, appearanceId, fileName: sealedFile, quality: visit.cropQuality }) : null;
+        this.repo.refreshStats(clusterId);
+        const cluster = this.repo.get(clusterId)!;
+        return { outcome: { clusterId, created, appearances: cluster.appearances }, faces: this.repo.faces(clusterId), replacedFile: replaced };
+      })());
+    } catch (error) {
+      if (sealedFile) this.vault.remove(sealedFile);
+      throw error;
+    }
+    if (replacedFile) this.vault.remove(replacedFile);
+    this.clusterer.set(outcome.clusterId, faces.map(toClusterFace));
+    this.engine.emit('unknowns.changed', { clusterId: outcome.clusterId });
+    const sighting = visit.sightingId !== null ? this.engine.sightingRepo.get(visit.sightingId) : null;
+    if (sighting) this.engine.emit('sightings.changed', sighting);
+    this.engine.alerts.onUnknownVisit(outcome, visit.cameraId, visit.cameraName);
+    return outcome;
+  }
+
+  // ---------- review queue ----------
+
+  list(limit: number): UnknownCluster[] {
+    return this.repo.listOpen(limit);
+  }
+
+  private openCluster(id: number): UnknownCluster {
+    const cluster = this.repo.get(id);
+    if (!cluster) throw gone(id);
+    if (cluster.status !== 'open') {
+      throw new VigilError('CONFLICT', `Unknown person #${id} was already ${cluster.status === 'merged' ? 'merged into another' : cluster.status}`);
+    }
+    return cluster;
+  }
+
+  snapshot(id: number): Snapshot {
+    if (!this.repo.get(id)) throw gone(id);
+    const record = this.repo.snapshot(id);
+    if (!record) return { state: 'none' };
+    const opened = this.vault.openSnapshot(record.fileName);
+    if (!opened.ok) return { state: 'unavailable', reason: opened.reason };
+    return { state: 'available', dataUrl: `data:image/jpeg;base64,${opened.jpeg.toString('base64')}` };
+  }
+
+  /** Files removed after the transaction commits (a rolled-back action keeps its snapshot). */
+  private removeFiles(files: Array<string | null>): void {
+    for (const file of files) if (file) this.vault.remove(file);
+  }
+
+  identify(
+    id: number,
+    as: 'visitor' | 'member' | 'blocked',
+    target: { name?: string; personId?: number; category: 'employee' | 'contractor' },
+    operator: string,
+  ): { person: Person; templatesAdded: number } {
+    this.openCluster(id);
+    const category: Person['category'] = as === 'visitor' ? 'visitor' : as === 'blocked' ? 'blocked' : target.category;
+    const { person, templates, snapshotFile } = this.engine.db.transaction(() => {
+      const faces = this.repo.faces(id);
+      if (faces.length === 0) throw new VigilError('CONFLICT', `Unknown person #${id} has no face left to use as a template`);
+      const saved = this.engine.saveTemplates(
+        // An existing person keeps their category, unless they are being blocklisted.
+        target.personId !== undefined ? { personId: target.personId, category: as === 'blocked' ? 'blocked' : undefined } : { name: target.name!, category },
+        faces.map((f) => ({ embedding: f.embedding, quality: f.quality, source: `unknown #${id}` })),
+        { operator, origin: `unknown person #${id}` },
+      );
+      this.repo.setStatus(id, 'identified', { personId: saved.person.id });
+      this.repo.deleteClusterFaces(id);
+      return { person: saved.person, templates: saved.templates, snapshotFile: this.repo.deleteSnapshot(id) };
+    })();
+    this.engine.addToGallery(templates);
+    this.removeFiles([snapshotFile]);
+    this.clusterer.remove(id);
+    this.engine.emit('unknowns.changed', { clusterId: id });
+    this.engine.emit('people.changed', { personId: person.id, change: target.personId !== undefined ? 'templates' : 'enrolled' });
+    return { person, templatesAdded: templates.length };
+  }
+
+  merge(targetId: number, sourceId: number): UnknownCluster {
+    if (targetId === sourceId) throw new VigilError('BAD_REQUEST', 'A cluster cannot be merged into itself: choose two different unknown people');
+    this.openCluster(targetId);
+    this.openCluster(sourceId);
+    const { faces, dropFile } = this.engine.db.transaction(() => {
+      const target = this.repo.snapshot(targetId), source = this.repo.snapshot(sourceId);
+      // The better snapshot survives; the other one's file goes.
+      let dropFile: string | null = null;
+      if (source && (!target || source.quality > target.quality)) {
+        this.repo.deleteSnapshot(sourceId);
+        dropFile = this.repo.setSnapshot({ ...source, clusterId: targetId });
+      } else if (source) {
+        dropFile = this.repo.deleteSnapshot(sourceId);
+      }
+      this.repo.moveAll(sourceId, targetId);
+      const { dropped } = keepBestFaces(this.repo.faces(targetId).map(toClusterFace), this.options.policy.maxFacesPerCluster);
+      this.repo.deleteFaces(dropped.map((f) => f.ref));
+      this.repo.setStatus(sourceId, 'merged', { mergedInto: targetId });
+      this.repo.refreshStats(targetId);
+      this.repo.refreshStats(sourceId);
+      return { faces: this.repo.faces(targetId), dropFile };
+    })();
+    this.removeFiles([dropFile]);
+    this.clusterer.remove(sourceId);
+    this.setClusterFaces(targetId, faces);
+    this.engine.emit('unknowns.changed', { clusterId: sourceId });
+    this.engine.emit('unknowns.changed', { clusterId: targetId });
+    return this.repo.get(targetId)!;
+  }
+
+  /** "Not the same person": the face and its whole visit move to a new cluster of their own. */
+  split(id: number, faceId: number): { cluster: UnknownCluster; splitOff: UnknownCluster } {
+    const cluster = this.openCluster(id);
+    const face = this.repo.face(faceId);
+    if (!face || face.clusterId !== id) throw new VigilError('NOT_FOUND', `Face ${faceId} is not one of unknown person #${id}'s faces`);
+    // The face's whole visit moves: a cluster seen once would be left empty.
+    if (cluster.appearances <= 1 && (face.appearanceId !== null || cluster.faces.length <= 1)) {
+      throw new VigilError('BAD_REQUEST', `That is unknown person #${id}'s only visit; dismiss the cluster instead`);
+    }
+    const { newId, remaining, moved } = this.engine.db.transaction(() => {
+      const newId = this.repo.create(this.engine.embedderId, new Date(face.seenAt));
+      const snapshot = this.repo.snapshot(id);
+      if (face.appearanceId !== null) {
+        this.repo.moveAppearance(face.appearanceId, newId);
+        if (snapshot && snapshot.appearanceId === face.appearanceId) {
+          this.repo.deleteSnapshot(id);
+          this.repo.setSnapshot({ ...snapshot, clusterId: newId });
+        }
+      } else {
+        this.repo.moveFace(faceId, newId);
+      }
+      this.repo.refreshStats(id);
+      this.repo.refreshStats(newId);
+      return { newId, remaining: this.repo.faces(id), moved: this.repo.faces(newId) };
+    })();
+    this.setClusterFaces(id, remaining);
+    this.setClusterFaces(newId, moved);
+    this.engine.emit('unknowns.changed', { clusterId: id });
+    this.engine.emit('unknowns.changed', { clusterId: newId });
+    return { cluster: this.repo.get(id)!, splitOff: this.repo.get(newId)! };
+  }
+
+  dismiss(id: number): boolean {
+    this.openCluster(id);
+    const file = this.engine.db.transaction(() => {
+      this.repo.setStatus(id, 'dismissed');
+      this.repo.deleteClusterFaces(id);
+      return this.repo.deleteSnapshot(id);
+    })();
+    this.removeFiles([file]);
+    this.clusterer.remove(id);
+    this.engine.emit('unknowns.changed', { clusterId: id });
+    return true;
+  }
+
+  private setClusterFaces(id: number, faces: StoredFace[]): void {
+    // A cluster whose kept faces all left with a split cannot attract visits any more (it stays in the queue).
+    if (faces.length === 0) this.clusterer.remove(id);
+    else this.clusterer.set(id, faces.map(toClusterFace));
+  }
+
+  // ---------- retention ----------
+
+  /**
+   * Deletes snapshots older than the retention period, clusters not seen
+   * within it (faces, visits and snapshot with them), and snapshot files no
+   * record points to (left by a crash). Returns what was removed.
+   */
+  purgeExpired(now = new Date()): { snapshots: number; clusters: number; orphanFiles: number } {
+    const cutoff = new Date(now.getTime() - this.options.retentionDays * DAY_MS);
+    const { files, clusters, touched } = this.engine.db.transaction(() => {
+      const files: string[] = [];
+      const touched = new Set<number>();
+      for (const record of this.repo.snapshotsSavedBefore(cutoff)) {
+        files.push(this.repo.deleteSnapshot(record.clusterId)!);
+        touched.add(record.clusterId);
+      }
+      const clusters = this.repo.clustersLastSeenBefore(cutoff);
+      for (const id of clusters) {
+        const file = this.repo.deleteSnapshot(id);
+        if (file) files.push(file);
+        this.repo.deleteCluster(id);
+        touched.add(id);
+      }
+      return { files, clusters, touched };
+    })();
+    this.removeFiles(files);
+    for (const id of clusters) this.clusterer.remove(id);
+    const known = this.repo.snapshotFileNames();
+    const orphans = this.vault.files().filter((f) => !known.has(f));
+    this.removeFiles(orphans);
+    for (const id of touched) this.engine.emit('unknowns.changed', { clusterId: id });
+    if (files.length + clusters.length + orphans.length > 0) {
+      this.engine.log.info('unknowns', 'retention purge', { snapshots: files.length, clusters: clusters.length, orphanFiles: orphans.length, retentionDays: this.options.retentionDays });
+    }
+    return { snapshots: files.length, clusters: clusters.length, orphanFiles: orphans.length };
+  }
+
+  /** Deletes every snapshot (records and files) and creates a new key: for a lost key. */
+  resetKey(): { snapshotsDeleted: number } {
+    const snapshotsDeleted = this.repo.deleteAllSnapshots();
+    this.vault.resetKey();
+    return { snapshotsDeleted };
+  }
+}
+
+function toClusterFace(face: StoredFace): ClusterFace {
+  return { embedding: face.embedding, quality: face.quality, ref: face.id };
+}

@@ -1,0 +1,126 @@
+import { useId, useState } from 'react';
+import type { Alert, AlertRule } from '../../../src-preload/contract';
+import { EmptyState, ErrorNote } from '../components/Notice';
+import { formatTime } from '../lib/format';
+import { useAlerts } from '../store/alerts';
+
+const ruleWords: Record<AlertRule, string> = {
+  new_unknown: 'New unknown',
+  recurring_unknown: 'Recurring unknown',
+  blocklisted_seen: 'Blocklisted person',
+  restricted_area: 'Restricted area',
+  camera_offline: 'Camera offline',
+};
+
+function AcknowledgeForm({ alert }: { alert: Alert }) {
+  const [note, setNote] = useState('');
+  const busy = useAlerts((s) => s.busy === alert.id);
+  const acknowledge = useAlerts((s) => s.acknowledge);
+  const startAcknowledge = useAlerts((s) => s.startAcknowledge);
+  const noteId = useId();
+  return (
+    <form
+      className="ack-form"
+      aria-label={`Acknowledge alert ${alert.id}`}
+      onSubmit={(e) => {
+        e.preventDefault();
+        void acknowledge(alert.id, note);
+      }}
+      onKeyDown={(e) => {
+        if (e.key === 'Escape') startAcknowledge(null);
+      }}
+    >
+      <label htmlFor={noteId}>Note</label>
+      <input id={noteId} value={note} onChange={(e) => setNote(e.target.value)} maxLength={500} autoFocus autoComplete="off" placeholder="What was done (optional)" />
+      <button type="submit" className="btn btn-small btn-primary" disabled={busy}>
+        {busy ? 'Saving…' : 'Acknowledge'}
+      </button>
+      <button type="button" className="btn btn-small" disabled={busy} onClick={() => startAcknowledge(null)}>
+        Cancel
+      </button>
+    </form>
+  );
+}
+
+function AlertRow({ alert }: { alert: Alert }) {
+  const acknowledging = useAlerts((s) => s.acknowledging === alert.id);
+  const startAcknowledge = useAlerts((s) => s.startAcknowledge);
+  const error = useAlerts((s) => (s.ackError?.id === alert.id ? s.ackError.message : null));
+  return (
+    <tr data-alert-id={alert.id} data-priority={alert.priority} data-acknowledged={alert.acknowledgedAt ? 'true' : 'false'}>
+      <td>
+        <time dateTime={alert.createdAt}>{formatTime(alert.createdAt)}</time>
+      </td>
+      <td>
+        <span className={`pill pill-priority-${alert.priority}`}>{alert.priority}</span>
+      </td>
+      <td>{ruleWords[alert.rule]}</td>
+      <th scope="row" className="alert-message">
+        {alert.message}
+      </th>
+      <td>
+        {alert.acknowledgedAt ? (
+          <span className="small">
+            Acknowledged by {alert.acknowledgedBy} at <time dateTime={alert.acknowledgedAt}>{formatTime(alert.acknowledgedAt)}</time>
+            {alert.note ? <>: “{alert.note}”</> : null}
+          </span>
+        ) : acknowledging ? (
+          <AcknowledgeForm alert={alert} />
+        ) : (
+          <button type="button" className="btn btn-small" onClick={() => startAcknowledge(alert.id)} aria-label={`Acknowledge: ${alert.message}`}>
+            Acknowledge
+          </button>
+        )}
+        <ErrorNote>{error}</ErrorNote>
+      </td>
+    </tr>
+  );
+}
+
+export function AlertsView() {
+  const alerts = useAlerts((s) => s.alerts);
+  const loaded = useAlerts((s) => s.loaded);
+  const error = useAlerts((s) => s.error);
+  const [openOnly, setOpenOnly] = useState(false);
+  const shown = openOnly ? alerts.filter((a) => !a.acknowledgedAt) : alerts;
+  const filterId = useId();
+  const beeps = useAlerts((s) => s.beeps);
+
+  return (
+    <div className="view" data-testid="alerts-view" data-beeps={beeps}>
+      <div className="view-head">
+        <h2>Alerts</h2>
+        <p className="muted">
+          Newest first; high-priority alerts beep. <kbd>Alt+A</kbd> acknowledges the newest open alert.
+        </p>
+        <label htmlFor={filterId} className="inline-check">
+          <input id={filterId} type="checkbox" checked={openOnly} onChange={(e) => setOpenOnly(e.target.checked)} /> Unacknowledged only
+        </label>
+      </div>
+      {error ? <ErrorNote>Alerts could not be loaded. {error}</ErrorNote> : null}
+      {!loaded && !error ? <EmptyState>Loading alerts…</EmptyState> : null}
+      {loaded && shown.length === 0 ? <EmptyState>{openOnly ? 'No open alerts.' : 'No alerts yet.'}</EmptyState> : null}
+      {shown.length > 0 ? (
+        <div className="table-wrap">
+          <table className="table" data-testid="alerts-table">
+            <caption className="sr-only">Alerts, newest first</caption>
+            <thead>
+              <tr>
+                <th scope="col">Time</th>
+                <th scope="col">Priority</th>
+                <th scope="col">Rule</th>
+                <th scope="col">What happened</th>
+                <th scope="col">Acknowledgement</th>
+              </tr>
+            </thead>
+            <tbody>
+              {shown.map((alert) => (
+                <AlertRow key={alert.id} alert={alert} />
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,243 @@
+/**
+ * The unknowns service on a real SQLite file and real encrypted snapshot
+ * files: visits, review actions, tampering, a lost key, retention. The
+ * embeddings are synthetic (clustering quality itself is measured by
+ * `npm run eval -- unknowns`); everything else is the engine as it runs.
+ */
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { Engine } from '../../src-main/engine/engine.js';
+import { AuditRepository } from '../../src-main/engine/storage/repositories.js';
+import type { UnknownVisit } from '../../src-main/engine/unknowns/unknowns-service.js';
+import { seededRandom } from '../../src-main/engine/util/seeded-random.js';
+import { tempDir } from '../helpers/paths.js';
+
+const dir = tempDir('vigil-unknowns-');
+after(() => dir.cleanup());
+
+const DIM = 512; // the default embedder's size
+const random = seededRandom(42);
+const unit = (v: Float32Array) => {
+  const n = Math.hypot(...v);
+  return v.map((x) => x / n);
+};
+/** A random direction per person; each visit is that direction plus a little noise (cosine ~0.9 to it). */
+const person = () => unit(Float32Array.from({ length: DIM }, () => random() - 0.5));
+const near = (base: Float32Array) => unit(base.map((x) => x + (random() - 0.5) * 0.02));
+/** A face-sized RGB crop with some texture (JPEG of it must not be empty). */
+const crop = () => ({ width: 64, height: 64, data: Uint8Array.from({ length: 64 * 64 * 3 }, (_, i) => (i * 7 + Math.floor(random() * 40)) % 256) });
+
+function visit(base: Float32Array, over: Partial<UnknownVisit> = {}): UnknownVisit {
+  return { faces: [{ embedding: near(base), quality: 0.8 }], crop: crop(), cropQuality: 0.8, cameraId: null, cameraName: 'Door', sightingId: null, seenAt: new Date(), ...over };
+}
+
+const JPEG = Buffer.from([0xff, 0xd8, 0xff]);
+const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+function filesUnder(path: string): string[] {
+  return readdirSync(path, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? filesUnder(join(path, e.name)) : [join(path, e.name)]));
+}
+/** Files holding a JPEG start (FF D8 FF + an APPn/DQT marker) or a PNG signature anywhere. */
+function imageSignatures(root: string): string[] {
+  return filesUnder(root).filter((file) => {
+    const bytes = readFileSync(file);
+    if (bytes.indexOf(PNG) >= 0) return true;
+    for (let at = bytes.indexOf(JPEG); at >= 0; at = bytes.indexOf(JPEG, at + 1)) {
+      const marker = bytes[at + 3];
+      if (marker !== undefined && (marker === 0xdb || (marker >= 0xe0 && marker <= 0xef))) return true;
+    }
+    return false;
+  });
+}
+
+let engine: Engine;
+const dataDir = join(dir.path, 'data');
+const open = () => Engine.open({ dataDir, modelsDir: join(dir.path, 'no-models') });
+const snapshotFiles = () => (existsSync(join(dataDir, 'snapshots')) ? readdirSync(join(dataDir, 'snapshots')) : []);
+
+before(async () => {
+  engine = await open();
+});
+after(async () => {
+  await engine?.close();
+});
+
+describe('unknown people: visits, snapshots at rest, review actions', () => {
+  const ada = person(), bob = person(), cy = person();
+  let adaCluster = 0, bobCluster = 0;
+
+  test('visits of one stranger join one cluster, counted per visit; another stranger gets another', async () => {
+    const first = await engine.unknowns.recordVisit(visit(ada, { cameraName: 'Door' }));
+    const second = await engine.unknowns.recordVisit(visit(ada, { cameraName: 'Yard', faces: [{ embedding: near(ada), quality: 0.7 }, { embedding: near(ada), quality: 0.9 }] }));
+    const other = await engine.unknowns.recordVisit(visit(bob));
+    assert.ok(first && second && other);
+    assert.equal(first.created, true);
+    assert.equal(second.clusterId, first.clusterId);
+    assert.equal(second.appearances, 2, 'a visit with two frames still counts once');
+    assert.notEqual(other.clusterId, first.clusterId);
+    adaCluster = first.clusterId;
+    bobCluster = other.clusterId;
+    const listed = engine.unknowns.list(10).find((c) => c.id === adaCluster)!;
+    assert.deepEqual(listed.cameras, ['Door', 'Yard']);
+    assert.equal(listed.faces.length, 3);
+    assert.equal(listed.hasSnapshot, true);
+  });
+
+  test('a face too poor to cluster is not recorded', async () => {
+    assert.equal(await engine.unknowns.recordVisit(visit(cy, { faces: [{ embedding: near(cy), quality: 0.1 }] })), null);
+  });
+
+  test('a cluster keeps at most 5 faces however often the stranger comes', async () => {
+    for (let i = 0; i < 6; i++) await engine.unknowns.recordVisit(visit(bob, { cropQuality: 0.1 }));
+    const cluster = engine.unknowns.list(10).find((c) => c.id === bobCluster)!;
+    assert.equal(cluster.appearances, 7);
+    assert.equal(cluster.faces.length, 5);
+  });
+
+  test('at rest: the data folder holds no JPEG or PNG anywhere; snapshot and key files are owner-only', () => {
+    assert.ok(snapshotFiles().length >= 2);
+    assert.deepEqual(imageSignatures(dataDir), []);
+    for (const f of snapshotFiles()) assert.equal(statSync(join(dataDir, 'snapshots', f)).mode & 0o777, 0o600, f);
+    assert.equal(statSync(join(dataDir, 'keys', 'snapshot.key')).mode & 0o777, 0o600);
+  });
+
+  test('the snapshot decrypts to a JPEG served as a data URL', () => {
+    const snapshot = engine.unknowns.snapshot(adaCluster);
+    assert.equal(snapshot.state, 'available');
+    const bytes = Buffer.from((snapshot as { dataUrl: string }).dataUrl.split(',')[1]!, 'base64');
+    assert.deepEqual([...bytes.subarray(0, 3)], [0xff, 0xd8, 0xff]);
+  });
+
+  test('a tampered snapshot file is shown as unavailable, never a crash', () => {
+    const record = engine.unknowns.repo.snapshot(bobCluster)!;
+    const path = join(dataDir, 'snapshots', record.fileName);
+    const original = readFileSync(path);
+    const altered = Buffer.from(original);
+    altered[altered.length - 5]! ^= 0x01;
+    writeFileSync(path, altered);
+    const snapshot = engine.unknowns.snapshot(bobCluster);
+    assert.equal(snapshot.state, 'unavailable');
+    assert.match((snapshot as { reason: string }).reason, /altered or damaged/);
+    writeFileSync(path, original.subarray(0, 10));
+    assert.equal(engine.unknowns.snapshot(bobCluster).state, 'unavailable');
+    writeFileSync(path, original);
+    assert.equal(engine.unknowns.snapshot(bobCluster).state, 'available');
+  });
+
+  test('merging a cluster into itself is refused; merging two keeps one cluster with both visits', async () => {
+    assert.throws(() => engine.unknowns.merge(adaCluster, adaCluster), /cannot be merged into itself/);
+    const stray = await engine.unknowns.recordVisit(visit(person()));
+    const before = snapshotFiles().length;
+    const merged = engine.unknowns.merge(adaCluster, stray!.clusterId);
+    assert.equal(merged.appearances, 3);
+    assert.equal(merged.hasSnapshot, true);
+    assert.equal(snapshotFiles().length, before - 1, 'the losing snapshot file is deleted');
+    assert.throws(() => engine.unknowns.merge(adaCluster, stray!.clusterId), /already merged/);
+  });
+
+  test('split: "not the same person" moves that face and its visit to a new cluster', () => {
+    const cluster = engine.unknowns.list(10).find((c) => c.id === adaCluster)!;
+    const lastFace = cluster.faces[cluster.faces.length - 1]!;
+    const { cluster: rest, splitOff } = engine.unknowns.split(adaCluster, lastFace.id);
+    assert.equal(rest.appearances, 2);
+    assert.equal(splitOff.appearances, 1);
+    assert.ok(splitOff.faces.some((f) => f.id === lastFace.id));
+    assert.equal(rest.faces.length + splitOff.faces.length, cluster.faces.length);
+    assert.throws(() => engine.unknowns.split(splitOff.id, lastFace.id), /only visit/);
+    assert.throws(() => engine.unknowns.split(adaCluster, lastFace.id), /not one of/);
+  });
+
+  test('naming as a visitor: a visitor person with the faces as templates; snapshot deleted; recognised next time', async () => {
+    const file = engine.unknowns.repo.snapshot(adaCluster)!.fileName;
+    const faces = engine.unknowns.list(10).find((c) => c.id === adaCluster)!.faces.length;
+    const { person: visitor, templatesAdded } = engine.unknowns.identify(adaCluster, 'visitor', { name: 'Ada Visitor', category: 'employee' }, 'guard 1');
+    assert.equal(visitor.category, 'visitor');
+    // Who named them and from which cluster is audited; no consent is on record for a stranger named from sightings.
+    const [entry] = new AuditRepository(engine.db).about('person', visitor.id);
+    assert.equal(entry?.action, 'person.enrolled');
+    assert.equal(entry?.operator, 'guard 1');
+    assert.equal(entry?.details.origin, `unknown person #${adaCluster}`);
+    assert.equal(visitor.consent, null);
+    assert.equal(templatesAdded, faces);
+    assert.equal(visitor.templateCount, faces);
+    assert.ok(!snapshotFiles().includes(file));
+    assert.equal(engine.identifyEmbedding(near(ada)).kind, 'match');
+    assert.throws(() => engine.unknowns.identify(adaCluster, 'visitor', { name: 'Again', category: 'employee' }, 'guard 1'), /already identified/);
+  });
+
+  test('blocklisting: a blocked person; a later sighting of them is status blocked and raises a high alert', () => {
+    const { person: blocked } = engine.unknowns.identify(bobCluster, 'blocked', { name: 'Mallory', category: 'employee' }, 'guard 1');
+    assert.equal(blocked.category, 'blocked');
+    const sighting = engine.sightingRepo.insert({ cameraId: null, cameraName: 'Door', personId: blocked.id, status: 'blocked', trackId: 1, firstSeen: new Date(), lastSeen: new Date(), bestScore: 0.8, frames: 3 });
+    engine.emit('sightings.changed', sighting);
+    const alert = engine.alerts.list(10, true).find((a) => a.rule === 'blocklisted_seen');
+    assert.ok(alert && alert.priority === 'high' && /Mallory/.test(alert.message));
+  });
+
+  test('dismissing deletes the faces and the snapshot; acting on it again is a clear error', async () => {
+    const outcome = await engine.unknowns.recordVisit(visit(person()));
+    const file = engine.unknowns.repo.snapshot(outcome!.clusterId)!.fileName;
+    assert.equal(engine.unknowns.dismiss(outcome!.clusterId), true);
+    assert.ok(!snapshotFiles().includes(file));
+    assert.equal(engine.unknowns.repo.faces(outcome!.clusterId).length, 0);
+    assert.throws(() => engine.unknowns.dismiss(outcome!.clusterId), /already dismissed/);
+  });
+
+  test('alerts: a new unknown (low) and the third visit (medium) were raised; acknowledging records the operator and note', () => {
+    const alerts = engine.alerts.list(100, false);
+    assert.ok(alerts.some((a) => a.rule === 'new_unknown' && a.priority === 'low'));
+    const recurring = alerts.find((a) => a.rule === 'recurring_unknown' && a.clusterId === bobCluster);
+    assert.ok(recurring, 'third visit of the same stranger');
+    const acknowledged = engine.alerts.acknowledge(recurring.id, 'guard on duty', 'delivery driver, known');
+    assert.equal(acknowledged.acknowledgedBy, 'guard on duty');
+    assert.equal(acknowledged.note, 'delivery driver, known');
+    assert.throws(() => engine.alerts.acknowledge(recurring.id, 'someone else', undefined), /already acknowledged by guard on duty/);
+    assert.ok(!engine.alerts.list(100, true).some((a) => a.id === recurring.id));
+  });
+
+  test('retention: expired snapshots and clusters are purged; acting on a purged cluster is a clear error', async () => {
+    const fresh = await engine.unknowns.recordVisit(visit(person()));
+    const old = await engine.unknowns.recordVisit(visit(person(), { seenAt: new Date(Date.now() - 40 * 24 * 3600 * 1000) }));
+    // A snapshot saved 31 days ago of a cluster that is still being seen: the image goes, the cluster stays.
+    engine.db.prepare('UPDATE unknown_snapshots SET saved_at = ? WHERE cluster_id = ?').run(new Date(Date.now() - 31 * 24 * 3600 * 1000).toISOString(), fresh!.clusterId);
+    const freshFile = engine.unknowns.repo.snapshot(fresh!.clusterId)!.fileName;
+    writeFileSync(join(dataDir, 'snapshots', '00000000-0000-0000-0000-000000000000.vsnap.tmp'), 'left by a crash');
+    const purged = engine.unknowns.purgeExpired();
+    assert.ok(purged.snapshots >= 2 && purged.clusters >= 1 && purged.orphanFiles === 1, JSON.stringify(purged));
+    assert.equal(engine.unknowns.snapshot(fresh!.clusterId).state, 'none');
+    assert.ok(!snapshotFiles().includes(freshFile));
+    assert.throws(() => engine.unknowns.dismiss(old!.clusterId), /no longer in the review queue: it was purged/);
+    assert.throws(() => engine.unknowns.snapshot(old!.clusterId), /no longer in the review queue/);
+  });
+
+  test('a lost key: a clear message, snapshots unavailable, no crash; reset starts over', async () => {
+    const outcome = await engine.unknowns.recordVisit(visit(person()));
+    await engine.close();
+    rmSync(join(dataDir, 'keys', 'snapshot.key'));
+    engine = await open();
+    assert.match(engine.unknowns.snapshotsProblem() ?? '', /snapshot key is missing.*cannot be decrypted.*--reset-key/);
+    const snapshot = engine.unknowns.snapshot(outcome!.clusterId);
+    assert.equal(snapshot.state, 'unavailable');
+    // Visits are still clustered while the key is lost; only their snapshots are not saved.
+    const later = await engine.unknowns.recordVisit(visit(person()));
+    assert.ok(later);
+    assert.equal(engine.unknowns.repo.snapshot(later.clusterId), null);
+    const { snapshotsDeleted } = engine.unknowns.resetKey();
+    assert.ok(snapshotsDeleted >= 1);
+    assert.equal(engine.unknowns.snapshotsProblem(), null);
+    assert.deepEqual(snapshotFiles(), []);
+    const again = await engine.unknowns.recordVisit(visit(person()));
+    assert.equal(engine.unknowns.snapshot(again!.clusterId).state, 'available');
+  });
+
+  test('clusters survive a restart: a returning stranger joins their old cluster', async () => {
+    const dan = person();
+    const first = await engine.unknowns.recordVisit(visit(dan));
+    await engine.close();
+    engine = await open();
+    const second = await engine.unknowns.recordVisit(visit(dan));
+    assert.equal(second!.clusterId, first!.clusterId);
+    assert.equal(second!.appearances, 2);
+  });
+});
