@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import sharp from 'sharp';
 import { type Browser, type Page } from 'playwright-core';
-import { buildRenderer, launchChromium } from '../helpers/e2e-console.js';
+import { buildRenderer, launchChromium, waitForPhotoVerdicts } from '../helpers/e2e-console.js';
 import { startServer, type RunningServer } from '../../src-main/server/server.js';
 import { installedModelPack } from '../helpers/model-pack.js';
 import { faceRecognitionData as fr, tempDir } from '../helpers/paths.js';
@@ -44,16 +44,7 @@ const form = () => page.getByTestId('enroll-form');
 const verdicts = () => page.getByTestId('photo-verdicts');
 const row = (name: string) => page.getByTestId('people-table').getByRole('row').filter({ has: page.getByRole('rowheader', { name }) });
 
-async function waitForVerdicts(count: number): Promise<void> {
-  await page.waitForFunction(
-    (n) => {
-      const doc = (globalThis as unknown as { document: { querySelectorAll(s: string): { length: number } } }).document;
-      return doc.querySelectorAll('[data-testid="photo-verdicts"] li:not([data-ok="pending"])').length === n;
-    },
-    count,
-    { timeout: 60_000 },
-  );
-}
+const waitForVerdicts = (count: number) => waitForPhotoVerdicts(page, count);
 
 describe('HR enrollment desk in Chromium', () => {
   test('a bad photo gets its verdict in plain words and is not saved', async () => {

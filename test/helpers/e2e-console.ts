@@ -24,13 +24,35 @@ export function buildRenderer(dir: string): string {
   return staticDir;
 }
 
-/** Headless Chromium without background networking (this machine's network is closed). */
-export async function launchChromium(): Promise<Browser> {
+/** Headless Chromium without background networking (this machine's network is closed); `extraArgs` e.g. for a fake webcam. */
+export async function launchChromium(extraArgs: string[] = []): Promise<Browser> {
   if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install chromium`);
   return chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      ...extraArgs,
+    ],
   });
+}
+
+/** Waits until `count` photos of the enrollment desk have their verdict (none still being checked). */
+export async function waitForPhotoVerdicts(page: Page, count: number): Promise<void> {
+  await page.waitForFunction(
+    (n) => {
+      const doc = (globalThis as unknown as { document: { querySelectorAll(s: string): { length: number } } }).document;
+      return doc.querySelectorAll('[data-testid="photo-verdicts"] li:not([data-ok="pending"])').length === n;
+    },
+    count,
+    { timeout: 60_000 },
+  );
 }
 
 /** A console-sized page that collects uncaught page errors into `errors` (tests assert it stays empty). */
