@@ -29,7 +29,7 @@ describe('buildDecodeArgs: inputs', () => {
       name: 'rtsp over tcp with the default socket timeout',
       options: { source: { kind: 'rtsp', url: 'rtsp://10.0.0.5/stream1' } },
       input: 'rtsp://10.0.0.5/stream1',
-      before: [['-rtsp_transport', 'tcp'], ['-stimeout', '10000000']],
+      before: [['-rtsp_transport', 'tcp'], ['-stimeout', '10000000'], ['-analyzeduration', '1000000'], ['-probesize', '1000000']],
     },
     {
       name: 'rtsp with a custom timeout (microseconds)',
@@ -41,7 +41,7 @@ describe('buildDecodeArgs: inputs', () => {
       name: 'http reconnects briefly and has an IO timeout',
       options: { source: { kind: 'http', url: 'http://cam/mjpg' }, ioTimeoutMs: 4000 },
       input: 'http://cam/mjpg',
-      before: [['-reconnect', '1'], ['-reconnect_streamed', '1'], ['-reconnect_delay_max', '2'], ['-rw_timeout', '4000000']],
+      before: [['-reconnect', '1'], ['-reconnect_streamed', '1'], ['-reconnect_delay_max', '2'], ['-rw_timeout', '4000000'], ['-analyzeduration', '1000000']],
       notBefore: ['-rtsp_transport'],
     },
     {
@@ -55,7 +55,7 @@ describe('buildDecodeArgs: inputs', () => {
       options: { source: file(false), realtime: false },
       input: '/videos/lobby.mp4',
       before: [],
-      notBefore: ['-re', '-stream_loop', '-rw_timeout'],
+      notBefore: ['-re', '-stream_loop', '-rw_timeout', '-analyzeduration'],
     },
     {
       name: 'linux webcam path',

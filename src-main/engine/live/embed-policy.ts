@@ -16,7 +16,7 @@ export interface EmbedPolicy {
   minIntervalMs: number;
   /** Re-embed a track at least this often to re-verify its identity (also the steady-state rate). */
   refreshIntervalMs: number;
-  /** A track with no name yet is retried this often (a better frame may name it), i.e. at most 1/s. */
+  /** A track with no name yet is first retried after this long (a better frame may name it); the wait doubles per try, up to refreshIntervalMs. */
   unknownRetryIntervalMs: number;
 }
 
@@ -52,7 +52,11 @@ export function shouldEmbed(
   const sinceLast = now - history.lastEmbeddedAt;
   if (sinceLast < policy.minIntervalMs) return null;
   if (sinceLast >= policy.refreshIntervalMs) return 'refresh';
-  if (!history.named && sinceLast >= policy.unknownRetryIntervalMs) return 'still-unknown';
+  // A stranger stays a stranger: each try that named nobody doubles the wait (1 s, 2 s, then the
+  // refresh interval), so unknown faces cost no more than named ones in steady state.
+  if (!history.named && sinceLast >= Math.min(policy.refreshIntervalMs, policy.unknownRetryIntervalMs * 2 ** Math.max(0, history.embeddings - 1))) {
+    return 'still-unknown';
+  }
   if (face.quality >= history.bestEmbeddedQuality * policy.betterQualityFactor) return 'better-view';
   return null;
 }

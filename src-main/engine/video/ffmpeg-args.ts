@@ -108,13 +108,20 @@ export function buildVideoFilter(options: Pick<DecodeArgsOptions, 'outputFps' | 
   return filters.length === 0 ? null : filters.join(',');
 }
 
+/**
+ * Network cameras: probe one second of stream instead of ffmpeg's default five. Frames read
+ * while probing are decoded in one burst afterwards, already stale; with the default the
+ * console waited ~5 s for a picture and then dropped ~50 stale frames at every (re)connect.
+ */
+const LIVE_PROBE_ARGS = ['-analyzeduration', '1000000', '-probesize', '1000000'];
+
 function inputArgs(options: DecodeArgsOptions): string[] {
   const { source } = options;
   const ioTimeoutUs = String(Math.round((options.ioTimeoutMs ?? DEFAULT_IO_TIMEOUT_MS) * 1000));
   switch (source.kind) {
     case 'rtsp':
       // TCP interleaving survives NAT and lossy Wi-Fi far better than the UDP default (no smeared frames).
-      return ['-rtsp_transport', 'tcp', '-stimeout', ioTimeoutUs, '-i', source.url];
+      return ['-rtsp_transport', 'tcp', '-stimeout', ioTimeoutUs, ...LIVE_PROBE_ARGS, '-i', source.url];
     case 'http':
       return [
         '-reconnect',
@@ -125,6 +132,7 @@ function inputArgs(options: DecodeArgsOptions): string[] {
         String(HTTP_RECONNECT_DELAY_MAX_S),
         '-rw_timeout',
         ioTimeoutUs,
+        ...LIVE_PROBE_ARGS,
         '-i',
         source.url,
       ];
