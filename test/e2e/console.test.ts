@@ -11,7 +11,7 @@ import { after, before, describe, test } from 'node:test';
 import { type Browser, type Page } from 'playwright-core';
 import { buildRenderer, launchChromium, newConsolePage, openTab } from '../helpers/e2e-console.js';
 import { startServer, type RunningServer } from '../../src-main/server/server.js';
-import { installedModelPack } from '../helpers/model-pack.js';
+import { installedModelPack, LIVE_TEST_MATCH_THRESHOLD } from '../helpers/model-pack.js';
 import { faceRecognitionData, hamiltonClip, tempDir } from '../helpers/paths.js';
 
 const dir = tempDir('vigil-e2e-');
@@ -23,7 +23,8 @@ const pageErrors: string[] = [];
 before(async () => {
   // Build the renderer into a private folder, so the test always serves the current sources.
   const staticDir = buildRenderer(dir.path);
-  server = await startServer({ dataDir: join(dir.path, 'data'), modelsDir: await installedModelPack(), host: '127.0.0.1', port: 0, staticDir });
+  // Named at LIVE_TEST_MATCH_THRESHOLD: one studio photo against the 360p stage video (see the helper).
+  server = await startServer({ dataDir: join(dir.path, 'data'), modelsDir: await installedModelPack(), host: '127.0.0.1', port: 0, staticDir, matchThreshold: LIVE_TEST_MATCH_THRESHOLD });
   browser = await launchChromium();
   page = await newConsolePage(browser, pageErrors);
 });

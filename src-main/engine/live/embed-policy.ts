@@ -16,8 +16,10 @@ export interface EmbedPolicy {
   minIntervalMs: number;
   /** Re-embed a track at least this often to re-verify its identity (also the steady-state rate). */
   refreshIntervalMs: number;
-  /** A track with no name yet is first retried after this long (a better frame may name it); the wait doubles per try, up to refreshIntervalMs. */
+  /** A track with no name yet is retried this often at first (a better frame may name it); later the wait doubles per try, up to refreshIntervalMs. */
   unknownRetryIntervalMs: number;
+  /** Embeddings of a still-unnamed track retried at the plain unknownRetryIntervalMs before the wait starts doubling. */
+  quickUnknownRetries: number;
 }
 
 export const DEFAULT_EMBED_POLICY: EmbedPolicy = {
@@ -26,6 +28,7 @@ export const DEFAULT_EMBED_POLICY: EmbedPolicy = {
   minIntervalMs: 500,
   refreshIntervalMs: 3000,
   unknownRetryIntervalMs: 1000,
+  quickUnknownRetries: 3,
 };
 
 export interface TrackEmbedHistory {
@@ -52,9 +55,11 @@ export function shouldEmbed(
   const sinceLast = now - history.lastEmbeddedAt;
   if (sinceLast < policy.minIntervalMs) return null;
   if (sinceLast >= policy.refreshIntervalMs) return 'refresh';
-  // A stranger stays a stranger: each try that named nobody doubles the wait (1 s, 2 s, then the
-  // refresh interval), so unknown faces cost no more than named ones in steady state.
-  if (!history.named && sinceLast >= Math.min(policy.refreshIntervalMs, policy.unknownRetryIntervalMs * 2 ** Math.max(0, history.embeddings - 1))) {
+  // The first tries come every second (a member's first views may be poor); after that a
+  // stranger stays a stranger: each further try doubles the wait, up to the refresh interval,
+  // so unknown faces cost no more than named ones in steady state.
+  const retryMs = policy.unknownRetryIntervalMs * 2 ** Math.max(0, history.embeddings - policy.quickUnknownRetries);
+  if (!history.named && sinceLast >= Math.min(policy.refreshIntervalMs, retryMs)) {
     return 'still-unknown';
   }
   if (face.quality >= history.bestEmbeddedQuality * policy.betterQualityFactor) return 'better-view';
