@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import sharp from 'sharp';
 import { type Browser, type Page } from 'playwright-core';
-import { buildRenderer, launchChromium, waitForPhotoVerdicts } from '../helpers/e2e-console.js';
+import { buildRenderer, launchChromium, openReadyConsole, waitForPhotoVerdicts } from '../helpers/e2e-console.js';
 import { startServer, type RunningServer } from '../../src-main/server/server.js';
 import { installedModelPack } from '../helpers/model-pack.js';
 import { faceRecognitionData as fr, tempDir } from '../helpers/paths.js';
@@ -28,10 +28,7 @@ before(async () => {
   const staticDir = buildRenderer(dir.path);
   server = await startServer({ dataDir: join(dir.path, 'data'), modelsDir: await installedModelPack(), host: '127.0.0.1', port: 0, staticDir });
   browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1400, height: 1000 }, acceptDownloads: true });
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  await page.goto(`${server.url}#people`);
-  await page.locator('[data-testid="models-status"][data-ready="true"]').waitFor({ timeout: 30_000 });
+  page = await openReadyConsole(browser, server.url, pageErrors, { hash: '#people', acceptDownloads: true });
 });
 
 after(async () => {

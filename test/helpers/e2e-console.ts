@@ -66,3 +66,17 @@ export async function newConsolePage(browser: Browser, errors: string[]): Promis
 export async function openTab(page: Page, name: string): Promise<void> {
   await page.getByRole('tab', { name: new RegExp(`^${name}`) }).click();
 }
+
+/** A console page on a fresh page of `browser`, opened at `hash` once the model pack shows as ready. */
+export async function openReadyConsole(
+  browser: Browser,
+  url: string,
+  errors: string[],
+  options: { hash?: string; acceptDownloads?: boolean } = {},
+): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 }, acceptDownloads: options.acceptDownloads ?? false });
+  page.on('pageerror', (error) => errors.push(error.message));
+  await page.goto(`${url}${options.hash ?? ''}`);
+  await page.locator('[data-testid="models-status"][data-ready="true"]').waitFor({ timeout: 30_000 });
+  return page;
+}
