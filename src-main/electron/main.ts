@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { app, BrowserWindow, ipcMain, type IpcMainInvokeEvent } from 'electron';
+import { app, BrowserWindow, ipcMain, type IpcMainInvokeEvent, safeStorage } from 'electron';
 import { events, type EventName } from '../../src-preload/contract.js';
 import { createDispatcher, LOCAL_OPERATOR } from '../engine/api/dispatcher.js';
 import { createHandlers } from '../engine/api/handlers.js';
@@ -32,7 +32,7 @@ async function main(): Promise<void> {
   await app.whenReady();
   const dataDir = process.env.VIGIL_HOME ?? defaultDataDir();
   // The snapshot key is protected by the OS keychain here (an owner-only file in the headless host and CLI).
-  const engine = await Engine.open({ dataDir, snapshotKeyStore: new SafeStorageKeyStore(join(dataDir, 'keys', 'snapshot.key.safe')) });
+  const engine = await Engine.open({ dataDir, snapshotKeyStore: new SafeStorageKeyStore(join(dataDir, 'keys', 'snapshot.key.safe'), safeStorage) });
   const live = new LiveService(engine);
   const dispatch = createDispatcher(createHandlers(engine, live));
 
