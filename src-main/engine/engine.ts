@@ -96,6 +96,13 @@ type EngineEvents = { [E in EventName]: [EventOf<E>] };
  * Models that are missing do not stop the engine from opening: status()
  * reports them and anything that needs them fails with MODEL_MISSING.
  */
+/** A person as the per-frame path sees them. */
+export interface PersonFacts {
+  name: string;
+  category: Person['category'];
+  status: Person['status'];
+}
+
 export class Engine extends EventEmitter<EngineEvents> {
   readonly people: PeopleRepository;
   readonly cameraRepo: CameraRepository;
@@ -113,6 +120,7 @@ export class Engine extends EventEmitter<EngineEvents> {
   /** The person lifecycle (enroll, correct, deactivate, re-enroll, export, erase). */
   readonly peopleService: PeopleService;
   readonly alerts: AlertService;
+  private readonly personFactsCache = new Map<number, PersonFacts | null>();
   readonly unknowns: UnknownsService;
   private analyzerPromise: Promise<FaceAnalyzer> | null = null;
   private modelProblems: Array<{ code: string; message: string }> = [];
@@ -156,6 +164,8 @@ export class Engine extends EventEmitter<EngineEvents> {
       emit: (name, payload) => (this.emit as (n: EventName, p: unknown) => boolean)(name, payload),
       log: this.log,
     });
+    // Every change to a person (enroll, edit, status, templates, erase, named from a cluster) emits this.
+    this.on('people.changed', () => this.personFactsCache.clear());
     this.alerts = new AlertService(this, { recurringAfter: options.recurringUnknownAlertAfter ?? DEFAULT_RECURRING_AFTER });
     this.unknowns = new UnknownsService(this, {
       policy: {
@@ -259,10 +269,23 @@ export class Engine extends EventEmitter<EngineEvents> {
     return this.peopleService.list({ search });
   }
 
-  /** The person when they exist and are active (matchable); erased or deactivated people are not named on cameras. */
-  matchablePerson(id: number): Person | null {
-    const person = this.people.get(id);
-    return person?.status === 'active' ? person : null;
+  /**
+   * What the live path needs of a matched person, per face per frame: cached (no SQLite on
+   * the hot path) until any people.changed event. Null when they were erased.
+   */
+  personFacts(id: number): PersonFacts | null {
+    let facts = this.personFactsCache.get(id);
+    if (facts === undefined) {
+      const person = this.people.get(id);
+      facts = person ? { name: person.name, category: person.category, status: person.status } : null;
+      this.personFactsCache.set(id, facts);
+    }
+    return facts;
+  }
+
+  /** Whether a matched person may be named on a camera: erased or deactivated people are not. */
+  isMatchable(id: number): boolean {
+    return this.personFacts(id)?.status === 'active';
   }
 
   /**
@@ -315,7 +338,7 @@ export class Engine extends EventEmitter<EngineEvents> {
   }
 
   personName(id: number): string | null {
-    return this.people.get(id)?.name ?? null;
+    return this.personFacts(id)?.name ?? null;
   }
 
   // ---------- recognition ----------

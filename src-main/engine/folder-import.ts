@@ -93,12 +93,17 @@ async function readPersonFolder(root: string, name: string): Promise<{ photos: P
       files.push({ file: label, used: false, code: 'NOT_AN_IMAGE', reason: 'not an image file' });
       continue;
     }
-    const size = (await stat(join(folder, file))).size;
-    if (size > MAX_IMAGE_FILE_BYTES) {
-      files.push({ file: label, used: false, code: 'IMAGE_TOO_LARGE', reason: `larger than ${MAX_IMAGE_FILE_BYTES / 1024 / 1024} MB` });
-      continue;
+    try {
+      const size = (await stat(join(folder, file))).size;
+      if (size > MAX_IMAGE_FILE_BYTES) {
+        files.push({ file: label, used: false, code: 'IMAGE_TOO_LARGE', reason: `larger than ${MAX_IMAGE_FILE_BYTES / 1024 / 1024} MB` });
+        continue;
+      }
+      photos.push({ fileName: label, bytes: await readFile(join(folder, file)) });
+    } catch (error) {
+      // One unreadable file (no permission, removed meanwhile) is one report line, not the end of the import.
+      files.push({ file: label, used: false, code: 'IMAGE_UNREADABLE', reason: `could not be read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}` });
     }
-    photos.push({ fileName: label, bytes: await readFile(join(folder, file)) });
   }
   return { photos, files };
 }

@@ -366,7 +366,8 @@ export class PeopleService {
     db.exec('VACUUM');
     const [result] = db.pragma('wal_checkpoint(TRUNCATE)') as Array<{ busy: number; log: number; checkpointed: number }>;
     if (result && result.busy !== 0) {
-      this.deps.log.warn('privacy', 'WAL checkpoint was busy after deleting face data; it completes on the next checkpoint', { why });
+      // journal_size_limit 0 (openDatabase) truncates the WAL at the next checkpoint that completes.
+      this.deps.log.warn('privacy', 'WAL checkpoint was busy after deleting face data (another reader); the WAL is truncated at the next complete checkpoint', { why });
     }
   }
 }

@@ -160,13 +160,16 @@ describe('person lifecycle (real models, real SQLite)', () => {
   });
 
   test('a deactivated person is not matched (also after reopening), is still found by the duplicate check, and can be reactivated', async () => {
+    assert.equal(engine.isMatchable(obamaId), true); // fills the live path's cache of person facts
     engine.peopleService.setStatus(obamaId, 'inactive', hr);
+    assert.equal(engine.isMatchable(obamaId), false, 'a live camera stops naming them at once (cache cleared by the change)');
     assert.equal(await identifyName(obamaOther[0]!), null);
     await engine.close();
     engine = await Engine.open({ dataDir, modelsDir: await installedModelPack() });
     assert.equal(await identifyName(obamaOther[0]!), null, 'the persisted index was rebuilt without them');
     await rejects(enrollFiles(engine, 'Barry', obamaOther), 'DUPLICATE_FACE', /Barack Obama/);
     engine.peopleService.setStatus(obamaId, 'active', hr);
+    assert.equal(engine.isMatchable(obamaId), true);
     assert.equal(await identifyName(obamaOther[0]!), 'Barack Obama');
   });
 

@@ -10,6 +10,10 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { Engine } from '../../src-main/engine/engine.js';
 import { AuditRepository } from '../../src-main/engine/storage/repositories.js';
+import { createDispatcher } from '../../src-main/engine/api/dispatcher.js';
+import { createHandlers } from '../../src-main/engine/api/handlers.js';
+import { LiveService } from '../../src-main/engine/live/live-service.js';
+import type { Permission } from '../../src-preload/contract.js';
 import type { UnknownVisit } from '../../src-main/engine/unknowns/unknowns-service.js';
 import { seededRandom } from '../../src-main/engine/util/seeded-random.js';
 import { tempDir } from '../helpers/paths.js';
@@ -173,6 +177,41 @@ describe('unknown people: visits, snapshots at rest, review actions', () => {
     engine.emit('sightings.changed', sighting);
     const alert = engine.alerts.list(10, true).find((a) => a.rule === 'blocklisted_seen');
     assert.ok(alert && alert.priority === 'high' && /Mallory/.test(alert.message));
+  });
+
+  test('erasing a person named from a cluster: the cluster, its visits and the sightings from before the name go; alerts keep the event, not the name', async () => {
+    const dan = person();
+    const before = engine.sightingRepo.insert({ cameraId: null, cameraName: 'Gate', personId: null, status: 'unknown', trackId: 7, firstSeen: new Date(), lastSeen: new Date(), bestScore: 0.2, frames: 4 });
+    const outcome = await engine.unknowns.recordVisit(visit(dan, { cameraName: 'Gate', sightingId: before.id }));
+    const clusterId = outcome!.clusterId;
+    const { person: eve } = engine.unknowns.identify(clusterId, 'blocked', { name: 'Eve Erased', category: 'employee' }, 'guard 1');
+    engine.emit('sightings.changed', engine.sightingRepo.insert({ cameraId: null, cameraName: 'Gate', personId: eve.id, status: 'blocked', trackId: 8, firstSeen: new Date(), lastSeen: new Date(), bestScore: 0.8, frames: 3 }));
+    const count = (sql: string, ...args: unknown[]) => (engine.db.prepare(sql).get(...args) as { n: number }).n;
+    assert.equal(count('SELECT COUNT(*) AS n FROM alerts WHERE message LIKE ?', '%Eve Erased%'), 1, 'the alert names her before erasure');
+    assert.equal(count('SELECT COUNT(*) AS n FROM sightings WHERE cluster_id = ?', clusterId), 1);
+
+    engine.peopleService.erase(eve.id, { operator: 'dpo', permissions: new Set() });
+    assert.equal(count('SELECT COUNT(*) AS n FROM unknown_clusters WHERE id = ?', clusterId), 0);
+    assert.equal(count('SELECT COUNT(*) AS n FROM unknown_appearances WHERE cluster_id = ?', clusterId), 0);
+    assert.equal(engine.sightingRepo.get(before.id), null, 'her sighting from before she was named');
+    assert.equal(count('SELECT COUNT(*) AS n FROM alerts WHERE message LIKE ?', '%Eve Erased%'), 0);
+    assert.equal(count("SELECT COUNT(*) AS n FROM alerts WHERE rule = 'blocklisted_seen' AND message LIKE '%since been erased%'"), 1, 'the event itself stays');
+  });
+
+  test('naming an unknown over the contract also needs the people permissions (it enrolls; blocklisting changes a record)', async () => {
+    const outcome = await engine.unknowns.recordVisit(visit(person()));
+    const dispatch = createDispatcher(createHandlers(engine, new LiveService(engine)));
+    const reviewer = (extra: Permission[]) => ({ operator: 'guard 2', permissions: new Set<Permission>(['unknowns.review', ...extra]) });
+    const name = { id: outcome!.clusterId, as: 'visitor', name: 'Val Visitor' };
+    const refused = await dispatch('unknowns.identify', name, reviewer([]));
+    assert.equal(refused.ok === false && refused.error.code, 'FORBIDDEN');
+    assert.match(refused.ok === false ? refused.error.message : '', /people\.enroll/);
+    const someone = engine.people.list()[0]!;
+    const blockSomeone = await dispatch('unknowns.identify', { id: outcome!.clusterId, as: 'blocked', personId: someone.id }, reviewer(['people.enroll']));
+    assert.equal(blockSomeone.ok === false && blockSomeone.error.code, 'FORBIDDEN');
+    assert.equal(engine.unknowns.list(100).find((c) => c.id === outcome!.clusterId)?.status, 'open', 'nothing was done');
+    const named = await dispatch('unknowns.identify', name, reviewer(['people.enroll']));
+    assert.equal(named.ok, true);
   });
 
   test('dismissing deletes the faces and the snapshot; acting on it again is a clear error', async () => {

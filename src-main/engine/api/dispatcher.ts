@@ -27,6 +27,11 @@ export const LOCAL_OPERATOR: CallerContext = {
   permissions: new Set(permissions),
 };
 
+/** For actions that reach beyond their channel's own permission (e.g. naming an unknown creates a person). */
+export function requirePermission(caller: CallerContext, permission: Permission, what: string): void {
+  if (!caller.permissions.has(permission)) throw new VigilError('FORBIDDEN', `${what} needs the "${permission}" permission`);
+}
+
 /**
  * Validates a request against the contract, checks the caller's permission,
  * runs the handler and validates what it returns. Every transport (Electron
@@ -40,9 +45,7 @@ export function createDispatcher(handlers: Handlers) {
       }
       const name = channelName as ChannelName;
       const definition = channels[name];
-      if (!caller.permissions.has(definition.permission)) {
-        throw new VigilError('FORBIDDEN', `This needs the "${definition.permission}" permission`);
-      }
+      requirePermission(caller, definition.permission, 'This');
       const parsed = definition.request.safeParse(request ?? {});
       if (!parsed.success) throw new VigilError('BAD_REQUEST', z.prettifyError(parsed.error));
       const handler = handlers[name] as (r: unknown, c: CallerContext) => Promise<unknown> | unknown;

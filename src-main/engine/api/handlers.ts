@@ -4,7 +4,7 @@ import type { PhotoBytes } from '../enrollment.js';
 import { VigilError } from '../errors.js';
 import { importFolder } from '../folder-import.js';
 import type { LiveService } from '../live/live-service.js';
-import type { Handlers } from './dispatcher.js';
+import { type Handlers, requirePermission } from './dispatcher.js';
 
 /** Photos arrive base64-encoded (the same message travels over IPC and WebSocket). */
 function photoBytes(photos: PhotoInput[]): PhotoBytes[] {
@@ -61,7 +61,12 @@ export function createHandlers(engine: Engine, live: LiveService): Handlers {
     'cameras.setRestricted': ({ id, restricted }) => live.setRestricted(id, restricted),
     'unknowns.list': ({ limit }) => ({ clusters: engine.unknowns.list(limit), snapshotsProblem: engine.unknowns.snapshotsProblem() }),
     'unknowns.snapshot': ({ id }) => engine.unknowns.snapshot(id),
-    'unknowns.identify': ({ id, as, name, personId, category }, caller) => engine.unknowns.identify(id, as, { name, personId, category }, caller.operator),
+    'unknowns.identify': ({ id, as, name, personId, category }, caller) => {
+      // The cluster's faces become someone's templates: that is enrolling, and blocklisting an existing person changes their record.
+      requirePermission(caller, 'people.enroll', 'Naming an unknown person');
+      if (personId !== undefined && as === 'blocked') requirePermission(caller, 'people.manage', 'Blocklisting an enrolled person');
+      return engine.unknowns.identify(id, as, { name, personId, category }, caller.operator);
+    },
     'unknowns.merge': ({ targetId, sourceId }) => engine.unknowns.merge(targetId, sourceId),
     'unknowns.split': ({ id, faceId }) => engine.unknowns.split(id, faceId),
     'unknowns.dismiss': ({ id }) => ({ dismissed: engine.unknowns.dismiss(id) }),

@@ -288,9 +288,9 @@ export class CameraPipeline extends EventEmitter<PipelineEvents> {
       let identity: TrackIdentity = { personId: null, status: 'unknown', score: null };
       if (track) {
         const record = this.tracks.get(track.trackId)!;
-        record.identity = record.voter.identity((id) => this.engine.people.get(id)?.category === 'blocked');
+        record.identity = record.voter.identity((id) => this.engine.personFacts(id)?.category === 'blocked');
         // Votes cast before an erasure or deactivation must not name (or write a sighting for) that person.
-        if (record.identity.personId !== null && !this.engine.matchablePerson(record.identity.personId)) {
+        if (record.identity.personId !== null && !this.engine.isMatchable(record.identity.personId)) {
           record.identity = { personId: null, status: 'unknown', score: record.identity.score };
         }
         record.embedHistory.named = record.identity.personId !== null;

@@ -23,6 +23,9 @@ export function openDatabase(path: string, options: { migrations?: Migration[]; 
     if (!options.readonly) {
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = NORMAL');
+      // A WAL that could not be truncated right after an erasure (another reader) shrinks at the
+      // next checkpoint instead of keeping old frames, vectors among them, in its tail.
+      db.pragma('journal_size_limit = 0');
     }
     db.pragma('foreign_keys = ON');
     // Deleted content is overwritten with zeros, so an erased person's vectors do not linger in free space.

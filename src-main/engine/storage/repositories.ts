@@ -245,8 +245,18 @@ export class PeopleRepository {
   /** Deletes the person (templates and sightings cascade) and writes the audit entry, in one transaction. */
   erase(id: number, audit: AuditWrite): { erased: boolean } {
     return this.db.transaction(() => {
-      const result = this.db.prepare('DELETE FROM persons WHERE id = ?').run(id);
-      if (result.changes === 0) return { erased: false };
+      if (!this.db.prepare('SELECT 1 FROM persons WHERE id = ?').get(id)) return { erased: false };
+      // Before the person row goes (its foreign keys would only unlink these): their time as a
+      // recurring unknown — clusters named as them, with their visits and the sightings from
+      // before they were named — and their name in alerts, which stay as security history
+      // (rule, camera, time) without saying who it was.
+      const clusters = 'SELECT id FROM unknown_clusters WHERE person_id = ?';
+      this.db.prepare(`DELETE FROM sightings WHERE cluster_id IN (${clusters})`).run(id);
+      this.db.prepare('DELETE FROM unknown_clusters WHERE person_id = ?').run(id);
+      this.db
+        .prepare("UPDATE alerts SET person_id = NULL, cluster_id = NULL, message = 'A person who has since been erased (' || rule || ')' WHERE person_id = ?")
+        .run(id);
+      this.db.prepare('DELETE FROM persons WHERE id = ?').run(id);
       // Sightings cascade too; delete explicitly in case a database predates the cascade.
       this.db.prepare('DELETE FROM sightings WHERE person_id = ?').run(id);
       new AuditRepository(this.db).append(audit);
