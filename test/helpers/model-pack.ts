@@ -21,11 +21,3 @@ export function installedModelPack(): Promise<string> {
   return installed;
 }
 
-/**
- * Match threshold for the live tests that name Lin-Manuel Miranda on the Hamilton clip: the
- * only photo of him in the shared data is a studio portrait, and against the 360p stage video
- * it scores around the app's calibrated 0.46 (chosen on LFW photo pairs), sometimes just
- * under for a whole run. Those tests check that the pipeline names a member on the right
- * frame, not the threshold (the evaluations do that), so they name at 0.40.
- */
-export const LIVE_TEST_MATCH_THRESHOLD = 0.4;
