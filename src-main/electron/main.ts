@@ -12,6 +12,7 @@ import { createHandlers } from '../engine/api/handlers.js';
 import { Engine } from '../engine/engine.js';
 import { LiveService } from '../engine/live/live-service.js';
 import { defaultDataDir } from '../engine/paths.js';
+import { snapshotKeyFiles } from '../engine/unknowns/unknowns-service.js';
 import { SafeStorageKeyStore } from './safe-storage-key-store.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -32,7 +33,9 @@ async function main(): Promise<void> {
   await app.whenReady();
   const dataDir = process.env.VIGIL_HOME ?? defaultDataDir();
   // The snapshot key is protected by the OS keychain here (an owner-only file in the headless host and CLI).
-  const engine = await Engine.open({ dataDir, snapshotKeyStore: new SafeStorageKeyStore(join(dataDir, 'keys', 'snapshot.key.safe'), safeStorage) });
+  // A key file the CLI or headless host made in this data folder is adopted (same key, so their snapshots stay readable).
+  const keyFiles = snapshotKeyFiles(dataDir);
+  const engine = await Engine.open({ dataDir, snapshotKeyStore: new SafeStorageKeyStore(keyFiles.desktop, safeStorage, keyFiles.plain) });
   const live = new LiveService(engine);
   const dispatch = createDispatcher(createHandlers(engine, live));
 

@@ -2,12 +2,15 @@
  * The snapshot key in the desktop app: random bytes encrypted with Electron's
  * safeStorage (the OS keychain / DPAPI / libsecret), stored as a file that is
  * useless without the user's OS login. The engine sees only SnapshotKeyStore.
+ * A plain key file left by the CLI or headless host in the same data folder is
+ * adopted (sealed here, then deleted): same key, so the same fingerprint and
+ * the snapshots it sealed stay readable.
  */
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { dirname } from 'node:path';
 import { VigilError } from '../engine/errors.js';
-import { SNAPSHOT_KEY_BYTES, type SnapshotKeyStore } from '../engine/unknowns/snapshot-vault.js';
+import { FileKeyStore, SNAPSHOT_KEY_BYTES, type SnapshotKeyStore } from '../engine/unknowns/snapshot-vault.js';
 
 /** The part of Electron's safeStorage this store uses (passed in, so the file logic runs and is tested without Electron). */
 export interface OsKeychain {
@@ -21,6 +24,8 @@ export class SafeStorageKeyStore implements SnapshotKeyStore {
   constructor(
     private readonly path: string,
     private readonly safeStorage: OsKeychain,
+    /** The CLI / headless host's plain key file (<data>/keys/snapshot.key), adopted when no sealed key exists yet. */
+    private readonly plainKeyPath: string | null = null,
   ) {
     this.description = `the key protected by the operating system's keychain (${path})`;
   }
@@ -32,7 +37,7 @@ export class SafeStorageKeyStore implements SnapshotKeyStore {
   }
 
   load(): Buffer | null {
-    if (!existsSync(this.path)) return null;
+    if (!existsSync(this.path)) return this.adoptPlainKey();
     this.requireEncryption();
     let key: Buffer;
     try {
@@ -45,9 +50,22 @@ export class SafeStorageKeyStore implements SnapshotKeyStore {
   }
 
   create(): Buffer {
+    return this.seal(randomBytes(SNAPSHOT_KEY_BYTES));
+  }
+
+  /** Seals the plain key file's key here, then deletes the plain file (sealed first: a crash in between loses nothing). */
+  private adoptPlainKey(): Buffer | null {
+    if (this.plainKeyPath === null) return null;
+    const key = new FileKeyStore(this.plainKeyPath).load();
+    if (key === null) return null;
+    this.seal(key);
+    rmSync(this.plainKeyPath, { force: true });
+    return key;
+  }
+
+  private seal(key: Buffer): Buffer {
     this.requireEncryption();
     mkdirSync(dirname(this.path), { recursive: true, mode: 0o700 });
-    const key = randomBytes(SNAPSHOT_KEY_BYTES);
     const temporary = `${this.path}.tmp`;
     writeFileSync(temporary, this.safeStorage.encryptString(key.toString('base64')), { mode: 0o600 });
     renameSync(temporary, this.path);

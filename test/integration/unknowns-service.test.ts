@@ -5,18 +5,25 @@
  * `npm run eval -- unknowns`); everything else is the engine as it runs.
  */
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import sharp from 'sharp';
+import type { Sighting } from '../../src-preload/contract.js';
+import { SafeStorageKeyStore } from '../../src-main/electron/safe-storage-key-store.js';
 import { Engine } from '../../src-main/engine/engine.js';
+import type { LogEntry } from '../../src-main/engine/logger.js';
 import { AuditRepository } from '../../src-main/engine/storage/repositories.js';
 import { createDispatcher } from '../../src-main/engine/api/dispatcher.js';
 import { createHandlers } from '../../src-main/engine/api/handlers.js';
 import { LiveService } from '../../src-main/engine/live/live-service.js';
 import type { Permission } from '../../src-preload/contract.js';
+import { SnapshotVault } from '../../src-main/engine/unknowns/snapshot-vault.js';
 import type { UnknownVisit } from '../../src-main/engine/unknowns/unknowns-service.js';
 import { seededRandom } from '../../src-main/engine/util/seeded-random.js';
 import { tempDir } from '../helpers/paths.js';
+import { keychainOf } from '../helpers/stand-in-keychain.js';
 
 const dir = tempDir('vigil-unknowns-');
 after(() => dir.cleanup());
@@ -174,7 +181,7 @@ describe('unknown people: visits, snapshots at rest, review actions', () => {
     const { person: blocked } = engine.unknowns.identify(bobCluster, 'blocked', { name: 'Mallory', category: 'employee' }, 'guard 1');
     assert.equal(blocked.category, 'blocked');
     const sighting = engine.sightingRepo.insert({ cameraId: null, cameraName: 'Door', personId: blocked.id, status: 'blocked', trackId: 1, firstSeen: new Date(), lastSeen: new Date(), bestScore: 0.8, frames: 3 });
-    engine.emit('sightings.changed', sighting);
+    engine.alerts.onSighting(sighting, false);
     const alert = engine.alerts.list(10, true).find((a) => a.rule === 'blocklisted_seen');
     assert.ok(alert && alert.priority === 'high' && /Mallory/.test(alert.message));
   });
@@ -185,7 +192,7 @@ describe('unknown people: visits, snapshots at rest, review actions', () => {
     const outcome = await engine.unknowns.recordVisit(visit(dan, { cameraName: 'Gate', sightingId: before.id }));
     const clusterId = outcome!.clusterId;
     const { person: eve } = engine.unknowns.identify(clusterId, 'blocked', { name: 'Eve Erased', category: 'employee' }, 'guard 1');
-    engine.emit('sightings.changed', engine.sightingRepo.insert({ cameraId: null, cameraName: 'Gate', personId: eve.id, status: 'blocked', trackId: 8, firstSeen: new Date(), lastSeen: new Date(), bestScore: 0.8, frames: 3 }));
+    engine.alerts.onSighting(engine.sightingRepo.insert({ cameraId: null, cameraName: 'Gate', personId: eve.id, status: 'blocked', trackId: 8, firstSeen: new Date(), lastSeen: new Date(), bestScore: 0.8, frames: 3 }), false);
     const count = (sql: string, ...args: unknown[]) => (engine.db.prepare(sql).get(...args) as { n: number }).n;
     assert.equal(count('SELECT COUNT(*) AS n FROM alerts WHERE message LIKE ?', '%Eve Erased%'), 1, 'the alert names her before erasure');
     assert.equal(count('SELECT COUNT(*) AS n FROM sightings WHERE cluster_id = ?', clusterId), 1);
@@ -244,6 +251,7 @@ describe('unknown people: visits, snapshots at rest, review actions', () => {
     writeFileSync(join(dataDir, 'snapshots', '00000000-0000-0000-0000-000000000000.vsnap.tmp'), 'left by a crash');
     const purged = engine.unknowns.purgeExpired();
     assert.ok(purged.snapshots >= 2 && purged.clusters >= 1 && purged.orphanFiles === 1, JSON.stringify(purged));
+    assert.ok(!snapshotFiles().includes('00000000-0000-0000-0000-000000000000.vsnap.tmp'), 'the half-written file is deleted, not just counted');
     assert.equal(engine.unknowns.snapshot(fresh!.clusterId).state, 'none');
     assert.ok(!snapshotFiles().includes(freshFile));
     assert.throws(() => engine.unknowns.dismiss(old!.clusterId), /no longer in the review queue: it was purged/);
@@ -278,5 +286,216 @@ describe('unknown people: visits, snapshots at rest, review actions', () => {
     const second = await engine.unknowns.recordVisit(visit(dan));
     assert.equal(second!.clusterId, first!.clusterId);
     assert.equal(second!.appearances, 2);
+  });
+});
+
+/** Log lines written while `action` runs (the engine log is where timer and emitter failures go). */
+async function logDuring(action: () => unknown): Promise<LogEntry[]> {
+  const entries: LogEntry[] = [];
+  const stop = engine.log.onEntry((entry) => entries.push(entry));
+  try {
+    await action();
+  } finally {
+    stop();
+  }
+  return entries;
+}
+
+describe('a snapshot problem at start-up leaves snapshots off, never the console unopened', () => {
+  const cases: Array<{ name: string; prepare: (dataDir: string) => void; keychainAvailable: boolean; problem: RegExp }> = [
+    { name: 'no OS keychain to protect a new key', prepare: () => undefined, keychainAvailable: false, problem: /could not be created.*keychain is not available.*still grouped/ },
+    {
+      name: 'the snapshot folder cannot be made (a file is in the way)',
+      prepare: (dataDir) => {
+        mkdirSync(dataDir, { recursive: true });
+        writeFileSync(join(dataDir, 'snapshots'), 'not a folder');
+      },
+      keychainAvailable: true,
+      problem: /snapshot folder .* cannot be created.*still grouped/,
+    },
+  ];
+  for (const row of cases) {
+    test(`${row.name}: the engine opens, says why, and still groups strangers`, async () => {
+      const rowDir = join(dir.path, row.name.replace(/\W+/g, '-'));
+      row.prepare(rowDir);
+      const keyStore = new SafeStorageKeyStore(join(rowDir, 'keys', 'snapshot.key.safe'), keychainOf(randomBytes(32), row.keychainAvailable));
+      const opened = await Engine.open({ dataDir: rowDir, modelsDir: join(dir.path, 'no-models'), snapshotKeyStore: keyStore });
+      try {
+        assert.match(opened.unknowns.snapshotsProblem() ?? '', row.problem);
+        const stranger = person();
+        const first = await opened.unknowns.recordVisit(visit(stranger));
+        const second = await opened.unknowns.recordVisit(visit(stranger));
+        assert.equal(second!.clusterId, first!.clusterId);
+        assert.equal(opened.unknowns.repo.snapshot(first!.clusterId), null, 'no snapshot without a key');
+      } finally {
+        await opened.close();
+      }
+    });
+  }
+
+  test('the start-up retention purge failing (snapshot folder unreadable) is logged, not thrown', async () => {
+    const rowDir = join(dir.path, 'purge-fails');
+    mkdirSync(rowDir, { recursive: true });
+    writeFileSync(join(rowDir, 'snapshots'), 'not a folder');
+    const opened = await Engine.open({ dataDir: rowDir, modelsDir: join(dir.path, 'no-models') });
+    await opened.close();
+    const log = readFileSync(join(rowDir, 'logs', 'vigil.log'), 'utf8');
+    assert.match(log, /retention purge failed/);
+  });
+});
+
+describe('review actions and the purge racing a visit that is encoding its snapshot', () => {
+  /** Runs `action` at the moment the visit hands its crop to the JPEG encoder: its cluster is chosen, its transaction not yet run. */
+  async function visitWhile(stranger: Float32Array, action: () => void) {
+    let acted = false;
+    const onQueue = (queued: number) => {
+      if (queued > 0 && !acted) {
+        acted = true;
+        action();
+      }
+    };
+    sharp.queue.on('change', onQueue);
+    try {
+      const outcome = await engine.unknowns.recordVisit(visit(stranger, { cropQuality: 0.95 }));
+      assert.ok(acted, 'the action ran while the visit was encoding');
+      return outcome!;
+    } finally {
+      sharp.queue.off('change', onQueue);
+    }
+  }
+
+  const races: Array<{ name: string; oldVisit?: boolean; act: (clusterId: number, otherId: number) => void; status: string | null; nextJoinsMergeTarget?: boolean }> = [
+    { name: 'dismissed', act: (id) => engine.unknowns.dismiss(id), status: 'dismissed' },
+    // The merge target now holds the stranger's first faces, so the next visit may join it (or the new cluster): never the merged one.
+    { name: 'merged into another', act: (id, other) => engine.unknowns.merge(other, id), status: 'merged', nextJoinsMergeTarget: true },
+    { name: 'identified', act: (id) => engine.unknowns.identify(id, 'visitor', { name: `Raced ${id}`, category: 'employee' }, 'guard 1'), status: 'identified' },
+    { name: 'purged (retention)', oldVisit: true, act: () => engine.unknowns.purgeExpired(), status: null },
+  ];
+  for (const race of races) {
+    test(`the chosen cluster ${race.name} meanwhile: the visit starts a new cluster, the old one is not brought back`, async () => {
+      const stranger = person();
+      const seenAt = race.oldVisit ? new Date(Date.now() - 40 * 24 * 3600 * 1000) : new Date();
+      const first = (await engine.unknowns.recordVisit(visit(stranger, { seenAt })))!;
+      const other = (await engine.unknowns.recordVisit(visit(person())))!;
+      const raced = await visitWhile(stranger, () => race.act(first.clusterId, other.clusterId));
+      assert.notEqual(raced.clusterId, first.clusterId);
+      assert.equal(raced.created, true);
+      assert.equal(engine.unknowns.repo.get(raced.clusterId)?.status, 'open');
+      assert.equal(engine.unknowns.repo.get(first.clusterId)?.status ?? null, race.status, 'the review action stands');
+      const next = (await engine.unknowns.recordVisit(visit(stranger)))!;
+      assert.equal(next.created, false, 'the next visit joins an open cluster (a revived old one would be refused and start another)');
+      if (race.nextJoinsMergeTarget) assert.ok([raced.clusterId, other.clusterId].includes(next.clusterId), `${next.clusterId}`);
+      else assert.equal(next.clusterId, raced.clusterId, 'the next visit joins the new cluster, not the old one');
+    });
+  }
+});
+
+describe('errors after a commit or inside an emitter are logged, not thrown', () => {
+  test('a snapshot file that cannot be deleted now: naming the cluster succeeds, the file is logged and purged later', async () => {
+    const stranger = person();
+    const outcome = (await engine.unknowns.recordVisit(visit(stranger)))!;
+    const file = engine.unknowns.repo.snapshot(outcome.clusterId)!.fileName;
+    const path = join(dataDir, 'snapshots', file);
+    // A folder in its place cannot be removed by rm(force) — a real failure, like EBUSY on Windows.
+    rmSync(path);
+    mkdirSync(path);
+    writeFileSync(join(path, 'busy'), 'x');
+    const log = await logDuring(() => engine.unknowns.identify(outcome.clusterId, 'visitor', { name: 'Undeletable', category: 'employee' }, 'guard 1'));
+    assert.ok(log.some((e) => e.level === 'warn' && /snapshot file not deleted/.test(e.message) && e.file === file), JSON.stringify(log));
+    assert.equal(engine.unknowns.repo.get(outcome.clusterId)?.status, 'identified');
+    const next = await engine.unknowns.recordVisit(visit(person()));
+    assert.ok(next);
+    assert.doesNotThrow(() => engine.unknowns.purgeExpired(), 'still stuck: the purge logs it again');
+    rmSync(path, { recursive: true });
+    writeFileSync(path, 'released');
+    assert.ok(engine.unknowns.purgeExpired().orphanFiles >= 1);
+    assert.ok(!snapshotFiles().includes(file));
+  });
+
+  test('an alert that cannot be stored (database write fails) never throws into the camera pipeline or its emitter', async () => {
+    const camera = engine.cameraRepo.add('Gate', { kind: 'file', path: '/dev/null', loop: false }, 5, false);
+    const sighting = engine.sightingRepo.insert({ cameraId: camera.id, cameraName: 'Gate', personId: null, status: 'unknown', trackId: 9, firstSeen: new Date(), lastSeen: new Date(), bestScore: null, frames: 3 });
+    engine.cameraRepo.setRestricted(camera.id, true);
+    engine.db.exec(`CREATE TEMP TRIGGER fail_alert_insert BEFORE INSERT ON alerts BEGIN SELECT RAISE(ABORT, 'disk I/O error (simulated)'); END`);
+    let log: LogEntry[];
+    try {
+      log = await logDuring(() => {
+        engine.alerts.onSighting(sighting, true);
+        engine.emit('cameras.health', { cameraId: camera.id, health: { state: 'failed', inputFps: 0, processedFps: 0, droppedFrames: 0, lastError: 'gone', latencyMs: null, width: null, height: null } });
+      });
+    } finally {
+      engine.db.exec('DROP TRIGGER temp.fail_alert_insert');
+    }
+    assert.equal(log.filter((e) => e.level === 'error' && /alert not raised/.test(e.message) && /disk I\/O error/.test(String(e.reason))).length, 2, JSON.stringify(log));
+    // Not remembered as judged: the next time the sighting is seen, its alert is raised.
+    engine.alerts.onSighting(sighting, true);
+    assert.ok(engine.alerts.list(100, false).some((a) => a.rule === 'restricted_area' && a.cameraId === camera.id));
+  });
+});
+
+describe('alerts: restricted areas wait for an unknown track to end; a merge can make a stranger recurring', () => {
+  test('an unknown face at a restricted camera alerts when its track ends unknown, once; a named visitor at once', () => {
+    const camera = engine.cameraRepo.add('Server room', { kind: 'file', path: '/dev/null', loop: false }, 5, false);
+    engine.cameraRepo.setRestricted(camera.id, true);
+    const restrictedAlerts = () => engine.alerts.list(1000, false).filter((a) => a.rule === 'restricted_area' && a.cameraId === camera.id);
+    const track = (trackId: number, over: Partial<Sighting> = {}): Sighting => ({
+      ...engine.sightingRepo.insert({ cameraId: camera.id, cameraName: camera.name, personId: null, status: 'unknown', trackId, firstSeen: new Date(), lastSeen: new Date(), bestScore: null, frames: 1 }),
+      ...over,
+    });
+    const unknownTrack = track(1);
+    engine.alerts.onSighting(unknownTrack, false);
+    assert.equal(restrictedAlerts().length, 0, 'first confirmed frame, nobody named yet: no alert');
+    engine.alerts.onSighting(unknownTrack, true);
+    engine.alerts.onSighting({ ...unknownTrack, clusterId: 1 }, false);
+    assert.equal(restrictedAlerts().length, 1, 'the track ended unknown: one alert');
+
+    const named = engine.people.list().find((p) => p.category === 'visitor')!;
+    engine.alerts.onSighting(track(2, { personId: named.id, personName: named.name, status: 'member' }), false);
+    assert.equal(restrictedAlerts().length, 2, 'a named visitor alerts at once');
+  });
+
+  test('merging 2 + 2 visits with N = 3 raises the recurring alert once', async () => {
+    const a = person(), b = person();
+    const first = (await engine.unknowns.recordVisit(visit(a)))!;
+    await engine.unknowns.recordVisit(visit(a));
+    const second = (await engine.unknowns.recordVisit(visit(b)))!;
+    await engine.unknowns.recordVisit(visit(b));
+    const recurring = () => engine.alerts.list(1000, false).filter((alert) => alert.rule === 'recurring_unknown' && alert.clusterId === first.clusterId);
+    assert.equal(recurring().length, 0);
+    const merged = engine.unknowns.merge(first.clusterId, second.clusterId);
+    assert.equal(merged.appearances, 4);
+    assert.equal(recurring().length, 1);
+    assert.match(recurring()[0]!.message, /4 times/);
+    await engine.unknowns.recordVisit(visit(a));
+    assert.equal(recurring().length, 1, 'not again on the next visit');
+  });
+});
+
+describe('SnapshotVault.remove: only the vault\'s own file names, finished or half-written', () => {
+  const vaultDir = join(dir.path, 'vault-remove');
+  const uuid = randomUUID();
+  const cases: Array<{ name: string; file: string; removed: boolean }> = [
+    { name: 'a snapshot', file: `${uuid}.vsnap`, removed: true },
+    { name: 'a half-written snapshot', file: `${randomUUID()}.vsnap.tmp`, removed: true },
+    { name: 'a doubled temporary suffix', file: `${randomUUID()}.vsnap.tmp.tmp`, removed: false },
+    { name: 'not a UUID', file: 'notes.vsnap.tmp', removed: false },
+    { name: 'another file', file: 'readme.txt', removed: false },
+  ];
+  for (const row of cases) {
+    test(`${row.name} (${row.file}): ${row.removed ? 'deleted' : 'left alone'}`, () => {
+      mkdirSync(vaultDir, { recursive: true });
+      writeFileSync(join(vaultDir, row.file), 'x');
+      const vault = new SnapshotVault(vaultDir, { description: 'none', load: () => null, create: () => randomBytes(32) }, { get: () => null, set: () => undefined });
+      assert.equal(vault.remove(row.file), row.removed);
+      assert.equal(existsSync(join(vaultDir, row.file)), !row.removed);
+    });
+  }
+
+  test('a path leading out of the vault is refused', () => {
+    const outside = join(dir.path, `${uuid}.vsnap.tmp`);
+    writeFileSync(outside, 'x');
+    const vault = new SnapshotVault(vaultDir, { description: 'none', load: () => null, create: () => randomBytes(32) }, { get: () => null, set: () => undefined });
+    assert.equal(vault.remove(`../${uuid}.vsnap.tmp`), false);
+    assert.ok(existsSync(outside));
   });
 });

@@ -2,9 +2,12 @@
  * Which alerts an event raises (pure: the alert service feeds events and
  * stores what this returns). Rules:
  *   new_unknown        (low)    a stranger's first visit
- *   recurring_unknown  (medium) a stranger's Nth visit (N = recurringAfter)
+ *   recurring_unknown  (medium) a stranger's count of visits reaches N (N = recurringAfter), by a visit or a merge
  *   blocklisted_seen   (high)   a blocklisted person on any camera
- *   restricted_area    (high)   anyone but an employee at a restricted camera
+ *   restricted_area    (high)   anyone but an employee at a restricted camera: a named
+ *                               non-employee at once, a face nobody was named on only when
+ *                               its track ends unknown (an employee's poor first frames are
+ *                               "unknown" until recognised)
  *   camera_offline     (medium) a camera goes from working to failed/reconnecting
  */
 import type { AlertPriority, AlertRule, CameraState, FaceStatus, Person } from '../../../src-preload/contract.js';
@@ -23,9 +26,11 @@ export interface CameraRef {
 }
 
 export type AlertEvent =
-  | { kind: 'unknown_appearance'; clusterId: number; created: boolean; appearances: number; camera: CameraRef | null }
+  | { kind: 'unknown_appearance'; clusterId: number; created: boolean; appearances: number; previousAppearances: number; camera: CameraRef | null }
   | {
       kind: 'sighting';
+      /** The track has ended: its status will not change any more. */
+      final: boolean;
       status: FaceStatus;
       personId: number | null;
       personName: string | null;
@@ -55,7 +60,8 @@ export function alertsFor(event: AlertEvent, policy: AlertPolicy): AlertDraft[] 
       if (event.created) {
         return [{ rule: 'new_unknown', priority: 'low', ...base(camera), clusterId, personId: null, message: `New unknown person #${clusterId} seen${where(camera)}` }];
       }
-      if (event.appearances === policy.recurringAfter) {
+      // Crossing, not equality: a merge can jump over N (2 + 2 visits with N = 3).
+      if (event.previousAppearances < policy.recurringAfter && event.appearances >= policy.recurringAfter) {
         return [
           {
             rule: 'recurring_unknown',
@@ -76,7 +82,8 @@ export function alertsFor(event: AlertEvent, policy: AlertPolicy): AlertDraft[] 
         return [{ rule: 'blocklisted_seen', priority: 'high', ...base(camera), clusterId: null, personId, message: `Blocklisted person ${name} seen${where(camera)}` }];
       }
       // Restricted areas: only employees belong there (visitors and contractors are not authorised).
-      if (camera?.restricted && event.category !== 'employee') {
+      // "Unknown" is only a verdict once the track has ended: until then it may be an employee not yet recognised.
+      if (camera?.restricted && event.category !== 'employee' && (event.status !== 'unknown' || event.final)) {
         const who = event.status === 'unknown' ? 'An unknown person' : `${name} (${event.category ?? 'not authorised'})`;
         return [{ rule: 'restricted_area', priority: 'high', ...base(camera), clusterId: null, personId, message: `${who} at restricted camera ${camera.name}` }];
       }

@@ -1,6 +1,9 @@
 /**
  * Raises alerts from what the engine sees (sightings, unknown visits, camera
  * health), stores them with their history, and records who acknowledged them.
+ * Sightings come from the camera pipeline itself (it alone knows when a track
+ * has ended); camera health from its event. The entry points called from the
+ * pipeline never throw: a failed alert write is logged, the camera keeps going.
  */
 import type { Alert, CameraState, Sighting } from '../../../src-preload/contract.js';
 import type { Engine } from '../engine.js';
@@ -22,8 +25,16 @@ export class AlertService {
     readonly policy: AlertPolicy,
   ) {
     this.repo = new AlertsRepository(engine.db);
-    engine.on('sightings.changed', (sighting) => this.onSighting(sighting));
     engine.on('cameras.health', ({ cameraId, health }) => this.onCameraState(cameraId, health.state, health.lastError));
+  }
+
+  /** For callbacks inside the camera pipeline and its emitters: an error here is logged, never thrown into them. */
+  private logged(what: string, action: () => void): void {
+    try {
+      action();
+    } catch (error) {
+      this.engine.log.error('alerts', `alert not raised for ${what}`, { reason: (error as Error).message });
+    }
   }
 
   private camera(id: number | null, fallbackName: string | null): CameraRef | null {
@@ -41,32 +52,41 @@ export class AlertService {
     return raised;
   }
 
-  onSighting(sighting: Sighting): void {
-    const key = `${sighting.id}:${sighting.personId ?? sighting.status}`;
-    if (this.judgedSightings.has(key)) return;
-    if (this.judgedSightings.size >= MAX_REMEMBERED_SIGHTINGS) this.judgedSightings.clear();
-    this.judgedSightings.add(key);
-    const person = sighting.personId !== null ? this.engine.people.get(sighting.personId) : null;
-    this.raise({
-      kind: 'sighting',
-      status: sighting.status,
-      personId: sighting.personId,
-      personName: sighting.personName,
-      category: person?.category ?? null,
-      camera: sighting.cameraId ? this.camera(sighting.cameraId, sighting.cameraName) : null,
+  /** A sighting opened or changed; `final` when its track has ended (an "unknown" is then a verdict, not a first guess). */
+  onSighting(sighting: Sighting, final: boolean): void {
+    this.logged(`sighting ${sighting.id}`, () => {
+      const key = `${sighting.id}:${sighting.personId ?? sighting.status}`;
+      if (this.judgedSightings.has(key)) return;
+      const person = sighting.personId !== null ? this.engine.people.get(sighting.personId) : null;
+      this.raise({
+        kind: 'sighting',
+        final,
+        status: sighting.status,
+        personId: sighting.personId,
+        personName: sighting.personName,
+        category: person?.category ?? null,
+        camera: sighting.cameraId ? this.camera(sighting.cameraId, sighting.cameraName) : null,
+      });
+      // A still-unknown live track is judged again when it ends.
+      if (sighting.status === 'unknown' && !final) return;
+      if (this.judgedSightings.size >= MAX_REMEMBERED_SIGHTINGS) this.judgedSightings.clear();
+      this.judgedSightings.add(key);
     });
   }
 
-  onUnknownVisit(outcome: VisitOutcome, cameraId: number | null, cameraName: string): void {
-    this.raise({ kind: 'unknown_appearance', ...outcome, camera: this.camera(cameraId, cameraName) });
+  /** Called after a visit or merge has committed: a failed alert must not turn it into an error. */
+  onUnknownVisit(outcome: VisitOutcome, cameraId: number | null, cameraName: string | null): void {
+    this.logged(`unknown person #${outcome.clusterId}`, () => this.raise({ kind: 'unknown_appearance', ...outcome, camera: this.camera(cameraId, cameraName) }));
   }
 
   onCameraState(cameraId: number, state: CameraState, lastError: string | null): void {
-    const previous = this.cameraStates.get(cameraId) ?? null;
-    this.cameraStates.set(cameraId, state);
-    if (previous === state) return;
-    const camera = this.camera(cameraId, null);
-    if (camera) this.raise({ kind: 'camera_state', camera, previous, state, lastError });
+    this.logged(`camera ${cameraId}`, () => {
+      const previous = this.cameraStates.get(cameraId) ?? null;
+      this.cameraStates.set(cameraId, state);
+      if (previous === state) return;
+      const camera = this.camera(cameraId, null);
+      if (camera) this.raise({ kind: 'camera_state', camera, previous, state, lastError });
+    });
   }
 
   list(limit: number, unacknowledgedOnly: boolean): Alert[] {

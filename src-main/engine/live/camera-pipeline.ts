@@ -385,6 +385,7 @@ export class CameraPipeline extends EventEmitter<PipelineEvents> {
       record.lastPersistedAt = now;
       record.persistedPersonId = row.personId;
       this.engine.emit('sightings.changed', sighting);
+      this.engine.alerts.onSighting(sighting, final);
       return;
     }
     const identityChanged = record.persistedPersonId !== row.personId;
@@ -392,7 +393,11 @@ export class CameraPipeline extends EventEmitter<PipelineEvents> {
     const sighting = this.engine.sightingRepo.update(record.sightingId, row);
     record.lastPersistedAt = now;
     record.persistedPersonId = row.personId;
-    if (sighting && (final || identityChanged)) this.engine.emit('sightings.changed', sighting);
+    if (sighting && (final || identityChanged)) {
+      this.engine.emit('sightings.changed', sighting);
+      // Finality goes to the alerts: a restricted-area alert for a face still unknown waits for the track's end.
+      this.engine.alerts.onSighting(sighting, final);
+    }
   }
 
   /**

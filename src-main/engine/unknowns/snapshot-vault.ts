@@ -9,6 +9,9 @@
  * altered, truncated or renamed fails to open and is reported as unavailable.
  * The key comes from a SnapshotKeyStore: a file only its owner can read (CLI,
  * headless host) or Electron's safeStorage (desktop app, src-main/electron).
+ * Both live in <data>/keys/ and share one fingerprint: the desktop app adopts a
+ * plain key file (seals it), and the key file store then leaves the sealed key
+ * alone instead of creating a second key.
  * A lost key makes the snapshots unrecoverable by design; `unknowns --reset-key`
  * starts over.
  */
@@ -38,15 +41,28 @@ export interface SnapshotKeyStore {
 /**
  * The key in a file readable only by its owner (mode 0600, folder 0700).
  * A key file that others could read is tightened, not trusted blindly.
+ * `desktopKeyPath` is where the desktop app keeps its keychain-sealed key: when
+ * that exists the snapshots belong to it, and a second key must not be made.
  */
 export class FileKeyStore implements SnapshotKeyStore {
   readonly description: string;
-  constructor(readonly path: string) {
+  constructor(
+    readonly path: string,
+    private readonly desktopKeyPath: string | null = null,
+  ) {
     this.description = `the key file ${path}`;
   }
 
   load(): Buffer | null {
-    if (!existsSync(this.path)) return null;
+    if (!existsSync(this.path)) {
+      if (this.desktopKeyPath !== null && existsSync(this.desktopKeyPath)) {
+        throw new VigilError(
+          'SNAPSHOT_KEY_LOST',
+          `The snapshots are protected by the desktop app's keychain (${this.desktopKeyPath}): review them in the desktop app; the command line and headless host cannot open them`,
+        );
+      }
+      return null;
+    }
     if (process.platform !== 'win32' && (statSync(this.path).mode & 0o077) !== 0) chmodSync(this.path, 0o600);
     const key = readFileSync(this.path);
     if (key.length !== SNAPSHOT_KEY_BYTES) {
@@ -62,6 +78,8 @@ export class FileKeyStore implements SnapshotKeyStore {
     writeFileSync(temporary, key, { mode: 0o600 });
     renameSync(temporary, this.path);
     if (process.platform !== 'win32') chmodSync(this.path, 0o600);
+    // Only `--reset-key` gets here with a desktop key present (load() refuses otherwise): the old sealed key goes with its snapshots.
+    if (this.desktopKeyPath !== null) rmSync(this.desktopKeyPath, { force: true });
     return key;
   }
 }
@@ -90,6 +108,8 @@ export class SnapshotVault {
     readonly dir: string,
     private readonly keyStore: SnapshotKeyStore,
     private readonly fingerprint: KeyFingerprintRecord,
+    /** Where failures that must not throw (a file that cannot be deleted now) are reported. */
+    private readonly warn: (message: string, fields: Record<string, unknown>) => void = () => undefined,
   ) {}
 
   /**
@@ -109,7 +129,13 @@ export class SnapshotVault {
     }
     const recorded = this.fingerprint.get();
     if (key === null && recorded === null) {
-      key = this.keyStore.create();
+      // A key that cannot be made (no keychain, read-only folder) leaves snapshots off, never the engine unopened.
+      try {
+        key = this.keyStore.create();
+      } catch (error) {
+        this.problem = `A snapshot key could not be created (${this.keyStore.description}): ${(error as Error).message}. Unknown people are still grouped, but without snapshots.`;
+        return this.state();
+      }
       this.fingerprint.set(keyFingerprint(key));
     } else if (key === null) {
       this.problem = `The snapshot key is missing (${this.keyStore.description}): snapshots saved before cannot be decrypted, by design there is no other copy. ${RESET_HINT}`;
@@ -120,8 +146,13 @@ export class SnapshotVault {
     } else if (recorded === null) {
       this.fingerprint.set(keyFingerprint(key));
     }
+    try {
+      mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+    } catch (error) {
+      this.problem = `The snapshot folder ${this.dir} cannot be created: ${(error as Error).message}. Unknown people are still grouped, but without snapshots.`;
+      return this.state();
+    }
     this.key = key;
-    mkdirSync(this.dir, { recursive: true, mode: 0o700 });
     return this.state();
   }
 
@@ -176,14 +207,26 @@ export class SnapshotVault {
     }
   }
 
-  remove(fileName: string): void {
-    if (isSnapshotFileName(fileName)) rmSync(join(this.dir, fileName), { force: true });
+  /**
+   * Deletes a snapshot file (or one left half-written, `.vsnap.tmp`). Called after
+   * a commit, so a file that cannot go now (EBUSY, EPERM) is logged, not thrown:
+   * the hourly orphan purge retries it. Returns whether the file is gone.
+   */
+  remove(fileName: string): boolean {
+    if (!isSnapshotFileName(fileName, { orTemporary: true })) return false;
+    try {
+      rmSync(join(this.dir, fileName), { force: true });
+      return true;
+    } catch (error) {
+      this.warn('snapshot file not deleted (retried by the next purge)', { file: fileName, reason: (error as Error).message });
+      return false;
+    }
   }
 
-  /** Snapshot files on disk (for purging orphans after a crash). */
+  /** Snapshot files on disk, finished or half-written (for purging orphans after a crash). */
   files(): string[] {
     if (!existsSync(this.dir)) return [];
-    return readdirSync(this.dir).filter((f) => isSnapshotFileName(f) || f.endsWith(`${SNAPSHOT_FILE_SUFFIX}.tmp`));
+    return readdirSync(this.dir).filter((f) => isSnapshotFileName(f, { orTemporary: true }));
   }
 
   /** Deletes every snapshot file and starts over with a new key. */
@@ -195,6 +238,7 @@ export class SnapshotVault {
   }
 }
 
-function isSnapshotFileName(name: string): boolean {
-  return /^[0-9a-f-]{36}\.vsnap$/.test(name);
+/** Only names the vault itself makes: a UUID and the suffix (no folders, so no path can escape the vault). */
+function isSnapshotFileName(name: string, { orTemporary = false } = {}): boolean {
+  return (orTemporary ? /^[0-9a-f-]{36}\.vsnap(\.tmp)?$/ : /^[0-9a-f-]{36}\.vsnap$/).test(name);
 }

@@ -35,6 +35,8 @@ export interface VisitOutcome {
   clusterId: number;
   created: boolean;
   appearances: number;
+  /** The cluster's visits before this one (0 for a new cluster): alerts fire when a count crosses their threshold. */
+  previousAppearances: number;
 }
 
 export interface UnknownsOptions {
@@ -44,8 +46,14 @@ export interface UnknownsOptions {
   keyStore?: SnapshotKeyStore;
 }
 
+/** Where the snapshot key lives in a data folder: a plain owner-only file (CLI, headless host) or sealed by the desktop app's keychain. */
+export function snapshotKeyFiles(dataDir: string): { plain: string; desktop: string } {
+  return { plain: join(dataDir, 'keys', 'snapshot.key'), desktop: join(dataDir, 'keys', 'snapshot.key.safe') };
+}
+
 export function defaultSnapshotKeyStore(dataDir: string): SnapshotKeyStore {
-  return new FileKeyStore(join(dataDir, 'keys', 'snapshot.key'));
+  const files = snapshotKeyFiles(dataDir);
+  return new FileKeyStore(files.plain, files.desktop);
 }
 
 const gone = (id: number) =>
@@ -65,10 +73,12 @@ export class UnknownsService {
     readonly options: UnknownsOptions,
   ) {
     this.repo = new UnknownsRepository(engine.db);
-    this.vault = new SnapshotVault(join(engine.options.dataDir, 'snapshots'), options.keyStore ?? defaultSnapshotKeyStore(engine.options.dataDir), {
-      get: () => this.repo.setting(KEY_FINGERPRINT_SETTING),
-      set: (value) => this.repo.setSetting(KEY_FINGERPRINT_SETTING, value),
-    });
+    this.vault = new SnapshotVault(
+      join(engine.options.dataDir, 'snapshots'),
+      options.keyStore ?? defaultSnapshotKeyStore(engine.options.dataDir),
+      { get: () => this.repo.setting(KEY_FINGERPRINT_SETTING), set: (value) => this.repo.setSetting(KEY_FINGERPRINT_SETTING, value) },
+      (message, fields) => engine.log.warn('unknowns', message, fields),
+    );
     this.clusterer = new IncrementalClusterer(options.policy);
     for (const [clusterId, faces] of this.repo.openClusterFaces(engine.embedderId)) this.clusterer.set(clusterId, faces.map(toClusterFace));
   }
@@ -77,9 +87,18 @@ export class UnknownsService {
   start(): void {
     const state = this.vault.open();
     if (!state.ready) this.engine.log.warn('unknowns', 'snapshots unavailable', { problem: state.problem });
-    this.purgeExpired();
-    this.purgeTimer = setInterval(() => this.purgeExpired(), PURGE_INTERVAL_MS);
+    this.purgeLogged();
+    this.purgeTimer = setInterval(() => this.purgeLogged(), PURGE_INTERVAL_MS);
     this.purgeTimer.unref();
+  }
+
+  /** The start-up and hourly purge: a failure (busy database, unreadable folder) is logged and retried next hour, never thrown into a timer. */
+  private purgeLogged(): void {
+    try {
+      this.purgeExpired();
+    } catch (error) {
+      this.engine.log.error('unknowns', 'retention purge failed (retried in an hour)', { reason: (error as Error).message });
+    }
   }
 
   stop(): void {
@@ -133,8 +152,13 @@ export class UnknownsService {
     let faces: StoredFace[];
     try {
       ({ outcome, faces, replacedFile } = this.engine.db.transaction(() => {
-        const created = assignment.kind === 'new';
-        const clusterId = created ? this.repo.create(this.engine.embedderId, visit.seenAt) : assignment.clusterId;
+        // Review actions and the purge do not wait for visits: while the crop was encoded the chosen cluster may
+        // have been dismissed, merged, identified or purged. Such a visit starts a cluster of its own.
+        const chosen = assignment.kind === 'join' ? this.repo.get(assignment.clusterId) : null;
+        const joined = chosen?.status === 'open' ? chosen : null;
+        const created = joined === null;
+        const clusterId = joined ? joined.id : this.repo.create(this.engine.embedderId, visit.seenAt);
+        const previousAppearances = joined ? joined.appearances : 0;
         const appearanceId = this.repo.addAppearance(clusterId, visit);
         for (const face of usable) this.repo.insertFace(clusterId, appearanceId, face, visit.seenAt);
         const all = this.repo.faces(clusterId);
@@ -143,7 +167,7 @@ export class UnknownsService {
         const replaced = sealedFile ? this.repo.setSnapshot({ clusterId, appearanceId, fileName: sealedFile, quality: visit.cropQuality }) : null;
         this.repo.refreshStats(clusterId);
         const cluster = this.repo.get(clusterId)!;
-        return { outcome: { clusterId, created, appearances: cluster.appearances }, faces: this.repo.faces(clusterId), replacedFile: replaced };
+        return { outcome: { clusterId, created, appearances: cluster.appearances, previousAppearances }, faces: this.repo.faces(clusterId), replacedFile: replaced };
       })());
     } catch (error) {
       if (sealedFile) this.vault.remove(sealedFile);
@@ -218,8 +242,8 @@ export class UnknownsService {
 
   merge(targetId: number, sourceId: number): UnknownCluster {
     if (targetId === sourceId) throw new VigilError('BAD_REQUEST', 'A cluster cannot be merged into itself: choose two different unknown people');
-    this.openCluster(targetId);
-    this.openCluster(sourceId);
+    // The larger count before the merge: a person either cluster already counted as recurring is not announced again.
+    const previousAppearances = Math.max(this.openCluster(targetId).appearances, this.openCluster(sourceId).appearances);
     const { faces, dropFile } = this.engine.db.transaction(() => {
       const target = this.repo.snapshot(targetId), source = this.repo.snapshot(sourceId);
       // The better snapshot survives; the other one's file goes.
@@ -243,7 +267,9 @@ export class UnknownsService {
     this.setClusterFaces(targetId, faces);
     this.engine.emit('unknowns.changed', { clusterId: sourceId });
     this.engine.emit('unknowns.changed', { clusterId: targetId });
-    return this.repo.get(targetId)!;
+    const merged = this.repo.get(targetId)!;
+    this.engine.alerts.onUnknownVisit({ clusterId: targetId, created: false, appearances: merged.appearances, previousAppearances }, null, null);
+    return merged;
   }
 
   /** "Not the same person": the face and its whole visit move to a new cluster of their own. */
