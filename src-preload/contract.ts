@@ -280,16 +280,6 @@ export const sightingSchema = z.object({
 });
 export type Sighting = z.infer<typeof sightingSchema>;
 
-/** Subject-access export: everything Vigil stores about one person. */
-export const personExportSchema = z.object({
-  exportedAt: z.string(),
-  exportedBy: z.string(),
-  person: personSchema,
-  templates: z.array(templateInfoSchema.extend({ dimension: z.number().int(), embedding: z.array(z.number()).optional() })),
-  sightings: z.array(sightingSchema),
-  audit: z.array(auditEntrySchema),
-});
-export type PersonExport = z.infer<typeof personExportSchema>;
 
 export const clusterStatusSchema = z.enum(['open', 'identified', 'dismissed', 'merged']);
 
@@ -339,6 +329,22 @@ export const alertSchema = z.object({
   note: z.string().nullable(),
 });
 export type Alert = z.infer<typeof alertSchema>;
+
+/** Subject-access export: everything Vigil stores about one person. */
+export const personExportSchema = z.object({
+  exportedAt: z.string(),
+  exportedBy: z.string(),
+  person: personSchema,
+  templates: z.array(templateInfoSchema.extend({ dimension: z.number().int(), embedding: z.array(z.number()).optional() })),
+  /** Their sightings, including those from before they were named (as a recurring unknown). */
+  sightings: z.array(sightingSchema),
+  /** Recurring-unknown clusters that were named as this person (visits, cameras; no faces are kept after naming). */
+  unknownClusters: z.array(unknownClusterSchema),
+  /** Alerts about this person (e.g. blocklisted person seen). */
+  alerts: z.array(alertSchema),
+  audit: z.array(auditEntrySchema),
+});
+export type PersonExport = z.infer<typeof personExportSchema>;
 
 // ---------- request/response channels ----------
 

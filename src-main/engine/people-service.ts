@@ -19,6 +19,8 @@ import type { FaceGallery } from './matching/face-gallery.js';
 import type { MatchPolicy } from './matching/match-decision.js';
 import { type Db, nowIso } from './storage/database.js';
 import { AuditRepository, type PeopleRepository, type PersonFilters, type PersonRecord, type SightingRepository } from './storage/repositories.js';
+import { AlertsRepository } from './storage/alerts-repository.js';
+import { UnknownsRepository } from './storage/unknowns-repository.js';
 import { dot } from './vision/geometry.js';
 
 export interface PeopleServiceDeps {
@@ -324,6 +326,8 @@ export class PeopleService {
         ...(includeEmbeddings ? { embedding: Array.from(t.embedding) } : {}),
       })),
       sightings: this.deps.sightings.forPerson(id),
+      unknownClusters: new UnknownsRepository(this.deps.db).namedAs(id),
+      alerts: new AlertsRepository(this.deps.db).aboutPerson(id),
       audit: this.audit.about('person', id),
     };
   }

@@ -9,7 +9,6 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import sharp from 'sharp';
 import type { Sighting } from '../../src-preload/contract.js';
 import { SafeStorageKeyStore } from '../../src-main/electron/safe-storage-key-store.js';
 import { Engine } from '../../src-main/engine/engine.js';
@@ -197,6 +196,12 @@ describe('unknown people: visits, snapshots at rest, review actions', () => {
     assert.equal(count('SELECT COUNT(*) AS n FROM alerts WHERE message LIKE ?', '%Eve Erased%'), 1, 'the alert names her before erasure');
     assert.equal(count('SELECT COUNT(*) AS n FROM sightings WHERE cluster_id = ?', clusterId), 1);
 
+    // Subject access first: everything stored about her, her time as an unknown included.
+    const exported = engine.peopleService.export(eve.id, false, { operator: 'dpo', permissions: new Set() });
+    assert.deepEqual(exported.unknownClusters.map((c) => [c.id, c.appearances, c.cameras]), [[clusterId, 1, ['Gate']]]);
+    assert.ok(exported.sightings.some((s) => s.id === before.id), 'the sighting from before she was named');
+    assert.deepEqual(exported.alerts.map((a) => a.rule), ['blocklisted_seen']);
+
     engine.peopleService.erase(eve.id, { operator: 'dpo', permissions: new Set() });
     assert.equal(count('SELECT COUNT(*) AS n FROM unknown_clusters WHERE id = ?', clusterId), 0);
     assert.equal(count('SELECT COUNT(*) AS n FROM unknown_appearances WHERE cluster_id = ?', clusterId), 0);
@@ -345,22 +350,23 @@ describe('a snapshot problem at start-up leaves snapshots off, never the console
 });
 
 describe('review actions and the purge racing a visit that is encoding its snapshot', () => {
-  /** Runs `action` at the moment the visit hands its crop to the JPEG encoder: its cluster is chosen, its transaction not yet run. */
+  /** Runs `action` when the visit encodes its crop: its cluster is chosen, its transaction not yet run. */
   async function visitWhile(stranger: Float32Array, action: () => void) {
     let acted = false;
-    const onQueue = (queued: number) => {
-      if (queued > 0 && !acted) {
+    const encode = engine.unknowns.encodeSnapshot;
+    engine.unknowns.encodeSnapshot = (crop) => {
+      if (!acted) {
         acted = true;
         action();
       }
+      return encode(crop);
     };
-    sharp.queue.on('change', onQueue);
     try {
       const outcome = await engine.unknowns.recordVisit(visit(stranger, { cropQuality: 0.95 }));
       assert.ok(acted, 'the action ran while the visit was encoding');
       return outcome!;
     } finally {
-      sharp.queue.off('change', onQueue);
+      engine.unknowns.encodeSnapshot = encode;
     }
   }
 

@@ -60,6 +60,11 @@ export class AlertsRepository {
     return rows.map(toAlert);
   }
 
+  /** Alerts that name this person (subject-access export). */
+  aboutPerson(personId: number): Alert[] {
+    return (this.db.prepare('SELECT * FROM alerts WHERE person_id = ? ORDER BY created_at, id').all(personId) as AlertRow[]).map(toAlert);
+  }
+
   /** Acknowledges once: a second acknowledgement keeps the first one's operator, time and note. */
   acknowledge(id: number, operator: string, note: string | null): Alert | null {
     this.db

@@ -476,13 +476,15 @@ export class SightingRepository {
   }
 
   /** Every sighting of one person, oldest first (subject-access export). */
+  /** Their sightings, including those of a recurring-unknown cluster later named as them. */
   forPerson(personId: number): Sighting[] {
     const rows = this.db
       .prepare(
         `SELECT s.*, p.name AS person_name FROM sightings s LEFT JOIN persons p ON p.id = s.person_id
-          WHERE s.person_id = ? ORDER BY s.first_seen, s.id`,
+          WHERE s.person_id = @personId OR s.cluster_id IN (SELECT id FROM unknown_clusters WHERE person_id = @personId)
+          ORDER BY s.first_seen, s.id`,
       )
-      .all(personId) as SightingRow[];
+      .all({ personId }) as SightingRow[];
     return rows.map(toSighting);
   }
 

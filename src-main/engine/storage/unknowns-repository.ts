@@ -70,6 +70,11 @@ export class UnknownsRepository {
     };
   }
 
+  /** Clusters that were named as this person (subject-access export). */
+  namedAs(personId: number): UnknownCluster[] {
+    return (this.db.prepare(`${CLUSTER_SELECT} WHERE c.person_id = ? ORDER BY c.id`).all(personId) as ClusterRow[]).map((r) => this.toCluster(r));
+  }
+
   get(id: number): UnknownCluster | null {
     const row = this.db.prepare(`${CLUSTER_SELECT} WHERE c.id = ?`).get(id) as ClusterRow | undefined;
     return row ? this.toCluster(row) : null;

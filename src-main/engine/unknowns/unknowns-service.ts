@@ -67,6 +67,11 @@ export class UnknownsService {
   private readonly queue = new SerialQueue();
   private readonly pending = new Set<Promise<unknown>>();
   private purgeTimer: NodeJS.Timeout | null = null;
+  /**
+   * Encodes a visit's best crop in memory (JPEG) before it is sealed. It runs after the visit
+   * chose its cluster and before its transaction: tests wrap it to act on that cluster exactly then.
+   */
+  encodeSnapshot: (crop: RgbImage) => Promise<Buffer> = (crop) => encodeJpeg(crop, 85);
 
   constructor(
     private readonly engine: Engine,
@@ -142,7 +147,7 @@ export class UnknownsService {
     let sealedFile: string | null = null;
     if (visit.crop && this.vault.state().ready && (!existingSnapshot || visit.cropQuality > existingSnapshot.quality)) {
       try {
-        sealedFile = this.vault.seal(await encodeJpeg(visit.crop, 85));
+        sealedFile = this.vault.seal(await this.encodeSnapshot(visit.crop));
       } catch (error) {
         this.engine.log.warn('unknowns', 'snapshot not saved', { reason: (error as Error).message });
       }
