@@ -13,3 +13,13 @@ export function ErrorNote({ children, testId }: { children: ReactNode; testId?: 
 export function EmptyState({ children }: { children: ReactNode }) {
   return <p className="empty">{children}</p>;
 }
+
+/**
+ * The state line above a list: why it could not be loaded, that it is loading, or that it is
+ * empty (`empty`, shown once loaded with no items). Nothing when there are items to show.
+ */
+export function ListStatus({ what, error, loaded, count, empty }: { what: string; error: string | null; loaded: boolean; count: number; empty: ReactNode }) {
+  if (error) return <ErrorNote>{`${what[0]!.toUpperCase()}${what.slice(1)} could not be loaded. ${error}`}</ErrorNote>;
+  if (!loaded) return <EmptyState>Loading {what}…</EmptyState>;
+  return count === 0 ? <EmptyState>{empty}</EmptyState> : null;
+}

@@ -1,6 +1,6 @@
 import { useId, useState } from 'react';
 import type { Alert, AlertRule } from '../../../src-preload/contract';
-import { EmptyState, ErrorNote } from '../components/Notice';
+import { ErrorNote, ListStatus } from '../components/Notice';
 import { formatTime } from '../lib/format';
 import { useAlerts } from '../store/alerts';
 
@@ -97,9 +97,7 @@ export function AlertsView() {
           <input id={filterId} type="checkbox" checked={openOnly} onChange={(e) => setOpenOnly(e.target.checked)} /> Unacknowledged only
         </label>
       </div>
-      {error ? <ErrorNote>Alerts could not be loaded. {error}</ErrorNote> : null}
-      {!loaded && !error ? <EmptyState>Loading alerts…</EmptyState> : null}
-      {loaded && shown.length === 0 ? <EmptyState>{openOnly ? 'No open alerts.' : 'No alerts yet.'}</EmptyState> : null}
+      <ListStatus what="alerts" error={error} loaded={loaded} count={shown.length} empty={openOnly ? 'No open alerts.' : 'No alerts yet.'} />
       {shown.length > 0 ? (
         <div className="table-wrap">
           <table className="table" data-testid="alerts-table">

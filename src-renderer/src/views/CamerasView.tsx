@@ -1,6 +1,6 @@
 import { useId, useState, type FormEvent } from 'react';
 import type { Camera, CameraSource } from '../../../src-preload/contract';
-import { EmptyState, ErrorNote } from '../components/Notice';
+import { ErrorNote, ListStatus } from '../components/Notice';
 import { useReturnFocus } from '../lib/useReturnFocus';
 import { describeSource, formatFps, sourceKindWords } from '../lib/format';
 import { useCameras } from '../store/cameras';
@@ -236,9 +236,7 @@ export function CamerasView() {
         <div className="view-head">
           <h2>Cameras</h2>
         </div>
-        {error ? <ErrorNote>Cameras could not be loaded. {error}</ErrorNote> : null}
-        {!loaded && !error ? <EmptyState>Loading cameras…</EmptyState> : null}
-        {loaded && cameras.length === 0 ? <EmptyState>No cameras yet. Add one with the form.</EmptyState> : null}
+        <ListStatus what="cameras" error={error} loaded={loaded} count={cameras.length} empty="No cameras yet. Add one with the form." />
         {cameras.length > 0 ? (
           <div className="table-wrap">
             <table className="table" data-testid="cameras-table">

@@ -1,4 +1,4 @@
-import { EmptyState, ErrorNote } from '../components/Notice';
+import { ListStatus } from '../components/Notice';
 import { formatScore, formatTime, statusWords } from '../lib/format';
 import { useSightings } from '../store/sightings';
 
@@ -18,9 +18,7 @@ export function EventsView() {
           {loading ? 'Refreshing…' : 'Refresh'}
         </button>
       </div>
-      {error ? <ErrorNote>Sightings could not be loaded. {error}</ErrorNote> : null}
-      {!loaded && !error ? <EmptyState>Loading sightings…</EmptyState> : null}
-      {loaded && items.length === 0 ? <EmptyState>No sightings yet. Faces seen by running cameras appear here.</EmptyState> : null}
+      <ListStatus what="sightings" error={error} loaded={loaded} count={items.length} empty="No sightings yet. Faces seen by running cameras appear here." />
       {items.length > 0 ? (
         <div className="table-wrap">
           <table className="table" data-testid="sightings-table">

@@ -1,6 +1,6 @@
 import { useEffect, useId, useState, type FormEvent } from 'react';
 import type { UnknownCluster } from '../../../src-preload/contract';
-import { EmptyState, ErrorNote } from '../components/Notice';
+import { ErrorNote, ListStatus } from '../components/Notice';
 import { formatTime } from '../lib/format';
 import { usePeople } from '../store/people';
 import { type ReviewMode, useUnknowns } from '../store/unknowns';
@@ -201,9 +201,7 @@ export function UnknownsView() {
         {lastResult ?? ''}
       </p>
       {problem ? <ErrorNote testId="snapshots-problem">{problem}</ErrorNote> : null}
-      {error ? <ErrorNote>Unknown people could not be loaded. {error}</ErrorNote> : null}
-      {!loaded && !error ? <EmptyState>Loading unknown people…</EmptyState> : null}
-      {loaded && clusters.length === 0 ? <EmptyState>No unknown people to review.</EmptyState> : null}
+      <ListStatus what="unknown people" error={error} loaded={loaded} count={clusters.length} empty="No unknown people to review." />
       <div className="cluster-grid" data-testid="unknowns-queue">
         {clusters.map((cluster) => (
           <ClusterCard key={cluster.id} cluster={cluster} />
