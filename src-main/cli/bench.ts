@@ -36,7 +36,7 @@ const { values } = parseArgs({
     'hnsw-size': { type: 'string', default: '100000' },
     'hnsw-m': { type: 'string' },
     'hnsw-ef-construction': { type: 'string' },
-    'hnsw-ef': { type: 'string', default: '32,48,64,96,128,256' },
+    'hnsw-ef': { type: 'string', default: '16,24,32,48,64,128' },
     embedder: { type: 'string' },
   },
 });

@@ -16,9 +16,9 @@ describe('shouldEmbed', () => {
     { name: 'refresh after the interval even at equal quality', history: namedAt(0), face: { sizePx: 60, quality: 0.5 }, now: 3000, expected: 'refresh' },
     { name: 'an unknown track is retried after a second', history: { ...fresh, embeddings: 1, lastEmbeddedAt: 0, bestEmbeddedQuality: 0.5 }, face: { sizePx: 60, quality: 0.3 }, now: 1000, expected: 'still-unknown' },
     { name: 'an unknown track is not retried sooner (unless the view is clearly better)', history: { ...fresh, embeddings: 1, lastEmbeddedAt: 0, bestEmbeddedQuality: 0.5 }, face: { sizePx: 60, quality: 0.3 }, now: 900, expected: null },
-    { name: 'the first tries of an unknown track come every second', history: { ...fresh, embeddings: 3, lastEmbeddedAt: 0, bestEmbeddedQuality: 0.5 }, face: { sizePx: 60, quality: 0.3 }, now: 1000, expected: 'still-unknown' },
-    { name: 'after the quick tries named nobody, the next waits 2 s', history: { ...fresh, embeddings: 4, lastEmbeddedAt: 0, bestEmbeddedQuality: 0.5 }, face: { sizePx: 60, quality: 0.3 }, now: 1500, expected: null },
-    { name: 'after the quick tries, retried at 2 s', history: { ...fresh, embeddings: 4, lastEmbeddedAt: 0, bestEmbeddedQuality: 0.5 }, face: { sizePx: 60, quality: 0.3 }, now: 2000, expected: 'still-unknown' },
+    { name: 'the first tries of an unknown track come every second', history: { ...fresh, embeddings: 2, lastEmbeddedAt: 0, bestEmbeddedQuality: 0.5 }, face: { sizePx: 60, quality: 0.3 }, now: 1000, expected: 'still-unknown' },
+    { name: 'after the quick tries named nobody, the next waits 2 s', history: { ...fresh, embeddings: 3, lastEmbeddedAt: 0, bestEmbeddedQuality: 0.5 }, face: { sizePx: 60, quality: 0.3 }, now: 1500, expected: null },
+    { name: 'after the quick tries, retried at 2 s', history: { ...fresh, embeddings: 3, lastEmbeddedAt: 0, bestEmbeddedQuality: 0.5 }, face: { sizePx: 60, quality: 0.3 }, now: 2000, expected: 'still-unknown' },
     { name: 'a long-unknown track waits no longer than the refresh interval', history: { ...fresh, embeddings: 9, lastEmbeddedAt: 0, bestEmbeddedQuality: 0.5 }, face: { sizePx: 60, quality: 0.3 }, now: 3000, expected: 'refresh' },
     { name: 'a long-unknown track is not retried before the refresh interval', history: { ...fresh, embeddings: 9, lastEmbeddedAt: 0, bestEmbeddedQuality: 0.5 }, face: { sizePx: 60, quality: 0.3 }, now: 2900, expected: null },
     { name: 'a long-unknown track still gets a clearly better view', history: { ...fresh, embeddings: 9, lastEmbeddedAt: 0, bestEmbeddedQuality: 0.5 }, face: { sizePx: 60, quality: 0.7 }, now: 600, expected: 'better-view' },
@@ -41,7 +41,7 @@ describe('shouldEmbed', () => {
         history.named = named;
       }
     }
-    // Named: refreshed every 3 s. A stranger: retried every second 3 times, after 2 s, then every 3 s as well.
+    // Named: refreshed every 3 s. A stranger: retried a second apart twice, after 2 s, then every 3 s as well.
     assert.ok(embeddings <= 60_000 / DEFAULT_EMBED_POLICY.refreshIntervalMs + 5, `${embeddings} embeddings in 60 s`);
     assert.ok(embeddings >= 60_000 / DEFAULT_EMBED_POLICY.refreshIntervalMs, 'the identity is still re-verified regularly');
   });

@@ -28,7 +28,7 @@ export const DEFAULT_EMBED_POLICY: EmbedPolicy = {
   minIntervalMs: 500,
   refreshIntervalMs: 3000,
   unknownRetryIntervalMs: 1000,
-  quickUnknownRetries: 3,
+  quickUnknownRetries: 2,
 };
 
 export interface TrackEmbedHistory {

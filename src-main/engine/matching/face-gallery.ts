@@ -8,13 +8,15 @@ const { HierarchicalNSW } = hnswlib;
 
 /**
  * Index parameters, from the `npm run bench` sweep at 100k x 512-d random unit vectors
- * (the hard case for HNSW): M 16 needed ef 256 for recall@1 0.998 (3-5 ms per search);
- * M 32 reaches 0.997 at ef 64 in about a third of the time, at twice the graph memory
- * (~26 MB more per 100k templates) and a slower build (~11 min for 100k, seconds for a site's gallery).
+ * (the hard case for HNSW), recall@1 against exact search: M 16 needed ef 256 for 0.998
+ * (p99 4.9 ms); M 32 reached 0.997 at ef 64 (p99 1.8-2.5 ms); M 48 gives 1.000 already at
+ * ef 32 (p99 1.5 ms). The price of M 48: ~390 bytes of links per template (a 512-d vector
+ * is 2 KB) and a slower build (~15 min for 100k here; seconds for a site's gallery).
+ * Searches for k candidates run at ef = max(INDEX_EF_SEARCH, k).
  */
-export const INDEX_M = 32;
+export const INDEX_M = 48;
 export const INDEX_EF_CONSTRUCTION = 200;
-export const INDEX_EF_SEARCH = 64;
+export const INDEX_EF_SEARCH = 32;
 /** How many nearest templates to pull before scoring whole persons. */
 const CANDIDATE_TEMPLATES = 50;
 
