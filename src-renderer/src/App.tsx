@@ -49,14 +49,16 @@ export function App() {
   useEffect(() => {
     function onKey(event: KeyboardEvent) {
       if (!event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return;
-      if (event.code === 'KeyA' || event.key.toLowerCase() === 'a') {
+      // In a text field Alt (Option on a Mac) types characters (å, @ on some layouts): leave those alone.
+      if (isTextEntry(event.target)) return;
+      if (event.code === 'KeyA') {
         event.preventDefault();
         select('alerts');
         const alert = newestOpenAlert(useAlerts.getState().alerts);
         if (alert) useAlerts.getState().startAcknowledge(alert.id);
         return;
       }
-      const digit = /^Digit([1-9])$/.exec(event.code)?.[1] ?? (/^[1-9]$/.test(event.key) ? event.key : undefined);
+      const digit = /^Digit([1-9])$/.exec(event.code)?.[1];
       const tab = digit ? tabs[Number(digit) - 1] : undefined;
       if (!tab) return;
       event.preventDefault();
@@ -155,4 +157,10 @@ export function App() {
       </main>
     </div>
   );
+}
+
+function isTextEntry(target: EventTarget | null): boolean {
+  if (!(target instanceof HTMLElement)) return false;
+  if (target.isContentEditable || target instanceof HTMLTextAreaElement || target instanceof HTMLSelectElement) return true;
+  return target instanceof HTMLInputElement && !['checkbox', 'radio', 'button', 'submit', 'file'].includes(target.type);
 }

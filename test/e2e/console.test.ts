@@ -132,4 +132,20 @@ describe('console in Chromium over the WebSocket contract', () => {
     if (process.env.VIGIL_E2E_SCREENSHOTS) await page.screenshot({ path: join(process.env.VIGIL_E2E_SCREENSHOTS, 'events.png') });
     assert.deepEqual(pageErrors, [], 'no uncaught errors in the page');
   });
+
+  test('erasing them from the People tab also takes their sightings off the guard\'s event feed', async () => {
+    const cameraId = server.live.listCameras().find((c) => c.name === 'Stage')!.id;
+    await server.live.stopCamera(cameraId); // no new sightings of him while we look
+    await openTab(page, 'People');
+    const row = page.getByTestId('people-table').getByRole('row').filter({ has: page.getByRole('rowheader', { name: 'Lin-Manuel Miranda' }) });
+    await row.getByRole('button', { name: 'Open Lin-Manuel Miranda' }).click();
+    const panel = page.getByTestId('person-panel');
+    await panel.getByRole('button', { name: 'Erase…' }).click();
+    await page.getByRole('alertdialog').getByRole('button', { name: 'Yes, erase for good' }).click();
+    await row.waitFor({ state: 'detached', timeout: 30_000 });
+    await openTab(page, 'Events');
+    await page.getByTestId('sightings-table').getByText('Lin-Manuel Miranda').first().waitFor({ state: 'detached', timeout: 10_000 });
+    assert.equal(server.engine.listSightings(1000).filter((s) => s.personName === 'Lin-Manuel Miranda').length, 0);
+    assert.deepEqual(pageErrors, []);
+  });
 });

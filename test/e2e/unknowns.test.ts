@@ -139,7 +139,12 @@ describe('unknown people and alerts in Chromium', () => {
   test('dismiss: the card leaves the queue and its snapshot is deleted', async () => {
     const file = server.engine.unknowns.repo.snapshot(ids.serena)?.fileName;
     await openTab(page, 'Unknowns');
-    await card(ids.serena).getByRole('button', { name: 'Dismiss' }).click();
+    await card(ids.serena).getByRole('button', { name: 'Dismiss', exact: true }).click();
+    // One more step, Cancel focused: Escape takes it back, nothing is deleted.
+    await page.keyboard.press('Escape');
+    assert.equal(await card(ids.serena).count(), 1);
+    await card(ids.serena).getByRole('button', { name: 'Dismiss', exact: true }).click();
+    await card(ids.serena).getByRole('button', { name: 'Dismiss for good' }).click();
     await card(ids.serena).waitFor({ state: 'detached', timeout: 10_000 });
     if (file) assert.equal(server.engine.unknowns.vault.files().includes(file), false);
   });

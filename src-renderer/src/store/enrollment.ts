@@ -85,14 +85,16 @@ export const useEnrollment = create<EnrollmentSlice>()((set, get) => ({
   setField(key, value) {
     set((s) => ({ draft: { ...s.draft, [key]: value }, state: s.state.phase === 'saving' ? s.state : { phase: 'editing' } }));
   },
+  // Like any edit, these take back a pending duplicate warning: "Enroll anyway" must not outlive the consent it relied on.
   setConsent(consent) {
-    set({ consent });
+    set((s) => ({ consent, state: s.state.phase === 'saving' ? s.state : { phase: 'editing' } }));
   },
   setAllowFewer(allowFewer) {
-    set({ allowFewer });
+    set((s) => ({ allowFewer, state: s.state.phase === 'saving' ? s.state : { phase: 'editing' } }));
   },
 
   async addFiles(files) {
+    if (get().state.phase === 'saving') return; // e.g. a webcam capture while the enrollment is being saved
     const added: ChosenPhoto[] = files.map((file) => ({ key: nextKey++, file, verdict: null }));
     const tooBig = added.filter((p) => p.file.size > MAX_PHOTO_BYTES);
     for (const p of tooBig) {
@@ -127,7 +129,8 @@ export const useEnrollment = create<EnrollmentSlice>()((set, get) => ({
 
   async enroll(consentTextVersion, overrideDuplicate = false) {
     const s = get();
-    if (!overrideDuplicate && enrollBlocker(s)) return;
+    // The duplicate override skips only the duplicate check (in the engine), never these rules.
+    if (enrollBlocker(s)) return;
     set({ state: { phase: 'saving' } });
     try {
       // Only photos that passed their check are sent; the engine judges them again.

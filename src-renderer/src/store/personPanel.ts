@@ -53,12 +53,15 @@ export const usePersonPanel = create<PersonPanelSlice>()((set, get) => {
     const id = get().personId;
     if (id === null || get().busy) return null;
     set({ busy, error: null, notice: null });
+    // Another person may be opened while this runs: the outcome then belongs to nobody on screen.
+    const stillOpen = () => get().personId === id;
     try {
       const value = await action(id);
+      if (!stillOpen()) return null;
       set({ busy: null });
       return value;
     } catch (error) {
-      set({ busy: null, error: describeError(error) });
+      if (stillOpen()) set({ busy: null, error: describeError(error) });
       if (errorCode(error) === 'NOT_FOUND') usePeople.getState().forget(id);
       return null;
     }
@@ -146,14 +149,15 @@ export const usePersonPanel = create<PersonPanelSlice>()((set, get) => {
     },
 
     async erase() {
-      const erased = await run('erase', async (id) => {
+      let erasedId: number | null = null;
+      await run('erase', async (id) => {
         await getApi().invoke('people.erase', { id });
-        return id;
+        erasedId = id;
       });
-      if (erased !== null) {
-        set({ personId: null, person: null, templates: [], confirmingErase: false });
-        usePeople.getState().forget(erased);
-      }
+      if (erasedId === null) return;
+      usePeople.getState().forget(erasedId);
+      // Close the panel only if it still shows the erased person (another may have been opened meanwhile).
+      if (get().personId === erasedId) set({ personId: null, person: null, templates: [], confirmingErase: false, busy: null });
     },
   };
 });

@@ -12,6 +12,8 @@ interface SightingsSlice {
   error: string | null;
   load(): Promise<void>;
   upsert(sighting: Sighting): void;
+  /** Drops an erased person's sightings from the feed. */
+  forgetPerson(personId: number): void;
 }
 
 function time(iso: string): number {
@@ -56,5 +58,9 @@ export const useSightings = create<SightingsSlice>()((set) => ({
   },
   upsert(sighting) {
     set((s) => ({ items: merge(s.items, [sighting]) }));
+  },
+  forgetPerson(personId) {
+    // An erased person's sightings are gone from the engine; a later load merges and would not drop them.
+    set((s) => ({ items: s.items.filter((item) => item.personId !== personId) }));
   },
 }));

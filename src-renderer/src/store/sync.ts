@@ -62,8 +62,12 @@ export function startEngineSync(): () => void {
   // Changes made elsewhere (another window, the CLI on the same engine) show up here too.
   cleanups.push(
     api.on('people.changed', ({ personId, change }) => {
-      if (change === 'erased') usePeople.getState().forget(personId);
-      else void usePeople.getState().load();
+      if (change === 'erased') {
+        usePeople.getState().forget(personId);
+        // Their sightings are deleted and alerts about them no longer name them: the guard's views follow.
+        useSightings.getState().forgetPerson(personId);
+        void useAlerts.getState().load();
+      } else void usePeople.getState().load();
       const panel = usePersonPanel.getState();
       if (panel.personId === personId && change !== 'erased' && !panel.busy) void panel.open(personId);
     }),

@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import type { RequestOf, Snapshot, UnknownCluster } from '../../../src-preload/contract';
+import type { Person, RequestOf, Snapshot, UnknownCluster } from '../../../src-preload/contract';
 import { describeError, getApi } from '../api';
 import { usePeople } from './people';
 
@@ -19,10 +19,13 @@ interface UnknownsSlice {
   modes: Record<number, ReviewMode>;
   busy: Record<number, boolean>;
   actionErrors: Record<number, string>;
-  /** Last action's result in plain words (announced). */
+  /** Last action's result in plain words (shown and announced). */
   lastResult: string | null;
+  /** Everyone enrolled, unfiltered (the People tab's filters must not hide whom faces can be added to). */
+  personChoices: Person[];
 
   load(): Promise<void>;
+  loadPersonChoices(): Promise<void>;
   loadSnapshot(id: number): Promise<void>;
   setMode(id: number, mode: ReviewMode | null): void;
   identify(request: RequestOf<'unknowns.identify'>): Promise<void>;
@@ -47,7 +50,9 @@ export const useUnknowns = create<UnknownsSlice>()((set, get) => {
       const result = await run();
       set((s) => ({ modes: without(s.modes, id), lastResult: result }));
     } catch (error) {
-      set((s) => ({ actionErrors: { ...s.actionErrors, [id]: describeError(error) } }));
+      // Also said above the queue: the card (and its error) is gone if the cluster was purged or resolved meanwhile.
+      const message = describeError(error);
+      set((s) => ({ actionErrors: { ...s.actionErrors, [id]: message }, lastResult: `Nothing was done to unknown person #${id}: ${message}` }));
     } finally {
       set((s) => ({ busy: without(s.busy, id) }));
       void get().load();
@@ -65,6 +70,15 @@ export const useUnknowns = create<UnknownsSlice>()((set, get) => {
     busy: {},
     actionErrors: {},
     lastResult: null,
+    personChoices: [],
+
+    async loadPersonChoices() {
+      try {
+        set({ personChoices: await getApi().invoke('people.list', {}) });
+      } catch (error) {
+        set({ lastResult: `The list of enrolled people could not be loaded: ${describeError(error)}` });
+      }
+    },
 
     async load() {
       const seq = ++loadSeq;

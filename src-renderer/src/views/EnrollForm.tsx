@@ -7,7 +7,7 @@ import { CategoryField } from './CategoryField';
 import { PhotoVerdict } from './PhotoVerdicts';
 
 /** Webcam capture in the renderer: a live preview and a button that turns the current frame into a JPEG photo. */
-function WebcamCapture({ onCapture, onClose }: { onCapture: (file: File) => void; onClose: () => void }) {
+function WebcamCapture({ onCapture, onClose, disabled }: { onCapture: (file: File) => void; onClose: () => void; disabled: boolean }) {
   const video = useRef<HTMLVideoElement>(null);
   const unavailable = !navigator.mediaDevices;
   const [openError, setError] = useState<string | null>(null);
@@ -48,7 +48,7 @@ function WebcamCapture({ onCapture, onClose }: { onCapture: (file: File) => void
     <div className="webcam">
       {error ? <ErrorNote>{error}</ErrorNote> : <video ref={video} autoPlay playsInline muted aria-label="Webcam preview" />}
       <div className="actions">
-        <button type="button" className="btn btn-small" onClick={capture} disabled={Boolean(error)}>
+        <button type="button" className="btn btn-small" onClick={capture} disabled={Boolean(error) || disabled}>
           Capture photo
         </button>
         <button type="button" className="btn btn-small btn-ghost" onClick={onClose}>
@@ -137,7 +137,7 @@ export function EnrollForm() {
           embedding is kept, never the photo.
         </p>
         {webcam ? (
-          <WebcamCapture onCapture={(file) => void s.addFiles([file])} onClose={() => setWebcam(false)} />
+          <WebcamCapture onCapture={(file) => void s.addFiles([file])} onClose={() => setWebcam(false)} disabled={saving} />
         ) : (
           <button type="button" className="btn btn-small" onClick={() => setWebcam(true)} disabled={saving}>
             Use webcam

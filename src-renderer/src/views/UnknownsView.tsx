@@ -2,7 +2,7 @@ import { useEffect, useId, useState, type FormEvent } from 'react';
 import type { UnknownCluster } from '../../../src-preload/contract';
 import { ErrorNote, ListStatus } from '../components/Notice';
 import { formatTime } from '../lib/format';
-import { usePeople } from '../store/people';
+import { useReturnFocus } from '../lib/useReturnFocus';
 import { type ReviewMode, useUnknowns } from '../store/unknowns';
 
 const modeTitles: Record<ReviewMode, string> = {
@@ -31,7 +31,8 @@ function SnapshotImage({ cluster }: { cluster: UnknownCluster }) {
 }
 
 function ReviewForm({ cluster, mode }: { cluster: UnknownCluster; mode: ReviewMode }) {
-  const people = usePeople((s) => s.people);
+  const people = useUnknowns((s) => s.personChoices);
+  const loadPersonChoices = useUnknowns((s) => s.loadPersonChoices);
   const clusters = useUnknowns((s) => s.clusters);
   const busy = useUnknowns((s) => !!s.busy[cluster.id]);
   const identify = useUnknowns((s) => s.identify);
@@ -43,6 +44,9 @@ function ReviewForm({ cluster, mode }: { cluster: UnknownCluster; mode: ReviewMo
   const [target, setTarget] = useState('');
   const ids = { name: useId(), existing: useId(), category: useId(), target: useId() };
   const others = clusters.filter((c) => c.id !== cluster.id);
+  useEffect(() => {
+    if (mode === 'member') void loadPersonChoices();
+  }, [mode, loadPersonChoices]);
 
   function submit(event: FormEvent) {
     event.preventDefault();
@@ -85,7 +89,7 @@ function ReviewForm({ cluster, mode }: { cluster: UnknownCluster; mode: ReviewMo
                 <option value="">New person…</option>
                 {people.map((p) => (
                   <option key={p.id} value={p.id}>
-                    {p.name}
+                    {[p.name, p.employeeCode, p.department, p.category].filter(Boolean).join(' · ')}
                   </option>
                 ))}
               </select>
@@ -120,6 +124,30 @@ function ReviewForm({ cluster, mode }: { cluster: UnknownCluster; mode: ReviewMo
   );
 }
 
+/** Dismissing deletes the cluster's faces and snapshot for good: one more step, Cancel first, Escape cancels. */
+function DismissButton({ clusterId, busy, onConfirm }: { clusterId: number; busy: boolean; onConfirm: () => void }) {
+  const [confirming, setConfirming] = useState(false);
+  const returnFocus = useReturnFocus(confirming);
+  if (!confirming) {
+    return (
+      <button ref={returnFocus} type="button" className="btn btn-small" disabled={busy} onClick={() => setConfirming(true)}>
+        Dismiss
+      </button>
+    );
+  }
+  return (
+    <span className="inline-confirm" role="group" aria-label={`Dismiss unknown person #${clusterId}`} onKeyDown={(e) => e.key === 'Escape' && setConfirming(false)}>
+      <span className="small">Delete #{clusterId}'s faces and snapshot for good?</span>
+      <button type="button" className="btn btn-small" autoFocus onClick={() => setConfirming(false)}>
+        Cancel
+      </button>
+      <button type="button" className="btn btn-small btn-danger" disabled={busy} onClick={onConfirm}>
+        Dismiss for good
+      </button>
+    </span>
+  );
+}
+
 function ClusterCard({ cluster }: { cluster: UnknownCluster }) {
   const mode = useUnknowns((s) => s.modes[cluster.id]);
   const busy = useUnknowns((s) => !!s.busy[cluster.id]);
@@ -151,9 +179,7 @@ function ClusterCard({ cluster }: { cluster: UnknownCluster }) {
                 {modeTitles[m]}
               </button>
             ))}
-            <button type="button" className="btn btn-small" disabled={busy} onClick={() => void dismiss(cluster.id)}>
-              Dismiss
-            </button>
+            <DismissButton clusterId={cluster.id} busy={busy} onConfirm={() => void dismiss(cluster.id)} />
           </div>
         )}
         {cluster.faces.length > 1 ? (
@@ -197,7 +223,7 @@ export function UnknownsView() {
           {loading ? 'Refreshing…' : 'Refresh'}
         </button>
       </div>
-      <p className="sr-only" role="status" aria-live="polite" data-testid="unknowns-status">
+      <p className="small muted" role="status" aria-live="polite" data-testid="unknowns-status">
         {lastResult ?? ''}
       </p>
       {problem ? <ErrorNote testId="snapshots-problem">{problem}</ErrorNote> : null}
