@@ -144,8 +144,65 @@ describe('FfmpegSource: files', () => {
     }
   });
 
+  test('every frame carries its video time from the stream, at every speed it is read', async () => {
+    // Independent truth: the presentation times ffprobe-style from ffmpeg itself (showinfo over the whole file).
+    const probe = spawnSync(ffmpegPath, ['-hide_banner', '-nostdin', '-i', clipPath, '-map', '0:v:0', '-vf', 'showinfo', '-vsync', 'passthrough', '-f', 'null', '-'], {
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    const truth = [...probe.stderr.matchAll(/pts_time:([0-9.]+)/g)].map((m) => Number(m[1]));
+    assert.ok(truth.length >= CLIP_FRAMES - 5, `showinfo listed ${truth.length} frames`);
+
+    // Every decoded frame, read as fast as possible and paused now and then (frames are held back meanwhile).
+    const all = makeSource({ source: { kind: 'file', path: clipPath, loop: false }, maxWidth: 320 });
+    all.source.on('frame', (frame) => {
+      if (frame.seq % 40 === 0) {
+        all.source.pause();
+        setTimeout(() => all.source.resume(), 30);
+      }
+    });
+    all.source.start();
+    await waitFor(() => all.ended() > 0, "'end'", 60_000, all.source);
+    assert.equal(all.frames.length, truth.length);
+    all.frames.forEach((frame, i) => assert.equal(frame.ptsS, truth[i], `frame ${frame.seq}`));
+    // The clip's first picture is 0.84 s into the file (an edit list): video time, not a frame count.
+    assert.ok(all.frames[0]!.ptsS! > 0.8 && all.frames[0]!.ptsS! < 0.9);
+
+    // At 10 detection frames per second: times 0.1 s apart, ending near the clip's 10 s.
+    const tenFps = makeSource({ source: { kind: 'file', path: clipPath, loop: false }, outputFps: 10, maxWidth: 160 });
+    tenFps.source.start();
+    await waitFor(() => tenFps.ended() > 0, "'end'", 60_000, tenFps.source);
+    const times = tenFps.frames.map((f) => f.ptsS!);
+    for (let i = 1; i < times.length; i++) assert.ok(Math.abs(times[i]! - times[i - 1]! - 0.1) < 1e-6, `step ${i}: ${times[i - 1]} -> ${times[i]}`);
+    assert.ok(times.at(-1)! > 9.5 && times.at(-1)! < 10.2, `last frame at ${times.at(-1)} s`);
+
+    // Read at the file's own speed (-re): the same times, however long the wall clock took.
+    const realtime = makeSource({ source: { kind: 'file', path: clipPath, loop: false }, outputFps: 10, maxWidth: 160, realtime: true });
+    realtime.source.start();
+    await waitFor(() => realtime.frames.length >= 15, '15 frames in real time', 30_000, realtime.source);
+    await realtime.source.stop();
+    assert.deepEqual(realtime.frames.slice(0, 15).map((f) => f.ptsS), times.slice(0, 15));
+    // Wall time passed in real time (about 1.5 s for 15 frames), while the video times are the file's.
+    assert.ok(realtime.frames[14]!.capturedAt - realtime.frames[0]!.capturedAt > 1000);
+  });
+
+  test('frames without timestamps (turned off) still come, with ptsS null', async () => {
+    const { source, frames, ended } = makeSource({ source: { kind: 'file', path: clipPath, loop: false }, outputFps: 10, maxWidth: 160, frameTimestamps: false });
+    source.start();
+    await waitFor(() => ended() > 0, "'end'", 60_000, source);
+    assert.ok(frames.length >= 85);
+    assert.ok(frames.every((f) => f.ptsS === null));
+  });
+
   test('borrowed frame buffers are reused and valid during the event', async () => {
-    const source = new FfmpegSource({ ffmpegPath, source: { kind: 'file', path: clipPath, loop: false }, maxWidth: 160, frameBuffers: 'borrowed' });
+    // Without timestamps: a frame that has to wait for its timestamp line is kept as a copy.
+    const source = new FfmpegSource({
+      ffmpegPath,
+      source: { kind: 'file', path: clipPath, loop: false },
+      maxWidth: 160,
+      frameBuffers: 'borrowed',
+      frameTimestamps: false,
+    });
     sources.add(source);
     const buffers = new Set<Buffer>();
     let copyOf100: Buffer | null = null;

@@ -3,6 +3,8 @@ import { describe, test } from 'node:test';
 import {
   buildDecodeArgs,
   buildVideoFilter,
+  isShowinfoLine,
+  parseShowinfoPts,
   parseOutputSize,
   redactUrlCredentials,
   summarizeStderr,
@@ -179,10 +181,41 @@ describe('buildVideoFilter', () => {
       options: { outputFps: 4, maxWidth: 320, outputSize: { width: 640, height: 360 } },
       expected: 'fps=4,scale=w=640:h=360:force_original_aspect_ratio=decrease,pad=w=640:h=360:x=(ow-iw)/2:y=(oh-ih)/2,setsar=1',
     },
+    { name: 'timestamps alone', options: { frameTimestamps: true }, expected: 'showinfo' },
+    {
+      name: 'timestamps come last, so they are those of the frames on stdout',
+      options: { outputFps: 10, maxWidth: 1280, frameTimestamps: true },
+      expected: "fps=10,scale=w='trunc(min(1280,iw)/2)*2':h=-2,showinfo",
+    },
+    { name: 'timestamps off', options: { outputFps: 10, frameTimestamps: false }, expected: 'fps=10' },
   ];
   for (const c of cases) {
     test(c.name, () => assert.equal(buildVideoFilter(c.options), c.expected));
   }
+});
+
+describe('parseShowinfoPts', () => {
+  const cases: Array<{ name: string; line: string; expected: number | null }> = [
+    {
+      name: 'ffmpeg 4.1 frame line after the fps filter',
+      line: '[Parsed_showinfo_2 @ 0x26d78880] n:   2 pts:     10 pts_time:1       pos:    26438 fmt:rgb24 sar:1/1 s:640x360 i:P iskey:0 type:P checksum:0F91CFAC',
+      expected: 1,
+    },
+    {
+      name: 'fractional time',
+      line: '[Parsed_showinfo_0 @ 0x2a63acc0] n:   0 pts:  10118 pts_time:0.844011 pos:    10226 fmt:yuv420p sar:1/1 s:640x360',
+      expected: 0.844011,
+    },
+    { name: 'negative time (edit list before zero)', line: '[Parsed_showinfo_1 @ 0x1] n:   0 pts:    -2 pts_time:-0.08    pos: 1', expected: -0.08 },
+    { name: "showinfo's colour line of the same frame is not a frame", line: '[Parsed_showinfo_2 @ 0x26d78880] color_range:tv color_space:bt709', expected: null },
+    { name: 'progress line', line: 'frame=    3 fps=0.0 q=-0.0 Lsize=    2025kB time=00:00:01.10', expected: null },
+    { name: 'another filter that prints pts', line: '[Parsed_fps_0 @ 0x1] n:   0 pts:  1 pts_time:0.1 pos: 2', expected: null },
+  ];
+  for (const c of cases) test(c.name, () => assert.equal(parseShowinfoPts(c.line), c.expected));
+  test('showinfo lines are recognised as such (kept out of the error summary)', () => {
+    assert.equal(isShowinfoLine('[Parsed_showinfo_2 @ 0x26d78880] color_range:tv'), true);
+    assert.equal(isShowinfoLine('[http @ 0x1] Connection refused'), false);
+  });
 });
 
 // Header printed by the bundled ffmpeg 4.1 for the test clip (captured verbatim).

@@ -13,7 +13,20 @@ export interface FaceEmbedder {
   /** Why the configured execution provider was not used (null when it was). */
   readonly fallbackReason: string | null;
   embed(aligned: RgbImage): Promise<Float32Array>;
+  /**
+   * The embedding and the length of the raw vector before normalisation: ArcFace-type
+   * models give faces a long raw vector and blurs or non-faces a short one, so the norm
+   * tells "is this a usable face" (see the manifest's `faceNormThreshold`).
+   */
+  embedWithNorm(aligned: RgbImage): Promise<EmbeddedFace>;
   dispose(): Promise<void>;
+}
+
+export interface EmbeddedFace {
+  /** L2-normalised. */
+  embedding: Float32Array;
+  /** Euclidean length of the model's output before normalisation. */
+  rawNorm: number;
 }
 
 export class OnnxArcfaceEmbedder implements FaceEmbedder {
@@ -43,12 +56,16 @@ export class OnnxArcfaceEmbedder implements FaceEmbedder {
     return new OnnxArcfaceEmbedder(manifest, loaded.session, loaded.provider, loaded.fallbackReason);
   }
 
-  embed(aligned: RgbImage): Promise<Float32Array> {
+  async embed(aligned: RgbImage): Promise<Float32Array> {
+    return (await this.embedWithNorm(aligned)).embedding;
+  }
+
+  embedWithNorm(aligned: RgbImage): Promise<EmbeddedFace> {
     if (aligned.width !== 112 || aligned.height !== 112) return Promise.reject(new Error('embedder expects a 112x112 aligned face'));
     return this.calls.run(() => this.embedNow(aligned));
   }
 
-  private async embedNow(aligned: RgbImage): Promise<Float32Array> {
+  private async embedNow(aligned: RgbImage): Promise<EmbeddedFace> {
     imageToTensor(aligned, this.manifest.input, 112, 112, this.tensorData);
     const input = new ort.Tensor('float32', this.tensorData, [1, 3, 112, 112]);
     const results = await this.session.run({ [this.session.inputNames[0]!]: input });
@@ -58,7 +75,9 @@ export class OnnxArcfaceEmbedder implements FaceEmbedder {
     if (vector.length !== this.dimension) {
       throw new Error(`embedder ${this.id} produced ${vector.length} values, manifest says ${this.dimension}`);
     }
-    return l2Normalize(vector);
+    let squares = 0;
+    for (let i = 0; i < vector.length; i++) squares += vector[i]! * vector[i]!;
+    return { embedding: l2Normalize(vector), rawNorm: Math.sqrt(squares) };
   }
 
   async dispose(): Promise<void> {

@@ -18,6 +18,8 @@ export interface AnalyzerOptions {
 export interface AnalyzedFace {
   detection: Detection;
   embedding: Float32Array;
+  /** Length of the embedder's raw output: short for blurs and things that are not faces. */
+  embeddingNorm: number;
   quality: FaceQuality;
 }
 
@@ -68,8 +70,8 @@ export class FaceAnalyzer {
 
   async describe(image: RgbImage, detection: Detection): Promise<AnalyzedFace> {
     const aligned = alignFace112(image, detection.landmarks);
-    const embedding = await this.embedder.embed(aligned);
-    return { detection, embedding, quality: assessFaceQuality(detection, aligned) };
+    const { embedding, rawNorm } = await this.embedder.embedWithNorm(aligned);
+    return { detection, embedding, embeddingNorm: rawNorm, quality: assessFaceQuality(detection, aligned) };
   }
 
   async analyze(image: RgbImage): Promise<AnalyzedFace[]> {

@@ -162,7 +162,12 @@ export class InferencePool {
     const parts = (await Promise.all(
       chunks.map((chunk) => this.enqueue({ ...frame, kind: 'embed', detections: chunk, jobId: this.nextJobId++ })),
     )) as EmbedResult[];
-    return { kind: 'embed', embeddings: parts.flatMap((p) => p.embeddings), ms: Math.max(...parts.map((p) => p.ms)) };
+    return {
+      kind: 'embed',
+      embeddings: parts.flatMap((p) => p.embeddings),
+      norms: parts.flatMap((p) => p.norms),
+      ms: Math.max(...parts.map((p) => p.ms)),
+    };
   }
 
   private enqueue(job: FrameJob): Promise<JobResult> {

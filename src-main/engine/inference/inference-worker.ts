@@ -44,9 +44,14 @@ async function main(): Promise<void> {
         post({ type: 'result', jobId: job.jobId, result: { kind: 'detect', faces, ms: performance.now() - started } });
       } else {
         const embeddings: Float32Array[] = [];
-        for (const detection of job.detections) embeddings.push((await analyzer.describe(image, detection)).embedding);
+        const norms: number[] = [];
+        for (const detection of job.detections) {
+          const face = await analyzer.describe(image, detection);
+          embeddings.push(face.embedding);
+          norms.push(face.embeddingNorm);
+        }
         const transfer = embeddings.map((e) => e.buffer as ArrayBuffer);
-        post({ type: 'result', jobId: job.jobId, result: { kind: 'embed', embeddings, ms: performance.now() - started } }, transfer);
+        post({ type: 'result', jobId: job.jobId, result: { kind: 'embed', embeddings, norms, ms: performance.now() - started } }, transfer);
       }
     } catch (error) {
       post({ type: 'job-failed', jobId: job.jobId, message: (error as Error).message });

@@ -45,6 +45,8 @@ export interface DetectResult {
 export interface EmbedResult {
   kind: 'embed';
   embeddings: Float32Array[];
+  /** Raw (pre-normalisation) length of each embedding, in the same order: low = not a usable face. */
+  norms: number[];
   ms: number;
 }
 

@@ -46,6 +46,11 @@ export interface DecodeArgsOptions {
   realtime?: boolean;
   /** Socket timeout for rtsp/http sources. */
   ioTimeoutMs?: number;
+  /**
+   * Print each emitted frame's presentation time on stderr (ffmpeg's showinfo filter, last in
+   * the chain, so the times are those of the frames on stdout): video time for sightings.
+   */
+  frameTimestamps?: boolean;
 }
 
 /** Bytes in one raw frame of the given size. */
@@ -89,7 +94,7 @@ export function buildDecodeArgs(options: DecodeArgsOptions): string[] {
 }
 
 /** The -vf filter chain for the options, or null when frames pass through unchanged. */
-export function buildVideoFilter(options: Pick<DecodeArgsOptions, 'outputFps' | 'maxWidth' | 'outputSize'>): string | null {
+export function buildVideoFilter(options: Pick<DecodeArgsOptions, 'outputFps' | 'maxWidth' | 'outputSize' | 'frameTimestamps'>): string | null {
   const filters: string[] = [];
   // Drop frames first so the scaler only works on frames that are kept.
   if (options.outputFps !== undefined) filters.push(`fps=${formatNumber(options.outputFps)}`);
@@ -105,6 +110,7 @@ export function buildVideoFilter(options: Pick<DecodeArgsOptions, 'outputFps' | 
     // aspect ratio with an even height. Quotes protect the commas from the filtergraph parser.
     filters.push(`scale=w='trunc(min(${options.maxWidth},iw)/2)*2':h=-2`);
   }
+  if (options.frameTimestamps === true) filters.push('showinfo');
   return filters.length === 0 ? null : filters.join(',');
 }
 
@@ -209,6 +215,26 @@ export function parseOutputSize(stderrText: string): FrameSize | null {
     if (width > 0 && height > 0) return { width, height };
   }
   return null;
+}
+
+/** One frame line of the showinfo filter, e.g. "[Parsed_showinfo_2 @ 0x26d7] n:   2 pts:     10 pts_time:1    pos: ...". */
+const SHOWINFO_FRAME = /^\[Parsed_showinfo_\d+ @ [^\]]*\]\s+n:\s*\d+\s+pts:\s*-?\d+\s+pts_time:(-?[0-9.]+(?:e[-+]?\d+)?)\s/i;
+const SHOWINFO_ANY = /^\[Parsed_showinfo_\d+ @ /;
+
+/**
+ * The presentation time (seconds) of a showinfo frame line, null for any other line
+ * (including showinfo's second, colour-description line of each frame).
+ */
+export function parseShowinfoPts(line: string): number | null {
+  const match = SHOWINFO_FRAME.exec(line);
+  if (match === null) return null;
+  const seconds = Number(match[1]);
+  return Number.isFinite(seconds) ? seconds : null;
+}
+
+/** Whether a stderr line comes from the showinfo filter (per-frame chatter, never an error). */
+export function isShowinfoLine(line: string): boolean {
+  return SHOWINFO_ANY.test(line);
 }
 
 /**

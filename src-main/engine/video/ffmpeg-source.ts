@@ -23,7 +23,9 @@ import type { CameraSource, CameraState } from '../../../src-preload/contract.js
 import {
   buildDecodeArgs,
   frameByteLength,
+  isShowinfoLine,
   parseOutputSize,
+  parseShowinfoPts,
   redactUrlCredentials,
   summarizeStderr,
   type FrameSize,
@@ -62,6 +64,8 @@ export interface FfmpegSourceOptions {
   platform?: string;
   /** See the module comment: 'owned' (default) or 'borrowed' frame buffers. */
   frameBuffers?: 'owned' | 'borrowed';
+  /** Give each frame its presentation time (`ptsS`) from the stream's own timestamps (default true). */
+  frameTimestamps?: boolean;
 }
 
 export interface RawFrame {
@@ -69,6 +73,12 @@ export interface RawFrame {
   seq: number;
   /** Date.now() when the frame's last byte was read from ffmpeg. */
   capturedAt: number;
+  /**
+   * Presentation time in seconds from the start of the stream (for a file: video time,
+   * whatever speed it is read at), from ffmpeg's own timestamps; restarts with each
+   * process. Null when timestamps are off or ffmpeg did not report them.
+   */
+  ptsS: number | null;
   width: number;
   height: number;
   /** width * height * 3 bytes of rgb24. See the ownership rule in the module comment. */
@@ -111,6 +121,12 @@ const MAX_HEADER_CHARS = 256 * 1024;
 const MAX_PENDING_STDOUT_BYTES = 64 * 1024 * 1024;
 /** Sliding window for inputFps. */
 const FPS_WINDOW_MS = 3_000;
+/**
+ * Frames held while waiting for their timestamp line. stdout and stderr are separate pipes, so
+ * a frame's bytes can be read before the line ffmpeg wrote just before them; a longer wait than
+ * this means the lines are not coming, and frames go on without a timestamp.
+ */
+const MAX_FRAMES_AWAITING_PTS = 16;
 
 type KillReason = 'stop' | 'stall' | 'no-size';
 
@@ -133,6 +149,12 @@ interface Run {
   held: Buffer[];
   /** Frame being assembled; null until the next byte arrives (owned mode hands the previous one to listeners). */
   assembly: Buffer | null;
+  /** Presentation times from showinfo lines not yet given to a frame, in order. */
+  ptsQueue: number[];
+  /** Complete frames whose showinfo line has not been read yet (owned buffers or copies). */
+  awaitingPts: Buffer[];
+  /** Set when timestamps stopped matching frames up: the rest of the run goes without them. */
+  ptsUnavailable: boolean;
   filled: number;
   killReason: KillReason | null;
   spawnError: Error | null;
@@ -233,6 +255,8 @@ export class FfmpegSource extends EventEmitter<FfmpegSourceEvents> {
     if (run === null) return;
     // Paused time is not a stall: the watchdog measures from now.
     run.lastActivityAt = Date.now();
+    this.#deliverAwaiting(run, run.exit !== null);
+    if (this.#paused) return;
     const held = run.held;
     run.held = [];
     for (let i = 0; i < held.length; i++) {
@@ -243,8 +267,11 @@ export class FfmpegSource extends EventEmitter<FfmpegSourceEvents> {
         return;
       }
     }
-    if (run.exit !== null) this.#finishRun(run, run.exit.code, run.exit.signal);
-    else run.child.stdout?.resume();
+    if (run.exit !== null) {
+      // The process has ended: frames still waiting for a timestamp go out now (or at the next resume).
+      this.#deliverAwaiting(run, true);
+      if (!this.#paused) this.#finishRun(run, run.exit.code, run.exit.signal);
+    } else run.child.stdout?.resume();
   }
 
   /** Process id of the running ffmpeg, or null between processes (diagnostics and tests). */
@@ -283,6 +310,7 @@ export class FfmpegSource extends EventEmitter<FfmpegSourceEvents> {
   #argsOptions(outputSize: FrameSize | null) {
     const { source, outputFps, maxWidth, realtime } = this.options;
     return {
+      frameTimestamps: this.#timestampsOn,
       source,
       platform: this.options.platform ?? process.platform,
       outputFps,
@@ -323,6 +351,9 @@ export class FfmpegSource extends EventEmitter<FfmpegSourceEvents> {
       held: [],
       assembly: null,
       filled: 0,
+      ptsQueue: [],
+      awaitingPts: [],
+      ptsUnavailable: !this.#timestampsOn,
       killReason: null,
       spawnError: null,
       exit: null,
@@ -347,7 +378,10 @@ export class FfmpegSource extends EventEmitter<FfmpegSourceEvents> {
     // frames held back by pause() are delivered by resume(), which then finishes the run.
     child.on('close', (code, signal) => {
       run.exit = { code, signal };
-      if (run.held.length === 0 || run.killReason !== null) this.#finishRun(run, code, signal);
+      // Every timestamp line has been read by now: frames still waiting get theirs or none.
+      if (!this.#paused) this.#deliverAwaiting(run, true);
+      const undelivered = run.held.length > 0 || run.awaitingPts.length > 0;
+      if (!undelivered || run.killReason !== null) this.#finishRun(run, code, signal);
     });
     this.#startWatchdog();
   }
@@ -415,6 +449,7 @@ export class FfmpegSource extends EventEmitter<FfmpegSourceEvents> {
     if (run.killReason === null || reason === 'stop') run.killReason = reason;
     // Drain (and discard) stdout even when paused: 'close' only fires once stdout has ended.
     run.held = [];
+    run.awaitingPts = [];
     run.child.stdout?.resume();
     if (run.exit !== null) {
       // Already exited, only its held frames were pending.
@@ -460,6 +495,10 @@ export class FfmpegSource extends EventEmitter<FfmpegSourceEvents> {
 
   // ---------- output parsing ----------
 
+  get #timestampsOn(): boolean {
+    return this.options.frameTimestamps !== false;
+  }
+
   #onStderr(run: Run, text: string): void {
     if (run.frameSize === null && run.header.length < MAX_HEADER_CHARS) {
       run.header += text;
@@ -468,7 +507,32 @@ export class FfmpegSource extends EventEmitter<FfmpegSourceEvents> {
     }
     const lines = (run.stderrPartial + text).split(/\r?\n|\r/);
     run.stderrPartial = lines.pop() ?? '';
-    for (const line of lines) pushTail(run, line);
+    let newTimestamps = false;
+    for (const line of lines) {
+      // showinfo's per-frame lines are timestamps, not messages: they stay out of the error tail.
+      if (isShowinfoLine(line)) {
+        const pts = parseShowinfoPts(line);
+        if (pts !== null && !run.ptsUnavailable) {
+          run.ptsQueue.push(pts);
+          newTimestamps = true;
+        }
+        continue;
+      }
+      pushTail(run, line);
+    }
+    if (newTimestamps && !this.#paused && run.killReason === null) this.#deliverAwaiting(run, false);
+  }
+
+  /**
+   * Emits frames that were waiting for their timestamp, in order, while timestamps are there
+   * (all of them when `final`: the process has ended, no more lines will come) and nobody paused.
+   */
+  #deliverAwaiting(run: Run, final: boolean): void {
+    while (run.awaitingPts.length > 0 && !this.#paused && run.killReason === null) {
+      if (run.ptsQueue.length === 0 && !run.ptsUnavailable && !final) return;
+      const data = run.awaitingPts.shift()!;
+      this.#emitFrameNow(run, data, run.ptsUnavailable ? null : (run.ptsQueue.shift() ?? null));
+    }
   }
 
   #onSizeKnown(run: Run, size: FrameSize): void {
@@ -527,7 +591,26 @@ export class FfmpegSource extends EventEmitter<FfmpegSourceEvents> {
     }
   }
 
+  /** A complete frame: out at once with its timestamp, or held until the timestamp line is read. */
   #emitFrame(run: Run, data: Buffer): void {
+    if (run.ptsUnavailable) {
+      this.#emitFrameNow(run, data, null);
+      return;
+    }
+    if (run.awaitingPts.length === 0 && run.ptsQueue.length > 0) {
+      this.#emitFrameNow(run, data, run.ptsQueue.shift()!);
+      return;
+    }
+    // A borrowed buffer is overwritten by the next frame: keep a copy while it waits.
+    run.awaitingPts.push(this.options.frameBuffers === 'borrowed' ? Buffer.from(data) : data);
+    if (run.awaitingPts.length > MAX_FRAMES_AWAITING_PTS) {
+      run.ptsUnavailable = true;
+      run.ptsQueue = [];
+    }
+    this.#deliverAwaiting(run, false);
+  }
+
+  #emitFrameNow(run: Run, data: Buffer, ptsS: number | null): void {
     const size = run.frameSize;
     if (size === null) return;
     const now = Date.now();
@@ -541,7 +624,7 @@ export class FfmpegSource extends EventEmitter<FfmpegSourceEvents> {
     this.#frameTimes.push(now);
     if (this.#frameTimes.length > 512) this.#pruneFrameTimes(now);
     if (this.#state !== 'running') this.#setState('running');
-    this.emit('frame', { seq: ++this.#seq, capturedAt: now, width: size.width, height: size.height, data });
+    this.emit('frame', { seq: ++this.#seq, capturedAt: now, ptsS, width: size.width, height: size.height, data });
   }
 
   #pruneFrameTimes(now: number): void {
