@@ -188,6 +188,86 @@ describe('ByteTracker: identity through motion', () => {
   for (const scenario of scenarios) it(scenario.name, () => checkScenario(scenario));
 });
 
+/**
+ * People walking past a CCTV camera, as analysed at 10 frames per second: a
+ * face of 50-130 px moves 20-40 px between analysed frames (a brisk walk),
+ * often more than half its width, so plain IoU with a slowly learnt velocity
+ * loses it (the same scenarios with `PLAIN_BYTETRACK` are checked to fail).
+ */
+const PLAIN_BYTETRACK: Partial<ByteTrackerConfig> = { matchBoxBuffer: 0, newTrackBoxBuffer: 0, lostBoxBufferPerFrame: 0, maxMatchBoxBuffer: 0, kalman: { initialVelocityStdWeight: 10 / 160 } };
+
+/** A detector's box is never exact: the same walk with seeded jitter (±4 px position, ±5 % size). */
+function jittered(boxAt: (frame: number) => Box | null, seed: number): (frame: number) => Box | null {
+  return (frame) => {
+    const box = boxAt(frame);
+    if (box === null) return null;
+    const random = seededRandom(seed * 7919 + Math.round(frame * 1000));
+    const scale = 1 + (random() - 0.5) * 0.1;
+    return { x: box.x + (random() - 0.5) * 8, y: box.y + (random() - 0.5) * 8, width: box.width * scale, height: box.height * scale };
+  };
+}
+
+const walkingScenarios: Scenario[] = [
+  {
+    name: 'a 60 px face walking past at 30 px per frame keeps one id',
+    frameCount: 40,
+    faces: [{ face: 'A', boxAt: jittered(moving(0, 300, 30, 1), 1) }],
+    expectedTrackIds: { A: '1×40' },
+  },
+  {
+    name: 'a 50 px face at 40 px per frame (0.8 of its width) keeps one id',
+    frameCount: 30,
+    faces: [{ face: 'A', boxAt: jittered(moving(1200, 300, -40, 0, { size: 50 }), 2) }],
+    expectedTrackIds: { A: '1×30' },
+  },
+  {
+    name: 'approaching the camera: 50 -> 130 px while moving 35 px per frame keeps one id',
+    frameCount: 24,
+    faces: [{ face: 'A', boxAt: (f) => ({ x: 100 + 35 * f, y: 500 - 12 * f, width: 50 + (80 * f) / 23, height: 50 + (80 * f) / 23 }) }],
+    expectedTrackIds: { A: '1×24' },
+  },
+  {
+    name: 'two faces walking past each other head-on at 30 px per frame keep their ids',
+    frameCount: 30,
+    faces: [
+      { face: 'A', boxAt: jittered(moving(100, 300, 30, 0), 3) },
+      { face: 'B', boxAt: jittered(moving(1000, 320, -30, 0), 4) },
+    ],
+    expectedTrackIds: { A: '1×30', B: '2×30' },
+  },
+  {
+    name: 'a walking face hidden for 4 frames (an occlusion) is found again on its path',
+    frameCount: 30,
+    faces: [{ face: 'A', boxAt: jittered(moving(0, 300, 30, 0, { hidden: (f) => f >= 12 && f < 16 }), 5) }],
+    expectedTrackIds: { A: '1×26' },
+  },
+  {
+    name: 'analysed at 30 fps instead of 10 (steps of a third), the same walk keeps one id',
+    elapsedFrames: 1 / 3,
+    frameCount: 90,
+    faces: [{ face: 'A', boxAt: (f) => ({ x: 30 * f, y: 300, width: 60, height: 60 }) }],
+    expectedTrackIds: { A: '1×90' },
+  },
+  {
+    name: 'frames dropped unevenly (steps of 1, 3, 2) while walking keep one id',
+    elapsedFrames: (update) => [1, 3, 2][update % 3]!,
+    frameCount: 18,
+    faces: [{ face: 'A', boxAt: jittered(moving(0, 300, 25, 0), 6) }],
+    expectedTrackIds: { A: '1×18' },
+  },
+];
+
+describe('ByteTracker: people walking past (fast lateral motion, scale change, misses)', () => {
+  for (const scenario of walkingScenarios) it(scenario.name, () => checkScenario(scenario));
+  it('plain ByteTrack settings break most of these walks (the buffers and velocity prior are what hold them)', () => {
+    const broken = walkingScenarios.filter((scenario) => {
+      const outcome = runScenario({ ...scenario, config: { ...scenario.config, ...PLAIN_BYTETRACK } });
+      return JSON.stringify(outcome.trackIds) !== JSON.stringify(scenario.expectedTrackIds);
+    });
+    assert.ok(broken.length >= 4, `only ${broken.map((s) => s.name).join('; ')} broke`);
+  });
+});
+
 describe('ByteTracker: missing detections and the lost-track buffer', () => {
   const scenarios: Scenario[] = [
     {
@@ -580,6 +660,11 @@ describe('ByteTracker: configuration', () => {
       lostTrackBufferFrames: 30,
       minConsecutiveHitsToConfirm: 2,
       duplicateIouThreshold: 0.85,
+      matchBoxBuffer: 0.3,
+      newTrackBoxBuffer: 0.5,
+      lostBoxBufferPerFrame: 0.2,
+      maxMatchBoxBuffer: 1,
+      kalman: { initialVelocityStdWeight: 0.5 },
     });
     assert.deepEqual(new ByteTracker({ lostTrackBufferFrames: 12 }).config, { ...DEFAULT_BYTE_TRACKER_CONFIG, lostTrackBufferFrames: 12 });
   });
@@ -589,6 +674,8 @@ describe('ByteTracker: configuration', () => {
     { name: 'negative IoU threshold', config: { firstMatchIouThreshold: -0.1 } },
     { name: 'low threshold above high threshold', config: { lowScoreThreshold: 0.7, highScoreThreshold: 0.5 } },
     { name: 'negative buffer', config: { lostTrackBufferFrames: -1 } },
+    { name: 'negative match box buffer', config: { matchBoxBuffer: -0.1 } },
+    { name: 'absurd lost box buffer', config: { maxMatchBoxBuffer: 50 } },
     { name: 'zero hits to confirm', config: { minConsecutiveHitsToConfirm: 0 } },
     { name: 'fractional hits to confirm', config: { minConsecutiveHitsToConfirm: 1.5 } },
     { name: 'NaN threshold', config: { secondMatchIouThreshold: Number.NaN } },

@@ -3,7 +3,11 @@
  * Multi-Object Tracking by Associating Every Detection Box", ECCV 2022).
  *
  * Each frame, tracks are moved forward by a constant-velocity Kalman filter and
- * matched to detections by IoU in stages:
+ * matched to detections by *buffered* IoU in stages (both boxes widened by a
+ * fraction of their size before the overlap is measured, as in C-BIoU, Yang et
+ * al. 2023: a face walking past at 10 analysed frames per second moves half its
+ * width or more between frames, so plain IoU often finds no overlap at all; a
+ * lost track's search area grows the longer it is lost):
  *   1. high-score detections vs confirmed and lost tracks;
  *   2. low-score detections vs confirmed tracks still unmatched — a blurred or
  *      turned face keeps its track, but a low-score box never starts one;
@@ -15,7 +19,7 @@
  * Pure and synchronous: no I/O, no shared state. Use one instance per camera.
  */
 import { iou, type Box } from '../vision/geometry.js';
-import { KalmanBoxFilter } from './kalman-box-filter.js';
+import { KalmanBoxFilter, type KalmanNoiseWeights } from './kalman-box-filter.js';
 import { linearAssignment } from './linear-assignment.js';
 
 export type TrackState = 'tentative' | 'confirmed' | 'lost';
@@ -74,12 +78,29 @@ export interface ByteTrackerConfig {
   minConsecutiveHitsToConfirm: number;
   /** A lost track whose predicted box overlaps a track matched this frame by more than this IoU is ended as a duplicate of it. */
   duplicateIouThreshold: number;
+  /** Matching widens each box by this fraction of its width / height on every side before measuring IoU (0 = plain IoU). */
+  matchBoxBuffer: number;
+  /** The same for a track seen once, whose velocity is still unknown: it may have moved anywhere near. */
+  newTrackBoxBuffer: number;
+  /**
+   * A track's boxes are widened by this much more for every frame beyond one since it was last
+   * matched (lost, or the detector skipped frames), so the search grows with the uncertainty.
+   */
+  lostBoxBufferPerFrame: number;
+  /** Upper bound of a lost track's buffer. */
+  maxMatchBoxBuffer: number;
+  /** The Kalman filter's noise weights (see kalman-box-filter.ts). */
+  kalman: Partial<KalmanNoiseWeights>;
 }
 
 /**
  * ByteTrack's published settings (track_thresh 0.6 with new tracks from
  * +0.1, match_thresh 0.8 i.e. IoU > 0.2, then 0.5 and 0.7 as costs, a buffer of
- * 30 frames, confirmation on the second hit, duplicates at IoU distance < 0.15).
+ * 30 frames, confirmation on the second hit, duplicates at IoU distance < 0.15),
+ * with C-BIoU's buffers (0.3 on every side, 0.5 for a track seen once, growing
+ * by 0.2 per frame unseen, up to 1) and a wide prior on a new face's velocity (half its height per
+ * frame) for faces walking past a camera. In the app one "frame" is 100 ms
+ * (the pipeline converts), so the buffer of 30 is 3 s at any detection rate.
  */
 export const DEFAULT_BYTE_TRACKER_CONFIG: Readonly<ByteTrackerConfig> = Object.freeze({
   highScoreThreshold: 0.6,
@@ -91,6 +112,11 @@ export const DEFAULT_BYTE_TRACKER_CONFIG: Readonly<ByteTrackerConfig> = Object.f
   lostTrackBufferFrames: 30,
   minConsecutiveHitsToConfirm: 2,
   duplicateIouThreshold: 0.85,
+  matchBoxBuffer: 0.3,
+  newTrackBoxBuffer: 0.5,
+  lostBoxBufferPerFrame: 0.2,
+  maxMatchBoxBuffer: 1,
+  kalman: Object.freeze({ initialVelocityStdWeight: 0.5 }),
 });
 
 export interface TrackerUpdateOptions {
@@ -217,13 +243,24 @@ export class ByteTracker {
     detections: ReadonlyArray<TrackerDetection>,
     minIou: number,
   ): { matches: Array<[Track, number]>; unmatchedTracks: Track[]; unmatchedDetections: number[] } {
-    const costs = pool.map((track) => detectionIndices.map((index) => 1 - iou(track.box, detections[index]!.box)));
+    const costs = pool.map((track) => {
+      const buffer = this.bufferOf(track);
+      const trackBox = widen(track.box, buffer);
+      return detectionIndices.map((index) => 1 - iou(trackBox, widen(detections[index]!.box, buffer)));
+    });
     const result = linearAssignment(costs, { columnCount: detectionIndices.length, maxCost: 1 - minIou });
     return {
       matches: result.matches.map(([row, column]) => [pool[row]!, detectionIndices[column]!]),
       unmatchedTracks: result.unmatchedRows.map((row) => pool[row]!),
       unmatchedDetections: result.unmatchedColumns.map((column) => detectionIndices[column]!),
     };
+  }
+
+  /** How much a track's boxes are widened for matching: more the longer since it was last seen. */
+  private bufferOf(track: Track): number {
+    const { matchBoxBuffer, newTrackBoxBuffer, lostBoxBufferPerFrame, maxMatchBoxBuffer } = this.config;
+    const base = track.hits <= 1 ? Math.max(matchBoxBuffer, newTrackBoxBuffer) : matchBoxBuffer;
+    return Math.min(Math.max(base, maxMatchBoxBuffer), base + lostBoxBufferPerFrame * Math.max(0, track.framesSinceUpdate - 1));
   }
 
   private applyMatch(track: Track, detectionIndex: number, detections: ReadonlyArray<TrackerDetection>): void {
@@ -242,7 +279,7 @@ export class ByteTracker {
   private startTrack(detection: TrackerDetection, detectionIndex: number): Track {
     return {
       trackId: this.nextTrackId++,
-      filter: new KalmanBoxFilter(detection.box),
+      filter: new KalmanBoxFilter(detection.box, this.config.kalman),
       state: this.config.minConsecutiveHitsToConfirm <= 1 ? 'confirmed' : 'tentative',
       box: { ...detection.box },
       score: detection.score,
@@ -267,6 +304,13 @@ function snapshot(track: Track): TrackSnapshot {
   };
 }
 
+/** The box widened by `buffer` of its width / height on every side (C-BIoU's buffered box). */
+function widen(box: Box, buffer: number): Box {
+  if (buffer === 0) return box;
+  const dx = box.width * buffer, dy = box.height * buffer;
+  return { x: box.x - dx, y: box.y - dy, width: box.width + 2 * dx, height: box.height + 2 * dy };
+}
+
 function isTrackable({ box, score }: TrackerDetection): boolean {
   return (
     Number.isFinite(score) &&
@@ -286,6 +330,9 @@ function validateConfig(config: ByteTrackerConfig): ByteTrackerConfig {
   fraction('secondMatchIouThreshold', config.secondMatchIouThreshold);
   fraction('unconfirmedMatchIouThreshold', config.unconfirmedMatchIouThreshold);
   fraction('duplicateIouThreshold', config.duplicateIouThreshold);
+  for (const name of ['matchBoxBuffer', 'newTrackBoxBuffer', 'lostBoxBufferPerFrame', 'maxMatchBoxBuffer'] as const) {
+    if (!(config[name] >= 0 && config[name] <= 5)) throw new RangeError(`ByteTracker config: ${name} must be within [0, 5], got ${config[name]}`);
+  }
   if (config.lowScoreThreshold > config.highScoreThreshold) {
     throw new RangeError(
       `ByteTracker config: lowScoreThreshold (${config.lowScoreThreshold}) must not exceed highScoreThreshold (${config.highScoreThreshold})`,

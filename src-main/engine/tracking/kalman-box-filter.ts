@@ -24,11 +24,19 @@ export interface KalmanNoiseWeights {
   positionStdWeight: number;
   /** Velocity noise standard deviation (per frame) as a fraction of the box height. */
   velocityStdWeight: number;
+  /**
+   * Spread of a new track's unknown velocity (per frame), as a fraction of the box height.
+   * DeepSORT's 10/160 (1/16 of the height per frame) suits pedestrians at 30 fps; a face
+   * walking past at 10 analysed frames per second moves half its height or more per frame,
+   * which that prior treats as an 8-sigma event and learns only over many frames.
+   */
+  initialVelocityStdWeight: number;
 }
 
 export const DEFAULT_KALMAN_NOISE_WEIGHTS: Readonly<KalmanNoiseWeights> = Object.freeze({
   positionStdWeight: 1 / 20,
   velocityStdWeight: 1 / 160,
+  initialVelocityStdWeight: 10 / 160,
 });
 
 // The aspect ratio barely changes for a face, so its noise is a small constant
@@ -39,9 +47,9 @@ const ASPECT_PROCESS_STD = 1e-2;
 const ASPECT_VELOCITY_PROCESS_STD = 1e-5;
 const ASPECT_MEASUREMENT_STD = 1e-1;
 // A new track knows its position from one detection but not its velocity,
-// hence the wider initial spread (again DeepSORT's factors).
+// hence the wider initial spread (DeepSORT's factor for the position; the
+// velocity's is initialVelocityStdWeight).
 const INITIAL_POSITION_STD_FACTOR = 2;
-const INITIAL_VELOCITY_STD_FACTOR = 10;
 
 /** [cx, cy, aspect, height] of a box; the aspect ratio is width / height. */
 export type BoxMeasurement = [centerX: number, centerY: number, aspect: number, height: number];
@@ -71,14 +79,14 @@ export class KalmanBoxFilter {
   /** State covariance, 8x8 row-major. */
   private readonly stateCovariance: Float64Array;
 
-  constructor(initialBox: Box, weights: KalmanNoiseWeights = DEFAULT_KALMAN_NOISE_WEIGHTS) {
+  constructor(initialBox: Box, weights: Partial<KalmanNoiseWeights> = DEFAULT_KALMAN_NOISE_WEIGHTS) {
     assertUsableBox(initialBox, 'KalmanBoxFilter');
-    this.weights = { ...weights };
+    this.weights = { ...DEFAULT_KALMAN_NOISE_WEIGHTS, ...weights };
     this.stateMean = new Float64Array(STATE_SIZE);
     this.stateMean.set(boxToMeasurement(initialBox));
     const height = initialBox.height;
     const positionStd = INITIAL_POSITION_STD_FACTOR * this.weights.positionStdWeight * height;
-    const velocityStd = INITIAL_VELOCITY_STD_FACTOR * this.weights.velocityStdWeight * height;
+    const velocityStd = this.weights.initialVelocityStdWeight * height;
     this.stateCovariance = diagonal([
       positionStd, positionStd, ASPECT_INITIAL_STD, positionStd,
       velocityStd, velocityStd, ASPECT_VELOCITY_INITIAL_STD, velocityStd,
