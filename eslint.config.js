@@ -28,7 +28,11 @@ export default tseslint.config(
     files: [
       'src-main/engine/tracking/**/*.ts',
       'src-main/engine/matching/match-decision.ts',
-      'src-main/engine/live/track-identity.ts',
+      'src-main/engine/live/visit-evidence.ts',
+      'src-main/engine/live/camera-visits.ts',
+      'src-main/engine/live/frame-clock.ts',
+      'src-main/engine/live/embed-policy.ts',
+      'src-main/engine/vision/scene-change.ts',
       'src-main/engine/vision/geometry.ts',
       'src-main/engine/vision/face-quality.ts',
       'src-main/engine/inference/yunet-decoder.ts',

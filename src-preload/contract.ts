@@ -277,6 +277,9 @@ export const sightingSchema = z.object({
   frames: z.number().int(),
   /** The recurring-unknown cluster this visit joined (unknown visits, once the track ended). */
   clusterId: z.number().int().nullable(),
+  /** Files only: seconds from the start of the video where the visit began and ended (null for live cameras). */
+  videoStartS: z.number().nullable(),
+  videoEndS: z.number().nullable(),
 });
 export type Sighting = z.infer<typeof sightingSchema>;
 

@@ -48,6 +48,10 @@ process-video options:
   --unthrottled      detect on every frame, as fast as the machine allows
   --realtime         read a file at its own speed, like a live camera
   --duration <s>     streams: stop after this many seconds (otherwise Ctrl-C)
+  --start-time <ISO> files: the wall-clock time of the file's first frame, for
+                     firstSeen/lastSeen (default: when processing started);
+                     every sighting also has videoStartS/videoEndS, seconds
+                     from the start of the file
 enroll-dir options:
   --min-photos <n>   usable photos a person needs to be enrolled (default 1)
 export-person options:
@@ -55,6 +59,15 @@ export-person options:
 erase options:
   --yes              do not ask for confirmation
 `;
+
+/** --start-time: an ISO 8601 date-time with a time zone (Z or ±hh:mm), so the wall-clock times are not guessed. */
+function startTimeOption(text: string): Date {
+  const date = new Date(text);
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(text) || Number.isNaN(date.getTime())) {
+    throw new VigilError('BAD_REQUEST', `--start-time must be an ISO 8601 date-time with a time zone, e.g. 2026-12-04T08:30:00Z or 2026-12-04T09:30:00+01:00 (got "${text}")`);
+  }
+  return date;
+}
 
 /** Who the CLI acts as in audit entries: the OS account running it. */
 function cliCaller(): CallerContext {
@@ -214,6 +227,7 @@ async function main(): Promise<void> {
         unthrottled: { type: 'boolean', default: false },
         realtime: { type: 'boolean', default: false },
         duration: { type: 'string' },
+        'start-time': { type: 'string' },
         'min-photos': { type: 'string' },
         'include-embeddings': { type: 'boolean', default: false },
         yes: { type: 'boolean', default: false },
@@ -263,6 +277,7 @@ async function main(): Promise<void> {
           unthrottled: values.unthrottled ?? false,
           realtime: values.realtime ?? false,
           durationSeconds: values.duration !== undefined ? Number(values.duration) : undefined,
+          startTime: values['start-time'] !== undefined ? startTimeOption(values['start-time']) : undefined,
         });
         break;
       case 'people': {

@@ -4,6 +4,7 @@ import type { CameraSource, Sighting } from '../../src-preload/contract.js';
 import type { Engine } from '../engine/engine.js';
 import { VigilError } from '../engine/errors.js';
 import { LiveService } from '../engine/live/live-service.js';
+import type { AnalysedFrame, PipelineStats } from '../engine/live/camera-pipeline.js';
 import { printJsonLine } from './common.js';
 
 export interface ProcessVideoOptions {
@@ -16,6 +17,8 @@ export interface ProcessVideoOptions {
   realtime: boolean;
   /** Streams only: stop after this many seconds. */
   durationSeconds?: number;
+  /** Files: the wall-clock time of the first frame (default: when processing started). */
+  startTime?: Date;
 }
 
 export function sourceFor(input: string): CameraSource {
@@ -32,14 +35,29 @@ function percentile(values: number[], p: number): number | null {
   return Math.round(sorted[Math.min(sorted.length - 1, Math.floor((sorted.length - 1) * p))]! * 10) / 10;
 }
 
+export interface VideoRun {
+  sightings: Sighting[];
+  stats: PipelineStats;
+  elapsedSeconds: number;
+  workers: number;
+  executionProvider: string;
+}
+
 /**
  * Runs the live pipeline (ffmpeg -> ring -> inference pool -> tracker ->
- * identity per track -> sightings) on a video as if it were a camera, then
- * prints the sightings and the pipeline's figures.
+ * visits -> sightings) on a video as if it were a camera and returns its
+ * sightings (final state) and figures. `onAnalysed` sees every analysed frame.
  */
-export async function processVideoCommand(engine: Engine, input: string, options: ProcessVideoOptions): Promise<void> {
+export async function runVideo(
+  engine: Engine,
+  input: string,
+  options: Omit<ProcessVideoOptions, 'json'> & { onAnalysed?: (frame: AnalysedFrame) => void; onReconnecting?: (reason: string) => void },
+): Promise<VideoRun> {
   if (options.fps !== undefined && (!Number.isFinite(options.fps) || options.fps <= 0 || options.fps > 120)) {
     throw new VigilError('BAD_REQUEST', '--fps must be a number between 0 and 120');
+  }
+  if (options.durationSeconds !== undefined && !(Number.isFinite(options.durationSeconds) && options.durationSeconds > 0)) {
+    throw new VigilError('BAD_REQUEST', '--duration must be a positive number of seconds');
   }
   const source = sourceFor(input);
   const isFile = source.kind === 'file';
@@ -58,12 +76,14 @@ export async function processVideoCommand(engine: Engine, input: string, options
       dropWhenBusy: !isFile || options.realtime,
       // Offline, keep every worker busy: detection of later frames overlaps the current frame's embedding.
       maxFramesInFlight: isFile && !options.realtime ? pool.size * 3 : undefined,
+      startTime: options.startTime,
     });
     let lastError: string | null = null;
     pipeline.on('health', (h) => {
       if (h.lastError) lastError = h.lastError;
-      if (!options.json && h.state === 'reconnecting') process.stderr.write(`stream: reconnecting (${h.lastError ?? 'no data'})\n`);
+      if (h.state === 'reconnecting') options.onReconnecting?.(h.lastError ?? 'no data');
     });
+    if (options.onAnalysed) pipeline.on('analysed', options.onAnalysed);
     const startedAt = performance.now();
     const finished = new Promise<void>((resolveFinished) => {
       pipeline.once('end', () => resolveFinished());
@@ -74,43 +94,71 @@ export async function processVideoCommand(engine: Engine, input: string, options
     pipeline.start();
     await finished;
     const elapsedSeconds = (performance.now() - startedAt) / 1000;
-    const stats = pipeline.stats;
-    if (isFile && stats.framesDecoded === 0) {
+    if (isFile && pipeline.stats.framesDecoded === 0) {
       throw new VigilError('IMAGE_UNREADABLE', `No video frames could be decoded from ${input}${lastError ? `: ${lastError}` : ''}`);
     }
-    const rows = [...sightings.values()].sort((a, b) => a.firstSeen.localeCompare(b.firstSeen) || a.id - b.id);
-    const summary = {
-      frames: stats.framesProcessed,
-      faces: stats.facesDetected,
-      tracks: stats.tracksStarted,
-      fps: Math.round((stats.framesProcessed / elapsedSeconds) * 10) / 10,
-      sightings: rows.length,
-      elapsedSeconds: Math.round(elapsedSeconds * 100) / 100,
-      framesDecoded: stats.framesDecoded,
-      droppedFrames: stats.framesDropped,
-      embeddings: stats.embeddings,
-      detectMsP50: percentile(stats.detectMs, 0.5),
-      detectMsP95: percentile(stats.detectMs, 0.95),
-      embedMsP50PerFrame: percentile(stats.embedMs, 0.5),
-      workers: pool.size,
-      executionProvider: pool.provider,
-      detectFps: options.unthrottled ? 'every frame' : (options.fps ?? 10),
-    };
-    if (options.json) {
-      for (const s of rows) printJsonLine({ sighting: s });
-      printJsonLine(summary);
-    } else {
-      for (const s of rows) {
-        const who = s.personName ?? (s.status === 'unknown' ? 'unknown' : s.status);
-        console.log(`${s.firstSeen} → ${s.lastSeen}  ${who.padEnd(24)} best ${s.bestScore?.toFixed(3) ?? '-'}  ${s.frames} frames`);
-      }
-      console.log(
-        `${summary.frames} frames, ${summary.faces} faces, ${summary.tracks} tracks, ${summary.sightings} sightings in ${summary.elapsedSeconds} s = ${summary.fps} frames/s ` +
-          `(detect p50 ${summary.detectMsP50} ms, ${summary.workers} workers, ${summary.executionProvider}, dropped ${summary.droppedFrames})`,
-      );
-    }
+    // Unknown visits are clustered in the background after they end: wait, so cluster ids are in the rows.
+    await engine.unknowns.idle();
+    const rows = [...sightings.keys()]
+      .map((id) => engine.sightingRepo.get(id))
+      .filter((s): s is Sighting => s !== null)
+      .sort((a, b) => a.firstSeen.localeCompare(b.firstSeen) || a.id - b.id);
+    return { sightings: rows, stats: pipeline.stats, elapsedSeconds, workers: pool.size, executionProvider: pool.provider };
   } finally {
     engine.off('sightings.changed', onSighting);
     await live.close();
   }
+}
+
+/**
+ * Runs the live pipeline on a video as if it were a camera, then prints the
+ * sightings (one per visit, with video time for files) and the pipeline's figures.
+ */
+export async function processVideoCommand(engine: Engine, input: string, options: ProcessVideoOptions): Promise<void> {
+  const run = await runVideo(engine, input, {
+    ...options,
+    onReconnecting: (reason) => {
+      if (!options.json) process.stderr.write(`stream: reconnecting (${reason})\n`);
+    },
+  });
+  const { stats, sightings: rows } = run;
+  const summary = {
+    frames: stats.framesProcessed,
+    faces: stats.facesDetected,
+    tracks: stats.tracksStarted,
+    fps: Math.round((stats.framesProcessed / run.elapsedSeconds) * 10) / 10,
+    sightings: rows.length,
+    elapsedSeconds: Math.round(run.elapsedSeconds * 100) / 100,
+    framesDecoded: stats.framesDecoded,
+    droppedFrames: stats.framesDropped,
+    embeddings: stats.embeddings,
+    visitsDropped: stats.visitsDropped,
+    visitJoins: stats.visitJoins,
+    detectMsP50: percentile(stats.detectMs, 0.5),
+    detectMsP95: percentile(stats.detectMs, 0.95),
+    embedMsP50PerFrame: percentile(stats.embedMs, 0.5),
+    workers: run.workers,
+    executionProvider: run.executionProvider,
+    detectFps: options.unthrottled ? 'every frame' : (options.fps ?? 10),
+  };
+  if (options.json) {
+    for (const s of rows) printJsonLine({ sighting: s });
+    printJsonLine(summary);
+  } else {
+    for (const s of rows) {
+      const who = s.personName ?? (s.status === 'unknown' ? 'unknown' : s.status);
+      const at = s.videoStartS !== null ? `  [${formatVideoTime(s.videoStartS)}-${formatVideoTime(s.videoEndS ?? s.videoStartS)}]` : '';
+      console.log(`${s.firstSeen} → ${s.lastSeen}${at}  ${who.padEnd(24)} best ${s.bestScore?.toFixed(3) ?? '-'}  ${s.frames} frames`);
+    }
+    console.log(
+      `${summary.frames} frames, ${summary.faces} faces, ${summary.tracks} tracks, ${summary.sightings} sightings in ${summary.elapsedSeconds} s = ${summary.fps} frames/s ` +
+        `(detect p50 ${summary.detectMsP50} ms, ${summary.workers} workers, ${summary.executionProvider}, dropped ${summary.droppedFrames})`,
+    );
+  }
+}
+
+/** 83.4 -> "1:23.4" */
+function formatVideoTime(seconds: number): string {
+  const minutes = Math.floor(seconds / 60);
+  return `${minutes}:${(seconds - minutes * 60).toFixed(1).padStart(4, '0')}`;
 }

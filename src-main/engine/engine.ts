@@ -30,6 +30,8 @@ import { DEFAULT_SNAPSHOT_RETENTION_DAYS, UnknownsService } from './unknowns/unk
 import { decodeImage } from './vision/image-io.js';
 import { cropFace, type Detection, type RgbImage } from './vision/geometry.js';
 import type { AnalyzedFace } from './inference/face-analyzer.js';
+import { DEFAULT_VISIT_POLICY, type VisitPolicy } from './live/camera-visits.js';
+import { DEFAULT_VISIT_EVIDENCE_POLICY } from './live/visit-evidence.js';
 
 export interface EngineOptions {
   dataDir: string;
@@ -342,6 +344,16 @@ export class Engine extends EventEmitter<EngineEvents> {
   }
 
   // ---------- recognition ----------
+
+  /** How this engine's cameras turn tracks into visits and name them (thresholds from the manifest and site config). */
+  visitPolicy(): VisitPolicy {
+    return {
+      ...DEFAULT_VISIT_POLICY,
+      evidence: { ...DEFAULT_VISIT_EVIDENCE_POLICY, minFaceNorm: this.embedderManifest.faceNormThreshold },
+      matchThreshold: this.matchPolicy.threshold,
+      appearanceLinkThreshold: this.unknowns.options.policy.joinThreshold,
+    };
+  }
 
   identifyEmbedding(embedding: Float32Array): MatchDecision {
     return this.gallery.identify(embedding, this.matchPolicy);

@@ -268,6 +268,32 @@ describe('ByteTracker: people walking past (fast lateral motion, scale change, m
   });
 });
 
+describe('ByteTracker: scale gate', () => {
+  it('a far face (40 px) appearing where a near face (80 px) was lost does not take over its track', () =>
+    checkScenario({
+      name: 'scale gate',
+      frameCount: 12,
+      faces: [
+        { face: 'near', boxAt: moving(300, 200, 0, 0, { to: 5, size: 80 }) },
+        { face: 'far', boxAt: moving(310, 215, 0, 0, { from: 8, size: 40 }) },
+      ],
+      expectedTrackIds: { near: '1×6', far: '2×4' },
+    }));
+  it('without the gate (maxScaleChange 10) it does', () => {
+    const outcome = runScenario({
+      name: 'no gate',
+      config: { maxScaleChange: 10 },
+      frameCount: 12,
+      faces: [
+        { face: 'near', boxAt: moving(300, 200, 0, 0, { to: 5, size: 80 }) },
+        { face: 'far', boxAt: moving(310, 215, 0, 0, { from: 8, size: 40 }) },
+      ],
+      expectedTrackIds: {},
+    });
+    assert.equal(outcome.trackIds.far, '1×4');
+  });
+});
+
 describe('ByteTracker: missing detections and the lost-track buffer', () => {
   const scenarios: Scenario[] = [
     {
@@ -664,6 +690,7 @@ describe('ByteTracker: configuration', () => {
       newTrackBoxBuffer: 0.5,
       lostBoxBufferPerFrame: 0.2,
       maxMatchBoxBuffer: 1,
+      maxScaleChange: 1.5,
       kalman: { initialVelocityStdWeight: 0.5 },
     });
     assert.deepEqual(new ByteTracker({ lostTrackBufferFrames: 12 }).config, { ...DEFAULT_BYTE_TRACKER_CONFIG, lostTrackBufferFrames: 12 });
@@ -676,6 +703,7 @@ describe('ByteTracker: configuration', () => {
     { name: 'negative buffer', config: { lostTrackBufferFrames: -1 } },
     { name: 'negative match box buffer', config: { matchBoxBuffer: -0.1 } },
     { name: 'absurd lost box buffer', config: { maxMatchBoxBuffer: 50 } },
+    { name: 'scale change below 1', config: { maxScaleChange: 0.5 } },
     { name: 'zero hits to confirm', config: { minConsecutiveHitsToConfirm: 0 } },
     { name: 'fractional hits to confirm', config: { minConsecutiveHitsToConfirm: 1.5 } },
     { name: 'NaN threshold', config: { secondMatchIouThreshold: Number.NaN } },

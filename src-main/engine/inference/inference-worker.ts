@@ -7,6 +7,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { VigilError } from '../errors.js';
 import { FrameRing, type FrameRingDescriptor } from '../video/frame-ring.js';
 import { FaceAnalyzer } from './face-analyzer.js';
+import { frameSignature } from '../vision/scene-change.js';
 import type { DetectedFace, FrameJob, WorkerInit, WorkerReply } from './worker-protocol.js';
 
 const port = parentPort;
@@ -41,7 +42,8 @@ async function main(): Promise<void> {
       if (job.kind === 'detect') {
         const detections = await analyzer.detect(image);
         const faces: DetectedFace[] = detections.map((detection) => ({ detection, quality: analyzer.assess(image, detection).score }));
-        post({ type: 'result', jobId: job.jobId, result: { kind: 'detect', faces, ms: performance.now() - started } });
+        const signature = frameSignature(image);
+        post({ type: 'result', jobId: job.jobId, result: { kind: 'detect', faces, signature, ms: performance.now() - started } }, [signature.buffer as ArrayBuffer]);
       } else {
         const embeddings: Float32Array[] = [];
         const norms: number[] = [];

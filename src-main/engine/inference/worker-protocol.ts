@@ -39,6 +39,8 @@ export interface DetectedFace {
 export interface DetectResult {
   kind: 'detect';
   faces: DetectedFace[];
+  /** The frame's coarse luma grid (vision/scene-change.ts): the pipeline compares it with the previous frame's to see cuts. */
+  signature: Float32Array;
   ms: number;
 }
 

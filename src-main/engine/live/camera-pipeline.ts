@@ -10,7 +10,17 @@ import type { FrameRing } from '../video/frame-ring.js';
 import { type Box, cropFace, type RgbImage } from '../vision/geometry.js';
 import { encodeJpeg } from '../vision/image-io.js';
 import { DEFAULT_MAX_FACES_PER_CLUSTER } from '../unknowns/clustering.js';
-import { type TrackIdentity, TrackIdentityVoter } from './track-identity.js';
+import type { FaceStatus, Sighting } from '../../../src-preload/contract.js';
+import { CameraVisits, type TrackObservation, type VisitChanges, type VisitPolicy, type VisitState } from './camera-visits.js';
+import { FrameClock } from './frame-clock.js';
+import { SCENE_CUT_THRESHOLD, sceneDifference } from '../vision/scene-change.js';
+
+/** Who a face is on screen: its visit's verdict. */
+export interface TrackIdentity {
+  personId: number | null;
+  status: FaceStatus;
+  score: number | null;
+}
 
 export interface CameraPipelineOptions {
   /** Null for a video processed without a configured camera (process-video). */
@@ -38,25 +48,41 @@ export interface CameraPipelineOptions {
    * (fresh frames beat queued ones); offline files raise it to keep every worker busy.
    */
   maxFramesInFlight?: number;
+  /** How tracks become visits and who a visit was (default: from the engine's thresholds). */
+  visitPolicy?: VisitPolicy;
+  /** Offline files: the wall-clock time of the file's first frame (default: when processing started). */
+  startTime?: Date;
 }
 
+/** Per-track bookkeeping the visit layer does not need: when to embed it next. */
 interface TrackRecord {
-  voter: TrackIdentityVoter;
   embedHistory: TrackEmbedHistory;
-  identity: TrackIdentity;
-  sightingId: number | null;
-  firstSeen: Date;
-  lastSeen: Date;
-  frames: number;
+}
+
+/** A written visit's sighting row and what was last written to it. */
+interface VisitRow {
+  sightingId: number;
   lastPersistedAt: number;
-  /** Person written in the sighting row last time, to notice identity changes. */
   persistedPersonId: number | null;
-  bestScore: number | null;
-  /** The track's best embeddings (by face quality): they go to unknown-person clustering if it ends unknown. */
-  faces: Array<{ embedding: Float32Array; quality: number }>;
-  /** Best face crop so far (in memory only; sealed encrypted if the track ends unknown). */
-  bestCrop: RgbImage | null;
-  bestCropQuality: number;
+}
+
+/** One face in one analysed frame, as the pipeline saw it (evaluations and diagnostics). */
+export interface AnalysedFace {
+  box: Box;
+  trackId: number | null;
+  visitId: number | null;
+  sightingId: number | null;
+  personId: number | null;
+  status: TrackIdentity['status'];
+}
+
+export interface AnalysedFrame {
+  seq: number;
+  /** The camera's clock (video time for files), seconds. */
+  timeS: number;
+  /** The frame's own presentation time, when ffmpeg reported it. */
+  ptsS: number | null;
+  faces: AnalysedFace[];
 }
 
 /** Every decoded frame ends up counted exactly once: processed, dropped or failed (or ignored after stop). */
@@ -72,6 +98,12 @@ export interface PipelineStats {
   facesDetected: number;
   embeddings: number;
   tracksStarted: number;
+  /** Visits written as sightings, dropped unjudged (too short, not a face), and tracks joined to an open visit. */
+  visitsWritten: number;
+  visitsDropped: number;
+  visitJoins: number;
+  /** Cuts seen (every track ended there). */
+  sceneCuts: number;
   detectMs: number[];
   embedMs: number[];
   latencyMs: number[];
@@ -82,13 +114,16 @@ const SIGHTING_PERSIST_INTERVAL_MS = 2000;
 /** Per camera, by default at most this many frames are analysed at once; the rest are dropped (live) or wait (files). */
 const DEFAULT_MAX_FRAMES_IN_FLIGHT = 2;
 const LATENCY_WINDOW = 200;
-/** Frame rate assumed for a file decoded at every frame, for the embedding clock only. */
-const ASSUMED_FILE_FPS = 30;
 
 type PipelineEvents = {
   health: [CameraHealth];
+  /** Every analysed frame's faces with their track, visit and sighting (evaluations, diagnostics). */
+  analysed: [AnalysedFrame];
   end: [];
 };
+
+/** The tracker counts in steps of 100 ms whatever the detection rate, so its buffers mean the same time at 5 or 30 fps. */
+const TRACKER_STEP_S = 0.1;
 
 /**
  * One camera's live pipeline: ffmpeg frames -> shared-memory ring -> inference
@@ -98,6 +133,16 @@ export class CameraPipeline extends EventEmitter<PipelineEvents> {
   private readonly source: FfmpegSource;
   private readonly tracker = new ByteTracker();
   private readonly tracks = new Map<number, TrackRecord>();
+  private readonly visits: CameraVisits<RgbImage>;
+  private readonly visitRows = new Map<number, VisitRow>();
+  private readonly clock: FrameClock;
+  /** Wall-clock ms at clock time 0 (set by the first frame): row times = anchor + clock time. */
+  private wallAnchorMs: number | null = null;
+  private lastTimeS: number | null = null;
+  private lastSignature: Float32Array | null = null;
+  /** Files (not looped) store where in the video each sighting is. */
+  private readonly recordsVideoTime: boolean;
+  private readonly onPeopleChanged = () => this.rejudgeVisits();
   private inFlight = 0;
   private chain: Promise<void> = Promise.resolve();
   private lastProcessedSeq = -1;
@@ -114,6 +159,10 @@ export class CameraPipeline extends EventEmitter<PipelineEvents> {
     facesDetected: 0,
     embeddings: 0,
     tracksStarted: 0,
+    visitsWritten: 0,
+    visitsDropped: 0,
+    visitJoins: 0,
+    sceneCuts: 0,
     detectMs: [],
     embedMs: [],
     latencyMs: [],
@@ -127,6 +176,15 @@ export class CameraPipeline extends EventEmitter<PipelineEvents> {
   ) {
     super();
     this.maxFramesInFlight = options.maxFramesInFlight ?? DEFAULT_MAX_FRAMES_IN_FLIGHT;
+    const isFile = options.source.kind === 'file';
+    this.clock = new FrameClock(isFile);
+    this.recordsVideoTime = options.source.kind === 'file' && !options.source.loop;
+    this.visits = new CameraVisits<RgbImage>(
+      options.visitPolicy ?? engine.visitPolicy(),
+      (template) => engine.identifyEmbedding(template),
+      (personId) => engine.isMatchable(personId),
+    );
+    engine.on('people.changed', this.onPeopleChanged);
     this.source = new FfmpegSource({
       source: options.source,
       outputFps: options.detectFps,
@@ -158,6 +216,7 @@ export class CameraPipeline extends EventEmitter<PipelineEvents> {
     await this.source.stop();
     await this.drain();
     this.finishAllTracks();
+    this.engine.off('people.changed', this.onPeopleChanged);
     this.emit('health', this.health());
   }
 
@@ -232,75 +291,94 @@ export class CameraPipeline extends EventEmitter<PipelineEvents> {
     });
   }
 
-  /**
-   * The clock the embedding policy runs on: wall time for live cameras; for a
-   * file read faster than real time, the video's own time (frame number over
-   * the detection rate), so "every 3 s" means 3 s of video either way.
-   */
-  private policyClockMs(frame: RawFrame): number {
-    if (this.options.dropWhenBusy || this.options.realtime) return frame.capturedAt;
-    return (frame.seq * 1000) / (this.options.detectFps ?? ASSUMED_FILE_FPS);
-  }
-
   private async applyFrame(frame: RawFrame, ref: FrameRef, detected: DetectResult): Promise<void> {
     const faces = detected.faces;
-    const elapsedFrames = this.lastProcessedSeq < 0 ? 1 : Math.max(1, frame.seq - this.lastProcessedSeq);
-    this.lastProcessedSeq = frame.seq;
+    // One clock for tracking, visits and the embedding schedule: video time for files (at any
+    // reading speed), arrival time for live streams.
+    const timeS = this.clock.timeOf(frame);
+    this.wallAnchorMs ??= (this.options.dropWhenBusy || this.options.realtime ? frame.capturedAt : (this.options.startTime?.getTime() ?? Date.now())) - timeS * 1000;
+    const elapsedSteps = this.lastTimeS === null ? 1 : Math.max(0.05, (timeS - this.lastTimeS) / TRACKER_STEP_S);
+    this.lastTimeS = timeS;
+    // A cut (an edited video, a PTZ preset, a reconnect to another view): every track ends here.
+    const sceneCut = this.lastSignature !== null && sceneDifference(this.lastSignature, detected.signature) > SCENE_CUT_THRESHOLD;
+    this.lastSignature = detected.signature;
+    const endedByCut = sceneCut ? this.tracker.flush() : [];
+    if (sceneCut) this.stats.sceneCuts++;
     const update = this.tracker.update(
       faces.map((f) => ({ box: f.detection.box, score: f.detection.score })),
-      { elapsedFrames },
+      { elapsedFrames: elapsedSteps },
     );
-    const now = new Date(frame.capturedAt);
-    const clock = this.policyClockMs(frame);
+    const endedTrackIds = [...endedByCut, ...update.endedTrackIds];
+    const clockMs = timeS * 1000;
 
     // Which tracked faces are worth an embedding this frame.
     const trackByDetection = new Map<number, TrackSnapshot>();
-    const chosen: Array<{ detectionIndex: number; record: TrackRecord }> = [];
+    const chosen: Array<{ detectionIndex: number; track: TrackSnapshot; record: TrackRecord }> = [];
     for (const track of update.tracks) {
       if (track.detectionIndex === null) continue;
       trackByDetection.set(track.detectionIndex, track);
-      const record = this.trackRecord(track.trackId, now);
+      const record = this.trackRecord(track.trackId);
+      record.embedHistory.named = this.visits.visitOfTrack(track.trackId)?.personId != null;
       const face = faces[track.detectionIndex]!;
       const sizePx = Math.min(face.detection.box.width, face.detection.box.height);
-      if (shouldEmbed(record.embedHistory, { sizePx, quality: face.quality }, clock, this.options.embedPolicy)) {
-        chosen.push({ detectionIndex: track.detectionIndex, record });
+      if (shouldEmbed(record.embedHistory, { sizePx, quality: face.quality }, clockMs, this.options.embedPolicy)) {
+        chosen.push({ detectionIndex: track.detectionIndex, track, record });
       }
     }
+    const views = new Map<number, NonNullable<TrackObservation<RgbImage>['view']>>();
     let embedMs = 0;
     if (chosen.length > 0) {
       const embedded = await this.pool.embed(ref, chosen.map((c) => faces[c.detectionIndex]!.detection));
       embedMs = embedded.ms;
       const frameImage: RgbImage = { width: frame.width, height: frame.height, data: this.ring.view(ref.slot, ref.byteLength) };
-      chosen.forEach(({ detectionIndex, record }, i) => {
-        const quality = faces[detectionIndex]!.quality;
+      chosen.forEach(({ detectionIndex, track, record }, i) => {
+        const face = faces[detectionIndex]!;
         const embedding = embedded.embeddings[i]!;
-        record.voter.add(this.engine.identifyEmbedding(embedding), quality);
-        this.keepForUnknowns(record, embedding, quality, frameImage, faces[detectionIndex]!.detection.box);
+        views.set(track.trackId, {
+          embedding,
+          quality: face.quality,
+          faceNorm: embedded.norms[i] ?? 0,
+          decision: this.engine.identifyEmbedding(embedding),
+          // Kept in memory only: sealed (encrypted) if the visit ends as an unknown person.
+          crop: cropFace(frameImage, face.detection.box),
+        });
         record.embedHistory.embeddings++;
-        record.embedHistory.lastEmbeddedAt = clock;
-        record.embedHistory.bestEmbeddedQuality = Math.max(record.embedHistory.bestEmbeddedQuality, quality);
+        record.embedHistory.lastEmbeddedAt = clockMs;
+        record.embedHistory.bestEmbeddedQuality = Math.max(record.embedHistory.bestEmbeddedQuality, face.quality);
       });
       this.stats.embeddings += chosen.length;
     }
 
-    const liveFaces: LiveFace[] = faces.map((face, index) => {
+    const observations: Array<TrackObservation<RgbImage>> = update.tracks
+      .filter((track) => track.detectionIndex !== null || this.visits.visitOfTrack(track.trackId) !== undefined)
+      .map((track) => ({
+        trackId: track.trackId,
+        confirmed: track.state !== 'tentative',
+        box: track.detectionIndex === null ? null : faces[track.detectionIndex]!.detection.box,
+        view: views.get(track.trackId),
+      }));
+    for (const trackId of endedTrackIds) this.tracks.delete(trackId);
+    const changes = this.visits.update(timeS, observations, endedTrackIds, { sceneCut });
+    this.applyVisitChanges(changes);
+    this.refreshOpenRows();
+
+    const analysedFaces: AnalysedFace[] = [];
+    const liveFaces: LiveFace[] = [];
+    faces.forEach((face, index) => {
       const track = trackByDetection.get(index);
-      let identity: TrackIdentity = { personId: null, status: 'unknown', score: null };
-      if (track) {
-        const record = this.tracks.get(track.trackId)!;
-        record.identity = record.voter.identity((id) => this.engine.personFacts(id)?.category === 'blocked');
-        // Votes cast before an erasure or deactivation must not name (or write a sighting for) that person.
-        if (record.identity.personId !== null && !this.engine.isMatchable(record.identity.personId)) {
-          record.identity = { personId: null, status: 'unknown', score: record.identity.score };
-        }
-        record.embedHistory.named = record.identity.personId !== null;
-        record.lastSeen = now;
-        record.frames++;
-        if (record.identity.score !== null) record.bestScore = Math.max(record.bestScore ?? -1, record.identity.score);
-        if (track.state === 'confirmed') this.persistSighting(track.trackId, record, false);
-        identity = record.identity;
-      }
-      return {
+      const visit = track ? this.visits.visitOfTrack(track.trackId) : undefined;
+      const identity = visit ? this.identityOf(visit) : { personId: null, status: 'unknown' as const, score: null };
+      analysedFaces.push({
+        box: face.detection.box,
+        trackId: track?.trackId ?? null,
+        visitId: visit?.id ?? null,
+        sightingId: visit ? (this.visitRows.get(visit.id)?.sightingId ?? null) : null,
+        personId: identity.personId,
+        status: identity.status,
+      });
+      // A detection no track took (too unsure to start one) is not shown: the guard sees the faces being followed.
+      if (!track) return;
+      liveFaces.push({
         bbox: roundBox(face.detection.box),
         landmarks: face.detection.landmarks.map(([x, y]) => [Math.round(x), Math.round(y)] as [number, number]),
         detScore: Math.round(face.detection.score * 1000) / 1000,
@@ -309,9 +387,9 @@ export class CameraPipeline extends EventEmitter<PipelineEvents> {
         personId: identity.personId,
         personName: identity.personId !== null ? this.engine.personName(identity.personId) : null,
         score: identity.score === null ? null : Math.round(identity.score * 1000) / 1000,
-      };
+      });
     });
-    for (const trackId of update.endedTrackIds) this.finishTrack(trackId);
+    this.emit('analysed', { seq: frame.seq, timeS, ptsS: frame.ptsS, faces: analysedFaces });
 
     this.stats.framesProcessed++;
     this.stats.facesDetected += faces.length;
@@ -339,111 +417,131 @@ export class CameraPipeline extends EventEmitter<PipelineEvents> {
     }
   }
 
-  private trackRecord(trackId: number, now: Date): TrackRecord {
+  private trackRecord(trackId: number): TrackRecord {
     let record = this.tracks.get(trackId);
     if (!record) {
-      record = {
-        voter: new TrackIdentityVoter(),
-        embedHistory: { embeddings: 0, lastEmbeddedAt: null, bestEmbeddedQuality: 0, named: false },
-        identity: { personId: null, status: 'unknown', score: null },
-        sightingId: null,
-        firstSeen: now,
-        lastSeen: now,
-        frames: 0,
-        lastPersistedAt: 0,
-        persistedPersonId: null,
-        bestScore: null,
-        faces: [],
-        bestCrop: null,
-        bestCropQuality: 0,
-      };
+      record = { embedHistory: { embeddings: 0, lastEmbeddedAt: null, bestEmbeddedQuality: 0, named: false } };
       this.tracks.set(trackId, record);
       this.stats.tracksStarted++;
     }
     return record;
   }
 
-  /** Opens the sighting on a track's first confirmed frame; refreshes it on identity change or every few seconds. */
-  private persistSighting(trackId: number, record: TrackRecord, final: boolean): void {
-    const now = Date.now();
-    const row = {
-      personId: record.identity.personId,
-      status: record.identity.status,
-      lastSeen: record.lastSeen,
-      bestScore: record.bestScore,
-      frames: record.frames,
+  /** A visit's name as the overlay, the sighting and the alerts show it. */
+  private identityOf(visit: VisitState<RgbImage>): TrackIdentity {
+    if (visit.personId === null) return { personId: null, status: 'unknown', score: visit.score };
+    const blocked = this.engine.personFacts(visit.personId)?.category === 'blocked';
+    return { personId: visit.personId, status: blocked ? 'blocked' : 'member', score: visit.score };
+  }
+
+  private wallTime(timeS: number): Date {
+    return new Date((this.wallAnchorMs ?? 0) + timeS * 1000);
+  }
+
+  private rowOf(visit: VisitState<RgbImage>) {
+    const identity = this.identityOf(visit);
+    return {
+      personId: identity.personId,
+      status: identity.status,
+      firstSeen: this.wallTime(visit.startS),
+      lastSeen: this.wallTime(visit.lastSeenS),
+      bestScore: identity.score,
+      frames: visit.frames,
+      videoStartS: this.recordsVideoTime ? round3(visit.startS) : null,
+      videoEndS: this.recordsVideoTime ? round3(visit.lastSeenS) : null,
     };
-    if (record.sightingId === null) {
-      const sighting = this.engine.sightingRepo.insert({
-        ...row,
-        cameraId: this.options.cameraId,
-        cameraName: this.options.cameraName,
-        trackId,
-        firstSeen: record.firstSeen,
-      });
-      record.sightingId = sighting.id;
-      record.lastPersistedAt = now;
-      record.persistedPersonId = row.personId;
-      this.engine.emit('sightings.changed', sighting);
-      this.engine.alerts.onSighting(sighting, final);
-      return;
-    }
-    const identityChanged = record.persistedPersonId !== row.personId;
-    if (!final && !identityChanged && now - record.lastPersistedAt < SIGHTING_PERSIST_INTERVAL_MS) return;
-    const sighting = this.engine.sightingRepo.update(record.sightingId, row);
-    record.lastPersistedAt = now;
-    record.persistedPersonId = row.personId;
-    if (sighting && (final || identityChanged)) {
-      this.engine.emit('sightings.changed', sighting);
-      // Finality goes to the alerts: a restricted-area alert for a face still unknown waits for the track's end.
-      this.engine.alerts.onSighting(sighting, final);
+  }
+
+  private applyVisitChanges(changes: VisitChanges<RgbImage>): void {
+    this.stats.visitJoins += changes.joined.length;
+    this.stats.visitsDropped += changes.dropped.length;
+    for (const visit of changes.opened) this.openRow(visit);
+    for (const visit of changes.renamed) this.writeRow(visit, false);
+    for (const visit of changes.closed) this.closeVisit(visit);
+  }
+
+  /** A judged visit gets its sighting row (and the alerts it raises at once). */
+  private openRow(visit: VisitState<RgbImage>): void {
+    const row = this.rowOf(visit);
+    const sighting = this.engine.sightingRepo.insert({
+      ...row,
+      cameraId: this.options.cameraId,
+      cameraName: this.options.cameraName,
+      trackId: [...visit.trackIds][0] ?? null,
+    });
+    this.visitRows.set(visit.id, { sightingId: sighting.id, lastPersistedAt: Date.now(), persistedPersonId: row.personId });
+    this.stats.visitsWritten++;
+    this.announce(sighting, false);
+  }
+
+  /** Updates a written visit's row; a change of name (or the end) is announced, other refreshes are quiet. */
+  private writeRow(visit: VisitState<RgbImage>, final: boolean): Sighting | null {
+    const rowState = this.visitRows.get(visit.id);
+    if (!rowState) return null;
+    const row = this.rowOf(visit);
+    const renamed = rowState.persistedPersonId !== row.personId;
+    const sighting = this.engine.sightingRepo.update(rowState.sightingId, row);
+    rowState.lastPersistedAt = Date.now();
+    rowState.persistedPersonId = row.personId;
+    if (sighting && (final || renamed)) this.announce(sighting, final);
+    return sighting;
+  }
+
+  private announce(sighting: Sighting, final: boolean): void {
+    this.engine.emit('sightings.changed', sighting);
+    // Finality goes to the alerts: a restricted-area alert for a face still unknown waits for the visit's end.
+    this.engine.alerts.onSighting(sighting, final);
+  }
+
+  /** Written visits still open get their last-seen time and frame count refreshed now and then (not per frame). */
+  private refreshOpenRows(): void {
+    const now = Date.now();
+    for (const visit of this.visits.open) {
+      const rowState = this.visitRows.get(visit.id);
+      if (rowState && now - rowState.lastPersistedAt >= SIGHTING_PERSIST_INTERVAL_MS) this.writeRow(visit, false);
     }
   }
 
   /**
-   * Keeps a track's best embeddings and its best face crop while nobody has
-   * been named on it: if it ends unknown they become one visit of a
-   * recurring-unknown cluster. Named tracks keep no crop.
+   * A visit ended: its row gets its final state. One that ended unknown is one visit of a
+   * recurring-unknown cluster: its best usable faces and best crop go to the clustering.
    */
-  private keepForUnknowns(record: TrackRecord, embedding: Float32Array, quality: number, frame: RgbImage, box: Box): void {
-    if (record.identity.personId !== null) return;
-    record.faces.push({ embedding, quality });
-    if (record.faces.length > DEFAULT_MAX_FACES_PER_CLUSTER) {
-      record.faces.sort((a, b) => b.quality - a.quality);
-      record.faces.length = DEFAULT_MAX_FACES_PER_CLUSTER;
-    }
-    if (quality > record.bestCropQuality) {
-      const crop = cropFace(frame, box);
-      if (crop) {
-        record.bestCrop = crop;
-        record.bestCropQuality = quality;
-      }
-    }
+  private closeVisit(visit: VisitState<RgbImage>): void {
+    const sighting = this.writeRow(visit, true);
+    const rowState = this.visitRows.get(visit.id);
+    this.visitRows.delete(visit.id);
+    if (!rowState || !sighting || visit.personId !== null) return;
+    const faces = visit.evidence.views.slice(0, DEFAULT_MAX_FACES_PER_CLUSTER).map((v) => ({ embedding: v.embedding, quality: v.quality }));
+    if (faces.length === 0) return;
+    this.engine.unknowns.recordVisitInBackground({
+      faces,
+      crop: visit.bestCrop,
+      cropQuality: visit.bestCropQuality,
+      cameraId: this.options.cameraId,
+      cameraName: this.options.cameraName,
+      sightingId: rowState.sightingId,
+      seenAt: this.wallTime(visit.lastSeenS),
+    });
   }
 
-  private finishTrack(trackId: number): void {
-    const record = this.tracks.get(trackId);
-    if (!record) return;
-    if (record.sightingId !== null) this.persistSighting(trackId, record, true);
-    this.tracks.delete(trackId);
-    // One visit per track (never per frame): a confirmed track that ended unknown feeds the clustering.
-    if (record.sightingId !== null && record.identity.status === 'unknown' && record.faces.length > 0) {
-      this.engine.unknowns.recordVisitInBackground({
-        faces: record.faces,
-        crop: record.bestCrop,
-        cropQuality: record.bestCropQuality,
-        cameraId: this.options.cameraId,
-        cameraName: this.options.cameraName,
-        sightingId: record.sightingId,
-        seenAt: record.lastSeen,
-      });
+  /** People changed (erased, deactivated, renamed): open visits are judged again at once. */
+  private rejudgeVisits(): void {
+    try {
+      for (const visit of this.visits.rejudgeAll()) this.writeRow(visit, false);
+    } catch (error) {
+      this.engine.log.error('camera', 'visits not re-judged after a change of people', { camera: this.options.cameraName, reason: (error as Error).message });
     }
   }
 
   private finishAllTracks(): void {
-    for (const trackId of this.tracker.flush()) this.finishTrack(trackId);
-    for (const trackId of [...this.tracks.keys()]) this.finishTrack(trackId);
+    this.tracker.flush();
+    this.tracks.clear();
+    this.applyVisitChanges(this.visits.closeAll());
   }
+}
+
+function round3(v: number): number {
+  return Math.round(v * 1000) / 1000;
 }
 
 function round1(v: number): number {

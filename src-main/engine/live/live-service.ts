@@ -104,7 +104,7 @@ export class LiveService {
     detectFps: number | undefined,
     pool: InferencePool,
     ring: FrameRing,
-    overrides: { realtime?: boolean; dropWhenBusy?: boolean; maxFramesInFlight?: number } = {},
+    overrides: { realtime?: boolean; dropWhenBusy?: boolean; maxFramesInFlight?: number; startTime?: Date } = {},
   ): CameraPipeline {
     const isFile = source.kind === 'file';
     const pipeline = new CameraPipeline(this.engine, pool, ring, {
@@ -115,6 +115,7 @@ export class LiveService {
       realtime: overrides.realtime ?? isFile,
       dropWhenBusy: overrides.dropWhenBusy ?? true,
       maxFramesInFlight: overrides.maxFramesInFlight,
+      startTime: overrides.startTime,
       maxWidth: MAX_FRAME_WIDTH,
       publishFrames: () => this.engine.listenerCount('live.frame') > 0,
       ffmpegPath: this.engine.options.ffmpegPath,

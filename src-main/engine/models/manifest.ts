@@ -75,6 +75,12 @@ const embedderSchema = z.object({
   matchThreshold: z.number().min(-1).max(1),
   /** Cosine similarity for an unmatched face to join a recurring-unknown cluster, calibrated by `npm run eval -- unknowns`. */
   unknownJoinThreshold: z.number().min(-1).max(1),
+  /**
+   * Raw (pre-normalisation) embedding length below which a crop is no usable face (a blur, a
+   * hand, a patch of wall): such views are no evidence for naming or clustering. Per model,
+   * measured by `npm run eval -- faceness`.
+   */
+  faceNormThreshold: z.number().min(0),
 });
 export type EmbedderManifest = z.infer<typeof embedderSchema>;
 

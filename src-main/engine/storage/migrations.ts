@@ -185,4 +185,14 @@ export const migrations: Migration[] = [
       CREATE INDEX alerts_open ON alerts (acknowledged_at, created_at DESC);
     `,
   },
+  {
+    version: 4,
+    name: 'video time of sightings',
+    sql: `
+      -- Seconds from the start of the video file where the visit began and ended (files only;
+      -- NULL for live cameras): a recording's sighting is found in the recording by these.
+      ALTER TABLE sightings ADD COLUMN video_start_s REAL CHECK (video_start_s IS NULL OR video_start_s >= -1);
+      ALTER TABLE sightings ADD COLUMN video_end_s REAL CHECK (video_end_s IS NULL OR video_end_s >= video_start_s);
+    `,
+  },
 ];

@@ -417,6 +417,8 @@ type SightingRow = {
   best_score: number | null;
   frames: number;
   cluster_id: number | null;
+  video_start_s: number | null;
+  video_end_s: number | null;
 };
 
 const toSighting = (r: SightingRow): Sighting => ({
@@ -431,6 +433,8 @@ const toSighting = (r: SightingRow): Sighting => ({
   bestScore: r.best_score,
   frames: r.frames,
   clusterId: r.cluster_id,
+  videoStartS: r.video_start_s,
+  videoEndS: r.video_end_s,
 });
 
 export interface SightingWrite {
@@ -443,6 +447,9 @@ export interface SightingWrite {
   lastSeen: Date;
   bestScore: number | null;
   frames: number;
+  /** Seconds from the start of the video file (files only). */
+  videoStartS?: number | null;
+  videoEndS?: number | null;
 }
 
 export class SightingRepository {
@@ -452,19 +459,48 @@ export class SightingRepository {
     const id = Number(
       this.db
         .prepare(
-          `INSERT INTO sightings (camera_id, camera_name, person_id, status, track_id, first_seen, last_seen, best_score, frames)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          `INSERT INTO sightings (camera_id, camera_name, person_id, status, track_id, first_seen, last_seen, best_score, frames, video_start_s, video_end_s)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
-        .run(s.cameraId, s.cameraName, s.personId, s.status, s.trackId, s.firstSeen.toISOString(), s.lastSeen.toISOString(), s.bestScore, s.frames)
+        .run(
+          s.cameraId,
+          s.cameraName,
+          s.personId,
+          s.status,
+          s.trackId,
+          s.firstSeen.toISOString(),
+          s.lastSeen.toISOString(),
+          s.bestScore,
+          s.frames,
+          s.videoStartS ?? null,
+          s.videoEndS ?? null,
+        )
         .lastInsertRowid,
     );
     return this.get(id)!;
   }
 
-  update(id: number, s: Pick<SightingWrite, 'personId' | 'status' | 'lastSeen' | 'bestScore' | 'frames'>): Sighting | null {
+  update(id: number, s: Pick<SightingWrite, 'personId' | 'status' | 'lastSeen' | 'bestScore' | 'frames' | 'videoEndS'> & { firstSeen?: Date; videoStartS?: number | null }): Sighting | null {
+    // first_seen / video_start_s move only earlier (a broken track of the same visit joined it).
     this.db
-      .prepare('UPDATE sightings SET person_id = ?, status = ?, last_seen = ?, best_score = ?, frames = ? WHERE id = ?')
-      .run(s.personId, s.status, s.lastSeen.toISOString(), s.bestScore, s.frames, id);
+      .prepare(
+        `UPDATE sightings SET person_id = @personId, status = @status, last_seen = @lastSeen, best_score = @bestScore, frames = @frames,
+           first_seen = COALESCE(MIN(first_seen, @firstSeen), first_seen),
+           video_start_s = COALESCE(MIN(video_start_s, @videoStartS), video_start_s, @videoStartS),
+           video_end_s = COALESCE(@videoEndS, video_end_s)
+         WHERE id = @id`,
+      )
+      .run({
+        id,
+        personId: s.personId,
+        status: s.status,
+        lastSeen: s.lastSeen.toISOString(),
+        bestScore: s.bestScore,
+        frames: s.frames,
+        firstSeen: s.firstSeen?.toISOString() ?? null,
+        videoStartS: s.videoStartS ?? null,
+        videoEndS: s.videoEndS ?? null,
+      });
     return this.get(id);
   }
 

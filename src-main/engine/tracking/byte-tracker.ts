@@ -89,6 +89,11 @@ export interface ByteTrackerConfig {
   lostBoxBufferPerFrame: number;
   /** Upper bound of a lost track's buffer. */
   maxMatchBoxBuffer: number;
+  /**
+   * A detection this many times taller or shorter than a track's predicted box is never that
+   * track (wide buffers would otherwise let a distant face take over a near one's track).
+   */
+  maxScaleChange: number;
   /** The Kalman filter's noise weights (see kalman-box-filter.ts). */
   kalman: Partial<KalmanNoiseWeights>;
 }
@@ -116,6 +121,7 @@ export const DEFAULT_BYTE_TRACKER_CONFIG: Readonly<ByteTrackerConfig> = Object.f
   newTrackBoxBuffer: 0.5,
   lostBoxBufferPerFrame: 0.2,
   maxMatchBoxBuffer: 1,
+  maxScaleChange: 1.5,
   kalman: Object.freeze({ initialVelocityStdWeight: 0.5 }),
 });
 
@@ -246,7 +252,12 @@ export class ByteTracker {
     const costs = pool.map((track) => {
       const buffer = this.bufferOf(track);
       const trackBox = widen(track.box, buffer);
-      return detectionIndices.map((index) => 1 - iou(trackBox, widen(detections[index]!.box, buffer)));
+      return detectionIndices.map((index) => {
+        const box = detections[index]!.box;
+        const scale = box.height / track.box.height;
+        if (!(scale <= this.config.maxScaleChange && scale >= 1 / this.config.maxScaleChange)) return 1;
+        return 1 - iou(trackBox, widen(box, buffer));
+      });
     });
     const result = linearAssignment(costs, { columnCount: detectionIndices.length, maxCost: 1 - minIou });
     return {
@@ -333,6 +344,7 @@ function validateConfig(config: ByteTrackerConfig): ByteTrackerConfig {
   for (const name of ['matchBoxBuffer', 'newTrackBoxBuffer', 'lostBoxBufferPerFrame', 'maxMatchBoxBuffer'] as const) {
     if (!(config[name] >= 0 && config[name] <= 5)) throw new RangeError(`ByteTracker config: ${name} must be within [0, 5], got ${config[name]}`);
   }
+  if (!(config.maxScaleChange >= 1)) throw new RangeError(`ByteTracker config: maxScaleChange must be at least 1, got ${config.maxScaleChange}`);
   if (config.lowScoreThreshold > config.highScoreThreshold) {
     throw new RangeError(
       `ByteTracker config: lowScoreThreshold (${config.lowScoreThreshold}) must not exceed highScoreThreshold (${config.highScoreThreshold})`,
