@@ -111,8 +111,8 @@ export type JoinReason = 'same-name' | 'same-face' | 'same-place';
 export class CameraVisits<Crop = unknown> {
   private readonly visits = new Map<number, VisitState<Crop>>();
   private readonly visitOfTrackId = new Map<number, number>();
-  /** Views a tentative track gathered before it was confirmed. */
-  private readonly pendingViews = new Map<number, Array<FaceView & { crop?: Crop | null }>>();
+  /** What a tentative track gathered before it was confirmed: views, detected frames, first time and box. */
+  private readonly pending = new Map<number, { views: Array<FaceView & { crop?: Crop | null }>; frames: number; firstS: number; firstBox: Box | null }>();
   private nextVisitId = 1;
   private scene = 0;
 
@@ -153,18 +153,22 @@ export class CameraVisits<Crop = unknown> {
     for (const observation of observations) {
       let visit = this.visitOfTrack(observation.trackId);
       if (!visit && !observation.confirmed) {
-        // Tentative: keep its views until it is confirmed (or dropped by the tracker).
-        if (observation.view) {
-          const pending = this.pendingViews.get(observation.trackId) ?? [];
-          pending.push(observation.view);
-          this.pendingViews.set(observation.trackId, pending);
-        }
+        // Tentative: keep what it gathers until it is confirmed (or dropped by the tracker).
+        const pending = this.pending.get(observation.trackId) ?? { views: [], frames: 0, firstS: timeS, firstBox: observation.box };
+        if (observation.view) pending.views.push(observation.view);
+        if (observation.box) pending.frames++;
+        this.pending.set(observation.trackId, pending);
         continue;
       }
       if (!visit) {
-        visit = this.startVisit(observation.trackId, timeS);
-        for (const view of this.pendingViews.get(observation.trackId) ?? []) this.addView(visit, view);
-        this.pendingViews.delete(observation.trackId);
+        const pending = this.pending.get(observation.trackId);
+        visit = this.startVisit(observation.trackId, pending?.firstS ?? timeS);
+        if (pending) {
+          for (const view of pending.views) this.addView(visit, view);
+          visit.frames += pending.frames;
+          if (pending.firstBox) this.noteBox(visit, pending.firstBox, pending.firstS);
+          this.pending.delete(observation.trackId);
+        }
       }
       visit.liveTrackIds.add(observation.trackId);
       if (observation.box) {
@@ -176,7 +180,7 @@ export class CameraVisits<Crop = unknown> {
       touched.add(visit);
     }
     for (const trackId of ended) {
-      this.pendingViews.delete(trackId);
+      this.pending.delete(trackId);
       const visit = this.visitOfTrack(trackId);
       if (visit) visit.liveTrackIds.delete(trackId);
     }
@@ -220,7 +224,7 @@ export class CameraVisits<Crop = unknown> {
       this.remove(visit);
       (visit.written ? changes.closed : changes.dropped).push(visit);
     }
-    this.pendingViews.clear();
+    this.pending.clear();
     return changes;
   }
 
