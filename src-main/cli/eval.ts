@@ -27,8 +27,9 @@ import {
 import { DEFAULT_MAX_FACES_PER_CLUSTER, DEFAULT_MIN_CLUSTER_QUALITY } from '../engine/unknowns/clustering.js';
 import { type EmbedderManifest, findModel, loadManifest, type Manifest, verifyInstalledModel } from '../engine/models/manifest.js';
 import { defaultModelsDir, manifestPath } from '../engine/paths.js';
+import { facenessCommand } from './eval-faceness.js';
 
-const USAGE = `Usage: npm run eval -- <lfw|openset|unknowns> [options]
+const USAGE = `Usage: npm run eval -- <lfw|openset|unknowns|faceness|walkthrough> [options]
 
 Commands:
   lfw        LFW View 2 verification: 10-fold accuracy (threshold chosen on the
@@ -38,6 +39,9 @@ Commands:
   unknowns   Recurring-unknown clustering: photos of people who are not enrolled
              arrive as a shuffled stream of sightings and are clustered with the
              app's rule; pairwise precision/recall, join-threshold sweep, held-out check
+  faceness   Raw embedding length of faces, small (CCTV-sized) faces, blurred
+             faces and non-faces (beside the face; CCTV scenery): the threshold
+             under which a view is no usable face (manifest faceNormThreshold)
 
 Options:
   --json                    one JSON object per evaluated embedder on stdout
@@ -60,6 +64,8 @@ openset:
                             1..photos-per-member photos, first photo each)
   --margin <x>              the app's margin rule: best - second >= margin (default 0.03)
   --max-fpir <x>            FPIR bound for the recommended threshold (default 0.01)
+faceness:
+  --photos <n>              LFW photos (one per person, evenly spaced; default 400)
 unknowns:
   --identities <n>          people per set (calibration and held-out; default 400)
   --max-photos <n>          photos per person at most (default 6)
@@ -120,6 +126,7 @@ interface Values {
   identities: string;
   'max-photos': string;
   'min-precision': string;
+  photos?: string;
 }
 
 function usageError(message: string): VigilError {
@@ -486,6 +493,22 @@ async function unknownsCommand(values: Values): Promise<void> {
   });
 }
 
+/** `faceness`: see eval-faceness.ts. */
+async function facenessFromValues(values: Values): Promise<void> {
+  const s = setup(values);
+  const embedderIds = [...new Set(s.variants.map((v) => v.embedderId))];
+  await checkModels(s.manifest, s.modelsDir, [s.detectorId, ...embedderIds]);
+  await facenessCommand({
+    manifest: s.manifest,
+    modelsDir: s.modelsDir,
+    detectorId: s.detectorId,
+    embedderIds,
+    lfwDir: s.lfwDir,
+    photos: intOption(values, 'photos', 20, 5000) ?? 400,
+    json: values.json,
+  });
+}
+
 async function main(): Promise<void> {
   let json = process.argv.includes('--json');
   try {
@@ -512,6 +535,7 @@ async function main(): Promise<void> {
           identities: { type: 'string', default: '400' },
           'max-photos': { type: 'string', default: '6' },
           'min-precision': { type: 'string', default: '0.98' },
+          photos: { type: 'string' },
           help: { type: 'boolean', short: 'h', default: false },
         },
       });
@@ -529,6 +553,7 @@ async function main(): Promise<void> {
     if (command === 'lfw') await lfwCommand(values);
     else if (command === 'openset') await opensetCommand(values);
     else if (command === 'unknowns') await unknownsCommand(values);
+    else if (command === 'faceness') await facenessFromValues(values);
     else throw usageError(command ? `unknown command "${command}"` : 'missing command');
   } catch (error) {
     const payload = toErrorPayload(error);
