@@ -45,8 +45,8 @@ function rates(samples: NormSamples, threshold: number) {
 
 /**
  * Recommended threshold: the highest value that still keeps (1 - maxFaceLoss) of the small
- * faces (a camera's faces are small; losing them loses members), rounded down to 2 significant
- * decimals relative to the spread.
+ * faces (a camera's faces are small; losing them loses members), rounded down to two
+ * significant digits.
  */
 export function facenessReport(samples: NormSamples, currentThreshold: number | null, maxFaceLoss = 0.01): FacenessReport {
   const keys = ['faces', 'smallFaces', 'blurred', 'nonFaces'] as const;

@@ -90,6 +90,8 @@ export interface VisitState<Crop = unknown> {
   velocity: { x: number; y: number } | null;
   /** The scene (between cuts) of its last box: joining by place never crosses a cut. */
   scene: number;
+  /** Evidence changed since the last verdict (the gallery is asked again only then). */
+  dirty: boolean;
   /** Set when it joined another visit: its tracks now report that one. */
   mergedInto: number | null;
 }
@@ -188,7 +190,7 @@ export class CameraVisits<Crop = unknown> {
     for (const visit of touched) {
       if (visit.mergedInto !== null) continue;
       const previous = visit.personId;
-      this.judge(visit);
+      if (visit.dirty) this.judge(visit);
       if (!visit.written) {
         const join = this.findVisitToJoin(visit, timeS);
         if (join) {
@@ -258,6 +260,7 @@ export class CameraVisits<Crop = unknown> {
       lastBoxS: timeS,
       velocity: null,
       scene: this.scene,
+      dirty: false,
       mergedInto: null,
     };
     this.visits.set(visit.id, visit);
@@ -267,6 +270,7 @@ export class CameraVisits<Crop = unknown> {
 
   private addView(visit: VisitState<Crop>, view: FaceView & { crop?: Crop | null }): void {
     const counted = visit.evidence.add(view);
+    if (counted) visit.dirty = true;
     if (counted && view.crop != null && view.quality > visit.bestCropQuality) {
       visit.bestCrop = view.crop;
       visit.bestCropQuality = view.quality;
@@ -288,6 +292,7 @@ export class CameraVisits<Crop = unknown> {
   }
 
   private judge(visit: VisitState<Crop>): void {
+    visit.dirty = false;
     const template = visit.evidence.template();
     const decision = template ? this.identify(template) : null;
     const verdict = visit.evidence.verdict(decision, visit.personId, this.policy.matchThreshold, this.eligible);
