@@ -38,6 +38,15 @@ export function formatTime(iso: string, now = new Date()): string {
   return date.toDateString() === now.toDateString() ? timeFormat.format(date) : dateTimeFormat.format(date);
 }
 
+/** A visit's place in a video file: "at 1:23.4–1:31.0". */
+export function formatVideoSpan(startS: number, endS: number | null): string {
+  const at = (seconds: number) => {
+    const minutes = Math.floor(seconds / 60);
+    return `${minutes}:${(seconds - minutes * 60).toFixed(1).padStart(4, '0')}`;
+  };
+  return endS !== null && endS > startS ? `at ${at(startS)}–${at(endS)}` : `at ${at(startS)}`;
+}
+
 export function formatFps(fps: number): string {
   return Number.isFinite(fps) ? fps.toFixed(1) : '–';
 }

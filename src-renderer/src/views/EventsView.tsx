@@ -1,5 +1,5 @@
 import { ListStatus } from '../components/Notice';
-import { formatScore, formatTime, statusWords } from '../lib/format';
+import { formatScore, formatTime, formatVideoSpan, statusWords } from '../lib/format';
 import { useSightings } from '../store/sightings';
 
 export function EventsView() {
@@ -43,7 +43,15 @@ export function EventsView() {
                   <td>
                     <time dateTime={s.lastSeen}>{formatTime(s.lastSeen)}</time>
                   </td>
-                  <td>{s.cameraName}</td>
+                  <td>
+                    {s.cameraName}
+                    {s.videoStartS !== null ? (
+                      <span className="muted small" title="Where this visit is in the video file">
+                        {' '}
+                        {formatVideoSpan(s.videoStartS, s.videoEndS)}
+                      </span>
+                    ) : null}
+                  </td>
                   <th scope="row" className="person-cell">
                     {s.personName ?? 'Unknown'}
                   </th>
