@@ -37,7 +37,7 @@ import {
 import { blurredFaceSprite, compositeSprites, faceSprite, handSprite, skinTone, type Sprite } from './sprites.js';
 
 /** Bump when the renderer's pixels change for the same plan (invalidates cached videos). */
-export const WALKTHROUGH_RENDER_VERSION = 1;
+export const WALKTHROUGH_RENDER_VERSION = 2;
 
 export interface RenderProgress {
   frame: number;
@@ -96,7 +96,10 @@ export function walkthroughPlanHash(plan: WalkthroughPlan, settings: { crf: numb
 
 interface PhotoFace {
   image: RgbImage;
+  /** The person's face: the detection nearest the photo's centre. */
   box: Box | null;
+  /** Other faces in the photo (cut out of the sprite). */
+  others: Box[];
 }
 
 export async function renderWalkthrough(plan: WalkthroughPlan, options: RenderOptions): Promise<RenderResult> {
@@ -143,7 +146,12 @@ export async function renderWalkthrough(plan: WalkthroughPlan, options: RenderOp
   const frames = frameCount(plan);
   const tmpVideo = `${base}.tmp.mp4`;
   rmSync(tmpVideo, { force: true });
-  await renderFrames(resolvedPlan, sprites, { ffmpeg, background, crf, noise, outPath: tmpVideo, frames, onProgress: options.onProgress });
+  try {
+    await renderFrames(resolvedPlan, sprites, { ffmpeg, background, crf, noise, outPath: tmpVideo, frames, onProgress: options.onProgress });
+  } catch (error) {
+    rmSync(tmpVideo, { force: true });
+    throw error;
+  }
   renameSync(tmpVideo, videoPath);
   const withHash = { ...groundTruth, planHash: hash };
   writeFileSync(`${groundTruthPath}.tmp`, JSON.stringify(withHash));
@@ -164,8 +172,9 @@ async function prepareSprites(plan: WalkthroughPlan, lfwImagesDir: string, analy
     if (!entry) {
       entry = (async () => {
         const { image } = await decodeImageFile(join(lfwImagesDir, photo));
-        const detection = pickCentralDetection(await analyzer.detect(image), image.width, image.height);
-        return { image, box: detection?.box ?? null };
+        const detections = await analyzer.detect(image);
+        const detection = pickCentralDetection(detections, image.width, image.height);
+        return { image, box: detection?.box ?? null, others: detections.filter((d) => d !== detection).map((d) => d.box) };
       })();
       cache.set(photo, entry);
     }
@@ -194,7 +203,7 @@ async function prepareSprites(plan: WalkthroughPlan, lfwImagesDir: string, analy
     const spares = [...visit.sparePhotos];
     const add = (photo: string, face: PhotoFace & { box: Box }) => {
       photos.push(photo);
-      visitSprites.push(faceSprite(face.image, face.box, visit.look, (visit.look.focusBlurPx * face.box.height) / meanSize));
+      visitSprites.push(faceSprite(face.image, face.box, visit.look, (visit.look.focusBlurPx * face.box.height) / meanSize, face.others));
     };
     for (const planned of visit.photos) {
       let face = await load(planned);

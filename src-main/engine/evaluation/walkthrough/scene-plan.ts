@@ -170,11 +170,11 @@ export const DEFAULT_FACE_ASPECT = 0.72;
 export const SPRITE_MASK = {
   head: { dy: -0.1, rx: 0.66, ry: 0.7 },
   neck: { dy: 0.62, rx: 0.4, ry: 0.36 },
-  featherInner: 0.72,
+  featherInner: 0.8,
 } as const;
 
-/** Normalised radius where the feathered mask reaches alpha 0.5. */
-const OPAQUE_RADIUS = (SPRITE_MASK.featherInner + 1) / 2;
+/** Normalised radius up to which the feathered mask is (nearly) opaque: alpha >= 0.84. */
+const OPAQUE_RADIUS = SPRITE_MASK.featherInner + 0.05;
 
 const DEFAULTS = {
   members: 60,
@@ -813,7 +813,10 @@ export interface GroundTruthOptions {
   substitutions?: WalkthroughGroundTruth['substitutions'];
   /** A face box counts as visible when at least this share of it is inside the frame (default 0.3; it is then clipped to the frame) */
   minInFrameShare?: number;
-  /** ... and at most this share of it is covered by nearer sprites (default 0.5). */
+  /**
+   * ... and at most this share of it is covered by the opaque part of nearer sprites (default 0.7: a
+   * detector still finds a face two-thirds hidden, and a box no detection matches costs nothing).
+   */
   maxCoveredShare?: number;
 }
 
@@ -831,7 +834,7 @@ export function visitAspectAt(visit: PlannedVisit, tS: number, aspectOf: (visit:
   return photoWeights(visit, tS).reduce((sum, w) => sum + w.weight * aspectOf(visit, w.index), 0);
 }
 
-/** Is the point inside the opaque part (alpha >= 0.5) of a sprite's mask around this face box? */
+/** Is the point inside the opaque part (alpha >= 0.84) of a sprite's mask around this face box? */
 export function insideSpriteMask(box: GroundTruthBox, px: number, py: number): boolean {
   const cx = box.x + box.width / 2, cy = box.y + box.height / 2;
   for (const part of [SPRITE_MASK.head, SPRITE_MASK.neck]) {
@@ -852,7 +855,7 @@ export function insideSpriteMask(box: GroundTruthBox, px: number, py: number): b
 export function buildGroundTruth(plan: WalkthroughPlan, options: GroundTruthOptions = {}): WalkthroughGroundTruth {
   const aspectOf = options.aspectOf ?? ((visit: PlannedVisit) => visit.nonFace?.aspect ?? DEFAULT_FACE_ASPECT);
   const minInFrame = options.minInFrameShare ?? 0.3;
-  const maxCovered = options.maxCoveredShare ?? 0.5;
+  const maxCovered = options.maxCoveredShare ?? 0.7;
   const dropped = new Set(options.droppedVisits ?? []);
   const visits = plan.visits.filter((v) => !dropped.has(v.visitId));
   const frames = frameCount(plan);

@@ -107,17 +107,28 @@ function spriteFromPhoto(
 /**
  * A face sprite: the photo inside a feathered head ellipse (hair, ears, chin)
  * and neck ellipse around the detected face box, faded out at the photo's
- * edges; `focusSigmaPhotoPx` adds the visit's out-of-focus blur.
+ * edges; `focusSigmaPhotoPx` adds the visit's out-of-focus blur. `others`
+ * are the other faces detected in the photo (LFW photos often show someone
+ * beside the person): they are cut out, so no second, unplanned face walks by.
  */
-export function faceSprite(photo: RgbImage, box: Box, look: VisitLook, focusSigmaPhotoPx: number): Sprite {
+export function faceSprite(photo: RgbImage, box: Box, look: VisitLook, focusSigmaPhotoPx: number, others: readonly Box[] = []): Sprite {
   const cx = box.x + box.width / 2, cy = box.y + box.height / 2;
   const { head, neck, featherInner } = SPRITE_MASK;
   const part = (p: { dy: number; rx: number; ry: number }, x: number, y: number) =>
     Math.hypot((x - cx) / (p.rx * box.width), (y - (cy + p.dy * box.height)) / (p.ry * box.height));
+  // Only faces whose centre is outside the person's own face box (never a hole in the face itself).
+  const cutOut = others.filter((o) => {
+    const ox = o.x + o.width / 2, oy = o.y + o.height / 2;
+    return ox < box.x || ox > box.x + box.width || oy < box.y || oy > box.y + box.height;
+  });
   const alphaAt = (x: number, y: number) => {
     const r = Math.min(part(head, x, y), part(neck, x, y));
-    const mask = 1 - smoothstep(featherInner, 1, r);
+    let mask = 1 - smoothstep(featherInner, 1, r);
     if (mask <= 0) return 0;
+    for (const o of cutOut) {
+      const ro = Math.hypot((x - (o.x + o.width / 2)) / (0.75 * o.width), (y - (o.y + o.height / 2)) / (0.85 * o.height));
+      mask *= smoothstep(0.85, 1.15, ro);
+    }
     // Fade over the last 4 px of the photo: no hard photo edge.
     const edge = Math.min(x, y, photo.width - x, photo.height - y);
     return mask * smoothstep(0, 4, edge);
