@@ -40,6 +40,9 @@ export default tseslint.config(
       'src-main/engine/video/ffmpeg-args.ts',
       'src-main/engine/unknowns/clustering.ts',
       'src-main/engine/alerts/alert-rules.ts',
+      'src-main/engine/evaluation/walkthrough/scene-plan.ts',
+      'src-main/engine/evaluation/walkthrough/sprites.ts',
+      'src-main/engine/evaluation/walkthrough/metrics.ts',
     ],
     rules: {
       'no-restricted-imports': [
