@@ -28,6 +28,7 @@ import { DEFAULT_MAX_FACES_PER_CLUSTER, DEFAULT_MIN_CLUSTER_QUALITY } from '../e
 import { type EmbedderManifest, findModel, loadManifest, type Manifest, verifyInstalledModel } from '../engine/models/manifest.js';
 import { defaultModelsDir, manifestPath } from '../engine/paths.js';
 import { facenessCommand } from './eval-faceness.js';
+import { walkthroughCommand } from './eval-walkthrough.js';
 
 const USAGE = `Usage: npm run eval -- <lfw|openset|unknowns|faceness|walkthrough> [options]
 
@@ -39,6 +40,10 @@ Commands:
   unknowns   Recurring-unknown clustering: photos of people who are not enrolled
              arrive as a shuffled stream of sightings and are clustered with the
              app's rule; pairwise precision/recall, join-threshold sweep, held-out check
+  walkthrough The live path on a seeded synthetic CCTV walk-through (LFW
+             faces walking over vtest.avi, blur, exposure, noise, H.264):
+             member visits named, false names, strangers named, sightings per
+             visit, returning strangers linked, identity switches
   faceness   Raw embedding length of faces, small (CCTV-sized) faces, blurred
              faces and non-faces (beside the face; CCTV scenery): the threshold
              under which a view is no usable face (manifest faceNormThreshold)
@@ -66,6 +71,15 @@ openset:
   --max-fpir <x>            FPIR bound for the recommended threshold (default 0.01)
 faceness:
   --photos <n>              LFW photos (one per person, evenly spaced; default 400)
+walkthrough:
+  --seed <n> | --seeds a,b  scene seed(s) (default 1); a new seed is a scene never
+                            seen (other people, paths, looks)
+  --walkers <n>             enrolled members who walk by (default 60)
+  --member-visits <n>       their visits in all (default 120)
+  --stranger-count <n>      strangers who walk by (default 100; 30 % come back)
+  --gallery-distractors <n> enrolled people who never appear (default 100)
+  --non-faces <n>           hands and blurs moving like people (default 15)
+  --details                 per-visit details in the JSON
 unknowns:
   --identities <n>          people per set (calibration and held-out; default 400)
   --max-photos <n>          photos per person at most (default 6)
@@ -127,6 +141,14 @@ interface Values {
   'max-photos': string;
   'min-precision': string;
   photos?: string;
+  seed?: string;
+  seeds?: string;
+  walkers?: string;
+  'member-visits'?: string;
+  'stranger-count'?: string;
+  'gallery-distractors'?: string;
+  'non-faces'?: string;
+  details?: boolean;
 }
 
 function usageError(message: string): VigilError {
@@ -509,6 +531,35 @@ async function facenessFromValues(values: Values): Promise<void> {
   });
 }
 
+/** `walkthrough`: see eval-walkthrough.ts. */
+async function walkthroughFromValues(values: Values): Promise<void> {
+  const manifest = loadManifest(manifestPath());
+  const embedderId = values.embedder === 'all' ? manifest.defaults.embedder : values.embedder;
+  findModel(manifest, embedderId, 'embedder');
+  const seeds = (values.seeds ?? values.seed ?? '1').split(',').map((raw) => {
+    const seed = Number(raw.trim());
+    if (!/^\d+$/.test(raw.trim()) || seed > 2 ** 31) throw new VigilError('BAD_REQUEST', `--seed / --seeds take whole numbers, got "${raw}"`);
+    return seed;
+  });
+  const sceneInt = (name: keyof Values, min: number, max: number) => intOption(values, name, min, max);
+  await walkthroughCommand({
+    seeds,
+    json: values.json,
+    lfwDir: values.lfw ?? defaultLfwDir(),
+    modelsDir: values.models ?? defaultModelsDir(),
+    detectorId: values.detector,
+    embedderId,
+    details: values.details ?? false,
+    scene: {
+      members: sceneInt('walkers', 1, 400),
+      memberVisits: sceneInt('member-visits', 1, 2000),
+      strangers: sceneInt('stranger-count', 1, 2000),
+      galleryDistractors: sceneInt('gallery-distractors', 0, 4000),
+      nonFaces: sceneInt('non-faces', 0, 500),
+    },
+  });
+}
+
 async function main(): Promise<void> {
   let json = process.argv.includes('--json');
   try {
@@ -536,6 +587,14 @@ async function main(): Promise<void> {
           'max-photos': { type: 'string', default: '6' },
           'min-precision': { type: 'string', default: '0.98' },
           photos: { type: 'string' },
+          seed: { type: 'string' },
+          seeds: { type: 'string' },
+          walkers: { type: 'string' },
+          'member-visits': { type: 'string' },
+          'stranger-count': { type: 'string' },
+          'gallery-distractors': { type: 'string' },
+          'non-faces': { type: 'string' },
+          details: { type: 'boolean', default: false },
           help: { type: 'boolean', short: 'h', default: false },
         },
       });
@@ -554,6 +613,7 @@ async function main(): Promise<void> {
     else if (command === 'openset') await opensetCommand(values);
     else if (command === 'unknowns') await unknownsCommand(values);
     else if (command === 'faceness') await facenessFromValues(values);
+    else if (command === 'walkthrough') await walkthroughFromValues(values);
     else throw usageError(command ? `unknown command "${command}"` : 'missing command');
   } catch (error) {
     const payload = toErrorPayload(error);
