@@ -35,6 +35,8 @@ export interface WalkthroughCommandOptions {
   /** Scene size overrides (default: the planner's: 60 members, 120 member visits, 100 strangers, ...). */
   scene: Omit<WalkthroughOptions, 'seed'>;
   details: boolean;
+  /** Video settings (default: the renderer's: crf 23, noise 4). */
+  render: { crf?: number; noise?: number };
   /** Where rendered videos are cached (default node_modules/.cache/vigil-eval/walkthrough). */
   cacheDir?: string;
 }
@@ -69,6 +71,8 @@ async function runSeed(seed: number, options: WalkthroughCommandOptions): Promis
     outDir: cacheDir,
     lfwImagesDir: imagesDir,
     modelsDir: options.modelsDir,
+    crf: options.render.crf,
+    noise: options.render.noise,
     onProgress: ({ frame, frames }) => {
       const now = Date.now();
       if (now - lastProgress < 5000 && frame < frames) return;
@@ -138,6 +142,7 @@ async function runSeed(seed: number, options: WalkthroughCommandOptions): Promis
     const { visits: visitDetails, spurious, ...figures } = metrics;
     return {
       seed,
+      scene: { shutter_s: plan.visits[0] ? Math.round((plan.visits[0].look.motionBlurPx / plan.visits[0].speedPxPerS) * 1e4) / 1e4 : null, crf: options.render.crf ?? 23, noise: options.render.noise ?? 4 },
       embedder: engine.embedderId,
       detector: engine.detectorId,
       ...Object.fromEntries(Object.entries(figures).map(([k, v]) => [k, typeof v === 'number' ? round(v) : v])),

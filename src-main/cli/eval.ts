@@ -79,6 +79,10 @@ walkthrough:
   --stranger-count <n>      strangers who walk by (default 100; 30 % come back)
   --gallery-distractors <n> enrolled people who never appear (default 100)
   --non-faces <n>           hands and blurs moving like people (default 15)
+  --shutter <s>             exposure time: motion blur = speed x shutter (default 0.01,
+                            a camera set up for faces; 0.025 = slow auto shutter)
+  --crf <n>                 H.264 quality (default 23, ~1 Mbit/s; 28 = a starved stream)
+  --noise <n>               sensor noise strength (default 4)
   --details                 per-visit details in the JSON
 unknowns:
   --identities <n>          people per set (calibration and held-out; default 400)
@@ -149,6 +153,9 @@ interface Values {
   'gallery-distractors'?: string;
   'non-faces'?: string;
   details?: boolean;
+  shutter?: string;
+  crf?: string;
+  noise?: string;
 }
 
 function usageError(message: string): VigilError {
@@ -556,6 +563,11 @@ async function walkthroughFromValues(values: Values): Promise<void> {
       strangers: sceneInt('stranger-count', 1, 2000),
       galleryDistractors: sceneInt('gallery-distractors', 0, 4000),
       nonFaces: sceneInt('non-faces', 0, 500),
+      shutterS: values.shutter !== undefined ? numberOption(values, 'shutter', 0, 0.2) : undefined,
+    },
+    render: {
+      crf: sceneInt('crf', 0, 51),
+      noise: sceneInt('noise', 0, 50),
     },
   });
 }
@@ -595,6 +607,9 @@ async function main(): Promise<void> {
           'gallery-distractors': { type: 'string' },
           'non-faces': { type: 'string' },
           details: { type: 'boolean', default: false },
+          shutter: { type: 'string' },
+          crf: { type: 'string' },
+          noise: { type: 'string' },
           help: { type: 'boolean', short: 'h', default: false },
         },
       });

@@ -5,6 +5,7 @@ import type { Engine } from '../engine/engine.js';
 import { VigilError } from '../engine/errors.js';
 import { LiveService } from '../engine/live/live-service.js';
 import type { AnalysedFrame, PipelineStats } from '../engine/live/camera-pipeline.js';
+import type { EmbedPolicy } from '../engine/live/embed-policy.js';
 import { printJsonLine } from './common.js';
 
 export interface ProcessVideoOptions {
@@ -51,7 +52,12 @@ export interface VideoRun {
 export async function runVideo(
   engine: Engine,
   input: string,
-  options: Omit<ProcessVideoOptions, 'json'> & { onAnalysed?: (frame: AnalysedFrame) => void; onReconnecting?: (reason: string) => void },
+  options: Omit<ProcessVideoOptions, 'json'> & {
+    onAnalysed?: (frame: AnalysedFrame) => void;
+    onReconnecting?: (reason: string) => void;
+    /** When to embed a tracked face (default: the app's policy). */
+    embedPolicy?: EmbedPolicy;
+  },
 ): Promise<VideoRun> {
   if (options.fps !== undefined && (!Number.isFinite(options.fps) || options.fps <= 0 || options.fps > 120)) {
     throw new VigilError('BAD_REQUEST', '--fps must be a number between 0 and 120');
@@ -77,6 +83,7 @@ export async function runVideo(
       // Offline, keep every worker busy: detection of later frames overlaps the current frame's embedding.
       maxFramesInFlight: isFile && !options.realtime ? pool.size * 3 : undefined,
       startTime: options.startTime,
+      embedPolicy: options.embedPolicy,
     });
     let lastError: string | null = null;
     pipeline.on('health', (h) => {

@@ -355,8 +355,9 @@ export class Engine extends EventEmitter<EngineEvents> {
     };
   }
 
-  identifyEmbedding(embedding: Float32Array): MatchDecision {
-    return this.gallery.identify(embedding, this.matchPolicy);
+  /** The gallery's decision on one embedding; `threshold` overrides the match threshold (visit templates). */
+  identifyEmbedding(embedding: Float32Array, threshold?: number): MatchDecision {
+    return this.gallery.identify(embedding, threshold === undefined ? this.matchPolicy : { ...this.matchPolicy, threshold });
   }
 
   /**

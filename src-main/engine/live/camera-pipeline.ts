@@ -70,10 +70,14 @@ interface VisitRow {
 export interface AnalysedFace {
   box: Box;
   trackId: number | null;
+  /** The track is past its first frame(s) (tentative tracks are not in a visit yet). */
+  confirmed: boolean;
   visitId: number | null;
   sightingId: number | null;
   personId: number | null;
   status: TrackIdentity['status'];
+  /** When the face was embedded in this frame: the view the visit received (diagnostics). */
+  view: { embedding: Float32Array; quality: number; faceNorm: number } | null;
 }
 
 export interface AnalysedFrame {
@@ -83,6 +87,9 @@ export interface AnalysedFrame {
   /** The frame's own presentation time, when ffmpeg reported it. */
   ptsS: number | null;
   faces: AnalysedFace[];
+  /** Tracks that ended on this frame (including all of them at a scene cut). */
+  endedTrackIds: number[];
+  sceneCut: boolean;
 }
 
 /** Every decoded frame ends up counted exactly once: processed, dropped or failed (or ignored after stop). */
@@ -181,7 +188,7 @@ export class CameraPipeline extends EventEmitter<PipelineEvents> {
     this.recordsVideoTime = options.source.kind === 'file' && !options.source.loop;
     this.visits = new CameraVisits<RgbImage>(
       options.visitPolicy ?? engine.visitPolicy(),
-      (template) => engine.identifyEmbedding(template),
+      (template, threshold) => engine.identifyEmbedding(template, threshold),
       (personId) => engine.isMatchable(personId),
     );
     engine.on('people.changed', this.onPeopleChanged);
@@ -371,10 +378,12 @@ export class CameraPipeline extends EventEmitter<PipelineEvents> {
       analysedFaces.push({
         box: face.detection.box,
         trackId: track?.trackId ?? null,
+        confirmed: track !== undefined && track.state !== 'tentative',
         visitId: visit?.id ?? null,
         sightingId: visit ? (this.visitRows.get(visit.id)?.sightingId ?? null) : null,
         personId: identity.personId,
         status: identity.status,
+        view: track && views.has(track.trackId) ? { embedding: views.get(track.trackId)!.embedding, quality: face.quality, faceNorm: views.get(track.trackId)!.faceNorm } : null,
       });
       // A detection no track took (too unsure to start one) is not shown: the guard sees the faces being followed.
       if (!track) return;
@@ -389,7 +398,7 @@ export class CameraPipeline extends EventEmitter<PipelineEvents> {
         score: identity.score === null ? null : Math.round(identity.score * 1000) / 1000,
       });
     });
-    this.emit('analysed', { seq: frame.seq, timeS, ptsS: frame.ptsS, faces: analysedFaces });
+    this.emit('analysed', { seq: frame.seq, timeS, ptsS: frame.ptsS, faces: analysedFaces, endedTrackIds, sceneCut });
 
     this.stats.framesProcessed++;
     this.stats.facesDetected += faces.length;

@@ -30,6 +30,8 @@ export interface VisitPolicy {
   evidence: VisitEvidencePolicy;
   /** The gallery's match threshold (a strong single view is measured from it). */
   matchThreshold: number;
+  /** Threshold for the visit's template (several views averaged): null = matchThreshold. */
+  templateMatchThreshold: number | null;
   /** A new track named the same person joins their visit if it was seen this recently (seconds). */
   sameNameWindowS: number;
   /** A new track whose face matches an open visit's (cosine >= appearanceLinkThreshold) joins it within this window. */
@@ -48,6 +50,7 @@ export interface VisitPolicy {
 export const DEFAULT_VISIT_POLICY: Readonly<VisitPolicy> = Object.freeze({
   evidence: DEFAULT_VISIT_EVIDENCE_POLICY,
   matchThreshold: 0.46,
+  templateMatchThreshold: null,
   sameNameWindowS: 10,
   appearanceWindowS: 5,
   appearanceLinkThreshold: 0.47,
@@ -120,8 +123,8 @@ export class CameraVisits<Crop = unknown> {
 
   constructor(
     readonly policy: VisitPolicy,
-    /** The gallery's decision on a template embedding. */
-    private readonly identify: (embedding: Float32Array) => MatchDecision,
+    /** The gallery's decision on an embedding, at the given threshold (default: the gallery's own). */
+    private readonly identify: (embedding: Float32Array, threshold?: number) => MatchDecision,
     /** People who may be named (erased and deactivated people may not). */
     private readonly eligible: (personId: number) => boolean = () => true,
   ) {}
@@ -294,7 +297,7 @@ export class CameraVisits<Crop = unknown> {
   private judge(visit: VisitState<Crop>): void {
     visit.dirty = false;
     const template = visit.evidence.template();
-    const decision = template ? this.identify(template) : null;
+    const decision = template ? this.identify(template, this.policy.templateMatchThreshold ?? undefined) : null;
     const verdict = visit.evidence.verdict(decision, visit.personId, this.policy.matchThreshold, this.eligible);
     visit.personId = verdict.personId;
     visit.score = verdict.score;

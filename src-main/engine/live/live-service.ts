@@ -6,6 +6,7 @@ import { VigilError } from '../errors.js';
 import { InferencePool } from '../inference/inference-pool.js';
 import { FrameRing } from '../video/frame-ring.js';
 import { CameraPipeline, type PipelineStats } from './camera-pipeline.js';
+import type { EmbedPolicy } from './embed-policy.js';
 
 /** Largest frame the ring holds: 1280 wide at up to 4:3 (frames are scaled to 1280 wide at most). */
 export const MAX_FRAME_WIDTH = 1280;
@@ -104,7 +105,7 @@ export class LiveService {
     detectFps: number | undefined,
     pool: InferencePool,
     ring: FrameRing,
-    overrides: { realtime?: boolean; dropWhenBusy?: boolean; maxFramesInFlight?: number; startTime?: Date } = {},
+    overrides: { realtime?: boolean; dropWhenBusy?: boolean; maxFramesInFlight?: number; startTime?: Date; embedPolicy?: EmbedPolicy } = {},
   ): CameraPipeline {
     const isFile = source.kind === 'file';
     const pipeline = new CameraPipeline(this.engine, pool, ring, {
@@ -116,6 +117,7 @@ export class LiveService {
       dropWhenBusy: overrides.dropWhenBusy ?? true,
       maxFramesInFlight: overrides.maxFramesInFlight,
       startTime: overrides.startTime,
+      embedPolicy: overrides.embedPolicy,
       maxWidth: MAX_FRAME_WIDTH,
       publishFrames: () => this.engine.listenerCount('live.frame') > 0,
       ffmpegPath: this.engine.options.ffmpegPath,

@@ -36,6 +36,12 @@ export interface FaceView {
 export interface VisitEvidencePolicy {
   /** Views whose raw embedding length is below this are not evidence (per embedder; manifest `faceNormThreshold`). */
   minFaceNorm: number;
+  /**
+   * How much a view counts (ranking and template weights): 'quality' (size, sharpness, pose,
+   * exposure), 'norm' (how far the raw embedding length is above minFaceNorm: the embedder's own
+   * confidence, as MagFace / AdaFace use it), or their product.
+   */
+  viewWeighting: 'quality' | 'norm' | 'quality-norm';
   /** Most views averaged into the template (the best by quality). */
   maxTemplateViews: number;
   /** Views below this share of the best view's quality stay out of the template. */
@@ -50,6 +56,7 @@ export interface VisitEvidencePolicy {
 
 export const DEFAULT_VISIT_EVIDENCE_POLICY: Readonly<VisitEvidencePolicy> = Object.freeze({
   minFaceNorm: 0,
+  viewWeighting: 'quality',
   maxTemplateViews: 8,
   templateQualityShare: 0.5,
   maxKeptViews: 12,
@@ -102,18 +109,14 @@ export class VisitEvidence {
       this.bestUnknownScore = Math.max(this.bestUnknownScore ?? -1, decision.bestScore);
     }
     this.kept.push(view);
-    this.kept.sort((a, b) => b.quality - a.quality);
-    if (this.kept.length > this.policy.maxKeptViews) this.kept.length = this.policy.maxKeptViews;
+    this.sortKept();
     return true;
   }
 
   /** Takes in another visit's evidence (a broken track re-linked to this visit). */
   absorb(other: VisitEvidence): void {
-    for (const view of other.kept) {
-      this.kept.push(view);
-    }
-    this.kept.sort((a, b) => b.quality - a.quality);
-    if (this.kept.length > this.policy.maxKeptViews) this.kept.length = this.policy.maxKeptViews;
+    this.kept.push(...other.kept);
+    this.sortKept();
     this.usable += other.usable;
     for (const [personId, tally] of other.tallies) {
       const mine = this.tallies.get(personId) ?? { matches: 0, bestScore: -1 };
@@ -124,7 +127,13 @@ export class VisitEvidence {
     if (other.bestUnknownScore !== null) this.bestUnknownScore = Math.max(this.bestUnknownScore ?? -1, other.bestUnknownScore);
   }
 
-  /** Quality-weighted mean of the best views, L2-normalised; null without usable views. */
+  private sortKept(): void {
+    const weight = (v: FaceView) => viewWeight(v, this.policy);
+    this.kept.sort((a, b) => weight(b) - weight(a));
+    if (this.kept.length > this.policy.maxKeptViews) this.kept.length = this.policy.maxKeptViews;
+  }
+
+  /** Weighted mean of the best views, L2-normalised; null without usable views. */
   template(): Float32Array | null {
     return weightedTemplate(this.kept, this.policy);
   }
@@ -153,16 +162,33 @@ export class VisitEvidence {
   }
 }
 
-export function weightedTemplate(views: readonly FaceView[], policy: Pick<VisitEvidencePolicy, 'maxTemplateViews' | 'templateQualityShare'>): Float32Array | null {
+/** How much one view counts, per the policy's weighting (0 or more). */
+export function viewWeight(view: FaceView, policy: Pick<VisitEvidencePolicy, 'viewWeighting' | 'minFaceNorm'>): number {
+  const strength = Math.max(0, view.faceNorm - policy.minFaceNorm);
+  switch (policy.viewWeighting) {
+    case 'norm':
+      return strength;
+    case 'quality-norm':
+      return view.quality * strength;
+    default:
+      return view.quality;
+  }
+}
+
+export function weightedTemplate(
+  views: readonly FaceView[],
+  policy: Pick<VisitEvidencePolicy, 'maxTemplateViews' | 'templateQualityShare'> & Partial<Pick<VisitEvidencePolicy, 'viewWeighting' | 'minFaceNorm'>>,
+): Float32Array | null {
   if (views.length === 0) return null;
-  const sorted = [...views].sort((a, b) => b.quality - a.quality);
-  const best = sorted[0]!.quality;
-  const chosen = sorted.filter((v) => v.quality >= best * policy.templateQualityShare).slice(0, policy.maxTemplateViews);
-  const dimension = chosen[0]!.embedding.length;
+  const weighting = { viewWeighting: policy.viewWeighting ?? 'quality', minFaceNorm: policy.minFaceNorm ?? 0 };
+  const weighted = views.map((view) => ({ view, weight: viewWeight(view, weighting) })).sort((a, b) => b.weight - a.weight);
+  const best = weighted[0]!.weight;
+  const chosen = weighted.filter((w) => w.weight >= best * policy.templateQualityShare).slice(0, policy.maxTemplateViews);
+  const dimension = chosen[0]!.view.embedding.length;
   const sum = new Float32Array(dimension);
-  for (const view of chosen) {
-    // A weightless view (quality 0) still counts a little, so a template of only such views exists.
-    const weight = Math.max(view.quality, 1e-3);
+  for (const { view, weight: raw } of chosen) {
+    // A weightless view still counts a little, so a template of only such views exists.
+    const weight = Math.max(raw, 1e-3);
     for (let i = 0; i < dimension; i++) sum[i]! += weight * view.embedding[i]!;
   }
   let norm = 0;

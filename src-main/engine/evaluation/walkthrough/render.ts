@@ -38,6 +38,13 @@ import { blurredFaceSprite, compositeSprites, faceSprite, handSprite, skinTone, 
 
 /** Bump when the renderer's pixels change for the same plan (invalidates cached videos). */
 export const WALKTHROUGH_RENDER_VERSION = 2;
+/**
+ * x264's own default quality: ~1 Mbit/s for this 720p scene, what a CCTV recorder typically
+ * stores for a 720p camera (crf 28 with noise 6 gives ~0.5 Mbit/s, a starved stream).
+ */
+export const DEFAULT_RENDER_CRF = 23;
+/** Sensor noise (ffmpeg noise filter, temporal) of an indoor camera. */
+export const DEFAULT_RENDER_NOISE = 4;
 
 export interface RenderProgress {
   frame: number;
@@ -55,9 +62,9 @@ export interface RenderOptions {
   analyzer?: FaceAnalyzer;
   /** Background clip (default <shared>/data/video/vtest.avi). */
   backgroundPath?: string;
-  /** x264 constant rate factor (default 28). */
+  /** x264 constant rate factor (default DEFAULT_RENDER_CRF, 23). */
   crf?: number;
-  /** ffmpeg noise filter strength, all components, temporal (default 6; 0 = none). */
+  /** ffmpeg noise filter strength, all components, temporal (default DEFAULT_RENDER_NOISE, 4; 0 = none). */
   noise?: number;
   /** Render again even when a cached video exists. */
   force?: boolean;
@@ -116,8 +123,8 @@ export async function renderWalkthrough(plan: WalkthroughPlan, options: RenderOp
     throw new VigilError('NOT_FOUND', `${missing.length} LFW photo(s) of the plan are missing under ${options.lfwImagesDir}, e.g. ${missing[0]}`);
   }
   const ffmpeg = resolveFfmpegPath(options.ffmpegPath);
-  const crf = options.crf ?? 28;
-  const noise = options.noise ?? 6;
+  const crf = options.crf ?? DEFAULT_RENDER_CRF;
+  const noise = options.noise ?? DEFAULT_RENDER_NOISE;
   const manifest = loadManifest(manifestPath());
   const hash = walkthroughPlanHash(plan, { crf, noise, detector: manifest.defaults.detector });
   mkdirSync(options.outDir, { recursive: true });

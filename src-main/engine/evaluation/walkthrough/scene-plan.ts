@@ -53,6 +53,8 @@ export interface WalkthroughOptions {
   revisitGapS?: number;
   /** Length of the background clip, for the start offset (vtest.avi: 79 s). */
   backgroundLoopS?: number;
+  /** Exposure time per frame: motion blur = speed x shutter (default SHUTTER_S). */
+  shutterS?: number;
 }
 
 export interface PlannedMember {
@@ -157,8 +159,13 @@ export const MAX_STEP_PX_PER_ANALYSED_FRAME = 40;
 export const MIN_FACE_PX = 50;
 export const MAX_FACE_PX = 140;
 export const CROSS_FADE_S = 0.3;
-/** Motion blur length = speed x this "shutter" time. */
-export const SHUTTER_S = 0.025;
+/**
+ * Motion blur length = speed x this "shutter" (exposure) time. 1/100 s: a camera set up for
+ * face recognition (vendors' guidance for walking people is 1/100 s or shorter); a camera left
+ * on a slow auto shutter (1/40 s) blurs a walking face by 8-10 px, which `--shutter 0.025`
+ * reproduces (the harsh scene in the README).
+ */
+export const SHUTTER_S = 0.01;
 /** Width / height of a typical detector box on an LFW face (yunet_s_dynamic: ~55 x 77). */
 export const DEFAULT_FACE_ASPECT = 0.72;
 
@@ -192,6 +199,7 @@ const DEFAULTS = {
   outOfFocusShare: 0.08,
   revisitGapS: 20,
   backgroundLoopS: 79,
+  shutterS: SHUTTER_S,
 };
 
 export function lfwPhotoPath(name: string, index: number): string {
@@ -443,12 +451,12 @@ function randomSpeed(random: Random): number {
   return perAnalysed / ANALYSED_FRAME_S;
 }
 
-function randomLook(random: Random, speed: number, outOfFocusShare: number): VisitLook {
+function randomLook(random: Random, speed: number, outOfFocusShare: number, shutterS: number): VisitLook {
   return {
     gain: round3(random.uniform(0.6, 1.4)),
     gamma: round3(random.uniform(0.8, 1.25)),
     saturation: round3(random.uniform(0.55, 1)),
-    motionBlurPx: round3(speed * SHUTTER_S),
+    motionBlurPx: round3(speed * shutterS),
     focusBlurPx: random.chance(outOfFocusShare) ? round3(random.uniform(1.5, 3.5)) : 0,
   };
 }
@@ -472,7 +480,7 @@ function lateralKeys(leftToRight: boolean, cy: number, dy: number, size: number,
 
 function shapeVisit(d: Draft, random: Random, o: typeof DEFAULTS, width: number, height: number): Shaped {
   const speed = randomSpeed(random);
-  const look = randomLook(random, speed, d.kind === 'nonface' ? 0 : o.outOfFocusShare);
+  const look = randomLook(random, speed, d.kind === 'nonface' ? 0 : o.outOfFocusShare, o.shutterS);
   const approach = random.chance(d.kind === 'nonface' ? 0.3 : o.approachShare);
   const leftToRight = random.chance(0.5);
   const path: PathKind = approach ? 'approach' : leftToRight ? 'left-to-right' : 'right-to-left';
