@@ -10,7 +10,7 @@ import { basename } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
 import { type CallerContext, LOCAL_OPERATOR } from '../engine/api/dispatcher.js';
-import type { Engine } from '../engine/engine.js';
+import type { AnalyzedPhoto, Engine } from '../engine/engine.js';
 import { importFolder } from '../engine/folder-import.js';
 import { VigilError, toErrorPayload } from '../engine/errors.js';
 import { commonOptions, openEngine, printJsonLine, reportFailure, round3 } from './common.js';
@@ -111,17 +111,40 @@ async function erase(engine: Engine, key: string | undefined, json: boolean, con
   else console.log(`Erased ${result.name} (id ${person.id}): record, face templates and sightings; vector index rebuilt, database vacuumed.`);
 }
 
+type IdentifyLine = { image: string; faces: Array<Record<string, unknown>> } | { image: string; error: string };
+
 async function identify(engine: Engine, images: string[], json: boolean, recordUnknowns: boolean): Promise<void> {
   if (images.length === 0) throw new VigilError('BAD_REQUEST', 'identify needs at least one image');
-  // Fail early (once) on missing models rather than once per image.
-  await engine.analyzer();
-  for (const image of images) {
-    let line: Record<string, unknown>;
+  // Fail early (once) on missing models rather than once per image; the models run in the inference workers.
+  const inference = await engine.photoInference();
+  // Reading, decoding and inference of the next photos overlap (as many as the workers have slots);
+  // matching, recording and printing stay in the order given.
+  const analyze = async (image: string): Promise<AnalyzedPhoto | { image: string; error: string }> => {
     try {
       const bytes = await readFile(image).catch((error: NodeJS.ErrnoException) => {
         throw new VigilError('IMAGE_UNREADABLE', `cannot read ${image}: ${error.code ?? error.message}`);
       });
-      const { faces } = await engine.identifyImage(bytes, basename(image), { recordUnknowns });
+      return await engine.analyzePhoto(bytes, basename(image));
+    } catch (error) {
+      // One bad photo (unreadable, too large, one that made a worker fail) is its own line; the batch goes on.
+      const payload = toErrorPayload(error);
+      if (payload.code === 'MODEL_MISSING' || payload.code === 'MODEL_CORRUPT') throw error;
+      return { image, error: payload.message };
+    }
+  };
+  const started: Array<Promise<AnalyzedPhoto | { image: string; error: string }>> = [];
+  let next = 0;
+  for (const image of images) {
+    while (next < images.length && started.length < inference.capacity + 1) {
+      const analysis = analyze(images[next++]!);
+      analysis.catch(() => undefined); // awaited in order below; not an unhandled rejection meanwhile
+      started.push(analysis);
+    }
+    const analysed = await started.shift()!;
+    let line: IdentifyLine;
+    if ('error' in analysed) line = analysed;
+    else {
+      const { faces } = await engine.identifyAnalyzed(analysed, { recordUnknowns });
       line = {
         image,
         faces: faces.map((f) => ({
@@ -132,13 +155,9 @@ async function identify(engine: Engine, images: string[], json: boolean, recordU
           ...(f.unknown ? { unknown: f.unknown } : {}),
         })),
       };
-    } catch (error) {
-      const payload = toErrorPayload(error);
-      if (payload.code !== 'IMAGE_UNREADABLE') throw error;
-      line = { image, error: payload.message };
     }
     if (json) printJsonLine(line);
-    else if ('error' in line) console.log(`${image}: ERROR ${line.error as string}`);
+    else if ('error' in line) console.log(`${image}: ERROR ${line.error}`);
     else {
       const faces = line.faces as Array<{ match: { personName: string; score: number } | null; unknown?: { clusterId: number | null } }>;
       const names = faces.map((f) => (f.match ? `${f.match.personName} (${f.match.score})` : f.unknown?.clusterId ? `unknown #${f.unknown.clusterId}` : 'unknown'));
