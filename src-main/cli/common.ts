@@ -27,7 +27,8 @@ export interface CommonValues {
 }
 
 export function engineOptionsFrom(values: CommonValues): EngineOptions {
-  // With --db, the vector index lives beside that database file.
+  // With --db, what belongs to that database (its vector index, logs, snapshots, keys) lives beside it;
+  // the models stay the installed pack unless --models (or that folder's config.json) says otherwise.
   const dbPath = values.db ? resolve(values.db) : undefined;
   const dataDir = dbPath ? dirname(dbPath) : defaultDataDir();
   let matchThreshold: number | undefined;

@@ -30,7 +30,8 @@ Commands:
   status                     Model pack, execution provider, database
 
 Options (all commands):
-  --db <file>        database file (default: the app's data folder)
+  --db <file>        database file (default: the app's data folder); its vector index, logs and
+                     snapshots live beside it, the models stay the installed pack
   --models <dir>     model folder (default: the installed pack, see npm run models -- import)
   --embedder <id>    embedder from models/manifest.json (default: the manifest's default)
   --detector <id>    detector from models/manifest.json

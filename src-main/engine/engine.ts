@@ -32,7 +32,9 @@ import { cropFace, type Detection, type RgbImage } from './vision/geometry.js';
 import { type PhotoFace, PhotoInference } from './inference/photo-inference.js';
 
 export interface EngineOptions {
+  /** Where the database (unless dbPath), its vector index, logs, snapshots, keys and config.json live. */
   dataDir: string;
+  /** Default: the installed model pack (`npm run models -- import`), wherever dataDir is. */
   modelsDir?: string;
   dbPath?: string;
   manifestPath?: string;
@@ -146,7 +148,7 @@ export class Engine extends EventEmitter<EngineEvents> {
   ) {
     super();
     this.manifest = manifest;
-    this.modelsDir = options.modelsDir ?? defaultModelsDir(options.dataDir);
+    this.modelsDir = options.modelsDir ?? defaultModelsDir();
     this.detectorId = options.detectorId ?? manifest.defaults.detector;
     this.embedderId = options.embedderId ?? manifest.defaults.embedder;
     findModel(manifest, this.detectorId, 'detector');
