@@ -20,6 +20,7 @@ import { defaultDbPath, defaultModelsDir, manifestPath as defaultManifestPath, p
 import { type Db, openDatabase } from './storage/database.js';
 import { CameraRepository, type NewTemplate, PeopleRepository, SightingRepository } from './storage/repositories.js';
 import { EngineLog } from './logger.js';
+import { ensurePrivateFolder } from './util/private-files.js';
 import { loadSiteConfig } from './site-config.js';
 import { AlertService } from './alerts/alert-service.js';
 import { DEFAULT_RECURRING_AFTER } from './alerts/alert-rules.js';
@@ -157,6 +158,8 @@ export class Engine extends EventEmitter<EngineEvents> {
       threshold: options.matchThreshold ?? this.embedderManifest.matchThreshold,
       margin: options.matchMargin ?? DEFAULT_MATCH_MARGIN,
     };
+    // The data folder holds templates, sightings and logs: 0700 (POSIX), even when an administrator made it.
+    ensurePrivateFolder(options.dataDir, { tighten: true });
     this.log = new EngineLog(options.dataDir);
     this.people = new PeopleRepository(db);
     this.cameraRepo = new CameraRepository(db);
