@@ -665,6 +665,11 @@ export const errorCodes = [
   'NOT_ENOUGH_PHOTOS',
   'CAMERA_UNREACHABLE',
   'SNAPSHOT_KEY_LOST',
+  // Storage problems, in plain words (SQLite's text and file paths stay in the engine's log).
+  'DATABASE_CORRUPT',
+  'DATABASE_BUSY',
+  'DISK_FULL',
+  'STORAGE_ERROR',
   'INTERNAL',
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];
@@ -710,6 +715,10 @@ export const errorExplanations: Record<ErrorCode, string> = {
   NOT_ENOUGH_PHOTOS: 'Not enough usable photos',
   CAMERA_UNREACHABLE: 'The camera could not be reached',
   SNAPSHOT_KEY_LOST: 'The key for encrypted snapshots is missing or wrong; old snapshots cannot be recovered',
+  DATABASE_CORRUPT: 'The database is damaged; a backup must be restored',
+  DATABASE_BUSY: 'The database is busy; try again in a moment',
+  DISK_FULL: 'The disk is full',
+  STORAGE_ERROR: 'Vigil could not read or write its data',
   INTERNAL: 'Something went wrong inside Vigil',
 };
 

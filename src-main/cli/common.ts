@@ -1,6 +1,8 @@
+import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { Engine, type EngineOptions } from '../engine/engine.js';
-import { VigilError, toErrorPayload } from '../engine/errors.js';
+import { clientError, VigilError } from '../engine/errors.js';
+import { EngineLog } from '../engine/logger.js';
 import { executionProviderNames, type ExecutionProviderName } from '../engine/inference/onnx-session.js';
 import { defaultDataDir } from '../engine/paths.js';
 
@@ -56,12 +58,29 @@ export async function openEngine(values: CommonValues): Promise<Engine> {
   return Engine.open(engineOptionsFrom(values));
 }
 
-/** Prints an error the way scripts and people both can read, and sets a failing exit code. */
-export function reportFailure(error: unknown, json: boolean): void {
-  const payload = toErrorPayload(error);
+/** The data folder's log, for errors that happen before (or without) an engine; null when there is no data folder yet. */
+export function dataFolderLog(values: CommonValues): EngineLog | null {
+  try {
+    const { dataDir } = engineOptionsFrom(values);
+    return existsSync(dataDir) ? new EngineLog(dataDir) : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Prints an error the way scripts and people both can read, and sets a failing exit code.
+ * Typed errors keep their message; internal details (SQLite's text, paths) go to `log`
+ * (named on a terminal); VIGIL_DEBUG=1 prints them too.
+ */
+export function reportFailure(error: unknown, json: boolean, log: EngineLog | null = null): void {
+  const payload = clientError(error, log, { command: process.argv[2] ?? null });
   if (json) process.stdout.write(`${JSON.stringify({ error: payload })}\n`);
-  else process.stderr.write(`vigil: ${payload.message} [${payload.code}]\n`);
-  if (payload.code === 'INTERNAL' && process.env.VIGIL_DEBUG) console.error(error);
+  else {
+    process.stderr.write(`vigil: ${payload.message} [${payload.code}]\n`);
+    if (log?.file && payload.message.includes('reference ')) process.stderr.write(`vigil: log: ${log.file}\n`);
+  }
+  if (process.env.VIGIL_DEBUG) console.error(error);
   process.exitCode = payload.code === 'BAD_REQUEST' ? 2 : 1;
 }
 

@@ -12,8 +12,8 @@ import { parseArgs } from 'node:util';
 import { type CallerContext, LOCAL_OPERATOR } from '../engine/api/dispatcher.js';
 import type { AnalyzedPhoto, Engine } from '../engine/engine.js';
 import { importFolder } from '../engine/folder-import.js';
-import { VigilError, toErrorPayload } from '../engine/errors.js';
-import { commonOptions, openEngine, printJsonLine, reportFailure, round3 } from './common.js';
+import { clientError, VigilError } from '../engine/errors.js';
+import { commonOptions, dataFolderLog, openEngine, printJsonLine, reportFailure, round3 } from './common.js';
 import { processVideoCommand } from './process-video.js';
 
 const USAGE = `Usage: npm run cli -- <command> [options]
@@ -128,7 +128,7 @@ async function identify(engine: Engine, images: string[], json: boolean, recordU
       return await engine.analyzePhoto(bytes, basename(image));
     } catch (error) {
       // One bad photo (unreadable, too large, one that made a worker fail) is its own line; the batch goes on.
-      const payload = toErrorPayload(error);
+      const payload = clientError(error, engine.log, { image });
       if (payload.code === 'MODEL_MISSING' || payload.code === 'MODEL_CORRUPT') throw error;
       return { image, error: payload.message };
     }
@@ -306,7 +306,7 @@ async function main(): Promise<void> {
       }
     }
   } catch (error) {
-    reportFailure(error, json);
+    reportFailure(error, json, engine?.log ?? dataFolderLog(values));
   } finally {
     await engine?.close();
   }

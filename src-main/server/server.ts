@@ -95,7 +95,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const staticDir = resolve(options.staticDir ?? join(projectRoot, 'out', 'renderer'));
   const engine = await Engine.open(options);
   const live = new LiveService(engine);
-  const dispatch = createDispatcher(createHandlers(engine, live));
+  const dispatch = createDispatcher(createHandlers(engine, live), { log: engine.log });
 
   const serveStatic = (req: IncomingMessage, res: ServerResponse) => {
     const path = requestPath(req.url);
