@@ -6,7 +6,7 @@ import type { CallerContext } from './api/dispatcher.js';
 import type { PhotoBytes } from './enrollment.js';
 import { VigilError } from './errors.js';
 import { EnrollmentRefused, type PeopleService } from './people-service.js';
-import { MAX_IMAGE_FILE_BYTES } from './vision/image-io.js';
+import { MAX_IMAGE_FILE_BYTES, photoTooLarge } from './vision/image-io.js';
 
 export const IMAGE_EXTENSIONS = new Set(['.jpg', '.jpeg', '.png', '.webp', '.bmp', '.tif', '.tiff', '.gif', '.avif', '.heic']);
 
@@ -116,7 +116,30 @@ async function photoEntry(folder: string, entry: Dirent): Promise<{ ok: true } |
   return { ok: false, reason: target.reason };
 }
 
-/** The image files of one person's folder (bytes), and a line for each file that is not one. */
+/**
+ * A photo file read when its turn comes: too large (checked before reading) or
+ * unreadable (no permission, removed meanwhile) is a plain-words refusal that
+ * becomes that file's report line, never the end of the import.
+ */
+function photoFile(path: string, label: string): PhotoBytes {
+  return {
+    fileName: label,
+    async read() {
+      let size: number;
+      try {
+        size = (await stat(path)).size;
+      } catch (error) {
+        throw new VigilError('IMAGE_UNREADABLE', `could not be read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+      }
+      if (size > MAX_IMAGE_FILE_BYTES) throw photoTooLarge(label, size);
+      return readFile(path).catch((error: NodeJS.ErrnoException) => {
+        throw new VigilError('IMAGE_UNREADABLE', `could not be read: ${error.code ?? error.message}`);
+      });
+    },
+  };
+}
+
+/** The photos of one person's folder (read later, one at a time), and a line for each file that is not one. */
 async function readPersonFolder(root: string, name: string): Promise<{ photos: PhotoBytes[]; files: FileLine[] }> {
   const folder = join(root, name);
   const entries = (await readdir(folder, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -135,17 +158,7 @@ async function readPersonFolder(root: string, name: string): Promise<{ photos: P
       files.push({ file: label, used: false, code: 'LINK_REFUSED', reason: candidate.reason });
       continue;
     }
-    try {
-      const size = (await stat(join(folder, file))).size;
-      if (size > MAX_IMAGE_FILE_BYTES) {
-        files.push({ file: label, used: false, code: 'IMAGE_TOO_LARGE', reason: `larger than ${MAX_IMAGE_FILE_BYTES / 1024 / 1024} MB` });
-        continue;
-      }
-      photos.push({ fileName: label, bytes: await readFile(join(folder, file)) });
-    } catch (error) {
-      // One unreadable file (no permission, removed meanwhile) is one report line, not the end of the import.
-      files.push({ file: label, used: false, code: 'IMAGE_UNREADABLE', reason: `could not be read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}` });
-    }
+    photos.push(photoFile(join(folder, file), label));
   }
   return { photos, files };
 }

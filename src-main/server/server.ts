@@ -4,7 +4,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { type RawData, WebSocketServer, type WebSocket } from 'ws';
-import { type EventName, events, wsClientMessageSchema, type WsServerMessage } from '../../src-preload/contract.js';
+import { type EventName, events, MAX_REQUEST_BYTES, wsClientMessageSchema, type WsServerMessage } from '../../src-preload/contract.js';
 import { createDispatcher, LOCAL_OPERATOR } from '../engine/api/dispatcher.js';
 import { createHandlers } from '../engine/api/handlers.js';
 import { Engine, type EngineOptions } from '../engine/engine.js';
@@ -152,7 +152,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const onServerError = (error: Error) => engine.log.error('server', 'server error', { reason: error.message });
 
   const sockets = new Set<WebSocket>();
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 80 * 1024 * 1024 });
+  // The frame cap is the largest request the contract accepts (five photos at the photo limit), no less.
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_REQUEST_BYTES });
   http.on('upgrade', (req, socket, head) => {
     // Node hands the raw socket over without an error listener: a client that resets it must not end the host.
     socket.on('error', () => socket.destroy());
