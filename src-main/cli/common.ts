@@ -1,8 +1,9 @@
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { Engine, type EngineOptions } from '../engine/engine.js';
-import { clientError, VigilError } from '../engine/errors.js';
+import { clientError, damagedDatabaseMessage, errorDetails, storageErrorCode, VigilError } from '../engine/errors.js';
 import { EngineLog } from '../engine/logger.js';
+import { defaultDbPath } from '../engine/paths.js';
 import { executionProviderNames, type ExecutionProviderName } from '../engine/inference/onnx-session.js';
 import { defaultDataDir } from '../engine/paths.js';
 
@@ -66,6 +67,24 @@ export function dataFolderLog(values: CommonValues): EngineLog | null {
   } catch {
     return null;
   }
+}
+
+/** The database file the options name (--db, or the data folder's). */
+export function databasePath(values: CommonValues): string {
+  const options = engineOptionsFrom(values);
+  return options.dbPath ?? defaultDbPath(options.dataDir);
+}
+
+/**
+ * The operator at a terminal is told which database file is damaged and how to restore it
+ * (a client of the console is told the same without the path); the details go to the log.
+ */
+export function forOperator(error: unknown, values: CommonValues, log: EngineLog | null): unknown {
+  // Typed errors already say what they mean (a refused backup file is not the database being damaged).
+  if (storageErrorCode(error) !== 'DATABASE_CORRUPT' || (error instanceof VigilError && error.code !== 'INTERNAL')) return error;
+  const path = databasePath(values);
+  log?.error('storage', 'the database is damaged', { database: path, error: errorDetails(error) });
+  return new VigilError('DATABASE_CORRUPT', damagedDatabaseMessage(path), { cause: error });
 }
 
 /**

@@ -6,14 +6,15 @@
  */
 import { readFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
-import { basename } from 'node:path';
+import { basename, join } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
 import { type CallerContext, LOCAL_OPERATOR } from '../engine/api/dispatcher.js';
 import type { AnalyzedPhoto, Engine } from '../engine/engine.js';
 import { importFolder } from '../engine/folder-import.js';
 import { clientError, VigilError } from '../engine/errors.js';
-import { commonOptions, dataFolderLog, openEngine, printJsonLine, reportFailure, round3 } from './common.js';
+import { backupDatabase, type DatabaseSummary, restoreDatabase } from '../engine/storage/backup.js';
+import { type CommonValues, commonOptions, databasePath, dataFolderLog, engineOptionsFrom, forOperator, openEngine, printJsonLine, reportFailure, round3 } from './common.js';
 import { processVideoCommand } from './process-video.js';
 
 const USAGE = `Usage: npm run cli -- <command> [options]
@@ -28,6 +29,8 @@ Commands:
   people                     List enrolled people
   unknowns                   List recurring unknown people (clusters): id, count, first/last seen
   status                     Model pack, execution provider, database
+  backup <file>              Consistent copy of the database, safe while Vigil runs (checked; owner-only)
+  restore <file>             Put a backup in place of the database (Vigil stopped; the current one is kept aside)
 
 Options (all commands):
   --db <file>        database file (default: the app's data folder); its vector index, logs and
@@ -188,6 +191,25 @@ async function verify(engine: Engine, a: string | undefined, b: string | undefin
   else console.log(`similarity ${result.similarity} (threshold ${threshold}): ${result.same ? 'same person' : 'different people'}`);
 }
 
+async function databaseCommand(command: 'backup' | 'restore', file: string | undefined, values: CommonValues, json: boolean): Promise<void> {
+  if (!file) throw new VigilError('BAD_REQUEST', `${command} needs a file`);
+  const dbPath = databasePath(values);
+  const describe = (s: DatabaseSummary) => `${s.people} people, ${s.templates} face templates, ${s.sightings} sightings (schema ${s.schemaVersion}, ${(s.bytes / 1024 / 1024).toFixed(1)} MB)`;
+  if (command === 'backup') {
+    const summary = await backupDatabase(dbPath, file);
+    if (json) printJsonLine({ backup: summary.file, database: dbPath, ...summary });
+    else console.log(`Backed up ${dbPath} to ${summary.file}: ${describe(summary)}; integrity check ok.`);
+    return;
+  }
+  const report = await restoreDatabase(file, dbPath, join(engineOptionsFrom(values).dataDir, 'index'));
+  if (json) printJsonLine({ restored: file, database: dbPath, ...report });
+  else {
+    console.log(`Restored ${file} as ${dbPath}: ${describe(report)}.`);
+    if (report.previous) console.log(`The database it replaced is kept as ${report.previous}.`);
+    console.log('The vector index is rebuilt from the restored templates at the next start.');
+  }
+}
+
 function minPhotosOption(raw: string | undefined): number {
   if (raw === undefined) return 1;
   const value = Number(raw);
@@ -254,8 +276,14 @@ async function main(): Promise<void> {
   }
   let engine: Engine | null = null;
   try {
-    if (!['enroll-dir', 'export-person', 'erase', 'identify', 'verify', 'process-video', 'people', 'unknowns', 'status'].includes(command)) {
+    if (!['enroll-dir', 'export-person', 'erase', 'identify', 'verify', 'process-video', 'people', 'unknowns', 'status', 'backup', 'restore'].includes(command)) {
       throw new VigilError('BAD_REQUEST', `unknown command "${command}"; see npm run cli -- --help`);
+    }
+    // Backup and restore work on the database file, without an engine: a backup runs beside a
+    // running console; a restore must not have the database open.
+    if (command === 'backup' || command === 'restore') {
+      await databaseCommand(command, positionals[0], values, json);
+      return;
     }
     engine = await openEngine(values);
     switch (command) {
@@ -306,7 +334,8 @@ async function main(): Promise<void> {
       }
     }
   } catch (error) {
-    reportFailure(error, json, engine?.log ?? dataFolderLog(values));
+    const log = engine?.log ?? dataFolderLog(values);
+    reportFailure(forOperator(error, values, log), json, log);
   } finally {
     await engine?.close();
   }

@@ -23,6 +23,11 @@ export interface ErrorLog {
 /** What an administrator does about a damaged database (also in the message at open). */
 export const RESTORE_ADVICE = 'stop Vigil and restore a backup: npm run cli -- restore <backup file> (the damaged database is kept aside)';
 
+/** For the operator (CLI, start-up): which file is damaged and how to restore a backup. */
+export function damagedDatabaseMessage(path: string): string {
+  return `The database ${path} is damaged; ${RESTORE_ADVICE}`;
+}
+
 const STORAGE_CODES = new Set(['EACCES', 'EPERM', 'EROFS', 'EIO', 'EEXIST', 'ENOTDIR', 'EISDIR', 'EMFILE', 'ENFILE', 'EBUSY', 'ETXTBSY']);
 
 /** SQLite result codes and Node system error codes a person can be told about, in plain words. */
@@ -40,8 +45,13 @@ function storageProblem(error: unknown): { code: ErrorCode; message: string } | 
   return null;
 }
 
+/** The typed code a storage error maps to (DATABASE_CORRUPT, DATABASE_BUSY, DISK_FULL, STORAGE_ERROR), or null. */
+export function storageErrorCode(error: unknown): ErrorCode | null {
+  return (storageProblem(error) ?? storageProblem((error as { cause?: unknown } | null)?.cause))?.code ?? null;
+}
+
 /** The error and its causes, for the log (messages, codes, stacks: never sent to a client). */
-function details(error: unknown, depth = 0): Record<string, unknown> {
+export function errorDetails(error: unknown, depth = 0): Record<string, unknown> {
   if (!(error instanceof Error)) return { value: String(error) };
   const { code } = error as { code?: unknown };
   return {
@@ -49,7 +59,7 @@ function details(error: unknown, depth = 0): Record<string, unknown> {
     message: error.message,
     ...(code !== undefined ? { code } : {}),
     stack: error.stack?.split('\n').slice(1, 8).map((l) => l.trim()),
-    ...(error.cause !== undefined && depth < 3 ? { cause: details(error.cause, depth + 1) } : {}),
+    ...(error.cause !== undefined && depth < 3 ? { cause: errorDetails(error.cause, depth + 1) } : {}),
   };
 }
 
@@ -66,7 +76,7 @@ export function clientError(error: unknown, log?: ErrorLog | null, context: Reco
   const message = known?.message ?? 'Something went wrong inside Vigil';
   if (!log) return { code, message };
   const reference = randomBytes(4).toString('hex');
-  log.error('error', 'error reported to a client (details here only)', { reference, code, ...context, error: details(error) });
+  log.error('error', 'error reported to a client (details here only)', { reference, code, ...context, error: errorDetails(error) });
   return { code, message: `${message} (reference ${reference}; the details are in Vigil's log)` };
 }
 

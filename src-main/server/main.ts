@@ -4,7 +4,7 @@
  * Options: --port <n> (default 7420), --host <addr> (default 127.0.0.1), --db <file>, --models <dir>
  */
 import { parseArgs } from 'node:util';
-import { dataFolderLog, engineOptionsFrom } from '../cli/common.js';
+import { dataFolderLog, engineOptionsFrom, forOperator } from '../cli/common.js';
 import { clientError } from '../engine/errors.js';
 import { startServer } from './server.js';
 
@@ -46,7 +46,7 @@ try {
   if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') console.error(`vigil serve: port ${values.port} is in use; try another --port (or --port 0)`);
   else {
     const log = dataFolderLog(values);
-    const payload = clientError(error, log, { command: 'serve' });
+    const payload = clientError(forOperator(error, values, log), log, { command: 'serve' });
     console.error(`vigil serve: ${payload.message} [${payload.code}]${log?.file && payload.message.includes('reference ') ? `\nvigil serve: log: ${log.file}` : ''}`);
     if (process.env.VIGIL_DEBUG) console.error(error);
   }

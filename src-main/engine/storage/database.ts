@@ -1,6 +1,6 @@
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { VigilError } from '../errors.js';
+import { damagedDatabaseMessage, VigilError } from '../errors.js';
 import { ensurePrivateFile, ensurePrivateFolder, tightenFile } from '../util/private-files.js';
 import { type Migration, migrations as allMigrations } from './migrations.js';
 
@@ -43,6 +43,9 @@ export function openDatabase(path: string, options: { migrations?: Migration[]; 
   } catch (error) {
     db.close();
     if (error instanceof VigilError) throw error;
+    if (/^SQLITE_(CORRUPT|NOTADB)/.test(String((error as { code?: unknown }).code))) {
+      throw new VigilError('DATABASE_CORRUPT', damagedDatabaseMessage(path), { cause: error });
+    }
     throw new VigilError('INTERNAL', `The database ${path} cannot be used: ${(error as Error).message}`, { cause: error });
   }
 }
