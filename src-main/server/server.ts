@@ -158,8 +158,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     // Node hands the raw socket over without an error listener: a client that resets it must not end the host.
     socket.on('error', () => socket.destroy());
     const refuse = (status: string) => {
-      if (socket.writable) socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
-      socket.destroy();
+      // Closed once the answer is written (not before: the client is told why).
+      if (socket.writable) socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`, () => socket.destroy());
+      else socket.destroy();
     };
     try {
       const url = parseRequestUrl(req.url);
