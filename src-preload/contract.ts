@@ -166,10 +166,32 @@ export const auditEntrySchema = z.object({
 });
 export type AuditEntry = z.infer<typeof auditEntrySchema>;
 
+// ---------- size limits (one set, so every path agrees; each refusal names the limit it hit) ----------
+
+/** One photo's file, at most: a face never needs more (a 24-megapixel JPEG is 10-15 MB). CLI, folder import and console alike. */
+export const MAX_PHOTO_BYTES = 20 * 1024 * 1024;
+export const MAX_PHOTO_MB = MAX_PHOTO_BYTES / 1024 / 1024;
+/** The same photo as base64, as it travels in a request (4 characters per 3 bytes). */
+export const MAX_PHOTO_BASE64_CHARS = Math.ceil(MAX_PHOTO_BYTES / 3) * 4;
+/** Enough usable photos for a reliable enrollment; fewer needs `allowFewerPhotos`. */
+export const RECOMMENDED_MIN_PHOTOS = 3;
+/** Photos in one request (enroll, check, re-enroll). */
+export const MAX_ENROLL_PHOTOS = 5;
+/**
+ * The largest request a client may send, in bytes of JSON: MAX_ENROLL_PHOTOS photos at their
+ * limit, each with its file name (escaped), plus the person's record and the envelope. The
+ * headless host's WebSocket frame cap is exactly this, so it never refuses a request the schemas
+ * accept; a bigger message is refused (close code 1009) and the console says this limit was hit.
+ */
+export const MAX_REQUEST_BYTES = MAX_ENROLL_PHOTOS * (MAX_PHOTO_BASE64_CHARS + 4096) + 64 * 1024;
+export const MAX_CAMERA_URL_CHARS = 2048;
+export const MAX_VIDEO_PATH_CHARS = 4096;
+export const MAX_WEBCAM_DEVICE_CHARS = 256;
+
 export const photoInputSchema = z.object({
-  fileName: z.string().min(1).max(260),
+  fileName: z.string().min(1).max(260, 'a photo file name may be at most 260 characters'),
   /** The file's bytes, base64-encoded (so the same message travels over IPC and WebSocket). */
-  dataBase64: z.string().min(1).max(60_000_000),
+  dataBase64: z.string().min(1).max(MAX_PHOTO_BASE64_CHARS, `a photo may be at most ${MAX_PHOTO_MB} MB`),
 });
 export type PhotoInput = z.infer<typeof photoInputSchema>;
 
@@ -192,9 +214,6 @@ export const photoOutcomeSchema = z.object({
 });
 export type PhotoOutcome = z.infer<typeof photoOutcomeSchema>;
 
-/** Enough usable photos for a reliable enrollment; fewer needs `allowFewerPhotos`. */
-export const RECOMMENDED_MIN_PHOTOS = 3;
-export const MAX_ENROLL_PHOTOS = 5;
 const enrollPhotos = z
   .array(photoInputSchema)
   .min(1, 'add at least one photo')
@@ -229,11 +248,16 @@ export const folderImportReportSchema = z.object({
 });
 export type FolderImportReport = z.infer<typeof folderImportReportSchema>;
 
+const cameraUrlTooLong = `a camera URL may be at most ${MAX_CAMERA_URL_CHARS} characters`;
 export const cameraSourceSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('rtsp'), url: z.string().regex(/^rtsps?:\/\//i, 'must start with rtsp://') }),
-  z.object({ kind: z.literal('http'), url: z.string().regex(/^https?:\/\//i, 'must start with http://') }),
-  z.object({ kind: z.literal('file'), path: z.string().min(1), loop: z.boolean().default(true) }),
-  z.object({ kind: z.literal('webcam'), device: z.string().min(1) }),
+  z.object({ kind: z.literal('rtsp'), url: z.string().max(MAX_CAMERA_URL_CHARS, cameraUrlTooLong).regex(/^rtsps?:\/\//i, 'must start with rtsp://') }),
+  z.object({ kind: z.literal('http'), url: z.string().max(MAX_CAMERA_URL_CHARS, cameraUrlTooLong).regex(/^https?:\/\//i, 'must start with http://') }),
+  z.object({
+    kind: z.literal('file'),
+    path: z.string().min(1).max(MAX_VIDEO_PATH_CHARS, `a video file path may be at most ${MAX_VIDEO_PATH_CHARS} characters`),
+    loop: z.boolean().default(true),
+  }),
+  z.object({ kind: z.literal('webcam'), device: z.string().min(1).max(MAX_WEBCAM_DEVICE_CHARS, `a webcam device may be at most ${MAX_WEBCAM_DEVICE_CHARS} characters`) }),
 ]);
 export type CameraSource = z.infer<typeof cameraSourceSchema>;
 
@@ -668,6 +692,11 @@ export const errorCodes = [
   'NOT_ENOUGH_PHOTOS',
   'CAMERA_UNREACHABLE',
   'SNAPSHOT_KEY_LOST',
+  // Storage problems, in plain words (SQLite's text and file paths stay in the engine's log).
+  'DATABASE_CORRUPT',
+  'DATABASE_BUSY',
+  'DISK_FULL',
+  'STORAGE_ERROR',
   'INTERNAL',
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];
@@ -713,6 +742,10 @@ export const errorExplanations: Record<ErrorCode, string> = {
   NOT_ENOUGH_PHOTOS: 'Not enough usable photos',
   CAMERA_UNREACHABLE: 'The camera could not be reached',
   SNAPSHOT_KEY_LOST: 'The key for encrypted snapshots is missing or wrong; old snapshots cannot be recovered',
+  DATABASE_CORRUPT: 'The database is damaged; a backup must be restored',
+  DATABASE_BUSY: 'The database is busy; try again in a moment',
+  DISK_FULL: 'The disk is full',
+  STORAGE_ERROR: 'Vigil could not read or write its data',
   INTERNAL: 'Something went wrong inside Vigil',
 };
 

@@ -6,14 +6,15 @@
  */
 import { readFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
-import { basename } from 'node:path';
+import { basename, join } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
 import { type CallerContext, LOCAL_OPERATOR } from '../engine/api/dispatcher.js';
-import type { Engine } from '../engine/engine.js';
+import type { AnalyzedPhoto, Engine } from '../engine/engine.js';
 import { importFolder } from '../engine/folder-import.js';
-import { VigilError, toErrorPayload } from '../engine/errors.js';
-import { commonOptions, openEngine, printJsonLine, reportFailure, round3 } from './common.js';
+import { clientError, VigilError } from '../engine/errors.js';
+import { backupDatabase, type DatabaseSummary, restoreDatabase } from '../engine/storage/backup.js';
+import { type CommonValues, commonOptions, databasePath, dataFolderLog, engineOptionsFrom, forOperator, openEngine, printJsonLine, reportFailure, round3 } from './common.js';
 import { processVideoCommand } from './process-video.js';
 
 const USAGE = `Usage: npm run cli -- <command> [options]
@@ -28,9 +29,12 @@ Commands:
   people                     List enrolled people
   unknowns                   List recurring unknown people (clusters): id, count, first/last seen
   status                     Model pack, execution provider, database
+  backup <file>              Consistent copy of the database, safe while Vigil runs (checked; owner-only)
+  restore <file>             Put a backup in place of the database (Vigil stopped; the current one is kept aside)
 
 Options (all commands):
-  --db <file>        database file (default: the app's data folder)
+  --db <file>        database file (default: the app's data folder); its vector index, logs and
+                     snapshots live beside it, the models stay the installed pack
   --models <dir>     model folder (default: the installed pack, see npm run models -- import)
   --embedder <id>    embedder from models/manifest.json (default: the manifest's default)
   --detector <id>    detector from models/manifest.json
@@ -124,17 +128,40 @@ async function erase(engine: Engine, key: string | undefined, json: boolean, con
   else console.log(`Erased ${result.name} (id ${person.id}): record, face templates and sightings; vector index rebuilt, database vacuumed.`);
 }
 
+type IdentifyLine = { image: string; faces: Array<Record<string, unknown>> } | { image: string; error: string };
+
 async function identify(engine: Engine, images: string[], json: boolean, recordUnknowns: boolean): Promise<void> {
   if (images.length === 0) throw new VigilError('BAD_REQUEST', 'identify needs at least one image');
-  // Fail early (once) on missing models rather than once per image.
-  await engine.analyzer();
-  for (const image of images) {
-    let line: Record<string, unknown>;
+  // Fail early (once) on missing models rather than once per image; the models run in the inference workers.
+  const inference = await engine.photoInference();
+  // Reading, decoding and inference of the next photos overlap (as many as the workers have slots);
+  // matching, recording and printing stay in the order given.
+  const analyze = async (image: string): Promise<AnalyzedPhoto | { image: string; error: string }> => {
     try {
       const bytes = await readFile(image).catch((error: NodeJS.ErrnoException) => {
         throw new VigilError('IMAGE_UNREADABLE', `cannot read ${image}: ${error.code ?? error.message}`);
       });
-      const { faces } = await engine.identifyImage(bytes, basename(image), { recordUnknowns });
+      return await engine.analyzePhoto(bytes, basename(image));
+    } catch (error) {
+      // One bad photo (unreadable, too large, one that made a worker fail) is its own line; the batch goes on.
+      const payload = clientError(error, engine.log, { image });
+      if (payload.code === 'MODEL_MISSING' || payload.code === 'MODEL_CORRUPT') throw error;
+      return { image, error: payload.message };
+    }
+  };
+  const started: Array<Promise<AnalyzedPhoto | { image: string; error: string }>> = [];
+  let next = 0;
+  for (const image of images) {
+    while (next < images.length && started.length < inference.capacity + 1) {
+      const analysis = analyze(images[next++]!);
+      analysis.catch(() => undefined); // awaited in order below; not an unhandled rejection meanwhile
+      started.push(analysis);
+    }
+    const analysed = await started.shift()!;
+    let line: IdentifyLine;
+    if ('error' in analysed) line = analysed;
+    else {
+      const { faces } = await engine.identifyAnalyzed(analysed, { recordUnknowns });
       line = {
         image,
         faces: faces.map((f) => ({
@@ -145,13 +172,9 @@ async function identify(engine: Engine, images: string[], json: boolean, recordU
           ...(f.unknown ? { unknown: f.unknown } : {}),
         })),
       };
-    } catch (error) {
-      const payload = toErrorPayload(error);
-      if (payload.code !== 'IMAGE_UNREADABLE') throw error;
-      line = { image, error: payload.message };
     }
     if (json) printJsonLine(line);
-    else if ('error' in line) console.log(`${image}: ERROR ${line.error as string}`);
+    else if ('error' in line) console.log(`${image}: ERROR ${line.error}`);
     else {
       const faces = line.faces as Array<{ match: { personName: string; score: number } | null; unknown?: { clusterId: number | null } }>;
       const names = faces.map((f) => (f.match ? `${f.match.personName} (${f.match.score})` : f.unknown?.clusterId ? `unknown #${f.unknown.clusterId}` : 'unknown'));
@@ -179,6 +202,25 @@ async function verify(engine: Engine, a: string | undefined, b: string | undefin
   const result = { similarity: round3(similarity), same: similarity >= threshold, threshold };
   if (json) printJsonLine(result);
   else console.log(`similarity ${result.similarity} (threshold ${threshold}): ${result.same ? 'same person' : 'different people'}`);
+}
+
+async function databaseCommand(command: 'backup' | 'restore', file: string | undefined, values: CommonValues, json: boolean): Promise<void> {
+  if (!file) throw new VigilError('BAD_REQUEST', `${command} needs a file`);
+  const dbPath = databasePath(values);
+  const describe = (s: DatabaseSummary) => `${s.people} people, ${s.templates} face templates, ${s.sightings} sightings (schema ${s.schemaVersion}, ${(s.bytes / 1024 / 1024).toFixed(1)} MB)`;
+  if (command === 'backup') {
+    const summary = await backupDatabase(dbPath, file);
+    if (json) printJsonLine({ backup: summary.file, database: dbPath, ...summary });
+    else console.log(`Backed up ${dbPath} to ${summary.file}: ${describe(summary)}; integrity check ok.`);
+    return;
+  }
+  const report = await restoreDatabase(file, dbPath, join(engineOptionsFrom(values).dataDir, 'index'));
+  if (json) printJsonLine({ restored: file, database: dbPath, ...report });
+  else {
+    console.log(`Restored ${file} as ${dbPath}: ${describe(report)}.`);
+    if (report.previous) console.log(`The database it replaced is kept as ${report.previous}.`);
+    console.log('The vector index is rebuilt from the restored templates at the next start.');
+  }
 }
 
 function minPhotosOption(raw: string | undefined): number {
@@ -248,8 +290,14 @@ async function main(): Promise<void> {
   }
   let engine: Engine | null = null;
   try {
-    if (!['enroll-dir', 'export-person', 'erase', 'identify', 'verify', 'process-video', 'people', 'unknowns', 'status'].includes(command)) {
+    if (!['enroll-dir', 'export-person', 'erase', 'identify', 'verify', 'process-video', 'people', 'unknowns', 'status', 'backup', 'restore'].includes(command)) {
       throw new VigilError('BAD_REQUEST', `unknown command "${command}"; see npm run cli -- --help`);
+    }
+    // Backup and restore work on the database file, without an engine: a backup runs beside a
+    // running console; a restore must not have the database open.
+    if (command === 'backup' || command === 'restore') {
+      await databaseCommand(command, positionals[0], values, json);
+      return;
     }
     engine = await openEngine(values);
     switch (command) {
@@ -301,7 +349,8 @@ async function main(): Promise<void> {
       }
     }
   } catch (error) {
-    reportFailure(error, json);
+    const log = engine?.log ?? dataFolderLog(values);
+    reportFailure(forOperator(error, values, log), json, log);
   } finally {
     await engine?.close();
   }

@@ -37,7 +37,7 @@ async function main(): Promise<void> {
   const keyFiles = snapshotKeyFiles(dataDir);
   const engine = await Engine.open({ dataDir, snapshotKeyStore: new SafeStorageKeyStore(keyFiles.desktop, safeStorage, keyFiles.plain) });
   const live = new LiveService(engine);
-  const dispatch = createDispatcher(createHandlers(engine, live));
+  const dispatch = createDispatcher(createHandlers(engine, live), { log: engine.log });
 
   ipcMain.handle('vigil:invoke', async (event, channel, request) => {
     if (!isTrustedSender(event)) {

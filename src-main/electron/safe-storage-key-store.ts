@@ -6,10 +6,11 @@
  * adopted (sealed here, then deleted): same key, so the same fingerprint and
  * the snapshots it sealed stay readable.
  */
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { dirname } from 'node:path';
 import { VigilError } from '../engine/errors.js';
+import { ensurePrivateFolder, writeFileDurably } from '../engine/util/private-files.js';
 import { FileKeyStore, SNAPSHOT_KEY_BYTES, type SnapshotKeyStore } from '../engine/unknowns/snapshot-vault.js';
 
 /** The part of Electron's safeStorage this store uses (passed in, so the file logic runs and is tested without Electron). */
@@ -65,11 +66,8 @@ export class SafeStorageKeyStore implements SnapshotKeyStore {
 
   private seal(key: Buffer): Buffer {
     this.requireEncryption();
-    mkdirSync(dirname(this.path), { recursive: true, mode: 0o700 });
-    const temporary = `${this.path}.tmp`;
-    writeFileSync(temporary, this.safeStorage.encryptString(key.toString('base64')), { mode: 0o600 });
-    renameSync(temporary, this.path);
-    if (process.platform !== 'win32') chmodSync(this.path, 0o600);
+    ensurePrivateFolder(dirname(this.path), { tighten: true });
+    writeFileDurably(this.path, this.safeStorage.encryptString(key.toString('base64')));
     return key;
   }
 }

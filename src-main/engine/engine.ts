@@ -20,6 +20,7 @@ import { defaultDbPath, defaultModelsDir, manifestPath as defaultManifestPath, p
 import { type Db, openDatabase } from './storage/database.js';
 import { CameraRepository, type NewTemplate, PeopleRepository, SightingRepository } from './storage/repositories.js';
 import { EngineLog } from './logger.js';
+import { ensurePrivateFolder } from './util/private-files.js';
 import { loadSiteConfig } from './site-config.js';
 import { AlertService } from './alerts/alert-service.js';
 import { DEFAULT_RECURRING_AFTER } from './alerts/alert-rules.js';
@@ -27,14 +28,16 @@ import type { GalleryTemplate } from './matching/face-gallery.js';
 import { DEFAULT_MAX_FACES_PER_CLUSTER, DEFAULT_MIN_CLUSTER_QUALITY } from './unknowns/clustering.js';
 import type { SnapshotKeyStore } from './unknowns/snapshot-vault.js';
 import { DEFAULT_SNAPSHOT_RETENTION_DAYS, UnknownsService } from './unknowns/unknowns-service.js';
-import { decodeImage } from './vision/image-io.js';
+import { type DecodedImage, decodeImage } from './vision/image-io.js';
 import { cropFace, type Detection, type RgbImage } from './vision/geometry.js';
-import type { AnalyzedFace } from './inference/face-analyzer.js';
 import { DEFAULT_VISIT_POLICY, type VisitPolicy } from './live/camera-visits.js';
 import { DEFAULT_VISIT_EVIDENCE_POLICY } from './live/visit-evidence.js';
+import { type PhotoFace, PhotoInference } from './inference/photo-inference.js';
 
 export interface EngineOptions {
+  /** Where the database (unless dbPath), its vector index, logs, snapshots, keys and config.json live. */
   dataDir: string;
+  /** Default: the installed model pack (`npm run models -- import`), wherever dataDir is. */
   modelsDir?: string;
   dbPath?: string;
   manifestPath?: string;
@@ -77,6 +80,13 @@ export interface IdentifiedImage {
   width: number;
   height: number;
   faces: IdentifiedFace[];
+}
+
+/** A photo decoded and analysed (faces found and embedded), not yet matched against the gallery. */
+export interface AnalyzedPhoto {
+  label: string;
+  decoded: DecodedImage;
+  faces: PhotoFace[];
 }
 
 const DEFAULT_MATCH_MARGIN = 0.03;
@@ -125,6 +135,7 @@ export class Engine extends EventEmitter<EngineEvents> {
   private readonly personFactsCache = new Map<number, PersonFacts | null>();
   readonly unknowns: UnknownsService;
   private analyzerPromise: Promise<FaceAnalyzer> | null = null;
+  private photoInferencePromise: Promise<PhotoInference> | null = null;
   private modelProblems: Array<{ code: string; message: string }> = [];
   private providerInUse: ExecutionProviderName | null = null;
   private providerNote: string | null = null;
@@ -140,7 +151,7 @@ export class Engine extends EventEmitter<EngineEvents> {
   ) {
     super();
     this.manifest = manifest;
-    this.modelsDir = options.modelsDir ?? defaultModelsDir(options.dataDir);
+    this.modelsDir = options.modelsDir ?? defaultModelsDir();
     this.detectorId = options.detectorId ?? manifest.defaults.detector;
     this.embedderId = options.embedderId ?? manifest.defaults.embedder;
     findModel(manifest, this.detectorId, 'detector');
@@ -149,6 +160,8 @@ export class Engine extends EventEmitter<EngineEvents> {
       threshold: options.matchThreshold ?? this.embedderManifest.matchThreshold,
       margin: options.matchMargin ?? DEFAULT_MATCH_MARGIN,
     };
+    // The data folder holds templates, sightings and logs: 0700 (POSIX), even when an administrator made it.
+    ensurePrivateFolder(options.dataDir, { tighten: true });
     this.log = new EngineLog(options.dataDir);
     this.people = new PeopleRepository(db);
     this.cameraRepo = new CameraRepository(db);
@@ -230,6 +243,31 @@ export class Engine extends EventEmitter<EngineEvents> {
     });
     this.analyzerPromise.catch(() => (this.analyzerPromise = null));
     return this.analyzerPromise;
+  }
+
+  /**
+   * Inference workers for photos (identify, verify): started on first use,
+   * one worker per core; the main thread never runs the models for them.
+   */
+  photoInference(): Promise<PhotoInference> {
+    if (this.modelProblems.length > 0) {
+      const first = this.modelProblems[0]!;
+      return Promise.reject(new VigilError(first.code as 'MODEL_MISSING', first.message));
+    }
+    this.photoInferencePromise ??= PhotoInference.start({
+      manifest: this.manifest,
+      modelsDir: this.modelsDir,
+      detectorId: this.detectorId,
+      embedderId: this.embedderId,
+      executionProvider: this.options.executionProvider ?? 'cpu',
+      size: this.options.workerPoolSize ?? Math.max(1, cpus().length),
+      onWorkerRestart: (reason, restarts) => this.log.warn('inference', 'photo worker replaced', { reason, restarts }),
+    }).then((inference) => {
+      this.setProviderInUse(inference.provider, inference.providerFallbackReason);
+      return inference;
+    });
+    this.photoInferencePromise.catch(() => (this.photoInferencePromise = null));
+    return this.photoInferencePromise;
   }
 
   /** Records which execution provider actually runs, and why not the requested one. */
@@ -366,12 +404,26 @@ export class Engine extends EventEmitter<EngineEvents> {
    * cluster (a sighting row and clustering, as a live camera would record it).
    */
   async identifyImage(bytes: Buffer, label: string, options: { recordUnknowns?: boolean } = {}): Promise<IdentifiedImage> {
-    const analyzer = await this.analyzer();
+    return this.identifyAnalyzed(await this.analyzePhoto(bytes, label), options);
+  }
+
+  /** Decodes a photo and finds and embeds its faces in the inference workers (several photos may be under way at once). */
+  async analyzePhoto(bytes: Buffer, label: string): Promise<AnalyzedPhoto> {
+    const inference = await this.photoInference();
     const decoded = await decodeImage(bytes, label);
-    const faces = await analyzer.analyze(decoded.image);
+    return { label, decoded, faces: await inference.analyze(decoded.image) };
+  }
+
+  /**
+   * Matches an analysed photo's faces against the gallery (and records unknown
+   * visits). Call in the photos' order: each visit may join a cluster the
+   * previous one started.
+   */
+  async identifyAnalyzed(photo: AnalyzedPhoto, options: { recordUnknowns?: boolean } = {}): Promise<IdentifiedImage> {
+    const { decoded, label } = photo;
     const scale = decoded.scaleToOriginal;
     const identified: IdentifiedFace[] = [];
-    for (const face of faces) {
+    for (const face of photo.faces) {
       const decision = this.identifyEmbedding(face.embedding);
       const unknown = decision.kind !== 'match' && options.recordUnknowns ? await this.recordUnknownPhotoFace(face, decoded.image, label) : undefined;
       identified.push({
@@ -388,7 +440,7 @@ export class Engine extends EventEmitter<EngineEvents> {
     return { width: decoded.originalWidth, height: decoded.originalHeight, faces: identified };
   }
 
-  private async recordUnknownPhotoFace(face: AnalyzedFace, image: RgbImage, label: string): Promise<{ clusterId: number | null; reason?: string }> {
+  private async recordUnknownPhotoFace(face: PhotoFace, image: RgbImage, label: string): Promise<{ clusterId: number | null; reason?: string }> {
     const now = new Date();
     const cameraName = `photo ${label}`;
     const sighting = this.sightingRepo.insert({
@@ -404,9 +456,9 @@ export class Engine extends EventEmitter<EngineEvents> {
     });
     this.emit('sightings.changed', sighting);
     const outcome = await this.unknowns.recordVisit({
-      faces: [{ embedding: face.embedding, quality: face.quality.score }],
+      faces: [{ embedding: face.embedding, quality: face.quality }],
       crop: cropFace(image, face.detection.box),
-      cropQuality: face.quality.score,
+      cropQuality: face.quality,
       cameraId: null,
       cameraName,
       sightingId: sighting.id,
@@ -424,6 +476,8 @@ export class Engine extends EventEmitter<EngineEvents> {
     await this.unknowns.idle();
     const analyzer = await this.analyzerPromise?.catch(() => null);
     await analyzer?.dispose();
+    const photoInference = await this.photoInferencePromise?.catch(() => null);
+    await photoInference?.close();
     this.db.close();
   }
 }

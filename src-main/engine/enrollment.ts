@@ -4,10 +4,12 @@ import type { AnalyzedFace, FaceAnalyzer } from './inference/face-analyzer.js';
 import { decodeImage } from './vision/image-io.js';
 import { qualityChecks, type QualityThresholds, ENROLLMENT_QUALITY } from './vision/face-quality.js';
 
-export interface PhotoBytes {
-  fileName: string;
-  bytes: Buffer;
-}
+/**
+ * A photo to judge: its bytes, or how to read them when its turn comes (a bulk
+ * import holds one file in memory at a time, however many a folder has). `read`
+ * raises IMAGE_TOO_LARGE / IMAGE_UNREADABLE in plain words.
+ */
+export type PhotoBytes = { fileName: string; bytes: Buffer } | { fileName: string; read: () => Promise<Buffer> };
 
 export interface AcceptedPhoto {
   fileName: string;
@@ -37,7 +39,8 @@ export async function assessEnrollmentPhotos(
     const skip = (code: string, reason: string) => outcomes.push({ fileName: photo.fileName, used: false, code, reason, checks });
     let decoded;
     try {
-      decoded = await decodeImage(photo.bytes, photo.fileName);
+      // Read (if not in memory yet) and decode; the file's bytes are dropped right after.
+      decoded = await decodeImage('bytes' in photo ? photo.bytes : await photo.read(), photo.fileName);
     } catch (error) {
       const known = error instanceof VigilError;
       const reason = known ? error.message : 'not a readable image';

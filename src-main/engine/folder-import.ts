@@ -1,11 +1,12 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
+import type { Dirent } from 'node:fs';
+import { readdir, readFile, readlink, stat } from 'node:fs/promises';
 import { extname, join, resolve } from 'node:path';
 import type { FolderImportReport } from '../../src-preload/contract.js';
 import type { CallerContext } from './api/dispatcher.js';
 import type { PhotoBytes } from './enrollment.js';
 import { VigilError } from './errors.js';
 import { EnrollmentRefused, type PeopleService } from './people-service.js';
-import { MAX_IMAGE_FILE_BYTES } from './vision/image-io.js';
+import { MAX_IMAGE_FILE_BYTES, photoTooLarge } from './vision/image-io.js';
 
 export const IMAGE_EXTENSIONS = new Set(['.jpg', '.jpeg', '.png', '.webp', '.bmp', '.tif', '.tiff', '.gif', '.avif', '.heic']);
 
@@ -30,7 +31,12 @@ export async function importFolder(people: PeopleService, folder: string, option
   const root = resolve(folder);
   const info = await stat(root).catch(() => null);
   if (!info?.isDirectory()) throw new VigilError('NOT_FOUND', `Folder not found: ${root}`);
-  const subfolders = (await readdir(root, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name).sort((a, b) => a.localeCompare(b));
+  const subfolders: string[] = [];
+  for (const entry of await readdir(root, { withFileTypes: true })) {
+    // A person folder may be a link to a folder (a set assembled from elsewhere).
+    if (entry.isDirectory() || (entry.isSymbolicLink() && (await followLink(join(root, entry.name))).kind === 'folder')) subfolders.push(entry.name);
+  }
+  subfolders.sort((a, b) => a.localeCompare(b));
   if (subfolders.length === 0) throw new VigilError('BAD_REQUEST', `${root} has no subfolders; expected <folder>/<person name>/<photos>`);
 
   const report: FolderImportReport = {
@@ -50,7 +56,8 @@ export async function importFolder(people: PeopleService, folder: string, option
     let personId: number | null = null;
     let refusal: { code: string; reason: string } | null = null;
     if (photos.length === 0) {
-      refusal = { code: 'EMPTY', reason: files.length === 0 ? 'folder has no photos' : 'folder has no image files' };
+      const unreadable = files.some((f) => f.code !== 'NOT_AN_IMAGE');
+      refusal = { code: 'EMPTY', reason: files.length === 0 ? 'folder has no photos' : unreadable ? 'none of its photos could be read' : 'folder has no image files' };
       if (files.length === 0) lines.push({ file: name, used: false, code: 'EMPTY', reason: 'folder has no photos' });
     } else {
       try {
@@ -81,29 +88,77 @@ export async function importFolder(people: PeopleService, folder: string, option
   return report;
 }
 
-/** The image files of one person's folder (bytes), and a line for each file that is not one. */
+/** Where a symbolic link leads: a regular file, a folder, or why it cannot be followed (in plain words). */
+type LinkTarget = { kind: 'file' } | { kind: 'folder' } | { kind: 'refused'; reason: string };
+
+async function followLink(path: string): Promise<LinkTarget> {
+  const target = await readlink(path).catch(() => '?');
+  try {
+    const info = await stat(path);
+    if (info.isFile()) return { kind: 'file' };
+    if (info.isDirectory()) return { kind: 'folder' };
+    return { kind: 'refused', reason: `the link points to ${target}, which is not a regular file` };
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return { kind: 'refused', reason: `the link points to ${target}, which does not exist` };
+    if (code === 'ELOOP') return { kind: 'refused', reason: 'the link is a loop (it leads back to itself)' };
+    return { kind: 'refused', reason: `the link to ${target} cannot be followed (${code ?? (error as Error).message})` };
+  }
+}
+
+/** A person folder's entry as a photo candidate: a regular file or a link to one; other entries (subfolders) are not looked at. */
+async function photoEntry(folder: string, entry: Dirent): Promise<{ ok: true } | { ok: false; reason: string } | null> {
+  if (entry.isFile()) return { ok: true };
+  if (!entry.isSymbolicLink()) return null;
+  const target = await followLink(join(folder, entry.name));
+  if (target.kind === 'file') return { ok: true };
+  if (target.kind === 'folder') return { ok: false, reason: 'the link points to a folder, not a photo' };
+  return { ok: false, reason: target.reason };
+}
+
+/**
+ * A photo file read when its turn comes: too large (checked before reading) or
+ * unreadable (no permission, removed meanwhile) is a plain-words refusal that
+ * becomes that file's report line, never the end of the import.
+ */
+function photoFile(path: string, label: string): PhotoBytes {
+  return {
+    fileName: label,
+    async read() {
+      let size: number;
+      try {
+        size = (await stat(path)).size;
+      } catch (error) {
+        throw new VigilError('IMAGE_UNREADABLE', `could not be read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+      }
+      if (size > MAX_IMAGE_FILE_BYTES) throw photoTooLarge(label, size);
+      return readFile(path).catch((error: NodeJS.ErrnoException) => {
+        throw new VigilError('IMAGE_UNREADABLE', `could not be read: ${error.code ?? error.message}`);
+      });
+    },
+  };
+}
+
+/** The photos of one person's folder (read later, one at a time), and a line for each file that is not one. */
 async function readPersonFolder(root: string, name: string): Promise<{ photos: PhotoBytes[]; files: FileLine[] }> {
   const folder = join(root, name);
-  const entries = (await readdir(folder, { withFileTypes: true })).filter((f) => f.isFile()).map((f) => f.name).sort();
+  const entries = (await readdir(folder, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const photos: PhotoBytes[] = [];
   const files: FileLine[] = [];
-  for (const file of entries) {
+  for (const entry of entries) {
+    const file = entry.name;
     const label = join(name, file);
+    const candidate = await photoEntry(folder, entry);
+    if (candidate === null) continue;
     if (!IMAGE_EXTENSIONS.has(extname(file).toLowerCase())) {
       files.push({ file: label, used: false, code: 'NOT_AN_IMAGE', reason: 'not an image file' });
       continue;
     }
-    try {
-      const size = (await stat(join(folder, file))).size;
-      if (size > MAX_IMAGE_FILE_BYTES) {
-        files.push({ file: label, used: false, code: 'IMAGE_TOO_LARGE', reason: `larger than ${MAX_IMAGE_FILE_BYTES / 1024 / 1024} MB` });
-        continue;
-      }
-      photos.push({ fileName: label, bytes: await readFile(join(folder, file)) });
-    } catch (error) {
-      // One unreadable file (no permission, removed meanwhile) is one report line, not the end of the import.
-      files.push({ file: label, used: false, code: 'IMAGE_UNREADABLE', reason: `could not be read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}` });
+    if (!candidate.ok) {
+      files.push({ file: label, used: false, code: 'LINK_REFUSED', reason: candidate.reason });
+      continue;
     }
+    photos.push(photoFile(join(folder, file), label));
   }
   return { photos, files };
 }

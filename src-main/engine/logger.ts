@@ -1,5 +1,6 @@
-import { appendFileSync, mkdirSync, renameSync, statSync } from 'node:fs';
+import { appendFileSync, renameSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { ensurePrivateFolder, tightenFile } from './util/private-files.js';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
@@ -26,7 +27,12 @@ export class EngineLog {
 
   constructor(dataDir: string | null, private readonly echo: boolean = process.env.VIGIL_LOG_ECHO === '1') {
     this.path = dataDir ? join(dataDir, 'logs', 'vigil.log') : null;
-    if (this.path) mkdirSync(join(dataDir!, 'logs'), { recursive: true });
+    if (this.path) {
+      // Log lines name people and cameras: owner-only, like the rest of the data folder.
+      ensurePrivateFolder(join(dataDir!, 'logs'), { tighten: true });
+      tightenFile(this.path);
+      tightenFile(`${this.path}.1`);
+    }
   }
 
   get file(): string | null {
@@ -44,7 +50,7 @@ export class EngineLog {
     if (this.path) {
       try {
         if ((statSync(this.path, { throwIfNoEntry: false })?.size ?? 0) > MAX_LOG_BYTES) renameSync(this.path, `${this.path}.1`);
-        appendFileSync(this.path, line);
+        appendFileSync(this.path, line, { mode: 0o600 });
       } catch {
         // Logging must never take the engine down (disk full, permissions): drop the line.
       }

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { VigilError } from './errors.js';
+import { tightenFile } from './util/private-files.js';
 import { executionProviderNames } from './inference/onnx-session.js';
 
 /**
@@ -42,6 +43,8 @@ export function siteConfigPath(dataDir: string): string {
 export function loadSiteConfig(dataDir: string): SiteConfig {
   const path = siteConfigPath(dataDir);
   if (!existsSync(path)) return {};
+  // The site's settings live in the private data folder: owner-only, like everything there.
+  tightenFile(path);
   let raw: unknown;
   try {
     raw = JSON.parse(readFileSync(path, 'utf8'));

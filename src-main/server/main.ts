@@ -4,8 +4,8 @@
  * Options: --port <n> (default 7420), --host <addr> (default 127.0.0.1), --db <file>, --models <dir>
  */
 import { parseArgs } from 'node:util';
-import { engineOptionsFrom } from '../cli/common.js';
-import { toErrorPayload } from '../engine/errors.js';
+import { dataFolderLog, engineOptionsFrom, forOperator } from '../cli/common.js';
+import { clientError } from '../engine/errors.js';
 import { startServer } from './server.js';
 
 const { values } = parseArgs({
@@ -43,7 +43,12 @@ try {
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
 } catch (error) {
-  const payload = toErrorPayload(error);
-  console.error(`vigil serve: ${payload.message}${(error as NodeJS.ErrnoException).code === 'EADDRINUSE' ? ' (the port is in use; try --port 0)' : ''}`);
+  if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') console.error(`vigil serve: port ${values.port} is in use; try another --port (or --port 0)`);
+  else {
+    const log = dataFolderLog(values);
+    const payload = clientError(forOperator(error, values, log), log, { command: 'serve' });
+    console.error(`vigil serve: ${payload.message} [${payload.code}]${log?.file && payload.message.includes('reference ') ? `\nvigil serve: log: ${log.file}` : ''}`);
+    if (process.env.VIGIL_DEBUG) console.error(error);
+  }
   process.exit(1);
 }

@@ -3,8 +3,8 @@ import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, resolve, sep } from 'node:path';
-import { WebSocketServer, type WebSocket } from 'ws';
-import { type EventName, events, wsClientMessageSchema, type WsServerMessage } from '../../src-preload/contract.js';
+import { type RawData, WebSocketServer, type WebSocket } from 'ws';
+import { type EventName, events, MAX_REQUEST_BYTES, wsClientMessageSchema, type WsServerMessage } from '../../src-preload/contract.js';
 import { createDispatcher, LOCAL_OPERATOR } from '../engine/api/dispatcher.js';
 import { createHandlers } from '../engine/api/handlers.js';
 import { Engine, type EngineOptions } from '../engine/engine.js';
@@ -45,6 +45,39 @@ const CONTENT_TYPES: Record<string, string> = {
 /** A client that has this much unsent data gets no more live frames until it catches up. */
 const MAX_BUFFERED_BYTES_FOR_FRAMES = 4 * 1024 * 1024;
 
+/** The request target as a URL, or null when it is not one (a malformed URL is the client's mistake: 400). */
+function parseRequestUrl(target: string | undefined): URL | null {
+  try {
+    return new URL(target ?? '/', 'http://localhost');
+  } catch {
+    return null;
+  }
+}
+
+/** The decoded path of a request, or null when the target or its percent-escapes are malformed. */
+function requestPath(target: string | undefined): string | null {
+  const url = parseRequestUrl(target);
+  if (url === null) return null;
+  try {
+    const path = decodeURIComponent(url.pathname);
+    return path.includes('\0') ? null : path;
+  } catch {
+    return null;
+  }
+}
+
+function plain(res: ServerResponse, status: number, text: string): void {
+  res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'x-content-type-options': 'nosniff' });
+  res.end(text);
+}
+
+/** A text frame's bytes (ws hands over one Buffer, or pieces of a fragmented message). */
+function rawText(data: RawData): string {
+  if (Buffer.isBuffer(data)) return data.toString('utf8');
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  return Buffer.from(data).toString('utf8');
+}
+
 function sameToken(given: string | null, expected: string): boolean {
   if (!given) return false;
   const a = Buffer.from(given), b = Buffer.from(expected);
@@ -62,75 +95,124 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const staticDir = resolve(options.staticDir ?? join(projectRoot, 'out', 'renderer'));
   const engine = await Engine.open(options);
   const live = new LiveService(engine);
-  const dispatch = createDispatcher(createHandlers(engine, live));
+  const dispatch = createDispatcher(createHandlers(engine, live), { log: engine.log });
 
   const serveStatic = (req: IncomingMessage, res: ServerResponse) => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    let path = decodeURIComponent(url.pathname);
-    if (path === '/' || path === '') path = '/index.html';
-    const file = normalize(join(staticDir, path));
-    if (!file.startsWith(staticDir + sep) || !existsSync(file) || !statSync(file).isFile()) {
-      if (!existsSync(join(staticDir, 'index.html'))) {
-        res.writeHead(503, { 'content-type': 'text/plain; charset=utf-8' });
-        res.end('The console has not been built. Run: npm run serve (it builds the renderer first).');
-        return;
-      }
-      res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
-      res.end('Not found');
+    const path = requestPath(req.url);
+    if (path === null) {
+      plain(res, 400, 'Bad request');
       return;
     }
-    res.writeHead(200, {
-      'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream',
-      'x-content-type-options': 'nosniff',
-      'content-security-policy':
-        "default-src 'self'; img-src 'self' blob: data:; media-src 'self' blob: data:; connect-src 'self' ws: wss:; style-src 'self' 'unsafe-inline'",
-      'cache-control': 'no-store',
+    const file = normalize(join(staticDir, path === '/' || path === '' ? '/index.html' : path));
+    if (!file.startsWith(staticDir + sep) || !existsSync(file) || !statSync(file).isFile()) {
+      if (!existsSync(join(staticDir, 'index.html'))) {
+        plain(res, 503, 'The console has not been built. Run: npm run serve (it builds the renderer first).');
+        return;
+      }
+      plain(res, 404, 'Not found');
+      return;
+    }
+    const stream = createReadStream(file);
+    // A file that vanishes or cannot be read (a disk error) ends this response, never the host.
+    stream.on('error', (error) => {
+      engine.log.warn('server', 'static file could not be read', { file, reason: error.message });
+      if (!res.headersSent) plain(res, 500, 'The file could not be read');
+      else res.destroy();
     });
-    createReadStream(file).pipe(res);
+    stream.once('open', () => {
+      res.writeHead(200, {
+        'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream',
+        'x-content-type-options': 'nosniff',
+        'content-security-policy':
+          "default-src 'self'; img-src 'self' blob: data:; media-src 'self' blob: data:; connect-src 'self' ws: wss:; style-src 'self' 'unsafe-inline'",
+        'cache-control': 'no-store',
+      });
+      if (req.method === 'HEAD') {
+        stream.destroy();
+        res.end();
+      } else stream.pipe(res);
+    });
   };
 
   const http = createServer((req, res) => {
-    if (req.method !== 'GET' && req.method !== 'HEAD') {
-      res.writeHead(405).end();
-      return;
+    // Whatever a request holds, it gets an answer or a closed connection; it never ends the host.
+    try {
+      if (req.method !== 'GET' && req.method !== 'HEAD') {
+        res.writeHead(405).end();
+        return;
+      }
+      serveStatic(req, res);
+    } catch (error) {
+      engine.log.warn('server', 'request failed', { reason: (error as Error).message });
+      if (!res.headersSent) plain(res, 500, 'Internal error');
+      else res.destroy();
     }
-    serveStatic(req, res);
   });
+  // After listening: accept failures (too many open files) are logged, not fatal.
+  const onServerError = (error: Error) => engine.log.error('server', 'server error', { reason: error.message });
 
   const sockets = new Set<WebSocket>();
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 80 * 1024 * 1024 });
+  // The frame cap is the largest request the contract accepts (five photos at the photo limit), no less.
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_REQUEST_BYTES });
   http.on('upgrade', (req, socket, head) => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    const origin = req.headers.origin;
-    const hostHeader = req.headers.host;
-    const sameOrigin = !origin || (hostHeader !== undefined && (origin === `http://${hostHeader}` || origin === `https://${hostHeader}`));
-    if (url.pathname !== '/ws' || !sameToken(url.searchParams.get('token'), token) || !sameOrigin) {
-      socket.write('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\n\r\n');
-      socket.destroy();
-      return;
+    // Node hands the raw socket over without an error listener: a client that resets it must not end the host.
+    socket.on('error', () => socket.destroy());
+    const refuse = (status: string) => {
+      // Closed once the answer is written (not before: the client is told why).
+      if (socket.writable) socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`, () => socket.destroy());
+      else socket.destroy();
+    };
+    try {
+      const url = parseRequestUrl(req.url);
+      if (url === null) {
+        refuse('400 Bad Request');
+        return;
+      }
+      const origin = req.headers.origin;
+      const hostHeader = req.headers.host;
+      const sameOrigin = !origin || (hostHeader !== undefined && (origin === `http://${hostHeader}` || origin === `https://${hostHeader}`));
+      if (url.pathname !== '/ws' || !sameToken(url.searchParams.get('token'), token) || !sameOrigin) {
+        refuse('401 Unauthorized');
+        return;
+      }
+      wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+    } catch (error) {
+      engine.log.warn('server', 'upgrade failed', { reason: (error as Error).message });
+      refuse('400 Bad Request');
     }
-    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
   });
 
   wss.on('connection', (ws) => {
     sockets.add(ws);
     ws.on('close', () => sockets.delete(ws));
-    ws.on('message', async (data) => {
-      let parsed;
-      try {
-        parsed = wsClientMessageSchema.safeParse(JSON.parse(data.toString()));
-      } catch {
-        parsed = null;
-      }
-      if (!parsed?.success) {
-        ws.send(JSON.stringify({ type: 'response', id: -1, envelope: { ok: false, error: { code: 'BAD_REQUEST', message: 'Malformed message' } } }));
-        return;
-      }
-      const envelope = await dispatch(parsed.data.channel, parsed.data.request, LOCAL_OPERATOR);
-      const reply: WsServerMessage = { type: 'response', id: parsed.data.id, envelope };
-      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(reply));
+    // A broken frame (bad UTF-8, reserved bits, too large, unmasked) closes this connection; without a
+    // listener the 'error' event would be thrown and end the host.
+    ws.on('error', (error) => engine.log.warn('server', 'websocket connection closed on a protocol error', { reason: error.message }));
+    ws.on('message', (data, isBinary) => {
+      void answer(ws, data, isBinary).catch((error: Error) => {
+        engine.log.error('server', 'websocket message failed', { reason: error.message });
+      });
     });
   });
+
+  const answer = async (ws: WebSocket, data: RawData, isBinary: boolean) => {
+    let parsed;
+    try {
+      parsed = isBinary ? null : wsClientMessageSchema.safeParse(JSON.parse(rawText(data)));
+    } catch {
+      parsed = null;
+    }
+    if (!parsed?.success) {
+      send(ws, { type: 'response', id: -1, envelope: { ok: false, error: { code: 'BAD_REQUEST', message: 'Malformed message' } } });
+      return;
+    }
+    const envelope = await dispatch(parsed.data.channel, parsed.data.request, LOCAL_OPERATOR);
+    send(ws, { type: 'response', id: parsed.data.id, envelope });
+  };
+
+  const send = (ws: WebSocket, message: WsServerMessage) => {
+    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
+  };
 
   const listeners: Array<() => void> = [];
   for (const name of Object.keys(events) as EventName[]) {
@@ -148,8 +230,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 
   await new Promise<void>((resolvePromise, reject) => {
     http.once('error', reject);
-    http.listen(options.port ?? 0, host, () => resolvePromise());
+    http.listen(options.port ?? 0, host, () => {
+      http.off('error', reject);
+      http.on('error', onServerError);
+      resolvePromise();
+    });
   });
+  wss.on('error', onServerError);
   const port = (http.address() as AddressInfo).port;
   await live.startEnabledCameras();
 

@@ -4,6 +4,8 @@ import { projectRoot } from './paths.js';
 
 export interface CliResult {
   code: number | null;
+  /** The signal that ended the process (SIGSEGV for a native crash), or null. */
+  signal: NodeJS.Signals | null;
   stdout: string;
   stderr: string;
   /** stdout parsed as JSON lines (non-JSON lines are an error: --json output must be pure). */
@@ -21,11 +23,11 @@ export function runCli(entry: 'main' | 'models-cli', args: string[], env: Record
     child.stdout.on('data', (d) => (stdout += d));
     child.stderr.on('data', (d) => (stderr += d));
     child.on('error', reject);
-    child.on('close', (code) => {
+    child.on('close', (code, signal) => {
       const lines = args.includes('--json')
         ? stdout.split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as Record<string, unknown>)
         : [];
-      resolve({ code, stdout, stderr, lines });
+      resolve({ code, signal, stdout, stderr, lines });
     });
   });
 }

@@ -8,7 +8,7 @@ import {
   permissions,
   type ResponseOf,
 } from '../../../src-preload/contract.js';
-import { VigilError, toErrorPayload } from '../errors.js';
+import { clientError, type ErrorLog, VigilError } from '../errors.js';
 
 export type Handlers = {
   [C in ChannelName]: (request: ParsedRequestOf<C>, caller: CallerContext) => Promise<ResponseOf<C>> | ResponseOf<C>;
@@ -35,9 +35,11 @@ export function requirePermission(caller: CallerContext, permission: Permission,
 /**
  * Validates a request against the contract, checks the caller's permission,
  * runs the handler and validates what it returns. Every transport (Electron
- * IPC, WebSocket) goes through here, so none can skip a check.
+ * IPC, WebSocket) goes through here, so none can skip a check. Errors go back
+ * as typed codes in plain words; what they hold inside (SQLite's text, paths)
+ * goes to `log` only.
  */
-export function createDispatcher(handlers: Handlers) {
+export function createDispatcher(handlers: Handlers, options: { log?: ErrorLog } = {}) {
   return async function dispatch(channelName: unknown, request: unknown, caller: CallerContext): Promise<Envelope<unknown>> {
     try {
       if (typeof channelName !== 'string' || !Object.hasOwn(channels, channelName)) {
@@ -56,7 +58,7 @@ export function createDispatcher(handlers: Handlers) {
       }
       return { ok: true, value: checked.data };
     } catch (error) {
-      return { ok: false, error: toErrorPayload(error) };
+      return { ok: false, error: clientError(error, options.log, { channel: typeof channelName === 'string' ? channelName.slice(0, 80) : null }) };
     }
   };
 }

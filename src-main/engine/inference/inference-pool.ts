@@ -2,6 +2,7 @@ import { Worker } from 'node:worker_threads';
 import { VigilError } from '../errors.js';
 import type { FrameRing } from '../video/frame-ring.js';
 import type { ExecutionProviderName } from './onnx-session.js';
+import { disableOrtTelemetry } from './ort-telemetry.js';
 import type { DetectResult, EmbedResult, FrameJob, FrameRef, WorkerInit, WorkerReply } from './worker-protocol.js';
 import type { Detection } from '../vision/geometry.js';
 
@@ -64,6 +65,8 @@ export class InferencePool {
   private constructor(private readonly options: PoolOptions) {}
 
   static async start(options: PoolOptions): Promise<InferencePool> {
+    // Here, on the spawning thread: the workers' own process.env is a copy the native runtime does not read.
+    disableOrtTelemetry();
     const pool = new InferencePool(options);
     await Promise.all(Array.from({ length: options.size }, () => pool.spawnWorker()));
     return pool;

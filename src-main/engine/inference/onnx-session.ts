@@ -1,5 +1,9 @@
 import * as ort from 'onnxruntime-node';
 import { VigilError } from '../errors.js';
+import { disableOrtTelemetry } from './ort-telemetry.js';
+
+// Before any session exists (the runtime reads it once, when it is first set up): see ort-telemetry.ts.
+disableOrtTelemetry();
 
 /** Execution providers a site can ask for; anything unavailable falls back to CPU. */
 export const executionProviderNames = ['cpu', 'cuda', 'dml', 'coreml'] as const;

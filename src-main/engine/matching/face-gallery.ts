@@ -1,6 +1,7 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import hnswlib from 'hnswlib-node';
+import { ensurePrivateFolder, tightenFile, writeFileDurably } from '../util/private-files.js';
 import { dot } from '../vision/geometry.js';
 import { type CandidateScore, decideMatch, type MatchDecision, type MatchPolicy } from './match-decision.js';
 
@@ -113,6 +114,8 @@ export class FaceGallery {
       if (expectedCount === 0) return false; // nothing to load: a fresh index is cheaper than reading one
       const index = new HierarchicalNSW('cosine', this.dimension);
       index.readIndexSync(this.indexPath!, true);
+      tightenFile(this.indexPath!);
+      tightenFile(metaPath);
       this.index = index;
       this.index.setEf(INDEX_EF_SEARCH);
       this.capacity = index.getMaxElements();
@@ -130,15 +133,16 @@ export class FaceGallery {
     for (const t of templates) this.index.addPoint(Array.from(t.embedding), t.id);
   }
 
-  /** Writes the index atomically (temp file + rename) with its generation. */
+  /**
+   * Writes the index, then its meta (generation), each durably (temp, fsync, rename, fsync folder;
+   * 0600). A crash between the two leaves a meta that does not match: the index is rebuilt on open.
+   */
   persist(): void {
     if (!this.indexPath) return;
-    mkdirSync(dirname(this.indexPath), { recursive: true });
-    const temporary = `${this.indexPath}.tmp`;
-    this.index.writeIndexSync(temporary);
-    renameSync(temporary, this.indexPath);
+    ensurePrivateFolder(dirname(this.indexPath), { tighten: true });
+    writeFileDurably(this.indexPath, (temporary) => this.index.writeIndexSync(temporary));
     const meta: IndexMeta = { embedderId: this.embedderId, dimension: this.dimension, m: INDEX_M, generation: this.generation, count: this.templateCount };
-    writeFileSync(`${this.indexPath}.meta.json`, JSON.stringify(meta));
+    writeFileDurably(`${this.indexPath}.meta.json`, JSON.stringify(meta));
   }
 
   private trackTemplate(t: GalleryTemplate): void {

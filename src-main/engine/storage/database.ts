@@ -1,7 +1,7 @@
-import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { VigilError } from '../errors.js';
+import { damagedDatabaseMessage, VigilError } from '../errors.js';
+import { ensurePrivateFile, ensurePrivateFolder, tightenFile } from '../util/private-files.js';
 import { type Migration, migrations as allMigrations } from './migrations.js';
 
 export type Db = Database.Database;
@@ -12,7 +12,14 @@ export type Db = Database.Database;
  * writer connection; readers (if any) open their own read-only handles.
  */
 export function openDatabase(path: string, options: { migrations?: Migration[]; readonly?: boolean } = {}): Db {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  if (path !== ':memory:' && !options.readonly) {
+    // Owner-only (POSIX): the folder 0700, the database 0600 before SQLite opens it; SQLite gives
+    // the -wal and -shm files it creates the database file's mode. Older, looser files are tightened.
+    ensurePrivateFolder(dirname(path), { tighten: true });
+    ensurePrivateFile(path);
+    tightenFile(`${path}-wal`);
+    tightenFile(`${path}-shm`);
+  }
   let db: Db;
   try {
     db = new Database(path, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
@@ -36,6 +43,9 @@ export function openDatabase(path: string, options: { migrations?: Migration[]; 
   } catch (error) {
     db.close();
     if (error instanceof VigilError) throw error;
+    if (/^SQLITE_(CORRUPT|NOTADB)/.test(String((error as { code?: unknown }).code))) {
+      throw new VigilError('DATABASE_CORRUPT', damagedDatabaseMessage(path), { cause: error });
+    }
     throw new VigilError('INTERNAL', `The database ${path} cannot be used: ${(error as Error).message}`, { cause: error });
   }
 }

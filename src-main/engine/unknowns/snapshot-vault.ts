@@ -16,9 +16,10 @@
  * starts over.
  */
 import { createCipheriv, createDecipheriv, createHash, randomBytes, randomUUID } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { VigilError } from '../errors.js';
+import { ensurePrivateFolder, tightenFile, writeFileDurably } from '../util/private-files.js';
 
 const MAGIC = Buffer.from('VGSN', 'ascii');
 const VERSION = 1;
@@ -63,6 +64,7 @@ export class FileKeyStore implements SnapshotKeyStore {
       }
       return null;
     }
+    ensurePrivateFolder(dirname(this.path), { tighten: true });
     if (process.platform !== 'win32' && (statSync(this.path).mode & 0o077) !== 0) chmodSync(this.path, 0o600);
     const key = readFileSync(this.path);
     if (key.length !== SNAPSHOT_KEY_BYTES) {
@@ -72,12 +74,10 @@ export class FileKeyStore implements SnapshotKeyStore {
   }
 
   create(): Buffer {
-    mkdirSync(dirname(this.path), { recursive: true, mode: 0o700 });
+    ensurePrivateFolder(dirname(this.path), { tighten: true });
     const key = randomBytes(SNAPSHOT_KEY_BYTES);
-    const temporary = `${this.path}.${process.pid}.tmp`;
-    writeFileSync(temporary, key, { mode: 0o600 });
-    renameSync(temporary, this.path);
-    if (process.platform !== 'win32') chmodSync(this.path, 0o600);
+    // Durably (temp, fsync, rename, fsync folder): a key lost to a power cut would make every snapshot unreadable.
+    writeFileDurably(this.path, key);
     // Only `--reset-key` gets here with a desktop key present (load() refuses otherwise): the old sealed key goes with its snapshots.
     if (this.desktopKeyPath !== null) rmSync(this.desktopKeyPath, { force: true });
     return key;
@@ -147,7 +147,8 @@ export class SnapshotVault {
       this.fingerprint.set(keyFingerprint(key));
     }
     try {
-      mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+      ensurePrivateFolder(this.dir, { tighten: true });
+      for (const file of this.files()) tightenFile(join(this.dir, file));
     } catch (error) {
       this.problem = `The snapshot folder ${this.dir} cannot be created: ${(error as Error).message}. Unknown people are still grouped, but without snapshots.`;
       return this.state();
@@ -175,10 +176,10 @@ export class SnapshotVault {
     cipher.setAAD(Buffer.concat([header, Buffer.from(fileName, 'utf8')]));
     const ciphertext = Buffer.concat([cipher.update(jpeg), cipher.final()]);
     const sealed = Buffer.concat([header, iv, cipher.getAuthTag(), ciphertext]);
-    // Written under a temporary name then renamed, so a crash leaves no half file (and the bytes are already encrypted).
+    // Written under a temporary name (purged if a crash leaves it), fsynced, then renamed: no half file is ever
+    // seen under the real name (and the bytes are already encrypted).
     const path = join(this.dir, fileName);
-    writeFileSync(`${path}.tmp`, sealed, { mode: 0o600 });
-    renameSync(`${path}.tmp`, path);
+    writeFileDurably(path, sealed, `${path}.tmp`);
     return fileName;
   }
 

@@ -1,12 +1,18 @@
 import { readFile, stat } from 'node:fs/promises';
 import sharp from 'sharp';
+import { MAX_PHOTO_BYTES, MAX_PHOTO_MB } from '../../../src-preload/contract.js';
 import { VigilError } from '../errors.js';
 import type { RgbImage } from './geometry.js';
 
 /** Longest side an input photo is decoded at: larger photos are scaled down first (memory, speed). */
 export const MAX_DECODE_SIDE = 1920;
-/** Refuse files above this size before decoding: a photo of a face never needs more. */
-export const MAX_IMAGE_FILE_BYTES = 50 * 1024 * 1024;
+/** Refuse files above this size before decoding: the contract's one photo limit (console, CLI, folder import). */
+export const MAX_IMAGE_FILE_BYTES = MAX_PHOTO_BYTES;
+
+/** The refusal of a file over the photo limit, saying which limit it is. */
+export function photoTooLarge(label: string, bytes: number): VigilError {
+  return new VigilError('IMAGE_TOO_LARGE', `${label} is ${(bytes / 1024 / 1024).toFixed(1)} MB; a photo may be at most ${MAX_PHOTO_MB} MB`);
+}
 /** Refuse images with more pixels than this (decompression bombs). 8000x8000 still passes, scaled down on load. */
 export const MAX_INPUT_PIXELS = 100_000_000;
 
@@ -24,9 +30,7 @@ export interface DecodedImage {
  */
 export async function decodeImage(input: Buffer, label = 'image', maxSide = MAX_DECODE_SIDE): Promise<DecodedImage> {
   if (input.length === 0) throw new VigilError('IMAGE_UNREADABLE', `${label} is empty`);
-  if (input.length > MAX_IMAGE_FILE_BYTES) {
-    throw new VigilError('IMAGE_TOO_LARGE', `${label} is larger than ${MAX_IMAGE_FILE_BYTES / 1024 / 1024} MB`);
-  }
+  if (input.length > MAX_IMAGE_FILE_BYTES) throw photoTooLarge(label, input.length);
   try {
     // The header alone (no pixel limit here, nothing is decoded) so a huge image gets a clear refusal below.
     const meta = await sharp(input, { limitInputPixels: false }).metadata();
@@ -67,9 +71,7 @@ export async function decodeImageFile(path: string, maxSide = MAX_DECODE_SIDE): 
   try {
     const info = await stat(path);
     if (!info.isFile()) throw new VigilError('IMAGE_UNREADABLE', `${path} is not a file`);
-    if (info.size > MAX_IMAGE_FILE_BYTES) {
-      throw new VigilError('IMAGE_UNREADABLE', `${path} is larger than ${MAX_IMAGE_FILE_BYTES / 1024 / 1024} MB`);
-    }
+    if (info.size > MAX_IMAGE_FILE_BYTES) throw photoTooLarge(path, info.size);
     bytes = await readFile(path);
   } catch (error) {
     if (error instanceof VigilError) throw error;

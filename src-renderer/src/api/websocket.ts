@@ -1,11 +1,15 @@
-import type {
-  ChannelName,
-  EventName,
-  EventOf,
-  RequestOf,
-  ResponseOf,
-  WsClientMessage,
-  WsServerMessage,
+import {
+  type ChannelName,
+  type EventName,
+  type EventOf,
+  MAX_ENROLL_PHOTOS,
+  MAX_PHOTO_MB,
+  MAX_REQUEST_BYTES,
+  type RequestOf,
+  type ResponseOf,
+  VigilApiError,
+  type WsClientMessage,
+  type WsServerMessage,
 } from '../../../src-preload/contract';
 import type { ConnectionInfo, ConnectionListener } from './connection';
 import { EngineUnavailableError } from './errors';
@@ -95,12 +99,13 @@ export function createWebSocketClient(options: WebSocketClientOptions): VigilCli
     return call;
   }
 
-  function rejectAll(reason: string) {
+  /** `sentReason`: why a call already sent got no answer, when that is known (a message over the size cap). */
+  function rejectAll(reason: string, sentReason?: string) {
     for (const id of [...pending.keys()]) {
       const call = settle(id);
       if (!call) continue;
       const what = call.sent
-        ? `the connection dropped before ${call.channel} was answered (it may or may not have been done)`
+        ? `the connection dropped before ${call.channel} was answered (${sentReason ? `${sentReason}; ` : ''}it may or may not have been done)`
         : `${call.channel} could not be sent: ${reason}`;
       call.reject(new EngineUnavailableError(what));
     }
@@ -182,10 +187,12 @@ export function createWebSocketClient(options: WebSocketClientOptions): VigilCli
     ws.onmessage = (event) => {
       if (socket === ws) onMessage(event.data);
     };
-    ws.onclose = () => {
+    ws.onclose = (event) => {
       if (socket !== ws) return;
       socket = null;
-      rejectAll('the engine is not reachable');
+      // 1009: the host refused a message over its size cap (it cannot answer that request itself).
+      const tooBig = event.code === 1009 ? `a request was larger than the ${Math.floor(MAX_REQUEST_BYTES / 1024 / 1024)} MB the engine accepts` : undefined;
+      rejectAll(tooBig ?? 'the engine is not reachable', tooBig);
       scheduleReconnect();
     };
     // onerror is always followed by onclose; nothing to do here.
@@ -202,11 +209,22 @@ export function createWebSocketClient(options: WebSocketClientOptions): VigilCli
       }
       const id = nextId++;
       const wire: WsClientMessage = { id, channel: name, request };
+      const message = JSON.stringify(wire);
+      // The host drops the connection on a message over its cap: refuse it here, saying which limit.
+      const bytes = new TextEncoder().encode(message).length;
+      if (bytes > MAX_REQUEST_BYTES) {
+        return Promise.reject(
+          new VigilApiError({
+            code: 'BAD_REQUEST',
+            message: `${name} is ${(bytes / 1024 / 1024).toFixed(1)} MB; one request may be at most ${Math.floor(MAX_REQUEST_BYTES / 1024 / 1024)} MB (${MAX_ENROLL_PHOTOS} photos of at most ${MAX_PHOTO_MB} MB)`,
+          }),
+        );
+      }
       return new Promise<ResponseOf<C>>((resolve, reject) => {
         const call: Pending = {
           id,
           channel: name,
-          message: JSON.stringify(wire),
+          message,
           sent: false,
           resolve: resolve as (value: unknown) => void,
           reject,

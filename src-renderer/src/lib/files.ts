@@ -1,7 +1,7 @@
 import type { PhotoInput } from '../../../src-preload/contract';
 
-/** The contract allows 60,000,000 base64 characters per photo: about 45 MB of file. */
-export const MAX_PHOTO_BYTES = 44 * 1024 * 1024;
+/** The contract's one photo limit (the engine refuses the same files from the CLI and folder imports). */
+export { MAX_PHOTO_BYTES, MAX_PHOTO_MB } from '../../../src-preload/contract';
 
 /** Reads a File as base64 (without the data: prefix) using the browser's own encoder. */
 export function fileToBase64(file: Blob): Promise<string> {

@@ -9,7 +9,7 @@ import {
   RECOMMENDED_MIN_PHOTOS,
 } from '../../../src-preload/contract';
 import { describeError, errorCode, getApi } from '../api';
-import { MAX_PHOTO_BYTES, filesToPhotos } from '../lib/files';
+import { MAX_PHOTO_BYTES, MAX_PHOTO_MB, filesToPhotos } from '../lib/files';
 import { firstIssue } from '../lib/format';
 import { usePeople } from './people';
 
@@ -98,7 +98,7 @@ export const useEnrollment = create<EnrollmentSlice>()((set, get) => ({
     const added: ChosenPhoto[] = files.map((file) => ({ key: nextKey++, file, verdict: null }));
     const tooBig = added.filter((p) => p.file.size > MAX_PHOTO_BYTES);
     for (const p of tooBig) {
-      p.verdict = { fileName: p.file.name, used: false, code: 'IMAGE_TOO_LARGE', reason: `larger than ${Math.round(MAX_PHOTO_BYTES / 1024 / 1024)} MB` };
+      p.verdict = { fileName: p.file.name, used: false, code: 'IMAGE_TOO_LARGE', reason: `${(p.file.size / 1024 / 1024).toFixed(1)} MB; a photo may be at most ${MAX_PHOTO_MB} MB` };
     }
     set((s) => ({ photos: [...s.photos, ...added], state: { phase: 'editing' }, checkError: null }));
     const toCheck = added.filter((p) => p.verdict === null);
