@@ -10,10 +10,10 @@ import { frameSignature, SCENE_CUT_THRESHOLD, sceneDifference } from '../../src-
 const PERSON_1 = [1, 0, 0];
 const PERSON_2 = [0, 1, 0];
 const THRESHOLD = 0.46;
-function identify(embedding: Float32Array): MatchDecision {
+function identify(embedding: Float32Array, threshold = THRESHOLD): MatchDecision {
   const s1 = embedding[0]!, s2 = embedding[1]!;
   const [best, bestScore, other] = s1 >= s2 ? [1, s1, s2] : [2, s2, s1];
-  if (bestScore < THRESHOLD) return { kind: 'unknown', reason: 'below-threshold', bestPersonId: best, bestScore };
+  if (bestScore < threshold) return { kind: 'unknown', reason: 'below-threshold', bestPersonId: best, bestScore };
   if (bestScore - other < 0.03) return { kind: 'unknown', reason: 'ambiguous', bestPersonId: best, bestScore };
   return { kind: 'match', personId: best, score: bestScore, runnerUpScore: other };
 }
@@ -207,6 +207,18 @@ describe('CameraVisits: one visit per walk-by', () => {
     assert.equal(changes.closed.length, 1);
     assert.equal(changes.dropped.length, 1);
     assert.equal(scene.visits.open.length, 0);
+  });
+
+  test('the visit template may be judged at its own threshold (several views averaged)', () => {
+    // Views at cosine ~0.43 to person 1: under the single-view threshold, over a template threshold of 0.40.
+    const near = [0.43, 0, 0.9];
+    const strict = new CameraVisits(policy, identify);
+    const lenient = new CameraVisits({ ...policy, templateMatchThreshold: 0.4 }, identify);
+    for (const visits of [strict, lenient]) {
+      for (let i = 0; i < 4; i++) visits.update(i * 0.1, [{ trackId: 1, confirmed: i > 0, box: box(30 * i), view: faceView(near) }], []);
+    }
+    assert.equal(strict.visitOfTrack(1)!.personId, null);
+    assert.equal(lenient.visitOfTrack(1)!.personId, 1);
   });
 
   test('erasing the person named on an open visit renames it to unknown at once', () => {

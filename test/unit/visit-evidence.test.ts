@@ -6,6 +6,7 @@ import {
   decideVisitIdentity,
   type FaceView,
   VisitEvidence,
+  viewWeight,
   weightedTemplate,
 } from '../../src-main/engine/live/visit-evidence.js';
 
@@ -180,6 +181,27 @@ describe('the visit template', () => {
     assert.deepEqual([...template], [1, 0]);
   });
   test('none without views', () => assert.equal(weightedTemplate([], DEFAULT_VISIT_EVIDENCE_POLICY), null));
+});
+
+describe('how much a view counts', () => {
+  const v = (quality: number, faceNorm: number): FaceView => ({ embedding: Float32Array.from([1, 0]), quality, faceNorm, decision: below(1, 0) });
+  const weighting = (viewWeighting: 'quality' | 'norm' | 'quality-norm') => ({ viewWeighting, minFaceNorm: 2 });
+  test("by face quality, by the embedder's confidence (raw length above the floor), or both", () => {
+    assert.equal(viewWeight(v(0.6, 3.5), weighting('quality')), 0.6);
+    assert.equal(viewWeight(v(0.6, 3.5), weighting('norm')), 1.5);
+    assert.ok(Math.abs(viewWeight(v(0.6, 3.5), weighting('quality-norm')) - 0.9) < 1e-9);
+    assert.equal(viewWeight(v(0.6, 1.5), weighting('norm')), 0, 'under the floor counts nothing');
+  });
+  test('with norm weighting the template leans to the confident view and the kept views are ranked by it', () => {
+    const sharp: FaceView = { embedding: Float32Array.from([1, 0]), quality: 0.4, faceNorm: 3.6, decision: below(1, 0) };
+    const soft: FaceView = { embedding: Float32Array.from([0, 1]), quality: 0.7, faceNorm: 2.4, decision: below(1, 0) };
+    const template = weightedTemplate([sharp, soft], { maxTemplateViews: 8, templateQualityShare: 0, viewWeighting: 'norm', minFaceNorm: 2 })!;
+    assert.ok(template[0]! > template[1]! * 3, `${[...template]}`);
+    const evidence = new VisitEvidence({ ...policy, viewWeighting: 'norm' });
+    evidence.add(soft);
+    evidence.add(sharp);
+    assert.equal(evidence.views[0], sharp);
+  });
 });
 
 describe('decideVisitIdentity on plain numbers', () => {

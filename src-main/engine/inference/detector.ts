@@ -12,13 +12,23 @@ export interface FaceDetector {
   readonly provider: ExecutionProviderName;
   /** Why the configured execution provider was not used (null when it was). */
   readonly fallbackReason: string | null;
-  detect(image: RgbImage, options?: { scoreThreshold?: number }): Promise<Detection[]>;
+  detect(image: RgbImage, options?: DetectOptions): Promise<Detection[]>;
   dispose(): Promise<void>;
 }
 
+export interface DetectOptions {
+  scoreThreshold?: number;
+  /**
+   * Any-size models only: fit the image to this long side instead of the manifest's (e.g. a
+   * small crop around one face, to place its landmarks more precisely, at a fraction of the cost).
+   */
+  maxSide?: number;
+}
+
 /** How an image is fitted into the network input: scale factor and tensor size. */
-export function planDetectorInput(manifest: DetectorManifest, width: number, height: number) {
-  const size = manifest.input.size;
+export function planDetectorInput(manifest: DetectorManifest, width: number, height: number, maxSide?: number) {
+  const manifestSize = manifest.input.size;
+  const size = manifestSize.kind === 'dynamic' && maxSide !== undefined ? { ...manifestSize, maxSide } : manifestSize;
   if (size.kind === 'fixed') {
     // Letterbox: keep the aspect ratio, pad right/bottom.
     const scale = Math.min(size.width / width, size.height / height);
@@ -33,7 +43,8 @@ export function planDetectorInput(manifest: DetectorManifest, width: number, hei
 export class OnnxYunetDetector implements FaceDetector {
   readonly id: string;
   readonly provider: ExecutionProviderName;
-  private tensorBuffer: Float32Array | null = null;
+  /** Tensor buffers reused call after call, one per input size (frames and face crops differ). */
+  private readonly tensorBuffers = new Map<number, Float32Array>();
   private readonly calls = new SerialQueue();
 
   private constructor(
@@ -54,26 +65,31 @@ export class OnnxYunetDetector implements FaceDetector {
     return new OnnxYunetDetector(manifest, loaded.session, loaded.provider, loaded.fallbackReason);
   }
 
-  detect(image: RgbImage, options: { scoreThreshold?: number } = {}): Promise<Detection[]> {
+  detect(image: RgbImage, options: DetectOptions = {}): Promise<Detection[]> {
     return this.calls.run(() => this.detectNow(image, options));
   }
 
-  private async detectNow(image: RgbImage, options: { scoreThreshold?: number }): Promise<Detection[]> {
-    const { scale, tensorWidth, tensorHeight } = planDetectorInput(this.manifest, image.width, image.height);
+  private async detectNow(image: RgbImage, options: DetectOptions): Promise<Detection[]> {
+    const { scale, tensorWidth, tensorHeight } = planDetectorInput(this.manifest, image.width, image.height, options.maxSide);
     const scaledWidth = Math.max(1, Math.round(image.width * scale));
     const scaledHeight = Math.max(1, Math.round(image.height * scale));
     const length = tensorWidth * tensorHeight * 3;
-    // One tensor buffer per detector, reused frame after frame (ort reads it during run only).
-    if (!this.tensorBuffer || this.tensorBuffer.length !== length) this.tensorBuffer = new Float32Array(length);
+    // Reused frame after frame (ort reads it during run only); a few sizes at most.
+    let tensorBuffer = this.tensorBuffers.get(length);
+    if (!tensorBuffer) {
+      if (this.tensorBuffers.size >= 4) this.tensorBuffers.clear();
+      tensorBuffer = new Float32Array(length);
+      this.tensorBuffers.set(length, tensorBuffer);
+    }
     const data =
       (scaledWidth !== image.width || scaledHeight !== image.height) && this.manifest.input.layout === 'NCHW'
-        ? resizeIntoTensor(image, scaledWidth, scaledHeight, this.manifest.input, tensorWidth, tensorHeight, this.tensorBuffer)
+        ? resizeIntoTensor(image, scaledWidth, scaledHeight, this.manifest.input, tensorWidth, tensorHeight, tensorBuffer)
         : imageToTensor(
             scaledWidth === image.width && scaledHeight === image.height ? image : resizeBilinear(image, scaledWidth, scaledHeight),
             this.manifest.input,
             tensorWidth,
             tensorHeight,
-            this.tensorBuffer,
+            tensorBuffer,
           );
     const input = new ort.Tensor('float32', data, [1, 3, tensorHeight, tensorWidth]);
     const results = await this.session.run({ [this.session.inputNames[0]!]: input });

@@ -111,6 +111,8 @@ export interface PipelineStats {
   visitJoins: number;
   /** Cuts seen (every track ended there). */
   sceneCuts: number;
+  /** Tracks split off their visit because their face changed to someone else's (a swap where people crossed). */
+  trackSplits: number;
   detectMs: number[];
   embedMs: number[];
   latencyMs: number[];
@@ -170,6 +172,7 @@ export class CameraPipeline extends EventEmitter<PipelineEvents> {
     visitsDropped: 0,
     visitJoins: 0,
     sceneCuts: 0,
+    trackSplits: 0,
     detectMs: [],
     embedMs: [],
     latencyMs: [],
@@ -463,6 +466,7 @@ export class CameraPipeline extends EventEmitter<PipelineEvents> {
 
   private applyVisitChanges(changes: VisitChanges<RgbImage>): void {
     this.stats.visitJoins += changes.joined.length;
+    this.stats.trackSplits += changes.split.length;
     this.stats.visitsDropped += changes.dropped.length;
     for (const visit of changes.opened) this.openRow(visit);
     for (const visit of changes.renamed) this.writeRow(visit, false);

@@ -16,6 +16,9 @@
  *  - same place: it was born where the open visit's last track was heading,
  *    within `proximityWindowS` (for faces too small or too blurred to embed),
  *    unless their faces clearly differ.
+ * A track whose new view is nobody it looked like before (cosine to every
+ * earlier view of that track under `splitThreshold`: the tracker swapped two
+ * people where they crossed) leaves its visit and starts a new one from there.
  * A visit is written once it is judged: named, or seen for `minUnknownVisitS`
  * with at least one view that is a usable face. One that is never judged (a
  * two-frame flicker, a hand, a blur) is dropped without a row. A visit closes
@@ -34,9 +37,16 @@ export interface VisitPolicy {
   templateMatchThreshold: number | null;
   /** A new track named the same person joins their visit if it was seen this recently (seconds). */
   sameNameWindowS: number;
-  /** A new track whose face matches an open visit's (cosine >= appearanceLinkThreshold) joins it within this window. */
+  /**
+   * A new track whose face matches an open visit's (cosine >= appearanceLinkThreshold) joins it
+   * within this window, if it could have walked there (at most `maxFaceHeightsPerSecond`).
+   */
   appearanceWindowS: number;
   appearanceLinkThreshold: number;
+  /** Walking speed bound for joining by face: face heights per second (plus two face heights of slack). */
+  maxFaceHeightsPerSecond: number;
+  /** A track's new view this dissimilar (cosine) to all its earlier views is another person: the track is split off. */
+  splitThreshold: number;
   /** A track born where a visit's last track was heading, this soon after, joins it (faces too poor to compare). */
   proximityWindowS: number;
   /** ...if its centre is within this many face heights of where the visit was predicted to be. */
@@ -54,6 +64,8 @@ export const DEFAULT_VISIT_POLICY: Readonly<VisitPolicy> = Object.freeze({
   sameNameWindowS: 10,
   appearanceWindowS: 5,
   appearanceLinkThreshold: 0.47,
+  maxFaceHeightsPerSecond: 6,
+  splitThreshold: 0.2,
   proximityWindowS: 1.5,
   proximityDistance: 2,
   contradictionThreshold: 0.25,
@@ -87,6 +99,9 @@ export interface VisitState<Crop = unknown> {
   written: boolean;
   bestCrop: Crop | null;
   bestCropQuality: number;
+  /** First detected box and its time (where it appeared), for joining by face or place. */
+  firstBox: Box | null;
+  firstBoxS: number;
   /** Last detected box and its time, and the velocity (px/s) of its centre, for joining by place. */
   lastBox: Box | null;
   lastBoxS: number;
@@ -109,6 +124,8 @@ export interface VisitChanges<Crop = unknown> {
   dropped: Array<VisitState<Crop>>;
   /** Provisional visits joined to another (ids), for counters. */
   joined: Array<{ from: number; into: number; how: JoinReason }>;
+  /** Tracks split off their visit because they now follow someone else. */
+  split: Array<{ trackId: number; from: number; into: number }>;
 }
 
 export type JoinReason = 'same-name' | 'same-face' | 'same-place';
@@ -120,6 +137,8 @@ export class CameraVisits<Crop = unknown> {
   private readonly pending = new Map<number, { views: Array<FaceView & { crop?: Crop | null }>; frames: number; firstS: number; firstBox: Box | null }>();
   private nextVisitId = 1;
   private scene = 0;
+  /** Each live track's own recent usable views: a view unlike all of them means the track swapped faces. */
+  private readonly trackEmbeddings = new Map<number, Float32Array[]>();
 
   constructor(
     readonly policy: VisitPolicy,
@@ -150,7 +169,7 @@ export class CameraVisits<Crop = unknown> {
     ended: readonly number[],
     options: { sceneCut?: boolean } = {},
   ): VisitChanges<Crop> {
-    const changes: VisitChanges<Crop> = { opened: [], renamed: [], closed: [], dropped: [], joined: [] };
+    const changes: VisitChanges<Crop> = { opened: [], renamed: [], closed: [], dropped: [], joined: [], split: [] };
     // After a cut the picture shows another place: nothing joins across it by position.
     if (options.sceneCut) this.scene++;
     const touched = new Set<VisitState<Crop>>();
@@ -160,7 +179,10 @@ export class CameraVisits<Crop = unknown> {
       if (!visit && !observation.confirmed) {
         // Tentative: keep what it gathers until it is confirmed (or dropped by the tracker).
         const pending = this.pending.get(observation.trackId) ?? { views: [], frames: 0, firstS: timeS, firstBox: observation.box };
-        if (observation.view) pending.views.push(observation.view);
+        if (observation.view) {
+          pending.views.push(observation.view);
+          this.rememberTrackView(observation.trackId, observation.view);
+        }
         if (observation.box) pending.frames++;
         this.pending.set(observation.trackId, pending);
         continue;
@@ -175,6 +197,16 @@ export class CameraVisits<Crop = unknown> {
           this.pending.delete(observation.trackId);
         }
       }
+      if (observation.view && this.isAnotherFace(observation.trackId, observation.view)) {
+        // The tracker swapped faces (people crossing): what came before stays with the old visit.
+        visit.liveTrackIds.delete(observation.trackId);
+        touched.add(visit);
+        const from = visit.id;
+        visit = this.startVisit(observation.trackId, timeS);
+        this.trackEmbeddings.delete(observation.trackId);
+        changes.split.push({ trackId: observation.trackId, from, into: visit.id });
+      }
+      if (observation.view) this.rememberTrackView(observation.trackId, observation.view);
       visit.liveTrackIds.add(observation.trackId);
       if (observation.box) {
         visit.frames++;
@@ -186,6 +218,7 @@ export class CameraVisits<Crop = unknown> {
     }
     for (const trackId of ended) {
       this.pending.delete(trackId);
+      this.trackEmbeddings.delete(trackId);
       const visit = this.visitOfTrack(trackId);
       if (visit) visit.liveTrackIds.delete(trackId);
     }
@@ -224,12 +257,13 @@ export class CameraVisits<Crop = unknown> {
 
   /** Ends every visit (the camera stopped or the file ended). */
   closeAll(): VisitChanges<Crop> {
-    const changes: VisitChanges<Crop> = { opened: [], renamed: [], closed: [], dropped: [], joined: [] };
+    const changes: VisitChanges<Crop> = { opened: [], renamed: [], closed: [], dropped: [], joined: [], split: [] };
     for (const visit of [...this.visits.values()]) {
       this.remove(visit);
       (visit.written ? changes.closed : changes.dropped).push(visit);
     }
     this.pending.clear();
+    this.trackEmbeddings.clear();
     return changes;
   }
 
@@ -259,6 +293,8 @@ export class CameraVisits<Crop = unknown> {
       written: false,
       bestCrop: null,
       bestCropQuality: -1,
+      firstBox: null,
+      firstBoxS: timeS,
       lastBox: null,
       lastBoxS: timeS,
       velocity: null,
@@ -280,7 +316,27 @@ export class CameraVisits<Crop = unknown> {
     }
   }
 
+  private rememberTrackView(trackId: number, view: FaceView): void {
+    if (!(view.faceNorm >= this.policy.evidence.minFaceNorm)) return;
+    const list = this.trackEmbeddings.get(trackId) ?? [];
+    list.push(view.embedding);
+    if (list.length > MAX_TRACK_EMBEDDINGS) list.shift();
+    this.trackEmbeddings.set(trackId, list);
+  }
+
+  /** A usable view unlike every earlier usable view of the same track. */
+  private isAnotherFace(trackId: number, view: FaceView): boolean {
+    if (!(view.faceNorm >= this.policy.evidence.minFaceNorm)) return false;
+    const earlier = this.trackEmbeddings.get(trackId);
+    if (!earlier || earlier.length === 0) return false;
+    return earlier.every((embedding) => dot(embedding, view.embedding) < this.policy.splitThreshold);
+  }
+
   private noteBox(visit: VisitState<Crop>, box: Box, timeS: number): void {
+    if (visit.firstBox === null) {
+      visit.firstBox = box;
+      visit.firstBoxS = timeS;
+    }
     const previous = visit.lastBox;
     const dt = timeS - visit.lastBoxS;
     if (previous && dt > 0 && dt < 1) {
@@ -332,7 +388,7 @@ export class CameraVisits<Crop = unknown> {
     if (template) {
       let best: { into: VisitState<Crop>; similarity: number } | null = null;
       for (const other of others) {
-        if (simultaneous(other) || gap(other) > policy.appearanceWindowS) continue;
+        if (simultaneous(other) || gap(other) > policy.appearanceWindowS || !this.reachable(other, visit)) continue;
         // A visit named someone else is not this face (this one would have been named too).
         if (other.personId !== null && visit.personId !== null && other.personId !== visit.personId) continue;
         const similarity = similarityToVisit(template, other);
@@ -362,6 +418,15 @@ export class CameraVisits<Crop = unknown> {
     }
     void timeS;
     return null;
+  }
+
+  /** Whether one person could have walked from where `from` was last seen to where `to` appeared. */
+  private reachable(from: VisitState<Crop>, to: VisitState<Crop>): boolean {
+    if (!from.lastBox || !to.firstBox || from.scene !== to.scene) return true;
+    const size = Math.max(from.lastBox.height, to.firstBox.height);
+    const seconds = Math.max(0, to.firstBoxS - from.lastBoxS);
+    const distance = Math.hypot(centreX(to.firstBox) - centreX(from.lastBox), centreY(to.firstBox) - centreY(from.lastBox));
+    return distance <= (this.policy.maxFaceHeightsPerSecond * seconds + 2) * size;
   }
 
   private join(visit: VisitState<Crop>, into: VisitState<Crop>): void {
@@ -402,6 +467,9 @@ function similarityToVisit(template: Float32Array, visit: VisitState<unknown>): 
   for (const view of visit.evidence.views) best = Math.max(best, dot(template, view.embedding));
   return best;
 }
+
+/** Earlier views kept per live track to notice a face swap. */
+const MAX_TRACK_EMBEDDINGS = 8;
 
 const centreX = (box: Box) => box.x + box.width / 2;
 const centreY = (box: Box) => box.y + box.height / 2;
