@@ -88,6 +88,8 @@ export const systemStatusSchema = z.object({
   executionProviderNote: z.string().nullable().optional(),
   models: z.array(modelInfoSchema),
   matchThreshold: z.number(),
+  /** Enrollment: a new face at or above this similarity to someone enrolled is refused as the same person. */
+  duplicateThreshold: z.number().optional(),
   /** Version of the site's enrollment consent text, recorded with each person's consent. */
   consentTextVersion: z.string(),
   /** Who this console acts as and what they may do (the UI hides what is not allowed). */
@@ -123,8 +125,33 @@ export const personSchema = z.object({
   templateCount: z.number().int(),
   createdAt: z.string(),
   updatedAt: z.string(),
+  /** Their face resembles someone else's (found at enrollment) and HR has not reviewed it yet. */
+  resemblanceToReview: z.boolean(),
 });
 export type Person = z.infer<typeof personSchema>;
+
+/**
+ * A face close to someone enrolled, between the match threshold and the duplicate threshold:
+ * enrolled, with this warning for HR (two different people who look alike, or the same person
+ * from poor photos).
+ */
+export const resemblanceSchema = z.object({
+  personId: z.number().int(),
+  name: z.string(),
+  /** Cosine similarity of the closest new face to the other person's centroid. */
+  score: z.number(),
+});
+export type Resemblance = z.infer<typeof resemblanceSchema>;
+
+/** A resemblance as kept on a person's record, seen from that person. */
+export const resemblanceRecordSchema = resemblanceSchema.extend({
+  /** 'enrolled-after': this person was enrolled resembling the other; 'enrolled-before': the other was enrolled resembling them. */
+  direction: z.enum(['enrolled-after', 'enrolled-before']),
+  foundAt: z.string(),
+  reviewedAt: z.string().nullable(),
+  reviewedBy: z.string().nullable(),
+});
+export type ResemblanceRecord = z.infer<typeof resemblanceRecordSchema>;
 
 /** The editable part of a person's record (what HR types in). */
 const optionalText = (max: number) =>
@@ -205,6 +232,8 @@ export const enrollmentResultSchema = z.object({
   photos: z.array(photoOutcomeSchema),
   /** Set when the enrollment was saved although the face matched someone (override). */
   overriddenDuplicate: z.object({ personId: z.number().int(), name: z.string(), score: z.number() }).nullable().optional(),
+  /** Saved with a warning: the face resembles this person (between the match and the duplicate threshold). */
+  resembles: resemblanceSchema.nullable().optional(),
 });
 export type EnrollmentResult = z.infer<typeof enrollmentResultSchema>;
 
@@ -222,6 +251,8 @@ export const folderImportReportSchema = z.object({
       /** Why nobody was enrolled from this folder (absent when enrolled). */
       reason: z.string().optional(),
       code: z.string().optional(),
+      /** Enrolled with a warning: the face resembles someone already enrolled (HR reviews it). */
+      resembles: resemblanceSchema.optional(),
     }),
   ),
   /** Every file looked at: used, or skipped and why. */
@@ -382,9 +413,15 @@ export const channels = {
   }),
   'people.get': channel({
     request: idRequest,
-    response: z.object({ person: personSchema, templates: z.array(templateInfoSchema) }),
+    response: z.object({ person: personSchema, templates: z.array(templateInfoSchema), resemblances: z.array(resemblanceRecordSchema) }),
     permission: 'people.read',
-    description: "One person's record with their templates (dates and quality, never the vectors).",
+    description: "One person's record with their templates (dates and quality, never the vectors) and resemblance warnings.",
+  }),
+  'people.reviewResemblance': channel({
+    request: z.object({ id: z.number().int().positive(), otherId: z.number().int().positive() }).strict(),
+    response: z.object({ person: personSchema, resemblances: z.array(resemblanceRecordSchema) }),
+    permission: 'people.manage',
+    description: 'HR checked a resemblance warning (two different people who look alike): recorded with the operator and time.',
   }),
   'people.update': channel({
     request: z

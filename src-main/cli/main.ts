@@ -80,6 +80,9 @@ async function enrollDir(engine: Engine, dir: string, json: boolean, minPhotos: 
     console.log(`Enrolled ${report.personsEnrolled} person(s) from ${report.photosUsed} photo(s); skipped ${skipped.length}.`);
     for (const s of skipped) console.log(`  skipped ${s.file}: ${s.reason}`);
     for (const p of report.persons) if (p.personId === null) console.log(`  not enrolled: ${p.name}: ${p.reason ?? 'no usable photo'}`);
+    for (const p of report.persons) {
+      if (p.resembles) console.log(`  enrolled with a warning: ${p.name} resembles ${p.resembles.name} (${p.resembles.score.toFixed(2)}); check they are different people`);
+    }
   }
 }
 

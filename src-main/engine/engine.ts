@@ -44,6 +44,8 @@ export interface EngineOptions {
   matchThreshold?: number;
   /** Lead the best person needs over the second-best. */
   matchMargin?: number;
+  /** Enrollment: similarity at which a new face is the same person as someone enrolled (refused); default: the embedder's calibrated value. */
+  duplicateThreshold?: number;
   /** Inference workers for live cameras; default one per core. */
   workerPoolSize?: number;
   ffmpegPath?: string;
@@ -113,6 +115,7 @@ export class Engine extends EventEmitter<EngineEvents> {
   readonly embedderId: string;
   readonly embedderManifest: EmbedderManifest;
   readonly matchPolicy: MatchPolicy;
+  readonly duplicateThreshold: number;
   /** Version of the consent text people agree to at enrollment (site config). */
   get consentTextVersion(): string {
     return this.options.consentTextVersion ?? DEFAULT_CONSENT_TEXT_VERSION;
@@ -147,6 +150,7 @@ export class Engine extends EventEmitter<EngineEvents> {
       threshold: options.matchThreshold ?? this.embedderManifest.matchThreshold,
       margin: options.matchMargin ?? DEFAULT_MATCH_MARGIN,
     };
+    this.duplicateThreshold = options.duplicateThreshold ?? this.embedderManifest.duplicateThreshold;
     this.log = new EngineLog(options.dataDir);
     this.people = new PeopleRepository(db);
     this.cameraRepo = new CameraRepository(db);
@@ -159,6 +163,7 @@ export class Engine extends EventEmitter<EngineEvents> {
       gallery: this.gallery,
       embedderId: this.embedderId,
       matchPolicy: this.matchPolicy,
+      duplicateThreshold: this.duplicateThreshold,
       analyzer: () => this.analyzer(),
       // The generic signature cannot be checked against the emitter's overloads; the payload type is checked at the call site.
       emit: (name, payload) => (this.emit as (n: EventName, p: unknown) => boolean)(name, payload),
@@ -259,6 +264,7 @@ export class Engine extends EventEmitter<EngineEvents> {
         };
       }),
       matchThreshold: this.matchPolicy.threshold,
+      duplicateThreshold: this.duplicateThreshold,
       consentTextVersion: this.consentTextVersion,
     };
   }

@@ -7,6 +7,8 @@ import type {
   PersonExport,
   PersonStatus,
   PhotoOutcome,
+  Resemblance,
+  ResemblanceRecord,
   TemplateInfo,
 } from '../../src-preload/contract.js';
 import { MAX_ENROLL_PHOTOS, RECOMMENDED_MIN_PHOTOS } from '../../src-preload/contract.js';
@@ -30,6 +32,11 @@ export interface PeopleServiceDeps {
   gallery: FaceGallery;
   embedderId: string;
   matchPolicy: MatchPolicy;
+  /**
+   * At or above this similarity to someone enrolled a new face is the same person (refused unless
+   * overridden); from the match threshold up to it, it only resembles them (enrolled with a warning).
+   */
+  duplicateThreshold: number;
   analyzer: () => Promise<FaceAnalyzer>;
   emit: <E extends EventName>(name: E, payload: EventOf<E>) => void;
   log: EngineLog;
@@ -94,7 +101,7 @@ export class PeopleService {
     return person;
   }
 
-  get(id: number): { person: Person; templates: TemplateInfo[] } {
+  get(id: number): { person: Person; templates: TemplateInfo[]; resemblances: ResemblanceRecord[] } {
     const person = this.require(id);
     const templates = this.deps.people.templatesOf(id).map(({ id: templateId, embedderId, createdAt, quality, source }) => ({
       id: templateId,
@@ -103,7 +110,23 @@ export class PeopleService {
       quality,
       source,
     }));
-    return { person, templates };
+    return { person, templates, resemblances: this.deps.people.resemblances(id) };
+  }
+
+  /** HR looked at a resemblance warning (two different people who look alike): recorded and audited. */
+  reviewResemblance(id: number, otherId: number, caller: CallerContext): { person: Person; resemblances: ResemblanceRecord[] } {
+    const person = this.require(id);
+    const reviewed = this.deps.people.reviewResemblance(id, otherId, caller.operator, {
+      operator: caller.operator,
+      action: 'person.resemblance-reviewed',
+      subjectKind: 'person',
+      subjectId: id,
+      subjectLabel: person.name,
+      details: { otherPersonId: otherId },
+    });
+    if (!reviewed) throw new VigilError('NOT_FOUND', `${person.name} has no resemblance warning about person ${otherId}`);
+    this.deps.emit('people.changed', { personId: id, change: 'updated' });
+    return { person: this.require(id), resemblances: this.deps.people.resemblances(id) };
   }
 
   /** A person named by employee code, name or numeric id (CLI); ambiguity is an error, never a guess. */
@@ -136,7 +159,7 @@ export class PeopleService {
    * the match threshold: everyone enrolled counts, inactive people included
    * (a returning employee should be reactivated, not enrolled twice).
    */
-  findDuplicate(embeddings: Float32Array[], excludePersonId: number | null = null): DuplicateMatch | null {
+  closestEnrolled(embeddings: Float32Array[], excludePersonId: number | null = null): DuplicateMatch | null {
     let best: { personId: number; score: number } | null = null;
     const consider = (personId: number, score: number) => {
       if (personId !== excludePersonId && (!best || score > best.score)) best = { personId, score };
@@ -167,7 +190,7 @@ export class PeopleService {
     options: EnrollOptions,
     caller: CallerContext,
     excludePersonId: number | null,
-  ): Promise<{ accepted: AcceptedPhoto[]; outcomes: PhotoOutcome[]; duplicate: DuplicateMatch | null }> {
+  ): Promise<{ accepted: AcceptedPhoto[]; outcomes: PhotoOutcome[]; duplicate: DuplicateMatch | null; resembles: Resemblance | null }> {
     if (photos.length === 0) throw new VigilError('BAD_REQUEST', 'Add at least one photo');
     if (options.overrideDuplicate && !caller.permissions.has('people.override-duplicate')) {
       throw new VigilError('FORBIDDEN', 'Saving a face that matches someone already enrolled needs the "people.override-duplicate" permission');
@@ -176,7 +199,7 @@ export class PeopleService {
     const assessed = await assessEnrollmentPhotos(analyzer, photos);
     const { accepted, outcomes } = keepBest(assessed.accepted, assessed.outcomes);
     const needed = options.allowFewerPhotos ? Math.max(1, options.minPhotos ?? 1) : RECOMMENDED_MIN_PHOTOS;
-    if (accepted.length === 0) return { accepted, outcomes, duplicate: null };
+    if (accepted.length === 0) return { accepted, outcomes, duplicate: null, resembles: null };
     if (accepted.length < needed) {
       throw new EnrollmentRefused(
         'NOT_ENOUGH_PHOTOS',
@@ -185,26 +208,32 @@ export class PeopleService {
         outcomes,
       );
     }
-    const duplicate = this.findDuplicate(
+    const closest = this.closestEnrolled(
       accepted.map((a) => a.face.embedding),
       excludePersonId,
     );
-    if (duplicate && !options.overrideDuplicate) {
-      throw new EnrollmentRefused(
-        'DUPLICATE_FACE',
-        `This face already matches ${duplicate.name} (${duplicate.score.toFixed(2)}); nothing was saved`,
-        outcomes,
-        duplicate,
-      );
+    // Near-certain same person: refused (the override is for HR who know better).
+    // Merely alike (match threshold up to the duplicate threshold): saved with a warning to review.
+    if (closest && closest.score >= this.deps.duplicateThreshold) {
+      if (!options.overrideDuplicate) {
+        throw new EnrollmentRefused(
+          'DUPLICATE_FACE',
+          `This face already matches ${closest.name} (${closest.score.toFixed(2)}); nothing was saved`,
+          outcomes,
+          closest,
+        );
+      }
+      return { accepted, outcomes, duplicate: closest, resembles: null };
     }
-    return { accepted, outcomes, duplicate };
+    return { accepted, outcomes, duplicate: null, resembles: closest };
   }
 
   /** Enrolls a new person: record, consent, templates and audit entry in ONE transaction. */
   async enroll(request: EnrollRequest, options: EnrollOptions, caller: CallerContext): Promise<EnrollmentResult> {
-    const { accepted, outcomes, duplicate } = await this.acceptPhotos(request.photos, options, caller, null);
+    const { accepted, outcomes, duplicate, resembles } = await this.acceptPhotos(request.photos, options, caller, null);
     if (accepted.length === 0) return { person: null, photos: outcomes };
-    const saved = this.deps.people.create(
+    const saved = this.deps.db.transaction(() => {
+      const created = this.deps.people.create(
       request.record,
       { at: nowIso(), by: caller.operator, textVersion: request.consent.textVersion },
       this.deps.embedderId,
@@ -220,15 +249,19 @@ export class PeopleService {
           photosOffered: request.photos.length,
           consentTextVersion: request.consent.textVersion,
           ...(duplicate ? { duplicateOverridden: duplicate } : {}),
+          ...(resembles ? { resembles: { personId: resembles.personId, score: resembles.score } } : {}),
         },
       },
-    );
+      );
+      if (resembles) this.deps.people.recordResemblance(created.personId, resembles.personId, resembles.score);
+      return created;
+    })();
     this.deps.gallery.add(
       accepted.map((a, i) => ({ id: saved.templateIds[i]!, personId: saved.personId, embedding: a.face.embedding })),
       this.deps.people.templatesGeneration(),
     );
     this.deps.emit('people.changed', { personId: saved.personId, change: 'enrolled' });
-    return { person: this.require(saved.personId), photos: outcomes, overriddenDuplicate: duplicate };
+    return { person: this.require(saved.personId), photos: outcomes, overriddenDuplicate: duplicate, resembles };
   }
 
   /** Re-enrollment: adds templates, or replaces them all (the old vectors are scrubbed like an erasure). */
@@ -240,16 +273,25 @@ export class PeopleService {
     caller: CallerContext,
   ): Promise<EnrollmentResult> {
     const person = this.require(id);
-    const { accepted, outcomes, duplicate } = await this.acceptPhotos(photos, mode === 'add' ? { ...options, allowFewerPhotos: true } : options, caller, id);
+    const { accepted, outcomes, duplicate, resembles } = await this.acceptPhotos(photos, mode === 'add' ? { ...options, allowFewerPhotos: true } : options, caller, id);
     if (accepted.length === 0) return { person: null, photos: outcomes };
-    const saved = this.deps.people.saveTemplates(id, this.deps.embedderId, toTemplates(accepted), mode, {
-      operator: caller.operator,
-      action: mode === 'add' ? 'person.templates-added' : 'person.templates-replaced',
-      subjectKind: 'person',
-      subjectId: id,
-      subjectLabel: person.name,
-      details: { added: accepted.length, ...(mode === 'replace' ? { removed: person.templateCount } : {}), ...(duplicate ? { duplicateOverridden: duplicate } : {}) },
-    });
+    const saved = this.deps.db.transaction(() => {
+      const result = this.deps.people.saveTemplates(id, this.deps.embedderId, toTemplates(accepted), mode, {
+        operator: caller.operator,
+        action: mode === 'add' ? 'person.templates-added' : 'person.templates-replaced',
+        subjectKind: 'person',
+        subjectId: id,
+        subjectLabel: person.name,
+        details: {
+          added: accepted.length,
+          ...(mode === 'replace' ? { removed: person.templateCount } : {}),
+          ...(duplicate ? { duplicateOverridden: duplicate } : {}),
+          ...(resembles ? { resembles: { personId: resembles.personId, score: resembles.score } } : {}),
+        },
+      });
+      if (resembles) this.deps.people.recordResemblance(id, resembles.personId, resembles.score);
+      return result;
+    })();
     if (mode === 'replace') {
       this.rebuildGallery();
       this.scrubStorage('replace templates');
@@ -262,7 +304,7 @@ export class PeopleService {
       this.rebuildGallery(); // an inactive person's templates stay out of the index
     }
     this.deps.emit('people.changed', { personId: id, change: 'templates' });
-    return { person: this.require(id), photos: outcomes, overriddenDuplicate: duplicate };
+    return { person: this.require(id), photos: outcomes, overriddenDuplicate: duplicate, resembles };
   }
 
   update(

@@ -25,6 +25,7 @@ export function createHandlers(engine: Engine, live: LiveService): Handlers {
     }),
     'people.list': (filters) => people.list(filters),
     'people.get': ({ id }) => people.get(id),
+    'people.reviewResemblance': ({ id, otherId }, caller) => people.reviewResemblance(id, otherId, caller),
     'people.update': ({ id, ...changes }, caller) => people.update(id, changes, caller),
     'people.setStatus': ({ id, status }, caller) => people.setStatus(id, status, caller),
     'people.checkPhotos': async ({ photos }) => ({ photos: await people.checkPhotos(photoBytes(photos)) }),

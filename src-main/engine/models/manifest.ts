@@ -75,6 +75,12 @@ const embedderSchema = z.object({
   matchThreshold: z.number().min(-1).max(1),
   /** Cosine similarity for an unmatched face to join a recurring-unknown cluster, calibrated by `npm run eval -- unknowns`. */
   unknownJoinThreshold: z.number().min(-1).max(1),
+  /**
+   * Enrollment duplicate check: at or above this cosine similarity to someone enrolled, a new
+   * face is the same person (refused); between matchThreshold and it, enrolled with a
+   * "resembles" warning. Calibrated by `npm run eval -- duplicates`.
+   */
+  duplicateThreshold: z.number().min(-1).max(1),
 });
 export type EmbedderManifest = z.infer<typeof embedderSchema>;
 

@@ -185,4 +185,25 @@ export const migrations: Migration[] = [
       CREATE INDEX alerts_open ON alerts (acknowledged_at, created_at DESC);
     `,
   },
+  {
+    // Numbered 5 while migration 4 (sightings) lands from another branch: migrate() applies every
+    // migration not yet recorded, in order, so the two can arrive in either order.
+    version: 5,
+    name: 'enrollment resemblance warnings',
+    sql: `
+      -- A new person whose face resembles someone enrolled (between the match and the duplicate
+      -- threshold) is enrolled with a warning for HR to review. Both people's rows go with either person.
+      CREATE TABLE person_resemblances (
+        person_id            INTEGER NOT NULL REFERENCES persons (id) ON DELETE CASCADE,
+        resembles_person_id  INTEGER NOT NULL REFERENCES persons (id) ON DELETE CASCADE,
+        score                REAL NOT NULL,
+        found_at             TEXT NOT NULL,
+        reviewed_at          TEXT,
+        reviewed_by          TEXT,
+        PRIMARY KEY (person_id, resembles_person_id),
+        CHECK (person_id <> resembles_person_id)
+      );
+      CREATE INDEX person_resemblances_other ON person_resemblances (resembles_person_id);
+    `,
+  },
 ];
