@@ -702,6 +702,7 @@ export const errorCodes = [
   'NOT_ENOUGH_PHOTOS',
   'CAMERA_UNREACHABLE',
   'SNAPSHOT_KEY_LOST',
+  'DATA_FOLDER_IN_USE',
   'INTERNAL',
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];
@@ -747,6 +748,7 @@ export const errorExplanations: Record<ErrorCode, string> = {
   NOT_ENOUGH_PHOTOS: 'Not enough usable photos',
   CAMERA_UNREACHABLE: 'The camera could not be reached',
   SNAPSHOT_KEY_LOST: 'The key for encrypted snapshots is missing or wrong; old snapshots cannot be recovered',
+  DATA_FOLDER_IN_USE: 'Another Vigil process is using this data folder',
   INTERNAL: 'Something went wrong inside Vigil',
 };
 

@@ -10,10 +10,11 @@ import { basename } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
 import { type CallerContext, LOCAL_OPERATOR } from '../engine/api/dispatcher.js';
-import type { Engine } from '../engine/engine.js';
 import { importFolder } from '../engine/folder-import.js';
 import { VigilError, toErrorPayload } from '../engine/errors.js';
-import { commonOptions, openEngine, printJsonLine, reportFailure, round3 } from './common.js';
+import { Engine } from '../engine/engine.js';
+import { describeHolder, readLockHolder } from '../engine/storage/data-folder-lock.js';
+import { commonOptions, engineOptionsFrom, printJsonLine, reportFailure, round3 } from './common.js';
 import { processVideoCommand } from './process-video.js';
 
 const USAGE = `Usage: npm run cli -- <command> [options]
@@ -28,6 +29,12 @@ Commands:
   people                     List enrolled people
   unknowns                   List recurring unknown people (clusters): id, count, first/last seen
   status                     Model pack, execution provider, database
+
+One process at a time may change a data folder: a command that writes (enroll-dir,
+erase, export-person, unknowns, process-video, identify --record-unknowns) is refused
+with exit 1 (DATA_FOLDER_IN_USE, naming the process) while a console or another
+command holds it. status, people, identify and verify only read, and also run
+while a console holds the folder (they see the database as it is at that moment).
 
 Options (all commands):
   --db <file>        database file (default: the app's data folder)
@@ -240,7 +247,13 @@ async function main(): Promise<void> {
     if (!['enroll-dir', 'export-person', 'erase', 'identify', 'verify', 'process-video', 'people', 'unknowns', 'status'].includes(command)) {
       throw new VigilError('BAD_REQUEST', `unknown command "${command}"; see npm run cli -- --help`);
     }
-    engine = await openEngine(values);
+    // Commands that only read run beside a console that holds the folder (no lock, read-only database).
+    const readsOnly = ['status', 'people', 'verify'].includes(command) || (command === 'identify' && !values['record-unknowns']);
+    engine = await Engine.open({
+      ...engineOptionsFrom(values),
+      access: readsOnly ? 'read-only' : 'exclusive',
+      lockCommand: `vigil cli ${command}`,
+    });
     switch (command) {
       case 'enroll-dir':
         if (!positionals[0]) throw new VigilError('BAD_REQUEST', 'enroll-dir needs a folder');
@@ -278,10 +291,12 @@ async function main(): Promise<void> {
         unknownsCommand(engine, json, values['reset-key'] ?? false);
         break;
       case 'status': {
-        const status = engine.status();
+        const holder = engine.access === 'read-only' ? readLockHolder(engine.options.dataDir) : null;
+        const status = { ...engine.status(), dataFolder: { access: engine.access, heldBy: holder } };
         if (json) printJsonLine(status);
         else {
           console.log(`Vigil ${status.version}; data ${status.dataDir}; models ${status.modelsDir}`);
+          if (holder) console.log(`data folder in use by ${describeHolder(holder)} (read here without changing it)`);
           console.log(`detector ${status.detectorId}, embedder ${status.embedderId}, provider ${status.executionProvider ?? '-'}`);
           for (const p of status.modelProblems) console.log(`PROBLEM: ${p.message}`);
         }

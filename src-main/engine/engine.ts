@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { cpus } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type {
   EventName,
   EventOf,
@@ -20,6 +20,9 @@ import { defaultDbPath, defaultModelsDir, manifestPath as defaultManifestPath, p
 import { type Db, openDatabase } from './storage/database.js';
 import { CameraRepository, type NewTemplate, PeopleRepository, SightingRepository } from './storage/repositories.js';
 import { EngineLog } from './logger.js';
+import { DataFolderLock } from './storage/data-folder-lock.js';
+import { migrations as knownMigrations } from './storage/migrations.js';
+import Database from 'better-sqlite3';
 import { loadSiteConfig } from './site-config.js';
 import { AlertService } from './alerts/alert-service.js';
 import { DEFAULT_RECURRING_AFTER } from './alerts/alert-rules.js';
@@ -59,6 +62,16 @@ export interface EngineOptions {
   recurringUnknownAlertAfter?: number;
   /** Where the snapshot encryption key lives (default: an owner-only file; the desktop app passes safeStorage). */
   snapshotKeyStore?: SnapshotKeyStore;
+  /**
+   * 'exclusive' (default): this process writes the data folder and holds its lock for its whole
+   * life; a second writer is refused (DATA_FOLDER_IN_USE). 'read-only': no lock; the database is
+   * opened read-only and nothing is written (status, people, identify, verify from the CLI while a
+   * console runs). A read-only open of a folder without a database, or one that needs a migration,
+   * becomes exclusive.
+   */
+  access?: 'exclusive' | 'read-only';
+  /** How the lock holder is named to a refused second process (default: from the npm script or argv). */
+  lockCommand?: string;
 }
 
 export interface IdentifiedFace {
@@ -138,6 +151,7 @@ export class Engine extends EventEmitter<EngineEvents> {
     readonly options: EngineOptions,
     readonly db: Db,
     manifest: Manifest,
+    private readonly lock: DataFolderLock | null = null,
   ) {
     super();
     this.manifest = manifest;
@@ -155,7 +169,9 @@ export class Engine extends EventEmitter<EngineEvents> {
     this.people = new PeopleRepository(db);
     this.cameraRepo = new CameraRepository(db);
     this.sightingRepo = new SightingRepository(db);
-    this.gallery = new FaceGallery(this.embedderId, this.embedderManifest.embeddingSize, join(options.dataDir, 'index', `${this.embedderId}.hnsw`));
+    this.gallery = new FaceGallery(this.embedderId, this.embedderManifest.embeddingSize, join(options.dataDir, 'index', `${this.embedderId}.hnsw`), {
+      readOnly: options.access === 'read-only',
+    });
     this.peopleService = new PeopleService({
       db,
       people: this.people,
@@ -189,18 +205,36 @@ export class Engine extends EventEmitter<EngineEvents> {
     const defined = Object.fromEntries(Object.entries(requested).filter(([, v]) => v !== undefined)) as EngineOptions;
     const options: EngineOptions = { ...config, ...defined };
     const manifest = loadManifest(options.manifestPath ?? defaultManifestPath());
-    const db = openDatabase(options.dbPath ?? defaultDbPath(options.dataDir));
-    const engine = new Engine(options, db, manifest);
-    const how = engine.gallery.load(engine.people.templates(engine.embedderId), engine.people.templatesGeneration());
-    await engine.checkModels();
-    engine.unknowns.start();
-    engine.log.info('engine', 'opened', {
-      version: engine.version,
-      vectorIndex: how,
-      templates: engine.gallery.templateCount,
-      modelProblems: engine.modelProblems.map((p) => p.message),
-    });
-    return engine;
+    const dbPath = options.dbPath ?? defaultDbPath(options.dataDir);
+    const readOnly = options.access === 'read-only' && canOpenReadOnly(dbPath);
+    // The lock before the database: a second writer must not even run the migrations.
+    const lock = readOnly ? null : DataFolderLock.acquire(options.dataDir, options.lockCommand ?? describeThisProcess());
+    let engine: Engine | null = null;
+    try {
+      const db = openDatabase(dbPath, { readonly: readOnly });
+      engine = new Engine({ ...options, access: readOnly ? 'read-only' : 'exclusive' }, db, manifest, lock);
+      const how = engine.gallery.load(engine.people.templates(engine.embedderId), engine.people.templatesGeneration());
+      await engine.checkModels();
+      if (!readOnly) engine.unknowns.start();
+      if (lock?.tookOverFrom) engine.log.warn('engine', 'took over the data folder from a process that ended without releasing it', { previous: lock.tookOverFrom });
+      engine.log.info('engine', 'opened', {
+        version: engine.version,
+        access: readOnly ? 'read-only' : 'exclusive',
+        vectorIndex: how,
+        templates: engine.gallery.templateCount,
+        modelProblems: engine.modelProblems.map((p) => p.message),
+      });
+      return engine;
+    } catch (error) {
+      if (engine) engine.db.close();
+      lock?.release();
+      throw error;
+    }
+  }
+
+  /** Whether this engine writes the data folder (holds its lock) or only reads it. */
+  get access(): 'exclusive' | 'read-only' {
+    return this.lock === null ? 'read-only' : 'exclusive';
   }
 
   /** Verifies the configured models' files; remembers plain-words problems for status(). */
@@ -418,6 +452,33 @@ export class Engine extends EventEmitter<EngineEvents> {
     const analyzer = await this.analyzerPromise?.catch(() => null);
     await analyzer?.dispose();
     this.db.close();
+    this.lock?.release();
+  }
+}
+
+/** How this process is named to another one refused by its data-folder lock. */
+function describeThisProcess(): string {
+  const script = process.env.npm_lifecycle_event;
+  const args = process.argv.slice(2).filter((a) => !a.startsWith('-')).slice(0, 2);
+  if (script) return `npm run ${script}${script === 'cli' && args[0] ? ` -- ${args[0]}` : ''}`;
+  return `${basename(process.argv[1] ?? 'vigil')}${args[0] ? ` ${args[0]}` : ''}`;
+}
+
+/**
+ * A read-only open needs a database that exists and is at the current schema (a read-only
+ * connection cannot create or migrate it): otherwise the open is exclusive.
+ */
+function canOpenReadOnly(dbPath: string): boolean {
+  if (!existsSync(dbPath)) return false;
+  let probe: Database.Database | null = null;
+  try {
+    probe = new Database(dbPath, { readonly: true, fileMustExist: true });
+    const applied = new Set((probe.prepare('SELECT version FROM schema_migrations').all() as Array<{ version: number }>).map((r) => r.version));
+    return knownMigrations.every((m) => applied.has(m.version));
+  } catch {
+    return false;
+  } finally {
+    probe?.close();
   }
 }
 

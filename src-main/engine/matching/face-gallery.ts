@@ -54,6 +54,8 @@ export class FaceGallery {
     readonly embedderId: string,
     readonly dimension: number,
     private readonly indexPath: string | null,
+    /** readOnly: a persisted index is read when current, but nothing is ever written (read-only engines). */
+    private readonly options: { readOnly?: boolean } = {},
   ) {
     this.index = new HierarchicalNSW('cosine', dimension);
   }
@@ -132,7 +134,7 @@ export class FaceGallery {
 
   /** Writes the index atomically (temp file + rename) with its generation. */
   persist(): void {
-    if (!this.indexPath) return;
+    if (!this.indexPath || this.options.readOnly) return;
     mkdirSync(dirname(this.indexPath), { recursive: true });
     const temporary = `${this.indexPath}.tmp`;
     this.index.writeIndexSync(temporary);
