@@ -88,6 +88,8 @@ export const systemStatusSchema = z.object({
   executionProviderNote: z.string().nullable().optional(),
   models: z.array(modelInfoSchema),
   matchThreshold: z.number(),
+  /** The ffmpeg that decodes cameras: its path, version, and a problem in plain words (missing, older than 5.1). */
+  ffmpeg: z.object({ path: z.string().nullable(), version: z.string().nullable(), problem: z.string().nullable() }).optional(),
   /** Enrollment: a new face at or above this similarity to someone enrolled is refused as the same person. */
   duplicateThreshold: z.number().optional(),
   /** Version of the site's enrollment consent text, recorded with each person's consent. */
@@ -260,9 +262,46 @@ export const folderImportReportSchema = z.object({
 });
 export type FolderImportReport = z.infer<typeof folderImportReportSchema>;
 
+/**
+ * Why a network camera URL is refused, or null: it must use one of `schemes` and name a host,
+ * and hold nothing ffmpeg or a log could misread (spaces, control characters, backslashes).
+ * ffmpeg-only URL forms (concat:, subfile:, file:, pipe:, ...) are refused here and, should one
+ * get through, by ffmpeg's protocol whitelist for the source kind.
+ */
+export function networkUrlProblem(url: string, schemes: readonly string[]): string | null {
+  // eslint-disable-next-line no-control-regex
+  if (/[\s\u0000-\u001f\u007f\\]/.test(url)) return 'must not contain spaces, control characters or backslashes';
+  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1]?.toLowerCase();
+  if (!scheme || !schemes.includes(scheme) || !url.slice(scheme.length + 1).startsWith('//')) {
+    return `must start with ${schemes.map((s) => `${s}://`).join(' or ')}`;
+  }
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return 'is not a valid URL';
+  }
+  if (!parsed.hostname) return 'needs a host name or address';
+  return null;
+}
+
+const networkUrl = (schemes: readonly string[]) =>
+  z.string().superRefine((url, ctx) => {
+    const problem = networkUrlProblem(url, schemes);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
+
 export const cameraSourceSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('rtsp'), url: z.string().regex(/^rtsps?:\/\//i, 'must start with rtsp://') }),
-  z.object({ kind: z.literal('http'), url: z.string().regex(/^https?:\/\//i, 'must start with http://') }),
+  z.object({ kind: z.literal('rtsp'), url: networkUrl(['rtsp', 'rtsps']) }),
+  z.object({
+    kind: z.literal('http'),
+    url: networkUrl(['http', 'https']),
+    /**
+     * mjpeg (the default when absent): a multipart MJPEG stream (multipart/x-mixed-replace), read with that demuxer
+     * only. auto: let ffmpeg probe the format (an HTTP stream of another kind; more parsers exposed).
+     */
+    format: z.enum(['mjpeg', 'auto']).optional(),
+  }),
   z.object({ kind: z.literal('file'), path: z.string().min(1), loop: z.boolean().default(true) }),
   z.object({ kind: z.literal('webcam'), device: z.string().min(1) }),
 ]);

@@ -298,6 +298,7 @@ async function main(): Promise<void> {
           console.log(`Vigil ${status.version}; data ${status.dataDir}; models ${status.modelsDir}`);
           if (holder) console.log(`data folder in use by ${describeHolder(holder)} (read here without changing it)`);
           console.log(`detector ${status.detectorId}, embedder ${status.embedderId}, provider ${status.executionProvider ?? '-'}`);
+          console.log(`ffmpeg ${status.ffmpeg?.version ?? '-'} (${status.ffmpeg?.path ?? 'not found'})${status.ffmpeg?.problem ? `: ${status.ffmpeg.problem}` : ''}`);
           for (const p of status.modelProblems) console.log(`PROBLEM: ${p.message}`);
         }
         break;

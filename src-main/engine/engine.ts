@@ -21,6 +21,7 @@ import { type Db, openDatabase } from './storage/database.js';
 import { CameraRepository, type NewTemplate, PeopleRepository, SightingRepository } from './storage/repositories.js';
 import { EngineLog } from './logger.js';
 import { DataFolderLock } from './storage/data-folder-lock.js';
+import { describeFfmpeg } from './video/ffmpeg-path.js';
 import { migrations as knownMigrations } from './storage/migrations.js';
 import Database from 'better-sqlite3';
 import { loadSiteConfig } from './site-config.js';
@@ -299,6 +300,7 @@ export class Engine extends EventEmitter<EngineEvents> {
       }),
       matchThreshold: this.matchPolicy.threshold,
       duplicateThreshold: this.duplicateThreshold,
+      ffmpeg: describeFfmpeg(this.options.ffmpegPath),
       consentTextVersion: this.consentTextVersion,
     };
   }
