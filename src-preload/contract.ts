@@ -322,10 +322,22 @@ export const cameraHealthSchema = z.object({
 });
 export type CameraHealth = z.infer<typeof cameraHealthSchema>;
 
+/** A camera's user name and password: the engine stores them encrypted and never sends them back. */
+export const cameraCredentialsSchema = z
+  .object({
+    username: z.string().max(256),
+    password: z.string().max(1024),
+  })
+  .strict();
+export type CameraCredentials = z.infer<typeof cameraCredentialsSchema>;
+
 export const cameraSchema = z.object({
   id: z.number().int(),
   name: z.string(),
+  /** A network camera's URL never carries its user name or password (they can be replaced, never read). */
   source: cameraSourceSchema,
+  /** Whether a user name / password is stored (encrypted) for this camera. */
+  hasCredentials: z.boolean(),
   enabled: z.boolean(),
   detectFps: z.number(),
   /** Restricted area: anyone but an employee seen here raises a high-priority alert. */
@@ -564,6 +576,8 @@ export const channels = {
       .object({
         name: z.string().trim().min(1, 'a camera name is required').max(80),
         source: cameraSourceSchema,
+        /** User name and password of a network camera (or put them in the URL: they are taken out of it). */
+        credentials: cameraCredentialsSchema.optional(),
         detectFps: z.number().min(0.5).max(30).optional(),
         start: z.boolean().default(true),
       })
@@ -571,6 +585,12 @@ export const channels = {
     response: cameraSchema,
     permission: 'cameras.manage',
     description: 'Add a camera (RTSP, HTTP MJPEG, a video file played as a camera, or a webcam).',
+  }),
+  'cameras.setCredentials': channel({
+    request: z.object({ id: z.number().int().positive(), credentials: cameraCredentialsSchema.nullable() }).strict(),
+    response: cameraSchema,
+    permission: 'cameras.manage',
+    description: "Replace (or clear, with null) a network camera's user name and password; they are stored encrypted and never sent back.",
   }),
   'cameras.remove': channel({
     request: idRequest,
@@ -742,6 +762,7 @@ export const errorCodes = [
   'CAMERA_UNREACHABLE',
   'SNAPSHOT_KEY_LOST',
   'DATA_FOLDER_IN_USE',
+  'CREDENTIALS_UNAVAILABLE',
   'INTERNAL',
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];
@@ -788,6 +809,7 @@ export const errorExplanations: Record<ErrorCode, string> = {
   CAMERA_UNREACHABLE: 'The camera could not be reached',
   SNAPSHOT_KEY_LOST: 'The key for encrypted snapshots is missing or wrong; old snapshots cannot be recovered',
   DATA_FOLDER_IN_USE: 'Another Vigil process is using this data folder',
+  CREDENTIALS_UNAVAILABLE: "A camera's stored password cannot be decrypted; enter it again",
   INTERNAL: 'Something went wrong inside Vigil',
 };
 

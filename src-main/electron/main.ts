@@ -13,6 +13,7 @@ import { Engine } from '../engine/engine.js';
 import { LiveService } from '../engine/live/live-service.js';
 import { defaultDataDir } from '../engine/paths.js';
 import { snapshotKeyFiles } from '../engine/unknowns/unknowns-service.js';
+import { credentialKeyFiles } from '../engine/cameras/credential-vault.js';
 import { SafeStorageKeyStore } from './safe-storage-key-store.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -35,7 +36,14 @@ async function main(): Promise<void> {
   // The snapshot key is protected by the OS keychain here (an owner-only file in the headless host and CLI).
   // A key file the CLI or headless host made in this data folder is adopted (same key, so their snapshots stay readable).
   const keyFiles = snapshotKeyFiles(dataDir);
-  const engine = await Engine.open({ dataDir, snapshotKeyStore: new SafeStorageKeyStore(keyFiles.desktop, safeStorage, keyFiles.plain) });
+  // Camera passwords: the same machinery, a key of their own.
+  const credentialFiles = credentialKeyFiles(dataDir);
+  const engine = await Engine.open({
+    dataDir,
+    lockCommand: 'Vigil desktop app',
+    snapshotKeyStore: new SafeStorageKeyStore(keyFiles.desktop, safeStorage, keyFiles.plain),
+    credentialKeyStore: new SafeStorageKeyStore(credentialFiles.desktop, safeStorage, credentialFiles.plain),
+  });
   const live = new LiveService(engine);
   const dispatch = createDispatcher(createHandlers(engine, live));
 

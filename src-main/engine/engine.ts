@@ -21,7 +21,10 @@ import { type Db, openDatabase } from './storage/database.js';
 import { CameraRepository, type NewTemplate, PeopleRepository, SightingRepository } from './storage/repositories.js';
 import { EngineLog } from './logger.js';
 import { DataFolderLock } from './storage/data-folder-lock.js';
+import { CredentialVault, defaultCredentialKeyStore } from './cameras/credential-vault.js';
+import { splitUrlCredentials } from './video/ffmpeg-args.js';
 import { describeFfmpeg } from './video/ffmpeg-path.js';
+import { scrubDatabase } from './storage/scrub.js';
 import { migrations as knownMigrations } from './storage/migrations.js';
 import Database from 'better-sqlite3';
 import { loadSiteConfig } from './site-config.js';
@@ -63,6 +66,8 @@ export interface EngineOptions {
   recurringUnknownAlertAfter?: number;
   /** Where the snapshot encryption key lives (default: an owner-only file; the desktop app passes safeStorage). */
   snapshotKeyStore?: SnapshotKeyStore;
+  /** Where the camera-credentials key lives (same machinery as snapshots, a key of its own). */
+  credentialKeyStore?: SnapshotKeyStore;
   /**
    * 'exclusive' (default): this process writes the data folder and holds its lock for its whole
    * life; a second writer is refused (DATA_FOLDER_IN_USE). 'read-only': no lock; the database is
@@ -94,6 +99,8 @@ export interface IdentifiedImage {
 }
 
 const DEFAULT_MATCH_MARGIN = 0.03;
+/** settings key: fingerprint of the key that sealed the camera credentials (never the key). */
+const CREDENTIAL_KEY_SETTING = 'camera_credentials_key_fingerprint';
 const DEFAULT_CONSENT_TEXT_VERSION = '1';
 
 function readVersion(): string {
@@ -139,6 +146,8 @@ export class Engine extends EventEmitter<EngineEvents> {
   readonly alerts: AlertService;
   private readonly personFactsCache = new Map<number, PersonFacts | null>();
   readonly unknowns: UnknownsService;
+  /** Camera user names and passwords, sealed in the cameras table (never sent to a client). */
+  readonly cameraCredentials: CredentialVault;
   private analyzerPromise: Promise<FaceAnalyzer> | null = null;
   private modelProblems: Array<{ code: string; message: string }> = [];
   private providerInUse: ExecutionProviderName | null = null;
@@ -189,6 +198,10 @@ export class Engine extends EventEmitter<EngineEvents> {
     // Every change to a person (enroll, edit, status, templates, erase, named from a cluster) emits this.
     this.on('people.changed', () => this.personFactsCache.clear());
     this.alerts = new AlertService(this, { recurringAfter: options.recurringUnknownAlertAfter ?? DEFAULT_RECURRING_AFTER });
+    this.cameraCredentials = new CredentialVault(options.credentialKeyStore ?? defaultCredentialKeyStore(options.dataDir), {
+      get: () => (db.prepare('SELECT value FROM settings WHERE key = ?').get(CREDENTIAL_KEY_SETTING) as { value: string } | undefined)?.value ?? null,
+      set: (value) => db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(CREDENTIAL_KEY_SETTING, value),
+    });
     this.unknowns = new UnknownsService(this, {
       policy: {
         joinThreshold: options.unknownJoinThreshold ?? this.embedderManifest.unknownJoinThreshold,
@@ -216,7 +229,10 @@ export class Engine extends EventEmitter<EngineEvents> {
       engine = new Engine({ ...options, access: readOnly ? 'read-only' : 'exclusive' }, db, manifest, lock);
       const how = engine.gallery.load(engine.people.templates(engine.embedderId), engine.people.templatesGeneration());
       await engine.checkModels();
-      if (!readOnly) engine.unknowns.start();
+      if (!readOnly) {
+        engine.unknowns.start();
+        engine.sealPlainCameraCredentials();
+      }
       if (lock?.tookOverFrom) engine.log.warn('engine', 'took over the data folder from a process that ended without releasing it', { previous: lock.tookOverFrom });
       engine.log.info('engine', 'opened', {
         version: engine.version,
@@ -231,6 +247,30 @@ export class Engine extends EventEmitter<EngineEvents> {
       lock?.release();
       throw error;
     }
+  }
+
+  /**
+   * Moves user names / passwords still in stored camera URLs (saved before they were encrypted)
+   * into the sealed column, then scrubs the old bytes from the database file and its WAL. A key
+   * that cannot be had (the desktop app's keychain, from the CLI) leaves them for the next start.
+   */
+  sealPlainCameraCredentials(): void {
+    const plain = this.cameraRepo.list().filter((c) => (c.source.kind === 'rtsp' || c.source.kind === 'http') && splitUrlCredentials(c.source.url).credentials);
+    if (plain.length === 0) return;
+    try {
+      this.db.transaction(() => {
+        for (const camera of plain) {
+          if (camera.source.kind !== 'rtsp' && camera.source.kind !== 'http') continue;
+          const { url, credentials } = splitUrlCredentials(camera.source.url);
+          this.cameraRepo.replaceSourceAndCredentials(camera.id, { ...camera.source, url }, this.cameraCredentials.seal(credentials!, camera.id));
+        }
+      })();
+    } catch (error) {
+      this.log.warn('cameras', 'camera passwords stored in plain text could not be encrypted now (retried at the next start)', { reason: (error as Error).message });
+      return;
+    }
+    scrubDatabase(this.db, this.log, 'camera credentials encrypted');
+    this.log.info('cameras', 'camera passwords moved out of their URLs and encrypted', { cameras: plain.length });
   }
 
   /** Whether this engine writes the data folder (holds its lock) or only reads it. */

@@ -189,7 +189,7 @@ export const migrations: Migration[] = [
     // Numbered 5 while migration 4 (sightings) lands from another branch: migrate() applies every
     // migration not yet recorded, in order, so the two can arrive in either order.
     version: 5,
-    name: 'enrollment resemblance warnings',
+    name: 'enrollment resemblance warnings; camera credentials encrypted apart from the URL',
     sql: `
       -- A new person whose face resembles someone enrolled (between the match and the duplicate
       -- threshold) is enrolled with a warning for HR to review. Both people's rows go with either person.
@@ -204,6 +204,11 @@ export const migrations: Migration[] = [
         CHECK (person_id <> resembles_person_id)
       );
       CREATE INDEX person_resemblances_other ON person_resemblances (resembles_person_id);
+
+      -- A network camera's user name and password, AES-256-GCM sealed (cameras/credential-vault.ts);
+      -- source_json keeps the URL without them. Plain credentials found in URLs stored before this
+      -- migration are moved here (and the old bytes scrubbed) by the engine at its next start.
+      ALTER TABLE cameras ADD COLUMN credentials BLOB;
     `,
   },
 ];

@@ -410,14 +410,24 @@ export class AuditRepository {
   }
 }
 
-type CameraRow = { id: number; name: string; source_json: string; enabled: number; detect_fps: number; restricted: number };
+type CameraRow = {
+  id: number;
+  name: string;
+  source_json: string;
+  enabled: number;
+  detect_fps: number;
+  restricted: number;
+  credentials: Buffer | null;
+};
 export interface CameraRecord {
   id: number;
   name: string;
+  /** Network cameras: the URL without user information (credentials are kept sealed apart). */
   source: CameraSource;
   enabled: boolean;
   detectFps: number;
   restricted: boolean;
+  hasCredentials: boolean;
 }
 
 export class CameraRepository {
@@ -431,6 +441,7 @@ export class CameraRepository {
       enabled: row.enabled === 1,
       detectFps: row.detect_fps,
       restricted: row.restricted === 1,
+      hasCredentials: row.credentials !== null,
     };
   }
 
@@ -443,13 +454,33 @@ export class CameraRepository {
     return row ? this.toRecord(row) : null;
   }
 
-  add(name: string, source: CameraSource, detectFps: number, enabled: boolean): CameraRecord {
-    const id = Number(
-      this.db
-        .prepare('INSERT INTO cameras (name, source_json, enabled, detect_fps, created_at) VALUES (?, ?, ?, ?, ?)')
-        .run(name.trim(), JSON.stringify(source), enabled ? 1 : 0, detectFps, nowIso()).lastInsertRowid,
-    );
+  /** Adds a camera; `seal` turns its credentials into the stored blob once its id is known (same transaction). */
+  add(name: string, source: CameraSource, detectFps: number, enabled: boolean, seal: ((cameraId: number) => Buffer) | null = null): CameraRecord {
+    const id = this.db.transaction(() => {
+      const cameraId = Number(
+        this.db
+          .prepare('INSERT INTO cameras (name, source_json, enabled, detect_fps, created_at) VALUES (?, ?, ?, ?, ?)')
+          .run(name.trim(), JSON.stringify(source), enabled ? 1 : 0, detectFps, nowIso()).lastInsertRowid,
+      );
+      if (seal) this.db.prepare('UPDATE cameras SET credentials = ? WHERE id = ?').run(seal(cameraId), cameraId);
+      return cameraId;
+    })();
     return this.get(id)!;
+  }
+
+  /** The sealed credentials blob of a camera (null: none). Never leaves the engine. */
+  sealedCredentials(id: number): Buffer | null {
+    const row = this.db.prepare('SELECT credentials FROM cameras WHERE id = ?').get(id) as { credentials: Buffer | null } | undefined;
+    return row?.credentials ?? null;
+  }
+
+  setSealedCredentials(id: number, blob: Buffer | null): void {
+    this.db.prepare('UPDATE cameras SET credentials = ? WHERE id = ?').run(blob, id);
+  }
+
+  /** Rewrites a camera's source and sealed credentials together (moving credentials out of a stored URL). */
+  replaceSourceAndCredentials(id: number, source: CameraSource, blob: Buffer | null): void {
+    this.db.prepare('UPDATE cameras SET source_json = ?, credentials = ? WHERE id = ?').run(JSON.stringify(source), blob, id);
   }
 
   setEnabled(id: number, enabled: boolean): void {
