@@ -563,7 +563,8 @@ export const channels = {
     request: idRequest,
     response: z.object({ erased: z.literal(true), name: z.string() }),
     permission: 'people.erase',
-    description: 'Erase a person, their templates and sightings; the vector index is rebuilt and the database vacuumed.',
+    description:
+      'Erase a person, their templates and sightings; no longer matched at once; resolves when their vectors are overwritten in the index file and the database is vacuumed (off the event loop).',
   }),
   'cameras.list': channel({
     request: empty,

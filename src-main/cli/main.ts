@@ -116,9 +116,9 @@ async function erase(engine: Engine, key: string | undefined, json: boolean, con
     rl.close();
     if (answer.trim() !== 'erase') throw new VigilError('BAD_REQUEST', 'Not confirmed; nothing was erased');
   }
-  const result = engine.peopleService.erase(person.id, cliCaller());
+  const result = await engine.peopleService.erase(person.id, cliCaller());
   if (json) printJsonLine({ ...result, id: person.id });
-  else console.log(`Erased ${result.name} (id ${person.id}): record, face templates and sightings; vector index rebuilt, database vacuumed.`);
+  else console.log(`Erased ${result.name} (id ${person.id}): record, face templates and sightings; their vectors overwritten in the index, database vacuumed.`);
 }
 
 async function identify(engine: Engine, images: string[], json: boolean, recordUnknowns: boolean): Promise<void> {

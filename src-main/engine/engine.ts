@@ -415,8 +415,14 @@ export class Engine extends EventEmitter<EngineEvents> {
     return { person, templates: galleryTemplates };
   }
 
-  addToGallery(templates: GalleryTemplate[]): void {
-    this.gallery.add(templates, this.people.templatesGeneration());
+  /** The vector index (diagnostics, tests, benchmarks). */
+  get vectorIndex(): FaceGallery {
+    return this.gallery;
+  }
+
+  /** Searchable when this returns unless index maintenance is running (then when it resolves). */
+  addToGallery(templates: GalleryTemplate[]): Promise<void> {
+    return this.gallery.add(templates, this.people.templatesGeneration());
   }
 
   personName(id: number): string | null {
@@ -493,6 +499,8 @@ export class Engine extends EventEmitter<EngineEvents> {
     await this.unknowns.idle();
     const analyzer = await this.analyzerPromise?.catch(() => null);
     await analyzer?.dispose();
+    // Index writes in flight finish before the database and the lock go.
+    await this.gallery.idle().catch((error: unknown) => this.log.warn('engine', 'vector index write failed at close (rebuilt at the next start)', { reason: String(error) }));
     this.db.close();
     this.lock?.release();
   }

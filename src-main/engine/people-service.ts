@@ -20,6 +20,7 @@ import type { EngineLog } from './logger.js';
 import type { FaceGallery } from './matching/face-gallery.js';
 import type { MatchPolicy } from './matching/match-decision.js';
 import { type Db, nowIso } from './storage/database.js';
+import { scrubDatabaseOffLoop } from './storage/scrub.js';
 import { AuditRepository, type PeopleRepository, type PersonFilters, type PersonRecord, type SightingRepository } from './storage/repositories.js';
 import { AlertsRepository } from './storage/alerts-repository.js';
 import { UnknownsRepository } from './storage/unknowns-repository.js';
@@ -256,7 +257,7 @@ export class PeopleService {
       if (resembles) this.deps.people.recordResemblance(created.personId, resembles.personId, resembles.score);
       return created;
     })();
-    this.deps.gallery.add(
+    await this.deps.gallery.add(
       accepted.map((a, i) => ({ id: saved.templateIds[i]!, personId: saved.personId, embedding: a.face.embedding })),
       this.deps.people.templatesGeneration(),
     );
@@ -292,18 +293,21 @@ export class PeopleService {
       if (resembles) this.deps.people.recordResemblance(id, resembles.personId, resembles.score);
       return result;
     })();
+    const generation = this.deps.people.templatesGeneration();
+    const added = person.status === 'active' ? accepted.map((a, i) => ({ id: saved.templateIds[i]!, personId: id, embedding: a.face.embedding })) : [];
     if (mode === 'replace') {
-      this.rebuildGallery();
-      this.scrubStorage('replace templates');
-    } else if (person.status === 'active') {
-      this.deps.gallery.add(
-        accepted.map((a, i) => ({ id: saved.templateIds[i]!, personId: id, embedding: a.face.embedding })),
-        this.deps.people.templatesGeneration(),
-      );
+      // The old vectors leave matching now, their bytes the index file and the database off the event loop.
+      const scrubbed = this.deps.gallery.scrub(saved.removedTemplateIds, generation);
+      const stored = this.deps.gallery.add(added, generation);
+      this.deps.emit('people.changed', { personId: id, change: 'templates' });
+      await scrubbed;
+      await stored;
+      await scrubDatabaseOffLoop(this.deps.db, this.deps.log, 'replace templates');
     } else {
-      this.rebuildGallery(); // an inactive person's templates stay out of the index
+      // An inactive person's templates stay out of the index (only the generation moves).
+      await this.deps.gallery.add(added, generation);
+      this.deps.emit('people.changed', { personId: id, change: 'templates' });
     }
-    this.deps.emit('people.changed', { personId: id, change: 'templates' });
     return { person: this.require(id), photos: outcomes, overriddenDuplicate: duplicate, resembles };
   }
 
@@ -326,8 +330,12 @@ export class PeopleService {
     return this.require(id);
   }
 
-  /** Deactivated people are no longer matched: the index is rebuilt without (or with) them. */
-  setStatus(id: number, status: PersonStatus, caller: CallerContext): Person {
+  /**
+   * Deactivated people are no longer matched from the moment this is called (their templates
+   * leave the matching maps at once; the native index and its file follow off the event loop);
+   * reactivated ones are matched again when it resolves.
+   */
+  async setStatus(id: number, status: PersonStatus, caller: CallerContext): Promise<Person> {
     const person = this.require(id);
     const changed = this.deps.people.update(id, { status }, () => ({
       operator: caller.operator,
@@ -337,8 +345,14 @@ export class PeopleService {
       subjectLabel: person.name,
     }));
     if (changed.length > 0) {
-      this.rebuildGallery();
+      const generation = this.deps.people.templatesGeneration();
+      const templates = this.deps.people.templatesOf(id).filter((t) => t.embedderId === this.deps.embedderId);
+      const done =
+        status === 'inactive'
+          ? this.deps.gallery.deactivate(templates.map((t) => t.id), generation)
+          : this.deps.gallery.add(templates.map((t) => ({ id: t.id, personId: id, embedding: t.embedding })), generation);
       this.deps.emit('people.changed', { personId: id, change: 'status' });
+      await done;
     }
     return this.require(id);
   }
@@ -376,45 +390,31 @@ export class PeopleService {
 
   /**
    * Erases the person, their templates and sightings, then makes sure the
-   * vector bytes are gone from disk: the index is rebuilt from SQLite (hnswlib's
-   * markDelete would keep them), the database vacuumed and the WAL truncated.
-   * The audit entry (who, when, whom; nothing biometric) stays.
+   * vector bytes are gone from disk. Matching stops at once (the templates
+   * leave the matching maps synchronously, before this first yields); then,
+   * off the event loop, each vector is overwritten in place in the index and
+   * the index file rewritten (hnswlib's asynchronous writer), and the database
+   * is vacuumed and its WAL truncated by a worker thread's own connection.
+   * Resolves when no file holds the vectors. The audit entry (who, when, whom;
+   * nothing biometric) stays.
    */
-  erase(id: number, caller: CallerContext): { erased: true; name: string } {
+  async erase(id: number, caller: CallerContext): Promise<{ erased: true; name: string }> {
     const person = this.require(id);
-    const templateCount = this.deps.people.templatesOf(id).length;
+    const templateIds = this.deps.people.templatesOf(id).map((t) => t.id);
     const { erased } = this.deps.people.erase(id, {
       operator: caller.operator,
       action: 'person.erased',
       subjectKind: 'person',
       subjectId: id,
       subjectLabel: person.employeeCode ? `${person.name} (${person.employeeCode})` : person.name,
-      details: { templatesErased: templateCount },
+      details: { templatesErased: templateIds.length },
     });
     if (!erased) throw new VigilError('NOT_FOUND', `Nobody with id ${id} is enrolled (already erased?)`);
-    this.rebuildGallery();
-    this.scrubStorage('erase');
+    const scrubbed = this.deps.gallery.scrub(templateIds, this.deps.people.templatesGeneration());
     this.deps.emit('people.changed', { personId: id, change: 'erased' });
+    await scrubbed;
+    await scrubDatabaseOffLoop(this.deps.db, this.deps.log, 'erase');
     return { erased: true, name: person.name };
-  }
-
-  private rebuildGallery(): void {
-    this.deps.gallery.rebuild(this.deps.people.templates(this.deps.embedderId), this.deps.people.templatesGeneration());
-  }
-
-  /**
-   * Deleted rows are zeroed (secure_delete), the file rebuilt without free pages
-   * (VACUUM) and the WAL copied back and truncated, so deleted vectors leave
-   * every file Vigil owns. Freed filesystem blocks are beyond its reach.
-   */
-  private scrubStorage(why: string): void {
-    const db = this.deps.db;
-    db.exec('VACUUM');
-    const [result] = db.pragma('wal_checkpoint(TRUNCATE)') as Array<{ busy: number; log: number; checkpointed: number }>;
-    if (result && result.busy !== 0) {
-      // journal_size_limit 0 (openDatabase) truncates the WAL at the next checkpoint that completes.
-      this.deps.log.warn('privacy', 'WAL checkpoint was busy after deleting face data (another reader); the WAL is truncated at the next complete checkpoint', { why });
-    }
   }
 }
 

@@ -90,8 +90,8 @@ describe('duplicate check: refuse the same person, warn about look-alikes', () =
     assert.equal(engine.peopleService.list({ search: 'S. Williams' }).length, 0);
   });
 
-  test('erasing one of them takes the warning off the other', () => {
-    engine.peopleService.erase(venusId, LOCAL_OPERATOR);
+  test('erasing one of them takes the warning off the other', async () => {
+    await engine.peopleService.erase(venusId, LOCAL_OPERATOR);
     assert.deepEqual(engine.peopleService.get(serenaId).resemblances, []);
   });
 

@@ -1,7 +1,10 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { open } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import hnswlib from 'hnswlib-node';
 import { dot } from '../vision/geometry.js';
+import { SerialQueue } from '../util/serial-queue.js';
 import { type CandidateScore, decideMatch, type MatchDecision, type MatchPolicy } from './match-decision.js';
 
 const { HierarchicalNSW } = hnswlib;
@@ -41,6 +44,21 @@ interface IndexMeta {
  * centroid, which scores better than any single template (measured on LFW).
  * The index is persisted beside the database and rebuilt from SQLite when it
  * is missing or its generation no longer matches the templates table.
+ *
+ * Removing templates never rebuilds the index on the event loop (at 100k
+ * templates a rebuild takes ~15 minutes here): `forget` takes them out of
+ * matching at once (the person maps are plain JavaScript, searched results are
+ * filtered through them), then `scrub` overwrites each removed template's
+ * vector IN PLACE in the native index with random bytes (hnswlib's update of an
+ * existing label rewrites its data and repairs its links) and marks it deleted,
+ * and the file is rewritten by hnswlib's asynchronous writer on the libuv
+ * thread pool (temp file, fsync, rename). So the erased vector's bytes leave
+ * memory and the file without a rebuild. Native changes and file writes run
+ * one at a time (`maintenance` queue): hnswlib must not be changed while it
+ * writes; searches may run meanwhile (both only read). Deleted slots stay as
+ * tombstones (scrubbed, or a deactivated person's), revived when a template id
+ * comes back; the index is rebuilt without them only when it is rebuilt anyway
+ * (a stale or missing file at start). No background compaction yet.
  */
 export class FaceGallery {
   private index: InstanceType<typeof HierarchicalNSW>;
@@ -48,7 +66,15 @@ export class FaceGallery {
   private readonly personOfTemplate = new Map<number, number>();
   private readonly templateSums = new Map<number, { sum: Float32Array; count: number }>();
   private readonly centroids = new Map<number, Float32Array>();
+  /** Labels present in the native index but deleted there (scrubbed or deactivated): not searchable. */
+  private readonly tombstones = new Set<number>();
+  /** Every label in the native index, live or deleted. */
+  private readonly nativeLabels = new Set<number>();
   private generation = -1;
+  private readonly maintenance = new SerialQueue();
+  /** Native operations queued or running (a write in flight among them). */
+  private busy = 0;
+  private pendingPersist: Promise<void> | null = null;
 
   constructor(
     readonly embedderId: string,
@@ -68,37 +94,49 @@ export class FaceGallery {
     return this.centroids.size;
   }
 
+  /** The vector the native index holds for a label, as stored (normalised) there; null if absent. Diagnostics and tests. */
+  nativeVector(label: number): Float32Array | null {
+    if (!this.nativeLabels.has(label) || this.tombstones.has(label)) return null;
+    return Float32Array.from(this.index.getPoint(label));
+  }
+
+  /** Deleted slots kept in the native index (see compaction). */
+  get tombstoneCount(): number {
+    return this.tombstones.size;
+  }
+
   /** Loads the persisted index if it is current, otherwise rebuilds it from `templates`. Returns how it was obtained. */
   load(templates: GalleryTemplate[], generation: number): 'loaded' | 'rebuilt' {
     this.resetMemory();
     for (const t of templates) this.trackTemplate(t);
     this.generation = generation;
-    if (this.indexPath && this.tryReadPersisted(templates.length)) return 'loaded';
+    if (this.indexPath && this.tryReadPersisted(templates)) return 'loaded';
     this.rebuildIndex(templates);
-    this.persist();
+    this.persistSync();
     return 'rebuilt';
   }
 
   /**
-   * Always builds a fresh index from `templates` and overwrites the persisted
-   * one: after an erasure or a deactivation, removed vectors must not linger in
-   * memory or in the file (markDelete keeps their bytes).
+   * Builds a fresh index from `templates` and overwrites the persisted one, synchronously
+   * (start-up, tests, the benchmark's "before" figure). Erasure does not use it any more.
    */
   rebuild(templates: GalleryTemplate[], generation: number): void {
     this.resetMemory();
     for (const t of templates) this.trackTemplate(t);
     this.generation = generation;
     this.rebuildIndex(templates);
-    this.persist();
+    this.persistSync();
   }
 
   private resetMemory(): void {
     this.personOfTemplate.clear();
     this.templateSums.clear();
     this.centroids.clear();
+    this.tombstones.clear();
+    this.nativeLabels.clear();
   }
 
-  private tryReadPersisted(expectedCount: number): boolean {
+  private tryReadPersisted(templates: GalleryTemplate[]): boolean {
     const metaPath = `${this.indexPath}.meta.json`;
     if (!existsSync(this.indexPath!) || !existsSync(metaPath)) return false;
     try {
@@ -108,13 +146,21 @@ export class FaceGallery {
         meta.dimension !== this.dimension ||
         meta.m !== INDEX_M ||
         meta.generation !== this.generation ||
-        meta.count !== expectedCount
+        meta.count !== templates.length
       ) {
         return false;
       }
-      if (expectedCount === 0) return false; // nothing to load: a fresh index is cheaper than reading one
+      if (templates.length === 0) return false; // nothing to load: a fresh index is cheaper than reading one
       const index = new HierarchicalNSW('cosine', this.dimension);
       index.readIndexSync(this.indexPath!, true);
+      // Every label in the file that is not a live template is a deleted slot (its deleted flag is in the file).
+      const live = new Set(templates.map((t) => t.id));
+      const labels = new Set(index.getIdsList());
+      if (templates.some((t) => !labels.has(t.id))) return false;
+      for (const label of labels) {
+        this.nativeLabels.add(label);
+        if (!live.has(label)) this.tombstones.add(label);
+      }
       this.index = index;
       this.index.setEf(INDEX_EF_SEARCH);
       this.capacity = index.getMaxElements();
@@ -129,18 +175,65 @@ export class FaceGallery {
     this.capacity = Math.max(1024, templates.length * 2);
     this.index.initIndex(this.capacity, INDEX_M, INDEX_EF_CONSTRUCTION, 100, true);
     this.index.setEf(INDEX_EF_SEARCH);
-    for (const t of templates) this.index.addPoint(Array.from(t.embedding), t.id);
+    for (const t of templates) {
+      this.index.addPoint(Array.from(t.embedding), t.id);
+      this.nativeLabels.add(t.id);
+    }
   }
 
-  /** Writes the index atomically (temp file + rename) with its generation. */
-  persist(): void {
+  private meta(): IndexMeta {
+    return { embedderId: this.embedderId, dimension: this.dimension, m: INDEX_M, generation: this.generation, count: this.templateCount };
+  }
+
+  /** Writes index and meta synchronously (start-up, explicit rebuilds). */
+  persistSync(): void {
     if (!this.indexPath || this.options.readOnly) return;
     mkdirSync(dirname(this.indexPath), { recursive: true });
     const temporary = `${this.indexPath}.tmp`;
     this.index.writeIndexSync(temporary);
-    renameSync(temporary, this.indexPath);
-    const meta: IndexMeta = { embedderId: this.embedderId, dimension: this.dimension, m: INDEX_M, generation: this.generation, count: this.templateCount };
-    writeFileSync(`${this.indexPath}.meta.json`, JSON.stringify(meta));
+    replaceFile(temporary, this.indexPath);
+    writeMeta(this.indexPath, this.meta());
+  }
+
+  /** The index written by hnswlib's asynchronous writer (libuv thread pool): the event loop keeps turning. */
+  private async writeFiles(): Promise<void> {
+    if (!this.indexPath || this.options.readOnly) return;
+    mkdirSync(dirname(this.indexPath), { recursive: true });
+    const temporary = `${this.indexPath}.tmp`;
+    const meta = this.meta();
+    await this.index.writeIndex(temporary);
+    await replaceFileAsync(temporary, this.indexPath);
+    writeMeta(this.indexPath, meta);
+  }
+
+  /** Runs a native change (or a write) after those before it; counted so `add` knows when it may run at once. */
+  private native<T>(task: () => Promise<T> | T): Promise<T> {
+    this.busy++;
+    return this.maintenance.run(async () => {
+      try {
+        return await task();
+      } finally {
+        this.busy--;
+      }
+    });
+  }
+
+  /**
+   * A write of everything changed so far, after what is queued: several changes made while
+   * one write runs share the next one.
+   */
+  private persistSoon(): Promise<void> {
+    if (!this.indexPath || this.options.readOnly) return Promise.resolve();
+    this.pendingPersist ??= this.native(async () => {
+      this.pendingPersist = null;
+      await this.writeFiles();
+    });
+    return this.pendingPersist;
+  }
+
+  /** Resolves when every queued native change and write is done. */
+  async idle(): Promise<void> {
+    while (this.busy > 0) await this.maintenance.run(async () => undefined);
   }
 
   private trackTemplate(t: GalleryTemplate): void {
@@ -165,40 +258,119 @@ export class FaceGallery {
     this.centroids.set(personId, entry.sum.map((v) => v / norm));
   }
 
-  /** Adds freshly stored templates (their SQLite transaction has committed). */
-  add(templates: GalleryTemplate[], generation: number): void {
+  /** Puts templates into the native index: a tombstoned label (id reused, or a reactivated person) is revived in its own slot. */
+  private addNative(templates: GalleryTemplate[]): void {
     for (const t of templates) {
+      const vector = Array.from(t.embedding);
+      if (this.tombstones.has(t.id)) {
+        this.index.unmarkDelete(t.id);
+        this.index.addPoint(vector, t.id); // an existing label: its vector is rewritten in place
+        this.tombstones.delete(t.id);
+        continue;
+      }
       if (this.index.getCurrentCount() >= this.capacity) {
         this.capacity = Math.max(1024, this.capacity * 2);
         this.index.resizeIndex(this.capacity);
       }
-      this.index.addPoint(Array.from(t.embedding), t.id, true);
-      this.trackTemplate(t);
+      this.index.addPoint(vector, t.id);
+      this.nativeLabels.add(t.id);
     }
-    this.generation = generation;
-    this.persist();
   }
 
   /**
-   * Forgets templates. markDelete hides them from search; for erasure the
-   * caller rebuilds the index (`load`) so the vector bytes leave the file too.
+   * Adds freshly stored templates (their SQLite transaction has committed). Searchable when this
+   * returns if no native work is queued (the usual case), else when the promise resolves. The file
+   * is rewritten in the background (a stale file is rebuilt from SQLite at start).
    */
-  remove(templateIds: number[], templatesOfPerson: (personId: number) => GalleryTemplate[], generation: number): void {
+  add(templates: GalleryTemplate[], generation: number): Promise<void> {
+    const apply = () => {
+      this.addNative(templates);
+      for (const t of templates) this.trackTemplate(t);
+      this.generation = generation;
+      void this.persistSoon().catch(() => undefined);
+    };
+    if (this.busy === 0) {
+      apply();
+      return Promise.resolve();
+    }
+    return this.native(apply);
+  }
+
+  /**
+   * Takes templates out of matching at once (synchronously): their labels are no longer
+   * resolved to a person and their persons' centroids are recomputed from `remainingOf`
+   * (empty for an erased person). Their native slots stay until `scrub` or `deactivate`.
+   */
+  forget(templateIds: number[], remainingOf: (personId: number) => GalleryTemplate[] = () => []): void {
     const touched = new Set<number>();
     for (const id of templateIds) {
       const personId = this.personOfTemplate.get(id);
       if (personId === undefined) continue;
-      this.index.markDelete(id);
       this.personOfTemplate.delete(id);
       touched.add(personId);
     }
     for (const personId of touched) {
       this.templateSums.delete(personId);
       this.centroids.delete(personId);
-      for (const t of templatesOfPerson(personId)) this.trackTemplate(t);
+      for (const t of remainingOf(personId)) if (this.personOfTemplate.get(t.id) === personId) this.trackTemplate(t);
     }
-    this.generation = generation;
-    this.persist();
+  }
+
+  /**
+   * Erasure of forgotten templates from the native index and its file: each vector is overwritten
+   * in place with random bytes, the slot marked deleted, and the file rewritten off the event
+   * loop. Resolves once the file on disk no longer holds them.
+   */
+  async scrub(templateIds: number[], generation: number): Promise<void> {
+    this.forget(templateIds);
+    await this.native(async () => {
+      for (const [i, id] of templateIds.entries()) {
+        // Rewriting a slot repairs its neighbours' links (~40 ms at M 48 here): let the loop turn between two.
+        if (i > 0) await new Promise((resolve) => setImmediate(resolve));
+        // A template enrolled again under the same id since (SQLite reuses the highest ids) is live: leave it.
+        if (!this.nativeLabels.has(id) || this.personOfTemplate.has(id)) continue;
+        if (this.tombstones.has(id)) {
+          // Deactivated before (bytes kept) or scrubbed already: revive to overwrite, then delete again.
+          this.index.unmarkDelete(id);
+          this.tombstones.delete(id);
+        }
+        this.index.addPoint(randomUnitVector(this.dimension), id);
+        this.index.markDelete(id);
+        this.tombstones.add(id);
+      }
+      this.generation = generation;
+    });
+    await this.persistSoon();
+  }
+
+  /** A deactivated person's templates leave matching at once; their slots are marked deleted (bytes kept: SQLite still has them). */
+  async deactivate(templateIds: number[], generation: number): Promise<void> {
+    this.forget(templateIds);
+    await this.native(() => {
+      for (const id of templateIds) {
+        if (!this.nativeLabels.has(id) || this.tombstones.has(id) || this.personOfTemplate.has(id)) continue;
+        this.index.markDelete(id);
+        this.tombstones.add(id);
+      }
+      this.generation = generation;
+    });
+    await this.persistSoon();
+  }
+
+  /**
+   * Forgets templates. markDelete hides them from search; for erasure the
+   * caller uses `scrub` so the vector bytes leave the file too.
+   */
+  remove(templateIds: number[], templatesOfPerson: (personId: number) => GalleryTemplate[], generation: number): Promise<void> {
+    this.forget(templateIds, templatesOfPerson);
+    return this.native(() => {
+      for (const id of templateIds) {
+        if (!this.nativeLabels.has(id) || this.tombstones.has(id) || this.personOfTemplate.has(id)) continue;
+        this.index.markDelete(id);
+        this.tombstones.add(id);
+      }
+      this.generation = generation;
+    }).then(() => this.persistSoon());
   }
 
   /** Candidate persons for a probe, each scored by cosine similarity to the person's centroid. */
@@ -209,6 +381,7 @@ export class FaceGallery {
     const result = this.index.searchKnn(Array.from(probe), k);
     const persons = new Set<number>();
     for (const label of result.neighbors) {
+      // Forgotten templates (erased, deactivated) may still be in the native index until scrubbed: never a candidate.
       const personId = this.personOfTemplate.get(label);
       if (personId !== undefined) persons.add(personId);
     }
@@ -225,4 +398,55 @@ export class FaceGallery {
     rmSync(this.indexPath, { force: true });
     rmSync(`${this.indexPath}.meta.json`, { force: true });
   }
+}
+
+/** Random bytes shaped as a unit vector: what an erased template's slot holds instead of the face. */
+function randomUnitVector(dimension: number): number[] {
+  const bytes = randomBytes(dimension * 4);
+  const v = Array.from({ length: dimension }, (_, i) => bytes.readInt32LE(i * 4) / 2 ** 31);
+  const norm = Math.sqrt(v.reduce((sum, x) => sum + x * x, 0)) || 1;
+  return v.map((x) => x / norm);
+}
+
+/** temp -> fsync -> rename -> fsync folder: a crash leaves the old file or the new one, whole. */
+function replaceFile(temporary: string, path: string): void {
+  const fd = openSync(temporary, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(temporary, path);
+  if (process.platform !== 'win32') {
+    const folder = openSync(dirname(path), 'r');
+    try {
+      fsyncSync(folder);
+    } finally {
+      closeSync(folder);
+    }
+  }
+}
+
+/** replaceFile with the fsyncs off the event loop (a 250 MB index takes a while to reach the disk). */
+async function replaceFileAsync(temporary: string, path: string): Promise<void> {
+  const file = await open(temporary, 'r');
+  try {
+    await file.sync();
+  } finally {
+    await file.close();
+  }
+  renameSync(temporary, path);
+  if (process.platform !== 'win32') {
+    const folder = await open(dirname(path), 'r');
+    try {
+      await folder.sync();
+    } finally {
+      await folder.close();
+    }
+  }
+}
+
+function writeMeta(indexPath: string, meta: IndexMeta): void {
+  writeFileSync(`${indexPath}.meta.json.tmp`, JSON.stringify(meta));
+  renameSync(`${indexPath}.meta.json.tmp`, `${indexPath}.meta.json`);
 }
