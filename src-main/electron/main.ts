@@ -5,11 +5,12 @@
  */
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { app, BrowserWindow, ipcMain, type IpcMainInvokeEvent, safeStorage } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, type IpcMainInvokeEvent, safeStorage } from 'electron';
 import { events, type EventName } from '../../src-preload/contract.js';
 import { createDispatcher, LOCAL_OPERATOR } from '../engine/api/dispatcher.js';
 import { createHandlers } from '../engine/api/handlers.js';
 import { Engine } from '../engine/engine.js';
+import { VigilError } from '../engine/errors.js';
 import { LiveService } from '../engine/live/live-service.js';
 import { defaultDataDir } from '../engine/paths.js';
 import { snapshotKeyFiles } from '../engine/unknowns/unknowns-service.js';
@@ -100,5 +101,7 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   console.error('Vigil failed to start:', error);
+  // Another Vigil process holds the data folder (the headless host, a CLI command): say which one.
+  if (error instanceof VigilError && error.code === 'DATA_FOLDER_IN_USE') dialog.showErrorBox('Vigil cannot start', error.message);
   app.quit();
 });
