@@ -1,13 +1,16 @@
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { open } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import hnswlib from 'hnswlib-node';
 import { dot } from '../vision/geometry.js';
 import { SerialQueue } from '../util/serial-queue.js';
 import { type CandidateScore, decideMatch, type MatchDecision, type MatchPolicy } from './match-decision.js';
 
 const { HierarchicalNSW } = hnswlib;
+const requireHere = createRequire(import.meta.url);
 
 /**
  * Index parameters, from the `npm run bench` sweep at 100k x 512-d random unit vectors
@@ -324,23 +327,49 @@ export class FaceGallery {
   async scrub(templateIds: number[], generation: number): Promise<void> {
     this.forget(templateIds);
     await this.native(async () => {
-      for (const [i, id] of templateIds.entries()) {
-        // Rewriting a slot repairs its neighbours' links (~40 ms at M 48 here): let the loop turn between two.
-        if (i > 0) await new Promise((resolve) => setImmediate(resolve));
-        // A template enrolled again under the same id since (SQLite reuses the highest ids) is live: leave it.
-        if (!this.nativeLabels.has(id) || this.personOfTemplate.has(id)) continue;
-        if (this.tombstones.has(id)) {
-          // Deactivated before (bytes kept) or scrubbed already: revive to overwrite, then delete again.
-          this.index.unmarkDelete(id);
-          this.tombstones.delete(id);
-        }
-        this.index.addPoint(randomUnitVector(this.dimension), id);
-        this.index.markDelete(id);
-        this.tombstones.add(id);
+      // A template enrolled again under the same id since (SQLite reuses the highest ids) is live: leave it.
+      const labels = templateIds.filter((id) => this.nativeLabels.has(id) && !this.personOfTemplate.has(id));
+      if (labels.length > 0) {
+        if (this.indexPath && !this.options.readOnly) await this.scrubInWorker(labels);
+        else await this.scrubHere(labels);
       }
       this.generation = generation;
     });
     await this.persistSoon();
+  }
+
+  /** The overwrite in this thread (no index file: tests, in-memory galleries), yielding between slots. */
+  private async scrubHere(labels: number[]): Promise<void> {
+    for (const [i, id] of labels.entries()) {
+      if (i > 0) await new Promise((resolve) => setImmediate(resolve));
+      if (this.tombstones.has(id)) this.index.unmarkDelete(id); // deactivated before (bytes kept): revive to overwrite
+      this.index.addPoint(randomUnitVector(this.dimension), id);
+      this.index.markDelete(id);
+      this.tombstones.add(id);
+    }
+  }
+
+  /**
+   * Rewriting a slot repairs its neighbours' links: ~40 ms per template at 10k here, up to
+   * ~0.6 s at 100k, too long for the event loop. So: the slots are marked deleted here (cheap),
+   * the current index is written (async), a worker thread loads that file, overwrites the slots,
+   * writes it back, and this thread loads the result (async) and swaps it in. Native changes
+   * wait meanwhile (the maintenance queue); searches go on in the old index.
+   */
+  private async scrubInWorker(labels: number[]): Promise<void> {
+    for (const id of labels) {
+      if (!this.tombstones.has(id)) this.index.markDelete(id);
+      this.tombstones.add(id);
+    }
+    await this.writeFiles();
+    const scrubbedPath = `${this.indexPath}.scrubbed`;
+    await runIndexScrubWorker({ path: this.indexPath!, out: scrubbedPath, dimension: this.dimension, labels });
+    const fresh = new HierarchicalNSW('cosine', this.dimension);
+    await fresh.readIndex(scrubbedPath, true);
+    fresh.setEf(INDEX_EF_SEARCH);
+    this.index = fresh;
+    this.capacity = fresh.getMaxElements();
+    await replaceFileAsync(scrubbedPath, this.indexPath!);
   }
 
   /** A deactivated person's templates leave matching at once; their slots are marked deleted (bytes kept: SQLite still has them). */
@@ -398,6 +427,50 @@ export class FaceGallery {
     rmSync(this.indexPath, { force: true });
     rmSync(`${this.indexPath}.meta.json`, { force: true });
   }
+}
+
+/**
+ * The worker's code (eval, so it runs the same from the TypeScript sources and the built app):
+ * load the index file, overwrite each label's vector with random bytes, mark it deleted, write.
+ */
+const INDEX_SCRUB_WORKER = `
+const { parentPort, workerData } = require('node:worker_threads');
+const { randomBytes } = require('node:crypto');
+const { HierarchicalNSW } = require(workerData.hnswlib);
+try {
+  const index = new HierarchicalNSW('cosine', workerData.dimension);
+  index.readIndexSync(workerData.path, true);
+  for (const label of workerData.labels) {
+    try { index.unmarkDelete(label); } catch (e) { /* not deleted */ }
+    const bytes = randomBytes(workerData.dimension * 4);
+    const v = Array.from({ length: workerData.dimension }, (_, i) => bytes.readInt32LE(i * 4) / 2147483648);
+    index.addPoint(v, label);
+    index.markDelete(label);
+  }
+  index.writeIndexSync(workerData.out);
+  parentPort.postMessage({ ok: true });
+} catch (error) {
+  parentPort.postMessage({ ok: false, message: String((error && error.message) || error) });
+}
+`;
+
+function runIndexScrubWorker(job: { path: string; out: string; dimension: number; labels: number[] }): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(INDEX_SCRUB_WORKER, { eval: true, workerData: { ...job, hnswlib: requireHere.resolve('hnswlib-node') } });
+    let settled = false;
+    worker.once('message', (message: { ok: true } | { ok: false; message: string }) => {
+      settled = true;
+      if (message.ok) resolve();
+      else reject(new Error(`vector index scrub failed: ${message.message}`));
+    });
+    worker.once('error', (error) => {
+      if (!settled) reject(error);
+      settled = true;
+    });
+    worker.once('exit', (code) => {
+      if (!settled) reject(new Error(`vector index scrub worker stopped (exit ${code})`));
+    });
+  });
 }
 
 /** Random bytes shaped as a unit vector: what an erased template's slot holds instead of the face. */
