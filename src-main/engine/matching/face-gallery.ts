@@ -326,16 +326,18 @@ export class FaceGallery {
    */
   async scrub(templateIds: number[], generation: number): Promise<void> {
     this.forget(templateIds);
-    await this.native(async () => {
+    const written = await this.native(async () => {
       // A template enrolled again under the same id since (SQLite reuses the highest ids) is live: leave it.
       const labels = templateIds.filter((id) => this.nativeLabels.has(id) && !this.personOfTemplate.has(id));
-      if (labels.length > 0) {
-        if (this.indexPath && !this.options.readOnly) await this.scrubInWorker(labels);
-        else await this.scrubHere(labels);
-      }
+      const inWorker = labels.length > 0 && this.indexPath !== null && !this.options.readOnly;
+      if (inWorker) await this.scrubInWorker(labels);
+      else if (labels.length > 0) await this.scrubHere(labels);
       this.generation = generation;
+      // The worker's file is the index as it is now: only the meta needs the new generation.
+      if (inWorker) writeMeta(this.indexPath!, this.meta());
+      return inWorker;
     });
-    await this.persistSoon();
+    if (!written) await this.persistSoon();
   }
 
   /** The overwrite in this thread (no index file: tests, in-memory galleries), yielding between slots. */
