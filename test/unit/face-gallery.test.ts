@@ -112,6 +112,7 @@ describe('FaceGallery maintenance without rebuilds (erasure, deactivation, id re
     assert.equal(reloaded.identify(identities[2]!, policy).kind, 'unknown');
     const other = reloaded.identify(identities[4]!, policy);
     assert.equal(other.kind === 'match' && other.personId, 5);
+    await gallery.idle();
   });
 
   test('deactivate keeps the bytes (SQLite has them) and add revives the slots; a reused template id gets its new vector', async () => {
@@ -132,5 +133,6 @@ describe('FaceGallery maintenance without rebuilds (erasure, deactivation, id re
     const found = gallery.identify(newcomer, policy);
     assert.equal(found.kind === 'match' && found.personId, 99);
     assert.equal(gallery.identify(identities[5]!, policy).kind, 'unknown');
+    await gallery.idle(); // the file write that add() started in the background
   });
 });
