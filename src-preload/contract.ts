@@ -88,6 +88,10 @@ export const systemStatusSchema = z.object({
   executionProviderNote: z.string().nullable().optional(),
   models: z.array(modelInfoSchema),
   matchThreshold: z.number(),
+  /** The ffmpeg that decodes cameras: its path, version, and a problem in plain words (missing, older than 5.1). */
+  ffmpeg: z.object({ path: z.string().nullable(), version: z.string().nullable(), problem: z.string().nullable() }).optional(),
+  /** Enrollment: a new face at or above this similarity to someone enrolled is refused as the same person. */
+  duplicateThreshold: z.number().optional(),
   /** Version of the site's enrollment consent text, recorded with each person's consent. */
   consentTextVersion: z.string(),
   /** Who this console acts as and what they may do (the UI hides what is not allowed). */
@@ -123,8 +127,33 @@ export const personSchema = z.object({
   templateCount: z.number().int(),
   createdAt: z.string(),
   updatedAt: z.string(),
+  /** Their face resembles someone else's (found at enrollment) and HR has not reviewed it yet. */
+  resemblanceToReview: z.boolean(),
 });
 export type Person = z.infer<typeof personSchema>;
+
+/**
+ * A face close to someone enrolled, between the match threshold and the duplicate threshold:
+ * enrolled, with this warning for HR (two different people who look alike, or the same person
+ * from poor photos).
+ */
+export const resemblanceSchema = z.object({
+  personId: z.number().int(),
+  name: z.string(),
+  /** Cosine similarity of the closest new face to the other person's centroid. */
+  score: z.number(),
+});
+export type Resemblance = z.infer<typeof resemblanceSchema>;
+
+/** A resemblance as kept on a person's record, seen from that person. */
+export const resemblanceRecordSchema = resemblanceSchema.extend({
+  /** 'enrolled-after': this person was enrolled resembling the other; 'enrolled-before': the other was enrolled resembling them. */
+  direction: z.enum(['enrolled-after', 'enrolled-before']),
+  foundAt: z.string(),
+  reviewedAt: z.string().nullable(),
+  reviewedBy: z.string().nullable(),
+});
+export type ResemblanceRecord = z.infer<typeof resemblanceRecordSchema>;
 
 /** The editable part of a person's record (what HR types in). */
 const optionalText = (max: number) =>
@@ -224,6 +253,8 @@ export const enrollmentResultSchema = z.object({
   photos: z.array(photoOutcomeSchema),
   /** Set when the enrollment was saved although the face matched someone (override). */
   overriddenDuplicate: z.object({ personId: z.number().int(), name: z.string(), score: z.number() }).nullable().optional(),
+  /** Saved with a warning: the face resembles this person (between the match and the duplicate threshold). */
+  resembles: resemblanceSchema.nullable().optional(),
 });
 export type EnrollmentResult = z.infer<typeof enrollmentResultSchema>;
 
@@ -241,6 +272,8 @@ export const folderImportReportSchema = z.object({
       /** Why nobody was enrolled from this folder (absent when enrolled). */
       reason: z.string().optional(),
       code: z.string().optional(),
+      /** Enrolled with a warning: the face resembles someone already enrolled (HR reviews it). */
+      resembles: resemblanceSchema.optional(),
     }),
   ),
   /** Every file looked at: used, or skipped and why. */
@@ -248,10 +281,47 @@ export const folderImportReportSchema = z.object({
 });
 export type FolderImportReport = z.infer<typeof folderImportReportSchema>;
 
+/**
+ * Why a network camera URL is refused, or null: it must use one of `schemes` and name a host,
+ * and hold nothing ffmpeg or a log could misread (spaces, control characters, backslashes).
+ * ffmpeg-only URL forms (concat:, subfile:, file:, pipe:, ...) are refused here and, should one
+ * get through, by ffmpeg's protocol whitelist for the source kind.
+ */
+export function networkUrlProblem(url: string, schemes: readonly string[]): string | null {
+  // eslint-disable-next-line no-control-regex
+  if (/[\s\u0000-\u001f\u007f\\]/.test(url)) return 'must not contain spaces, control characters or backslashes';
+  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1]?.toLowerCase();
+  if (!scheme || !schemes.includes(scheme) || !url.slice(scheme.length + 1).startsWith('//')) {
+    return `must start with ${schemes.map((s) => `${s}://`).join(' or ')}`;
+  }
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return 'is not a valid URL';
+  }
+  if (!parsed.hostname) return 'needs a host name or address';
+  return null;
+}
+
 const cameraUrlTooLong = `a camera URL may be at most ${MAX_CAMERA_URL_CHARS} characters`;
+const networkUrl = (schemes: readonly string[]) =>
+  z.string().max(MAX_CAMERA_URL_CHARS, cameraUrlTooLong).superRefine((url, ctx) => {
+    const problem = networkUrlProblem(url, schemes);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
+
 export const cameraSourceSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('rtsp'), url: z.string().max(MAX_CAMERA_URL_CHARS, cameraUrlTooLong).regex(/^rtsps?:\/\//i, 'must start with rtsp://') }),
-  z.object({ kind: z.literal('http'), url: z.string().max(MAX_CAMERA_URL_CHARS, cameraUrlTooLong).regex(/^https?:\/\//i, 'must start with http://') }),
+  z.object({ kind: z.literal('rtsp'), url: networkUrl(['rtsp', 'rtsps']) }),
+  z.object({
+    kind: z.literal('http'),
+    url: networkUrl(['http', 'https']),
+    /**
+     * mjpeg (the default when absent): a multipart MJPEG stream (multipart/x-mixed-replace), read with that demuxer
+     * only. auto: let ffmpeg probe the format (an HTTP stream of another kind; more parsers exposed).
+     */
+    format: z.enum(['mjpeg', 'auto']).optional(),
+  }),
   z.object({
     kind: z.literal('file'),
     path: z.string().min(1).max(MAX_VIDEO_PATH_CHARS, `a video file path may be at most ${MAX_VIDEO_PATH_CHARS} characters`),
@@ -276,10 +346,22 @@ export const cameraHealthSchema = z.object({
 });
 export type CameraHealth = z.infer<typeof cameraHealthSchema>;
 
+/** A camera's user name and password: the engine stores them encrypted and never sends them back. */
+export const cameraCredentialsSchema = z
+  .object({
+    username: z.string().max(256),
+    password: z.string().max(1024),
+  })
+  .strict();
+export type CameraCredentials = z.infer<typeof cameraCredentialsSchema>;
+
 export const cameraSchema = z.object({
   id: z.number().int(),
   name: z.string(),
+  /** A network camera's URL never carries its user name or password (they can be replaced, never read). */
   source: cameraSourceSchema,
+  /** Whether a user name / password is stored (encrypted) for this camera. */
+  hasCredentials: z.boolean(),
   enabled: z.boolean(),
   detectFps: z.number(),
   /** Restricted area: anyone but an employee seen here raises a high-priority alert. */
@@ -409,9 +491,15 @@ export const channels = {
   }),
   'people.get': channel({
     request: idRequest,
-    response: z.object({ person: personSchema, templates: z.array(templateInfoSchema) }),
+    response: z.object({ person: personSchema, templates: z.array(templateInfoSchema), resemblances: z.array(resemblanceRecordSchema) }),
     permission: 'people.read',
-    description: "One person's record with their templates (dates and quality, never the vectors).",
+    description: "One person's record with their templates (dates and quality, never the vectors) and resemblance warnings.",
+  }),
+  'people.reviewResemblance': channel({
+    request: z.object({ id: z.number().int().positive(), otherId: z.number().int().positive() }).strict(),
+    response: z.object({ person: personSchema, resemblances: z.array(resemblanceRecordSchema) }),
+    permission: 'people.manage',
+    description: 'HR checked a resemblance warning (two different people who look alike): recorded with the operator and time.',
   }),
   'people.update': channel({
     request: z
@@ -502,7 +590,8 @@ export const channels = {
     request: idRequest,
     response: z.object({ erased: z.literal(true), name: z.string() }),
     permission: 'people.erase',
-    description: 'Erase a person, their templates and sightings; the vector index is rebuilt and the database vacuumed.',
+    description:
+      'Erase a person, their templates and sightings; no longer matched at once; resolves when their vectors are overwritten in the index file and the database is vacuumed (off the event loop).',
   }),
   'cameras.list': channel({
     request: empty,
@@ -515,6 +604,8 @@ export const channels = {
       .object({
         name: z.string().trim().min(1, 'a camera name is required').max(80),
         source: cameraSourceSchema,
+        /** User name and password of a network camera (or put them in the URL: they are taken out of it). */
+        credentials: cameraCredentialsSchema.optional(),
         detectFps: z.number().min(0.5).max(30).optional(),
         start: z.boolean().default(true),
       })
@@ -522,6 +613,12 @@ export const channels = {
     response: cameraSchema,
     permission: 'cameras.manage',
     description: 'Add a camera (RTSP, HTTP MJPEG, a video file played as a camera, or a webcam).',
+  }),
+  'cameras.setCredentials': channel({
+    request: z.object({ id: z.number().int().positive(), credentials: cameraCredentialsSchema.nullable() }).strict(),
+    response: cameraSchema,
+    permission: 'cameras.manage',
+    description: "Replace (or clear, with null) a network camera's user name and password; they are stored encrypted and never sent back.",
   }),
   'cameras.remove': channel({
     request: idRequest,
@@ -697,6 +794,8 @@ export const errorCodes = [
   'DATABASE_BUSY',
   'DISK_FULL',
   'STORAGE_ERROR',
+  'DATA_FOLDER_IN_USE',
+  'CREDENTIALS_UNAVAILABLE',
   'INTERNAL',
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];
@@ -746,6 +845,8 @@ export const errorExplanations: Record<ErrorCode, string> = {
   DATABASE_BUSY: 'The database is busy; try again in a moment',
   DISK_FULL: 'The disk is full',
   STORAGE_ERROR: 'Vigil could not read or write its data',
+  DATA_FOLDER_IN_USE: 'Another Vigil process is using this data folder',
+  CREDENTIALS_UNAVAILABLE: "A camera's stored password cannot be decrypted; enter it again",
   INTERNAL: 'Something went wrong inside Vigil',
 };
 

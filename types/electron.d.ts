@@ -89,3 +89,7 @@ export declare const safeStorage: {
 export declare const shell: {
   openExternal(url: string): Promise<void>;
 };
+
+export declare const dialog: {
+  showErrorBox(title: string, content: string): void;
+};

@@ -1,13 +1,13 @@
 #!/usr/bin/env node
 /**
- * `npm run bench [-- --json] [--only models,frame,cameras,hnsw] [--max-cameras N] [--step-seconds S] [--models <dir>] [--hnsw-m M] [--hnsw-ef-construction N] [--hnsw-ef a,b,c]`
+ * `npm run bench [-- --json] [--only models,frame,cameras,hnsw,erase] [--erase-sizes 10000,100000] [--max-cameras N] [--step-seconds S] [--models <dir>] [--hnsw-m M] [--hnsw-ef-construction N] [--hnsw-ef a,b,c]`
  *
  * Speed figures measured on this machine with the installed model pack and the
  * shared Hamilton clip served as live 720p streams on 127.0.0.1. Prints one JSON
  * object with --json. Nothing here asserts: benchmarks report, tests check behaviour.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import v8 from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { createServer } from 'node:net';
@@ -29,7 +29,8 @@ const { values } = parseArgs({
   args: process.argv.slice(2),
   options: {
     json: { type: 'boolean', default: false },
-    only: { type: 'string', default: 'models,frame,cameras,hnsw' },
+    only: { type: 'string', default: 'models,frame,cameras,hnsw,erase' },
+    'erase-sizes': { type: 'string', default: '10000,100000' },
     models: { type: 'string' },
     'max-cameras': { type: 'string', default: '8' },
     'step-seconds': { type: 'string', default: '20' },
@@ -367,6 +368,78 @@ async function benchHnsw(result: Record<string, unknown>): Promise<void> {
   });
 }
 
+/**
+ * Erasure at scale: a data folder with `size` templates (size/5 people x 5 random 512-d unit
+ * vectors around each person's own) and its saved vector index, built once and cached (the
+ * 100k index takes ~15 minutes here); each run erases one person from a fresh copy while a
+ * 5 ms timer measures the event loop. The fixture build times the old erase path on the same
+ * data (a full index rebuild + VACUUM on the loop): erase_before_ms_*.
+ */
+async function benchErase(result: Record<string, unknown>): Promise<void> {
+  for (const size of values['erase-sizes'].split(',').map(Number)) {
+    const key = size % 1000 === 0 ? `${size / 1000}k` : String(size);
+    const fixture = join(cacheDir, `erase-${size}`);
+    const markerPath = join(fixture, 'fixture.json');
+    const noModels = join(cacheDir, 'no-models');
+    if (!existsSync(markerPath)) {
+      log(`erase ${key}: building the fixture (${size} templates, then the index: minutes at 100k, once)`);
+      rmSync(fixture, { recursive: true, force: true });
+      const seed = await Engine.open({ dataDir: fixture, modelsDir: noModels });
+      const next = seededRandom(size);
+      const audit = { operator: 'bench', action: 'person.enrolled', subjectKind: 'person', subjectId: null, subjectLabel: null };
+      seed.db.transaction(() => {
+        for (let p = 0; p < size / 5; p++) {
+          const identity = l2Normalize(Float32Array.from({ length: 512 }, () => next() - 0.5));
+          const templates = Array.from({ length: 5 }, () => ({ embedding: l2Normalize(identity.map((x) => x + (next() - 0.5) * 0.05)), quality: 0.9, source: 'bench.jpg' }));
+          seed.people.create({ name: `Person ${p}`, employeeCode: null, department: null, category: 'employee', notes: null }, null, seed.embedderId, templates, audit);
+        }
+      })();
+      await seed.close();
+      // Opening builds and saves the index: the same FaceGallery.rebuild the old erase ran.
+      const started = performance.now();
+      const built = await Engine.open({ dataDir: fixture, modelsDir: noModels });
+      const rebuildMs = performance.now() - started;
+      const vacuumStarted = performance.now();
+      built.db.exec('VACUUM');
+      built.db.pragma('wal_checkpoint(TRUNCATE)');
+      const vacuumMs = performance.now() - vacuumStarted;
+      await built.close();
+      writeFileSync(markerPath, JSON.stringify({ size, rebuildMs, vacuumMs }));
+    }
+    const marker = JSON.parse(readFileSync(markerPath, 'utf8')) as { rebuildMs: number; vacuumMs: number };
+    const dataDir = join(tmpdir(), `vigil-bench-erase-${process.pid}-${size}`);
+    rmSync(dataDir, { recursive: true, force: true });
+    cpSync(fixture, dataDir, { recursive: true });
+    try {
+      const engine = await Engine.open({ dataDir, modelsDir: noModels });
+      const victim = engine.people.list({ search: 'Person 7' }).find((p) => p.name === 'Person 7')!;
+      let longestGap = 0;
+      let ticks = 0;
+      let last = performance.now();
+      const pulse = setInterval(() => {
+        const now = performance.now();
+        longestGap = Math.max(longestGap, now - last);
+        last = now;
+        ticks++;
+      }, 5);
+      const started = performance.now();
+      last = started;
+      await engine.peopleService.erase(victim.id, { operator: 'bench', permissions: new Set() });
+      const eraseMs = performance.now() - started;
+      clearInterval(pulse);
+      await engine.close();
+      log(`erase ${key}: ${round(eraseMs)} ms, longest event-loop gap ${round(longestGap)} ms (${ticks} timer calls); before: rebuild ${round(marker.rebuildMs)} + VACUUM ${round(marker.vacuumMs)} ms on the loop`);
+      result[`erase_ms_${key}`] = round(eraseMs);
+      result[`erase_loop_max_gap_ms_${key}`] = round(longestGap);
+      result[`erase_before_ms_${key}`] = round(marker.rebuildMs + marker.vacuumMs);
+      result[`erase_before_rebuild_ms_${key}`] = round(marker.rebuildMs);
+      result[`erase_before_vacuum_ms_${key}`] = round(marker.vacuumMs);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }
+}
+
 async function main(): Promise<void> {
   const result: Record<string, unknown> = { machine: { cores: cpus().length, cpu: cpus()[0]?.model ?? 'unknown' }, execution_provider: 'cpu' };
   if (sections.has('models')) {
@@ -377,6 +450,7 @@ async function main(): Promise<void> {
   // hnsw before the cameras: camera processes winding down must not land in its p99; its
   // index is collected (collectGarbage) before the cameras' memory is measured.
   if (sections.has('hnsw')) await benchHnsw(result);
+  if (sections.has('erase')) await benchErase(result);
   if (sections.has('cameras')) await benchCameras(result);
   if (values.json) process.stdout.write(`${JSON.stringify(result)}\n`);
   else for (const [key, value] of Object.entries(result)) console.log(`${key.padEnd(40)} ${typeof value === 'object' ? JSON.stringify(value) : String(value)}`);

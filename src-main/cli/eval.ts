@@ -15,6 +15,7 @@ import { type EmbedProgress, type EmbedRunResult, embedImages } from '../engine/
 import { firstFolds, lfwImagePath, uniqueImages } from '../engine/evaluation/lfw-pairs.js';
 import { defaultLfwDir, lfwImagesDir, listLfwPeople, missingImages, readLfwPairs } from '../engine/evaluation/lfw-files.js';
 import { splitOpenSet, thresholdGrid, type OpenSetRates } from '../engine/evaluation/open-set.js';
+import { chooseDuplicateThreshold, duplicateRates, quantile, scoreDuplicates, splitDuplicateEval } from '../engine/evaluation/duplicates.js';
 import { evaluateLfw, evaluateOpenSet, scorePairs } from '../engine/evaluation/protocols.js';
 import {
   chooseJoinThreshold,
@@ -30,7 +31,7 @@ import { defaultModelsDir, manifestPath } from '../engine/paths.js';
 import { facenessCommand } from './eval-faceness.js';
 import { walkthroughCommand } from './eval-walkthrough.js';
 
-const USAGE = `Usage: npm run eval -- <lfw|openset|unknowns|faceness|walkthrough> [options]
+const USAGE = `Usage: npm run eval -- <lfw|openset|unknowns|duplicates|faceness|walkthrough> [options]
 
 Commands:
   lfw        LFW View 2 verification: 10-fold accuracy (threshold chosen on the
@@ -47,6 +48,9 @@ Commands:
   faceness   Raw embedding length of faces, small (CCTV-sized) faces, blurred
              faces and non-faces (beside the face; CCTV scenery): the threshold
              under which a view is no usable face (manifest faceNormThreshold)
+  duplicates Enrollment duplicate check: every LFW person enrolled into a gallery
+             of everybody else; distributions of the highest different-person
+             score and of same-person re-enrollment scores; duplicate threshold
 
 Options:
   --json                    one JSON object per evaluated embedder on stdout
@@ -84,6 +88,11 @@ walkthrough:
   --crf <n>                 H.264 quality (default 23, ~1 Mbit/s; 28 = a starved stream)
   --noise <n>               sensor noise strength (default 4)
   --details                 per-visit details in the JSON
+duplicates:
+  --photos-per-set <n>      photos per enrollment (default 3)
+  --max-impostor-rate <x>   share of different-person enrollments the threshold may
+                            refuse on the calibration half (default 0.005)
+  --safety <x>              added to that lowest threshold (default 0.02)
 unknowns:
   --identities <n>          people per set (calibration and held-out; default 400)
   --max-photos <n>          photos per person at most (default 6)
@@ -121,6 +130,17 @@ Method:
   cluster. Main keys: calibration set at the manifest's unknownJoinThreshold;
   heldout_*: the other set at the same threshold; recommended_threshold: best
   recall on the calibration sweep (0.30..0.60) with precision >= --min-precision.
+  duplicates: every LFW person (sorted by name, alternately calibration and
+  held-out) is enrolled from their first photos (min(photos-per-set, half));
+  those with more photos try to enrol again with the next ones. The app's rule
+  scores each new photo against every enrolled person's centroid, highest
+  wins. genuine = the second enrollment against their own first one;
+  impostor = its highest score against anyone else. The duplicate threshold
+  is the lowest grid point (0.30..0.95, step 0.01) refusing at most
+  --max-impostor-rate of the different-person enrollments on the calibration
+  half, plus --safety; measured on the held-out half. Every different-person
+  pair above it is listed (LFW files some people under two spellings of their
+  name, and has twins: such pairs are expected at the top).
 `;
 
 /** Score threshold of the second detection attempt when the detector's own finds no face. */
@@ -156,6 +176,9 @@ interface Values {
   shutter?: string;
   crf?: string;
   noise?: string;
+  'photos-per-set': string;
+  safety: string;
+  'max-impostor-rate': string;
 }
 
 function usageError(message: string): VigilError {
@@ -572,6 +595,98 @@ async function walkthroughFromValues(values: Values): Promise<void> {
   });
 }
 
+async function duplicatesCommand(values: Values): Promise<void> {
+  const s = setup(values);
+  const photosPerSet = intOption(values, 'photos-per-set', 1, 10)!;
+  const safety = numberOption(values, 'safety', 0, 0.5);
+  const maxImpostorRate = numberOption(values, 'max-impostor-rate', 0, 1);
+  const imagesDir = lfwImagesDir(s.lfwDir);
+  const split = splitDuplicateEval(listLfwPeople(imagesDir), photosPerSet);
+  const all = [...split.calibration, ...split.heldOut];
+  const images = [...new Set(all.flatMap((c) => [...c.enrolled, ...c.again].map((index) => lfwImagePath({ name: c.name, index }))))];
+  const run = await embed(s, 'duplicates', imagesDir, images);
+  const grid = thresholdGrid(0.3, 0.95, 0.01);
+  s.variants.forEach((variant, v) => {
+    const lookup = embeddingLookup(images, run, v);
+    const embedding = (name: string, index: number) => lookup(lfwImagePath({ name, index }));
+    const entry = findModel(s.manifest, variant.embedderId, 'embedder');
+    const calibration = scoreDuplicates(split.calibration, embedding);
+    const heldOut = scoreDuplicates(split.heldOut, embedding);
+    const chosen = chooseDuplicateThreshold(calibration, grid, Math.floor(maxImpostorRate * calibration.impostor.length), safety);
+    const distribution = (values: number[]) => ({
+      p50: r4(quantile(values, 0.5)),
+      p90: r4(quantile(values, 0.9)),
+      p99: r4(quantile(values, 0.99)),
+      p999: r4(quantile(values, 0.999)),
+      max: r4(Math.max(...values)),
+      min: r4(Math.min(...values)),
+      p01: r4(quantile(values, 0.01)),
+      p05: r4(quantile(values, 0.05)),
+      p10: r4(quantile(values, 0.1)),
+    });
+    const at = (scores: typeof calibration, t: number) => {
+      const r = duplicateRates(scores, t);
+      return { threshold: t, impostors_refused: r.impostorsRefused, impostor_rate: r5(r.impostorRate), genuine_caught: r.genuineCaught, genuine_rate: r5(r.genuineRate) };
+    };
+    const appDuplicate = entry.duplicateThreshold;
+    const floor = Math.min(chosen ?? entry.matchThreshold, appDuplicate) - safety - 0.05;
+    const topImpostors = [
+      ...calibration.impostor.map((x) => ({ ...x, set: 'calibration' })),
+      ...heldOut.impostor.map((x) => ({ ...x, set: 'heldout' })),
+    ]
+      .filter((x) => x.score >= floor)
+      .sort((a, b) => b.score - a.score);
+    const line = {
+      model: variant.embedderId,
+      photos_per_set: photosPerSet,
+      calibration_gallery: calibration.galleryPeople,
+      calibration_attempts: calibration.genuine.length,
+      heldout_gallery: heldOut.galleryPeople,
+      heldout_attempts: heldOut.genuine.length,
+      impostor_highest: distribution(calibration.impostor.map((x) => x.score)),
+      genuine: distribution(calibration.genuine.map((x) => x.score)),
+      heldout_impostor_highest: distribution(heldOut.impostor.map((x) => x.score)),
+      heldout_genuine: distribution(heldOut.genuine.map((x) => x.score)),
+      recommended_threshold: chosen,
+      calibration_at_recommended: chosen === null ? null : at(calibration, chosen),
+      heldout_at_recommended: chosen === null ? null : at(heldOut, chosen),
+      match_threshold: entry.matchThreshold,
+      calibration_at_match_threshold: at(calibration, entry.matchThreshold),
+      heldout_at_match_threshold: at(heldOut, entry.matchThreshold),
+      manifest_duplicate_threshold: appDuplicate,
+      heldout_at_manifest_duplicate_threshold: at(heldOut, appDuplicate),
+      calibration_at_manifest_duplicate_threshold: at(calibration, appDuplicate),
+      max_impostor_rate: maxImpostorRate,
+      safety,
+      top_impostors: topImpostors.map((x) => ({ name: x.name, closest: x.closest, score: r4(x.score), set: x.set })),
+      sweep: grid.filter((_, i) => i % 5 === 0).map((t) => {
+        const c = duplicateRates(calibration, t), h = duplicateRates(heldOut, t);
+        return [t, c.impostorsRefused, r4(c.genuineRate), h.impostorsRefused, r4(h.genuineRate)];
+      }),
+      no_face: run.counts.noFace,
+      ...commonKeys(s, run, v),
+    };
+    if (values.json) {
+      process.stdout.write(`${JSON.stringify(line)}\n`);
+      return;
+    }
+    const d = (x: ReturnType<typeof distribution>) => `median ${x.p50}, p99 ${x.p99}, p99.9 ${x.p999}, max ${x.max}`;
+    const g = (x: ReturnType<typeof distribution>) => `min ${x.min}, p1 ${x.p01}, p5 ${x.p05}, p10 ${x.p10}, median ${x.p50}`;
+    console.log(
+      [
+        `${variant.embedderId}: gallery of ${calibration.galleryPeople} people, ${calibration.genuine.length} re-enrollments (calibration); ${heldOut.galleryPeople} / ${heldOut.genuine.length} (held-out)`,
+        `  highest different-person score: ${d(line.impostor_highest)} (held-out: ${d(line.heldout_impostor_highest)})`,
+        `  same person enrolled again:     ${g(line.genuine)} (held-out: ${g(line.heldout_genuine)})`,
+        chosen === null
+          ? `  no threshold on the grid refuses at most ${pct(maxImpostorRate)} of different people`
+          : `  duplicate threshold (at most ${pct(maxImpostorRate)} of different people refused on calibration, + ${safety}): ${chosen}; held-out: ${line.heldout_at_recommended!.impostors_refused} different people refused, ${pct(line.heldout_at_recommended!.genuine_rate)} of re-enrollments caught`,
+        `  at the match threshold ${entry.matchThreshold}: ${line.calibration_at_match_threshold.impostors_refused} + ${line.heldout_at_match_threshold.impostors_refused} different people would be refused`,
+        `  closest different people: ${line.top_impostors.slice(0, 6).map((x) => `${x.name} ~ ${x.closest} ${x.score}`).join('; ')}`,
+      ].join('\n'),
+    );
+  });
+}
+
 async function main(): Promise<void> {
   let json = process.argv.includes('--json');
   try {
@@ -610,6 +725,9 @@ async function main(): Promise<void> {
           shutter: { type: 'string' },
           crf: { type: 'string' },
           noise: { type: 'string' },
+          'photos-per-set': { type: 'string', default: '3' },
+          safety: { type: 'string', default: '0.02' },
+          'max-impostor-rate': { type: 'string', default: '0.005' },
           help: { type: 'boolean', short: 'h', default: false },
         },
       });
@@ -629,6 +747,7 @@ async function main(): Promise<void> {
     else if (command === 'unknowns') await unknownsCommand(values);
     else if (command === 'faceness') await facenessFromValues(values);
     else if (command === 'walkthrough') await walkthroughFromValues(values);
+    else if (command === 'duplicates') await duplicatesCommand(values);
     else throw usageError(command ? `unknown command "${command}"` : 'missing command');
   } catch (error) {
     const payload = toErrorPayload(error);

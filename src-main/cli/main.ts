@@ -10,11 +10,13 @@ import { basename, join } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
 import { type CallerContext, LOCAL_OPERATOR } from '../engine/api/dispatcher.js';
-import type { AnalyzedPhoto, Engine } from '../engine/engine.js';
+import type { AnalyzedPhoto } from '../engine/engine.js';
+import { Engine } from '../engine/engine.js';
 import { importFolder } from '../engine/folder-import.js';
 import { clientError, VigilError } from '../engine/errors.js';
 import { backupDatabase, type DatabaseSummary, restoreDatabase } from '../engine/storage/backup.js';
-import { type CommonValues, commonOptions, databasePath, dataFolderLog, engineOptionsFrom, forOperator, openEngine, printJsonLine, reportFailure, round3 } from './common.js';
+import { describeHolder, readLockHolder } from '../engine/storage/data-folder-lock.js';
+import { type CommonValues, commonOptions, databasePath, dataFolderLog, engineOptionsFrom, forOperator, printJsonLine, reportFailure, round3 } from './common.js';
 import { processVideoCommand } from './process-video.js';
 
 const USAGE = `Usage: npm run cli -- <command> [options]
@@ -31,6 +33,12 @@ Commands:
   status                     Model pack, execution provider, database
   backup <file>              Consistent copy of the database, safe while Vigil runs (checked; owner-only)
   restore <file>             Put a backup in place of the database (Vigil stopped; the current one is kept aside)
+
+One process at a time may change a data folder: a command that writes (enroll-dir,
+erase, export-person, unknowns, process-video, identify --record-unknowns) is refused
+with exit 1 (DATA_FOLDER_IN_USE, naming the process) while a console or another
+command holds it. status, people, identify and verify only read, and also run
+while a console holds the folder (they see the database as it is at that moment).
 
 Options (all commands):
   --db <file>        database file (default: the app's data folder); its vector index, logs and
@@ -97,6 +105,9 @@ async function enrollDir(engine: Engine, dir: string, json: boolean, minPhotos: 
     console.log(`Enrolled ${report.personsEnrolled} person(s) from ${report.photosUsed} photo(s); skipped ${skipped.length}.`);
     for (const s of skipped) console.log(`  skipped ${s.file}: ${s.reason}`);
     for (const p of report.persons) if (p.personId === null) console.log(`  not enrolled: ${p.name}: ${p.reason ?? 'no usable photo'}`);
+    for (const p of report.persons) {
+      if (p.resembles) console.log(`  enrolled with a warning: ${p.name} resembles ${p.resembles.name} (${p.resembles.score.toFixed(2)}); check they are different people`);
+    }
   }
 }
 
@@ -123,9 +134,9 @@ async function erase(engine: Engine, key: string | undefined, json: boolean, con
     rl.close();
     if (answer.trim() !== 'erase') throw new VigilError('BAD_REQUEST', 'Not confirmed; nothing was erased');
   }
-  const result = engine.peopleService.erase(person.id, cliCaller());
+  const result = await engine.peopleService.erase(person.id, cliCaller());
   if (json) printJsonLine({ ...result, id: person.id });
-  else console.log(`Erased ${result.name} (id ${person.id}): record, face templates and sightings; vector index rebuilt, database vacuumed.`);
+  else console.log(`Erased ${result.name} (id ${person.id}): record, face templates and sightings; their vectors overwritten in the index, database vacuumed.`);
 }
 
 type IdentifyLine = { image: string; faces: Array<Record<string, unknown>> } | { image: string; error: string };
@@ -299,7 +310,13 @@ async function main(): Promise<void> {
       await databaseCommand(command, positionals[0], values, json);
       return;
     }
-    engine = await openEngine(values);
+    // Commands that only read run beside a console that holds the folder (no lock, read-only database).
+    const readsOnly = ['status', 'people', 'verify'].includes(command) || (command === 'identify' && !values['record-unknowns']);
+    engine = await Engine.open({
+      ...engineOptionsFrom(values),
+      access: readsOnly ? 'read-only' : 'exclusive',
+      lockCommand: `vigil cli ${command}`,
+    });
     switch (command) {
       case 'enroll-dir':
         if (!positionals[0]) throw new VigilError('BAD_REQUEST', 'enroll-dir needs a folder');
@@ -338,11 +355,14 @@ async function main(): Promise<void> {
         unknownsCommand(engine, json, values['reset-key'] ?? false);
         break;
       case 'status': {
-        const status = engine.status();
+        const holder = engine.access === 'read-only' ? readLockHolder(engine.options.dataDir) : null;
+        const status = { ...engine.status(), dataFolder: { access: engine.access, heldBy: holder } };
         if (json) printJsonLine(status);
         else {
           console.log(`Vigil ${status.version}; data ${status.dataDir}; models ${status.modelsDir}`);
+          if (holder) console.log(`data folder in use by ${describeHolder(holder)} (read here without changing it)`);
           console.log(`detector ${status.detectorId}, embedder ${status.embedderId}, provider ${status.executionProvider ?? '-'}`);
+          console.log(`ffmpeg ${status.ffmpeg?.version ?? '-'} (${status.ffmpeg?.path ?? 'not found'})${status.ffmpeg?.problem ? `: ${status.ffmpeg.problem}` : ''}`);
           for (const p of status.modelProblems) console.log(`PROBLEM: ${p.message}`);
         }
         break;

@@ -5,14 +5,16 @@
  */
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { app, BrowserWindow, ipcMain, type IpcMainInvokeEvent, safeStorage } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, type IpcMainInvokeEvent, safeStorage } from 'electron';
 import { events, type EventName } from '../../src-preload/contract.js';
 import { createDispatcher, LOCAL_OPERATOR } from '../engine/api/dispatcher.js';
 import { createHandlers } from '../engine/api/handlers.js';
 import { Engine } from '../engine/engine.js';
+import { VigilError } from '../engine/errors.js';
 import { LiveService } from '../engine/live/live-service.js';
 import { defaultDataDir } from '../engine/paths.js';
 import { snapshotKeyFiles } from '../engine/unknowns/unknowns-service.js';
+import { credentialKeyFiles } from '../engine/cameras/credential-vault.js';
 import { SafeStorageKeyStore } from './safe-storage-key-store.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -35,7 +37,14 @@ async function main(): Promise<void> {
   // The snapshot key is protected by the OS keychain here (an owner-only file in the headless host and CLI).
   // A key file the CLI or headless host made in this data folder is adopted (same key, so their snapshots stay readable).
   const keyFiles = snapshotKeyFiles(dataDir);
-  const engine = await Engine.open({ dataDir, snapshotKeyStore: new SafeStorageKeyStore(keyFiles.desktop, safeStorage, keyFiles.plain) });
+  // Camera passwords: the same machinery, a key of their own.
+  const credentialFiles = credentialKeyFiles(dataDir);
+  const engine = await Engine.open({
+    dataDir,
+    lockCommand: 'Vigil desktop app',
+    snapshotKeyStore: new SafeStorageKeyStore(keyFiles.desktop, safeStorage, keyFiles.plain),
+    credentialKeyStore: new SafeStorageKeyStore(credentialFiles.desktop, safeStorage, credentialFiles.plain),
+  });
   const live = new LiveService(engine);
   const dispatch = createDispatcher(createHandlers(engine, live), { log: engine.log });
 
@@ -92,5 +101,7 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   console.error('Vigil failed to start:', error);
+  // Another Vigil process holds the data folder (the headless host, a CLI command): say which one.
+  if (error instanceof VigilError && error.code === 'DATA_FOLDER_IN_USE') dialog.showErrorBox('Vigil cannot start', error.message);
   app.quit();
 });

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { cpus } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type {
   EventName,
   EventOf,
@@ -21,6 +21,13 @@ import { type Db, openDatabase } from './storage/database.js';
 import { CameraRepository, type NewTemplate, PeopleRepository, SightingRepository } from './storage/repositories.js';
 import { EngineLog } from './logger.js';
 import { ensurePrivateFolder } from './util/private-files.js';
+import { DataFolderLock } from './storage/data-folder-lock.js';
+import { CredentialVault, defaultCredentialKeyStore } from './cameras/credential-vault.js';
+import { splitUrlCredentials } from './video/ffmpeg-args.js';
+import { describeFfmpeg } from './video/ffmpeg-path.js';
+import { scrubDatabase } from './storage/scrub.js';
+import { migrations as knownMigrations } from './storage/migrations.js';
+import Database from 'better-sqlite3';
 import { loadSiteConfig } from './site-config.js';
 import { AlertService } from './alerts/alert-service.js';
 import { DEFAULT_RECURRING_AFTER } from './alerts/alert-rules.js';
@@ -49,6 +56,8 @@ export interface EngineOptions {
   matchThreshold?: number;
   /** Lead the best person needs over the second-best. */
   matchMargin?: number;
+  /** Enrollment: similarity at which a new face is the same person as someone enrolled (refused); default: the embedder's calibrated value. */
+  duplicateThreshold?: number;
   /** Inference workers for live cameras; default one per core. */
   workerPoolSize?: number;
   ffmpegPath?: string;
@@ -62,6 +71,18 @@ export interface EngineOptions {
   recurringUnknownAlertAfter?: number;
   /** Where the snapshot encryption key lives (default: an owner-only file; the desktop app passes safeStorage). */
   snapshotKeyStore?: SnapshotKeyStore;
+  /** Where the camera-credentials key lives (same machinery as snapshots, a key of its own). */
+  credentialKeyStore?: SnapshotKeyStore;
+  /**
+   * 'exclusive' (default): this process writes the data folder and holds its lock for its whole
+   * life; a second writer is refused (DATA_FOLDER_IN_USE). 'read-only': no lock; the database is
+   * opened read-only and nothing is written (status, people, identify, verify from the CLI while a
+   * console runs). A read-only open of a folder without a database, or one that needs a migration,
+   * becomes exclusive.
+   */
+  access?: 'exclusive' | 'read-only';
+  /** How the lock holder is named to a refused second process (default: from the npm script or argv). */
+  lockCommand?: string;
 }
 
 export interface IdentifiedFace {
@@ -90,6 +111,8 @@ export interface AnalyzedPhoto {
 }
 
 const DEFAULT_MATCH_MARGIN = 0.03;
+/** settings key: fingerprint of the key that sealed the camera credentials (never the key). */
+const CREDENTIAL_KEY_SETTING = 'camera_credentials_key_fingerprint';
 const DEFAULT_CONSENT_TEXT_VERSION = '1';
 
 function readVersion(): string {
@@ -125,6 +148,7 @@ export class Engine extends EventEmitter<EngineEvents> {
   readonly embedderId: string;
   readonly embedderManifest: EmbedderManifest;
   readonly matchPolicy: MatchPolicy;
+  readonly duplicateThreshold: number;
   /** Version of the consent text people agree to at enrollment (site config). */
   get consentTextVersion(): string {
     return this.options.consentTextVersion ?? DEFAULT_CONSENT_TEXT_VERSION;
@@ -134,6 +158,8 @@ export class Engine extends EventEmitter<EngineEvents> {
   readonly alerts: AlertService;
   private readonly personFactsCache = new Map<number, PersonFacts | null>();
   readonly unknowns: UnknownsService;
+  /** Camera user names and passwords, sealed in the cameras table (never sent to a client). */
+  readonly cameraCredentials: CredentialVault;
   private analyzerPromise: Promise<FaceAnalyzer> | null = null;
   private photoInferencePromise: Promise<PhotoInference> | null = null;
   private modelProblems: Array<{ code: string; message: string }> = [];
@@ -148,6 +174,7 @@ export class Engine extends EventEmitter<EngineEvents> {
     readonly options: EngineOptions,
     readonly db: Db,
     manifest: Manifest,
+    private readonly lock: DataFolderLock | null = null,
   ) {
     super();
     this.manifest = manifest;
@@ -162,11 +189,14 @@ export class Engine extends EventEmitter<EngineEvents> {
     };
     // The data folder holds templates, sightings and logs: 0700 (POSIX), even when an administrator made it.
     ensurePrivateFolder(options.dataDir, { tighten: true });
+    this.duplicateThreshold = options.duplicateThreshold ?? this.embedderManifest.duplicateThreshold;
     this.log = new EngineLog(options.dataDir);
     this.people = new PeopleRepository(db);
     this.cameraRepo = new CameraRepository(db);
     this.sightingRepo = new SightingRepository(db);
-    this.gallery = new FaceGallery(this.embedderId, this.embedderManifest.embeddingSize, join(options.dataDir, 'index', `${this.embedderId}.hnsw`));
+    this.gallery = new FaceGallery(this.embedderId, this.embedderManifest.embeddingSize, join(options.dataDir, 'index', `${this.embedderId}.hnsw`), {
+      readOnly: options.access === 'read-only',
+    });
     this.peopleService = new PeopleService({
       db,
       people: this.people,
@@ -174,6 +204,7 @@ export class Engine extends EventEmitter<EngineEvents> {
       gallery: this.gallery,
       embedderId: this.embedderId,
       matchPolicy: this.matchPolicy,
+      duplicateThreshold: this.duplicateThreshold,
       analyzer: () => this.analyzer(),
       // The generic signature cannot be checked against the emitter's overloads; the payload type is checked at the call site.
       emit: (name, payload) => (this.emit as (n: EventName, p: unknown) => boolean)(name, payload),
@@ -182,6 +213,10 @@ export class Engine extends EventEmitter<EngineEvents> {
     // Every change to a person (enroll, edit, status, templates, erase, named from a cluster) emits this.
     this.on('people.changed', () => this.personFactsCache.clear());
     this.alerts = new AlertService(this, { recurringAfter: options.recurringUnknownAlertAfter ?? DEFAULT_RECURRING_AFTER });
+    this.cameraCredentials = new CredentialVault(options.credentialKeyStore ?? defaultCredentialKeyStore(options.dataDir), {
+      get: () => (db.prepare('SELECT value FROM settings WHERE key = ?').get(CREDENTIAL_KEY_SETTING) as { value: string } | undefined)?.value ?? null,
+      set: (value) => db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(CREDENTIAL_KEY_SETTING, value),
+    });
     this.unknowns = new UnknownsService(this, {
       policy: {
         joinThreshold: options.unknownJoinThreshold ?? this.embedderManifest.unknownJoinThreshold,
@@ -199,18 +234,63 @@ export class Engine extends EventEmitter<EngineEvents> {
     const defined = Object.fromEntries(Object.entries(requested).filter(([, v]) => v !== undefined)) as EngineOptions;
     const options: EngineOptions = { ...config, ...defined };
     const manifest = loadManifest(options.manifestPath ?? defaultManifestPath());
-    const db = openDatabase(options.dbPath ?? defaultDbPath(options.dataDir));
-    const engine = new Engine(options, db, manifest);
-    const how = engine.gallery.load(engine.people.templates(engine.embedderId), engine.people.templatesGeneration());
-    await engine.checkModels();
-    engine.unknowns.start();
-    engine.log.info('engine', 'opened', {
-      version: engine.version,
-      vectorIndex: how,
-      templates: engine.gallery.templateCount,
-      modelProblems: engine.modelProblems.map((p) => p.message),
-    });
-    return engine;
+    const dbPath = options.dbPath ?? defaultDbPath(options.dataDir);
+    const readOnly = options.access === 'read-only' && canOpenReadOnly(dbPath);
+    // The lock before the database: a second writer must not even run the migrations.
+    const lock = readOnly ? null : DataFolderLock.acquire(options.dataDir, options.lockCommand ?? describeThisProcess());
+    let engine: Engine | null = null;
+    try {
+      const db = openDatabase(dbPath, { readonly: readOnly });
+      engine = new Engine({ ...options, access: readOnly ? 'read-only' : 'exclusive' }, db, manifest, lock);
+      const how = engine.gallery.load(engine.people.templates(engine.embedderId), engine.people.templatesGeneration());
+      await engine.checkModels();
+      if (!readOnly) {
+        engine.unknowns.start();
+        engine.sealPlainCameraCredentials();
+      }
+      if (lock?.tookOverFrom) engine.log.warn('engine', 'took over the data folder from a process that ended without releasing it', { previous: lock.tookOverFrom });
+      engine.log.info('engine', 'opened', {
+        version: engine.version,
+        access: readOnly ? 'read-only' : 'exclusive',
+        vectorIndex: how,
+        templates: engine.gallery.templateCount,
+        modelProblems: engine.modelProblems.map((p) => p.message),
+      });
+      return engine;
+    } catch (error) {
+      if (engine) engine.db.close();
+      lock?.release();
+      throw error;
+    }
+  }
+
+  /**
+   * Moves user names / passwords still in stored camera URLs (saved before they were encrypted)
+   * into the sealed column, then scrubs the old bytes from the database file and its WAL. A key
+   * that cannot be had (the desktop app's keychain, from the CLI) leaves them for the next start.
+   */
+  sealPlainCameraCredentials(): void {
+    const plain = this.cameraRepo.list().filter((c) => (c.source.kind === 'rtsp' || c.source.kind === 'http') && splitUrlCredentials(c.source.url).credentials);
+    if (plain.length === 0) return;
+    try {
+      this.db.transaction(() => {
+        for (const camera of plain) {
+          if (camera.source.kind !== 'rtsp' && camera.source.kind !== 'http') continue;
+          const { url, credentials } = splitUrlCredentials(camera.source.url);
+          this.cameraRepo.replaceSourceAndCredentials(camera.id, { ...camera.source, url }, this.cameraCredentials.seal(credentials!, camera.id));
+        }
+      })();
+    } catch (error) {
+      this.log.warn('cameras', 'camera passwords stored in plain text could not be encrypted now (retried at the next start)', { reason: (error as Error).message });
+      return;
+    }
+    scrubDatabase(this.db, this.log, 'camera credentials encrypted');
+    this.log.info('cameras', 'camera passwords moved out of their URLs and encrypted', { cameras: plain.length });
+  }
+
+  /** Whether this engine writes the data folder (holds its lock) or only reads it. */
+  get access(): 'exclusive' | 'read-only' {
+    return this.lock === null ? 'read-only' : 'exclusive';
   }
 
   /** Verifies the configured models' files; remembers plain-words problems for status(). */
@@ -299,6 +379,8 @@ export class Engine extends EventEmitter<EngineEvents> {
         };
       }),
       matchThreshold: this.matchPolicy.threshold,
+      duplicateThreshold: this.duplicateThreshold,
+      ffmpeg: describeFfmpeg(this.options.ffmpegPath),
       consentTextVersion: this.consentTextVersion,
     };
   }
@@ -373,8 +455,14 @@ export class Engine extends EventEmitter<EngineEvents> {
     return { person, templates: galleryTemplates };
   }
 
-  addToGallery(templates: GalleryTemplate[]): void {
-    this.gallery.add(templates, this.people.templatesGeneration());
+  /** The vector index (diagnostics, tests, benchmarks). */
+  get vectorIndex(): FaceGallery {
+    return this.gallery;
+  }
+
+  /** Searchable when this returns unless index maintenance is running (then when it resolves). */
+  addToGallery(templates: GalleryTemplate[]): Promise<void> {
+    return this.gallery.add(templates, this.people.templatesGeneration());
   }
 
   personName(id: number): string | null {
@@ -478,7 +566,36 @@ export class Engine extends EventEmitter<EngineEvents> {
     await analyzer?.dispose();
     const photoInference = await this.photoInferencePromise?.catch(() => null);
     await photoInference?.close();
+    // Index writes in flight finish before the database and the lock go.
+    await this.gallery.idle().catch((error: unknown) => this.log.warn('engine', 'vector index write failed at close (rebuilt at the next start)', { reason: String(error) }));
     this.db.close();
+    this.lock?.release();
+  }
+}
+
+/** How this process is named to another one refused by its data-folder lock. */
+function describeThisProcess(): string {
+  const script = process.env.npm_lifecycle_event;
+  const args = process.argv.slice(2).filter((a) => !a.startsWith('-')).slice(0, 2);
+  if (script) return `npm run ${script}${script === 'cli' && args[0] ? ` -- ${args[0]}` : ''}`;
+  return `${basename(process.argv[1] ?? 'vigil')}${args[0] ? ` ${args[0]}` : ''}`;
+}
+
+/**
+ * A read-only open needs a database that exists and is at the current schema (a read-only
+ * connection cannot create or migrate it): otherwise the open is exclusive.
+ */
+function canOpenReadOnly(dbPath: string): boolean {
+  if (!existsSync(dbPath)) return false;
+  let probe: Database.Database | null = null;
+  try {
+    probe = new Database(dbPath, { readonly: true, fileMustExist: true });
+    const applied = new Set((probe.prepare('SELECT version FROM schema_migrations').all() as Array<{ version: number }>).map((r) => r.version));
+    return knownMigrations.every((m) => applied.has(m.version));
+  } catch {
+    return false;
+  } finally {
+    probe?.close();
   }
 }
 

@@ -1,7 +1,7 @@
 import type { Dirent } from 'node:fs';
 import { readdir, readFile, readlink, stat } from 'node:fs/promises';
 import { extname, join, resolve } from 'node:path';
-import type { FolderImportReport } from '../../src-preload/contract.js';
+import type { FolderImportReport, Resemblance } from '../../src-preload/contract.js';
 import type { CallerContext } from './api/dispatcher.js';
 import type { PhotoBytes } from './enrollment.js';
 import { VigilError } from './errors.js';
@@ -55,6 +55,7 @@ export async function importFolder(people: PeopleService, folder: string, option
     const lines: FileLine[] = [...files];
     let personId: number | null = null;
     let refusal: { code: string; reason: string } | null = null;
+    let resembles: Resemblance | null = null;
     if (photos.length === 0) {
       const unreadable = files.some((f) => f.code !== 'NOT_AN_IMAGE');
       refusal = { code: 'EMPTY', reason: files.length === 0 ? 'folder has no photos' : unreadable ? 'none of its photos could be read' : 'folder has no image files' };
@@ -67,6 +68,7 @@ export async function importFolder(people: PeopleService, folder: string, option
           options.caller,
         );
         personId = result.person?.id ?? null;
+        resembles = result.person ? (result.resembles ?? null) : null;
         lines.push(...result.photos.map((p) => ({ file: p.fileName, used: p.used, code: p.code, reason: p.reason })));
         if (!result.person) refusal = { code: 'NO_USABLE_PHOTO', reason: 'none of the photos could be used' };
       } catch (error) {
@@ -82,7 +84,7 @@ export async function importFolder(people: PeopleService, folder: string, option
     report.photosSkipped += lines.filter((l) => !l.used).length;
     if (personId !== null) report.personsEnrolled++;
     else report.personsWithoutUsablePhotos.push(name);
-    report.persons.push({ name, personId, photosUsed: used, ...(refusal && personId === null ? refusal : {}) });
+    report.persons.push({ name, personId, photosUsed: used, ...(refusal && personId === null ? refusal : {}), ...(resembles ? { resembles } : {}) });
     options.onProgress?.({ folder: root, done: index + 1, total: subfolders.length, current: name });
   }
   return report;

@@ -7,6 +7,8 @@ import type {
   PersonExport,
   PersonStatus,
   PhotoOutcome,
+  Resemblance,
+  ResemblanceRecord,
   TemplateInfo,
 } from '../../src-preload/contract.js';
 import { MAX_ENROLL_PHOTOS, RECOMMENDED_MIN_PHOTOS } from '../../src-preload/contract.js';
@@ -18,6 +20,7 @@ import type { EngineLog } from './logger.js';
 import type { FaceGallery } from './matching/face-gallery.js';
 import type { MatchPolicy } from './matching/match-decision.js';
 import { type Db, nowIso } from './storage/database.js';
+import { scrubDatabaseOffLoop } from './storage/scrub.js';
 import { AuditRepository, type PeopleRepository, type PersonFilters, type PersonRecord, type SightingRepository } from './storage/repositories.js';
 import { AlertsRepository } from './storage/alerts-repository.js';
 import { UnknownsRepository } from './storage/unknowns-repository.js';
@@ -30,6 +33,11 @@ export interface PeopleServiceDeps {
   gallery: FaceGallery;
   embedderId: string;
   matchPolicy: MatchPolicy;
+  /**
+   * At or above this similarity to someone enrolled a new face is the same person (refused unless
+   * overridden); from the match threshold up to it, it only resembles them (enrolled with a warning).
+   */
+  duplicateThreshold: number;
   analyzer: () => Promise<FaceAnalyzer>;
   emit: <E extends EventName>(name: E, payload: EventOf<E>) => void;
   log: EngineLog;
@@ -94,7 +102,7 @@ export class PeopleService {
     return person;
   }
 
-  get(id: number): { person: Person; templates: TemplateInfo[] } {
+  get(id: number): { person: Person; templates: TemplateInfo[]; resemblances: ResemblanceRecord[] } {
     const person = this.require(id);
     const templates = this.deps.people.templatesOf(id).map(({ id: templateId, embedderId, createdAt, quality, source }) => ({
       id: templateId,
@@ -103,7 +111,23 @@ export class PeopleService {
       quality,
       source,
     }));
-    return { person, templates };
+    return { person, templates, resemblances: this.deps.people.resemblances(id) };
+  }
+
+  /** HR looked at a resemblance warning (two different people who look alike): recorded and audited. */
+  reviewResemblance(id: number, otherId: number, caller: CallerContext): { person: Person; resemblances: ResemblanceRecord[] } {
+    const person = this.require(id);
+    const reviewed = this.deps.people.reviewResemblance(id, otherId, caller.operator, {
+      operator: caller.operator,
+      action: 'person.resemblance-reviewed',
+      subjectKind: 'person',
+      subjectId: id,
+      subjectLabel: person.name,
+      details: { otherPersonId: otherId },
+    });
+    if (!reviewed) throw new VigilError('NOT_FOUND', `${person.name} has no resemblance warning about person ${otherId}`);
+    this.deps.emit('people.changed', { personId: id, change: 'updated' });
+    return { person: this.require(id), resemblances: this.deps.people.resemblances(id) };
   }
 
   /** A person named by employee code, name or numeric id (CLI); ambiguity is an error, never a guess. */
@@ -136,7 +160,7 @@ export class PeopleService {
    * the match threshold: everyone enrolled counts, inactive people included
    * (a returning employee should be reactivated, not enrolled twice).
    */
-  findDuplicate(embeddings: Float32Array[], excludePersonId: number | null = null): DuplicateMatch | null {
+  closestEnrolled(embeddings: Float32Array[], excludePersonId: number | null = null): DuplicateMatch | null {
     let best: { personId: number; score: number } | null = null;
     const consider = (personId: number, score: number) => {
       if (personId !== excludePersonId && (!best || score > best.score)) best = { personId, score };
@@ -167,7 +191,7 @@ export class PeopleService {
     options: EnrollOptions,
     caller: CallerContext,
     excludePersonId: number | null,
-  ): Promise<{ accepted: AcceptedPhoto[]; outcomes: PhotoOutcome[]; duplicate: DuplicateMatch | null }> {
+  ): Promise<{ accepted: AcceptedPhoto[]; outcomes: PhotoOutcome[]; duplicate: DuplicateMatch | null; resembles: Resemblance | null }> {
     if (photos.length === 0) throw new VigilError('BAD_REQUEST', 'Add at least one photo');
     if (options.overrideDuplicate && !caller.permissions.has('people.override-duplicate')) {
       throw new VigilError('FORBIDDEN', 'Saving a face that matches someone already enrolled needs the "people.override-duplicate" permission');
@@ -176,7 +200,7 @@ export class PeopleService {
     const assessed = await assessEnrollmentPhotos(analyzer, photos);
     const { accepted, outcomes } = keepBest(assessed.accepted, assessed.outcomes);
     const needed = options.allowFewerPhotos ? Math.max(1, options.minPhotos ?? 1) : RECOMMENDED_MIN_PHOTOS;
-    if (accepted.length === 0) return { accepted, outcomes, duplicate: null };
+    if (accepted.length === 0) return { accepted, outcomes, duplicate: null, resembles: null };
     if (accepted.length < needed) {
       throw new EnrollmentRefused(
         'NOT_ENOUGH_PHOTOS',
@@ -185,26 +209,32 @@ export class PeopleService {
         outcomes,
       );
     }
-    const duplicate = this.findDuplicate(
+    const closest = this.closestEnrolled(
       accepted.map((a) => a.face.embedding),
       excludePersonId,
     );
-    if (duplicate && !options.overrideDuplicate) {
-      throw new EnrollmentRefused(
-        'DUPLICATE_FACE',
-        `This face already matches ${duplicate.name} (${duplicate.score.toFixed(2)}); nothing was saved`,
-        outcomes,
-        duplicate,
-      );
+    // Near-certain same person: refused (the override is for HR who know better).
+    // Merely alike (match threshold up to the duplicate threshold): saved with a warning to review.
+    if (closest && closest.score >= this.deps.duplicateThreshold) {
+      if (!options.overrideDuplicate) {
+        throw new EnrollmentRefused(
+          'DUPLICATE_FACE',
+          `This face already matches ${closest.name} (${closest.score.toFixed(2)}); nothing was saved`,
+          outcomes,
+          closest,
+        );
+      }
+      return { accepted, outcomes, duplicate: closest, resembles: null };
     }
-    return { accepted, outcomes, duplicate };
+    return { accepted, outcomes, duplicate: null, resembles: closest };
   }
 
   /** Enrolls a new person: record, consent, templates and audit entry in ONE transaction. */
   async enroll(request: EnrollRequest, options: EnrollOptions, caller: CallerContext): Promise<EnrollmentResult> {
-    const { accepted, outcomes, duplicate } = await this.acceptPhotos(request.photos, options, caller, null);
+    const { accepted, outcomes, duplicate, resembles } = await this.acceptPhotos(request.photos, options, caller, null);
     if (accepted.length === 0) return { person: null, photos: outcomes };
-    const saved = this.deps.people.create(
+    const saved = this.deps.db.transaction(() => {
+      const created = this.deps.people.create(
       request.record,
       { at: nowIso(), by: caller.operator, textVersion: request.consent.textVersion },
       this.deps.embedderId,
@@ -220,15 +250,19 @@ export class PeopleService {
           photosOffered: request.photos.length,
           consentTextVersion: request.consent.textVersion,
           ...(duplicate ? { duplicateOverridden: duplicate } : {}),
+          ...(resembles ? { resembles: { personId: resembles.personId, score: resembles.score } } : {}),
         },
       },
-    );
-    this.deps.gallery.add(
+      );
+      if (resembles) this.deps.people.recordResemblance(created.personId, resembles.personId, resembles.score);
+      return created;
+    })();
+    await this.deps.gallery.add(
       accepted.map((a, i) => ({ id: saved.templateIds[i]!, personId: saved.personId, embedding: a.face.embedding })),
       this.deps.people.templatesGeneration(),
     );
     this.deps.emit('people.changed', { personId: saved.personId, change: 'enrolled' });
-    return { person: this.require(saved.personId), photos: outcomes, overriddenDuplicate: duplicate };
+    return { person: this.require(saved.personId), photos: outcomes, overriddenDuplicate: duplicate, resembles };
   }
 
   /** Re-enrollment: adds templates, or replaces them all (the old vectors are scrubbed like an erasure). */
@@ -240,29 +274,41 @@ export class PeopleService {
     caller: CallerContext,
   ): Promise<EnrollmentResult> {
     const person = this.require(id);
-    const { accepted, outcomes, duplicate } = await this.acceptPhotos(photos, mode === 'add' ? { ...options, allowFewerPhotos: true } : options, caller, id);
+    const { accepted, outcomes, duplicate, resembles } = await this.acceptPhotos(photos, mode === 'add' ? { ...options, allowFewerPhotos: true } : options, caller, id);
     if (accepted.length === 0) return { person: null, photos: outcomes };
-    const saved = this.deps.people.saveTemplates(id, this.deps.embedderId, toTemplates(accepted), mode, {
-      operator: caller.operator,
-      action: mode === 'add' ? 'person.templates-added' : 'person.templates-replaced',
-      subjectKind: 'person',
-      subjectId: id,
-      subjectLabel: person.name,
-      details: { added: accepted.length, ...(mode === 'replace' ? { removed: person.templateCount } : {}), ...(duplicate ? { duplicateOverridden: duplicate } : {}) },
-    });
+    const saved = this.deps.db.transaction(() => {
+      const result = this.deps.people.saveTemplates(id, this.deps.embedderId, toTemplates(accepted), mode, {
+        operator: caller.operator,
+        action: mode === 'add' ? 'person.templates-added' : 'person.templates-replaced',
+        subjectKind: 'person',
+        subjectId: id,
+        subjectLabel: person.name,
+        details: {
+          added: accepted.length,
+          ...(mode === 'replace' ? { removed: person.templateCount } : {}),
+          ...(duplicate ? { duplicateOverridden: duplicate } : {}),
+          ...(resembles ? { resembles: { personId: resembles.personId, score: resembles.score } } : {}),
+        },
+      });
+      if (resembles) this.deps.people.recordResemblance(id, resembles.personId, resembles.score);
+      return result;
+    })();
+    const generation = this.deps.people.templatesGeneration();
+    const added = person.status === 'active' ? accepted.map((a, i) => ({ id: saved.templateIds[i]!, personId: id, embedding: a.face.embedding })) : [];
     if (mode === 'replace') {
-      this.rebuildGallery();
-      this.scrubStorage('replace templates');
-    } else if (person.status === 'active') {
-      this.deps.gallery.add(
-        accepted.map((a, i) => ({ id: saved.templateIds[i]!, personId: id, embedding: a.face.embedding })),
-        this.deps.people.templatesGeneration(),
-      );
+      // The old vectors leave matching now, their bytes the index file and the database off the event loop.
+      const scrubbed = this.deps.gallery.scrub(saved.removedTemplateIds, generation);
+      const stored = this.deps.gallery.add(added, generation);
+      this.deps.emit('people.changed', { personId: id, change: 'templates' });
+      await scrubbed;
+      await stored;
+      await scrubDatabaseOffLoop(this.deps.db, this.deps.log, 'replace templates');
     } else {
-      this.rebuildGallery(); // an inactive person's templates stay out of the index
+      // An inactive person's templates stay out of the index (only the generation moves).
+      await this.deps.gallery.add(added, generation);
+      this.deps.emit('people.changed', { personId: id, change: 'templates' });
     }
-    this.deps.emit('people.changed', { personId: id, change: 'templates' });
-    return { person: this.require(id), photos: outcomes, overriddenDuplicate: duplicate };
+    return { person: this.require(id), photos: outcomes, overriddenDuplicate: duplicate, resembles };
   }
 
   update(
@@ -284,8 +330,12 @@ export class PeopleService {
     return this.require(id);
   }
 
-  /** Deactivated people are no longer matched: the index is rebuilt without (or with) them. */
-  setStatus(id: number, status: PersonStatus, caller: CallerContext): Person {
+  /**
+   * Deactivated people are no longer matched from the moment this is called (their templates
+   * leave the matching maps at once; the native index and its file follow off the event loop);
+   * reactivated ones are matched again when it resolves.
+   */
+  async setStatus(id: number, status: PersonStatus, caller: CallerContext): Promise<Person> {
     const person = this.require(id);
     const changed = this.deps.people.update(id, { status }, () => ({
       operator: caller.operator,
@@ -295,8 +345,14 @@ export class PeopleService {
       subjectLabel: person.name,
     }));
     if (changed.length > 0) {
-      this.rebuildGallery();
+      const generation = this.deps.people.templatesGeneration();
+      const templates = this.deps.people.templatesOf(id).filter((t) => t.embedderId === this.deps.embedderId);
+      const done =
+        status === 'inactive'
+          ? this.deps.gallery.deactivate(templates.map((t) => t.id), generation)
+          : this.deps.gallery.add(templates.map((t) => ({ id: t.id, personId: id, embedding: t.embedding })), generation);
       this.deps.emit('people.changed', { personId: id, change: 'status' });
+      await done;
     }
     return this.require(id);
   }
@@ -334,45 +390,31 @@ export class PeopleService {
 
   /**
    * Erases the person, their templates and sightings, then makes sure the
-   * vector bytes are gone from disk: the index is rebuilt from SQLite (hnswlib's
-   * markDelete would keep them), the database vacuumed and the WAL truncated.
-   * The audit entry (who, when, whom; nothing biometric) stays.
+   * vector bytes are gone from disk. Matching stops at once (the templates
+   * leave the matching maps synchronously, before this first yields); then,
+   * off the event loop, each vector is overwritten in place in the index and
+   * the index file rewritten (hnswlib's asynchronous writer), and the database
+   * is vacuumed and its WAL truncated by a worker thread's own connection.
+   * Resolves when no file holds the vectors. The audit entry (who, when, whom;
+   * nothing biometric) stays.
    */
-  erase(id: number, caller: CallerContext): { erased: true; name: string } {
+  async erase(id: number, caller: CallerContext): Promise<{ erased: true; name: string }> {
     const person = this.require(id);
-    const templateCount = this.deps.people.templatesOf(id).length;
+    const templateIds = this.deps.people.templatesOf(id).map((t) => t.id);
     const { erased } = this.deps.people.erase(id, {
       operator: caller.operator,
       action: 'person.erased',
       subjectKind: 'person',
       subjectId: id,
       subjectLabel: person.employeeCode ? `${person.name} (${person.employeeCode})` : person.name,
-      details: { templatesErased: templateCount },
+      details: { templatesErased: templateIds.length },
     });
     if (!erased) throw new VigilError('NOT_FOUND', `Nobody with id ${id} is enrolled (already erased?)`);
-    this.rebuildGallery();
-    this.scrubStorage('erase');
+    const scrubbed = this.deps.gallery.scrub(templateIds, this.deps.people.templatesGeneration());
     this.deps.emit('people.changed', { personId: id, change: 'erased' });
+    await scrubbed;
+    await scrubDatabaseOffLoop(this.deps.db, this.deps.log, 'erase');
     return { erased: true, name: person.name };
-  }
-
-  private rebuildGallery(): void {
-    this.deps.gallery.rebuild(this.deps.people.templates(this.deps.embedderId), this.deps.people.templatesGeneration());
-  }
-
-  /**
-   * Deleted rows are zeroed (secure_delete), the file rebuilt without free pages
-   * (VACUUM) and the WAL copied back and truncated, so deleted vectors leave
-   * every file Vigil owns. Freed filesystem blocks are beyond its reach.
-   */
-  private scrubStorage(why: string): void {
-    const db = this.deps.db;
-    db.exec('VACUUM');
-    const [result] = db.pragma('wal_checkpoint(TRUNCATE)') as Array<{ busy: number; log: number; checkpointed: number }>;
-    if (result && result.busy !== 0) {
-      // journal_size_limit 0 (openDatabase) truncates the WAL at the next checkpoint that completes.
-      this.deps.log.warn('privacy', 'WAL checkpoint was busy after deleting face data (another reader); the WAL is truncated at the next complete checkpoint', { why });
-    }
   }
 }
 

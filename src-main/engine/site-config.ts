@@ -18,6 +18,8 @@ export const siteConfigSchema = z
     embedderId: z.string().optional(),
     matchThreshold: z.number().min(-1).max(1).optional(),
     matchMargin: z.number().min(0).max(1).optional(),
+    /** Enrollment: similarity at which a new face is refused as someone already enrolled (default: the embedder's calibrated value). */
+    duplicateThreshold: z.number().min(-1).max(1).optional(),
     /** Inference workers for live cameras (default: one per core). */
     workerPoolSize: z.number().int().min(1).max(64).optional(),
     /** Model folder (default: <data folder>/models). */

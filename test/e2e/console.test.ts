@@ -148,4 +148,32 @@ describe('console in Chromium over the WebSocket contract', () => {
     assert.equal(server.engine.listSightings(1000).filter((s) => s.personName === 'Lin-Manuel Miranda').length, 0);
     assert.deepEqual(pageErrors, []);
   });
+
+  test('a camera password is write-only: entered in the form, stored encrypted, never shown or sent back; the top bar shows the ffmpeg version', async () => {
+    const secret = 'Cam@Pass:2026';
+    await openTab(page, 'Cameras');
+    const form = page.getByTestId('add-camera-form');
+    await form.getByLabel('Name').fill('Loading dock');
+    await form.getByLabel('Kind').selectOption('rtsp');
+    await form.getByLabel('RTSP URL').fill('rtsp://127.0.0.1:9/dock');
+    await form.getByLabel(/^User name/).fill('viewer');
+    await form.getByLabel(/^Password/).fill(secret);
+    await form.getByLabel('Start it now').uncheck();
+    await form.getByRole('button', { name: 'Add camera' }).click();
+    const row = page.getByTestId('cameras-table').getByRole('row').filter({ hasText: 'Loading dock' });
+    await row.getByTestId('camera-has-credentials').waitFor({ timeout: 30_000 });
+    assert.equal(await form.getByLabel(/^Password/).inputValue(), '', 'not kept on screen once stored');
+    const html = await page.content();
+    assert.ok(!html.includes(secret) && !html.includes('viewer'), 'the page never holds the stored password or user name');
+    const listed = JSON.stringify(server.live.listCameras());
+    assert.ok(!listed.includes(secret) && !listed.includes(encodeURIComponent(secret)));
+    // Replace it: the form asks for new values and never pre-fills the old ones.
+    await row.getByRole('button', { name: /Replace the password of Loading dock/ }).click();
+    const group = row.getByRole('group', { name: 'Credentials of Loading dock' });
+    assert.equal(await group.getByLabel('Password').inputValue(), '');
+    await group.getByRole('button', { name: 'Remove password' }).click();
+    await row.getByTestId('camera-has-credentials').waitFor({ state: 'detached', timeout: 10_000 });
+    assert.match((await page.getByTestId('ffmpeg-version').textContent()) ?? '', /ffmpeg \d+\.\d+/);
+    assert.deepEqual(pageErrors, []);
+  });
 });

@@ -14,7 +14,7 @@ import { type Browser, type Page } from 'playwright-core';
 import { buildRenderer, launchChromium, openReadyConsole, waitForPhotoVerdicts } from '../helpers/e2e-console.js';
 import { startServer, type RunningServer } from '../../src-main/server/server.js';
 import { installedModelPack } from '../helpers/model-pack.js';
-import { faceRecognitionData as fr, tempDir } from '../helpers/paths.js';
+import { faceRecognitionData as fr, sharedData, tempDir } from '../helpers/paths.js';
 
 const dir = tempDir('vigil-e2e-people-');
 let server: RunningServer;
@@ -22,6 +22,7 @@ let browser: Browser;
 let page: Page;
 const pageErrors: string[] = [];
 const obama = ['examples_obama.jpg', 'examples_obama2.jpg', 'tests_test_images_obama3.jpg'].map((f) => join(fr, f));
+const lfw = (name: string, n: number) => join(sharedData, 'lfw', 'images', name, `${name}_${String(n).padStart(4, '0')}.jpg`);
 const obamaOther = ['examples_knn_examples_train_obama_obama2.jpg', 'examples_obama_small.jpg', 'examples_knn_examples_test_obama1.jpg'].map((f) => join(fr, f));
 
 before(async () => {
@@ -129,6 +130,37 @@ describe('HR enrollment desk in Chromium', () => {
     await row('Barry Soetoro').waitFor({ state: 'detached', timeout: 30_000 });
     assert.equal(await row('Barack Obama').count(), 1, 'everyone else stays');
     assert.equal(await page.getByTestId('person-panel').count(), 0, 'the panel closes');
+    assert.deepEqual(pageErrors, [], 'no uncaught errors in the page');
+  });
+
+  test('a look-alike (Venus after Serena Williams): enrolled with a "resembles" warning, flagged in the list until HR marks it reviewed', async () => {
+    for (const [name, files] of [
+      ['Serena Williams', [10, 11, 12].map((n) => lfw('Serena_Williams', n))],
+      ['Venus Williams', [1, 4, 6].map((n) => lfw('Venus_Williams', n))],
+    ] as const) {
+      await form().getByLabel('Name').fill(name);
+      await form().getByLabel(/^Photos/).setInputFiles([...files]);
+      await waitForVerdicts(3);
+      await form().getByLabel(/has given consent/).check();
+      await form().getByRole('button', { name: 'Enroll' }).click();
+      await page.getByText(new RegExp(`Enrolled ${name} with 3 face templates`)).waitFor({ timeout: 30_000 });
+    }
+    const warning = page.getByTestId('resemblance-warning');
+    await warning.waitFor();
+    assert.match((await warning.textContent()) ?? '', /Venus Williams resembles Serena Williams \(0\.\d\d\)/);
+    assert.equal(await page.getByTestId('duplicate-warning').count(), 0, 'not refused as a duplicate');
+    await row('Venus Williams').getByTestId('resemblance-pill').waitFor();
+    await row('Serena Williams').getByTestId('resemblance-pill').waitFor();
+
+    await row('Venus Williams').getByRole('button', { name: 'Open Venus Williams' }).click();
+    const panel = page.getByTestId('person-panel');
+    const note = panel.getByTestId('person-resemblances');
+    await note.waitFor();
+    assert.match((await note.textContent()) ?? '', /Enrolled resembling Serena Williams \(0\.\d\d/);
+    await note.getByRole('button', { name: /Mark reviewed/ }).click();
+    await note.getByText(/Reviewed by /).waitFor();
+    await row('Venus Williams').getByTestId('resemblance-pill').waitFor({ state: 'detached' });
+    assert.equal(await row('Serena Williams').getByTestId('resemblance-pill').count(), 0);
     assert.deepEqual(pageErrors, [], 'no uncaught errors in the page');
   });
 });

@@ -1,5 +1,5 @@
 /**
- * FfmpegSource against the real bundled ffmpeg: real files, a real HTTP camera (a second ffmpeg
+ * FfmpegSource against the real ffmpeg (Debian's on Linux, see README "ffmpeg"): real files, a real HTTP camera (a second ffmpeg
  * serving MJPEG on 127.0.0.1), real kills and stalls. Conditions are awaited with bounded polls,
  * never fixed sleeps, so a loaded machine only makes the tests slower, not flaky.
  */
@@ -10,6 +10,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, describe, test } from 'node:test';
+import { createServer as createHttpServer } from 'node:http';
+import { cameraSourceSchema } from '../../src-preload/contract.js';
+import { buildDecodeArgs } from '../../src-main/engine/video/ffmpeg-args.js';
 import { FfmpegSource, type FfmpegSourceOptions, type RawFrame, type SourceStateChange } from '../../src-main/engine/video/ffmpeg-source.js';
 import { resolveFfmpegPath } from '../../src-main/engine/video/ffmpeg-path.js';
 import { seededRandom } from '../../src-main/engine/util/seeded-random.js';
@@ -414,6 +417,64 @@ describe('FfmpegSource: network cameras', () => {
       await source.stop();
     } finally {
       killProcess(server);
+    }
+  });
+});
+
+// ---------- untrusted URLs ----------
+
+describe('network cameras cannot reach local files or ffmpeg-only protocols', () => {
+  const fast = { stallTimeoutMs: 5_000, stopGraceMs: 1_000, backoff: { initialMs: 200, maxMs: 1_000 } };
+  // Each of these decodes the clip with a bare ffmpeg: only the whitelist stops them.
+  const forbidden = [`concat:${clipPath}|${clipPath}`, `subfile,,start,0,end,0,,:${clipPath}`, `file:${clipPath}`];
+
+  test('validation: concat:, subfile:, file: (and a bare path) are not camera URLs', () => {
+    for (const kind of ['rtsp', 'http'] as const) {
+      for (const url of [...forbidden, `subfile:${clipPath}`, clipPath, `${kind}://`, `${kind}://cam/a b`, `${kind}://cam/a\\b`]) {
+        assert.equal(cameraSourceSchema.safeParse({ kind, url }).success, false, `${kind} camera accepted ${url}`);
+      }
+    }
+    assert.equal(cameraSourceSchema.safeParse({ kind: 'rtsp', url: 'rtsp://admin:p%40ss@10.0.0.5:554/s1' }).success, true);
+    assert.equal(cameraSourceSchema.safeParse({ kind: 'http', url: 'https://cam.local/mjpg', format: 'auto' }).success, true);
+  });
+
+  for (const kind of ['rtsp', 'http'] as const) {
+    test(`ffmpeg itself refuses concat:, subfile: and file: with the arguments of an ${kind} camera`, () => {
+      const args = buildDecodeArgs({ source: kind === 'rtsp' ? { kind, url: 'rtsp://127.0.0.1/x' } : { kind, url: 'http://127.0.0.1/x', format: 'auto' } });
+      const at = args.indexOf('-i');
+      // Without the pinned demuxer: the URL's own protocol is what must be refused.
+      const withoutDemuxer = args.filter((a, i) => !(a === '-f' && i < at) && !(i > 0 && args[i - 1] === '-f' && i < at));
+      for (const url of forbidden) {
+        const run = spawnSync(ffmpegPath, withoutDemuxer.map((a, i) => (i === withoutDemuxer.indexOf('-i') + 1 ? url : a)), {
+          encoding: 'buffer',
+          timeout: 30_000,
+          maxBuffer: 1 << 28,
+        });
+        assert.notEqual(run.status, 0, `${url} was opened`);
+        assert.equal(run.stdout.length, 0, `${url}: no frame may come out`);
+        assert.match(run.stderr.toString(), /not on whitelist/, `${url}: ${run.stderr.toString().slice(-400)}`);
+      }
+    });
+  }
+
+  test('an HTTP camera that redirects to a local file gets no frame (ffmpeg refuses the redirect; the whitelist would too)', async () => {
+    const server = createHttpServer((request, response) => {
+      response.writeHead(302, { Location: `file://${clipPath}` });
+      response.end();
+    });
+    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+    const port = (server.address() as { port: number }).port;
+    try {
+      for (const format of ['mjpeg', 'auto'] as const) {
+        const { source, frames } = makeSource({ source: { kind: 'http', url: `http://127.0.0.1:${port}/cam`, format }, ...fast, backoff: { initialMs: 100, maxMs: 200 } });
+        source.start();
+        await waitFor(() => source.health().restarts >= 1 || source.health().state === 'failed', `${format}: the redirect fails`, 30_000, source);
+        assert.equal(frames.length, 0, `${format}: the local file was decoded through the redirect`);
+        assert.match(source.health().lastError ?? '', /whitelist|Invalid argument|Invalid data|Protocol/i);
+        await source.stop();
+      }
+    } finally {
+      server.close();
     }
   });
 });

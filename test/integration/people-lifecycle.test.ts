@@ -108,7 +108,7 @@ describe('person lifecycle (real models, real SQLite)', () => {
     assert.equal(overridden.overriddenDuplicate?.name, 'Barack Obama');
     const entry = engine.peopleService.export(overridden.person!.id, false, hr).audit.find((a) => a.action === 'person.enrolled');
     assert.equal((entry?.details.duplicateOverridden as { name: string }).name, 'Barack Obama');
-    engine.peopleService.erase(overridden.person!.id, hr);
+    await engine.peopleService.erase(overridden.person!.id, hr);
   });
 
   test('bad input: clear verdict per photo, huge images handled, a duplicate employee code refused whole', async () => {
@@ -161,14 +161,14 @@ describe('person lifecycle (real models, real SQLite)', () => {
 
   test('a deactivated person is not matched (also after reopening), is still found by the duplicate check, and can be reactivated', async () => {
     assert.equal(engine.isMatchable(obamaId), true); // fills the live path's cache of person facts
-    engine.peopleService.setStatus(obamaId, 'inactive', hr);
+    await engine.peopleService.setStatus(obamaId, 'inactive', hr);
     assert.equal(engine.isMatchable(obamaId), false, 'a live camera stops naming them at once (cache cleared by the change)');
     assert.equal(await identifyName(obamaOther[0]!), null);
     await engine.close();
     engine = await Engine.open({ dataDir, modelsDir: await installedModelPack() });
     assert.equal(await identifyName(obamaOther[0]!), null, 'the persisted index was rebuilt without them');
     await rejects(enrollFiles(engine, 'Barry', obamaOther), 'DUPLICATE_FACE', /Barack Obama/);
-    engine.peopleService.setStatus(obamaId, 'active', hr);
+    await engine.peopleService.setStatus(obamaId, 'active', hr);
     assert.equal(engine.isMatchable(obamaId), true);
     assert.equal(await identifyName(obamaOther[0]!), 'Barack Obama');
   });
@@ -237,7 +237,7 @@ describe('person lifecycle (real models, real SQLite)', () => {
     };
     assert.ok(filesContaining().length > 0, 'before erasure the vectors are on disk (the scan can find them)');
 
-    const result = engine.peopleService.erase(obamaId, hr);
+    const result = await engine.peopleService.erase(obamaId, hr);
     assert.deepEqual(result, { erased: true, name: 'Barack Obama' });
     assert.deepEqual(filesContaining(), [], 'no file in the data folder holds any piece of the erased vectors');
     assert.equal(engine.people.get(obamaId), null);

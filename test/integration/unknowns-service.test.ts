@@ -202,7 +202,7 @@ describe('unknown people: visits, snapshots at rest, review actions', () => {
     assert.ok(exported.sightings.some((s) => s.id === before.id), 'the sighting from before she was named');
     assert.deepEqual(exported.alerts.map((a) => a.rule), ['blocklisted_seen']);
 
-    engine.peopleService.erase(eve.id, { operator: 'dpo', permissions: new Set() });
+    await engine.peopleService.erase(eve.id, { operator: 'dpo', permissions: new Set() });
     assert.equal(count('SELECT COUNT(*) AS n FROM unknown_clusters WHERE id = ?', clusterId), 0);
     assert.equal(count('SELECT COUNT(*) AS n FROM unknown_appearances WHERE cluster_id = ?', clusterId), 0);
     assert.equal(engine.sightingRepo.get(before.id), null, 'her sighting from before she was named');

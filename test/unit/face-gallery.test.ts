@@ -83,3 +83,56 @@ describe('FaceGallery (real hnswlib index)', () => {
     assert.equal(gallery.templateCount, 1500);
   });
 });
+
+describe('FaceGallery maintenance without rebuilds (erasure, deactivation, id reuse)', () => {
+  const dimension = 32;
+  const identities = randomUnitVectors(12, dimension, 21);
+  const templates = identities.flatMap((v, person) =>
+    [0, 1].map((k) => ({ id: person * 2 + k + 1, personId: person + 1, embedding: jitter(v, 0.2, person * 10 + k) })),
+  );
+  const policy = { threshold: 0.5, margin: 0.03 };
+  const bytesOf = (v: Float32Array) => Buffer.from(v.buffer, v.byteOffset, v.byteLength);
+
+  test('scrub: unmatched at the call, the native copy overwritten, the file rewritten without it; a reload keeps it out', async () => {
+    const path = join(dir.path, 'scrub', 'g.hnsw');
+    const gallery = new FaceGallery('test', dimension, path);
+    gallery.load(templates, 1);
+    const erased = templates.filter((t) => t.personId === 3);
+    const stored = erased.map((t) => gallery.nativeVector(t.id)!);
+    for (const v of stored) assert.ok(readFileSync(path).includes(bytesOf(v)), 'in the file before');
+    const scrubbing = gallery.scrub(erased.map((t) => t.id), 2);
+    assert.equal(gallery.identify(identities[2]!, policy).kind, 'unknown', 'unmatched before the scrub resolves');
+    await scrubbing;
+    // The file is the index's memory written out: the old bytes are in neither.
+    for (const v of stored) assert.ok(!readFileSync(path).includes(bytesOf(v)), 'gone from the file');
+    assert.equal(gallery.tombstoneCount, 2);
+    const reloaded = new FaceGallery('test', dimension, path);
+    assert.equal(reloaded.load(templates.filter((t) => t.personId !== 3), 2), 'loaded');
+    assert.equal(reloaded.tombstoneCount, 2);
+    assert.equal(reloaded.identify(identities[2]!, policy).kind, 'unknown');
+    const other = reloaded.identify(identities[4]!, policy);
+    assert.equal(other.kind === 'match' && other.personId, 5);
+    await gallery.idle();
+  });
+
+  test('deactivate keeps the bytes (SQLite has them) and add revives the slots; a reused template id gets its new vector', async () => {
+    const gallery = new FaceGallery('test', dimension, join(dir.path, 'deact', 'g.hnsw'));
+    gallery.load(templates, 1);
+    const person5 = templates.filter((t) => t.personId === 5);
+    await gallery.deactivate(person5.map((t) => t.id), 2);
+    assert.equal(gallery.identify(identities[4]!, policy).kind, 'unknown');
+    await gallery.add(person5, 3);
+    const back = gallery.identify(identities[4]!, policy);
+    assert.equal(back.kind === 'match' && back.personId, 5);
+    assert.equal(gallery.tombstoneCount, 0);
+    // Person 6 erased, then a new person enrolled under the same template ids (SQLite reuses the highest rowids).
+    const person6 = templates.filter((t) => t.personId === 6);
+    await gallery.scrub(person6.map((t) => t.id), 4);
+    const newcomer = randomUnitVectors(1, dimension, 777)[0]!;
+    await gallery.add(person6.map((t) => ({ id: t.id, personId: 99, embedding: jitter(newcomer, 0.1, t.id) })), 5);
+    const found = gallery.identify(newcomer, policy);
+    assert.equal(found.kind === 'match' && found.personId, 99);
+    assert.equal(gallery.identify(identities[5]!, policy).kind, 'unknown');
+    await gallery.idle(); // the file write that add() started in the background
+  });
+});

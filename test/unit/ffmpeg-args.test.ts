@@ -5,11 +5,19 @@ import {
   buildVideoFilter,
   isShowinfoLine,
   parseShowinfoPts,
+  parseFfmpegVersion,
   parseOutputSize,
+  PROTOCOL_WHITELIST,
+  redactSecrets,
   redactUrlCredentials,
+  splitUrlCredentials,
   summarizeStderr,
+  withUrlCredentials,
   type DecodeArgsOptions,
 } from '../../src-main/engine/video/ffmpeg-args.js';
+
+const ffmpeg41 = parseFfmpegVersion('ffmpeg version 4.1 Copyright (c) 2000-2018');
+const ffmpeg50 = parseFfmpegVersion('ffmpeg version 5.0.3 Copyright');
 
 /** The arguments before "-i": ffmpeg applies them to the input. */
 function inputOptions(args: string[]): string[] {
@@ -28,23 +36,59 @@ const file = (loop: boolean) => ({ kind: 'file' as const, path: '/videos/lobby.m
 describe('buildDecodeArgs: inputs', () => {
   const cases: Array<{ name: string; options: DecodeArgsOptions; input: string; before: string[][]; notBefore?: string[] }> = [
     {
-      name: 'rtsp over tcp with the default socket timeout',
+      name: 'rtsp over tcp with the default socket timeout (ffmpeg 5+: -timeout), rtsp demuxer pinned, rtsp protocols only',
       options: { source: { kind: 'rtsp', url: 'rtsp://10.0.0.5/stream1' } },
       input: 'rtsp://10.0.0.5/stream1',
-      before: [['-rtsp_transport', 'tcp'], ['-stimeout', '10000000'], ['-analyzeduration', '1000000'], ['-probesize', '1000000']],
+      before: [
+        ['-protocol_whitelist', 'rtsp,rtsps,rtp,tcp,udp,tls'],
+        ['-rtsp_transport', 'tcp'],
+        ['-timeout', '10000000'],
+        ['-analyzeduration', '1000000'],
+        ['-probesize', '1000000'],
+        ['-f', 'rtsp'],
+      ],
+      notBefore: ['-stimeout'],
     },
     {
-      name: 'rtsp with a custom timeout (microseconds)',
-      options: { source: { kind: 'rtsp', url: 'rtsp://cam/x' }, ioTimeoutMs: 2500 },
+      name: 'rtsp with a custom timeout (microseconds) on ffmpeg 5.0',
+      options: { source: { kind: 'rtsp', url: 'rtsp://cam/x' }, ioTimeoutMs: 2500, ffmpegVersion: ffmpeg50 },
+      input: 'rtsp://cam/x',
+      before: [['-timeout', '2500000']],
+    },
+    {
+      name: 'rtsp on ffmpeg 4.1: the old -stimeout',
+      options: { source: { kind: 'rtsp', url: 'rtsp://cam/x' }, ioTimeoutMs: 2500, ffmpegVersion: ffmpeg41 },
       input: 'rtsp://cam/x',
       before: [['-stimeout', '2500000']],
+      notBefore: ['-timeout'],
     },
     {
-      name: 'http reconnects briefly and has an IO timeout',
+      name: 'http MJPEG (the default) reconnects briefly, has an IO timeout, http protocols only, the multipart-MJPEG demuxer pinned',
       options: { source: { kind: 'http', url: 'http://cam/mjpg' }, ioTimeoutMs: 4000 },
       input: 'http://cam/mjpg',
-      before: [['-reconnect', '1'], ['-reconnect_streamed', '1'], ['-reconnect_delay_max', '2'], ['-rw_timeout', '4000000'], ['-analyzeduration', '1000000']],
+      before: [
+        ['-protocol_whitelist', 'http,https,tcp,tls'],
+        ['-reconnect', '1'],
+        ['-reconnect_streamed', '1'],
+        ['-reconnect_delay_max', '2'],
+        ['-rw_timeout', '4000000'],
+        ['-analyzeduration', '1000000'],
+        ['-f', 'mpjpeg'],
+      ],
       notBefore: ['-rtsp_transport'],
+    },
+    {
+      name: 'http declared auto: ffmpeg probes the format (still http protocols only)',
+      options: { source: { kind: 'http', url: 'http://cam/stream', format: 'auto' } },
+      input: 'http://cam/stream',
+      before: [['-protocol_whitelist', 'http,https,tcp,tls']],
+      notBefore: ['mpjpeg'],
+    },
+    {
+      name: 'a file may open files only',
+      options: { source: file(false) },
+      input: '/videos/lobby.mp4',
+      before: [['-protocol_whitelist', 'file']],
     },
     {
       name: 'looping file in real time',
@@ -145,12 +189,27 @@ describe('buildDecodeArgs: output', () => {
       for (const flag of ['-an', '-sn', '-dn']) assert.ok(afterInput.includes(flag), `${flag} missing`);
       assert.equal(valueAfter(afterInput, '-pix_fmt'), 'rgb24');
       assert.equal(valueAfter(afterInput, '-f'), 'rawvideo');
-      assert.equal(valueAfter(afterInput, '-vsync'), 'passthrough');
+      assert.equal(valueAfter(afterInput, '-fps_mode'), 'passthrough');
+      assert.equal(afterInput.includes('-vsync'), false, '-vsync is deprecated since ffmpeg 5.1');
       assert.equal(args[args.length - 1], 'pipe:1');
       assert.equal(valueAfter(args, '-loglevel'), 'info');
       for (const flag of ['-nostdin', '-nostats', '-hide_banner']) assert.ok(inputOptions(args).includes(flag), `${flag} missing`);
     });
   }
+
+  test('ffmpeg before 5.1 gets -vsync (it has no -fps_mode)', () => {
+    const args = buildDecodeArgs({ source: file(false), ffmpegVersion: ffmpeg50 });
+    assert.equal(valueAfter(args, '-vsync'), 'passthrough');
+    assert.equal(args.includes('-fps_mode'), false);
+  });
+
+  test('every kind of source has a protocol whitelist, and only file sources may open files', () => {
+    assert.deepEqual(Object.keys(PROTOCOL_WHITELIST).sort(), ['file', 'http', 'rtsp', 'webcam']);
+    for (const kind of ['rtsp', 'http'] as const) {
+      const allowed = PROTOCOL_WHITELIST[kind].split(',');
+      for (const forbidden of ['file', 'concat', 'subfile', 'pipe', 'data', 'crypto', 'hls', 'fd']) assert.ok(!allowed.includes(forbidden), `${kind} allows ${forbidden}`);
+    }
+  });
 
   test('no -vf when frames pass through unchanged', () => {
     assert.equal(buildDecodeArgs({ source: file(false) }).includes('-vf'), false);
@@ -322,8 +381,44 @@ describe('redactUrlCredentials', () => {
     ['http://token@host:8080/mjpg and rtsps://a:b@c/d', 'http://***@host:8080/mjpg and rtsps://***@c/d'],
     ['rtsp://cam.local/s1', 'rtsp://cam.local/s1'],
     ['mail me at ops@example.com', 'mail me at ops@example.com'],
+    // A password containing "@" (and ":"): everything up to the last "@" before the host goes.
+    ['rtsp://admin:p@ss:w@rd@10.0.0.5:554/s1', 'rtsp://***@10.0.0.5:554/s1'],
+    ["[tcp @ 0x55] Connection to tcp://admin:se@cret@cam:554?timeout=0 failed", '[tcp @ 0x55] Connection to tcp://***@cam:554?timeout=0 failed'],
+    ['http://cam/a@b/c', 'http://cam/a@b/c'],
   ];
   for (const [input, expected] of cases) {
     test(input, () => assert.equal(redactUrlCredentials(input), expected));
   }
+});
+
+describe('camera credentials and URLs', () => {
+  test('splitUrlCredentials takes the user information out of a URL (percent-decoded; "@" in the password)', () => {
+    assert.deepEqual(splitUrlCredentials('rtsp://admin:p%40ss%3Aw@10.0.0.5:554/s1'), {
+      url: 'rtsp://10.0.0.5:554/s1',
+      credentials: { username: 'admin', password: 'p@ss:w' },
+    });
+    assert.deepEqual(splitUrlCredentials('rtsp://admin:p@ss@cam/s1'), { url: 'rtsp://cam/s1', credentials: { username: 'admin', password: 'p@ss' } });
+    assert.deepEqual(splitUrlCredentials('http://token@cam/mjpg'), { url: 'http://cam/mjpg', credentials: { username: 'token', password: '' } });
+    assert.deepEqual(splitUrlCredentials('http://cam/a@b'), { url: 'http://cam/a@b', credentials: null });
+  });
+
+  test('withUrlCredentials percent-encodes them for ffmpeg, and splitUrlCredentials gets them back', () => {
+    const credentials = { username: 'ad min', password: 'p@ss:w/rd%' };
+    const url = withUrlCredentials('rtsp://cam:554/s1', credentials);
+    assert.equal(url, 'rtsp://ad%20min:p%40ss%3Aw%2Frd%25@cam:554/s1');
+    assert.deepEqual(splitUrlCredentials(url), { url: 'rtsp://cam:554/s1', credentials });
+    assert.equal(withUrlCredentials('rtsp://cam/s1', null), 'rtsp://cam/s1');
+  });
+
+  test('redactSecrets removes a password in plain and percent-encoded form', () => {
+    assert.equal(redactSecrets('auth p@ss:w failed for p%40ss%3Aw', ['p@ss:w']), 'auth *** failed for ***');
+    assert.equal(redactSecrets('ab', ['ab']), 'ab', 'too short to mask safely');
+  });
+
+  test('parseFfmpegVersion reads release, distribution and snapshot builds', () => {
+    assert.deepEqual(parseFfmpegVersion('ffmpeg version 5.1.9-0+deb12u1 Copyright (c) 2000-2026'), { major: 5, minor: 1, text: '5.1.9-0+deb12u1' });
+    assert.deepEqual(parseFfmpegVersion('ffmpeg version n7.1 Copyright'), { major: 7, minor: 1, text: 'n7.1' });
+    assert.deepEqual(parseFfmpegVersion('ffmpeg version N-47683-g0e8eb07980-static https://'), { major: null, minor: null, text: 'N-47683-g0e8eb07980-static' });
+    assert.deepEqual(parseFfmpegVersion('garbage'), { major: null, minor: null, text: 'unknown' });
+  });
 });

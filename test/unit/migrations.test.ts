@@ -56,6 +56,9 @@ describe('migrations', () => {
     v1.close();
     const db = openDatabase(path, { migrations: migrations.filter((m) => m.version <= 2) });
     assert.equal(schemaVersion(db), 2);
+    assert.deepEqual(db.prepare("SELECT status FROM persons WHERE name = 'Old Timer'").get(), { status: 'active' });
+    // The repository speaks the current schema: bring the file up to date before using it.
+    migrate(db, migrations);
     const people = new PeopleRepository(db);
     const old = people.list()[0]!;
     assert.equal(old.status, 'active');
@@ -146,6 +149,45 @@ describe('migrations', () => {
     db.prepare('DELETE FROM unknown_clusters WHERE id = ?').run(cluster);
     assert.equal((db.prepare('SELECT COUNT(*) AS n FROM unknown_faces').get() as { n: number }).n, 0);
     assert.equal((db.prepare('SELECT COUNT(*) AS n FROM unknown_snapshots').get() as { n: number }).n, 0);
+    db.close();
+  });
+
+  test('migration 4 on a version-3 file: sightings keep their rows and gain their video time, which must run forwards', () => {
+    const path = join(dir.path, 'm4.db');
+    const v3 = openDatabase(path, { migrations: migrations.filter((m) => m.version <= 3) });
+    const now = new Date().toISOString();
+    v3.prepare("INSERT INTO sightings (camera_name, status, first_seen, last_seen, frames) VALUES ('old camera', 'unknown', ?, ?, 3)").run(now, now);
+    v3.close();
+    const db = openDatabase(path, { migrations: migrations.filter((m) => m.version <= 4) });
+    const old = db.prepare('SELECT camera_name, video_start_s, video_end_s FROM sightings').get() as { camera_name: string; video_start_s: number | null; video_end_s: number | null };
+    assert.deepEqual(old, { camera_name: 'old camera', video_start_s: null, video_end_s: null });
+    db.prepare("INSERT INTO sightings (camera_name, status, first_seen, last_seen, frames, video_start_s, video_end_s) VALUES ('file', 'member', ?, ?, 5, 12.5, 17.25)").run(now, now);
+    assert.throws(() => db.prepare("INSERT INTO sightings (camera_name, status, first_seen, last_seen, frames, video_start_s, video_end_s) VALUES ('file', 'member', ?, ?, 5, 12.5, 3)").run(now, now));
+    db.close();
+  });
+
+  test('migration 5: resemblance warnings between two people, gone with either of them, never about oneself', () => {
+    const path = join(dir.path, 'm7.db');
+    const v3 = openDatabase(path, { migrations: migrations.filter((m) => m.version <= 3) });
+    const people3 = new PeopleRepository(v3);
+    createPerson(people3, 'Serena', [1, 0]);
+    v3.close();
+    const db = openDatabase(path);
+    assert.ok(db.prepare("SELECT 1 FROM schema_migrations WHERE version = 5").get());
+    const people = new PeopleRepository(db);
+    const serena = people.list()[0]!;
+    assert.equal(serena.resemblanceToReview, false);
+    const { personId: venus } = createPerson(people, 'Venus', [0.9, 0.1]);
+    const { personId: other } = createPerson(people, 'Other', [0, 1]);
+    people.recordResemblance(venus, serena.id, 0.53);
+    assert.equal(people.get(serena.id)!.resemblanceToReview, true);
+    assert.equal(people.get(other)!.resemblanceToReview, false);
+    assert.throws(() => people.recordResemblance(venus, venus, 0.9), /CHECK constraint/);
+    assert.equal(people.reviewResemblance(serena.id, venus, 'hr', audit), true, 'reviewable from either side');
+    assert.equal(people.get(venus)!.resemblanceToReview, false);
+    assert.equal(people.reviewResemblance(serena.id, other, 'hr', audit), false);
+    people.erase(serena.id, audit);
+    assert.equal((db.prepare('SELECT COUNT(*) AS n FROM person_resemblances').get() as { n: number }).n, 0);
     db.close();
   });
 });

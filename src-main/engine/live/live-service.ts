@@ -1,9 +1,10 @@
 import { existsSync } from 'node:fs';
 import { cpus } from 'node:os';
-import type { Camera, CameraHealth, CameraSource } from '../../../src-preload/contract.js';
+import type { Camera, CameraCredentials, CameraHealth, CameraSource } from '../../../src-preload/contract.js';
 import type { Engine } from '../engine.js';
 import { VigilError } from '../errors.js';
 import { InferencePool } from '../inference/inference-pool.js';
+import { splitUrlCredentials, withUrlCredentials } from '../video/ffmpeg-args.js';
 import { FrameRing } from '../video/frame-ring.js';
 import { CameraPipeline, type PipelineStats } from './camera-pipeline.js';
 import type { EmbedPolicy } from './embed-policy.js';
@@ -76,13 +77,51 @@ export class LiveService {
     return this.engine.cameraRepo.list().map((c) => this.toCamera(c.id));
   }
 
-  async addCamera(name: string, source: CameraSource, detectFps: number | undefined, start: boolean): Promise<Camera> {
+  /**
+   * Adds a camera. A network camera's user name and password (given apart, or in the URL, from
+   * which they are taken out) are sealed in its row; the stored URL has none.
+   */
+  async addCamera(name: string, source: CameraSource, detectFps: number | undefined, start: boolean, credentials?: CameraCredentials): Promise<Camera> {
     if (source.kind === 'file' && !existsSync(source.path)) {
       throw new VigilError('NOT_FOUND', `Video file not found: ${source.path}`);
     }
-    const record = this.engine.cameraRepo.add(name, source, detectFps ?? DEFAULT_DETECT_FPS, start);
+    let stored = source;
+    let secret: CameraCredentials | null = credentials ?? null;
+    if (source.kind === 'rtsp' || source.kind === 'http') {
+      const split = splitUrlCredentials(source.url);
+      if (split.credentials && credentials) throw new VigilError('BAD_REQUEST', 'Give the user name and password once: in the URL or in their own fields');
+      stored = { ...source, url: split.url };
+      secret ??= split.credentials;
+    } else if (credentials) {
+      throw new VigilError('BAD_REQUEST', 'Only RTSP and HTTP cameras take a user name and password');
+    }
+    const vault = this.engine.cameraCredentials;
+    const record = this.engine.cameraRepo.add(name, stored, detectFps ?? DEFAULT_DETECT_FPS, start, secret ? (cameraId) => vault.seal(secret, cameraId) : null);
     if (start) return this.startCamera(record.id);
     return this.toCamera(record.id);
+  }
+
+  /** Replaces (or with null clears) a network camera's credentials; a running camera reconnects with them. */
+  async setCredentials(id: number, credentials: CameraCredentials | null): Promise<Camera> {
+    const record = this.engine.cameraRepo.get(id);
+    if (!record) throw new VigilError('NOT_FOUND', `No camera with id ${id}`);
+    if (record.source.kind !== 'rtsp' && record.source.kind !== 'http') throw new VigilError('BAD_REQUEST', 'Only RTSP and HTTP cameras take a user name and password');
+    this.engine.cameraRepo.setSealedCredentials(id, credentials ? this.engine.cameraCredentials.seal(credentials, id) : null);
+    const pipeline = this.pipelines.get(id);
+    if (pipeline) {
+      await pipeline.stop();
+      this.pipelines.delete(id);
+      return this.startCamera(id);
+    }
+    return this.toCamera(id);
+  }
+
+  /** The source ffmpeg opens: a network camera's URL with its decrypted credentials (in memory only). */
+  private sourceWithCredentials(id: number, source: CameraSource): CameraSource {
+    if (source.kind !== 'rtsp' && source.kind !== 'http') return source;
+    const sealed = this.engine.cameraRepo.sealedCredentials(id);
+    if (!sealed) return source;
+    return { ...source, url: withUrlCredentials(source.url, this.engine.cameraCredentials.open(sealed, id)) };
   }
 
   async startCamera(id: number): Promise<Camera> {
@@ -90,8 +129,9 @@ export class LiveService {
     if (!record) throw new VigilError('NOT_FOUND', `No camera with id ${id}`);
     this.engine.cameraRepo.setEnabled(id, true);
     if (!this.pipelines.has(id)) {
+      const source = this.sourceWithCredentials(id, record.source);
       const { pool, ring } = await this.inference();
-      const pipeline = this.createPipeline(record.id, record.name, record.source, record.detectFps, pool, ring);
+      const pipeline = this.createPipeline(record.id, record.name, source, record.detectFps, pool, ring);
       this.pipelines.set(id, pipeline);
       pipeline.start();
     }

@@ -1,11 +1,17 @@
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { open } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import hnswlib from 'hnswlib-node';
 import { ensurePrivateFolder, tightenFile, writeFileDurably } from '../util/private-files.js';
 import { dot } from '../vision/geometry.js';
+import { SerialQueue } from '../util/serial-queue.js';
 import { type CandidateScore, decideMatch, type MatchDecision, type MatchPolicy } from './match-decision.js';
 
 const { HierarchicalNSW } = hnswlib;
+const requireHere = createRequire(import.meta.url);
 
 /**
  * Index parameters, from the `npm run bench` sweep at 100k x 512-d random unit vectors
@@ -42,6 +48,21 @@ interface IndexMeta {
  * centroid, which scores better than any single template (measured on LFW).
  * The index is persisted beside the database and rebuilt from SQLite when it
  * is missing or its generation no longer matches the templates table.
+ *
+ * Removing templates never rebuilds the index on the event loop (at 100k
+ * templates a rebuild takes ~15 minutes here): `forget` takes them out of
+ * matching at once (the person maps are plain JavaScript, searched results are
+ * filtered through them), then `scrub` overwrites each removed template's
+ * vector IN PLACE in the native index with random bytes (hnswlib's update of an
+ * existing label rewrites its data and repairs its links) and marks it deleted,
+ * and the file is rewritten by hnswlib's asynchronous writer on the libuv
+ * thread pool (temp file, fsync, rename). So the erased vector's bytes leave
+ * memory and the file without a rebuild. Native changes and file writes run
+ * one at a time (`maintenance` queue): hnswlib must not be changed while it
+ * writes; searches may run meanwhile (both only read). Deleted slots stay as
+ * tombstones (scrubbed, or a deactivated person's), revived when a template id
+ * comes back; the index is rebuilt without them only when it is rebuilt anyway
+ * (a stale or missing file at start). No background compaction yet.
  */
 export class FaceGallery {
   private index: InstanceType<typeof HierarchicalNSW>;
@@ -49,12 +70,22 @@ export class FaceGallery {
   private readonly personOfTemplate = new Map<number, number>();
   private readonly templateSums = new Map<number, { sum: Float32Array; count: number }>();
   private readonly centroids = new Map<number, Float32Array>();
+  /** Labels present in the native index but deleted there (scrubbed or deactivated): not searchable. */
+  private readonly tombstones = new Set<number>();
+  /** Every label in the native index, live or deleted. */
+  private readonly nativeLabels = new Set<number>();
   private generation = -1;
+  private readonly maintenance = new SerialQueue();
+  /** Native operations queued or running (a write in flight among them). */
+  private busy = 0;
+  private pendingPersist: Promise<void> | null = null;
 
   constructor(
     readonly embedderId: string,
     readonly dimension: number,
     private readonly indexPath: string | null,
+    /** readOnly: a persisted index is read when current, but nothing is ever written (read-only engines). */
+    private readonly options: { readOnly?: boolean } = {},
   ) {
     this.index = new HierarchicalNSW('cosine', dimension);
   }
@@ -67,37 +98,49 @@ export class FaceGallery {
     return this.centroids.size;
   }
 
+  /** The vector the native index holds for a label, as stored (normalised) there; null if absent. Diagnostics and tests. */
+  nativeVector(label: number): Float32Array | null {
+    if (!this.nativeLabels.has(label) || this.tombstones.has(label)) return null;
+    return Float32Array.from(this.index.getPoint(label));
+  }
+
+  /** Deleted slots kept in the native index (see compaction). */
+  get tombstoneCount(): number {
+    return this.tombstones.size;
+  }
+
   /** Loads the persisted index if it is current, otherwise rebuilds it from `templates`. Returns how it was obtained. */
   load(templates: GalleryTemplate[], generation: number): 'loaded' | 'rebuilt' {
     this.resetMemory();
     for (const t of templates) this.trackTemplate(t);
     this.generation = generation;
-    if (this.indexPath && this.tryReadPersisted(templates.length)) return 'loaded';
+    if (this.indexPath && this.tryReadPersisted(templates)) return 'loaded';
     this.rebuildIndex(templates);
-    this.persist();
+    this.persistSync();
     return 'rebuilt';
   }
 
   /**
-   * Always builds a fresh index from `templates` and overwrites the persisted
-   * one: after an erasure or a deactivation, removed vectors must not linger in
-   * memory or in the file (markDelete keeps their bytes).
+   * Builds a fresh index from `templates` and overwrites the persisted one, synchronously
+   * (start-up, tests, the benchmark's "before" figure). Erasure does not use it any more.
    */
   rebuild(templates: GalleryTemplate[], generation: number): void {
     this.resetMemory();
     for (const t of templates) this.trackTemplate(t);
     this.generation = generation;
     this.rebuildIndex(templates);
-    this.persist();
+    this.persistSync();
   }
 
   private resetMemory(): void {
     this.personOfTemplate.clear();
     this.templateSums.clear();
     this.centroids.clear();
+    this.tombstones.clear();
+    this.nativeLabels.clear();
   }
 
-  private tryReadPersisted(expectedCount: number): boolean {
+  private tryReadPersisted(templates: GalleryTemplate[]): boolean {
     const metaPath = `${this.indexPath}.meta.json`;
     if (!existsSync(this.indexPath!) || !existsSync(metaPath)) return false;
     try {
@@ -107,15 +150,23 @@ export class FaceGallery {
         meta.dimension !== this.dimension ||
         meta.m !== INDEX_M ||
         meta.generation !== this.generation ||
-        meta.count !== expectedCount
+        meta.count !== templates.length
       ) {
         return false;
       }
-      if (expectedCount === 0) return false; // nothing to load: a fresh index is cheaper than reading one
+      if (templates.length === 0) return false; // nothing to load: a fresh index is cheaper than reading one
       const index = new HierarchicalNSW('cosine', this.dimension);
       index.readIndexSync(this.indexPath!, true);
       tightenFile(this.indexPath!);
       tightenFile(metaPath);
+      // Every label in the file that is not a live template is a deleted slot (its deleted flag is in the file).
+      const live = new Set(templates.map((t) => t.id));
+      const labels = new Set(index.getIdsList());
+      if (templates.some((t) => !labels.has(t.id))) return false;
+      for (const label of labels) {
+        this.nativeLabels.add(label);
+        if (!live.has(label)) this.tombstones.add(label);
+      }
       this.index = index;
       this.index.setEf(INDEX_EF_SEARCH);
       this.capacity = index.getMaxElements();
@@ -130,19 +181,65 @@ export class FaceGallery {
     this.capacity = Math.max(1024, templates.length * 2);
     this.index.initIndex(this.capacity, INDEX_M, INDEX_EF_CONSTRUCTION, 100, true);
     this.index.setEf(INDEX_EF_SEARCH);
-    for (const t of templates) this.index.addPoint(Array.from(t.embedding), t.id);
+    for (const t of templates) {
+      this.index.addPoint(Array.from(t.embedding), t.id);
+      this.nativeLabels.add(t.id);
+    }
+  }
+
+  private meta(): IndexMeta {
+    return { embedderId: this.embedderId, dimension: this.dimension, m: INDEX_M, generation: this.generation, count: this.templateCount };
+  }
+
+  /** Writes index and meta synchronously (start-up, explicit rebuilds). */
+  persistSync(): void {
+    if (!this.indexPath || this.options.readOnly) return;
+    ensurePrivateFolder(dirname(this.indexPath), { tighten: true });
+    const temporary = `${this.indexPath}.tmp`;
+    this.index.writeIndexSync(temporary);
+    replaceFile(temporary, this.indexPath);
+    writeMeta(this.indexPath, this.meta());
+  }
+
+  /** The index written by hnswlib's asynchronous writer (libuv thread pool): the event loop keeps turning. */
+  private async writeFiles(): Promise<void> {
+    if (!this.indexPath || this.options.readOnly) return;
+    ensurePrivateFolder(dirname(this.indexPath), { tighten: true });
+    const temporary = `${this.indexPath}.tmp`;
+    const meta = this.meta();
+    await this.index.writeIndex(temporary);
+    await replaceFileAsync(temporary, this.indexPath);
+    writeMeta(this.indexPath, meta);
+  }
+
+  /** Runs a native change (or a write) after those before it; counted so `add` knows when it may run at once. */
+  private native<T>(task: () => Promise<T> | T): Promise<T> {
+    this.busy++;
+    return this.maintenance.run(async () => {
+      try {
+        return await task();
+      } finally {
+        this.busy--;
+      }
+    });
   }
 
   /**
-   * Writes the index, then its meta (generation), each durably (temp, fsync, rename, fsync folder;
-   * 0600). A crash between the two leaves a meta that does not match: the index is rebuilt on open.
+   * A write of everything changed so far, after what is queued: several changes made while
+   * one write runs share the next one.
    */
-  persist(): void {
-    if (!this.indexPath) return;
-    ensurePrivateFolder(dirname(this.indexPath), { tighten: true });
-    writeFileDurably(this.indexPath, (temporary) => this.index.writeIndexSync(temporary));
-    const meta: IndexMeta = { embedderId: this.embedderId, dimension: this.dimension, m: INDEX_M, generation: this.generation, count: this.templateCount };
-    writeFileDurably(`${this.indexPath}.meta.json`, JSON.stringify(meta));
+  private persistSoon(): Promise<void> {
+    if (!this.indexPath || this.options.readOnly) return Promise.resolve();
+    this.pendingPersist ??= this.native(async () => {
+      this.pendingPersist = null;
+      await this.writeFiles();
+    });
+    return this.pendingPersist;
+  }
+
+  /** Resolves when every queued native change and write is done. */
+  async idle(): Promise<void> {
+    while (this.busy > 0) await this.maintenance.run(async () => undefined);
   }
 
   private trackTemplate(t: GalleryTemplate): void {
@@ -167,40 +264,147 @@ export class FaceGallery {
     this.centroids.set(personId, entry.sum.map((v) => v / norm));
   }
 
-  /** Adds freshly stored templates (their SQLite transaction has committed). */
-  add(templates: GalleryTemplate[], generation: number): void {
+  /** Puts templates into the native index: a tombstoned label (id reused, or a reactivated person) is revived in its own slot. */
+  private addNative(templates: GalleryTemplate[]): void {
     for (const t of templates) {
+      const vector = Array.from(t.embedding);
+      if (this.tombstones.has(t.id)) {
+        this.index.unmarkDelete(t.id);
+        this.index.addPoint(vector, t.id); // an existing label: its vector is rewritten in place
+        this.tombstones.delete(t.id);
+        continue;
+      }
       if (this.index.getCurrentCount() >= this.capacity) {
         this.capacity = Math.max(1024, this.capacity * 2);
         this.index.resizeIndex(this.capacity);
       }
-      this.index.addPoint(Array.from(t.embedding), t.id, true);
-      this.trackTemplate(t);
+      this.index.addPoint(vector, t.id);
+      this.nativeLabels.add(t.id);
     }
-    this.generation = generation;
-    this.persist();
   }
 
   /**
-   * Forgets templates. markDelete hides them from search; for erasure the
-   * caller rebuilds the index (`load`) so the vector bytes leave the file too.
+   * Adds freshly stored templates (their SQLite transaction has committed). Searchable when this
+   * returns if no native work is queued (the usual case), else when the promise resolves. The file
+   * is rewritten in the background (a stale file is rebuilt from SQLite at start).
    */
-  remove(templateIds: number[], templatesOfPerson: (personId: number) => GalleryTemplate[], generation: number): void {
+  add(templates: GalleryTemplate[], generation: number): Promise<void> {
+    const apply = () => {
+      this.addNative(templates);
+      for (const t of templates) this.trackTemplate(t);
+      this.generation = generation;
+      void this.persistSoon().catch(() => undefined);
+    };
+    if (this.busy === 0) {
+      apply();
+      return Promise.resolve();
+    }
+    return this.native(apply);
+  }
+
+  /**
+   * Takes templates out of matching at once (synchronously): their labels are no longer
+   * resolved to a person and their persons' centroids are recomputed from `remainingOf`
+   * (empty for an erased person). Their native slots stay until `scrub` or `deactivate`.
+   */
+  forget(templateIds: number[], remainingOf: (personId: number) => GalleryTemplate[] = () => []): void {
     const touched = new Set<number>();
     for (const id of templateIds) {
       const personId = this.personOfTemplate.get(id);
       if (personId === undefined) continue;
-      this.index.markDelete(id);
       this.personOfTemplate.delete(id);
       touched.add(personId);
     }
     for (const personId of touched) {
       this.templateSums.delete(personId);
       this.centroids.delete(personId);
-      for (const t of templatesOfPerson(personId)) this.trackTemplate(t);
+      for (const t of remainingOf(personId)) if (this.personOfTemplate.get(t.id) === personId) this.trackTemplate(t);
     }
-    this.generation = generation;
-    this.persist();
+  }
+
+  /**
+   * Erasure of forgotten templates from the native index and its file: each vector is overwritten
+   * in place with random bytes, the slot marked deleted, and the file rewritten off the event
+   * loop. Resolves once the file on disk no longer holds them.
+   */
+  async scrub(templateIds: number[], generation: number): Promise<void> {
+    this.forget(templateIds);
+    const written = await this.native(async () => {
+      // A template enrolled again under the same id since (SQLite reuses the highest ids) is live: leave it.
+      const labels = templateIds.filter((id) => this.nativeLabels.has(id) && !this.personOfTemplate.has(id));
+      const inWorker = labels.length > 0 && this.indexPath !== null && !this.options.readOnly;
+      if (inWorker) await this.scrubInWorker(labels);
+      else if (labels.length > 0) await this.scrubHere(labels);
+      this.generation = generation;
+      // The worker's file is the index as it is now: only the meta needs the new generation.
+      if (inWorker) writeMeta(this.indexPath!, this.meta());
+      return inWorker;
+    });
+    if (!written) await this.persistSoon();
+  }
+
+  /** The overwrite in this thread (no index file: tests, in-memory galleries), yielding between slots. */
+  private async scrubHere(labels: number[]): Promise<void> {
+    for (const [i, id] of labels.entries()) {
+      if (i > 0) await new Promise((resolve) => setImmediate(resolve));
+      if (this.tombstones.has(id)) this.index.unmarkDelete(id); // deactivated before (bytes kept): revive to overwrite
+      this.index.addPoint(randomUnitVector(this.dimension), id);
+      this.index.markDelete(id);
+      this.tombstones.add(id);
+    }
+  }
+
+  /**
+   * Rewriting a slot repairs its neighbours' links: ~40 ms per template at 10k here, up to
+   * ~0.6 s at 100k, too long for the event loop. So: the slots are marked deleted here (cheap),
+   * the current index is written (async), a worker thread loads that file, overwrites the slots,
+   * writes it back, and this thread loads the result (async) and swaps it in. Native changes
+   * wait meanwhile (the maintenance queue); searches go on in the old index.
+   */
+  private async scrubInWorker(labels: number[]): Promise<void> {
+    for (const id of labels) {
+      if (!this.tombstones.has(id)) this.index.markDelete(id);
+      this.tombstones.add(id);
+    }
+    await this.writeFiles();
+    const scrubbedPath = `${this.indexPath}.scrubbed`;
+    await runIndexScrubWorker({ path: this.indexPath!, out: scrubbedPath, dimension: this.dimension, labels });
+    const fresh = new HierarchicalNSW('cosine', this.dimension);
+    await fresh.readIndex(scrubbedPath, true);
+    fresh.setEf(INDEX_EF_SEARCH);
+    this.index = fresh;
+    this.capacity = fresh.getMaxElements();
+    await replaceFileAsync(scrubbedPath, this.indexPath!);
+  }
+
+  /** A deactivated person's templates leave matching at once; their slots are marked deleted (bytes kept: SQLite still has them). */
+  async deactivate(templateIds: number[], generation: number): Promise<void> {
+    this.forget(templateIds);
+    await this.native(() => {
+      for (const id of templateIds) {
+        if (!this.nativeLabels.has(id) || this.tombstones.has(id) || this.personOfTemplate.has(id)) continue;
+        this.index.markDelete(id);
+        this.tombstones.add(id);
+      }
+      this.generation = generation;
+    });
+    await this.persistSoon();
+  }
+
+  /**
+   * Forgets templates. markDelete hides them from search; for erasure the
+   * caller uses `scrub` so the vector bytes leave the file too.
+   */
+  remove(templateIds: number[], templatesOfPerson: (personId: number) => GalleryTemplate[], generation: number): Promise<void> {
+    this.forget(templateIds, templatesOfPerson);
+    return this.native(() => {
+      for (const id of templateIds) {
+        if (!this.nativeLabels.has(id) || this.tombstones.has(id) || this.personOfTemplate.has(id)) continue;
+        this.index.markDelete(id);
+        this.tombstones.add(id);
+      }
+      this.generation = generation;
+    }).then(() => this.persistSoon());
   }
 
   /** Candidate persons for a probe, each scored by cosine similarity to the person's centroid. */
@@ -211,6 +415,7 @@ export class FaceGallery {
     const result = this.index.searchKnn(Array.from(probe), k);
     const persons = new Set<number>();
     for (const label of result.neighbors) {
+      // Forgotten templates (erased, deactivated) may still be in the native index until scrubbed: never a candidate.
       const personId = this.personOfTemplate.get(label);
       if (personId !== undefined) persons.add(personId);
     }
@@ -227,4 +432,100 @@ export class FaceGallery {
     rmSync(this.indexPath, { force: true });
     rmSync(`${this.indexPath}.meta.json`, { force: true });
   }
+}
+
+/**
+ * The worker's code (eval, so it runs the same from the TypeScript sources and the built app):
+ * load the index file, overwrite each label's vector with random bytes, mark it deleted, write.
+ */
+const INDEX_SCRUB_WORKER = `
+const { parentPort, workerData } = require('node:worker_threads');
+const { randomBytes } = require('node:crypto');
+const { HierarchicalNSW } = require(workerData.hnswlib);
+try {
+  const index = new HierarchicalNSW('cosine', workerData.dimension);
+  index.readIndexSync(workerData.path, true);
+  for (const label of workerData.labels) {
+    try { index.unmarkDelete(label); } catch (e) { /* not deleted */ }
+    const bytes = randomBytes(workerData.dimension * 4);
+    const v = Array.from({ length: workerData.dimension }, (_, i) => bytes.readInt32LE(i * 4) / 2147483648);
+    index.addPoint(v, label);
+    index.markDelete(label);
+  }
+  index.writeIndexSync(workerData.out);
+  parentPort.postMessage({ ok: true });
+} catch (error) {
+  parentPort.postMessage({ ok: false, message: String((error && error.message) || error) });
+}
+`;
+
+function runIndexScrubWorker(job: { path: string; out: string; dimension: number; labels: number[] }): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(INDEX_SCRUB_WORKER, { eval: true, workerData: { ...job, hnswlib: requireHere.resolve('hnswlib-node') } });
+    let settled = false;
+    worker.once('message', (message: { ok: true } | { ok: false; message: string }) => {
+      settled = true;
+      if (message.ok) resolve();
+      else reject(new Error(`vector index scrub failed: ${message.message}`));
+    });
+    worker.once('error', (error) => {
+      if (!settled) reject(error);
+      settled = true;
+    });
+    worker.once('exit', (code) => {
+      if (!settled) reject(new Error(`vector index scrub worker stopped (exit ${code})`));
+    });
+  });
+}
+
+/** Random bytes shaped as a unit vector: what an erased template's slot holds instead of the face. */
+function randomUnitVector(dimension: number): number[] {
+  const bytes = randomBytes(dimension * 4);
+  const v = Array.from({ length: dimension }, (_, i) => bytes.readInt32LE(i * 4) / 2 ** 31);
+  const norm = Math.sqrt(v.reduce((sum, x) => sum + x * x, 0)) || 1;
+  return v.map((x) => x / norm);
+}
+
+/** temp (0600) -> fsync -> rename -> fsync folder: a crash leaves the old file or the new one, whole. */
+function replaceFile(temporary: string, path: string): void {
+  if (process.platform !== 'win32') chmodSync(temporary, 0o600);
+  const fd = openSync(temporary, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(temporary, path);
+  if (process.platform !== 'win32') {
+    const folder = openSync(dirname(path), 'r');
+    try {
+      fsyncSync(folder);
+    } finally {
+      closeSync(folder);
+    }
+  }
+}
+
+/** replaceFile with the fsyncs off the event loop (a 250 MB index takes a while to reach the disk). */
+async function replaceFileAsync(temporary: string, path: string): Promise<void> {
+  if (process.platform !== 'win32') chmodSync(temporary, 0o600);
+  const file = await open(temporary, 'r');
+  try {
+    await file.sync();
+  } finally {
+    await file.close();
+  }
+  renameSync(temporary, path);
+  if (process.platform !== 'win32') {
+    const folder = await open(dirname(path), 'r');
+    try {
+      await folder.sync();
+    } finally {
+      await folder.close();
+    }
+  }
+}
+
+function writeMeta(indexPath: string, meta: IndexMeta): void {
+  writeFileDurably(`${indexPath}.meta.json`, JSON.stringify(meta));
 }

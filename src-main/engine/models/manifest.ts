@@ -81,6 +81,12 @@ const embedderSchema = z.object({
    * measured by `npm run eval -- faceness`.
    */
   faceNormThreshold: z.number().min(0),
+  /**
+   * Enrollment duplicate check: at or above this cosine similarity to someone enrolled, a new
+   * face is the same person (refused); between matchThreshold and it, enrolled with a
+   * "resembles" warning. Calibrated by `npm run eval -- duplicates`.
+   */
+  duplicateThreshold: z.number().min(-1).max(1),
 });
 export type EmbedderManifest = z.infer<typeof embedderSchema>;
 

@@ -195,4 +195,28 @@ export const migrations: Migration[] = [
       ALTER TABLE sightings ADD COLUMN video_end_s REAL CHECK (video_end_s IS NULL OR video_end_s >= video_start_s);
     `,
   },
+  {
+    version: 5,
+    name: 'enrollment resemblance warnings; camera credentials encrypted apart from the URL',
+    sql: `
+      -- A new person whose face resembles someone enrolled (between the match and the duplicate
+      -- threshold) is enrolled with a warning for HR to review. Both people's rows go with either person.
+      CREATE TABLE person_resemblances (
+        person_id            INTEGER NOT NULL REFERENCES persons (id) ON DELETE CASCADE,
+        resembles_person_id  INTEGER NOT NULL REFERENCES persons (id) ON DELETE CASCADE,
+        score                REAL NOT NULL,
+        found_at             TEXT NOT NULL,
+        reviewed_at          TEXT,
+        reviewed_by          TEXT,
+        PRIMARY KEY (person_id, resembles_person_id),
+        CHECK (person_id <> resembles_person_id)
+      );
+      CREATE INDEX person_resemblances_other ON person_resemblances (resembles_person_id);
+
+      -- A network camera's user name and password, AES-256-GCM sealed (cameras/credential-vault.ts);
+      -- source_json keeps the URL without them. Plain credentials found in URLs stored before this
+      -- migration are moved here (and the old bytes scrubbed) by the engine at its next start.
+      ALTER TABLE cameras ADD COLUMN credentials BLOB;
+    `,
+  },
 ];

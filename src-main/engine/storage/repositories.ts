@@ -6,6 +6,7 @@ import type {
   Person,
   PersonCategory,
   PersonStatus,
+  ResemblanceRecord,
   Sighting,
   TemplateInfo,
 } from '../../../src-preload/contract.js';
@@ -43,6 +44,7 @@ type PersonRow = {
   created_at: string;
   updated_at: string;
   template_count: number;
+  resemblance_to_review: number;
 };
 
 const toPerson = (row: PersonRow): Person => ({
@@ -60,11 +62,13 @@ const toPerson = (row: PersonRow): Person => ({
   templateCount: row.template_count,
   createdAt: row.created_at,
   updatedAt: row.updated_at,
+  resemblanceToReview: row.resemblance_to_review === 1,
 });
 
 const PERSON_COLUMNS = `p.id, p.name, p.employee_code, p.department, p.category, p.status, p.notes,
   p.consent_at, p.consent_by, p.consent_text_version, p.created_at, p.updated_at,
-  (SELECT COUNT(*) FROM face_templates t WHERE t.person_id = p.id AND (@embedder IS NULL OR t.embedder_id = @embedder)) AS template_count`;
+  (SELECT COUNT(*) FROM face_templates t WHERE t.person_id = p.id AND (@embedder IS NULL OR t.embedder_id = @embedder)) AS template_count,
+  EXISTS (SELECT 1 FROM person_resemblances r WHERE (r.person_id = p.id OR r.resembles_person_id = p.id) AND r.reviewed_at IS NULL) AS resemblance_to_review`;
 
 export interface PersonFilters {
   /** Part of the name or of the employee code. */
@@ -264,6 +268,62 @@ export class PeopleRepository {
     })();
   }
 
+  /** Records that `personId` was enrolled resembling `otherId` (call inside the enrollment's transaction). */
+  recordResemblance(personId: number, otherId: number, score: number): void {
+    this.db
+      .prepare(
+        `INSERT INTO person_resemblances (person_id, resembles_person_id, score, found_at) VALUES (?, ?, ?, ?)
+         ON CONFLICT (person_id, resembles_person_id) DO UPDATE SET score = excluded.score, found_at = excluded.found_at, reviewed_at = NULL, reviewed_by = NULL`,
+      )
+      .run(personId, otherId, score, nowIso());
+  }
+
+  /** Resemblance warnings involving the person, either way round, with the other person's name. */
+  resemblances(personId: number): ResemblanceRecord[] {
+    const rows = this.db
+      .prepare(
+        `SELECT r.resembles_person_id AS other_id, 'enrolled-after' AS direction, r.score, r.found_at, r.reviewed_at, r.reviewed_by, o.name
+           FROM person_resemblances r JOIN persons o ON o.id = r.resembles_person_id WHERE r.person_id = @id
+         UNION ALL
+         SELECT r.person_id, 'enrolled-before', r.score, r.found_at, r.reviewed_at, r.reviewed_by, o.name
+           FROM person_resemblances r JOIN persons o ON o.id = r.person_id WHERE r.resembles_person_id = @id
+         ORDER BY 4`,
+      )
+      .all({ id: personId }) as Array<{
+      other_id: number;
+      direction: ResemblanceRecord['direction'];
+      score: number;
+      found_at: string;
+      reviewed_at: string | null;
+      reviewed_by: string | null;
+      name: string;
+    }>;
+    return rows.map((r) => ({
+      personId: r.other_id,
+      name: r.name,
+      score: r.score,
+      direction: r.direction,
+      foundAt: r.found_at,
+      reviewedAt: r.reviewed_at,
+      reviewedBy: r.reviewed_by,
+    }));
+  }
+
+  /** Marks the warning between the two people (either way round) as reviewed, with the audit entry; false if there is none. */
+  reviewResemblance(personId: number, otherId: number, operator: string, audit: AuditWrite): boolean {
+    return this.db.transaction(() => {
+      const changed = this.db
+        .prepare(
+          `UPDATE person_resemblances SET reviewed_at = ?, reviewed_by = ?
+            WHERE (person_id = ? AND resembles_person_id = ?) OR (person_id = ? AND resembles_person_id = ?)`,
+        )
+        .run(nowIso(), operator, personId, otherId, otherId, personId).changes;
+      if (changed === 0) return false;
+      new AuditRepository(this.db).append(audit);
+      return true;
+    })();
+  }
+
   /** Template metadata of a person (and the vectors when asked: exports with embeddings, duplicate checks). */
   templatesOf(personId: number): StoredTemplate[] {
     const rows = this.db
@@ -350,14 +410,24 @@ export class AuditRepository {
   }
 }
 
-type CameraRow = { id: number; name: string; source_json: string; enabled: number; detect_fps: number; restricted: number };
+type CameraRow = {
+  id: number;
+  name: string;
+  source_json: string;
+  enabled: number;
+  detect_fps: number;
+  restricted: number;
+  credentials: Buffer | null;
+};
 export interface CameraRecord {
   id: number;
   name: string;
+  /** Network cameras: the URL without user information (credentials are kept sealed apart). */
   source: CameraSource;
   enabled: boolean;
   detectFps: number;
   restricted: boolean;
+  hasCredentials: boolean;
 }
 
 export class CameraRepository {
@@ -371,6 +441,7 @@ export class CameraRepository {
       enabled: row.enabled === 1,
       detectFps: row.detect_fps,
       restricted: row.restricted === 1,
+      hasCredentials: row.credentials !== null,
     };
   }
 
@@ -383,13 +454,33 @@ export class CameraRepository {
     return row ? this.toRecord(row) : null;
   }
 
-  add(name: string, source: CameraSource, detectFps: number, enabled: boolean): CameraRecord {
-    const id = Number(
-      this.db
-        .prepare('INSERT INTO cameras (name, source_json, enabled, detect_fps, created_at) VALUES (?, ?, ?, ?, ?)')
-        .run(name.trim(), JSON.stringify(source), enabled ? 1 : 0, detectFps, nowIso()).lastInsertRowid,
-    );
+  /** Adds a camera; `seal` turns its credentials into the stored blob once its id is known (same transaction). */
+  add(name: string, source: CameraSource, detectFps: number, enabled: boolean, seal: ((cameraId: number) => Buffer) | null = null): CameraRecord {
+    const id = this.db.transaction(() => {
+      const cameraId = Number(
+        this.db
+          .prepare('INSERT INTO cameras (name, source_json, enabled, detect_fps, created_at) VALUES (?, ?, ?, ?, ?)')
+          .run(name.trim(), JSON.stringify(source), enabled ? 1 : 0, detectFps, nowIso()).lastInsertRowid,
+      );
+      if (seal) this.db.prepare('UPDATE cameras SET credentials = ? WHERE id = ?').run(seal(cameraId), cameraId);
+      return cameraId;
+    })();
     return this.get(id)!;
+  }
+
+  /** The sealed credentials blob of a camera (null: none). Never leaves the engine. */
+  sealedCredentials(id: number): Buffer | null {
+    const row = this.db.prepare('SELECT credentials FROM cameras WHERE id = ?').get(id) as { credentials: Buffer | null } | undefined;
+    return row?.credentials ?? null;
+  }
+
+  setSealedCredentials(id: number, blob: Buffer | null): void {
+    this.db.prepare('UPDATE cameras SET credentials = ? WHERE id = ?').run(blob, id);
+  }
+
+  /** Rewrites a camera's source and sealed credentials together (moving credentials out of a stored URL). */
+  replaceSourceAndCredentials(id: number, source: CameraSource, blob: Buffer | null): void {
+    this.db.prepare('UPDATE cameras SET source_json = ?, credentials = ? WHERE id = ?').run(JSON.stringify(source), blob, id);
   }
 
   setEnabled(id: number, enabled: boolean): void {

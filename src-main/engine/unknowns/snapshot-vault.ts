@@ -50,6 +50,8 @@ export class FileKeyStore implements SnapshotKeyStore {
   constructor(
     readonly path: string,
     private readonly desktopKeyPath: string | null = null,
+    /** What the key protects, for messages ("the snapshots", "the camera passwords"). */
+    private readonly protects = 'the snapshots',
   ) {
     this.description = `the key file ${path}`;
   }
@@ -59,7 +61,7 @@ export class FileKeyStore implements SnapshotKeyStore {
       if (this.desktopKeyPath !== null && existsSync(this.desktopKeyPath)) {
         throw new VigilError(
           'SNAPSHOT_KEY_LOST',
-          `The snapshots are protected by the desktop app's keychain (${this.desktopKeyPath}): review them in the desktop app; the command line and headless host cannot open them`,
+          `${this.protects[0]!.toUpperCase()}${this.protects.slice(1)} are protected by the desktop app's keychain (${this.desktopKeyPath}): use them in the desktop app; the command line and headless host cannot open them`,
         );
       }
       return null;

@@ -237,7 +237,8 @@ export class UnknownsService {
       this.repo.deleteClusterFaces(id);
       return { person: saved.person, templates: saved.templates, snapshotFile: this.repo.deleteSnapshot(id) };
     })();
-    this.engine.addToGallery(templates);
+    // Searchable at once unless index maintenance runs (then a moment later); a failed index write is rebuilt at start.
+    void this.engine.addToGallery(templates).catch((error: unknown) => this.engine.log.warn('unknowns', 'vector index update failed', { reason: String(error) }));
     this.removeFiles([snapshotFile]);
     this.clusterer.remove(id);
     this.engine.emit('unknowns.changed', { clusterId: id });

@@ -3,9 +3,14 @@
  * into raw rgb24 frames on stdout. No I/O here: everything is a function of its
  * arguments, so every flag can be checked by a table of cases.
  *
- * Flags are chosen for the bundled ffmpeg 4.1 (@ffmpeg-installer): e.g. the RTSP socket
- * timeout is `-stimeout` there (renamed `-timeout` in ffmpeg 5+), and `-reconnect*` /
- * `-rw_timeout` are the http protocol options it knows.
+ * Flags depend on the ffmpeg version (detected once by ffmpeg-path): the RTSP socket
+ * timeout is `-stimeout` before 5.0 and `-timeout` since; `-vsync` is deprecated since 5.1
+ * for `-fps_mode`. `-reconnect*` / `-rw_timeout` are http protocol options of every version.
+ *
+ * Untrusted input: every input gets a `-protocol_whitelist` for its kind (an RTSP or HTTP
+ * camera cannot make ffmpeg open local files, concat:/subfile: URLs or other protocols, e.g.
+ * through a redirect or a playlist), and an HTTP camera declared MJPEG (the default) is read
+ * with the multipart-MJPEG demuxer pinned, so no other demuxer ever probes its bytes.
  */
 import type { CameraSource } from '../../../src-preload/contract.js';
 
@@ -22,6 +27,31 @@ export const DEFAULT_IO_TIMEOUT_MS = 10_000;
  * (FfmpegSource restarts the process with its own backoff and reports 'reconnecting').
  */
 export const HTTP_RECONNECT_DELAY_MAX_S = 2;
+
+/** The ffmpeg binary's version; null numbers when unknown (a git snapshot build): the current flags are used. */
+export interface FfmpegVersion {
+  major: number | null;
+  minor: number | null;
+  /** As ffmpeg prints it, e.g. "5.1.9-0+deb12u1". */
+  text: string;
+}
+
+/** Reads `ffmpeg -version` output ("ffmpeg version 5.1.9-0+deb12u1 Copyright ..."; "n7.1"; "N-47683-g0e8eb07980-static"). */
+export function parseFfmpegVersion(versionOutput: string): FfmpegVersion {
+  const text = /^ffmpeg version (\S+)/m.exec(versionOutput)?.[1] ?? 'unknown';
+  const numbers = /^n?(\d+)\.(\d+)/.exec(text);
+  return numbers ? { major: Number(numbers[1]), minor: Number(numbers[2]), text } : { major: null, minor: null, text };
+}
+
+/** Protocols each kind of source may use (ffmpeg refuses any other, nested opens included). */
+export const PROTOCOL_WHITELIST: Record<CameraSource['kind'], string> = {
+  // TCP-interleaved RTSP uses rtsp+tcp; rtp/udp for UDP transport, tls for rtsps.
+  rtsp: 'rtsp,rtsps,rtp,tcp,udp,tls',
+  http: 'http,https,tcp,tls',
+  file: 'file',
+  // Capture devices open no protocol; nothing else may be reached through them.
+  webcam: 'file',
+};
 
 export interface FrameSize {
   width: number;
@@ -51,6 +81,19 @@ export interface DecodeArgsOptions {
    * the chain, so the times are those of the frames on stdout): video time for sightings.
    */
   frameTimestamps?: boolean;
+  /** The ffmpeg that will run these arguments (default: a current one, 5.1 or later). */
+  ffmpegVersion?: FfmpegVersion;
+}
+
+/** ffmpeg 5.0 renamed the RTSP socket timeout (-stimeout -> -timeout). */
+function hasRtspTimeoutOption(version: FfmpegVersion | undefined): boolean {
+  return version?.major == null || version.major >= 5;
+}
+
+/** ffmpeg 5.1 added -fps_mode (and deprecated -vsync). */
+function hasFpsMode(version: FfmpegVersion | undefined): boolean {
+  if (version?.major == null) return true;
+  return version.major > 5 || (version.major === 5 && (version.minor ?? 0) >= 1);
 }
 
 /** Bytes in one raw frame of the given size. */
@@ -82,7 +125,7 @@ export function buildDecodeArgs(options: DecodeArgsOptions): string[] {
   args.push(
     // Emit decoded (or fps-filtered) frames as they are: no duplicates to fill timestamp gaps,
     // which would hand the detector stale copies after a network hiccup.
-    '-vsync',
+    hasFpsMode(options.ffmpegVersion) ? '-fps_mode' : '-vsync',
     'passthrough',
     '-pix_fmt',
     RAW_PIXEL_FORMAT,
@@ -123,11 +166,26 @@ const LIVE_PROBE_ARGS = ['-analyzeduration', '1000000', '-probesize', '1000000']
 
 function inputArgs(options: DecodeArgsOptions): string[] {
   const { source } = options;
+  return ['-protocol_whitelist', PROTOCOL_WHITELIST[source.kind], ...sourceArgs(options)];
+}
+
+function sourceArgs(options: DecodeArgsOptions): string[] {
+  const { source } = options;
   const ioTimeoutUs = String(Math.round((options.ioTimeoutMs ?? DEFAULT_IO_TIMEOUT_MS) * 1000));
   switch (source.kind) {
     case 'rtsp':
       // TCP interleaving survives NAT and lossy Wi-Fi far better than the UDP default (no smeared frames).
-      return ['-rtsp_transport', 'tcp', '-stimeout', ioTimeoutUs, ...LIVE_PROBE_ARGS, '-i', source.url];
+      return [
+        '-rtsp_transport',
+        'tcp',
+        hasRtspTimeoutOption(options.ffmpegVersion) ? '-timeout' : '-stimeout',
+        ioTimeoutUs,
+        ...LIVE_PROBE_ARGS,
+        '-f',
+        'rtsp',
+        '-i',
+        source.url,
+      ];
     case 'http':
       return [
         '-reconnect',
@@ -139,6 +197,8 @@ function inputArgs(options: DecodeArgsOptions): string[] {
         '-rw_timeout',
         ioTimeoutUs,
         ...LIVE_PROBE_ARGS,
+        // An MJPEG camera (multipart/x-mixed-replace) is read by that demuxer only; 'auto' lets ffmpeg probe.
+        ...((source.format ?? 'mjpeg') === 'mjpeg' ? ['-f', 'mpjpeg'] : []),
         '-i',
         source.url,
       ];
@@ -293,7 +353,51 @@ function cleanStderrLine(line: string): string {
   return redactUrlCredentials(line.replace(/^\[[^\]]* @ 0x[0-9a-f]+\]\s*/i, '').trim());
 }
 
-/** rtsp://user:secret@host/... -> rtsp://***@host/...: camera passwords must not reach logs or the UI. */
+/**
+ * rtsp://user:secret@host/... -> rtsp://***@host/...: camera passwords must not reach logs or the UI.
+ * The user information runs to the LAST "@" before the path (a password may contain "@").
+ */
 export function redactUrlCredentials(text: string): string {
-  return text.replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^\s/@]+@/gi, '$1***@');
+  return text.replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#]*@/gi, '$1***@');
+}
+
+/** Removes `secrets` (and their percent-encoded forms, as they appear in a URL) from text: passwords ffmpeg may echo. */
+export function redactSecrets(text: string, secrets: readonly string[]): string {
+  let out = text;
+  for (const secret of secrets) {
+    if (secret.length < 3) continue; // too short to find without masking unrelated text
+    for (const form of new Set([secret, encodeURIComponent(secret)])) out = out.split(form).join('***');
+  }
+  return out;
+}
+
+/** The URL without user information, and the user name / password that were in it (percent-decoded). */
+export function splitUrlCredentials(url: string): { url: string; credentials: { username: string; password: string } | null } {
+  const match = /^([a-z][a-z0-9+.-]*:\/\/)([^/?#]*)@/i.exec(url);
+  if (!match) return { url, credentials: null };
+  const userinfo = match[2]!;
+  const colon = userinfo.indexOf(':');
+  const decode = (part: string) => {
+    try {
+      return decodeURIComponent(part);
+    } catch {
+      return part; // a stray "%" is part of the password
+    }
+  };
+  return {
+    url: match[1]! + url.slice(match[0].length),
+    credentials: {
+      username: decode(colon < 0 ? userinfo : userinfo.slice(0, colon)),
+      password: colon < 0 ? '' : decode(userinfo.slice(colon + 1)),
+    },
+  };
+}
+
+/** The URL with user information for ffmpeg, percent-encoded (ffmpeg decodes it), so "@", ":" or "/" in a password survive. */
+export function withUrlCredentials(url: string, credentials: { username: string; password: string } | null): string {
+  if (!credentials || (credentials.username === '' && credentials.password === '')) return url;
+  const match = /^([a-z][a-z0-9+.-]*:\/\/)/i.exec(url);
+  if (!match) return url;
+  const userinfo = credentials.password === '' ? encodeURIComponent(credentials.username) : `${encodeURIComponent(credentials.username)}:${encodeURIComponent(credentials.password)}`;
+  return `${match[1]}${userinfo}@${url.slice(match[1]!.length)}`;
 }

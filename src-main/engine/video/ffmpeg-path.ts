@@ -1,20 +1,21 @@
 /**
- * Finds the ffmpeg binary the video layer spawns.
+ * Finds the ffmpeg binary the video layer spawns, and its version.
  *
- * Order: an explicit override (settings, tests) > the VIGIL_FFMPEG environment
- * variable > the static build shipped by @ffmpeg-installer/ffmpeg.
+ * ffmpeg decodes untrusted network streams, so it must be a current, maintained
+ * build (see README, "ffmpeg"). Order: an explicit override (settings, tests) >
+ * the VIGIL_FFMPEG environment variable > a build shipped inside the packaged
+ * app (`<resources>/ffmpeg/ffmpeg[.exe]`, placed there by the release pipeline
+ * for Windows and macOS) > `ffmpeg` on the PATH (Linux: the distribution's
+ * package, e.g. Debian's `ffmpeg`, security-maintained by the distribution).
+ * The 2018 build of @ffmpeg-installer is no longer used.
  */
-import { accessSync, constants, statSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { spawnSync } from 'node:child_process';
+import { accessSync, constants, existsSync, statSync } from 'node:fs';
+import { delimiter, join } from 'node:path';
 import { VigilError } from '../errors.js';
+import { type FfmpegVersion, parseFfmpegVersion } from './ffmpeg-args.js';
 
-/** The shape of @ffmpeg-installer/ffmpeg's export (its default import). */
-interface FfmpegInstallerModule {
-  path: string;
-  version: string;
-}
-
-const requireFromHere = createRequire(import.meta.url);
+const executable = process.platform === 'win32' ? 'ffmpeg.exe' : 'ffmpeg';
 
 /**
  * Resolves the ffmpeg executable to spawn and checks that it exists and is executable.
@@ -24,29 +25,35 @@ export function resolveFfmpegPath(override?: string): string {
   if (override !== undefined && override !== '') return checkExecutable(override, 'the ffmpegPath option');
   const fromEnv = process.env.VIGIL_FFMPEG;
   if (fromEnv !== undefined && fromEnv !== '') return checkExecutable(fromEnv, 'the VIGIL_FFMPEG environment variable');
-  return checkExecutable(bundledFfmpegPath(), 'the bundled @ffmpeg-installer/ffmpeg package');
+  const shipped = shippedFfmpegPath();
+  if (shipped !== null) return checkExecutable(shipped, 'the ffmpeg shipped with the app');
+  const onPath = findOnPath();
+  if (onPath !== null) return checkExecutable(onPath, 'the PATH');
+  throw new VigilError(
+    'INTERNAL',
+    'ffmpeg not found: install a current ffmpeg (Debian/Ubuntu: apt-get install ffmpeg) or set VIGIL_FFMPEG to its path',
+  );
 }
 
-/**
- * The installer package is loaded lazily (not a static import) because it throws a bare
- * string at load time when its platform binary is absent: loading it here lets an override
- * or VIGIL_FFMPEG work on such machines and turns the failure into a readable error.
- */
-function bundledFfmpegPath(): string {
-  let installer: FfmpegInstallerModule;
-  try {
-    installer = requireFromHere('@ffmpeg-installer/ffmpeg') as FfmpegInstallerModule;
-  } catch (cause) {
-    const detail = cause instanceof Error ? cause.message : String(cause);
-    throw new VigilError(
-      'INTERNAL',
-      `ffmpeg not found: the bundled @ffmpeg-installer/ffmpeg package has no binary for ${process.platform}-${process.arch} (${detail}). ` +
-        'Install ffmpeg and set VIGIL_FFMPEG to its path.',
-      { cause },
-    );
+/** Inside a packaged Electron app: the build the release pipeline put in resources/ffmpeg (outside the asar archive). */
+function shippedFfmpegPath(): string | null {
+  const resources = (process as NodeJS.Process & { resourcesPath?: string }).resourcesPath;
+  if (!resources) return null;
+  const candidate = join(resources, 'ffmpeg', executable);
+  return existsSync(candidate) ? candidate : null;
+}
+
+function findOnPath(): string | null {
+  for (const folder of (process.env.PATH ?? '').split(delimiter)) {
+    if (!folder) continue;
+    const candidate = join(folder, executable);
+    try {
+      if (statSync(candidate).isFile()) return candidate;
+    } catch {
+      // not in this folder
+    }
   }
-  // Inside a packaged Electron app the binary is unpacked next to the asar archive: it cannot be executed from inside it.
-  return installer.path.replace(/([\\/])app\.asar([\\/])/, '$1app.asar.unpacked$2');
+  return null;
 }
 
 function checkExecutable(path: string, origin: string): string {
@@ -59,4 +66,37 @@ function checkExecutable(path: string, origin: string): string {
     throw new VigilError('INTERNAL', `ffmpeg not usable at "${path}" (from ${origin}): ${detail}`, { cause });
   }
   return path;
+}
+
+const versions = new Map<string, FfmpegVersion>();
+
+/**
+ * The version of the ffmpeg at `path` (`ffmpeg -version`, run once per path and cached):
+ * flags differ between versions (ffmpeg-args), and status shows it.
+ */
+export function ffmpegVersionOf(path: string): FfmpegVersion {
+  let version = versions.get(path);
+  if (version === undefined) {
+    const run = spawnSync(path, ['-hide_banner', '-version'], { encoding: 'utf8', timeout: 10_000, windowsHide: true });
+    version = parseFfmpegVersion(run.stdout ?? '');
+    versions.set(path, version);
+  }
+  return version;
+}
+
+/** What status shows: which ffmpeg, its version, and a problem in plain words (missing, too old). */
+export function describeFfmpeg(override?: string): { path: string | null; version: string | null; problem: string | null } {
+  try {
+    const path = resolveFfmpegPath(override);
+    const version = ffmpegVersionOf(path);
+    if (version.major === null) return { path, version: version.text, problem: `the version of ${path} could not be read` };
+    const problem = isOutdated(version) ? `ffmpeg ${version.text} is older than 5.1: it decodes untrusted camera streams, update it` : null;
+    return { path, version: version.text, problem };
+  } catch (error) {
+    return { path: null, version: null, problem: (error as Error).message };
+  }
+}
+
+export function isOutdated(version: FfmpegVersion): boolean {
+  return version.major !== null && (version.major < 5 || (version.major === 5 && (version.minor ?? 0) < 1));
 }

@@ -26,11 +26,13 @@ import {
   isShowinfoLine,
   parseOutputSize,
   parseShowinfoPts,
+  redactSecrets,
   redactUrlCredentials,
+  splitUrlCredentials,
   summarizeStderr,
   type FrameSize,
 } from './ffmpeg-args.js';
-import { resolveFfmpegPath } from './ffmpeg-path.js';
+import { ffmpegVersionOf, resolveFfmpegPath } from './ffmpeg-path.js';
 
 export interface BackoffOptions {
   /** Delay before the first restart after a failure. */
@@ -160,6 +162,8 @@ interface Run {
   spawnError: Error | null;
   /** Set when the process has exited; finishing waits for held frames to be delivered after a pause. */
   exit: { code: number | null; signal: NodeJS.Signals | null } | null;
+  /** Passwords in the source URL: masked in every stderr line kept (ffmpeg may echo them). */
+  secrets: string[];
   killTimer: NodeJS.Timeout | null;
   finished: boolean;
   onFinished: Array<() => void>;
@@ -307,10 +311,12 @@ export class FfmpegSource extends EventEmitter<FfmpegSourceEvents> {
 
   // ---------- process life cycle ----------
 
-  #argsOptions(outputSize: FrameSize | null) {
+  #argsOptions(outputSize: FrameSize | null, ffmpegPath: string | null = null) {
     const { source, outputFps, maxWidth, realtime } = this.options;
     return {
       frameTimestamps: this.#timestampsOn,
+      // Flags differ between ffmpeg versions (detected once per binary).
+      ffmpegVersion: ffmpegPath === null ? undefined : ffmpegVersionOf(ffmpegPath),
       source,
       platform: this.options.platform ?? process.platform,
       outputFps,
@@ -321,12 +327,19 @@ export class FfmpegSource extends EventEmitter<FfmpegSourceEvents> {
     };
   }
 
+  #secrets(): string[] {
+    const source = this.options.source;
+    if (source.kind !== 'rtsp' && source.kind !== 'http') return [];
+    const password = splitUrlCredentials(source.url).credentials?.password;
+    return password ? [password] : [];
+  }
+
   #spawnRun(): void {
     let ffmpegPath: string;
     let args: string[];
     try {
       ffmpegPath = resolveFfmpegPath(this.options.ffmpegPath);
-      args = buildDecodeArgs(this.#argsOptions(this.#knownSize));
+      args = buildDecodeArgs(this.#argsOptions(this.#knownSize, ffmpegPath));
     } catch (error) {
       // A missing binary or an unsupported platform does not heal by retrying.
       this.#lastError = error instanceof Error ? error.message : String(error);
@@ -357,6 +370,7 @@ export class FfmpegSource extends EventEmitter<FfmpegSourceEvents> {
       killReason: null,
       spawnError: null,
       exit: null,
+      secrets: this.#secrets(),
       killTimer: null,
       finished: false,
       onFinished: [],
@@ -656,7 +670,7 @@ export class FfmpegSource extends EventEmitter<FfmpegSourceEvents> {
 
 function pushTail(run: Run, line: string): void {
   if (line.trim() === '') return;
-  run.stderrTail.push(redactUrlCredentials(line));
+  run.stderrTail.push(redactSecrets(redactUrlCredentials(line), run.secrets));
   if (run.stderrTail.length > STDERR_TAIL_LINES) run.stderrTail.shift();
 }
 

@@ -76,6 +76,16 @@ export function TopBar() {
             {status.executionProviderNote ? <span className="sr-only"> ({status.executionProviderNote})</span> : null}
           </span>
         ) : null}
+        {status?.ffmpeg ? (
+          <span
+            className={`badge ${status.ffmpeg.problem ? 'badge-warn' : 'badge-neutral'}`}
+            data-testid="ffmpeg-version"
+            title={status.ffmpeg.problem ?? `ffmpeg decodes the cameras: ${status.ffmpeg.path ?? ''}`}
+          >
+            ffmpeg {status.ffmpeg.version ?? 'missing'}
+            {status.ffmpeg.problem ? <span className="sr-only"> ({status.ffmpeg.problem})</span> : null}
+          </span>
+        ) : null}
         <ConnectionBadge />
       </div>
     </header>

@@ -1,9 +1,9 @@
 import { create } from 'zustand';
-import { channels, type Camera, type CameraHealth, type RequestOf } from '../../../src-preload/contract';
+import { channels, type Camera, type CameraCredentials, type CameraHealth, type RequestOf } from '../../../src-preload/contract';
 import { describeError, getApi } from '../api';
 import { firstIssue } from '../lib/format';
 
-export type CameraAction = 'start' | 'stop' | 'remove' | 'restrict';
+export type CameraAction = 'start' | 'stop' | 'remove' | 'restrict' | 'credentials';
 
 interface CamerasSlice {
   cameras: Camera[];
@@ -26,6 +26,8 @@ interface CamerasSlice {
   askRemove(id: number | null): void;
   remove(id: number): Promise<void>;
   setRestricted(id: number, restricted: boolean): Promise<void>;
+  /** Replaces (null: removes) a camera's user name and password; they are never read back. Resolves true on success. */
+  setCredentials(id: number, credentials: CameraCredentials | null): Promise<boolean>;
   applyHealth(cameraId: number, health: CameraHealth): void;
 }
 
@@ -34,6 +36,8 @@ const fieldNames: Record<string, string> = {
   'source.url': 'URL',
   'source.path': 'File path',
   'source.device': 'Device',
+  'credentials.username': 'User name',
+  'credentials.password': 'Password',
   detectFps: 'Detection FPS',
 };
 
@@ -129,6 +133,16 @@ export const useCameras = create<CamerasSlice>()((set, get) => {
         const camera = await getApi().invoke('cameras.setRestricted', { id, restricted });
         set((s) => ({ cameras: replace(s.cameras, camera) }));
       }),
+
+    async setCredentials(id, credentials) {
+      let ok = false;
+      await act(id, 'credentials', async () => {
+        const camera = await getApi().invoke('cameras.setCredentials', { id, credentials });
+        set((s) => ({ cameras: replace(s.cameras, camera) }));
+        ok = true;
+      });
+      return ok;
+    },
 
     askRemove: (id) => set({ confirmingRemoval: id }),
 

@@ -7,6 +7,7 @@ import {
   type PhotoInput,
   type PhotoOutcome,
   RECOMMENDED_MIN_PHOTOS,
+  type Resemblance,
 } from '../../../src-preload/contract';
 import { describeError, errorCode, getApi } from '../api';
 import { MAX_PHOTO_BYTES, MAX_PHOTO_MB, filesToPhotos } from '../lib/files';
@@ -31,7 +32,8 @@ export interface RecordDraft {
 export type EnrollPhase =
   | { phase: 'editing' }
   | { phase: 'saving' }
-  | { phase: 'done'; person: Person }
+  /** resembles: saved, but the face resembles someone enrolled (HR reviews it on the person's record). */
+  | { phase: 'done'; person: Person; resembles: Resemblance | null }
   | { phase: 'duplicate'; message: string }
   | { phase: 'failed'; message: string; code?: string };
 
@@ -159,7 +161,7 @@ export const useEnrollment = create<EnrollmentSlice>()((set, get) => ({
         set({ state: { phase: 'failed', message: 'Nobody was enrolled: none of the photos could be used.', code: 'NO_FACE' } });
         return;
       }
-      set({ state: { phase: 'done', person: result.person }, draft: emptyDraft, consent: false, photos: [], allowFewer: false });
+      set({ state: { phase: 'done', person: result.person, resembles: result.resembles ?? null }, draft: emptyDraft, consent: false, photos: [], allowFewer: false });
       void usePeople.getState().load();
     } catch (error) {
       const code = errorCode(error);

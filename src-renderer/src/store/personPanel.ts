@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import type { Person, PersonCategory, PhotoOutcome, TemplateInfo } from '../../../src-preload/contract';
+import type { Person, PersonCategory, PhotoOutcome, ResemblanceRecord, TemplateInfo } from '../../../src-preload/contract';
 import { describeError, errorCode, getApi } from '../api';
 import { filesToPhotos } from '../lib/files';
 import { usePeople } from './people';
@@ -12,12 +12,14 @@ export interface PersonEdits {
   notes: string;
 }
 
-type Busy = null | 'loading' | 'saving' | 'status' | 'templates' | 'export' | 'erase';
+type Busy = null | 'loading' | 'saving' | 'status' | 'templates' | 'export' | 'erase' | 'review';
 
 interface PersonPanelSlice {
   personId: number | null;
   person: Person | null;
   templates: TemplateInfo[];
+  /** Resemblance warnings from enrollment (either way round), reviewed or not. */
+  resemblances: ResemblanceRecord[];
   busy: Busy;
   error: string | null;
   /** Last success message ("Saved", "Exported …"). */
@@ -33,6 +35,7 @@ interface PersonPanelSlice {
   exportJson(includeEmbeddings: boolean): Promise<void>;
   askErase(value: boolean): void;
   erase(): Promise<void>;
+  reviewResemblance(otherId: number): Promise<void>;
 }
 
 /** Starts a download of `text` as a file (browser and Electron alike). */
@@ -67,8 +70,8 @@ export const usePersonPanel = create<PersonPanelSlice>()((set, get) => {
     }
   }
   async function refresh(id: number): Promise<void> {
-    const { person, templates } = await getApi().invoke('people.get', { id });
-    if (get().personId === id) set({ person, templates });
+    const { person, templates, resemblances } = await getApi().invoke('people.get', { id });
+    if (get().personId === id) set({ person, templates, resemblances });
     void usePeople.getState().load();
   }
 
@@ -76,6 +79,7 @@ export const usePersonPanel = create<PersonPanelSlice>()((set, get) => {
     personId: null,
     person: null,
     templates: [],
+    resemblances: [],
     busy: null,
     error: null,
     notice: null,
@@ -83,12 +87,12 @@ export const usePersonPanel = create<PersonPanelSlice>()((set, get) => {
     reenrollOutcomes: [],
 
     async open(id) {
-      set({ personId: id, person: null, templates: [], error: null, notice: null, confirmingErase: false, reenrollOutcomes: [], busy: null });
+      set({ personId: id, person: null, templates: [], resemblances: [], error: null, notice: null, confirmingErase: false, reenrollOutcomes: [], busy: null });
       await run('loading', refresh);
     },
 
     close() {
-      set({ personId: null, person: null, templates: [], confirmingErase: false, error: null, notice: null });
+      set({ personId: null, person: null, templates: [], resemblances: [], confirmingErase: false, error: null, notice: null });
       usePeople.getState().select(null);
     },
 
@@ -144,6 +148,15 @@ export const usePersonPanel = create<PersonPanelSlice>()((set, get) => {
       });
     },
 
+    async reviewResemblance(otherId) {
+      const done = await run('review', async (id) => {
+        await getApi().invoke('people.reviewResemblance', { id, otherId });
+        await refresh(id);
+        return true;
+      });
+      if (done) set({ notice: 'Resemblance marked as reviewed.' });
+    },
+
     askErase(value) {
       set({ confirmingErase: value, error: null });
     },
@@ -157,7 +170,7 @@ export const usePersonPanel = create<PersonPanelSlice>()((set, get) => {
       if (erasedId === null) return;
       usePeople.getState().forget(erasedId);
       // Close the panel only if it still shows the erased person (another may have been opened meanwhile).
-      if (get().personId === erasedId) set({ personId: null, person: null, templates: [], confirmingErase: false, busy: null });
+      if (get().personId === erasedId) set({ personId: null, person: null, templates: [], resemblances: [], confirmingErase: false, busy: null });
     },
   };
 });

@@ -1,4 +1,5 @@
 import { useId, type FormEvent } from 'react';
+import { resemblanceWords } from '../lib/people-words';
 import { ErrorNote } from '../components/Notice';
 import { useBulkImport } from '../store/bulkImport';
 
@@ -37,6 +38,14 @@ export function BulkImport() {
           <p className="note note-ok" role="status">
             Enrolled {s.report.personsEnrolled} of {s.report.persons.length} people from {s.report.photosUsed} photos; {s.report.photosSkipped} skipped.
           </p>
+          {s.report.persons.some((p) => p.resembles) ? (
+            <div className="note note-warn" role="alert" data-testid="bulk-resemblances">
+              <p>Enrolled with a warning (check that they are different people; the warning stays on their records until reviewed):</p>
+              <ul>
+                {s.report.persons.map((p) => (p.resembles ? <li key={p.name}>{resemblanceWords(p.name, p.resembles)}</li> : null))}
+              </ul>
+            </div>
+          ) : null}
           <ul className="outcomes" aria-label="Import report">
             {s.report.files.map((f, index) => (
               <li key={`${f.file}-${index}`} className={f.used ? 'used' : 'skipped'} data-used={f.used ? 'true' : 'false'}>

@@ -9,7 +9,7 @@ type Kind = CameraSource['kind'];
 
 const sourceField: Record<Kind, { label: string; placeholder: string; type: 'text' | 'url' }> = {
   file: { label: 'Video file path', placeholder: '/path/to/video.mp4', type: 'text' },
-  rtsp: { label: 'RTSP URL', placeholder: 'rtsp://user:pass@192.168.1.20:554/stream1', type: 'url' },
+  rtsp: { label: 'RTSP URL', placeholder: 'rtsp://192.168.1.20:554/stream1', type: 'url' },
   http: { label: 'HTTP (MJPEG) URL', placeholder: 'http://192.168.1.20/video.mjpg', type: 'url' },
   webcam: { label: 'Webcam device', placeholder: '0  or  /dev/video0', type: 'text' },
 };
@@ -37,7 +37,10 @@ function AddCameraForm() {
   const [loop, setLoop] = useState(true);
   const [fps, setFps] = useState('10');
   const [start, setStart] = useState(true);
+  const [username, setUsername] = useState('');
+  const [password, setPassword] = useState('');
   const [added, setAdded] = useState<string | null>(null);
+  const networked = kind === 'rtsp' || kind === 'http';
   const id = useId();
   const field = sourceField[kind];
 
@@ -47,9 +50,13 @@ function AddCameraForm() {
     setAdded(null);
     const detectFps = fps.trim() === '' ? undefined : Number(fps);
     const submitted = { name, location };
-    const ok = await add({ name: name.trim(), source: buildSource(kind, location, loop), detectFps, start });
+    const credentials = networked && (username !== '' || password !== '') ? { username, password } : undefined;
+    const ok = await add({ name: name.trim(), source: buildSource(kind, location, loop), detectFps, start, ...(credentials ? { credentials } : {}) });
     if (ok) {
       setAdded(submitted.name.trim());
+      // The password is not kept on screen once it is stored (it cannot be read back).
+      setUsername('');
+      setPassword('');
       // Only clear what was submitted: never wipe what was typed while waiting.
       setName((current) => (current === submitted.name ? '' : current));
       setLocation((current) => (current === submitted.location ? '' : current));
@@ -112,6 +119,19 @@ function AddCameraForm() {
           }}
         />
       </div>
+      {networked ? (
+        <>
+          <div className="field">
+            <label htmlFor={`${id}-user`}>User name (optional)</label>
+            <input id={`${id}-user`} type="text" value={username} autoComplete="off" spellCheck={false} maxLength={256} onChange={(e) => setUsername(e.target.value)} />
+          </div>
+          <div className="field">
+            <label htmlFor={`${id}-password`}>Password (optional)</label>
+            <input id={`${id}-password`} type="password" value={password} autoComplete="new-password" maxLength={1024} onChange={(e) => setPassword(e.target.value)} />
+            <p className="muted small">Stored encrypted; it can be replaced later but never shown again.</p>
+          </div>
+        </>
+      ) : null}
       {kind === 'file' ? (
         <div className="field field-check">
           <input id={`${id}-loop`} type="checkbox" checked={loop} onChange={(e) => setLoop(e.target.checked)} />
@@ -150,6 +170,50 @@ function AddCameraForm() {
   );
 }
 
+/** Replace (or clear) a camera's user name and password: write-only, the stored ones are never shown. */
+function ReplaceCredentials({ camera }: { camera: Camera }) {
+  const setCredentials = useCameras((s) => s.setCredentials);
+  const busy = useCameras((s) => s.busy[camera.id]);
+  const [open, setOpen] = useState(false);
+  const [username, setUsername] = useState('');
+  const [password, setPassword] = useState('');
+  const id = useId();
+  if (!open) {
+    return (
+      <button type="button" className="btn btn-small btn-ghost" aria-label={`Replace the password of ${camera.name}`} onClick={() => setOpen(true)}>
+        {camera.hasCredentials ? 'Replace password' : 'Set password'}
+      </button>
+    );
+  }
+  const save = async (clear: boolean) => {
+    const ok = await setCredentials(camera.id, clear ? null : { username, password });
+    if (ok) {
+      setUsername('');
+      setPassword('');
+      setOpen(false);
+    }
+  };
+  return (
+    <div className="inline-form" role="group" aria-label={`Credentials of ${camera.name}`}>
+      <label htmlFor={`${id}-u`}>User name</label>
+      <input id={`${id}-u`} type="text" value={username} autoComplete="off" spellCheck={false} maxLength={256} onChange={(e) => setUsername(e.target.value)} />
+      <label htmlFor={`${id}-p`}>Password</label>
+      <input id={`${id}-p`} type="password" value={password} autoComplete="new-password" maxLength={1024} onChange={(e) => setPassword(e.target.value)} />
+      <button type="button" className="btn btn-small" disabled={!!busy} onClick={() => void save(false)}>
+        Save
+      </button>
+      {camera.hasCredentials ? (
+        <button type="button" className="btn btn-small" disabled={!!busy} onClick={() => void save(true)}>
+          Remove password
+        </button>
+      ) : null}
+      <button type="button" className="btn btn-small btn-ghost" onClick={() => setOpen(false)}>
+        Cancel
+      </button>
+    </div>
+  );
+}
+
 function CameraRow({ camera }: { camera: Camera }) {
   const busy = useCameras((s) => s.busy[camera.id]);
   const actionError = useCameras((s) => s.actionErrors[camera.id]);
@@ -165,7 +229,9 @@ function CameraRow({ camera }: { camera: Camera }) {
         {camera.name}
         <div className="muted small source">
           {sourceKindWords[camera.source.kind]} · {describeSource(camera.source)} · {camera.detectFps} fps target
+          {camera.hasCredentials ? <span data-testid="camera-has-credentials"> · password stored (encrypted)</span> : null}
         </div>
+        {camera.source.kind === 'rtsp' || camera.source.kind === 'http' ? <ReplaceCredentials camera={camera} /> : null}
       </th>
       <td>
         <span className={`state state-${h.state}`}>{h.state}</span>

@@ -1,6 +1,7 @@
 import { useEffect, useId, useRef, useState, type DragEvent, type FormEvent } from 'react';
 import { MAX_ENROLL_PHOTOS, RECOMMENDED_MIN_PHOTOS } from '../../../src-preload/contract';
 import { ErrorNote } from '../components/Notice';
+import { resemblanceWords } from '../lib/people-words';
 import { enrollBlocker, useEnrollment } from '../store/enrollment';
 import { useSystem } from '../store/system';
 import { CategoryField } from './CategoryField';
@@ -185,6 +186,12 @@ export function EnrollForm() {
         {s.state.phase === 'done' ? (
           <p className="note note-ok" role="status">
             Enrolled {s.state.person.name} with {s.state.person.templateCount} {s.state.person.templateCount === 1 ? 'face template' : 'face templates'}.
+          </p>
+        ) : null}
+        {s.state.phase === 'done' && s.state.resembles ? (
+          <p className="note note-warn" role="alert" data-testid="resemblance-warning">
+            {resemblanceWords(s.state.person.name, s.state.resembles)} Check that they are different people; the warning stays on
+            both records until someone marks it reviewed.
           </p>
         ) : null}
         {s.state.phase === 'duplicate' ? (

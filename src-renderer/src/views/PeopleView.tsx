@@ -83,7 +83,15 @@ export function PeopleView() {
               <tbody>
                 {people.map((person) => (
                   <tr key={person.id} data-person-id={person.id} aria-selected={selectedId === person.id} className={person.status === 'inactive' ? 'row-inactive' : ''}>
-                    <th scope="row">{person.name}</th>
+                    <th scope="row">
+                      {person.name}
+                      {person.resemblanceToReview ? (
+                        <span className="pill pill-warn" title="Resembles someone enrolled: open to review" data-testid="resemblance-pill">
+                          {' '}
+                          resembles someone
+                        </span>
+                      ) : null}
+                    </th>
                     <td>{person.employeeCode ?? '—'}</td>
                     <td>{person.department ?? '—'}</td>
                     <td>

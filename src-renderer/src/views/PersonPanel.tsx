@@ -129,6 +129,26 @@ export function PersonPanel() {
             <dt>Enrolled</dt>
             <dd>{formatTime(person.createdAt)}</dd>
           </dl>
+          {s.resemblances.length > 0 ? (
+            <div className={`note ${s.resemblances.some((r) => !r.reviewedAt) ? 'note-warn' : ''}`} data-testid="person-resemblances">
+              <p>Resembles someone enrolled (found at enrollment, between the match and the duplicate threshold):</p>
+              <ul>
+                {s.resemblances.map((r) => (
+                  <li key={r.personId}>
+                    {r.direction === 'enrolled-after' ? `Enrolled resembling ${r.name}` : `${r.name} was enrolled resembling ${person.name}`} ({r.score.toFixed(2)},{' '}
+                    {formatTime(r.foundAt)}).{' '}
+                    {r.reviewedAt ? (
+                      <span className="muted">Reviewed by {r.reviewedBy} {formatTime(r.reviewedAt)}.</span>
+                    ) : (
+                      <button type="button" className="btn btn-small" disabled={s.busy !== null} onClick={() => void s.reviewResemblance(r.personId)}>
+                        Mark reviewed (different people)
+                      </button>
+                    )}
+                  </li>
+                ))}
+              </ul>
+            </div>
+          ) : null}
           {/* Keyed by the stored version: another person, or a reload after saving, starts from what is stored. */}
           <EditRecord key={`${person.id}-${person.updatedAt}`} person={person} />
           <div className="actions">
