@@ -153,7 +153,7 @@ describe('migrations', () => {
   });
 
   test('migration 4 on a version-3 file: sightings keep their rows and gain their video time, which must run forwards', () => {
-    const path = join(dir.path, 'm4.db');
+    const path = join(dir.path, 'm4-video-time.db');
     const v3 = openDatabase(path, { migrations: migrations.filter((m) => m.version <= 3) });
     const now = new Date().toISOString();
     v3.prepare("INSERT INTO sightings (camera_name, status, first_seen, last_seen, frames) VALUES ('old camera', 'unknown', ?, ?, 3)").run(now, now);
