@@ -9,7 +9,7 @@
  * change with it.
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { LOCAL_OPERATOR } from '../engine/api/dispatcher.js';
 import { Engine } from '../engine/engine.js';
@@ -22,7 +22,6 @@ import {
   type WalkthroughObserved,
   type WalkthroughOptions,
 } from '../engine/evaluation/walkthrough/index.js';
-import { projectRoot } from '../engine/paths.js';
 import { runVideo } from './process-video.js';
 
 export interface WalkthroughCommandOptions {
@@ -37,8 +36,16 @@ export interface WalkthroughCommandOptions {
   details: boolean;
   /** Video settings (default: the renderer's: crf 23, noise 4). */
   render: { crf?: number; noise?: number };
-  /** Where rendered videos are cached (default node_modules/.cache/vigil-eval/walkthrough). */
+  /** Where rendered videos are cached (default ~/.cache/vigil-eval/walkthrough). */
   cacheDir?: string;
+}
+
+/**
+ * Rendered scenes are kept between runs (a full scene takes minutes): in the user's cache folder,
+ * not in node_modules (npm ci would throw them away).
+ */
+export function walkthroughCacheDir(): string {
+  return join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'vigil-eval', 'walkthrough');
 }
 
 /** The targets, checked on every seed. */
@@ -64,7 +71,7 @@ const round = (v: number | null) => (v === null ? null : Math.round(v * 10000) /
 async function runSeed(seed: number, options: WalkthroughCommandOptions): Promise<Record<string, unknown>> {
   const imagesDir = lfwImagesDir(options.lfwDir);
   const plan = planWalkthrough(listLfwPeople(imagesDir), { ...options.scene, seed });
-  const cacheDir = options.cacheDir ?? join(projectRoot, 'node_modules', '.cache', 'vigil-eval', 'walkthrough');
+  const cacheDir = options.cacheDir ?? walkthroughCacheDir();
   mkdirSync(cacheDir, { recursive: true });
   let lastProgress = 0;
   const rendered = await renderWalkthrough(plan, {
