@@ -9,7 +9,6 @@
  */
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -24,6 +23,7 @@ import { resolveFfmpegPath } from '../../src-main/engine/video/ffmpeg-path.js';
 import { waitFor } from '../helpers/camera-server.js';
 import { installedModelPack } from '../helpers/model-pack.js';
 import { hamiltonClip, tempDir } from '../helpers/paths.js';
+import { filesContaining } from '../helpers/files.js';
 
 const dir = tempDir();
 const USER = 'viewer';
@@ -60,19 +60,6 @@ function startAuthCamera(): Promise<void> {
   );
 }
 
-/** Every file of the data folder (database, WAL, index, logs, keys' folder excluded: they hold the key, not the password). */
-function filesContaining(root: string, needle: Buffer): string[] {
-  const found: string[] = [];
-  const walk = (folder: string) => {
-    for (const name of readdirSync(folder)) {
-      const path = join(folder, name);
-      if (statSync(path).isDirectory()) walk(path);
-      else if (readFileSync(path).includes(needle)) found.push(path);
-    }
-  };
-  walk(root);
-  return found;
-}
 
 let engine: Engine;
 let live: LiveService;

@@ -9,7 +9,7 @@
  * A behaviour check, not a speed target (speed: `npm run bench -- --only erase`).
  */
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { LOCAL_OPERATOR } from '../../src-main/engine/api/dispatcher.js';
@@ -18,6 +18,7 @@ import { embeddingToBlob } from '../../src-main/engine/storage/repositories.js';
 import { seededRandom } from '../../src-main/engine/util/seeded-random.js';
 import { l2Normalize } from '../../src-main/engine/vision/geometry.js';
 import { tempDir } from '../helpers/paths.js';
+import { filesContaining } from '../helpers/files.js';
 
 const dir = tempDir();
 const dataDir = join(dir.path, 'data');
@@ -59,18 +60,6 @@ after(async () => {
   dir.cleanup();
 });
 
-function filesHolding(root: string, needle: Buffer): string[] {
-  const found: string[] = [];
-  const walk = (folder: string) => {
-    for (const name of readdirSync(folder)) {
-      const path = join(folder, name);
-      if (statSync(path).isDirectory()) walk(path);
-      else if (readFileSync(path).includes(needle)) found.push(path);
-    }
-  };
-  walk(root);
-  return found;
-}
 
 describe('erasure off the event loop', () => {
   test('a timer keeps firing during an erasure; the person is unmatched from the call on; no file keeps their vectors', async (t) => {
@@ -81,8 +70,8 @@ describe('erasure off the event loop', () => {
     // hnswlib keeps its own (re-normalised) copy: look for those bytes in the index file.
     const indexBytes = embeddingToBlob(engine.vectorIndex.nativeVector(templateId)!).subarray(0, 64);
     assert.equal(engine.identifyEmbedding(victimVector).kind, 'match', 'matched before');
-    assert.deepEqual(filesHolding(dataDir, indexBytes).map((f) => f.slice(dataDir.length + 1)), ['index/faceplugin_512.hnsw'], 'in the index file before');
-    assert.ok(filesHolding(dataDir, storedBytes).some((f) => f.includes('vigil.db')), 'in the database before');
+    assert.deepEqual(filesContaining(dataDir, indexBytes).map((f) => f.slice(dataDir.length + 1)), ['index/faceplugin_512.hnsw'], 'in the index file before');
+    assert.ok(filesContaining(dataDir, storedBytes).some((f) => f.includes('vigil.db')), 'in the database before');
 
     // The loop's pulse: a 5 ms timer, the longest gap between its calls, and a matching check on every tick.
     let ticks = 0;
@@ -114,8 +103,8 @@ describe('erasure off the event loop', () => {
       longestGap < duration / 3,
       `the longest timer gap (${longestGap.toFixed(0)} ms) stays small next to the erasure (${duration.toFixed(0)} ms)`,
     );
-    assert.deepEqual(filesHolding(dataDir, storedBytes), [], 'no file holds the erased vector any more');
-    assert.deepEqual(filesHolding(dataDir, indexBytes), [], "nor the index's copy of it");
+    assert.deepEqual(filesContaining(dataDir, storedBytes), [], 'no file holds the erased vector any more');
+    assert.deepEqual(filesContaining(dataDir, indexBytes), [], "nor the index's copy of it");
     // Everyone else is still matched.
     const other = engine.identifyEmbedding(identities[8]!);
     assert.equal(other.kind === 'match' && engine.personName(other.personId), 'Person 8');
