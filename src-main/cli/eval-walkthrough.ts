@@ -132,7 +132,7 @@ async function runSeed(seed: number, options: WalkthroughCommandOptions): Promis
           ptsS: frame.ptsS ?? frame.timeS,
           faces: frame.faces
             .filter((f) => f.trackId !== null)
-            .map((f) => ({ trackId: f.trackId!, sightingId: f.sightingId, box: f.box, personId: f.personId })),
+            .map((f) => ({ trackId: f.trackId!, sightingId: f.sightingId, box: f.box, personId: f.personId, embedding: f.view?.embedding })),
         });
       },
     });
@@ -145,7 +145,13 @@ async function runSeed(seed: number, options: WalkthroughCommandOptions): Promis
       videoEndS: s.videoEndS,
       frames: s.frames,
     }));
-    const metrics = scoreWalkthrough(groundTruth, observed, (personId) => keyOfPerson.get(personId) ?? null, { details: options.details });
+    // A view is "recognisable" when the gallery, on that view alone, names the member it shows.
+    const personOfKey = new Map([...keyOfPerson].map(([personId, key]) => [key, personId]));
+    const recognisable = (key: string, embedding: Float32Array) => {
+      const decision = engine.identifyEmbedding(embedding);
+      return decision.kind === 'match' && decision.personId === personOfKey.get(key);
+    };
+    const metrics = scoreWalkthrough(groundTruth, observed, (personId) => keyOfPerson.get(personId) ?? null, { details: options.details, recognisable });
     const { visits: visitDetails, spurious, ...figures } = metrics;
     return {
       seed,

@@ -228,6 +228,27 @@ describe('scoreWalkthrough', () => {
     });
   }
 
+  test('recognisable member visits: those with one embedded view the gallery would name as them; recall among those', () => {
+    // Three member visits: one named, one unnamed with a recognisable view, one whose views never were.
+    const C = at(1000, 100);
+    const gt = truth(visit(1, 'member', 'M001', 0, 2, A), visit(2, 'member', 'M002', 0, 2, B), visit(3, 'member', 'G001', 0, 2, C));
+    const good = Float32Array.from([1, 0]), poor = Float32Array.from([0, 1]);
+    const observedFrames = frames(0, 10, (k) => [
+      { ...face(1, 11, A, 1), embedding: k === 2 ? good : undefined },
+      { ...face(2, 12, B), embedding: k === 3 ? good : undefined },
+      { ...face(3, 13, C), embedding: k === 4 ? poor : undefined },
+    ]);
+    const observed = { frames: observedFrames, sightings: [sighting(11, 1), sighting(12, null), sighting(13, null)] };
+    const recognisable = (_key: string, embedding: Float32Array) => embedding[0] === 1;
+    const m = scoreWalkthrough(gt, observed, personKeyOf, { recognisable });
+    assert.equal(m.member_visits_recognisable, 2);
+    assert.equal(m.member_visit_recall_recognisable, 0.5);
+    assert.equal(m.member_visit_recall, 1 / 3);
+    const without = scoreWalkthrough(gt, observed, personKeyOf);
+    assert.equal(without.member_visits_recognisable, null);
+    assert.equal(without.member_visit_recall_recognisable, null);
+  });
+
   test('details list each visit and each spurious sighting only when asked', () => {
     const gt = truth(visit(1, 'member', 'M001', 0, 4, A), visit(2, 'stranger', 'S001', 0, 4, B));
     const observed = {

@@ -25,6 +25,8 @@ export interface ObservedFace {
   sightingId: number | null;
   box: Box;
   personId: number | null;
+  /** The face's embedding when the pipeline embedded it on this frame (for the "recognisable" figures). */
+  embedding?: Float32Array;
 }
 
 /** One per analysed frame (~10 per video second). */
@@ -83,6 +85,13 @@ export interface WalkthroughMetrics {
   /** Member visits with at least one labelled face-frame. */
   member_visits_detected: number;
   member_visits_named: number;
+  /**
+   * Member visits with at least one embedded view that the gallery would name as that member on
+   * its own (`ScoreOptions.recognisable`): what recognition allowed at all; and the share of those
+   * the pipeline named. Null without the option.
+   */
+  member_visits_recognisable: number | null;
+  member_visit_recall_recognisable: number | null;
   /** Sightings naming a person who is not the identity of any visit among their faces. */
   false_names: number;
   named_sightings: number;
@@ -130,6 +139,8 @@ export interface ScoreOptions {
   ignoreBelowPx?: number;
   /** Add the per-visit and spurious-sighting details. */
   details?: boolean;
+  /** Whether one embedded view is, on its own, named as the person with this key (gallery decision). */
+  recognisable?: (identityKey: string, embedding: Float32Array) => boolean;
 }
 
 const TRACK_SWAP_MIN_FRAMES = 3;
@@ -231,7 +242,15 @@ export function scoreWalkthrough(
   // Per visit.
   const framesOfVisit = new Map<number, number>();
   for (const l of labelled) if (l.visitId !== null) framesOfVisit.set(l.visitId, (framesOfVisit.get(l.visitId) ?? 0) + 1);
-  let memberVisits = 0, memberDetected = 0, memberNamed = 0, memberInReview = 0;
+  let memberVisits = 0, memberDetected = 0, memberNamed = 0, memberInReview = 0, memberRecognisable = 0, memberRecognisableNamed = 0;
+  const recognisableVisits = new Set<number>();
+  if (options.recognisable) {
+    for (const l of labelled) {
+      if (l.visitId === null || !l.face.embedding || recognisableVisits.has(l.visitId)) continue;
+      const visit = visits.get(l.visitId);
+      if (visit?.kind === 'member' && options.recognisable(visit.identityKey, l.face.embedding)) recognisableVisits.add(l.visitId);
+    }
+  }
   let strangerVisits = 0, strangerNamed = 0;
   let nonfaceVisits = 0, nonfacesInReview = 0;
   let returning = 0, returningLinked = 0;
@@ -252,6 +271,10 @@ export function scoreWalkthrough(
       if ((framesOfVisit.get(v.visitId) ?? 0) > 0) memberDetected++;
       if (named) memberNamed++;
       if (inReview) memberInReview++;
+      if (recognisableVisits.has(v.visitId)) {
+        memberRecognisable++;
+        if (named) memberRecognisableNamed++;
+      }
     } else if (v.kind === 'stranger') {
       strangerVisits++;
       if (own.some((s) => s.personId !== null)) strangerNamed++;
@@ -316,6 +339,8 @@ export function scoreWalkthrough(
     member_visits: memberVisits,
     member_visits_detected: memberDetected,
     member_visits_named: memberNamed,
+    member_visits_recognisable: options.recognisable ? memberRecognisable : null,
+    member_visit_recall_recognisable: options.recognisable && memberRecognisable > 0 ? memberRecognisableNamed / memberRecognisable : null,
     false_names: falseNames,
     named_sightings: namedSightings,
     stranger_visits_falsely_named: ratio(strangerNamed, strangerVisits),
