@@ -12,6 +12,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { LOCAL_OPERATOR } from '../engine/api/dispatcher.js';
+import { VigilError } from '../engine/errors.js';
 import { Engine } from '../engine/engine.js';
 import { lfwImagesDir, listLfwPeople } from '../engine/evaluation/lfw-files.js';
 import {
@@ -111,9 +112,14 @@ async function runSeed(seed: number, options: WalkthroughCommandOptions): Promis
         );
         if (result.person) keyOfPerson.set(result.person.id, member.key);
         else notEnrolled.add(member.key);
-      } catch {
+      } catch (error) {
+        // Photos without a usable face are a fact of LFW; anything else (models, database) is a failed run.
+        if (!(error instanceof VigilError) || !['NOT_ENOUGH_PHOTOS', 'NO_FACE', 'IMAGE_UNREADABLE'].includes(error.code)) throw error;
         notEnrolled.add(member.key);
       }
+    }
+    if (keyOfPerson.size < plan.members.length / 2) {
+      throw new VigilError('INTERNAL', `only ${keyOfPerson.size} of ${plan.members.length} members could be enrolled: the scene would not measure recognition`);
     }
     // A walking member whose photos could not be enrolled is a stranger to the system.
     const groundTruth = {
@@ -136,6 +142,7 @@ async function runSeed(seed: number, options: WalkthroughCommandOptions): Promis
         });
       },
     });
+    if (run.failure !== null) throw new VigilError('IMAGE_UNREADABLE', `the rendered video broke off while being processed: ${run.failure}`);
     observed.sightings = run.sightings.map((s) => ({
       id: s.id,
       personId: s.personId,

@@ -42,6 +42,8 @@ export interface VideoRun {
   elapsedSeconds: number;
   workers: number;
   executionProvider: string;
+  /** The video broke off before its end (ffmpeg failed partway): why. Sightings until then are kept. */
+  failure: string | null;
 }
 
 /**
@@ -92,14 +94,30 @@ export async function runVideo(
     });
     if (options.onAnalysed) pipeline.on('analysed', options.onAnalysed);
     const startedAt = performance.now();
+    let failure: string | null = null;
+    let onSigint: (() => void) | null = null;
+    let stopTimer: NodeJS.Timeout | null = null;
     const finished = new Promise<void>((resolveFinished) => {
+      const stopNow = () => void pipeline.stop().then(() => resolveFinished());
       pipeline.once('end', () => resolveFinished());
-      const stop = () => void pipeline.stop().then(() => resolveFinished());
-      process.once('SIGINT', stop);
-      if (options.durationSeconds) setTimeout(stop, options.durationSeconds * 1000).unref();
+      // A file that breaks off (ffmpeg fails partway) ends the run: what was seen is kept and said.
+      pipeline.once('failed', (reason) => {
+        failure = reason ?? 'ffmpeg stopped';
+        stopNow();
+      });
+      onSigint = stopNow;
+      process.once('SIGINT', onSigint);
+      if (options.durationSeconds) stopTimer = setTimeout(stopNow, options.durationSeconds * 1000).unref();
     });
     pipeline.start();
-    await finished;
+    try {
+      await finished;
+    } finally {
+      if (onSigint) process.off('SIGINT', onSigint);
+      if (stopTimer) clearTimeout(stopTimer);
+      // Idempotent after 'end'; otherwise stops ffmpeg and detaches the pipeline from the engine.
+      await pipeline.stop();
+    }
     const elapsedSeconds = (performance.now() - startedAt) / 1000;
     if (isFile && pipeline.stats.framesDecoded === 0) {
       throw new VigilError('IMAGE_UNREADABLE', `No video frames could be decoded from ${input}${lastError ? `: ${lastError}` : ''}`);
@@ -110,7 +128,7 @@ export async function runVideo(
       .map((id) => engine.sightingRepo.get(id))
       .filter((s): s is Sighting => s !== null)
       .sort((a, b) => a.firstSeen.localeCompare(b.firstSeen) || a.id - b.id);
-    return { sightings: rows, stats: pipeline.stats, elapsedSeconds, workers: pool.size, executionProvider: pool.provider };
+    return { sightings: rows, stats: pipeline.stats, elapsedSeconds, workers: pool.size, executionProvider: pool.provider, failure };
   } finally {
     engine.off('sightings.changed', onSighting);
     await live.close();
@@ -147,7 +165,13 @@ export async function processVideoCommand(engine: Engine, input: string, options
     workers: run.workers,
     executionProvider: run.executionProvider,
     detectFps: options.unthrottled ? 'every frame' : (options.fps ?? 10),
+    ...(run.failure !== null ? { brokeOff: run.failure } : {}),
   };
+  if (run.failure !== null) {
+    // The sightings until then are printed and kept; the exit code says the video was not read to its end.
+    process.exitCode = 1;
+    if (!options.json) process.stderr.write(`process-video: the video broke off before its end: ${run.failure}\n`);
+  }
   if (options.json) {
     for (const s of rows) printJsonLine({ sighting: s });
     printJsonLine(summary);

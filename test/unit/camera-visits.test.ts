@@ -221,6 +221,61 @@ describe('CameraVisits: one visit per walk-by', () => {
     assert.equal(lenient.visitOfTrack(1)!.personId, 1);
   });
 
+  test('a track that swaps to another face (people crossing) is split off: each person keeps their own visit', () => {
+    const scene = new Scene();
+    // Track 1 follows member 1, then (a swap at a crossing) member 2's face.
+    for (let i = 0; i < 20; i++) {
+      const view = i === 1 ? faceView(PERSON_1) : i === 12 ? faceView(PERSON_2) : undefined;
+      scene.frame([{ trackId: 1, confirmed: i >= 1, box: box(30 * i), view }]);
+    }
+    scene.frame([], [1]);
+    scene.idle(11);
+    const splits = scene.log.flatMap((c) => c.split);
+    assert.equal(splits.length, 1);
+    assert.deepEqual(scene.opened.map((v) => v.personId).sort(), [1, 2]);
+    assert.deepEqual(scene.closed.map((v) => v.personId).sort(), [1, 2]);
+    assert.equal(scene.visits.open.length, 0, 'both visits closed once the track ended');
+  });
+
+  test('the same face seen from another angle (still similar) is no swap', () => {
+    const scene = new Scene();
+    for (let i = 0; i < 20; i++) {
+      const view = i === 1 ? faceView([1, 0.1, 0.2]) : i === 12 ? faceView([0.8, 0.1, 0.6]) : undefined;
+      scene.frame([{ trackId: 1, confirmed: i >= 1, box: box(30 * i), view }]);
+    }
+    assert.equal(scene.log.flatMap((c) => c.split).length, 0);
+  });
+
+  test('a visit split off and joined elsewhere in the same frame keeps its track (the join does not take it back)', () => {
+    const visits = new CameraVisits({ ...policy, sameNameWindowS: 0, proximityWindowS: 0 }, identify);
+    const stranger = [0.1, 0.1, 1], other = [1, -0.2, -0.1];
+    // An earlier visit of `other` that ended a moment ago (open, joinable by face).
+    visits.update(0, [{ trackId: 9, confirmed: true, box: box(600), view: faceView(other) }], []);
+    visits.update(0.1, [], [9]);
+    // Track 1: a provisional stranger visit whose next view is `other` (a swap): split, and the new visit joins the earlier one.
+    visits.update(0.2, [{ trackId: 1, confirmed: true, box: box(500), view: faceView(stranger) }], []);
+    visits.update(0.3, [{ trackId: 1, confirmed: true, box: box(530), view: faceView(other) }], []);
+    const owner = visits.visitOfTrack(1)!;
+    assert.ok(owner.trackIds.has(9), 'track 1 now belongs to the visit of the face it shows');
+    for (let t = 0.4; t < 8; t += 0.1) visits.update(t, [{ trackId: 1, confirmed: true, box: box(560) }], []);
+    visits.update(8, [], [1]);
+    const changes = visits.update(20, [], []);
+    assert.equal(visits.open.length, 0, `left open: ${visits.open.map((v) => v.id)}`);
+    void changes;
+  });
+
+  test('a two-frame track whose lost box is still reported is not judged long enough to be written', () => {
+    const scene = new Scene();
+    scene.frame([{ trackId: 1, confirmed: false, box: box(0), view: faceView([0, 0.2, 1]) }]);
+    scene.frame([{ trackId: 1, confirmed: true, box: box(30) }]);
+    // Lost from here on, but the tracker still reports it (no box) for a while.
+    for (let i = 0; i < 20; i++) scene.frame([{ trackId: 1, confirmed: true, box: null }]);
+    scene.frame([], [1]);
+    scene.idle(6);
+    assert.equal(scene.opened.length, 0);
+    assert.equal(scene.dropped.length, 1);
+  });
+
   test('erasing the person named on an open visit renames it to unknown at once', () => {
     let erased = false;
     const visits = new CameraVisits(policy, identify, (id) => !(erased && id === 1));
@@ -251,6 +306,17 @@ describe('FrameClock', () => {
     const clock = new FrameClock(false);
     assert.equal(clock.timeOf({ ptsS: 99, capturedAt: 5_000 }), 5);
     assert.equal(clock.timeOf({ ptsS: 100, capturedAt: 4_900 }), 5);
+  });
+  test('live streams use the monotonic arrival time: a wall clock stepped back (NTP) changes nothing', () => {
+    const clock = new FrameClock(false);
+    assert.equal(clock.timeOf({ ptsS: null, capturedAt: 1_000_000, monotonicMs: 2_000 }), 2);
+    assert.equal(clock.timeOf({ ptsS: null, capturedAt: 940_000, monotonicMs: 2_100 }), 2.1);
+  });
+  test('a file read offline without timestamps runs one detection step per frame, not on arrival gaps', () => {
+    const clock = new FrameClock(true, 0.1);
+    clock.timeOf({ ptsS: 3, capturedAt: 10_000 });
+    assert.equal(clock.timeOf({ ptsS: null, capturedAt: 10_004 }), 3.1);
+    assert.ok(Math.abs(clock.timeOf({ ptsS: null, capturedAt: 10_008 }) - 3.2) < 1e-9);
   });
 });
 

@@ -4,6 +4,7 @@ import {
   buildDecodeArgs,
   buildVideoFilter,
   isShowinfoLine,
+  parseShowinfoFrame,
   parseShowinfoPts,
   parseFfmpegVersion,
   parseOutputSize,
@@ -271,6 +272,17 @@ describe('parseShowinfoPts', () => {
     { name: 'another filter that prints pts', line: '[Parsed_fps_0 @ 0x1] n:   0 pts:  1 pts_time:0.1 pos: 2', expected: null },
   ];
   for (const c of cases) test(c.name, () => assert.equal(parseShowinfoPts(c.line), c.expected));
+  test('a frame line without a time (NOPTS) is still a frame: one entry per frame keeps the rest in step', () => {
+    assert.deepEqual(parseShowinfoFrame('[Parsed_showinfo_1 @ 0x55d] n:   7 pts:NOPTS pts_time:NOPTS duration: 1 pos: 9'), { ptsS: null });
+    assert.deepEqual(parseShowinfoFrame('[Parsed_showinfo_1 @ 0x55d] n:   8 pts:   800 pts_time:0.8     duration:100'), { ptsS: 0.8 });
+    assert.equal(parseShowinfoFrame('[Parsed_showinfo_1 @ 0x55d] color_range:tv color_space:bt709'), null);
+  });
+  test('ffmpeg 5+ skips showinfo\'s per-frame checksums', () => {
+    const args = buildDecodeArgs({ source: { kind: 'file', path: '/v.mp4', loop: false }, outputFps: 10, frameTimestamps: true, ffmpegVersion: { major: 5, minor: 1, text: '5.1' } });
+    assert.match(args[args.indexOf('-vf') + 1]!, /,showinfo=checksum=0$/);
+    const old = buildDecodeArgs({ source: { kind: 'file', path: '/v.mp4', loop: false }, outputFps: 10, frameTimestamps: true, ffmpegVersion: { major: 4, minor: 1, text: '4.1' } });
+    assert.match(old[old.indexOf('-vf') + 1]!, /,showinfo$/);
+  });
   test('showinfo lines are recognised as such (kept out of the error summary)', () => {
     assert.equal(isShowinfoLine('[Parsed_showinfo_2 @ 0x26d78880] color_range:tv'), true);
     assert.equal(isShowinfoLine('[http @ 0x1] Connection refused'), false);

@@ -109,6 +109,27 @@ describe('who a visit was: the identity rule', () => {
       expected: { personId: 2, reason: 'template' },
     },
     {
+      name: 'named P by the template alone (no confident view); one stray confident view of Q arrives: P is kept',
+      views: [view(below(1, 0.44)), view(below(1, 0.43)), view(match(2, 0.47))],
+      template: match(1, 0.48),
+      current: 1,
+      expected: { personId: 1, reason: 'kept' },
+    },
+    {
+      name: 'named P by the template alone; a better view pulls the template under the threshold: P is kept',
+      views: [view(below(1, 0.44)), view(below(1, 0.43)), view(below(1, 0.35), 0.9)],
+      template: below(1, 0.44),
+      current: 1,
+      expected: { personId: 1, reason: 'kept' },
+    },
+    {
+      name: 'named P by the template alone; Q gathers two confident views: P is no longer certain (unknown)',
+      views: [view(below(1, 0.44)), view(match(2, 0.5)), view(match(2, 0.49))],
+      template: match(1, 0.47),
+      current: 1,
+      expected: { personId: null, reason: 'conflict' },
+    },
+    {
       name: 'named P; later poor frames drag the template under the threshold: P is kept (its confident views stand)',
       views: [view(match(1, 0.5)), view(below(1, 0.3), 0.55), view(below(1, 0.31), 0.55)],
       template: below(1, 0.43),

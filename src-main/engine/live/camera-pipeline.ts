@@ -113,6 +113,8 @@ export interface PipelineStats {
   sceneCuts: number;
   /** Tracks split off their visit because their face changed to someone else's (a swap where people crossed). */
   trackSplits: number;
+  /** Frames whose embeddings failed (worker crash, timeout): tracked without new views. */
+  embedFailures: number;
   detectMs: number[];
   embedMs: number[];
   latencyMs: number[];
@@ -129,6 +131,8 @@ type PipelineEvents = {
   /** Every analysed frame's faces with their track, visit and sighting (evaluations, diagnostics). */
   analysed: [AnalysedFrame];
   end: [];
+  /** The source failed for good (a file that cannot be read to its end); `end` does not follow. */
+  failed: [string | null];
 };
 
 /** The tracker counts in steps of 100 ms whatever the detection rate, so its buffers mean the same time at 5 or 30 fps. */
@@ -154,7 +158,6 @@ export class CameraPipeline extends EventEmitter<PipelineEvents> {
   private readonly onPeopleChanged = () => this.rejudgeVisits();
   private inFlight = 0;
   private chain: Promise<void> = Promise.resolve();
-  private lastProcessedSeq = -1;
   private processedTimes: number[] = [];
   private stopped = false;
   private waiters: Array<() => void> = [];
@@ -173,6 +176,7 @@ export class CameraPipeline extends EventEmitter<PipelineEvents> {
     visitJoins: 0,
     sceneCuts: 0,
     trackSplits: 0,
+    embedFailures: 0,
     detectMs: [],
     embedMs: [],
     latencyMs: [],
@@ -187,7 +191,7 @@ export class CameraPipeline extends EventEmitter<PipelineEvents> {
     super();
     this.maxFramesInFlight = options.maxFramesInFlight ?? DEFAULT_MAX_FRAMES_IN_FLIGHT;
     const isFile = options.source.kind === 'file';
-    this.clock = new FrameClock(isFile);
+    this.clock = new FrameClock(isFile, options.detectFps !== undefined ? 1 / options.detectFps : null);
     this.recordsVideoTime = options.source.kind === 'file' && !options.source.loop;
     this.visits = new CameraVisits<RgbImage>(
       options.visitPolicy ?? engine.visitPolicy(),
@@ -206,11 +210,19 @@ export class CameraPipeline extends EventEmitter<PipelineEvents> {
     this.source.on('state', ({ state, lastError }) => {
       const level = state === 'failed' ? 'error' : state === 'reconnecting' ? 'warn' : 'info';
       this.engine.log.write(level, 'camera', `camera ${state}`, { cameraId: options.cameraId, camera: options.cameraName, lastError });
+      // The picture is gone (a dropped stream, a file that broke off): the people in view have
+      // left as far as anyone can tell. Their visits end now, with final rows and clustering,
+      // instead of waiting for frames that may not come.
+      if (state === 'reconnecting' || state === 'failed') {
+        void this.drain().then(() => this.finishAllTracksLogged());
+      }
       this.emit('health', this.health());
+      if (state === 'failed') this.emit('failed', lastError);
     });
     this.source.on('end', () => {
       void this.drain().then(() => {
-        this.finishAllTracks();
+        this.finishAllTracksLogged();
+        this.engine.off('people.changed', this.onPeopleChanged);
         this.emit('end');
       });
     });
@@ -306,7 +318,11 @@ export class CameraPipeline extends EventEmitter<PipelineEvents> {
     // One clock for tracking, visits and the embedding schedule: video time for files (at any
     // reading speed), arrival time for live streams.
     const timeS = this.clock.timeOf(frame);
-    this.wallAnchorMs ??= (this.options.dropWhenBusy || this.options.realtime ? frame.capturedAt : (this.options.startTime?.getTime() ?? Date.now())) - timeS * 1000;
+    if (this.options.startTime) this.wallAnchorMs ??= this.options.startTime.getTime() - timeS * 1000;
+    else if (this.options.dropWhenBusy || this.options.realtime) {
+      // Live: row times follow the wall clock as it is now (an NTP correction moves them with it).
+      this.wallAnchorMs = frame.capturedAt - timeS * 1000;
+    } else this.wallAnchorMs ??= Date.now() - timeS * 1000;
     const elapsedSteps = this.lastTimeS === null ? 1 : Math.max(0.05, (timeS - this.lastTimeS) / TRACKER_STEP_S);
     this.lastTimeS = timeS;
     // A cut (an edited video, a PTZ preset, a reconnect to another view): every track ends here.
@@ -338,25 +354,35 @@ export class CameraPipeline extends EventEmitter<PipelineEvents> {
     const views = new Map<number, NonNullable<TrackObservation<RgbImage>['view']>>();
     let embedMs = 0;
     if (chosen.length > 0) {
-      const embedded = await this.pool.embed(ref, chosen.map((c) => faces[c.detectionIndex]!.detection));
-      embedMs = embedded.ms;
-      const frameImage: RgbImage = { width: frame.width, height: frame.height, data: this.ring.view(ref.slot, ref.byteLength) };
-      chosen.forEach(({ detectionIndex, track, record }, i) => {
-        const face = faces[detectionIndex]!;
-        const embedding = embedded.embeddings[i]!;
-        views.set(track.trackId, {
-          embedding,
-          quality: face.quality,
-          faceNorm: embedded.norms[i] ?? 0,
-          decision: this.engine.identifyEmbedding(embedding),
-          // Kept in memory only: sealed (encrypted) if the visit ends as an unknown person.
-          crop: cropFace(frameImage, face.detection.box),
+      let embedded: Awaited<ReturnType<InferencePool['embed']>> | null = null;
+      try {
+        embedded = await this.pool.embed(ref, chosen.map((c) => faces[c.detectionIndex]!.detection));
+      } catch (error) {
+        // The frame still counts for tracking and visits (tracks that ended on it must end);
+        // only its views are lost.
+        this.stats.embedFailures++;
+        this.source.noteError(`embedding: ${(error as Error).message}`);
+      }
+      if (embedded) {
+        embedMs = embedded.ms;
+        const frameImage: RgbImage = { width: frame.width, height: frame.height, data: this.ring.view(ref.slot, ref.byteLength) };
+        chosen.forEach(({ detectionIndex, track, record }, i) => {
+          const face = faces[detectionIndex]!;
+          const embedding = embedded.embeddings[i]!;
+          views.set(track.trackId, {
+            embedding,
+            quality: face.quality,
+            faceNorm: embedded.norms[i] ?? 0,
+            decision: this.engine.identifyEmbedding(embedding),
+            // Kept in memory only: sealed (encrypted) if the visit ends as an unknown person.
+            crop: cropFace(frameImage, face.detection.box),
+          });
+          record.embedHistory.embeddings++;
+          record.embedHistory.lastEmbeddedAt = clockMs;
+          record.embedHistory.bestEmbeddedQuality = Math.max(record.embedHistory.bestEmbeddedQuality, face.quality);
         });
-        record.embedHistory.embeddings++;
-        record.embedHistory.lastEmbeddedAt = clockMs;
-        record.embedHistory.bestEmbeddedQuality = Math.max(record.embedHistory.bestEmbeddedQuality, face.quality);
-      });
-      this.stats.embeddings += chosen.length;
+        this.stats.embeddings += chosen.length;
+      }
     }
 
     const observations: Array<TrackObservation<RgbImage>> = update.tracks
@@ -409,6 +435,8 @@ export class CameraPipeline extends EventEmitter<PipelineEvents> {
     if (chosen.length > 0) pushBounded(this.stats.embedMs, embedMs / chosen.length);
     pushBounded(this.stats.latencyMs, Date.now() - frame.capturedAt);
     this.processedTimes.push(Date.now());
+    // Pruned here as well as in health(): nobody may be asking for health (a headless host).
+    if (this.processedTimes.length > 1000) this.processedTimes = this.processedTimes.filter((t) => Date.now() - t < 5000);
 
     if (this.options.cameraId !== null && this.options.publishFrames()) {
       // Recognition for this frame is done and recorded; a display problem must not undo that.
@@ -468,9 +496,19 @@ export class CameraPipeline extends EventEmitter<PipelineEvents> {
     this.stats.visitJoins += changes.joined.length;
     this.stats.trackSplits += changes.split.length;
     this.stats.visitsDropped += changes.dropped.length;
-    for (const visit of changes.opened) this.openRow(visit);
-    for (const visit of changes.renamed) this.writeRow(visit, false);
-    for (const visit of changes.closed) this.closeVisit(visit);
+    // One visit's failed write (a busy or broken database) must not lose the others'.
+    const each = (visits: Array<VisitState<RgbImage>>, what: string, write: (visit: VisitState<RgbImage>) => void) => {
+      for (const visit of visits) {
+        try {
+          write(visit);
+        } catch (error) {
+          this.engine.log.error('camera', `sighting not ${what}`, { camera: this.options.cameraName, visit: visit.id, reason: (error as Error).message });
+        }
+      }
+    };
+    each(changes.opened, 'written', (visit) => this.openRow(visit));
+    each(changes.renamed, 'updated', (visit) => this.writeRow(visit, false));
+    each(changes.closed, 'closed', (visit) => this.closeVisit(visit));
   }
 
   /** A judged visit gets its sighting row (and the alerts it raises at once). */
@@ -549,7 +587,17 @@ export class CameraPipeline extends EventEmitter<PipelineEvents> {
   private finishAllTracks(): void {
     this.tracker.flush();
     this.tracks.clear();
+    this.lastSignature = null;
     this.applyVisitChanges(this.visits.closeAll());
+  }
+
+  /** For event and promise callbacks: an error here is logged, never thrown into ffmpeg's events. */
+  private finishAllTracksLogged(): void {
+    try {
+      this.finishAllTracks();
+    } catch (error) {
+      this.engine.log.error('camera', 'visits not closed', { camera: this.options.cameraName, reason: (error as Error).message });
+    }
   }
 }
 

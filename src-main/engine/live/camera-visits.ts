@@ -362,7 +362,9 @@ export class CameraVisits<Crop = unknown> {
 
   private isJudged(visit: VisitState<Crop>, timeS: number): boolean {
     if (visit.evidence.usableViews === 0) return false;
-    return visit.personId !== null || Math.max(timeS, visit.lastSeenS) - visit.startS >= this.policy.minUnknownVisitS;
+    // Seen (detected) for long enough: a lost track still reported for a while adds nothing.
+    void timeS;
+    return visit.personId !== null || visit.lastSeenS - visit.startS >= this.policy.minUnknownVisitS;
   }
 
   private closeAfterS(visit: VisitState<Crop>): number {
@@ -431,11 +433,13 @@ export class CameraVisits<Crop = unknown> {
 
   private join(visit: VisitState<Crop>, into: VisitState<Crop>): void {
     into.evidence.absorb(visit.evidence);
+    // Only the tracks still this visit's move along (one split off to another visit stays there).
     for (const trackId of visit.trackIds) {
+      if (this.visitOfTrackId.get(trackId) !== visit.id) continue;
       into.trackIds.add(trackId);
       this.visitOfTrackId.set(trackId, into.id);
+      if (visit.liveTrackIds.has(trackId)) into.liveTrackIds.add(trackId);
     }
-    for (const trackId of visit.liveTrackIds) into.liveTrackIds.add(trackId);
     into.frames += visit.frames;
     into.startS = Math.min(into.startS, visit.startS);
     into.lastSeenS = Math.max(into.lastSeenS, visit.lastSeenS);

@@ -12,6 +12,8 @@
 export interface ClockedFrame {
   /** Date.now() when the frame arrived. */
   capturedAt: number;
+  /** performance.now() when the frame arrived: live time that never jumps with the wall clock (NTP). */
+  monotonicMs?: number;
   /** Presentation time from the stream, seconds; null when unknown. */
   ptsS: number | null;
 }
@@ -25,8 +27,15 @@ export class FrameClock {
   private lastTimeS: number | null = null;
   private lastCapturedAt: number | null = null;
 
-  /** `useVideoTime`: the stream's own timestamps (files); otherwise arrival time. */
-  constructor(private readonly useVideoTime: boolean) {}
+  /**
+   * `useVideoTime`: the stream's own timestamps (files); otherwise arrival time (monotonic).
+   * `nominalStepS`: for a file frame without a timestamp, the time it stands for (one frame at
+   * the detection rate); without it, the arrival gap is used.
+   */
+  constructor(
+    private readonly useVideoTime: boolean,
+    private readonly nominalStepS: number | null = null,
+  ) {}
 
   /** The frame's time on this clock (seconds); monotonic non-decreasing. */
   timeOf(frame: ClockedFrame): number {
@@ -39,10 +48,13 @@ export class FrameClock {
       this.lastPtsS = frame.ptsS;
       time = frame.ptsS + this.offsetS;
     } else if (this.useVideoTime && this.lastTimeS !== null && this.lastCapturedAt !== null) {
-      // A file frame without a timestamp: carry on from the last one by the time that passed.
-      time = this.lastTimeS + Math.max(0, frame.capturedAt - this.lastCapturedAt) / 1000;
+      // A file frame without a timestamp: one frame on at the detection rate (a file read
+      // offline arrives faster than real time), else by the time that passed.
+      time = this.lastTimeS + (this.nominalStepS ?? Math.max(0, frame.capturedAt - this.lastCapturedAt) / 1000);
+    } else if (this.useVideoTime) {
+      time = 0;
     } else {
-      time = this.useVideoTime ? 0 : frame.capturedAt / 1000;
+      time = (frame.monotonicMs ?? frame.capturedAt) / 1000;
     }
     if (this.lastTimeS !== null && time < this.lastTimeS) time = this.lastTimeS;
     this.lastTimeS = time;

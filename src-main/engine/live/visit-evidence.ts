@@ -233,11 +233,15 @@ export function decideVisitIdentity(inputs: IdentityInputs, policy: VisitEvidenc
   }
 
   if (current !== null && (candidate === null || candidate.personId !== current)) {
-    // Stay with the current name unless another person now has more confident matches, or the
-    // current one has lost every confident match it had.
+    // Stay with the current name unless another person now has more confident matches (the
+    // template matching someone counts as one of theirs): a template that drifts under the
+    // threshold, or one stray view of someone else, does not unname a visit.
     const challenger = candidate?.personId ?? null;
-    const currentMatches = matchesOf(current);
-    const keep = challenger === null ? currentMatches > 0 && currentMatches >= mostMatchesOtherThan(current) : matchesOf(challenger) <= currentMatches;
+    const templatePerson = templateDecision?.kind === 'match' ? templateDecision.personId : null;
+    const evidenceOf = (personId: number) => matchesOf(personId) + (personId === templatePerson ? 1 : 0);
+    const strongestOther = Math.max(0, ...[...new Set([...tallies.map((t) => t.personId), ...(templatePerson !== null ? [templatePerson] : [])])].filter((id) => id !== current).map(evidenceOf));
+    // A challenger must beat the current name on confident views alone (its template match does not count twice).
+    const keep = challenger === null ? evidenceOf(current) >= strongestOther : matchesOf(challenger) <= evidenceOf(current);
     if (keep) {
       const tally = tallies.find((t) => t.personId === current);
       const score = templateDecision?.kind === 'match' && templateDecision.personId === current ? templateDecision.score : (tally?.bestScore ?? null);

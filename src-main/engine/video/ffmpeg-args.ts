@@ -90,6 +90,11 @@ function hasRtspTimeoutOption(version: FfmpegVersion | undefined): boolean {
   return version?.major == null || version.major >= 5;
 }
 
+/** showinfo's checksum option (checksum=0 skips hashing every frame) exists from ffmpeg 5.0. */
+function hasShowinfoChecksumOption(version: FfmpegVersion | undefined): boolean {
+  return version?.major == null || version.major >= 5;
+}
+
 /** ffmpeg 5.1 added -fps_mode (and deprecated -vsync). */
 function hasFpsMode(version: FfmpegVersion | undefined): boolean {
   if (version?.major == null) return true;
@@ -120,7 +125,7 @@ export function buildDecodeArgs(options: DecodeArgsOptions): string[] {
     '-sn',
     '-dn',
   ];
-  const filter = buildVideoFilter(options);
+  const filter = buildVideoFilter({ ...options, showinfoChecksumOption: hasShowinfoChecksumOption(options.ffmpegVersion) });
   if (filter !== null) args.push('-vf', filter);
   args.push(
     // Emit decoded (or fps-filtered) frames as they are: no duplicates to fill timestamp gaps,
@@ -137,7 +142,9 @@ export function buildDecodeArgs(options: DecodeArgsOptions): string[] {
 }
 
 /** The -vf filter chain for the options, or null when frames pass through unchanged. */
-export function buildVideoFilter(options: Pick<DecodeArgsOptions, 'outputFps' | 'maxWidth' | 'outputSize' | 'frameTimestamps'>): string | null {
+export function buildVideoFilter(
+  options: Pick<DecodeArgsOptions, 'outputFps' | 'maxWidth' | 'outputSize' | 'frameTimestamps'> & { showinfoChecksumOption?: boolean },
+): string | null {
   const filters: string[] = [];
   // Drop frames first so the scaler only works on frames that are kept.
   if (options.outputFps !== undefined) filters.push(`fps=${formatNumber(options.outputFps)}`);
@@ -153,7 +160,8 @@ export function buildVideoFilter(options: Pick<DecodeArgsOptions, 'outputFps' | 
     // aspect ratio with an even height. Quotes protect the commas from the filtergraph parser.
     filters.push(`scale=w='trunc(min(${options.maxWidth},iw)/2)*2':h=-2`);
   }
-  if (options.frameTimestamps === true) filters.push('showinfo');
+  // showinfo also checksums every frame unless told not to (ffmpeg 5+); the times are all we want.
+  if (options.frameTimestamps === true) filters.push(options.showinfoChecksumOption === true ? 'showinfo=checksum=0' : 'showinfo');
   return filters.length === 0 ? null : filters.join(',');
 }
 
@@ -281,15 +289,26 @@ export function parseOutputSize(stderrText: string): FrameSize | null {
 const SHOWINFO_FRAME = /^\[Parsed_showinfo_\d+ @ [^\]]*\]\s+n:\s*\d+\s+pts:\s*-?\d+\s+pts_time:(-?[0-9.]+(?:e[-+]?\d+)?)\s/i;
 const SHOWINFO_ANY = /^\[Parsed_showinfo_\d+ @ /;
 
+/** Any frame line of showinfo ("n: 12 pts: ... pts_time: ..."), whatever its time says (a number or NOPTS). */
+const SHOWINFO_ANY_FRAME = /^\[Parsed_showinfo_\d+ @ [^\]]*\]\s+n:\s*\d+\s/;
+
 /**
  * The presentation time (seconds) of a showinfo frame line, null for any other line
  * (including showinfo's second, colour-description line of each frame).
  */
 export function parseShowinfoPts(line: string): number | null {
+  return parseShowinfoFrame(line)?.ptsS ?? null;
+}
+
+/**
+ * A showinfo frame line: `{ ptsS }` (null when the frame has no time, "NOPTS"); null for any
+ * other line. Every frame on stdout has exactly one such line, in order.
+ */
+export function parseShowinfoFrame(line: string): { ptsS: number | null } | null {
+  if (!SHOWINFO_ANY_FRAME.test(line)) return null;
   const match = SHOWINFO_FRAME.exec(line);
-  if (match === null) return null;
-  const seconds = Number(match[1]);
-  return Number.isFinite(seconds) ? seconds : null;
+  const seconds = match ? Number(match[1]) : Number.NaN;
+  return { ptsS: Number.isFinite(seconds) ? seconds : null };
 }
 
 /** Whether a stderr line comes from the showinfo filter (per-frame chatter, never an error). */

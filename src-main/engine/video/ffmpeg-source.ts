@@ -25,7 +25,7 @@ import {
   frameByteLength,
   isShowinfoLine,
   parseOutputSize,
-  parseShowinfoPts,
+  parseShowinfoFrame,
   redactSecrets,
   redactUrlCredentials,
   splitUrlCredentials,
@@ -66,7 +66,7 @@ export interface FfmpegSourceOptions {
   platform?: string;
   /** See the module comment: 'owned' (default) or 'borrowed' frame buffers. */
   frameBuffers?: 'owned' | 'borrowed';
-  /** Give each frame its presentation time (`ptsS`) from the stream's own timestamps (default true). */
+  /** Give each frame its presentation time (`ptsS`) from the stream's own timestamps (default: files only). */
   frameTimestamps?: boolean;
 }
 
@@ -75,6 +75,8 @@ export interface RawFrame {
   seq: number;
   /** Date.now() when the frame's last byte was read from ffmpeg. */
   capturedAt: number;
+  /** performance.now() at the same moment: a clock that never jumps (live analysis time). */
+  monotonicMs: number;
   /**
    * Presentation time in seconds from the start of the stream (for a file: video time,
    * whatever speed it is read at), from ffmpeg's own timestamps; restarts with each
@@ -151,8 +153,8 @@ interface Run {
   held: Buffer[];
   /** Frame being assembled; null until the next byte arrives (owned mode hands the previous one to listeners). */
   assembly: Buffer | null;
-  /** Presentation times from showinfo lines not yet given to a frame, in order. */
-  ptsQueue: number[];
+  /** Presentation times from showinfo lines not yet given to a frame, in order (null: a frame without one). */
+  ptsQueue: Array<number | null>;
   /** Complete frames whose showinfo line has not been read yet (owned buffers or copies). */
   awaitingPts: Buffer[];
   /** Set when timestamps stopped matching frames up: the rest of the run goes without them. */
@@ -509,8 +511,9 @@ export class FfmpegSource extends EventEmitter<FfmpegSourceEvents> {
 
   // ---------- output parsing ----------
 
+  /** Files only by default: a live stream's timestamps are not used (it runs on arrival time). */
   get #timestampsOn(): boolean {
-    return this.options.frameTimestamps !== false;
+    return this.options.frameTimestamps ?? this.options.source.kind === 'file';
   }
 
   #onStderr(run: Run, text: string): void {
@@ -525,9 +528,11 @@ export class FfmpegSource extends EventEmitter<FfmpegSourceEvents> {
     for (const line of lines) {
       // showinfo's per-frame lines are timestamps, not messages: they stay out of the error tail.
       if (isShowinfoLine(line)) {
-        const pts = parseShowinfoPts(line);
-        if (pts !== null && !run.ptsUnavailable) {
-          run.ptsQueue.push(pts);
+        // One entry per frame line, in order, also for a frame without a time (NOPTS): a skipped
+        // line would shift every later frame onto its neighbour's time.
+        const frameLine = parseShowinfoFrame(line);
+        if (frameLine !== null && !run.ptsUnavailable) {
+          run.ptsQueue.push(frameLine.ptsS);
           newTimestamps = true;
         }
         continue;
@@ -612,7 +617,7 @@ export class FfmpegSource extends EventEmitter<FfmpegSourceEvents> {
       return;
     }
     if (run.awaitingPts.length === 0 && run.ptsQueue.length > 0) {
-      this.#emitFrameNow(run, data, run.ptsQueue.shift()!);
+      this.#emitFrameNow(run, data, run.ptsQueue.shift() ?? null);
       return;
     }
     // A borrowed buffer is overwritten by the next frame: keep a copy while it waits.
@@ -638,7 +643,7 @@ export class FfmpegSource extends EventEmitter<FfmpegSourceEvents> {
     this.#frameTimes.push(now);
     if (this.#frameTimes.length > 512) this.#pruneFrameTimes(now);
     if (this.#state !== 'running') this.#setState('running');
-    this.emit('frame', { seq: ++this.#seq, capturedAt: now, ptsS, width: size.width, height: size.height, data });
+    this.emit('frame', { seq: ++this.#seq, capturedAt: now, monotonicMs: performance.now(), ptsS, width: size.width, height: size.height, data });
   }
 
   #pruneFrameTimes(now: number): void {
