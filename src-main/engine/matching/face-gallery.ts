@@ -5,7 +5,7 @@ import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import hnswlib from 'hnswlib-node';
-import { ensurePrivateFolder, tightenFile, writeFileDurably } from '../util/private-files.js';
+import { ensurePrivateFile, ensurePrivateFolder, tightenFile, writeFileDurably } from '../util/private-files.js';
 import { dot } from '../vision/geometry.js';
 import { SerialQueue } from '../util/serial-queue.js';
 import { type CandidateScore, decideMatch, type MatchDecision, type MatchPolicy } from './match-decision.js';
@@ -196,6 +196,8 @@ export class FaceGallery {
     if (!this.indexPath || this.options.readOnly) return;
     ensurePrivateFolder(dirname(this.indexPath), { tighten: true });
     const temporary = `${this.indexPath}.tmp`;
+    // hnswlib truncates an existing file and keeps its mode: created 0600 first, never readable by others even while written.
+    ensurePrivateFile(temporary);
     this.index.writeIndexSync(temporary);
     replaceFile(temporary, this.indexPath);
     writeMeta(this.indexPath, this.meta());
@@ -207,6 +209,7 @@ export class FaceGallery {
     ensurePrivateFolder(dirname(this.indexPath), { tighten: true });
     const temporary = `${this.indexPath}.tmp`;
     const meta = this.meta();
+    ensurePrivateFile(temporary);
     await this.index.writeIndex(temporary);
     await replaceFileAsync(temporary, this.indexPath);
     writeMeta(this.indexPath, meta);
