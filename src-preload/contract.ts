@@ -31,6 +31,8 @@ export const permissions = [
   'unknowns.review',
   'alerts.read',
   'alerts.acknowledge',
+  /** Read and export the audit trail (who did what). */
+  'audit.read',
 ] as const;
 export type Permission = (typeof permissions)[number];
 
@@ -194,6 +196,27 @@ export const auditEntrySchema = z.object({
   details: z.record(z.string(), z.unknown()),
 });
 export type AuditEntry = z.infer<typeof auditEntrySchema>;
+
+const isoTime = z.string().max(40).refine((v) => !Number.isNaN(Date.parse(v)), 'a date or time such as 2026-12-04 or 2026-12-04T08:00:00Z');
+/** Filters of the audit trail (the Audit tab and its export). */
+export const auditQuerySchema = z.object({
+  since: isoTime.optional(),
+  until: isoTime.optional(),
+  operator: z.string().trim().min(1).max(200).optional(),
+  action: z.string().trim().min(1).max(100).optional(),
+});
+export type AuditQueryInput = z.input<typeof auditQuerySchema>;
+
+export const auditVerificationSchema = z.object({
+  entries: z.number().int(),
+  ok: z.boolean(),
+  /** The first entry whose link or content is wrong; null when the chain holds (or only its end was cut: see problem). */
+  firstBadId: z.number().int().nullable(),
+  problem: z.string().nullable(),
+  /** The triggers that refuse UPDATE and DELETE on the trail are in place. */
+  appendOnly: z.boolean(),
+});
+export type AuditVerification = z.infer<typeof auditVerificationSchema>;
 
 // ---------- size limits (one set, so every path agrees; each refusal names the limit it hit) ----------
 
@@ -717,6 +740,24 @@ export const channels = {
     response: alertSchema,
     permission: 'alerts.acknowledge',
     description: 'Acknowledge an alert, with an optional note; the operator is recorded.',
+  }),
+  'audit.list': channel({
+    request: auditQuerySchema.extend({ limit: z.number().int().min(1).max(5000).default(200), beforeId: z.number().int().positive().optional() }).strict(),
+    response: z.array(auditEntrySchema),
+    permission: 'audit.read',
+    description: 'Audit entries newest first, filtered by time, operator and action (an action family such as "person" matches person.*).',
+  }),
+  'audit.verify': channel({
+    request: z.object({}).strict(),
+    response: auditVerificationSchema,
+    permission: 'audit.read',
+    description: "Checks the trail's hash chain: every entry linked to the one before it, none edited, removed or moved.",
+  }),
+  'audit.exportCsv': channel({
+    request: auditQuerySchema.extend({ limit: z.number().int().min(1).max(100_000).default(10_000) }).strict(),
+    response: z.object({ csv: z.string(), entries: z.number().int() }),
+    permission: 'audit.read',
+    description: 'The filtered entries as CSV (the export itself is an audit entry).',
   }),
 } as const;
 

@@ -18,6 +18,7 @@ import { backupDatabase, type DatabaseSummary, restoreDatabase } from '../engine
 import { describeHolder, readLockHolder } from '../engine/storage/data-folder-lock.js';
 import { type CommonValues, commonOptions, databasePath, dataFolderLog, engineOptionsFrom, forOperator, printJsonLine, reportFailure, round3 } from './common.js';
 import { processVideoCommand } from './process-video.js';
+import { auditCommand } from './audit-cli.js';
 
 const USAGE = `Usage: npm run cli -- <command> [options]
 
@@ -33,6 +34,8 @@ Commands:
   status                     Model pack, execution provider, database
   backup <file>              Consistent copy of the database, safe while Vigil runs (checked; owner-only)
   restore <file>             Put a backup in place of the database (Vigil stopped; the current one is kept aside)
+  audit verify               Check the audit trail's hash chain: {"entries","ok","firstBadId",...}; exit 1 if broken
+  audit list                 Audit entries newest first (--since, --until, --operator, --action, --limit, --csv)
 
 One process at a time may change a data folder: a command that writes (enroll-dir,
 erase, export-person, unknowns, process-video, identify --record-unknowns) is refused
@@ -286,6 +289,12 @@ async function main(): Promise<void> {
         yes: { type: 'boolean', default: false },
         'record-unknowns': { type: 'boolean', default: false },
         'reset-key': { type: 'boolean', default: false },
+        since: { type: 'string' },
+        until: { type: 'string' },
+        operator: { type: 'string' },
+        action: { type: 'string' },
+        limit: { type: 'string' },
+        csv: { type: 'boolean', default: false },
       },
     });
   } catch (error) {
@@ -301,13 +310,18 @@ async function main(): Promise<void> {
   }
   let engine: Engine | null = null;
   try {
-    if (!['enroll-dir', 'export-person', 'erase', 'identify', 'verify', 'process-video', 'people', 'unknowns', 'status', 'backup', 'restore'].includes(command)) {
+    if (!['enroll-dir', 'export-person', 'erase', 'identify', 'verify', 'process-video', 'people', 'unknowns', 'status', 'backup', 'restore', 'audit'].includes(command)) {
       throw new VigilError('BAD_REQUEST', `unknown command "${command}"; see npm run cli -- --help`);
     }
     // Backup and restore work on the database file, without an engine: a backup runs beside a
     // running console; a restore must not have the database open.
     if (command === 'backup' || command === 'restore') {
       await databaseCommand(command, positionals[0], values, json);
+      return;
+    }
+    // The audit trail is read from the database file alone (read-only: also beside a running console).
+    if (command === 'audit') {
+      process.exitCode = auditCommand(positionals[0], values, json);
       return;
     }
     // Commands that only read run beside a console that holds the folder (no lock, read-only database).

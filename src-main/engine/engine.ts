@@ -19,6 +19,7 @@ import { type EmbedderManifest, findModel, loadManifest, type Manifest, verifyIn
 import { defaultDbPath, defaultModelsDir, manifestPath as defaultManifestPath, projectRoot } from './paths.js';
 import { type Db, openDatabase } from './storage/database.js';
 import { CameraRepository, type NewTemplate, PeopleRepository, SightingRepository } from './storage/repositories.js';
+import { AuditRepository } from './storage/audit-log.js';
 import { EngineLog } from './logger.js';
 import { ensurePrivateFolder } from './util/private-files.js';
 import { DataFolderLock } from './storage/data-folder-lock.js';
@@ -141,6 +142,8 @@ export interface PersonFacts {
 export class Engine extends EventEmitter<EngineEvents> {
   readonly people: PeopleRepository;
   readonly cameraRepo: CameraRepository;
+  /** The hash-chained audit trail (who did what; never biometric content). */
+  readonly auditLog: AuditRepository;
   readonly sightingRepo: SightingRepository;
   readonly manifest: Manifest;
   readonly modelsDir: string;
@@ -193,6 +196,7 @@ export class Engine extends EventEmitter<EngineEvents> {
     this.log = new EngineLog(options.dataDir);
     this.people = new PeopleRepository(db);
     this.cameraRepo = new CameraRepository(db);
+    this.auditLog = new AuditRepository(db);
     this.sightingRepo = new SightingRepository(db);
     this.gallery = new FaceGallery(this.embedderId, this.embedderManifest.embeddingSize, join(options.dataDir, 'index', `${this.embedderId}.hnsw`), {
       readOnly: options.access === 'read-only',

@@ -9,6 +9,7 @@ import { LiveView } from './views/LiveView';
 import { PeopleView } from './views/PeopleView';
 import { UnknownsView } from './views/UnknownsView';
 import { AlertsView } from './views/AlertsView';
+import { AuditView } from './views/AuditView';
 import { newestOpenAlert, useAlerts } from './store/alerts';
 
 export const tabs = [
@@ -18,6 +19,7 @@ export const tabs = [
   { id: 'cameras', label: 'Cameras' },
   { id: 'unknowns', label: 'Unknowns' },
   { id: 'alerts', label: 'Alerts' },
+  { id: 'audit', label: 'Audit' },
 ] as const;
 export type TabId = (typeof tabs)[number]['id'];
 
@@ -147,6 +149,8 @@ export function App() {
                   <UnknownsView />
                 ) : tab.id === 'alerts' ? (
                   <AlertsView />
+                ) : tab.id === 'audit' ? (
+                  <AuditView />
                 ) : (
                   <CamerasView />
                 )}

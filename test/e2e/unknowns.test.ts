@@ -184,4 +184,37 @@ describe('unknown people and alerts in Chromium', () => {
     if (process.env.VIGIL_E2E_SCREENSHOTS) await page.screenshot({ path: join(process.env.VIGIL_E2E_SCREENSHOTS, 'alerts.png') });
     assert.deepEqual(pageErrors, [], 'no uncaught errors in the page');
   });
+
+  test('Audit tab: the review actions, snapshot views and the camera changes made in the console are on the trail, which verifies; filter and CSV export', async () => {
+    await openTab(page, 'Audit');
+    const table = page.getByTestId('audit-table');
+    await table.waitFor({ timeout: 10_000 });
+    const actions = await table.locator('tbody tr').evaluateAll((rows) => rows.map((r) => (r as unknown as { dataset: { action: string } }).dataset.action));
+    for (const action of ['unknowns.merged', 'unknowns.split', 'unknowns.identified', 'unknowns.dismissed', 'unknowns.snapshot-viewed', 'camera.restricted-set', 'camera.started']) {
+      assert.ok(actions.includes(action), `${action} in ${actions.join(', ')}`);
+    }
+    assert.match((await table.locator('tbody tr', { hasText: 'unknowns.merged' }).first().textContent()) ?? '', /local operator/);
+
+    await page.getByTestId('audit-verify').click();
+    const verdict = page.getByTestId('audit-verification');
+    await verdict.waitFor();
+    assert.equal(await verdict.getAttribute('data-ok'), 'true', (await verdict.textContent()) ?? '');
+
+    await page.getByTestId('audit-filters').getByRole('textbox', { name: 'Action' }).fill('camera');
+    await page.getByTestId('audit-filters').getByRole('textbox', { name: 'Action' }).press('Enter');
+    await page.waitForFunction(() => {
+      const doc = (globalThis as unknown as { document: { querySelectorAll(s: string): ArrayLike<{ getAttribute(n: string): string | null }> } }).document;
+      const rows = Array.from(doc.querySelectorAll('[data-testid="audit-table"] tbody tr'));
+      return rows.length > 0 && rows.every((r) => (r.getAttribute('data-action') ?? '').startsWith('camera.'));
+    });
+
+    const download = page.waitForEvent('download');
+    await page.getByTestId('audit-export').click();
+    const file = await (await download).path();
+    const csv = readFileSync(file, 'utf8').split('\r\n');
+    assert.equal(csv[0], 'id,at,operator,action,subject_kind,subject_id,subject_label,details');
+    assert.ok(csv.slice(1).filter(Boolean).every((line) => /,camera\.[a-z-]+,camera,/.test(line)), csv.join('\n'));
+    assert.ok(server.engine.auditLog.list({ action: 'audit.exported' }).length === 1, 'the export itself is on the trail');
+    assert.deepEqual(pageErrors, [], 'no uncaught errors in the page');
+  });
 });

@@ -113,7 +113,7 @@ describe('unknown people: visits, snapshots at rest, review actions', () => {
   });
 
   test('the snapshot decrypts to a JPEG served as a data URL', () => {
-    const snapshot = engine.unknowns.snapshot(adaCluster);
+    const snapshot = engine.unknowns.snapshot(adaCluster, 'guard');
     assert.equal(snapshot.state, 'available');
     const bytes = Buffer.from((snapshot as { dataUrl: string }).dataUrl.split(',')[1]!, 'base64');
     assert.deepEqual([...bytes.subarray(0, 3)], [0xff, 0xd8, 0xff]);
@@ -126,36 +126,47 @@ describe('unknown people: visits, snapshots at rest, review actions', () => {
     const altered = Buffer.from(original);
     altered[altered.length - 5]! ^= 0x01;
     writeFileSync(path, altered);
-    const snapshot = engine.unknowns.snapshot(bobCluster);
+    const snapshot = engine.unknowns.snapshot(bobCluster, 'guard');
     assert.equal(snapshot.state, 'unavailable');
     assert.match((snapshot as { reason: string }).reason, /altered or damaged/);
     writeFileSync(path, original.subarray(0, 10));
-    assert.equal(engine.unknowns.snapshot(bobCluster).state, 'unavailable');
+    assert.equal(engine.unknowns.snapshot(bobCluster, 'guard').state, 'unavailable');
     writeFileSync(path, original);
-    assert.equal(engine.unknowns.snapshot(bobCluster).state, 'available');
+    assert.equal(engine.unknowns.snapshot(bobCluster, 'guard').state, 'available');
   });
 
   test('merging a cluster into itself is refused; merging two keeps one cluster with both visits', async () => {
-    assert.throws(() => engine.unknowns.merge(adaCluster, adaCluster), /cannot be merged into itself/);
+    assert.throws(() => engine.unknowns.merge(adaCluster, adaCluster, 'guard'), /cannot be merged into itself/);
     const stray = await engine.unknowns.recordVisit(visit(person()));
     const before = snapshotFiles().length;
-    const merged = engine.unknowns.merge(adaCluster, stray!.clusterId);
+    const merged = engine.unknowns.merge(adaCluster, stray!.clusterId, 'guard');
     assert.equal(merged.appearances, 3);
     assert.equal(merged.hasSnapshot, true);
     assert.equal(snapshotFiles().length, before - 1, 'the losing snapshot file is deleted');
-    assert.throws(() => engine.unknowns.merge(adaCluster, stray!.clusterId), /already merged/);
+    assert.throws(() => engine.unknowns.merge(adaCluster, stray!.clusterId, 'guard'), /already merged/);
   });
 
   test('split: "not the same person" moves that face and its visit to a new cluster', () => {
     const cluster = engine.unknowns.list(10).find((c) => c.id === adaCluster)!;
     const lastFace = cluster.faces[cluster.faces.length - 1]!;
-    const { cluster: rest, splitOff } = engine.unknowns.split(adaCluster, lastFace.id);
+    const { cluster: rest, splitOff } = engine.unknowns.split(adaCluster, lastFace.id, 'guard');
     assert.equal(rest.appearances, 2);
     assert.equal(splitOff.appearances, 1);
     assert.ok(splitOff.faces.some((f) => f.id === lastFace.id));
     assert.equal(rest.faces.length + splitOff.faces.length, cluster.faces.length);
-    assert.throws(() => engine.unknowns.split(splitOff.id, lastFace.id), /only visit/);
-    assert.throws(() => engine.unknowns.split(adaCluster, lastFace.id), /not one of/);
+    assert.throws(() => engine.unknowns.split(splitOff.id, lastFace.id, 'guard'), /only visit/);
+    assert.throws(() => engine.unknowns.split(adaCluster, lastFace.id, 'guard'), /not one of/);
+  });
+
+  test('the review actions and snapshot views so far are audit entries with the operator, refused ones are not', () => {
+    const entries = new AuditRepository(engine.db).list({ action: 'unknowns' });
+    const about = (action: string) => entries.filter((e) => e.action === action);
+    assert.equal(about('unknowns.merged').length, 1, 'one merge succeeded (the refused ones left nothing)');
+    assert.equal(about('unknowns.merged')[0]!.subjectId, adaCluster);
+    assert.equal(about('unknowns.split').length, 1);
+    assert.ok(about('unknowns.snapshot-viewed').length >= 4, 'every snapshot opened, also when it could not be decrypted');
+    assert.ok(entries.every((e) => e.operator === 'guard'));
+    assert.equal(new AuditRepository(engine.db).verify().ok, true);
   });
 
   test('naming as a visitor: a visitor person with the faces as templates; snapshot deleted; recognised next time', async () => {
@@ -229,10 +240,10 @@ describe('unknown people: visits, snapshots at rest, review actions', () => {
   test('dismissing deletes the faces and the snapshot; acting on it again is a clear error', async () => {
     const outcome = await engine.unknowns.recordVisit(visit(person()));
     const file = engine.unknowns.repo.snapshot(outcome!.clusterId)!.fileName;
-    assert.equal(engine.unknowns.dismiss(outcome!.clusterId), true);
+    assert.equal(engine.unknowns.dismiss(outcome!.clusterId, 'guard'), true);
     assert.ok(!snapshotFiles().includes(file));
     assert.equal(engine.unknowns.repo.faces(outcome!.clusterId).length, 0);
-    assert.throws(() => engine.unknowns.dismiss(outcome!.clusterId), /already dismissed/);
+    assert.throws(() => engine.unknowns.dismiss(outcome!.clusterId, 'guard'), /already dismissed/);
   });
 
   test('alerts: a new unknown (low) and the third visit (medium) were raised; acknowledging records the operator and note', () => {
@@ -257,10 +268,10 @@ describe('unknown people: visits, snapshots at rest, review actions', () => {
     const purged = engine.unknowns.purgeExpired();
     assert.ok(purged.snapshots >= 2 && purged.clusters >= 1 && purged.orphanFiles === 1, JSON.stringify(purged));
     assert.ok(!snapshotFiles().includes('00000000-0000-0000-0000-000000000000.vsnap.tmp'), 'the half-written file is deleted, not just counted');
-    assert.equal(engine.unknowns.snapshot(fresh!.clusterId).state, 'none');
+    assert.equal(engine.unknowns.snapshot(fresh!.clusterId, 'guard').state, 'none');
     assert.ok(!snapshotFiles().includes(freshFile));
-    assert.throws(() => engine.unknowns.dismiss(old!.clusterId), /no longer in the review queue: it was purged/);
-    assert.throws(() => engine.unknowns.snapshot(old!.clusterId), /no longer in the review queue/);
+    assert.throws(() => engine.unknowns.dismiss(old!.clusterId, 'guard'), /no longer in the review queue: it was purged/);
+    assert.throws(() => engine.unknowns.snapshot(old!.clusterId, 'guard'), /no longer in the review queue/);
   });
 
   test('a lost key: a clear message, snapshots unavailable, no crash; reset starts over', async () => {
@@ -269,7 +280,7 @@ describe('unknown people: visits, snapshots at rest, review actions', () => {
     rmSync(join(dataDir, 'keys', 'snapshot.key'));
     engine = await open();
     assert.match(engine.unknowns.snapshotsProblem() ?? '', /snapshot key is missing.*cannot be decrypted.*--reset-key/);
-    const snapshot = engine.unknowns.snapshot(outcome!.clusterId);
+    const snapshot = engine.unknowns.snapshot(outcome!.clusterId, 'guard');
     assert.equal(snapshot.state, 'unavailable');
     // Visits are still clustered while the key is lost; only their snapshots are not saved.
     const later = await engine.unknowns.recordVisit(visit(person()));
@@ -280,7 +291,7 @@ describe('unknown people: visits, snapshots at rest, review actions', () => {
     assert.equal(engine.unknowns.snapshotsProblem(), null);
     assert.deepEqual(snapshotFiles(), []);
     const again = await engine.unknowns.recordVisit(visit(person()));
-    assert.equal(engine.unknowns.snapshot(again!.clusterId).state, 'available');
+    assert.equal(engine.unknowns.snapshot(again!.clusterId, 'guard').state, 'available');
   });
 
   test('clusters survive a restart: a returning stranger joins their old cluster', async () => {
@@ -371,9 +382,9 @@ describe('review actions and the purge racing a visit that is encoding its snaps
   }
 
   const races: Array<{ name: string; oldVisit?: boolean; act: (clusterId: number, otherId: number) => void; status: string | null; nextJoinsMergeTarget?: boolean }> = [
-    { name: 'dismissed', act: (id) => engine.unknowns.dismiss(id), status: 'dismissed' },
+    { name: 'dismissed', act: (id) => engine.unknowns.dismiss(id, 'guard'), status: 'dismissed' },
     // The merge target now holds the stranger's first faces, so the next visit may join it (or the new cluster): never the merged one.
-    { name: 'merged into another', act: (id, other) => engine.unknowns.merge(other, id), status: 'merged', nextJoinsMergeTarget: true },
+    { name: 'merged into another', act: (id, other) => engine.unknowns.merge(other, id, 'guard'), status: 'merged', nextJoinsMergeTarget: true },
     { name: 'identified', act: (id) => engine.unknowns.identify(id, 'visitor', { name: `Raced ${id}`, category: 'employee' }, 'guard 1'), status: 'identified' },
     { name: 'purged (retention)', oldVisit: true, act: () => engine.unknowns.purgeExpired(), status: null },
   ];
@@ -468,7 +479,7 @@ describe('alerts: restricted areas wait for an unknown track to end; a merge can
     await engine.unknowns.recordVisit(visit(b));
     const recurring = () => engine.alerts.list(1000, false).filter((alert) => alert.rule === 'recurring_unknown' && alert.clusterId === first.clusterId);
     assert.equal(recurring().length, 0);
-    const merged = engine.unknowns.merge(first.clusterId, second.clusterId);
+    const merged = engine.unknowns.merge(first.clusterId, second.clusterId, 'guard');
     assert.equal(merged.appearances, 4);
     assert.equal(recurring().length, 1);
     assert.match(recurring()[0]!.message, /4 times/);

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { migrate, openDatabase, schemaVersion } from '../../src-main/engine/storage/database.js';
 import { migrations } from '../../src-main/engine/storage/migrations.js';
+import { AuditRepository, GENESIS_HASH } from '../../src-main/engine/storage/audit-log.js';
 import { PeopleRepository } from '../../src-main/engine/storage/repositories.js';
 import { tempDir } from '../helpers/paths.js';
 
@@ -81,7 +82,8 @@ describe('migrations', () => {
     assert.deepEqual(people.list({ status: 'inactive' }).map((p) => p.name), ['Old Timer Jr']);
 
     const columns = (db.prepare('PRAGMA table_info(audit_log)').all() as Array<{ name: string }>).map((c) => c.name);
-    assert.deepEqual(columns, ['id', 'at', 'operator', 'action', 'subject_kind', 'subject_id', 'subject_label', 'details_json']);
+    // Migration 2's columns (later migrations add the chain's).
+    assert.deepEqual(columns.slice(0, 8), ['id', 'at', 'operator', 'action', 'subject_kind', 'subject_id', 'subject_label', 'details_json']);
     assert.ok((db.prepare('SELECT COUNT(*) AS n FROM audit_log').get() as { n: number }).n >= 5);
     db.close();
   });
@@ -116,7 +118,8 @@ describe('migrations', () => {
 
   test('a migration numbered below one already applied (from a parallel branch) is still applied, once', () => {
     const late = { version: 2, name: 'late arrival', sql: 'CREATE TABLE late_table (id INTEGER PRIMARY KEY);' };
-    const withoutLate = migrations.filter((m) => m.version !== 2);
+    // Without migration 2 and those that build on its tables (6: the audit trail's chain).
+    const withoutLate = migrations.filter((m) => m.version !== 2 && m.version !== 6);
     const db = openDatabase(join(dir.path, 'm5.db'), { migrations: withoutLate });
     assert.equal(db.prepare("SELECT name FROM sqlite_master WHERE name = 'late_table'").get(), undefined);
     const withLate = [...withoutLate, late];
@@ -169,8 +172,7 @@ describe('migrations', () => {
   test('migration 5: resemblance warnings between two people, gone with either of them, never about oneself', () => {
     const path = join(dir.path, 'm7.db');
     const v3 = openDatabase(path, { migrations: migrations.filter((m) => m.version <= 3) });
-    const people3 = new PeopleRepository(v3);
-    createPerson(people3, 'Serena', [1, 0]);
+    v3.prepare("INSERT INTO persons (name, created_at, updated_at) VALUES ('Serena', 'then', 'then')").run();
     v3.close();
     const db = openDatabase(path);
     assert.ok(db.prepare("SELECT 1 FROM schema_migrations WHERE version = 5").get());
@@ -188,6 +190,34 @@ describe('migrations', () => {
     assert.equal(people.reviewResemblance(serena.id, other, 'hr', audit), false);
     people.erase(serena.id, audit);
     assert.equal((db.prepare('SELECT COUNT(*) AS n FROM person_resemblances').get() as { n: number }).n, 0);
+    db.close();
+  });
+
+  test('migration 6: entries written before it are linked in order; the trail is append-only from then on', () => {
+    const path = join(dir.path, 'm-audit-chain.db');
+    const v5 = openDatabase(path, { migrations: migrations.filter((m) => m.version <= 5) });
+    const insert = v5.prepare("INSERT INTO audit_log (at, operator, action, subject_kind, subject_id, subject_label, details_json) VALUES (?, 'hr', ?, 'person', 1, 'Ada', '{}')");
+    insert.run('2026-01-01T08:00:00.000Z', 'person.enrolled');
+    insert.run('2026-01-02T08:00:00.000Z', 'person.updated');
+    v5.close();
+    const db = openDatabase(path);
+    assert.ok(db.prepare('SELECT 1 FROM schema_migrations WHERE version = 6').get());
+    const rows = db.prepare('SELECT id, prev_hash, hash FROM audit_log ORDER BY id').all() as Array<{ id: number; prev_hash: string; hash: string }>;
+    assert.equal(rows.length, 2);
+    assert.equal(rows[0]!.prev_hash, GENESIS_HASH);
+    assert.equal(rows[1]!.prev_hash, rows[0]!.hash, 'the second entry is linked to the first');
+    const auditLog = new AuditRepository(db);
+    assert.deepEqual(auditLog.verify(), { entries: 2, ok: true, firstBadId: null, problem: null, appendOnly: true });
+    const id = auditLog.append({ operator: 'admin', action: 'camera.added', subjectKind: 'camera', subjectId: 3, subjectLabel: 'Gate' });
+    assert.equal(id, 3);
+    assert.equal(auditLog.verify().ok, true);
+    assert.throws(() => db.prepare("UPDATE audit_log SET operator = 'someone else' WHERE id = 1").run(), /append-only/);
+    assert.throws(() => db.prepare('DELETE FROM audit_log WHERE id = 3').run(), /append-only/);
+    assert.throws(
+      () => db.prepare("INSERT INTO audit_log (at, operator, action, subject_kind, details_json) VALUES ('now', 'x', 'y', 'z', '{}')").run(),
+      /linked/,
+      'an entry that bypasses the chain is refused',
+    );
     db.close();
   });
 });

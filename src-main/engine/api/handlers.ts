@@ -3,6 +3,8 @@ import type { Engine } from '../engine.js';
 import type { PhotoBytes } from '../enrollment.js';
 import { VigilError } from '../errors.js';
 import { importFolder } from '../folder-import.js';
+import { auditCsv } from '../audit-csv.js';
+import type { AuditQuery } from '../storage/audit-log.js';
 import type { LiveService } from '../live/live-service.js';
 import { type Handlers, requirePermission } from './dispatcher.js';
 
@@ -13,6 +15,12 @@ function photoBytes(photos: PhotoInput[]): PhotoBytes[] {
     if (bytes.length === 0) throw new VigilError('BAD_REQUEST', `${p.fileName} is empty or not base64`);
     return { fileName: p.fileName, bytes };
   });
+}
+
+/** Times in the request are normalised (any ISO form) so they compare with the stored ISO strings. */
+function auditFilters(query: { since?: string; until?: string; operator?: string; action?: string; limit?: number; beforeId?: number }): AuditQuery {
+  const iso = (v: string | undefined) => (v === undefined ? undefined : new Date(Date.parse(v)).toISOString());
+  return { ...query, since: iso(query.since), until: iso(query.until) };
 }
 
 /** The contract's channels, implemented by the engine. One table for every transport. */
@@ -54,25 +62,33 @@ export function createHandlers(engine: Engine, live: LiveService): Handlers {
     'people.export': ({ id, includeEmbeddings }, caller) => people.export(id, includeEmbeddings, caller),
     'people.erase': ({ id }, caller) => people.erase(id, caller),
     'cameras.list': () => live.listCameras(),
-    'cameras.add': ({ name, source, credentials, detectFps, start }) => live.addCamera(name, source, detectFps, start, credentials),
-    'cameras.setCredentials': ({ id, credentials }) => live.setCredentials(id, credentials),
-    'cameras.remove': async ({ id }) => ({ removed: await live.removeCamera(id) }),
-    'cameras.start': ({ id }) => live.startCamera(id),
-    'cameras.stop': ({ id }) => live.stopCamera(id),
+    'cameras.add': ({ name, source, credentials, detectFps, start }, caller) => live.addCamera(name, source, detectFps, start, credentials, caller.operator),
+    'cameras.setCredentials': ({ id, credentials }, caller) => live.setCredentials(id, credentials, caller.operator),
+    'cameras.remove': async ({ id }, caller) => ({ removed: await live.removeCamera(id, caller.operator) }),
+    'cameras.start': ({ id }, caller) => live.startCamera(id, caller.operator),
+    'cameras.stop': ({ id }, caller) => live.stopCamera(id, caller.operator),
     'sightings.list': ({ limit, personId }) => engine.listSightings(limit, personId),
-    'cameras.setRestricted': ({ id, restricted }) => live.setRestricted(id, restricted),
+    'cameras.setRestricted': ({ id, restricted }, caller) => live.setRestricted(id, restricted, caller.operator),
     'unknowns.list': ({ limit }) => ({ clusters: engine.unknowns.list(limit), snapshotsProblem: engine.unknowns.snapshotsProblem() }),
-    'unknowns.snapshot': ({ id }) => engine.unknowns.snapshot(id),
+    'unknowns.snapshot': ({ id }, caller) => engine.unknowns.snapshot(id, caller.operator),
     'unknowns.identify': ({ id, as, name, personId, category }, caller) => {
       // The cluster's faces become someone's templates: that is enrolling, and blocklisting an existing person changes their record.
       requirePermission(caller, 'people.enroll', 'Naming an unknown person');
       if (personId !== undefined && as === 'blocked') requirePermission(caller, 'people.manage', 'Blocklisting an enrolled person');
       return engine.unknowns.identify(id, as, { name, personId, category }, caller.operator);
     },
-    'unknowns.merge': ({ targetId, sourceId }) => engine.unknowns.merge(targetId, sourceId),
-    'unknowns.split': ({ id, faceId }) => engine.unknowns.split(id, faceId),
-    'unknowns.dismiss': ({ id }) => ({ dismissed: engine.unknowns.dismiss(id) }),
+    'unknowns.merge': ({ targetId, sourceId }, caller) => engine.unknowns.merge(targetId, sourceId, caller.operator),
+    'unknowns.split': ({ id, faceId }, caller) => engine.unknowns.split(id, faceId, caller.operator),
+    'unknowns.dismiss': ({ id }, caller) => ({ dismissed: engine.unknowns.dismiss(id, caller.operator) }),
     'alerts.list': ({ limit, unacknowledgedOnly }) => engine.alerts.list(limit, unacknowledgedOnly),
+    'audit.list': (query) => engine.auditLog.list(auditFilters(query)),
+    'audit.verify': () => engine.auditLog.verify(),
+    'audit.exportCsv': (query, caller) => {
+      const entries = engine.auditLog.list(auditFilters(query));
+      // Who took a copy of the trail is itself on the trail (after the entries exported).
+      engine.auditLog.append({ operator: caller.operator, action: 'audit.exported', subjectKind: 'audit', subjectId: null, subjectLabel: null, details: { entries: entries.length, filters: query } });
+      return { csv: auditCsv(entries), entries: entries.length };
+    },
     'alerts.acknowledge': ({ id, note }, caller) => engine.alerts.acknowledge(id, caller.operator, note),
   };
 }

@@ -81,7 +81,7 @@ export class LiveService {
    * Adds a camera. A network camera's user name and password (given apart, or in the URL, from
    * which they are taken out) are sealed in its row; the stored URL has none.
    */
-  async addCamera(name: string, source: CameraSource, detectFps: number | undefined, start: boolean, credentials?: CameraCredentials): Promise<Camera> {
+  async addCamera(name: string, source: CameraSource, detectFps: number | undefined, start: boolean, credentials?: CameraCredentials, operator?: string): Promise<Camera> {
     if (source.kind === 'file' && !existsSync(source.path)) {
       throw new VigilError('NOT_FOUND', `Video file not found: ${source.path}`);
     }
@@ -96,17 +96,17 @@ export class LiveService {
       throw new VigilError('BAD_REQUEST', 'Only RTSP and HTTP cameras take a user name and password');
     }
     const vault = this.engine.cameraCredentials;
-    const record = this.engine.cameraRepo.add(name, stored, detectFps ?? DEFAULT_DETECT_FPS, start, secret ? (cameraId) => vault.seal(secret, cameraId) : null);
+    const record = this.engine.cameraRepo.add(name, stored, detectFps ?? DEFAULT_DETECT_FPS, start, secret ? (cameraId) => vault.seal(secret, cameraId) : null, operator);
     if (start) return this.startCamera(record.id);
     return this.toCamera(record.id);
   }
 
   /** Replaces (or with null clears) a network camera's credentials; a running camera reconnects with them. */
-  async setCredentials(id: number, credentials: CameraCredentials | null): Promise<Camera> {
+  async setCredentials(id: number, credentials: CameraCredentials | null, operator?: string): Promise<Camera> {
     const record = this.engine.cameraRepo.get(id);
     if (!record) throw new VigilError('NOT_FOUND', `No camera with id ${id}`);
     if (record.source.kind !== 'rtsp' && record.source.kind !== 'http') throw new VigilError('BAD_REQUEST', 'Only RTSP and HTTP cameras take a user name and password');
-    this.engine.cameraRepo.setSealedCredentials(id, credentials ? this.engine.cameraCredentials.seal(credentials, id) : null);
+    this.engine.cameraRepo.setSealedCredentials(id, credentials ? this.engine.cameraCredentials.seal(credentials, id) : null, operator);
     const pipeline = this.pipelines.get(id);
     if (pipeline) {
       await pipeline.stop();
@@ -124,10 +124,11 @@ export class LiveService {
     return { ...source, url: withUrlCredentials(source.url, this.engine.cameraCredentials.open(sealed, id)) };
   }
 
-  async startCamera(id: number): Promise<Camera> {
+  /** `operator`: who started it (audited); none when the engine restarts its own cameras. */
+  async startCamera(id: number, operator?: string): Promise<Camera> {
     const record = this.engine.cameraRepo.get(id);
     if (!record) throw new VigilError('NOT_FOUND', `No camera with id ${id}`);
-    this.engine.cameraRepo.setEnabled(id, true);
+    this.engine.cameraRepo.setEnabled(id, true, operator);
     if (!this.pipelines.has(id)) {
       const source = this.sourceWithCredentials(id, record.source);
       const { pool, ring } = await this.inference();
@@ -176,15 +177,15 @@ export class LiveService {
     return this.inference();
   }
 
-  setRestricted(id: number, restricted: boolean): Camera {
+  setRestricted(id: number, restricted: boolean, operator?: string): Camera {
     if (!this.engine.cameraRepo.get(id)) throw new VigilError('NOT_FOUND', `No camera with id ${id}`);
-    this.engine.cameraRepo.setRestricted(id, restricted);
+    this.engine.cameraRepo.setRestricted(id, restricted, operator);
     return this.toCamera(id);
   }
 
-  async stopCamera(id: number): Promise<Camera> {
+  async stopCamera(id: number, operator?: string): Promise<Camera> {
     if (!this.engine.cameraRepo.get(id)) throw new VigilError('NOT_FOUND', `No camera with id ${id}`);
-    this.engine.cameraRepo.setEnabled(id, false);
+    this.engine.cameraRepo.setEnabled(id, false, operator);
     const pipeline = this.pipelines.get(id);
     if (pipeline) {
       await pipeline.stop();
@@ -193,13 +194,13 @@ export class LiveService {
     return this.toCamera(id);
   }
 
-  async removeCamera(id: number): Promise<boolean> {
+  async removeCamera(id: number, operator?: string): Promise<boolean> {
     const pipeline = this.pipelines.get(id);
     if (pipeline) {
       await pipeline.stop();
       this.pipelines.delete(id);
     }
-    const removed = this.engine.cameraRepo.remove(id);
+    const removed = this.engine.cameraRepo.remove(id, operator);
     if (!removed) throw new VigilError('NOT_FOUND', `No camera with id ${id}`);
     return removed;
   }

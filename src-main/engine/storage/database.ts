@@ -75,6 +75,7 @@ export function migrate(db: Db, migrations: Migration[]): number {
   for (const migration of pending) {
     db.transaction(() => {
       db.exec(migration.sql);
+      migration.data?.(db);
       db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(
         migration.version,
         migration.name,

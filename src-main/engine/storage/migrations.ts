@@ -2,10 +2,15 @@
  * Numbered SQL migrations. Append only: a released migration is never edited,
  * a change is a new number. Each one has a test in test/unit/migrations.test.ts.
  */
+import { sealUnchainedAuditRows } from './audit-log.js';
+import type { Db } from './database.js';
+
 export interface Migration {
   version: number;
   name: string;
   sql: string;
+  /** A data step that SQL alone cannot do (e.g. hashing), run after `sql` in the same transaction. */
+  data?: (db: Db) => void;
 }
 
 export const migrations: Migration[] = [
@@ -218,5 +223,32 @@ export const migrations: Migration[] = [
       -- migration are moved here (and the old bytes scrubbed) by the engine at its next start.
       ALTER TABLE cameras ADD COLUMN credentials BLOB;
     `,
+  },
+  {
+    version: 6,
+    name: 'audit trail hash-chained and append-only',
+    sql: `
+      -- Each entry holds the previous entry's hash and its own (storage/audit-log.ts): an edited,
+      -- deleted or reordered row breaks the chain. Existing entries are linked by the data step.
+      ALTER TABLE audit_log ADD COLUMN prev_hash TEXT;
+      ALTER TABLE audit_log ADD COLUMN hash TEXT;
+      CREATE INDEX audit_log_at ON audit_log (at);
+      CREATE INDEX audit_log_operator ON audit_log (operator COLLATE NOCASE, at);
+    `,
+    data(db) {
+      sealUnchainedAuditRows(db);
+      // After sealing: from now on the app cannot change or remove an entry, and every new one is linked.
+      db.exec(`
+        CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log BEGIN
+          SELECT RAISE(ABORT, 'the audit trail is append-only');
+        END;
+        CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log BEGIN
+          SELECT RAISE(ABORT, 'the audit trail is append-only');
+        END;
+        CREATE TRIGGER audit_log_linked BEFORE INSERT ON audit_log WHEN NEW.hash IS NULL OR NEW.prev_hash IS NULL BEGIN
+          SELECT RAISE(ABORT, 'an audit entry must be linked to the one before it');
+        END;
+      `);
+    },
   },
 ];

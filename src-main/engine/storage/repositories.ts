@@ -1,5 +1,4 @@
 import type {
-  AuditEntry,
   CameraSource,
   Consent,
   FaceStatus,
@@ -11,6 +10,7 @@ import type {
   TemplateInfo,
 } from '../../../src-preload/contract.js';
 import { VigilError } from '../errors.js';
+import { AuditRepository, type AuditWrite } from './audit-log.js';
 import { type Db, nowIso } from './database.js';
 
 export interface TemplateRow {
@@ -357,58 +357,7 @@ export class PeopleRepository {
   }
 }
 
-export interface AuditWrite {
-  operator: string;
-  action: string;
-  subjectKind: string;
-  subjectId: number | null;
-  subjectLabel: string | null;
-  details?: Record<string, unknown>;
-}
-
-type AuditRow = {
-  id: number;
-  at: string;
-  operator: string;
-  action: string;
-  subject_kind: string;
-  subject_id: number | null;
-  subject_label: string | null;
-  details_json: string;
-};
-
-/** Append-only record of who did what to whom; never biometric content. */
-export class AuditRepository {
-  constructor(private readonly db: Db) {}
-
-  append(entry: AuditWrite): number {
-    return Number(
-      this.db
-        .prepare(
-          `INSERT INTO audit_log (at, operator, action, subject_kind, subject_id, subject_label, details_json)
-           VALUES (?, ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(nowIso(), entry.operator, entry.action, entry.subjectKind, entry.subjectId, entry.subjectLabel, JSON.stringify(entry.details ?? {}))
-        .lastInsertRowid,
-    );
-  }
-
-  about(subjectKind: string, subjectId: number): AuditEntry[] {
-    const rows = this.db
-      .prepare('SELECT * FROM audit_log WHERE subject_kind = ? AND subject_id = ? ORDER BY at, id')
-      .all(subjectKind, subjectId) as AuditRow[];
-    return rows.map((r) => ({
-      id: r.id,
-      at: r.at,
-      operator: r.operator,
-      action: r.action,
-      subjectKind: r.subject_kind,
-      subjectId: r.subject_id,
-      subjectLabel: r.subject_label,
-      details: JSON.parse(r.details_json) as Record<string, unknown>,
-    }));
-  }
-}
+export { AuditRepository, type AuditWrite } from './audit-log.js';
 
 type CameraRow = {
   id: number;
@@ -454,8 +403,15 @@ export class CameraRepository {
     return row ? this.toRecord(row) : null;
   }
 
+  /** The audit entry of a camera change (written in the change's transaction); none for the engine's own restarts. */
+  private audited(id: number, operator: string | undefined, action: string, details: Record<string, unknown> = {}): void {
+    if (operator === undefined) return;
+    const name = (this.db.prepare('SELECT name FROM cameras WHERE id = ?').get(id) as { name: string } | undefined)?.name ?? null;
+    new AuditRepository(this.db).append({ operator, action, subjectKind: 'camera', subjectId: id, subjectLabel: name, details });
+  }
+
   /** Adds a camera; `seal` turns its credentials into the stored blob once its id is known (same transaction). */
-  add(name: string, source: CameraSource, detectFps: number, enabled: boolean, seal: ((cameraId: number) => Buffer) | null = null): CameraRecord {
+  add(name: string, source: CameraSource, detectFps: number, enabled: boolean, seal: ((cameraId: number) => Buffer) | null = null, operator?: string): CameraRecord {
     const id = this.db.transaction(() => {
       const cameraId = Number(
         this.db
@@ -463,6 +419,8 @@ export class CameraRepository {
           .run(name.trim(), JSON.stringify(source), enabled ? 1 : 0, detectFps, nowIso()).lastInsertRowid,
       );
       if (seal) this.db.prepare('UPDATE cameras SET credentials = ? WHERE id = ?').run(seal(cameraId), cameraId);
+      // The kind only: a URL or path may name things the audit trail should not keep.
+      this.audited(cameraId, operator, 'camera.added', { kind: source.kind, detectFps, started: enabled, credentials: seal !== null });
       return cameraId;
     })();
     return this.get(id)!;
@@ -474,8 +432,11 @@ export class CameraRepository {
     return row?.credentials ?? null;
   }
 
-  setSealedCredentials(id: number, blob: Buffer | null): void {
-    this.db.prepare('UPDATE cameras SET credentials = ? WHERE id = ?').run(blob, id);
+  setSealedCredentials(id: number, blob: Buffer | null, operator?: string): void {
+    this.db.transaction(() => {
+      this.db.prepare('UPDATE cameras SET credentials = ? WHERE id = ?').run(blob, id);
+      this.audited(id, operator, blob ? 'camera.credentials-set' : 'camera.credentials-cleared');
+    })();
   }
 
   /** Rewrites a camera's source and sealed credentials together (moving credentials out of a stored URL). */
@@ -483,16 +444,25 @@ export class CameraRepository {
     this.db.prepare('UPDATE cameras SET source_json = ?, credentials = ? WHERE id = ?').run(JSON.stringify(source), blob, id);
   }
 
-  setEnabled(id: number, enabled: boolean): void {
-    this.db.prepare('UPDATE cameras SET enabled = ? WHERE id = ?').run(enabled ? 1 : 0, id);
+  setEnabled(id: number, enabled: boolean, operator?: string): void {
+    this.db.transaction(() => {
+      const changed = this.db.prepare('UPDATE cameras SET enabled = ? WHERE id = ? AND enabled <> ?').run(enabled ? 1 : 0, id, enabled ? 1 : 0).changes > 0;
+      if (changed) this.audited(id, operator, enabled ? 'camera.started' : 'camera.stopped');
+    })();
   }
 
-  setRestricted(id: number, restricted: boolean): void {
-    this.db.prepare('UPDATE cameras SET restricted = ? WHERE id = ?').run(restricted ? 1 : 0, id);
+  setRestricted(id: number, restricted: boolean, operator?: string): void {
+    this.db.transaction(() => {
+      const changed = this.db.prepare('UPDATE cameras SET restricted = ? WHERE id = ? AND restricted <> ?').run(restricted ? 1 : 0, id, restricted ? 1 : 0).changes > 0;
+      if (changed) this.audited(id, operator, 'camera.restricted-set', { restricted });
+    })();
   }
 
-  remove(id: number): boolean {
-    return this.db.prepare('DELETE FROM cameras WHERE id = ?').run(id).changes > 0;
+  remove(id: number, operator?: string): boolean {
+    return this.db.transaction(() => {
+      this.audited(id, this.get(id) ? operator : undefined, 'camera.removed');
+      return this.db.prepare('DELETE FROM cameras WHERE id = ?').run(id).changes > 0;
+    })();
   }
 }
 

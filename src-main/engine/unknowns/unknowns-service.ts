@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { Person, Snapshot, UnknownCluster } from '../../../src-preload/contract.js';
 import type { Engine } from '../engine.js';
 import { VigilError } from '../errors.js';
+import { AuditRepository } from '../storage/audit-log.js';
 import { UnknownsRepository, type StoredFace } from '../storage/unknowns-repository.js';
 import { SerialQueue } from '../util/serial-queue.js';
 import type { RgbImage } from '../vision/geometry.js';
@@ -202,13 +203,19 @@ export class UnknownsService {
     return cluster;
   }
 
-  snapshot(id: number): Snapshot {
+  /** Who opened a stranger's face is audited (a read of biometric data), whether or not the file could be opened. */
+  snapshot(id: number, operator: string): Snapshot {
     if (!this.repo.get(id)) throw gone(id);
     const record = this.repo.snapshot(id);
     if (!record) return { state: 'none' };
+    this.audit(operator, 'unknowns.snapshot-viewed', id);
     const opened = this.vault.openSnapshot(record.fileName);
     if (!opened.ok) return { state: 'unavailable', reason: opened.reason };
     return { state: 'available', dataUrl: `data:image/jpeg;base64,${opened.jpeg.toString('base64')}` };
+  }
+
+  private audit(operator: string, action: string, clusterId: number, details: Record<string, unknown> = {}): void {
+    new AuditRepository(this.engine.db).append({ operator, action, subjectKind: 'unknown', subjectId: clusterId, subjectLabel: `unknown person #${clusterId}`, details });
   }
 
   /** Files removed after the transaction commits (a rolled-back action keeps its snapshot). */
@@ -234,6 +241,7 @@ export class UnknownsService {
         { operator, origin: `unknown person #${id}` },
       );
       this.repo.setStatus(id, 'identified', { personId: saved.person.id });
+      this.audit(operator, 'unknowns.identified', id, { as, personId: saved.person.id, templates: saved.templates.length });
       this.repo.deleteClusterFaces(id);
       return { person: saved.person, templates: saved.templates, snapshotFile: this.repo.deleteSnapshot(id) };
     })();
@@ -246,7 +254,7 @@ export class UnknownsService {
     return { person, templatesAdded: templates.length };
   }
 
-  merge(targetId: number, sourceId: number): UnknownCluster {
+  merge(targetId: number, sourceId: number, operator: string): UnknownCluster {
     if (targetId === sourceId) throw new VigilError('BAD_REQUEST', 'A cluster cannot be merged into itself: choose two different unknown people');
     // The larger count before the merge: a person either cluster already counted as recurring is not announced again.
     const previousAppearances = Math.max(this.openCluster(targetId).appearances, this.openCluster(sourceId).appearances);
@@ -264,6 +272,7 @@ export class UnknownsService {
       const { dropped } = keepBestFaces(this.repo.faces(targetId).map(toClusterFace), this.options.policy.maxFacesPerCluster);
       this.repo.deleteFaces(dropped.map((f) => f.ref));
       this.repo.setStatus(sourceId, 'merged', { mergedInto: targetId });
+      this.audit(operator, 'unknowns.merged', targetId, { mergedFrom: sourceId });
       this.repo.refreshStats(targetId);
       this.repo.refreshStats(sourceId);
       return { faces: this.repo.faces(targetId), dropFile };
@@ -279,7 +288,7 @@ export class UnknownsService {
   }
 
   /** "Not the same person": the face and its whole visit move to a new cluster of their own. */
-  split(id: number, faceId: number): { cluster: UnknownCluster; splitOff: UnknownCluster } {
+  split(id: number, faceId: number, operator: string): { cluster: UnknownCluster; splitOff: UnknownCluster } {
     const cluster = this.openCluster(id);
     const face = this.repo.face(faceId);
     if (!face || face.clusterId !== id) throw new VigilError('NOT_FOUND', `Face ${faceId} is not one of unknown person #${id}'s faces`);
@@ -301,6 +310,7 @@ export class UnknownsService {
       }
       this.repo.refreshStats(id);
       this.repo.refreshStats(newId);
+      this.audit(operator, 'unknowns.split', id, { faceId, splitOffInto: newId });
       return { newId, remaining: this.repo.faces(id), moved: this.repo.faces(newId) };
     })();
     this.setClusterFaces(id, remaining);
@@ -310,10 +320,11 @@ export class UnknownsService {
     return { cluster: this.repo.get(id)!, splitOff: this.repo.get(newId)! };
   }
 
-  dismiss(id: number): boolean {
+  dismiss(id: number, operator: string): boolean {
     this.openCluster(id);
     const file = this.engine.db.transaction(() => {
       this.repo.setStatus(id, 'dismissed');
+      this.audit(operator, 'unknowns.dismissed', id);
       this.repo.deleteClusterFaces(id);
       return this.repo.deleteSnapshot(id);
     })();

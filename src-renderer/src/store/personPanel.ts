@@ -1,3 +1,4 @@
+import { downloadText } from '../lib/files';
 import { create } from 'zustand';
 import type { Person, PersonCategory, PhotoOutcome, ResemblanceRecord, TemplateInfo } from '../../../src-preload/contract';
 import { describeError, errorCode, getApi } from '../api';
@@ -38,17 +39,6 @@ interface PersonPanelSlice {
   reviewResemblance(otherId: number): Promise<void>;
 }
 
-/** Starts a download of `text` as a file (browser and Electron alike). */
-function download(fileName: string, text: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type: 'application/json' }));
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = fileName;
-  document.body.append(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
 
 /** The person panel: one person's record, edits, status, re-enrollment, export and erasure. */
 export const usePersonPanel = create<PersonPanelSlice>()((set, get) => {
@@ -143,7 +133,7 @@ export const usePersonPanel = create<PersonPanelSlice>()((set, get) => {
       await run('export', async (id) => {
         const exported = await getApi().invoke('people.export', { id, includeEmbeddings });
         const safeName = (person?.name ?? `person-${id}`).replace(/[^\w.-]+/g, '_');
-        download(`vigil-export-${safeName}.json`, JSON.stringify(exported, null, 2));
+        downloadText(`vigil-export-${safeName}.json`, JSON.stringify(exported, null, 2), 'application/json');
         set({ notice: `Export of ${exported.person.name} downloaded.` });
       });
     },
