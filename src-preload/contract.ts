@@ -597,11 +597,17 @@ export const channels = {
       .object({
         folder: z.string().trim().min(1, 'a folder is required').max(1000),
         minPhotos: z.number().int().min(1).max(MAX_ENROLL_PHOTOS).default(1),
+        /** The operator confirms, for the whole batch, that everyone in it consented to this version of the consent text. */
+        consent: z.object({
+          confirmed: z.literal(true, { error: 'consent must be confirmed for everyone in the folder' }),
+          textVersion: z.string().trim().min(1, 'the consent text version is required').max(40),
+        }),
       })
       .strict(),
     response: folderImportReportSchema,
     permission: 'people.enroll',
-    description: 'Bulk import <folder>/<person name>/<photos>, with progress events and a per-file report.',
+    description:
+      'Bulk import <folder>/<person name>/<photos> from a folder the site allows (importFolders), with consent confirmed for the batch; progress events and a per-file report (files that are not photos are counted, not named).',
   }),
   'people.export': channel({
     request: z.object({ id: z.number().int().positive(), includeEmbeddings: z.boolean().default(false) }).strict(),

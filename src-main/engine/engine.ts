@@ -64,6 +64,8 @@ export interface EngineOptions {
   ffmpegPath?: string;
   /** Version of the site's enrollment consent text (default "1"). */
   consentTextVersion?: string;
+  /** Folders the console's bulk import may read (site config); none: console folder import is refused. */
+  importFolders?: string[];
   /** Days an unknown person's encrypted snapshot is kept (default 30). */
   snapshotRetentionDays?: number;
   /** Join threshold for recurring-unknown clusters; default: the embedder's calibrated `unknownJoinThreshold`. */

@@ -1,6 +1,6 @@
 import type { Dirent } from 'node:fs';
-import { readdir, readFile, readlink, stat } from 'node:fs/promises';
-import { extname, join, resolve } from 'node:path';
+import { readdir, readFile, readlink, realpath, stat } from 'node:fs/promises';
+import { extname, join, relative, resolve, isAbsolute } from 'node:path';
 import type { FolderImportReport, Resemblance } from '../../src-preload/contract.js';
 import type { CallerContext } from './api/dispatcher.js';
 import type { PhotoBytes } from './enrollment.js';
@@ -17,7 +17,34 @@ export interface FolderImportOptions {
   /** Consent text version recorded for everyone imported (the operator attests consent by importing). */
   consentTextVersion: string;
   onProgress?: (progress: { folder: string; done: number; total: number; current: string }) => void;
+  /**
+   * A console's import (a client that may not see this machine's files): the folder, and whatever
+   * its links lead to, must lie under one of these folders (the site's `importFolders`), and names
+   * of files that are not photos are not reported back (a count instead). Absent for the CLI,
+   * whose operator is at the machine and has the files anyway.
+   */
+  confinedTo?: readonly string[];
 }
+
+/** Real (link-free) paths of the allowed folders; one that does not exist allows nothing. */
+async function realFolders(folders: readonly string[]): Promise<string[]> {
+  const real: string[] = [];
+  for (const folder of folders) {
+    const path = await realpath(resolve(folder)).catch(() => null);
+    if (path) real.push(path);
+  }
+  return real;
+}
+
+/** Whether a real path lies in (or is) one of the real allowed folders. */
+export function isWithin(path: string, folders: readonly string[]): boolean {
+  return folders.some((folder) => {
+    const rel = relative(folder, path);
+    return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
+  });
+}
+
+const OUTSIDE_ALLOWED = 'the link leads outside the folders allowed for import';
 
 type FileLine = FolderImportReport['files'][number];
 
@@ -29,12 +56,33 @@ type FileLine = FolderImportReport['files'][number];
  */
 export async function importFolder(people: PeopleService, folder: string, options: FolderImportOptions): Promise<FolderImportReport> {
   const root = resolve(folder);
+  let allowed: string[] | null = null;
+  if (options.confinedTo) {
+    allowed = await realFolders(options.confinedTo);
+    if (allowed.length === 0) {
+      throw new VigilError(
+        'FORBIDDEN',
+        'No folder is open for import from the console: the site administrator lists them as "importFolders" in config.json (or imports on this machine with npm run cli -- enroll-dir)',
+      );
+    }
+    const real = await realpath(root).catch(() => null);
+    // The same answer whether the folder is missing or elsewhere: a client learns nothing about folders it may not read.
+    if (!real || !isWithin(real, allowed)) {
+      throw new VigilError('FORBIDDEN', `Import is allowed only from folders under: ${options.confinedTo.join(', ')}`);
+    }
+  }
   const info = await stat(root).catch(() => null);
   if (!info?.isDirectory()) throw new VigilError('NOT_FOUND', `Folder not found: ${root}`);
   const subfolders: string[] = [];
+  const refusedFolders: FileLine[] = [];
   for (const entry of await readdir(root, { withFileTypes: true })) {
-    // A person folder may be a link to a folder (a set assembled from elsewhere).
-    if (entry.isDirectory() || (entry.isSymbolicLink() && (await followLink(join(root, entry.name))).kind === 'folder')) subfolders.push(entry.name);
+    if (entry.isDirectory()) subfolders.push(entry.name);
+    // A person folder may be a link to a folder (a set assembled from elsewhere), within the allowed folders.
+    else if (entry.isSymbolicLink()) {
+      const target = await followLink(join(root, entry.name), allowed);
+      if (target.kind === 'folder') subfolders.push(entry.name);
+      else if (target.kind === 'refused' && target.reason === OUTSIDE_ALLOWED) refusedFolders.push({ file: entry.name, used: false, code: 'LINK_REFUSED', reason: OUTSIDE_ALLOWED });
+    }
   }
   subfolders.sort((a, b) => a.localeCompare(b));
   if (subfolders.length === 0) throw new VigilError('BAD_REQUEST', `${root} has no subfolders; expected <folder>/<person name>/<photos>`);
@@ -46,12 +94,13 @@ export async function importFolder(people: PeopleService, folder: string, option
     photosUsed: 0,
     photosSkipped: 0,
     persons: [],
-    files: [],
+    files: [...refusedFolders],
   };
+  report.photosSkipped += refusedFolders.length;
   const minPhotos = options.minPhotos ?? 1;
   options.onProgress?.({ folder: root, done: 0, total: subfolders.length, current: '' });
   for (const [index, name] of subfolders.entries()) {
-    const { photos, files } = await readPersonFolder(root, name);
+    const { photos, files } = await readPersonFolder(root, name, allowed);
     const lines: FileLine[] = [...files];
     let personId: number | null = null;
     let refusal: { code: string; reason: string } | null = null;
@@ -93,10 +142,11 @@ export async function importFolder(people: PeopleService, folder: string, option
 /** Where a symbolic link leads: a regular file, a folder, or why it cannot be followed (in plain words). */
 type LinkTarget = { kind: 'file' } | { kind: 'folder' } | { kind: 'refused'; reason: string };
 
-async function followLink(path: string): Promise<LinkTarget> {
+async function followLink(path: string, allowed: readonly string[] | null = null): Promise<LinkTarget> {
   const target = await readlink(path).catch(() => '?');
   try {
     const info = await stat(path);
+    if (allowed && !isWithin(await realpath(path), allowed)) return { kind: 'refused', reason: OUTSIDE_ALLOWED };
     if (info.isFile()) return { kind: 'file' };
     if (info.isDirectory()) return { kind: 'folder' };
     return { kind: 'refused', reason: `the link points to ${target}, which is not a regular file` };
@@ -109,10 +159,10 @@ async function followLink(path: string): Promise<LinkTarget> {
 }
 
 /** A person folder's entry as a photo candidate: a regular file or a link to one; other entries (subfolders) are not looked at. */
-async function photoEntry(folder: string, entry: Dirent): Promise<{ ok: true } | { ok: false; reason: string } | null> {
+async function photoEntry(folder: string, entry: Dirent, allowed: readonly string[] | null): Promise<{ ok: true } | { ok: false; reason: string } | null> {
   if (entry.isFile()) return { ok: true };
   if (!entry.isSymbolicLink()) return null;
-  const target = await followLink(join(folder, entry.name));
+  const target = await followLink(join(folder, entry.name), allowed);
   if (target.kind === 'file') return { ok: true };
   if (target.kind === 'folder') return { ok: false, reason: 'the link points to a folder, not a photo' };
   return { ok: false, reason: target.reason };
@@ -141,26 +191,36 @@ function photoFile(path: string, label: string): PhotoBytes {
   };
 }
 
-/** The photos of one person's folder (read later, one at a time), and a line for each file that is not one. */
-async function readPersonFolder(root: string, name: string): Promise<{ photos: PhotoBytes[]; files: FileLine[] }> {
+/**
+ * The photos of one person's folder (read later, one at a time), and a line for each file that is
+ * not one (confined imports: one line counting them, without their names).
+ */
+async function readPersonFolder(root: string, name: string, allowed: readonly string[] | null): Promise<{ photos: PhotoBytes[]; files: FileLine[] }> {
   const folder = join(root, name);
   const entries = (await readdir(folder, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const photos: PhotoBytes[] = [];
   const files: FileLine[] = [];
+  let unnamedNonImages = 0;
   for (const entry of entries) {
     const file = entry.name;
     const label = join(name, file);
-    const candidate = await photoEntry(folder, entry);
-    if (candidate === null) continue;
     if (!IMAGE_EXTENSIONS.has(extname(file).toLowerCase())) {
-      files.push({ file: label, used: false, code: 'NOT_AN_IMAGE', reason: 'not an image file' });
+      // Not looked at (not even followed): only whether it is a file or a link decides that it is counted.
+      if (!entry.isFile() && !entry.isSymbolicLink()) continue;
+      if (allowed) unnamedNonImages++;
+      else files.push({ file: label, used: false, code: 'NOT_AN_IMAGE', reason: 'not an image file' });
       continue;
     }
+    const candidate = await photoEntry(folder, entry, allowed);
+    if (candidate === null) continue;
     if (!candidate.ok) {
       files.push({ file: label, used: false, code: 'LINK_REFUSED', reason: candidate.reason });
       continue;
     }
     photos.push(photoFile(join(folder, file), label));
+  }
+  if (unnamedNonImages > 0) {
+    files.push({ file: name, used: false, code: 'NOT_AN_IMAGE', reason: `${unnamedNonImages} ${unnamedNonImages === 1 ? 'file that is not a photo was' : 'files that are not photos were'} not read` });
   }
   return { photos, files };
 }

@@ -75,11 +75,12 @@ describe('bulk import follows links to photos', () => {
   });
 
   test('the console folder import (people.importFolder over the contract): the same', async () => {
-    const engine = await Engine.open({ dataDir: join(dir.path, 'console'), modelsDir: models });
+    // The site allows the import folder and the folders its links lead to.
+    const engine = await Engine.open({ dataDir: join(dir.path, 'console'), modelsDir: models, importFolders: [root, join(dir.path, 'store'), photos, dir.path] });
     const live = new LiveService(engine);
     try {
       const dispatch = createDispatcher(createHandlers(engine, live));
-      const envelope = await dispatch('people.importFolder', { folder: root }, LOCAL_OPERATOR);
+      const envelope = await dispatch('people.importFolder', { folder: root, consent: { confirmed: true, textVersion: '1' } }, LOCAL_OPERATOR);
       assert.ok(envelope.ok, JSON.stringify(envelope));
       checkReport(envelope.value as FolderImportReport);
     } finally {

@@ -52,11 +52,14 @@ export function createHandlers(engine: Engine, live: LiveService): Handlers {
       people.saveTemplates(id, photoBytes(photos), 'add', { overrideDuplicate }, caller),
     'people.replaceTemplates': ({ id, photos, allowFewerPhotos, overrideDuplicate }, caller) =>
       people.saveTemplates(id, photoBytes(photos), 'replace', { allowFewerPhotos, overrideDuplicate }, caller),
-    'people.importFolder': ({ folder, minPhotos }, caller) =>
+    'people.importFolder': ({ folder, minPhotos, consent }, caller) =>
       importFolder(people, folder, {
         caller,
         minPhotos,
-        consentTextVersion: engine.consentTextVersion,
+        // The version the operator confirmed for the batch, recorded with each person's consent.
+        consentTextVersion: consent.textVersion,
+        // A client of the console reads only the folders the site allows (the CLI is not confined).
+        confinedTo: engine.options.importFolders ?? [],
         onProgress: (progress) => engine.emit('people.importProgress', progress),
       }),
     'people.export': ({ id, includeEmbeddings }, caller) => people.export(id, includeEmbeddings, caller),

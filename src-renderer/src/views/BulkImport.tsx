@@ -2,14 +2,17 @@ import { useId, type FormEvent } from 'react';
 import { resemblanceWords } from '../lib/people-words';
 import { ErrorNote } from '../components/Notice';
 import { useBulkImport } from '../store/bulkImport';
+import { useSystem } from '../store/system';
 
 /** Bulk import from a folder (<folder>/<person name>/<photos>) with a progress bar and a per-file report. */
 export function BulkImport() {
   const s = useBulkImport();
+  const consentVersion = useSystem((st) => st.status?.consentTextVersion ?? '1');
   const folderId = useId();
+  const consentId = useId();
   const onSubmit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
-    void s.start();
+    void s.start(consentVersion);
   };
   return (
     <form className="panel form" onSubmit={onSubmit} aria-labelledby="bulk-title" data-testid="bulk-import">
@@ -17,10 +20,18 @@ export function BulkImport() {
       <div className="field">
         <label htmlFor={folderId}>Folder on this computer</label>
         <input id={folderId} type="text" value={s.folder} placeholder="/path/to/people" disabled={s.running} onChange={(e) => s.setFolder(e.target.value)} />
-        <p className="muted small">One subfolder per person, named after them, holding their photos. Importing records the site’s consent text for each person.</p>
+        <p className="muted small">
+          One subfolder per person, named after them, holding their photos. Only folders the site administrator allows can be read.
+        </p>
+      </div>
+      <div className="field field-check">
+        <input id={consentId} type="checkbox" checked={s.consent} disabled={s.running} onChange={(e) => s.setConsent(e.target.checked)} />
+        <label htmlFor={consentId}>
+          Everyone in this folder has given consent (consent text version {consentVersion}); it is recorded for each person with your name
+        </label>
       </div>
       <div className="actions">
-        <button type="submit" className="btn" disabled={s.running || !s.folder.trim()}>
+        <button type="submit" className="btn" disabled={s.running || !s.folder.trim() || !s.consent}>
           {s.running ? 'Importing…' : 'Import'}
         </button>
       </div>
