@@ -9,12 +9,48 @@ export interface WebContents {
   isDestroyed(): boolean;
   id: number;
   setWindowOpenHandler(handler: (details: { url: string }) => { action: 'deny' | 'allow' }): void;
-  on(event: 'will-navigate', listener: (event: { preventDefault(): void }, url: string) => void): this;
+  on(event: 'will-navigate' | 'will-attach-webview', listener: (event: { preventDefault(): void }, url: string) => void): this;
+  getURL(): string;
+  readonly mainFrame: WebFrameMain;
 }
 
 export interface WebFrameMain {
   url: string;
 }
+
+export interface PermissionRequest {
+  requestingUrl: string;
+  isMainFrame: boolean;
+}
+export interface MediaAccessPermissionRequest extends PermissionRequest {
+  mediaTypes?: Array<'video' | 'audio'>;
+}
+export interface PermissionCheckHandlerHandlerDetails {
+  requestingUrl?: string;
+  isMainFrame: boolean;
+  mediaType?: 'video' | 'audio' | 'unknown';
+}
+
+export declare const session: {
+  defaultSession: {
+    setPermissionRequestHandler(
+      handler: ((webContents: WebContents, permission: string, callback: (permissionGranted: boolean) => void, details: PermissionRequest | MediaAccessPermissionRequest) => void) | null,
+    ): void;
+    setPermissionCheckHandler(
+      handler: ((webContents: WebContents | null, permission: string, requestingOrigin: string, details: PermissionCheckHandlerHandlerDetails) => boolean) | null,
+    ): void;
+  };
+};
+
+export interface CustomScheme {
+  scheme: string;
+  privileges?: { standard?: boolean; secure?: boolean; supportFetchAPI?: boolean; corsEnabled?: boolean; stream?: boolean; bypassCSP?: boolean };
+}
+
+export declare const protocol: {
+  registerSchemesAsPrivileged(customSchemes: CustomScheme[]): void;
+  handle(scheme: string, handler: (request: Request) => Response | Promise<Response>): void;
+};
 
 export interface IpcMainInvokeEvent {
   sender: WebContents;
@@ -40,6 +76,7 @@ export interface BrowserWindowConstructorOptions {
     nodeIntegration?: boolean;
     sandbox?: boolean;
     webSecurity?: boolean;
+    devTools?: boolean;
   };
 }
 
@@ -81,6 +118,7 @@ export declare const contextBridge: {
 };
 
 export declare const safeStorage: {
+  getSelectedStorageBackend(): 'basic_text' | 'gnome_libsecret' | 'kwallet' | 'kwallet5' | 'kwallet6' | 'unknown';
   isEncryptionAvailable(): boolean;
   encryptString(plainText: string): Buffer;
   decryptString(encrypted: Buffer): string;

@@ -3,9 +3,10 @@
  * the plain-Node engine, so this file stays thin. Every IPC message is
  * validated by the shared dispatcher and must come from our own page.
  */
-import { join } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { app, BrowserWindow, dialog, ipcMain, type IpcMainInvokeEvent, safeStorage } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, type IpcMainInvokeEvent, protocol, safeStorage, session } from 'electron';
 import { events, type EventName } from '../../src-preload/contract.js';
 import { createDispatcher, LOCAL_OPERATOR } from '../engine/api/dispatcher.js';
 import { createHandlers } from '../engine/api/handlers.js';
@@ -15,16 +16,79 @@ import { LiveService } from '../engine/live/live-service.js';
 import { defaultDataDir } from '../engine/paths.js';
 import { snapshotKeyFiles } from '../engine/unknowns/unknowns-service.js';
 import { credentialKeyFiles } from '../engine/cameras/credential-vault.js';
+import { FileKeyStore } from '../engine/unknowns/snapshot-vault.js';
 import { SafeStorageKeyStore } from './safe-storage-key-store.js';
+import {
+  APP_SCHEME,
+  appFileFor,
+  CONTENT_SECURITY_POLICY,
+  isPermissionGranted,
+  isTrustedSender,
+  keyProtection,
+  rendererSource,
+} from './security.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
-const rendererDevUrl = process.env.ELECTRON_RENDERER_URL;
+const rendererDir = join(here, '../renderer');
+// The dev server only when not packaged: a packaged app never takes its page from the environment.
+const source = rendererSource(app.isPackaged, process.env.ELECTRON_RENDERER_URL);
 
-/** Only our own renderer may call the engine: the bundled file, or the dev server in development. */
-function isTrustedSender(event: IpcMainInvokeEvent): boolean {
-  const url = event.senderFrame?.url ?? '';
-  if (rendererDevUrl) return url.startsWith(rendererDevUrl);
-  return url.startsWith('file://') && url.includes('/out/renderer/');
+const CONTENT_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.woff2': 'font/woff2',
+  '.json': 'application/json',
+};
+
+// Before ready: the app's scheme is a secure, standard origin (fetch, modules, CSP 'self' work as on https).
+protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+
+/** The console's files from the build folder only, each with the content security policy. */
+function serveAppScheme(): void {
+  protocol.handle(APP_SCHEME, async (request) => {
+    const file = appFileFor(request.url, rendererDir);
+    if (!file) return new Response('Not found', { status: 404 });
+    try {
+      const body = await readFile(file);
+      return new Response(body, {
+        headers: {
+          'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream',
+          'content-security-policy': CONTENT_SECURITY_POLICY,
+          'x-content-type-options': 'nosniff',
+        },
+      });
+    } catch {
+      return new Response('Not found', { status: 404 });
+    }
+  });
+}
+
+/** Only the main frame of our window, at exactly the console's origin, may call the engine. */
+function trustedSender(event: IpcMainInvokeEvent, window: BrowserWindow | null): boolean {
+  const frame = event.senderFrame;
+  return isTrustedSender(
+    { frameUrl: frame?.url ?? null, isMainFrame: frame !== null && frame === event.sender.mainFrame, fromOurWindow: window !== null && event.sender === window.webContents },
+    source,
+  );
+}
+
+/** The snapshot and camera-password keys: the OS keychain, except Linux without a keyring (owner-only files, said in the log). */
+function keyStores(dataDir: string, log: (message: string) => void) {
+  const keyFiles = snapshotKeyFiles(dataDir);
+  const credentialFiles = credentialKeyFiles(dataDir);
+  const protection = keyProtection(process.platform, process.platform === 'linux' ? safeStorage.getSelectedStorageBackend() : null);
+  if (protection.kind === 'owner-only-file') {
+    log(protection.reason);
+    return { snapshotKeyStore: new FileKeyStore(keyFiles.plain), credentialKeyStore: new FileKeyStore(credentialFiles.plain) };
+  }
+  // A key file the CLI or headless host made in this data folder is adopted (same key, so their snapshots stay readable).
+  return {
+    snapshotKeyStore: new SafeStorageKeyStore(keyFiles.desktop, safeStorage, keyFiles.plain),
+    credentialKeyStore: new SafeStorageKeyStore(credentialFiles.desktop, safeStorage, credentialFiles.plain),
+  };
 }
 
 async function main(): Promise<void> {
@@ -33,29 +97,36 @@ async function main(): Promise<void> {
     return;
   }
   await app.whenReady();
+  serveAppScheme();
+  // Only the camera, only for the console (the enrollment desk's webcam); every other request and check is refused.
+  session.defaultSession.setPermissionRequestHandler((webContents, permission, callback, details) => {
+    const mediaTypes = 'mediaTypes' in details ? (details.mediaTypes as string[] | undefined) : undefined;
+    callback(isPermissionGranted({ permission, requestingUrl: details.requestingUrl ?? webContents.getURL(), mediaTypes }, source));
+  });
+  session.defaultSession.setPermissionCheckHandler((_webContents, permission, requestingOrigin, details) =>
+    isPermissionGranted({ permission, requestingUrl: requestingOrigin, mediaTypes: details.mediaType ? [details.mediaType] : undefined }, source),
+  );
   const dataDir = process.env.VIGIL_HOME ?? defaultDataDir();
-  // The snapshot key is protected by the OS keychain here (an owner-only file in the headless host and CLI).
-  // A key file the CLI or headless host made in this data folder is adopted (same key, so their snapshots stay readable).
-  const keyFiles = snapshotKeyFiles(dataDir);
-  // Camera passwords: the same machinery, a key of their own.
-  const credentialFiles = credentialKeyFiles(dataDir);
+  const keyWarnings: string[] = [];
   const engine = await Engine.open({
     dataDir,
     lockCommand: 'Vigil desktop app',
-    snapshotKeyStore: new SafeStorageKeyStore(keyFiles.desktop, safeStorage, keyFiles.plain),
-    credentialKeyStore: new SafeStorageKeyStore(credentialFiles.desktop, safeStorage, credentialFiles.plain),
+    ...keyStores(dataDir, (message) => keyWarnings.push(message)),
   });
+  for (const message of keyWarnings) engine.log.warn('desktop', message);
   const live = new LiveService(engine);
   const dispatch = createDispatcher(createHandlers(engine, live), { log: engine.log });
+  let window: BrowserWindow | null = null;
 
   ipcMain.handle('vigil:invoke', async (event, channel, request) => {
-    if (!isTrustedSender(event)) {
+    if (!trustedSender(event, window)) {
+      engine.log.warn('desktop', 'IPC from an untrusted frame refused', { url: event.senderFrame?.url?.slice(0, 200) ?? null });
       return { ok: false, error: { code: 'FORBIDDEN', message: 'Untrusted sender' } };
     }
     return dispatch(channel, request, LOCAL_OPERATOR);
   });
 
-  const window = new BrowserWindow({
+  window = new BrowserWindow({
     width: 1400,
     height: 900,
     minWidth: 960,
@@ -69,20 +140,24 @@ async function main(): Promise<void> {
       contextIsolation: true,
       nodeIntegration: false,
       sandbox: true,
+      webSecurity: true,
+      // No DevTools in an installed app (a guard's workstation is not a debugging session).
+      devTools: !app.isPackaged,
     },
   });
-  window.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
-  window.webContents.on('will-navigate', (navigation) => navigation.preventDefault());
-  window.once('ready-to-show', () => window.show());
+  const shown = window;
+  shown.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
+  shown.webContents.on('will-navigate', (navigation) => navigation.preventDefault());
+  shown.webContents.on('will-attach-webview', (event) => event.preventDefault());
+  shown.once('ready-to-show', () => shown.show());
 
   for (const name of Object.keys(events) as EventName[]) {
     engine.on(name, ((payload: unknown) => {
-      if (!window.isDestroyed()) window.webContents.send('vigil:event', name, payload);
+      if (!shown.isDestroyed()) shown.webContents.send('vigil:event', name, payload);
     }) as never);
   }
 
-  if (rendererDevUrl) await window.loadURL(rendererDevUrl);
-  else await window.loadFile(join(here, '../renderer/index.html'));
+  await shown.loadURL(source.url);
   await live.startEnabledCameras();
 
   let quitting = false;

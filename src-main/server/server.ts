@@ -1,3 +1,4 @@
+import { contentSecurityPolicy } from '../electron/security.js';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -123,8 +124,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       res.writeHead(200, {
         'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream',
         'x-content-type-options': 'nosniff',
-        'content-security-policy':
-          "default-src 'self'; img-src 'self' blob: data:; media-src 'self' blob: data:; connect-src 'self' ws: wss:; style-src 'self' 'unsafe-inline'",
+        // The desktop window's policy (no inline code or styles), with the WebSocket as its transport.
+        'content-security-policy': contentSecurityPolicy(["'self'", 'ws:', 'wss:']),
         'cache-control': 'no-store',
       });
       if (req.method === 'HEAD') {

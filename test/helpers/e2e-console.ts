@@ -58,8 +58,19 @@ export async function waitForPhotoVerdicts(page: Page, count: number): Promise<v
 /** A console-sized page that collects uncaught page errors into `errors` (tests assert it stays empty). */
 export async function newConsolePage(browser: Browser, errors: string[]): Promise<Page> {
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-  page.on('pageerror', (error) => errors.push(error.message));
+  watchPage(page, errors);
   return page;
+}
+
+/**
+ * Uncaught errors and content-security-policy violations both count as page errors: the console
+ * must run under the strict policy the desktop window uses too (no inline code, no eval).
+ */
+export function watchPage(page: Page, errors: string[]): void {
+  page.on('pageerror', (error) => errors.push(error.message));
+  page.on('console', (message) => {
+    if (message.type() === 'error' && /Content Security Policy/i.test(message.text())) errors.push(`CSP: ${message.text()}`);
+  });
 }
 
 /** Clicks a console tab by its label (the label may be followed by a count or shortcut). */
@@ -75,7 +86,7 @@ export async function openReadyConsole(
   options: { hash?: string; acceptDownloads?: boolean } = {},
 ): Promise<Page> {
   const page = await browser.newPage({ viewport: { width: 1400, height: 1000 }, acceptDownloads: options.acceptDownloads ?? false });
-  page.on('pageerror', (error) => errors.push(error.message));
+  watchPage(page, errors);
   await page.goto(`${url}${options.hash ?? ''}`);
   await page.locator('[data-testid="models-status"][data-ready="true"]').waitFor({ timeout: 30_000 });
   return page;
