@@ -74,5 +74,7 @@ export function createHandlers(engine: Engine, live: LiveService): Handlers {
     'unknowns.dismiss': ({ id }) => ({ dismissed: engine.unknowns.dismiss(id) }),
     'alerts.list': ({ limit, unacknowledgedOnly }) => engine.alerts.list(limit, unacknowledgedOnly),
     'alerts.acknowledge': ({ id, note }, caller) => engine.alerts.acknowledge(id, caller.operator, note),
+    'alerts.rules.get': () => engine.alerts.rules(),
+    'alerts.rules.set': ({ rules }, caller) => engine.alerts.setRules(rules, caller.operator),
   };
 }
