@@ -61,12 +61,13 @@ function AlertCard({ alert, newest }: { alert: Alert; newest: boolean }) {
 export function AlertCards() {
   const cardIds = useAlerts((s) => s.cardIds);
   const alerts = useAlerts((s) => s.alerts);
+  const beeps = useAlerts((s) => s.beeps);
   if (cardIds.length === 0) return null;
   const byId = new Map(alerts.map((a) => [a.id, a]));
   const shown = cardIds.slice(0, VISIBLE_CARDS).flatMap((id) => byId.get(id) ?? []);
   const more = cardIds.length - shown.length;
   return (
-    <section className="alert-cards" aria-label="New alerts" data-testid="alert-cards" data-total={cardIds.length}>
+    <section className="alert-cards" aria-label="New alerts" data-testid="alert-cards" data-total={cardIds.length} data-beeps={beeps}>
       <p className="sr-only" aria-live="polite">
         {cardIds.length === 1 ? '1 new alert' : `${cardIds.length} new alerts`}
       </p>

@@ -101,9 +101,10 @@ export function AlertsView() {
   const shown = openOnly ? alerts.filter((a) => !a.acknowledgedAt) : alerts;
   const filterId = useId();
   const beeps = useAlerts((s) => s.beeps);
+  const beepsHeld = useAlerts((s) => s.beepsHeld);
 
   return (
-    <div className="view" data-testid="alerts-view" data-beeps={beeps}>
+    <div className="view" data-testid="alerts-view" data-beeps={beeps} data-beeps-held={beepsHeld}>
       <div className="view-head">
         <h2>Alerts</h2>
         <p className="muted">
