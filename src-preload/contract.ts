@@ -33,6 +33,8 @@ export const permissions = [
   'alerts.acknowledge',
   /** Read and export the audit trail (who did what). */
   'audit.read',
+  /** Switch alert rules on or off, set their priority and repeat window. */
+  'alerts.configure',
 ] as const;
 export type Permission = (typeof permissions)[number];
 
@@ -450,17 +452,64 @@ export const alertSchema = z.object({
   id: z.number().int(),
   rule: alertRuleSchema,
   priority: alertPrioritySchema,
+  /** The camera of the latest repeat (a merged alert follows its subject from camera to camera). */
   cameraId: z.number().int().nullable(),
   cameraName: z.string().nullable(),
   clusterId: z.number().int().nullable(),
   personId: z.number().int().nullable(),
+  /** The latest repeat's words. */
   message: z.string(),
   createdAt: z.string(),
+  /** Times raised: repeats of the same rule for the same subject within the rule's window add to this alert. */
+  count: z.number().int().min(1),
+  /** When it was last raised (createdAt for an alert never repeated). */
+  lastRaisedAt: z.string(),
   acknowledgedAt: z.string().nullable(),
   acknowledgedBy: z.string().nullable(),
   note: z.string().nullable(),
 });
 export type Alert = z.infer<typeof alertSchema>;
+
+/** The longest repeat window a rule may have (a day); 0 means every repeat is an alert of its own. */
+export const MAX_ALERT_REPEAT_WINDOW_MINUTES = 24 * 60;
+
+/** One rule's setting: on or off, its priority, and the window within which repeats merge into one alert. */
+export const alertRuleSettingSchema = z
+  .object({
+    enabled: z.boolean({ error: 'on or off must be chosen' }),
+    priority: alertPrioritySchema,
+    repeatWindowMinutes: z
+      .number({ error: 'the repeat window must be a number of minutes' })
+      .int('the repeat window must be a whole number of minutes')
+      .min(0, 'the repeat window cannot be negative (0 means every repeat is a new alert)')
+      .max(MAX_ALERT_REPEAT_WINDOW_MINUTES, `the repeat window may be at most ${MAX_ALERT_REPEAT_WINDOW_MINUTES} minutes (a day)`),
+  })
+  .strict();
+export type AlertRuleSetting = z.infer<typeof alertRuleSettingSchema>;
+
+/** Every rule's setting (the site's alert rules, kept in its database). */
+export const alertRuleSettingsSchema = z
+  .object({
+    new_unknown: alertRuleSettingSchema,
+    recurring_unknown: alertRuleSettingSchema,
+    blocklisted_seen: alertRuleSettingSchema,
+    restricted_area: alertRuleSettingSchema,
+    camera_offline: alertRuleSettingSchema,
+  })
+  .strict();
+export type AlertRuleSettings = z.infer<typeof alertRuleSettingsSchema>;
+
+/** The rules as set, with the defaults beside them (the settings page shows both). */
+export const alertRulesStateSchema = z.object({ rules: alertRuleSettingsSchema, defaults: alertRuleSettingsSchema });
+export type AlertRulesState = z.infer<typeof alertRulesStateSchema>;
+
+/** What an `alerts.changed` event says happened, and the face it is about when there is one. */
+export const alertChangeSchema = alertSchema.extend({
+  change: z.enum(['raised', 'repeated', 'acknowledged']),
+  /** A small JPEG of the face, base64, in memory only (never stored): sent with a raised or repeated alert when the engine has one. */
+  faceJpegBase64: z.string().max(256 * 1024).optional(),
+});
+export type AlertChange = z.infer<typeof alertChangeSchema>;
 
 /** Subject-access export: everything Vigil stores about one person. */
 export const personExportSchema = z.object({
@@ -765,6 +814,18 @@ export const channels = {
     permission: 'audit.read',
     description: 'The filtered entries as CSV (the export itself is an audit entry).',
   }),
+  'alerts.rules.get': channel({
+    request: empty,
+    response: alertRulesStateSchema,
+    permission: 'alerts.read',
+    description: 'The alert rules: each one on or off, its priority and repeat window, with the defaults.',
+  }),
+  'alerts.rules.set': channel({
+    request: z.object({ rules: alertRuleSettingsSchema }).strict(),
+    response: alertRulesStateSchema,
+    permission: 'alerts.configure',
+    description: 'Replace the alert rules (all of them at once); applies to the next alert raised. The change is audited.',
+  }),
 } as const;
 
 export type Channels = typeof channels;
@@ -801,8 +862,8 @@ export const events = {
   'people.changed': z.object({ personId: z.number().int(), change: z.enum(['enrolled', 'updated', 'status', 'templates', 'erased']) }),
   /** A cluster was created, seen again, changed by a review action or purged. */
   'unknowns.changed': z.object({ clusterId: z.number().int() }),
-  /** An alert was raised or acknowledged. */
-  'alerts.changed': alertSchema,
+  /** An alert was raised, repeated (merged into the open one: count + 1) or acknowledged. */
+  'alerts.changed': alertChangeSchema,
 } as const;
 export type Events = typeof events;
 export type EventName = keyof Events;

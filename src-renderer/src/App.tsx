@@ -10,7 +10,8 @@ import { PeopleView } from './views/PeopleView';
 import { UnknownsView } from './views/UnknownsView';
 import { AlertsView } from './views/AlertsView';
 import { AuditView } from './views/AuditView';
-import { newestOpenAlert, useAlerts } from './store/alerts';
+import { SettingsView } from './views/SettingsView';
+import { attentionCount, newestOpenAlert, useAlerts } from './store/alerts';
 
 export const tabs = [
   { id: 'live', label: 'Live' },
@@ -19,6 +20,7 @@ export const tabs = [
   { id: 'cameras', label: 'Cameras' },
   { id: 'unknowns', label: 'Unknowns' },
   { id: 'alerts', label: 'Alerts' },
+  { id: 'settings', label: 'Settings' },
   { id: 'audit', label: 'Audit' },
 ] as const;
 export type TabId = (typeof tabs)[number]['id'];
@@ -45,9 +47,11 @@ export function App() {
     if (focus) tabRefs.current[id]?.focus();
   }, []);
 
-  const openAlerts = useAlerts((s) => s.alerts.filter((a) => !a.acknowledgedAt).length);
+  // Low alerts are in the list but not counted: the badge is what needs someone's attention.
+  const openAlerts = useAlerts((s) => attentionCount(s.alerts));
 
-  // Alt+1..6 switch tabs from anywhere; Alt+A acknowledges the newest open alert.
+  // Alt+1..7 switch tabs from anywhere. Alt+A: on the wall, acknowledges the newest alert card;
+  // elsewhere, opens the acknowledge form of the newest open alert on the Alerts tab.
   useEffect(() => {
     function onKey(event: KeyboardEvent) {
       if (!event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return;
@@ -55,6 +59,12 @@ export function App() {
       if (isTextEntry(event.target)) return;
       if (event.code === 'KeyA') {
         event.preventDefault();
+        const alerts = useAlerts.getState();
+        const card = alerts.cardIds[0];
+        if (active === 'live' && card !== undefined) {
+          if (alerts.busy !== card) void alerts.acknowledge(card, '');
+          return;
+        }
         select('alerts');
         const alert = newestOpenAlert(useAlerts.getState().alerts);
         if (alert) useAlerts.getState().startAcknowledge(alert.id);
@@ -68,7 +78,7 @@ export function App() {
     }
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [select]);
+  }, [select, active]);
 
   useEffect(() => {
     const onHash = () => select(tabFromHash());
@@ -118,7 +128,7 @@ export function App() {
             >
               {tab.label}
               {tab.id === 'alerts' && openAlerts > 0 ? (
-                <span className="tab-count" aria-label={`${openAlerts} open`}>
+                <span className="tab-count" data-testid="alerts-badge" aria-label={`${openAlerts} open medium or high`}>
                   {openAlerts}
                 </span>
               ) : null}
@@ -151,6 +161,8 @@ export function App() {
                   <AlertsView />
                 ) : tab.id === 'audit' ? (
                   <AuditView />
+                ) : tab.id === 'settings' ? (
+                  <SettingsView />
                 ) : (
                   <CamerasView />
                 )}

@@ -246,9 +246,9 @@ describe('unknown people: visits, snapshots at rest, review actions', () => {
     assert.throws(() => engine.unknowns.dismiss(outcome!.clusterId, 'guard'), /already dismissed/);
   });
 
-  test('alerts: a new unknown (low) and the third visit (medium) were raised; acknowledging records the operator and note', () => {
+  test('alerts: the third visit (medium) was raised, a first visit was not (off by default); acknowledging records the operator and note', () => {
     const alerts = engine.alerts.list(100, false);
-    assert.ok(alerts.some((a) => a.rule === 'new_unknown' && a.priority === 'low'));
+    assert.ok(!alerts.some((a) => a.rule === 'new_unknown'), 'a stranger\'s first visit is counted on the Unknowns tab, not alerted');
     const recurring = alerts.find((a) => a.rule === 'recurring_unknown' && a.clusterId === bobCluster);
     assert.ok(recurring, 'third visit of the same stranger');
     const acknowledged = engine.alerts.acknowledge(recurring.id, 'guard on duty', 'delivery driver, known');

@@ -4,6 +4,7 @@ import { after, describe, test } from 'node:test';
 import { migrate, openDatabase, schemaVersion } from '../../src-main/engine/storage/database.js';
 import { migrations } from '../../src-main/engine/storage/migrations.js';
 import { AuditRepository, GENESIS_HASH } from '../../src-main/engine/storage/audit-log.js';
+import { AlertsRepository } from '../../src-main/engine/storage/alerts-repository.js';
 import { PeopleRepository } from '../../src-main/engine/storage/repositories.js';
 import { tempDir } from '../helpers/paths.js';
 
@@ -218,6 +219,44 @@ describe('migrations', () => {
       /linked/,
       'an entry that bypasses the chain is refused',
     );
+    db.close();
+  });
+});
+
+describe('migration 7', () => {
+  test('on a version-6 file: old alerts get count 1, their last time and subject; repeats are counted; the count cannot drop below 1', () => {
+    const path = join(dir.path, 'm7-alert-repeats.db');
+    const v5 = openDatabase(path, { migrations: migrations.filter((m) => m.version <= 6) });
+    const at = '2026-11-01T08:00:00.000Z';
+    const person = Number(v5.prepare("INSERT INTO persons (name, category, created_at, updated_at) VALUES ('Mallory', 'blocked', ?, ?)").run(at, at).lastInsertRowid);
+    const camera = Number(v5.prepare("INSERT INTO cameras (name, source_json, created_at) VALUES ('Gate', '{}', ?)").run(at).lastInsertRowid);
+    const insert = v5.prepare('INSERT INTO alerts (rule, priority, camera_id, camera_name, person_id, cluster_id, message, created_at) VALUES (?, ?, ?, ?, ?, NULL, ?, ?)');
+    insert.run('blocklisted_seen', 'high', camera, 'Gate', person, 'Blocklisted person Mallory seen at Gate', at);
+    insert.run('restricted_area', 'high', camera, 'Gate', null, 'An unknown person at restricted camera Gate', at);
+    insert.run('camera_offline', 'medium', camera, 'Gate', null, 'Camera Gate is offline', at);
+    insert.run('camera_offline', 'medium', null, 'Gone', null, 'Camera Gone is offline', at);
+    v5.close();
+
+    const db = openDatabase(path);
+    assert.ok(db.prepare('SELECT 1 FROM schema_migrations WHERE version = 7').get());
+    const rows = db.prepare('SELECT rule, count, last_raised_at, subject_key FROM alerts ORDER BY id').all();
+    assert.deepEqual(rows, [
+      { rule: 'blocklisted_seen', count: 1, last_raised_at: at, subject_key: `person:${person}` },
+      { rule: 'restricted_area', count: 1, last_raised_at: at, subject_key: `unknown-at-camera:${camera}` },
+      { rule: 'camera_offline', count: 1, last_raised_at: at, subject_key: `camera:${camera}` },
+      { rule: 'camera_offline', count: 1, last_raised_at: at, subject_key: null },
+    ]);
+    const repo = new AlertsRepository(db);
+    const open = repo.latestOpen('blocklisted_seen', `person:${person}`)!;
+    assert.equal(open.count, 1);
+    assert.equal(open.lastRaisedAt, at);
+    const draft = { rule: 'blocklisted_seen', priority: 'high', cameraId: camera, cameraName: 'Gate', clusterId: null, personId: person, message: 'again' } as const;
+    const repeated = repo.repeat(open.id, draft, new Date('2026-11-01T08:05:00.000Z'))!;
+    assert.deepEqual([repeated.count, repeated.lastRaisedAt, repeated.createdAt, repeated.message], [2, '2026-11-01T08:05:00.000Z', at, 'again']);
+    repo.acknowledge(open.id, 'test', null);
+    assert.equal(repo.repeat(open.id, draft), null, 'an acknowledged alert takes no repeats');
+    assert.equal(repo.latestOpen('blocklisted_seen', `person:${person}`), null);
+    assert.throws(() => db.prepare('UPDATE alerts SET count = 0 WHERE id = ?').run(open.id), /CHECK constraint/);
     db.close();
   });
 });

@@ -93,5 +93,7 @@ export function createHandlers(engine: Engine, live: LiveService): Handlers {
       return { csv: auditCsv(entries), entries: entries.length };
     },
     'alerts.acknowledge': ({ id, note }, caller) => engine.alerts.acknowledge(id, caller.operator, note),
+    'alerts.rules.get': () => engine.alerts.rules(),
+    'alerts.rules.set': ({ rules }, caller) => engine.alerts.setRules(rules, caller.operator),
   };
 }

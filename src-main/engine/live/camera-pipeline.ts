@@ -522,7 +522,7 @@ export class CameraPipeline extends EventEmitter<PipelineEvents> {
     });
     this.visitRows.set(visit.id, { sightingId: sighting.id, lastPersistedAt: Date.now(), persistedPersonId: row.personId });
     this.stats.visitsWritten++;
-    this.announce(sighting, false);
+    this.announce(sighting, false, visit.bestCrop);
   }
 
   /** Updates a written visit's row; a change of name (or the end) is announced, other refreshes are quiet. */
@@ -534,14 +534,15 @@ export class CameraPipeline extends EventEmitter<PipelineEvents> {
     const sighting = this.engine.sightingRepo.update(rowState.sightingId, row);
     rowState.lastPersistedAt = Date.now();
     rowState.persistedPersonId = row.personId;
-    if (sighting && (final || renamed)) this.announce(sighting, final);
+    if (sighting && (final || renamed)) this.announce(sighting, final, visit.bestCrop);
     return sighting;
   }
 
-  private announce(sighting: Sighting, final: boolean): void {
+  private announce(sighting: Sighting, final: boolean, face: RgbImage | null): void {
     this.engine.emit('sightings.changed', sighting);
     // Finality goes to the alerts: a restricted-area alert for a face still unknown waits for the visit's end.
-    this.engine.alerts.onSighting(sighting, final);
+    // The visit's best crop goes with an alert's pushed event only (in memory, never stored).
+    this.engine.alerts.onSighting(sighting, final, face);
   }
 
   /** Written visits still open get their last-seen time and frame count refreshed now and then (not per frame). */

@@ -12,6 +12,8 @@ type AlertRow = {
   person_id: number | null;
   message: string;
   created_at: string;
+  count: number;
+  last_raised_at: string | null;
   acknowledged_at: string | null;
   acknowledged_by: string | null;
   note: string | null;
@@ -27,6 +29,8 @@ const toAlert = (r: AlertRow): Alert => ({
   personId: r.person_id,
   message: r.message,
   createdAt: r.created_at,
+  count: r.count,
+  lastRaisedAt: r.last_raised_at ?? r.created_at,
   acknowledgedAt: r.acknowledged_at,
   acknowledgedBy: r.acknowledged_by,
   note: r.note,
@@ -36,16 +40,43 @@ const toAlert = (r: AlertRow): Alert => ({
 export class AlertsRepository {
   constructor(private readonly db: Db) {}
 
-  insert(draft: AlertDraft, at = new Date()): Alert {
+  insert(draft: AlertDraft, subjectKey: string | null, at = new Date()): Alert {
+    const when = at.toISOString();
     const id = Number(
       this.db
         .prepare(
-          `INSERT INTO alerts (rule, priority, camera_id, camera_name, cluster_id, person_id, message, created_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+          `INSERT INTO alerts (rule, priority, camera_id, camera_name, cluster_id, person_id, message, created_at, last_raised_at, subject_key)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
-        .run(draft.rule, draft.priority, draft.cameraId, draft.cameraName, draft.clusterId, draft.personId, draft.message, at.toISOString()).lastInsertRowid,
+        .run(draft.rule, draft.priority, draft.cameraId, draft.cameraName, draft.clusterId, draft.personId, draft.message, when, when, subjectKey).lastInsertRowid,
     );
     return this.get(id)!;
+  }
+
+  /** The latest unacknowledged alert of this rule about this subject (the one a repeat may merge into). */
+  latestOpen(rule: Alert['rule'], subjectKey: string): Alert | null {
+    const row = this.db
+      .prepare(
+        `SELECT * FROM alerts WHERE rule = ? AND subject_key = ? AND acknowledged_at IS NULL
+         ORDER BY last_raised_at DESC, id DESC LIMIT 1`,
+      )
+      .get(rule, subjectKey) as AlertRow | undefined;
+    return row ? toAlert(row) : null;
+  }
+
+  /**
+   * A repeat: count + 1, the latest time, camera and words (and priority, should the rule's have
+   * changed). Only while still open: null when it was acknowledged meanwhile.
+   */
+  repeat(id: number, draft: AlertDraft, at = new Date()): Alert | null {
+    const changed = this.db
+      .prepare(
+        `UPDATE alerts SET count = count + 1, last_raised_at = ?, priority = ?, camera_id = ?, camera_name = ?, message = ?,
+                cluster_id = COALESCE(?, cluster_id), person_id = COALESCE(?, person_id)
+         WHERE id = ? AND acknowledged_at IS NULL`,
+      )
+      .run(at.toISOString(), draft.priority, draft.cameraId, draft.cameraName, draft.message, draft.clusterId, draft.personId, id).changes;
+    return changed === 1 ? this.get(id) : null;
   }
 
   get(id: number): Alert | null {
@@ -55,7 +86,7 @@ export class AlertsRepository {
 
   list(limit: number, unacknowledgedOnly: boolean): Alert[] {
     const rows = this.db
-      .prepare(`SELECT * FROM alerts WHERE (@open = 0 OR acknowledged_at IS NULL) ORDER BY created_at DESC, id DESC LIMIT @limit`)
+      .prepare(`SELECT * FROM alerts WHERE (@open = 0 OR acknowledged_at IS NULL) ORDER BY last_raised_at DESC, id DESC LIMIT @limit`)
       .all({ open: unacknowledgedOnly ? 1 : 0, limit }) as AlertRow[];
     return rows.map(toAlert);
   }

@@ -251,4 +251,25 @@ export const migrations: Migration[] = [
       `);
     },
   },
+  {
+    version: 7,
+    name: 'merged alert repeats: count, last raised time, subject',
+    sql: `
+      -- Repeats of a rule for the same subject within its window add to the open alert (alerts/alert-merge.ts).
+      ALTER TABLE alerts ADD COLUMN count INTEGER NOT NULL DEFAULT 1 CHECK (count >= 1);
+      ALTER TABLE alerts ADD COLUMN last_raised_at TEXT;
+      -- Who or what the alert is about ('person:7', 'cluster:3', 'camera:2', 'unknown-at-camera:2'); NULL never merges.
+      ALTER TABLE alerts ADD COLUMN subject_key TEXT;
+      UPDATE alerts SET last_raised_at = created_at;
+      UPDATE alerts SET subject_key = CASE
+        WHEN rule IN ('new_unknown', 'recurring_unknown') AND cluster_id IS NOT NULL THEN 'cluster:' || cluster_id
+        WHEN rule IN ('blocklisted_seen', 'restricted_area') AND person_id IS NOT NULL THEN 'person:' || person_id
+        WHEN rule IN ('blocklisted_seen', 'restricted_area') AND camera_id IS NOT NULL THEN 'unknown-at-camera:' || camera_id
+        WHEN rule = 'camera_offline' AND camera_id IS NOT NULL THEN 'camera:' || camera_id
+      END;
+      -- The one lookup a new alert makes: the open alert of its rule and subject.
+      CREATE INDEX alerts_last_raised ON alerts (last_raised_at DESC);
+      CREATE INDEX alerts_open_subject ON alerts (rule, subject_key, last_raised_at DESC) WHERE acknowledged_at IS NULL;
+    `,
+  },
 ];

@@ -184,7 +184,7 @@ export class UnknownsService {
     this.engine.emit('unknowns.changed', { clusterId: outcome.clusterId });
     const sighting = visit.sightingId !== null ? this.engine.sightingRepo.get(visit.sightingId) : null;
     if (sighting) this.engine.emit('sightings.changed', sighting);
-    this.engine.alerts.onUnknownVisit(outcome, visit.cameraId, visit.cameraName);
+    this.engine.alerts.onUnknownVisit(outcome, visit.cameraId, visit.cameraName, visit.crop);
     return outcome;
   }
 

@@ -88,3 +88,13 @@ export async function encodeJpeg(image: RgbImage, quality = 75): Promise<Buffer>
     .jpeg({ quality, mozjpeg: false })
     .toBuffer();
 }
+
+/** A small JPEG of a face for display (an alert card): at most `maxSide` pixels a side, in memory only, never written to disk. */
+export async function encodeJpegThumbnail(image: RgbImage, maxSide = 128, quality = 80): Promise<Buffer> {
+  return sharp(Buffer.from(image.data.buffer, image.data.byteOffset, image.width * image.height * 3), {
+    raw: { width: image.width, height: image.height, channels: 3 },
+  })
+    .resize({ width: maxSide, height: maxSide, fit: 'inside', withoutEnlargement: true })
+    .jpeg({ quality, mozjpeg: false })
+    .toBuffer();
+}

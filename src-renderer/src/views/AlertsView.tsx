@@ -1,16 +1,9 @@
-import { useId, useState } from 'react';
-import type { Alert, AlertRule } from '../../../src-preload/contract';
+import { useEffect, useId, useRef, useState } from 'react';
+import type { Alert } from '../../../src-preload/contract';
 import { ErrorNote, ListStatus } from '../components/Notice';
+import { ruleWords } from '../lib/alert-words';
 import { formatTime } from '../lib/format';
 import { useAlerts } from '../store/alerts';
-
-const ruleWords: Record<AlertRule, string> = {
-  new_unknown: 'New unknown',
-  recurring_unknown: 'Recurring unknown',
-  blocklisted_seen: 'Blocklisted person',
-  restricted_area: 'Restricted area',
-  camera_offline: 'Camera offline',
-};
 
 function AcknowledgeForm({ alert }: { alert: Alert }) {
   const [note, setNote] = useState('');
@@ -46,10 +39,32 @@ function AlertRow({ alert }: { alert: Alert }) {
   const acknowledging = useAlerts((s) => s.acknowledging === alert.id);
   const startAcknowledge = useAlerts((s) => s.startAcknowledge);
   const error = useAlerts((s) => (s.ackError?.id === alert.id ? s.ackError.message : null));
+  const focused = useAlerts((s) => s.focusAlertId === alert.id);
+  const rowRef = useRef<HTMLTableRowElement>(null);
+  // Opened from its card on the wall: scrolled to and focused here.
+  useEffect(() => {
+    if (!focused || !rowRef.current) return;
+    rowRef.current.scrollIntoView({ block: 'center' });
+    rowRef.current.focus();
+  }, [focused]);
   return (
-    <tr data-alert-id={alert.id} data-priority={alert.priority} data-acknowledged={alert.acknowledgedAt ? 'true' : 'false'}>
+    <tr
+      ref={rowRef}
+      tabIndex={focused ? -1 : undefined}
+      className={focused ? 'row-focused' : undefined}
+      data-alert-id={alert.id}
+      data-priority={alert.priority}
+      data-acknowledged={alert.acknowledgedAt ? 'true' : 'false'}
+      data-count={alert.count}
+    >
       <td>
-        <time dateTime={alert.createdAt}>{formatTime(alert.createdAt)}</time>
+        <time dateTime={alert.lastRaisedAt}>{formatTime(alert.lastRaisedAt)}</time>
+        {alert.count > 1 ? (
+          <span className="small muted">
+            {' '}
+            (first <time dateTime={alert.createdAt}>{formatTime(alert.createdAt)}</time>)
+          </span>
+        ) : null}
       </td>
       <td>
         <span className={`pill pill-priority-${alert.priority}`}>{alert.priority}</span>
@@ -57,6 +72,7 @@ function AlertRow({ alert }: { alert: Alert }) {
       <td>{ruleWords[alert.rule]}</td>
       <th scope="row" className="alert-message">
         {alert.message}
+        {alert.count > 1 ? <span className="alert-count" aria-label={`seen ${alert.count} times`}> ×{alert.count}</span> : null}
       </th>
       <td>
         {alert.acknowledgedAt ? (
@@ -85,13 +101,15 @@ export function AlertsView() {
   const shown = openOnly ? alerts.filter((a) => !a.acknowledgedAt) : alerts;
   const filterId = useId();
   const beeps = useAlerts((s) => s.beeps);
+  const beepsHeld = useAlerts((s) => s.beepsHeld);
 
   return (
-    <div className="view" data-testid="alerts-view" data-beeps={beeps}>
+    <div className="view" data-testid="alerts-view" data-beeps={beeps} data-beeps-held={beepsHeld}>
       <div className="view-head">
         <h2>Alerts</h2>
         <p className="muted">
-          Newest first; high-priority alerts beep. <kbd>Alt+A</kbd> acknowledges the newest open alert.
+          Most recent first; repeats of a rule for the same subject add to the open alert (×2, ×3…). High-priority alerts beep.{' '}
+          <kbd>Alt+A</kbd> acknowledges the newest open alert. Rules are set under Settings.
         </p>
         <label htmlFor={filterId} className="inline-check">
           <input id={filterId} type="checkbox" checked={openOnly} onChange={(e) => setOpenOnly(e.target.checked)} /> Unacknowledged only
@@ -101,10 +119,10 @@ export function AlertsView() {
       {shown.length > 0 ? (
         <div className="table-wrap">
           <table className="table" data-testid="alerts-table">
-            <caption className="sr-only">Alerts, newest first</caption>
+            <caption className="sr-only">Alerts, most recently raised first</caption>
             <thead>
               <tr>
-                <th scope="col">Time</th>
+                <th scope="col">Last seen</th>
                 <th scope="col">Priority</th>
                 <th scope="col">Rule</th>
                 <th scope="col">What happened</th>

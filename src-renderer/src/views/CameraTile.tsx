@@ -3,6 +3,7 @@ import type { Camera } from '../../../src-preload/contract';
 import { base64ToBytes } from '../lib/files';
 import { faceLabel, formatFps, statusColours } from '../lib/format';
 import { useLive, type LiveFrame } from '../store/live';
+import { useCameraFlashing } from '../store/alerts';
 
 async function decodeJpeg(jpegBase64: string): Promise<ImageBitmap> {
   const blob = new Blob([base64ToBytes(jpegBase64)], { type: 'image/jpeg' });
@@ -142,9 +143,10 @@ export function CameraTile({ camera, active }: { camera: Camera; active: boolean
   const shownError = frame ? decodeError : null;
   const faces = shown?.faces ?? [];
   const titleId = `tile-title-${camera.id}`;
+  const flashing = useCameraFlashing(camera.id);
 
   return (
-    <article className="tile" aria-labelledby={titleId} data-testid={`camera-tile-${camera.id}`}>
+    <article className={flashing ? 'tile tile-alert-flash' : 'tile'} data-flashing={flashing} aria-labelledby={titleId} data-testid={`camera-tile-${camera.id}`}>
       <header className="tile-head">
         <h3 id={titleId}>{camera.name}</h3>
         <span className="tile-count">{shown ? `${faces.length} ${faces.length === 1 ? 'face' : 'faces'}` : ''}</span>

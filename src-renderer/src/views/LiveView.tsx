@@ -1,6 +1,7 @@
 import { useCameras } from '../store/cameras';
 import { EmptyState, ErrorNote } from '../components/Notice';
 import { CameraTile } from './CameraTile';
+import { AlertCards } from '../components/AlertCards';
 import { statusColours, statusWords } from '../lib/format';
 import type { FaceStatus } from '../../../src-preload/contract';
 
@@ -46,6 +47,7 @@ export function LiveView({ active, onAddCamera }: { active: boolean; onAddCamera
           ))}
         </div>
       ) : null}
+      {active ? <AlertCards /> : null}
     </div>
   );
 }
