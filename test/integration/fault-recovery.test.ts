@@ -211,8 +211,8 @@ describe('fault recovery with real processes', () => {
 
     const refused = await runCli('main', ['restore', backupFile, '--db', db, '--json']);
     assert.equal(refused.code, 1);
-    assert.equal((refused.lines[0]!.error as { code: string }).code, 'DATABASE_BUSY');
-    assert.match((refused.lines[0]!.error as { message: string }).message, /in use by a running Vigil/);
+    assert.equal((refused.lines[0]!.error as { code: string }).code, 'DATA_FOLDER_IN_USE', 'the data folder lock names who holds it');
+    assert.match((refused.lines[0]!.error as { message: string }).message, /is in use by .*pid \d+/);
 
     await burst.kill();
     const committed = burst.sightings().length;

@@ -24,6 +24,7 @@ import Database from 'better-sqlite3';
 import { damagedDatabaseMessage, VigilError } from '../errors.js';
 import { ensurePrivateFile, fsyncFolder, tightenFile } from '../util/private-files.js';
 import { migrations } from './migrations.js';
+import { DataFolderLock } from './data-folder-lock.js';
 
 /** Tables every Vigil database has (migration 1); a file without them is not a Vigil database. */
 const VIGIL_TABLES = ['schema_migrations', 'settings', 'persons', 'face_templates', 'sightings'];
@@ -168,7 +169,18 @@ export async function restoreDatabase(backupFile: string, dbPath: string, indexD
   const source = resolve(backupFile);
   if (resolve(dbPath) === source) throw new VigilError('BAD_REQUEST', 'That is the database itself, not a backup of it');
   inspectVigilDatabase(source);
-  assertNotInUse(dbPath);
+  // The data folder's own lock first (names the console or command holding it), then SQLite's
+  // (a process that holds the database without the folder lock, e.g. a sqlite3 shell).
+  const lock = DataFolderLock.acquire(dirname(indexDir), 'vigil cli restore');
+  try {
+    assertNotInUse(dbPath);
+    return await replaceWithBackup(source, dbPath, indexDir);
+  } finally {
+    lock.release();
+  }
+}
+
+async function replaceWithBackup(source: string, dbPath: string, indexDir: string): Promise<RestoreReport> {
 
   // The replacement is made beside the database first (same file system: the final rename is atomic).
   const temporary = `${dbPath}.${process.pid}.restoring`;
