@@ -1,5 +1,5 @@
-import { chmodSync, closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, rmSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
+import { chmodSync, closeSync, createReadStream, existsSync, fsyncSync, openSync, readFileSync, readSync, renameSync, rmSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
 import { open } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
@@ -40,6 +40,12 @@ interface IndexMeta {
   m: number;
   generation: number;
   count: number;
+  /**
+   * SHA-256 of the index file as written: a file damaged since (a bad sector, a partial copy) is
+   * rebuilt from SQLite instead of being handed to hnswlib's native reader. Absent in files from
+   * before it was kept (accepted once; the next write adds it).
+   */
+  sha256?: string;
 }
 
 /**
@@ -74,6 +80,8 @@ export class FaceGallery {
   private readonly tombstones = new Set<number>();
   /** Every label in the native index, live or deleted. */
   private readonly nativeLabels = new Set<number>();
+  /** SHA-256 of the index file on disk as last written or read (for the meta written after an in-place scrub). */
+  private fileSha256: string | null = null;
   private generation = -1;
   private readonly maintenance = new SerialQueue();
   /** Native operations queued or running (a write in flight among them). */
@@ -155,6 +163,8 @@ export class FaceGallery {
         return false;
       }
       if (templates.length === 0) return false; // nothing to load: a fresh index is cheaper than reading one
+      const sha256 = fileSha256Sync(this.indexPath!);
+      if (meta.sha256 !== undefined && meta.sha256 !== sha256) return false; // damaged since written: rebuilt
       const index = new HierarchicalNSW('cosine', this.dimension);
       index.readIndexSync(this.indexPath!, true);
       tightenFile(this.indexPath!);
@@ -170,6 +180,7 @@ export class FaceGallery {
       this.index = index;
       this.index.setEf(INDEX_EF_SEARCH);
       this.capacity = index.getMaxElements();
+      this.fileSha256 = sha256;
       return true;
     } catch {
       return false; // a damaged index file is simply rebuilt
@@ -187,8 +198,8 @@ export class FaceGallery {
     }
   }
 
-  private meta(): IndexMeta {
-    return { embedderId: this.embedderId, dimension: this.dimension, m: INDEX_M, generation: this.generation, count: this.templateCount };
+  private meta(sha256: string): IndexMeta {
+    return { embedderId: this.embedderId, dimension: this.dimension, m: INDEX_M, generation: this.generation, count: this.templateCount, sha256 };
   }
 
   /** Writes index and meta synchronously (start-up, explicit rebuilds). */
@@ -199,8 +210,9 @@ export class FaceGallery {
     // hnswlib truncates an existing file and keeps its mode: created 0600 first, never readable by others even while written.
     ensurePrivateFile(temporary);
     this.index.writeIndexSync(temporary);
+    this.fileSha256 = fileSha256Sync(temporary);
     replaceFile(temporary, this.indexPath);
-    writeMeta(this.indexPath, this.meta());
+    writeMeta(this.indexPath, this.meta(this.fileSha256));
   }
 
   /** The index written by hnswlib's asynchronous writer (libuv thread pool): the event loop keeps turning. */
@@ -208,11 +220,13 @@ export class FaceGallery {
     if (!this.indexPath || this.options.readOnly) return;
     ensurePrivateFolder(dirname(this.indexPath), { tighten: true });
     const temporary = `${this.indexPath}.tmp`;
-    const meta = this.meta();
+    const generation = this.generation, count = this.templateCount;
     ensurePrivateFile(temporary);
     await this.index.writeIndex(temporary);
+    const sha256 = await fileSha256(temporary);
     await replaceFileAsync(temporary, this.indexPath);
-    writeMeta(this.indexPath, meta);
+    this.fileSha256 = sha256;
+    writeMeta(this.indexPath, { ...this.meta(sha256), generation, count });
   }
 
   /** Runs a native change (or a write) after those before it; counted so `add` knows when it may run at once. */
@@ -339,8 +353,8 @@ export class FaceGallery {
       if (inWorker) await this.scrubInWorker(labels);
       else if (labels.length > 0) await this.scrubHere(labels);
       this.generation = generation;
-      // The worker's file is the index as it is now: only the meta needs the new generation.
-      if (inWorker) writeMeta(this.indexPath!, this.meta());
+      // The worker's file is the index as it is now: only the meta needs the new generation (and its hash).
+      if (inWorker) writeMeta(this.indexPath!, this.meta(this.fileSha256!));
       return inWorker;
     });
     if (!written) await this.persistSoon();
@@ -377,7 +391,9 @@ export class FaceGallery {
     fresh.setEf(INDEX_EF_SEARCH);
     this.index = fresh;
     this.capacity = fresh.getMaxElements();
+    const sha256 = await fileSha256(scrubbedPath);
     await replaceFileAsync(scrubbedPath, this.indexPath!);
+    this.fileSha256 = sha256;
   }
 
   /** A deactivated person's templates leave matching at once; their slots are marked deleted (bytes kept: SQLite still has them). */
@@ -527,6 +543,26 @@ async function replaceFileAsync(temporary: string, path: string): Promise<void> 
       await folder.close();
     }
   }
+}
+
+/** SHA-256 of a file read in 1 MiB pieces (start-up and explicit rebuilds). */
+function fileSha256Sync(path: string): string {
+  const hash = createHash('sha256');
+  const buffer = Buffer.allocUnsafe(1 << 20);
+  const fd = openSync(path, 'r');
+  try {
+    for (let n = readSync(fd, buffer, 0, buffer.length, null); n > 0; n = readSync(fd, buffer, 0, buffer.length, null)) hash.update(buffer.subarray(0, n));
+  } finally {
+    closeSync(fd);
+  }
+  return hash.digest('hex');
+}
+
+/** The same, read by the libuv thread pool a piece at a time (the event loop only hashes each piece). */
+async function fileSha256(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
+  return hash.digest('hex');
 }
 
 function writeMeta(indexPath: string, meta: IndexMeta): void {
