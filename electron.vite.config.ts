@@ -1,6 +1,16 @@
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { defineConfig, externalizeDepsPlugin } from 'electron-vite';
 import react from '@vitejs/plugin-react';
+
+// electron-vite asks the installed electron package for its major version (ESM, import.meta
+// support). npm skips that optional package where it cannot be installed (Electron 41+ needs
+// Node 22.12 to install; CI and the tests run on Node 20), so the version comes from package.json.
+if (!process.env.ELECTRON_MAJOR_VER) {
+  const manifest = JSON.parse(readFileSync(resolve(__dirname, 'package.json'), 'utf8')) as { optionalDependencies?: Record<string, string> };
+  const major = /(\d+)/.exec(manifest.optionalDependencies?.electron ?? '')?.[1];
+  if (major) process.env.ELECTRON_MAJOR_VER = major;
+}
 
 // The Electron shell bundles three things: the main process (engine + IPC), the
 // preload bridge, and the React renderer. The inference worker is a second main
