@@ -19,6 +19,7 @@ import { describeHolder, readLockHolder } from '../engine/storage/data-folder-lo
 import { type CommonValues, commonOptions, databasePath, dataFolderLog, engineOptionsFrom, forOperator, printJsonLine, reportFailure, round3 } from './common.js';
 import { processVideoCommand } from './process-video.js';
 import { auditCommand } from './audit-cli.js';
+import { attendanceCommand } from './attendance-cli.js';
 
 const USAGE = `Usage: npm run cli -- <command> [options]
 
@@ -36,6 +37,7 @@ Commands:
   restore <file>             Put a backup in place of the database (Vigil stopped; the current one is kept aside)
   audit verify               Check the audit trail's hash chain: {"entries","ok","firstBadId",...}; exit 1 if broken
   audit list                 Audit entries newest first (--since, --until, --operator, --action, --limit, --csv)
+  attendance replay <file>   The attendance rules on a scenario (no cameras, no database): one line per person-day
 
 One process at a time may change a data folder: a command that writes (enroll-dir,
 erase, export-person, unknowns, process-video, identify --record-unknowns) is refused
@@ -310,7 +312,7 @@ async function main(): Promise<void> {
   }
   let engine: Engine | null = null;
   try {
-    if (!['enroll-dir', 'export-person', 'erase', 'identify', 'verify', 'process-video', 'people', 'unknowns', 'status', 'backup', 'restore', 'audit'].includes(command)) {
+    if (!['enroll-dir', 'export-person', 'erase', 'identify', 'verify', 'process-video', 'people', 'unknowns', 'status', 'backup', 'restore', 'audit', 'attendance'].includes(command)) {
       throw new VigilError('BAD_REQUEST', `unknown command "${command}"; see npm run cli -- --help`);
     }
     // Backup and restore work on the database file, without an engine: a backup runs beside a
@@ -322,6 +324,11 @@ async function main(): Promise<void> {
     // The audit trail is read from the database file alone (read-only: also beside a running console).
     if (command === 'audit') {
       process.exitCode = auditCommand(positionals[0], values, json);
+      return;
+    }
+    // A scenario replay needs neither an engine nor a data folder.
+    if (command === 'attendance') {
+      await attendanceCommand(positionals[0], positionals[1], json);
       return;
     }
     // Commands that only read run beside a console that holds the folder (no lock, read-only database).
