@@ -4,7 +4,9 @@
  * checks, the evaluation of the rules).
  */
 import { readFile } from 'node:fs/promises';
-import { personDayLine } from '../engine/attendance/attendance-rules.js';
+import { type CameraDirection, type PersonDay, personDayLine } from '../engine/attendance/attendance-rules.js';
+import { addDays, isCalendarDate, localDate, zonedToUtc } from '../engine/attendance/zoned-time.js';
+import type { Engine } from '../engine/engine.js';
 import { replayScenario } from '../engine/attendance/scenario.js';
 import { VigilError } from '../engine/errors.js';
 import { printJsonLine } from './common.js';
@@ -12,8 +14,7 @@ import { printJsonLine } from './common.js';
 /** Scenario files are small JSON documents; a larger one is refused before it is parsed. */
 const MAX_SCENARIO_BYTES = 64 * 1024 * 1024;
 
-export async function attendanceCommand(sub: string | undefined, file: string | undefined, json: boolean): Promise<void> {
-  if (sub !== 'replay') throw new VigilError('BAD_REQUEST', 'attendance needs "replay <scenario.json>"');
+export async function attendanceReplay(file: string | undefined, json: boolean): Promise<void> {
   if (!file) throw new VigilError('BAD_REQUEST', 'attendance replay needs a scenario file');
   let text: string;
   try {
@@ -31,8 +32,12 @@ export async function attendanceCommand(sub: string | undefined, file: string | 
     throw new VigilError('BAD_REQUEST', `${file} is not valid JSON: ${(error as Error).message}`);
   }
   const { timeZone, days } = replayScenario(raw);
+  printDays(days, timeZone, json);
+}
+
+function printDays(days: readonly PersonDay[], timeZone: string, json: boolean, extra: (day: PersonDay) => Record<string, unknown> = () => ({})): void {
   for (const day of days) {
-    const line = personDayLine(day, timeZone);
+    const line = { ...personDayLine(day, timeZone), ...extra(day) };
     if (json) printJsonLine(line);
     else {
       const minutes = [line.lateMinutes ? `late ${line.lateMinutes} min` : '', line.earlyExitMinutes ? `left ${line.earlyExitMinutes} min early` : '', line.workedMinutes !== null ? `worked ${line.workedMinutes} min` : '']
@@ -41,4 +46,119 @@ export async function attendanceCommand(sub: string | undefined, file: string | 
       console.log(`${line.date}\t${line.person}\t${line.status.join(' ')}\tin ${line.checkIn ?? '-'}\tout ${line.checkOut ?? '-'}${minutes ? `\t${minutes}` : ''}`);
     }
   }
+}
+
+export interface AttendanceCliValues {
+  date?: string;
+  to?: string;
+  from?: string;
+  start?: string;
+  end?: string;
+  days?: string;
+  grace?: string;
+  'early-exit'?: string;
+}
+
+/** Commands that only read (run beside a console, read-only). */
+export function attendanceReadsOnly(sub: string | undefined): boolean {
+  return sub === undefined || sub === 'shift-list';
+}
+
+function dateOption(name: string, value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  if (!isCalendarDate(value)) throw new VigilError('BAD_REQUEST', `--${name} must be a date YYYY-MM-DD, got "${value}"`);
+  return value;
+}
+
+function minutesOption(name: string, value: string | undefined): number {
+  if (value === undefined) return 0;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 720) throw new VigilError('BAD_REQUEST', `--${name} must be whole minutes from 0 to 720, got "${value}"`);
+  return n;
+}
+
+const DIRECTIONS: readonly CameraDirection[] = ['entry', 'exit', 'both', 'none'];
+
+/**
+ * `attendance --date D [--to D2]`: day records from the database;
+ * `attendance shift add|list|remove|assign|department …`; `attendance camera <name|id> <direction>`.
+ */
+export function attendanceOnDatabase(engine: Engine, positionals: string[], values: AttendanceCliValues, operator: string, json: boolean): void {
+  const [sub, ...args] = positionals;
+  const attendance = engine.attendance;
+  if (sub === undefined) {
+    const from = dateOption('date', values.date) ?? localDate(Date.now(), attendance.timeZone);
+    const to = dateOption('to', values.to) ?? from;
+    printDays(attendance.records(from, to), attendance.timeZone, json, (day) => ({ personId: (day as PersonDay & { personId: number }).personId }));
+    return;
+  }
+  if (sub === 'camera') {
+    const [who, direction] = args;
+    if (!who || !direction || !DIRECTIONS.includes(direction as CameraDirection)) throw new VigilError('BAD_REQUEST', 'attendance camera <name|id> <entry|exit|both|none>');
+    const camera = engine.cameraRepo.list().find((c) => String(c.id) === who || c.name.toLowerCase() === who.toLowerCase());
+    if (!camera) throw new VigilError('NOT_FOUND', `No camera named "${who}"`);
+    attendance.setCameraDirection(camera.id, direction as CameraDirection, operator);
+    if (json) printJsonLine({ camera: camera.name, direction });
+    else console.log(`Camera ${camera.name}: ${direction}`);
+    return;
+  }
+  if (sub !== 'shift') throw new VigilError('BAD_REQUEST', `attendance: unknown sub-command "${sub}" (replay, shift, camera, or --date)`);
+  const [action, name, target] = args;
+  switch (action) {
+    case 'list': {
+      const shifts = attendance.listShifts();
+      if (json) for (const shift of shifts) printJsonLine(shift);
+      else for (const s of shifts) console.log(`${s.name}\t${s.start}-${s.end}\t${s.days.join(',')}\tgrace ${s.graceMinutes} min, early exit ${s.earlyExitMinutes} min`);
+      return;
+    }
+    case 'add': {
+      if (!name) throw new VigilError('BAD_REQUEST', 'attendance shift add <name> --start HH:MM --end HH:MM --days mon,tue,… [--grace N] [--early-exit N]');
+      const shift = attendance.addShift(
+        {
+          name,
+          start: values.start,
+          end: values.end,
+          days: (values.days ?? '').split(',').map((d) => d.trim().toLowerCase()).filter(Boolean),
+          graceMinutes: minutesOption('grace', values.grace),
+          earlyExitMinutes: minutesOption('early-exit', values['early-exit']),
+        },
+        operator,
+      );
+      if (json) printJsonLine(shift);
+      else console.log(`Shift ${shift.name} added: ${shift.start}-${shift.end} on ${shift.days.join(', ')}`);
+      return;
+    }
+    case 'remove':
+      if (!name) throw new VigilError('BAD_REQUEST', 'attendance shift remove <name>');
+      attendance.removeShift(name, operator);
+      if (!json) console.log(`Shift ${name} removed`);
+      return;
+    case 'assign': {
+      if (!name || !target) throw new VigilError('BAD_REQUEST', 'attendance shift assign <person name|code|id> <shift|none>');
+      const person = engine.people.list().find((p) => String(p.id) === name || p.employeeCode?.toLowerCase() === name.toLowerCase() || p.name.toLowerCase() === name.toLowerCase());
+      if (!person) throw new VigilError('NOT_FOUND', `No person "${name}"`);
+      attendance.assignShift(person.id, target.toLowerCase() === 'none' ? null : target, operator);
+      if (!json) console.log(`${person.name}: shift ${target}`);
+      return;
+    }
+    case 'department':
+      if (!name || !target) throw new VigilError('BAD_REQUEST', 'attendance shift department <department> <shift|none>');
+      attendance.setDepartmentShift(name, target.toLowerCase() === 'none' ? null : target, operator);
+      if (!json) console.log(`Department ${name}: shift ${target}`);
+      return;
+    default:
+      throw new VigilError('BAD_REQUEST', 'attendance shift add|list|remove|assign|department');
+  }
+}
+
+/** `access-summary --from D --to D`: visits by status in the site's days [from, to]. */
+export function accessSummaryCommand(engine: Engine, values: AttendanceCliValues, json: boolean): void {
+  const zone = engine.attendance.timeZone;
+  const from = dateOption('from', values.from);
+  const to = dateOption('to', values.to);
+  if (!from || !to) throw new VigilError('BAD_REQUEST', 'access-summary needs --from YYYY-MM-DD and --to YYYY-MM-DD');
+  if (from > to) throw new VigilError('BAD_REQUEST', `--from (${from}) is after --to (${to})`);
+  const summary = engine.attendance.accessSummary(new Date(zonedToUtc(from, '00:00', zone)).toISOString(), new Date(zonedToUtc(addDays(to, 1), '00:00', zone)).toISOString());
+  if (json) printJsonLine({ ...summary, from, to, timeZone: zone });
+  else console.log(`${from} to ${to} (${zone}): ${summary.total} visits; members ${summary.members}, unknown ${summary.unknown}, blocked ${summary.blocked}, unauthorised at restricted cameras ${summary.unauthorised}`);
 }

@@ -19,7 +19,7 @@ import { describeHolder, readLockHolder } from '../engine/storage/data-folder-lo
 import { type CommonValues, commonOptions, databasePath, dataFolderLog, engineOptionsFrom, forOperator, printJsonLine, reportFailure, round3 } from './common.js';
 import { processVideoCommand } from './process-video.js';
 import { auditCommand } from './audit-cli.js';
-import { attendanceCommand } from './attendance-cli.js';
+import { accessSummaryCommand, attendanceOnDatabase, attendanceReadsOnly, attendanceReplay } from './attendance-cli.js';
 
 const USAGE = `Usage: npm run cli -- <command> [options]
 
@@ -38,6 +38,11 @@ Commands:
   audit verify               Check the audit trail's hash chain: {"entries","ok","firstBadId",...}; exit 1 if broken
   audit list                 Audit entries newest first (--since, --until, --operator, --action, --limit, --csv)
   attendance replay <file>   The attendance rules on a scenario (no cameras, no database): one line per person-day
+  attendance --date D [--to D2]   Attendance from the database: one line per person-day (site time zone)
+  attendance shift add <name> --start HH:MM --end HH:MM --days mon,tue,… [--grace N] [--early-exit N]
+  attendance shift list | remove <name> | assign <person> <shift|none> | department <dept> <shift|none>
+  attendance camera <name|id> <entry|exit|both|none>
+  access-summary --from D --to D   Visits by status (members, unknown, blocked, unauthorised) and rates
 
 One process at a time may change a data folder: a command that writes (enroll-dir,
 erase, export-person, unknowns, process-video, identify --record-unknowns) is refused
@@ -297,6 +302,14 @@ async function main(): Promise<void> {
         action: { type: 'string' },
         limit: { type: 'string' },
         csv: { type: 'boolean', default: false },
+        date: { type: 'string' },
+        from: { type: 'string' },
+        to: { type: 'string' },
+        start: { type: 'string' },
+        end: { type: 'string' },
+        days: { type: 'string' },
+        grace: { type: 'string' },
+        'early-exit': { type: 'string' },
       },
     });
   } catch (error) {
@@ -312,7 +325,7 @@ async function main(): Promise<void> {
   }
   let engine: Engine | null = null;
   try {
-    if (!['enroll-dir', 'export-person', 'erase', 'identify', 'verify', 'process-video', 'people', 'unknowns', 'status', 'backup', 'restore', 'audit', 'attendance'].includes(command)) {
+    if (!['enroll-dir', 'export-person', 'erase', 'identify', 'verify', 'process-video', 'people', 'unknowns', 'status', 'backup', 'restore', 'audit', 'attendance', 'access-summary'].includes(command)) {
       throw new VigilError('BAD_REQUEST', `unknown command "${command}"; see npm run cli -- --help`);
     }
     // Backup and restore work on the database file, without an engine: a backup runs beside a
@@ -327,12 +340,15 @@ async function main(): Promise<void> {
       return;
     }
     // A scenario replay needs neither an engine nor a data folder.
-    if (command === 'attendance') {
-      await attendanceCommand(positionals[0], positionals[1], json);
+    if (command === 'attendance' && positionals[0] === 'replay') {
+      await attendanceReplay(positionals[1], json);
       return;
     }
     // Commands that only read run beside a console that holds the folder (no lock, read-only database).
-    const readsOnly = ['status', 'people', 'verify'].includes(command) || (command === 'identify' && !values['record-unknowns']);
+    const readsOnly =
+      ['status', 'people', 'verify', 'access-summary'].includes(command) ||
+      (command === 'identify' && !values['record-unknowns']) ||
+      (command === 'attendance' && attendanceReadsOnly(positionals[0] === 'shift' && positionals[1] === 'list' ? 'shift-list' : positionals[0]));
     engine = await Engine.open({
       ...engineOptionsFrom(values),
       access: readsOnly ? 'read-only' : 'exclusive',
@@ -374,6 +390,12 @@ async function main(): Promise<void> {
       }
       case 'unknowns':
         unknownsCommand(engine, json, values['reset-key'] ?? false);
+        break;
+      case 'attendance':
+        attendanceOnDatabase(engine, positionals, values, cliCaller().operator, json);
+        break;
+      case 'access-summary':
+        accessSummaryCommand(engine, values, json);
         break;
       case 'status': {
         const holder = engine.access === 'read-only' ? readLockHolder(engine.options.dataDir) : null;

@@ -20,6 +20,7 @@ import { defaultDbPath, defaultModelsDir, manifestPath as defaultManifestPath, p
 import { type Db, openDatabase } from './storage/database.js';
 import { CameraRepository, type NewTemplate, PeopleRepository, SightingRepository } from './storage/repositories.js';
 import { AuditRepository } from './storage/audit-log.js';
+import { AttendanceService, siteTimeZone } from './attendance/attendance-service.js';
 import { EngineLog } from './logger.js';
 import { ensurePrivateFolder } from './util/private-files.js';
 import { DataFolderLock } from './storage/data-folder-lock.js';
@@ -66,6 +67,8 @@ export interface EngineOptions {
   consentTextVersion?: string;
   /** Folders the console's bulk import may read (site config); none: console folder import is refused. */
   importFolders?: string[];
+  /** The site's IANA time zone for attendance (default: the machine's). */
+  timeZone?: string;
   /** Days an unknown person's encrypted snapshot is kept (default 30). */
   snapshotRetentionDays?: number;
   /** Join threshold for recurring-unknown clusters; default: the embedder's calibrated `unknownJoinThreshold`. */
@@ -146,6 +149,7 @@ export class Engine extends EventEmitter<EngineEvents> {
   readonly cameraRepo: CameraRepository;
   /** The hash-chained audit trail (who did what; never biometric content). */
   readonly auditLog: AuditRepository;
+  private attendanceService: AttendanceService | null = null;
   readonly sightingRepo: SightingRepository;
   readonly manifest: Manifest;
   readonly modelsDir: string;
@@ -155,6 +159,12 @@ export class Engine extends EventEmitter<EngineEvents> {
   readonly matchPolicy: MatchPolicy;
   readonly duplicateThreshold: number;
   /** Version of the consent text people agree to at enrollment (site config). */
+  /** Attendance in the site's time zone (created on first use: a bad time zone is an error there, not at start). */
+  get attendance(): AttendanceService {
+    this.attendanceService ??= new AttendanceService(this.db, siteTimeZone(this.options.timeZone));
+    return this.attendanceService;
+  }
+
   get consentTextVersion(): string {
     return this.options.consentTextVersion ?? DEFAULT_CONSENT_TEXT_VERSION;
   }

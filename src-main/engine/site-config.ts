@@ -33,6 +33,8 @@ export const siteConfigSchema = z
     unknownJoinThreshold: z.number().min(-1).max(1).optional(),
     /** Visits after which an unknown person raises a "recurring unknown" alert (default 3). */
     recurringUnknownAlertAfter: z.number().int().min(2).max(1000).optional(),
+    /** The site's IANA time zone for attendance days and shift times (default: the machine's). */
+    timeZone: z.string().min(1).max(100).optional(),
     /** Folders the console's bulk import may read (absolute paths; links may not lead out of them). None: the console cannot import from folders. */
     importFolders: z.array(z.string().min(1).max(4096).refine((p) => isAbsolute(p), 'must be an absolute path')).max(50).optional(),
   })

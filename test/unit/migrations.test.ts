@@ -260,3 +260,31 @@ describe('migration 7', () => {
     db.close();
   });
 });
+
+describe('migration 8', () => {
+  test('on a version-7 file: cameras become direction "none", old visits keep no direction, shifts checked, a removed shift leaves people without one', () => {
+    const path = join(dir.path, 'm8-attendance.db');
+    const v7 = openDatabase(path, { migrations: migrations.filter((m) => m.version <= 7) });
+    const at = '2026-11-01T08:00:00.000Z';
+    const camera = Number(v7.prepare("INSERT INTO cameras (name, source_json, created_at) VALUES ('Gate', '{}', ?)").run(at).lastInsertRowid);
+    v7.prepare("INSERT INTO sightings (camera_id, camera_name, status, first_seen, last_seen) VALUES (?, 'Gate', 'unknown', ?, ?)").run(camera, at, at);
+    const person = Number(v7.prepare("INSERT INTO persons (name, department, created_at, updated_at) VALUES ('Ada', 'Assembly', ?, ?)").run(at, at).lastInsertRowid);
+    v7.close();
+    const db = openDatabase(path);
+    assert.ok(db.prepare('SELECT 1 FROM schema_migrations WHERE version = 8').get());
+    assert.deepEqual(db.prepare('SELECT direction FROM cameras').get(), { direction: 'none' });
+    assert.deepEqual(db.prepare('SELECT camera_direction FROM sightings').get(), { camera_direction: null });
+    assert.throws(() => db.prepare("UPDATE cameras SET direction = 'sideways'").run(), /CHECK constraint/);
+    const shift = db.prepare("INSERT INTO shifts (name, start_time, end_time, days, created_at) VALUES (?, ?, ?, '[\"mon\"]', ?)");
+    assert.throws(() => shift.run('Zero', '08:00', '08:00', at), /CHECK constraint/, 'a shift cannot end when it starts');
+    assert.throws(() => shift.run('Bad', '8:00', '17:00', at), /CHECK constraint/);
+    const id = Number(shift.run('Day', '08:00', '17:00', at).lastInsertRowid);
+    assert.throws(() => shift.run('DAY', '09:00', '17:00', at), /UNIQUE/, 'names are unique in any case');
+    db.prepare('UPDATE persons SET shift_id = ? WHERE id = ?').run(id, person);
+    db.prepare("INSERT INTO department_shifts (department, shift_id) VALUES ('Assembly', ?)").run(id);
+    db.prepare('DELETE FROM shifts WHERE id = ?').run(id);
+    assert.deepEqual(db.prepare('SELECT shift_id FROM persons').get(), { shift_id: null });
+    assert.equal((db.prepare('SELECT COUNT(*) AS n FROM department_shifts').get() as { n: number }).n, 0);
+    db.close();
+  });
+});

@@ -174,9 +174,9 @@ export function computeAttendance(
       const doubleEntryMs = (shift.doubleEntryWindowHours ?? DEFAULT_DOUBLE_ENTRY_WINDOW_HOURS) * 3_600_000;
       let lastCheckInMs = -Infinity;
       for (const o of shiftOccurrences(shift, range.from, range.to, policy)) {
-        if (nowMs < o.fromMs) continue; // not begun: nothing to say yet
         const inSpan = mine.filter((p) => p.atMs >= o.fromMs && p.atMs < o.untilMs);
         for (const p of inSpan) counted.add(p);
+        if (nowMs < o.fromMs) continue; // not begun: nothing to say yet (its passages are its own, never a day off)
         const { checkIn, checkOut } = checkInOut(inSpan, lastCheckInMs + doubleEntryMs);
         const day = emptyDay(person.name, o.date, shift.name);
         const over = nowMs >= o.untilMs;

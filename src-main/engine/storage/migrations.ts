@@ -272,4 +272,33 @@ export const migrations: Migration[] = [
       CREATE INDEX alerts_open_subject ON alerts (rule, subject_key, last_raised_at DESC) WHERE acknowledged_at IS NULL;
     `,
   },
+  {
+    version: 8,
+    name: 'attendance: camera directions, shifts, a shift per person or department',
+    sql: `
+      -- Entry / exit cameras for check-in and check-out; 'none' counts for nobody's attendance.
+      ALTER TABLE cameras ADD COLUMN direction TEXT NOT NULL DEFAULT 'none' CHECK (direction IN ('entry', 'exit', 'both', 'none'));
+      -- The camera's direction when the visit was written: payroll does not change when a camera is re-tagged or removed.
+      ALTER TABLE sightings ADD COLUMN camera_direction TEXT CHECK (camera_direction IS NULL OR camera_direction IN ('entry', 'exit', 'both', 'none'));
+      CREATE INDEX sightings_first_seen ON sightings (first_seen);
+      CREATE TABLE shifts (
+        id                  INTEGER PRIMARY KEY,
+        name                TEXT NOT NULL CHECK (length(trim(name)) > 0),
+        start_time          TEXT NOT NULL CHECK (start_time GLOB '[0-2][0-9]:[0-5][0-9]'),
+        end_time            TEXT NOT NULL CHECK (end_time GLOB '[0-2][0-9]:[0-5][0-9]' AND end_time <> start_time),
+        days                TEXT NOT NULL,
+        grace_minutes       INTEGER NOT NULL DEFAULT 0 CHECK (grace_minutes BETWEEN 0 AND 720),
+        early_exit_minutes  INTEGER NOT NULL DEFAULT 0 CHECK (early_exit_minutes BETWEEN 0 AND 720),
+        double_entry_hours  REAL NOT NULL DEFAULT 12 CHECK (double_entry_hours BETWEEN 0 AND 48),
+        created_at          TEXT NOT NULL
+      );
+      CREATE UNIQUE INDEX shifts_name ON shifts (name COLLATE NOCASE);
+      ALTER TABLE persons ADD COLUMN shift_id INTEGER REFERENCES shifts (id) ON DELETE SET NULL;
+      -- A department's default shift, for people without one of their own.
+      CREATE TABLE department_shifts (
+        department TEXT PRIMARY KEY COLLATE NOCASE,
+        shift_id   INTEGER NOT NULL REFERENCES shifts (id) ON DELETE CASCADE
+      );
+    `,
+  },
 ];

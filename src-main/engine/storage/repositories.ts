@@ -520,8 +520,9 @@ export class SightingRepository {
     const id = Number(
       this.db
         .prepare(
-          `INSERT INTO sightings (camera_id, camera_name, person_id, status, track_id, first_seen, last_seen, best_score, frames, video_start_s, video_end_s)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          // The camera's direction as it is now travels with the visit (attendance reads it from here).
+          `INSERT INTO sightings (camera_id, camera_name, person_id, status, track_id, first_seen, last_seen, best_score, frames, video_start_s, video_end_s, camera_direction)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT direction FROM cameras WHERE id = ?))`,
         )
         .run(
           s.cameraId,
@@ -535,6 +536,7 @@ export class SightingRepository {
           s.frames,
           s.videoStartS ?? null,
           s.videoEndS ?? null,
+          s.cameraId,
         )
         .lastInsertRowid,
     );

@@ -1,0 +1,193 @@
+/**
+ * Attendance on the live database: camera directions, shifts (per person or
+ * per department), day records computed by the pure rules from the visits
+ * (sightings, one per walk-by) with the camera direction each visit was
+ * written with, and an access summary. Every change is audited in its own
+ * transaction.
+ */
+import type { Db } from '../storage/database.js';
+import { nowIso } from '../storage/database.js';
+import { AuditRepository } from '../storage/audit-log.js';
+import { VigilError } from '../errors.js';
+import { type CameraDirection, computeAttendance, type Passage, type PersonDay, type ShiftRule } from './attendance-rules.js';
+import { addDays, isValidTimeZone, type Weekday, zonedToUtc } from './zoned-time.js';
+import { shiftSchema } from './scenario.js';
+
+export interface StoredShift extends ShiftRule {
+  id: number;
+}
+
+type ShiftRow = {
+  id: number;
+  name: string;
+  start_time: string;
+  end_time: string;
+  days: string;
+  grace_minutes: number;
+  early_exit_minutes: number;
+  double_entry_hours: number;
+};
+
+const toShift = (r: ShiftRow): StoredShift => ({
+  id: r.id,
+  name: r.name,
+  start: r.start_time,
+  end: r.end_time,
+  days: JSON.parse(r.days) as Weekday[],
+  graceMinutes: r.grace_minutes,
+  earlyExitMinutes: r.early_exit_minutes,
+  doubleEntryWindowHours: r.double_entry_hours,
+});
+
+export interface AccessSummary {
+  from: string;
+  to: string;
+  total: number;
+  members: number;
+  unknown: number;
+  blocked: number;
+  /** Visits at restricted cameras by anyone but an employee. */
+  unauthorised: number;
+  rates: { members: number; unknown: number; blocked: number; unauthorised: number };
+}
+
+/** The site's time zone: config.json's `timeZone`, else the machine's. */
+export function siteTimeZone(configured: string | undefined): string {
+  if (configured) {
+    if (!isValidTimeZone(configured)) throw new VigilError('BAD_REQUEST', `The site's time zone "${configured}" is not a known IANA time zone`);
+    return configured;
+  }
+  return Intl.DateTimeFormat().resolvedOptions().timeZone;
+}
+
+export class AttendanceService {
+  private readonly auditLog: AuditRepository;
+  constructor(
+    private readonly db: Db,
+    readonly timeZone: string,
+  ) {
+    this.auditLog = new AuditRepository(db);
+  }
+
+  setCameraDirection(cameraId: number, direction: CameraDirection, operator: string): void {
+    this.db.transaction(() => {
+      const camera = this.db.prepare('SELECT name, direction FROM cameras WHERE id = ?').get(cameraId) as { name: string; direction: string } | undefined;
+      if (!camera) throw new VigilError('NOT_FOUND', `No camera with id ${cameraId}`);
+      if (camera.direction === direction) return;
+      this.db.prepare('UPDATE cameras SET direction = ? WHERE id = ?').run(direction, cameraId);
+      this.auditLog.append({ operator, action: 'camera.direction-set', subjectKind: 'camera', subjectId: cameraId, subjectLabel: camera.name, details: { from: camera.direction, to: direction } });
+    })();
+  }
+
+  listShifts(): StoredShift[] {
+    return (this.db.prepare('SELECT * FROM shifts ORDER BY name COLLATE NOCASE').all() as ShiftRow[]).map(toShift);
+  }
+
+  shiftNamed(name: string): StoredShift {
+    const row = this.db.prepare('SELECT * FROM shifts WHERE name = ? COLLATE NOCASE').get(name.trim()) as ShiftRow | undefined;
+    if (!row) throw new VigilError('NOT_FOUND', `No shift named "${name}"`);
+    return toShift(row);
+  }
+
+  /** Adds a shift (the same validation as a scenario's shifts). */
+  addShift(input: unknown, operator: string): StoredShift {
+    const parsed = shiftSchema.safeParse(input);
+    if (!parsed.success) throw new VigilError('BAD_REQUEST', `The shift is not valid: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'shift'}: ${i.message}`).join('; ')}`);
+    const shift = parsed.data;
+    return this.db.transaction(() => {
+      if (this.db.prepare('SELECT 1 FROM shifts WHERE name = ? COLLATE NOCASE').get(shift.name)) throw new VigilError('CONFLICT', `A shift named "${shift.name}" exists already`);
+      const id = Number(
+        this.db
+          .prepare('INSERT INTO shifts (name, start_time, end_time, days, grace_minutes, early_exit_minutes, double_entry_hours, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+          .run(shift.name, shift.start, shift.end, JSON.stringify(shift.days), shift.graceMinutes, shift.earlyExitMinutes, shift.doubleEntryWindowHours ?? 12, nowIso()).lastInsertRowid,
+      );
+      this.auditLog.append({ operator, action: 'shift.added', subjectKind: 'shift', subjectId: id, subjectLabel: shift.name, details: { ...shift } });
+      return this.shiftNamed(shift.name);
+    })();
+  }
+
+  removeShift(name: string, operator: string): void {
+    const shift = this.shiftNamed(name);
+    this.db.transaction(() => {
+      this.db.prepare('DELETE FROM shifts WHERE id = ?').run(shift.id);
+      this.auditLog.append({ operator, action: 'shift.removed', subjectKind: 'shift', subjectId: shift.id, subjectLabel: shift.name });
+    })();
+  }
+
+  /** A person's own shift (null: the department's default, if any). */
+  assignShift(personId: number, shiftName: string | null, operator: string): void {
+    const shift = shiftName === null ? null : this.shiftNamed(shiftName);
+    this.db.transaction(() => {
+      const person = this.db.prepare('SELECT name FROM persons WHERE id = ?').get(personId) as { name: string } | undefined;
+      if (!person) throw new VigilError('NOT_FOUND', `No person with id ${personId}`);
+      this.db.prepare('UPDATE persons SET shift_id = ? WHERE id = ?').run(shift?.id ?? null, personId);
+      this.auditLog.append({ operator, action: 'person.shift-set', subjectKind: 'person', subjectId: personId, subjectLabel: person.name, details: { shift: shift?.name ?? null } });
+    })();
+  }
+
+  setDepartmentShift(department: string, shiftName: string | null, operator: string): void {
+    const shift = shiftName === null ? null : this.shiftNamed(shiftName);
+    this.db.transaction(() => {
+      if (shift) this.db.prepare('INSERT INTO department_shifts (department, shift_id) VALUES (?, ?) ON CONFLICT (department) DO UPDATE SET shift_id = excluded.shift_id').run(department.trim(), shift.id);
+      else this.db.prepare('DELETE FROM department_shifts WHERE department = ?').run(department.trim());
+      this.auditLog.append({ operator, action: 'department.shift-set', subjectKind: 'department', subjectId: null, subjectLabel: department.trim(), details: { shift: shift?.name ?? null } });
+    })();
+  }
+
+  /**
+   * Day records from `from` to `to` (site dates, inclusive) for active
+   * employees and contractors: their own shift, else their department's.
+   */
+  records(from: string, to: string, nowMs = Date.now()): Array<PersonDay & { personId: number; personName: string }> {
+    if (from > to) throw new VigilError('BAD_REQUEST', `The first day (${from}) is after the last (${to})`);
+    const shifts = new Map(this.listShifts().map((s) => [s.id, s]));
+    const people = this.db
+      .prepare(
+        `SELECT p.id, p.name, COALESCE(p.shift_id, d.shift_id) AS shift_id FROM persons p
+         LEFT JOIN department_shifts d ON d.department = p.department
+         WHERE p.status = 'active' AND p.category IN ('employee', 'contractor')`,
+      )
+      .all() as Array<{ id: number; name: string; shift_id: number | null }>;
+    // Two days either side in UTC: every passage a shift span of these days can hold.
+    const since = new Date(zonedToUtc(addDays(from, -2), '00:00', this.timeZone)).toISOString();
+    const until = new Date(zonedToUtc(addDays(to, 3), '00:00', this.timeZone)).toISOString();
+    const rows = this.db
+      .prepare(
+        `SELECT person_id, first_seen, camera_name, camera_direction FROM sightings
+         WHERE status = 'member' AND person_id IS NOT NULL AND camera_direction IN ('entry', 'exit', 'both')
+           AND first_seen >= ? AND first_seen < ?`,
+      )
+      .all(since, until) as Array<{ person_id: number; first_seen: string; camera_name: string; camera_direction: Passage['direction'] }>;
+    const passages: Passage[] = rows.map((r) => ({ person: String(r.person_id), atMs: Date.parse(r.first_seen), camera: r.camera_name, direction: r.camera_direction }));
+    const names = new Map(people.map((p) => [String(p.id), p.name]));
+    const days = computeAttendance(
+      people.map((p) => ({ name: String(p.id), shift: p.shift_id === null ? null : (shifts.get(p.shift_id) ?? null) })),
+      passages,
+      { from, to, nowMs },
+      { timeZone: this.timeZone },
+    );
+    return days.map((d) => ({ ...d, personId: Number(d.person), personName: names.get(d.person) ?? d.person, person: names.get(d.person) ?? d.person }));
+  }
+
+  /** Visits between two instants: by status, and those at restricted cameras by anyone but an employee. */
+  accessSummary(fromIso: string, toIso: string): AccessSummary {
+    if (fromIso >= toIso) throw new VigilError('BAD_REQUEST', `--from (${fromIso}) must be before --to (${toIso})`);
+    const row = this.db
+      .prepare(
+        `SELECT COUNT(*) AS total,
+                SUM(s.status = 'member') AS members,
+                SUM(s.status = 'unknown') AS unknown,
+                SUM(s.status = 'blocked') AS blocked,
+                SUM(c.restricted = 1 AND (s.person_id IS NULL OR p.category <> 'employee')) AS unauthorised
+         FROM sightings s
+         LEFT JOIN cameras c ON c.id = s.camera_id
+         LEFT JOIN persons p ON p.id = s.person_id
+         WHERE s.first_seen >= ? AND s.first_seen < ?`,
+      )
+      .get(fromIso, toIso) as { total: number; members: number | null; unknown: number | null; blocked: number | null; unauthorised: number | null };
+    const total = row.total;
+    const rate = (n: number) => (total === 0 ? 0 : Math.round((n / total) * 10_000) / 10_000);
+    const members = row.members ?? 0, unknown = row.unknown ?? 0, blocked = row.blocked ?? 0, unauthorised = row.unauthorised ?? 0;
+    return { from: fromIso, to: toIso, total, members, unknown, blocked, unauthorised, rates: { members: rate(members), unknown: rate(unknown), blocked: rate(blocked), unauthorised: rate(unauthorised) } };
+  }
+}

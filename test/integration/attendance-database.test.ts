@@ -1,0 +1,109 @@
+/**
+ * Attendance on a real database through the CLI: cameras tagged entry/exit,
+ * a shift per department and one per person, visits written as the live
+ * pipeline writes them (the camera's direction travels with each visit), the
+ * day records and the access summary; every change audited.
+ */
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { Engine } from '../../src-main/engine/engine.js';
+import { zonedToUtc } from '../../src-main/engine/attendance/zoned-time.js';
+import { runCli } from '../helpers/cli.js';
+import { hamiltonClip, tempDir } from '../helpers/paths.js';
+
+const dir = tempDir();
+const dataDir = join(dir.path, 'data');
+const db = join(dataDir, 'vigil.db');
+const zone = 'Europe/Berlin';
+const cli = (...args: string[]) => runCli('main', [...args, '--db', db], { VIGIL_HOME: dataDir });
+const ids: Record<string, number> = {};
+
+before(async () => {
+  const engine = await Engine.open({ dataDir, modelsDir: join(dir.path, 'no-models') });
+  try {
+    for (const name of ['Gate in', 'Gate out', 'Server room']) ids[name] = engine.cameraRepo.add(name, { kind: 'file', path: hamiltonClip, loop: false }, 10, false).id;
+    engine.cameraRepo.setRestricted(ids['Server room']!, true);
+    const person = engine.db.prepare("INSERT INTO persons (name, department, category, created_at, updated_at) VALUES (?, ?, ?, 'then', 'then')");
+    ids.Ada = Number(person.run('Ada', 'Assembly', 'employee').lastInsertRowid);
+    ids.Bob = Number(person.run('Bob', 'Assembly', 'employee').lastInsertRowid);
+    ids.Vic = Number(person.run('Vic', null, 'visitor').lastInsertRowid);
+  } finally {
+    await engine.close();
+  }
+  writeConfig();
+});
+
+/** The site's time zone in config.json (attendance days are Berlin days whatever the machine's zone). */
+function writeConfig() {
+  writeFileSync(join(dataDir, 'config.json'), JSON.stringify({ timeZone: zone }));
+}
+
+after(() => dir.cleanup());
+
+describe('attendance on the database (CLI)', () => {
+  test('tagging cameras and shifts: per department, per person; bad input refused', async () => {
+    for (const [camera, direction] of [['Gate in', 'entry'], ['Gate out', 'exit']]) {
+      const tagged = await cli('attendance', 'camera', camera!, direction!, '--json');
+      assert.equal(tagged.code, 0, tagged.stderr + tagged.stdout);
+    }
+    const day = await cli('attendance', 'shift', 'add', 'Day', '--start', '08:00', '--end', '17:00', '--days', 'mon,tue,wed,thu,fri', '--grace', '10', '--early-exit', '10', '--json');
+    assert.equal(day.code, 0, day.stderr + day.stdout);
+    assert.equal((await cli('attendance', 'shift', 'add', 'Late', '--start', '12:00', '--end', '21:00', '--days', 'mon,tue,wed,thu,fri', '--json')).code, 0);
+    assert.equal((await cli('attendance', 'shift', 'department', 'Assembly', 'Day')).code, 0);
+    assert.equal((await cli('attendance', 'shift', 'assign', 'Bob', 'Late')).code, 0);
+    const duplicate = await cli('attendance', 'shift', 'add', 'day', '--start', '06:00', '--end', '14:00', '--days', 'mon', '--json');
+    assert.match(JSON.stringify(duplicate.lines), /exists already/);
+    const badDays = await cli('attendance', 'shift', 'add', 'Odd', '--start', '06:00', '--end', '14:00', '--days', 'monday', '--json');
+    assert.equal(badDays.code, 2);
+    const badCamera = await cli('attendance', 'camera', 'Gate in', 'sideways', '--json');
+    assert.equal(badCamera.code, 2);
+    const listed = await cli('attendance', 'shift', 'list', '--json');
+    assert.deepEqual(listed.lines.map((l) => l.name), ['Day', 'Late']);
+  });
+
+  test('day records from visits; a camera re-tagged later does not change them; the access summary', async () => {
+    const engine = await Engine.open({ dataDir, modelsDir: join(dir.path, 'no-models') });
+    try {
+      // Monday 2026-11-30: visits as the pipeline writes them (one per walk-by).
+      const visit = (camera: string, person: string | null, time: string, status: 'member' | 'unknown' | 'blocked' = 'member') => {
+        const at = new Date(zonedToUtc('2026-11-30', time, zone));
+        engine.sightingRepo.insert({ cameraId: ids[camera]!, cameraName: camera, personId: person ? ids[person]! : null, status, trackId: 1, firstSeen: at, lastSeen: at, bestScore: 0.8, frames: 5 });
+      };
+      visit('Gate in', 'Ada', '08:14');
+      visit('Gate in', 'Ada', '08:14'); // the same walk-by seen by a second track: never a second check-in
+      visit('Gate out', 'Ada', '16:40');
+      visit('Gate in', 'Bob', '11:58');
+      visit('Gate in', null, '09:00', 'unknown');
+      visit('Server room', 'Vic', '10:00');
+      visit('Server room', 'Ada', '10:05');
+      // Gate out is re-tagged as "none" afterwards: Ada's check-out stays (the visit kept its direction).
+      engine.attendance.setCameraDirection(ids['Gate out']!, 'none', 'admin');
+    } finally {
+      await engine.close();
+    }
+    const records = await cli('attendance', '--date', '2026-11-30', '--json');
+    assert.equal(records.code, 0, records.stderr);
+    assert.deepEqual(
+      records.lines.map((l) => [l.person, l.date, l.status, l.checkIn, l.checkOut, l.lateMinutes, l.earlyExitMinutes, l.shift]),
+      [
+        ['Ada', '2026-11-30', ['late', 'early_exit'], '2026-11-30T08:14:00+01:00', '2026-11-30T16:40:00+01:00', 14, 20, 'Day'],
+        ['Bob', '2026-11-30', ['on_time', 'missing_check_out'], '2026-11-30T11:58:00+01:00', null, 0, 0, 'Late'],
+      ],
+      'Vic (a visitor) has no attendance',
+    );
+    const summary = await cli('access-summary', '--from', '2026-11-30', '--to', '2026-11-30', '--json');
+    assert.equal(summary.code, 0, summary.stderr);
+    assert.deepEqual(
+      { ...summary.lines[0], rates: undefined },
+      { from: '2026-11-30', to: '2026-11-30', total: 7, members: 6, unknown: 1, blocked: 0, unauthorised: 1, rates: undefined, timeZone: zone },
+    );
+    const empty = await cli('access-summary', '--from', '2026-12-01', '--to', '2026-12-01', '--json');
+    assert.equal(empty.lines[0]!.total, 0);
+    const reversed = await cli('access-summary', '--from', '2026-12-02', '--to', '2026-12-01', '--json');
+    assert.equal(reversed.code, 2);
+    const audit = await cli('audit', 'list', '--action', 'shift', '--json');
+    assert.deepEqual(audit.lines.map((l) => l.action).sort(), ['shift.added', 'shift.added']);
+  });
+});
