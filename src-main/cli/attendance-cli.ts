@@ -5,7 +5,8 @@
  */
 import { readFile } from 'node:fs/promises';
 import { type CameraDirection, type PersonDay, personDayLine } from '../engine/attendance/attendance-rules.js';
-import { addDays, isCalendarDate, localDate, zonedToUtc } from '../engine/attendance/zoned-time.js';
+import { addDays, isCalendarDate, isoWithOffset, localDate, zonedToUtc } from '../engine/attendance/zoned-time.js';
+import type { AttendanceRecord } from '../engine/attendance/attendance-service.js';
 import type { Engine } from '../engine/engine.js';
 import { replayScenario } from '../engine/attendance/scenario.js';
 import { VigilError } from '../engine/errors.js';
@@ -49,6 +50,8 @@ function printDays(days: readonly PersonDay[], timeZone: string, json: boolean, 
 }
 
 export interface AttendanceCliValues {
+  csv?: boolean;
+  reason?: string;
   date?: string;
   to?: string;
   from?: string;
@@ -79,6 +82,19 @@ function minutesOption(name: string, value: string | undefined): number {
 
 const DIRECTIONS: readonly CameraDirection[] = ['entry', 'exit', 'both', 'none'];
 
+const iso = (ms: number | null, timeZone: string) => (ms === null ? null : isoWithOffset(ms, timeZone));
+
+/** A person by employee code, then exact name (any case), then id. */
+function findPerson(engine: Engine, who: string) {
+  const people = engine.people.list();
+  const person =
+    people.find((p) => p.employeeCode?.toLowerCase() === who.toLowerCase()) ??
+    people.find((p) => p.name.toLowerCase() === who.toLowerCase()) ??
+    people.find((p) => String(p.id) === who);
+  if (!person) throw new VigilError('NOT_FOUND', `No person "${who}"`);
+  return person;
+}
+
 /**
  * `attendance --date D [--to D2]`: day records from the database;
  * `attendance shift add|list|remove|assign|department …`; `attendance camera <name|id> <direction>`.
@@ -89,7 +105,46 @@ export function attendanceOnDatabase(engine: Engine, positionals: string[], valu
   if (sub === undefined) {
     const from = dateOption('date', values.date) ?? localDate(Date.now(), attendance.timeZone);
     const to = dateOption('to', values.to) ?? from;
-    printDays(attendance.records(from, to), attendance.timeZone, json, (day) => ({ personId: (day as PersonDay & { personId: number }).personId }));
+    if (from > to) throw new VigilError('BAD_REQUEST', `--date (${from}) is after --to (${to})`);
+    const records = attendance.records(from, to);
+    if (values.csv) {
+      process.stdout.write(attendance.payrollCsv(records));
+      return;
+    }
+    const byDay = new Map(records.map((r) => [`${r.personId}|${r.date}`, r]));
+    printDays(records, attendance.timeZone, json, (day) => {
+      const record = byDay.get(`${(day as AttendanceRecord).personId}|${day.date}`)!;
+      return {
+        personId: record.personId,
+        corrected: record.original !== null,
+        ...(record.original ? { correctionReason: record.correctionReason, computedCheckIn: iso(record.original.checkInMs, attendance.timeZone), computedCheckOut: iso(record.original.checkOutMs, attendance.timeZone) } : {}),
+        locked: record.locked,
+      };
+    });
+    return;
+  }
+  if (sub === 'correct') {
+    const [who, date, field, value] = args;
+    const usage = 'attendance correct <person> <YYYY-MM-DD> <check-in|check-out> <HH:MM|ISO time|none> --reason "why"';
+    if (!who || !date || !field || !value || (field !== 'check-in' && field !== 'check-out')) throw new VigilError('BAD_REQUEST', usage);
+    dateOption('date', date);
+    if (!values.reason) throw new VigilError('BAD_REQUEST', `A correction needs --reason: ${usage}`);
+    const person = findPerson(engine, who);
+    let atMs: number | null;
+    if (value.toLowerCase() === 'none') atMs = null;
+    else if (/^([01]\d|2[0-3]):[0-5]\d$/.test(value)) atMs = zonedToUtc(date, value, attendance.timeZone);
+    else if (/[zZ]|[+-]\d{2}:\d{2}$/.test(value) && !Number.isNaN(Date.parse(value))) atMs = Date.parse(value);
+    else throw new VigilError('BAD_REQUEST', `The time must be HH:MM (on ${date}, site time), an ISO time with its offset, or "none"; got "${value}"`);
+    const record = attendance.correct(person.id, date, field === 'check-in' ? 'check_in' : 'check_out', atMs, values.reason, operator);
+    printDays([record], attendance.timeZone, json, () => ({ personId: record.personId, corrected: true, correctionReason: record.correctionReason }));
+    return;
+  }
+  if (sub === 'lock') {
+    const from = dateOption('from', values.from), to = dateOption('to', values.to);
+    if (!from || !to) throw new VigilError('BAD_REQUEST', 'attendance lock --from YYYY-MM-DD --to YYYY-MM-DD');
+    attendance.lock(from, to, operator);
+    if (json) printJsonLine({ locked: { from, to } });
+    else console.log(`Locked ${from} to ${to}: corrections are refused from now on`);
     return;
   }
   if (sub === 'camera') {
@@ -102,7 +157,7 @@ export function attendanceOnDatabase(engine: Engine, positionals: string[], valu
     else console.log(`Camera ${camera.name}: ${direction}`);
     return;
   }
-  if (sub !== 'shift') throw new VigilError('BAD_REQUEST', `attendance: unknown sub-command "${sub}" (replay, shift, camera, or --date)`);
+  if (sub !== 'shift') throw new VigilError('BAD_REQUEST', `attendance: unknown sub-command "${sub}" (replay, shift, camera, correct, lock, or --date)`);
   const [action, name, target] = args;
   switch (action) {
     case 'list': {
@@ -135,8 +190,7 @@ export function attendanceOnDatabase(engine: Engine, positionals: string[], valu
       return;
     case 'assign': {
       if (!name || !target) throw new VigilError('BAD_REQUEST', 'attendance shift assign <person name|code|id> <shift|none>');
-      const person = engine.people.list().find((p) => String(p.id) === name || p.employeeCode?.toLowerCase() === name.toLowerCase() || p.name.toLowerCase() === name.toLowerCase());
-      if (!person) throw new VigilError('NOT_FOUND', `No person "${name}"`);
+      const person = findPerson(engine, name);
       attendance.assignShift(person.id, target.toLowerCase() === 'none' ? null : target, operator);
       if (!json) console.log(`${person.name}: shift ${target}`);
       return;

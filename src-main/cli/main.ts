@@ -42,6 +42,9 @@ Commands:
   attendance shift add <name> --start HH:MM --end HH:MM --days mon,tue,… [--grace N] [--early-exit N]
   attendance shift list | remove <name> | assign <person> <shift|none> | department <dept> <shift|none>
   attendance camera <name|id> <entry|exit|both|none>
+  attendance --date D [--to D2] --csv   Payroll CSV: one row per person-day
+  attendance correct <person> <date> <check-in|check-out> <HH:MM|none> --reason "…"   (refused on a locked period)
+  attendance lock --from D --to D       Lock a period after export (read-only from then on)
   access-summary --from D --to D   Visits by status (members, unknown, blocked, unauthorised) and rates
 
 One process at a time may change a data folder: a command that writes (enroll-dir,
@@ -310,6 +313,7 @@ async function main(): Promise<void> {
         days: { type: 'string' },
         grace: { type: 'string' },
         'early-exit': { type: 'string' },
+        reason: { type: 'string' },
       },
     });
   } catch (error) {

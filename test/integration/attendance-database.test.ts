@@ -106,4 +106,32 @@ describe('attendance on the database (CLI)', () => {
     const audit = await cli('audit', 'list', '--action', 'shift', '--json');
     assert.deepEqual(audit.lines.map((l) => l.action).sort(), ['shift.added', 'shift.added']);
   });
+
+  test('HR corrects a check-in with a reason: judged again, the computed time kept beside it, in the payroll CSV; a locked period refuses corrections', async () => {
+    const noReason = await cli('attendance', 'correct', 'Ada', '2026-11-30', 'check-in', '08:05', '--json');
+    assert.equal(noReason.code, 2);
+    const corrected = await cli('attendance', 'correct', 'Ada', '2026-11-30', 'check-in', '08:05', '--reason', 'Badge reader queue, confirmed by supervisor', '--json');
+    assert.equal(corrected.code, 0, corrected.stderr + corrected.stdout);
+    assert.deepEqual([corrected.lines[0]!.status, corrected.lines[0]!.checkIn, corrected.lines[0]!.lateMinutes], [['on_time', 'early_exit'], '2026-11-30T08:05:00+01:00', 0]);
+
+    const records = await cli('attendance', '--date', '2026-11-30', '--json');
+    const ada = records.lines.find((l) => l.person === 'Ada')!;
+    assert.deepEqual([ada.corrected, ada.computedCheckIn, ada.correctionReason], [true, '2026-11-30T08:14:00+01:00', 'Badge reader queue, confirmed by supervisor']);
+
+    const csv = await cli('attendance', '--date', '2026-11-30', '--csv');
+    const rows = csv.stdout.trimEnd().split('\r\n');
+    assert.equal(rows[0], 'person_id,employee_code,person,department,date,shift,status,check_in,check_out,late_minutes,early_exit_minutes,overtime_minutes,worked_minutes,corrected,correction_reason,computed_check_in,computed_check_out,locked');
+    assert.equal(rows[1], `${ids.Ada},,Ada,Assembly,2026-11-30,Day,on_time early_exit,2026-11-30T08:05:00+01:00,2026-11-30T16:40:00+01:00,0,20,0,515,yes,"Badge reader queue, confirmed by supervisor",2026-11-30T08:14:00+01:00,2026-11-30T16:40:00+01:00,no`);
+    assert.match(rows[2]!, /^\d+,,Bob,Assembly,2026-11-30,Late,on_time missing_check_out,/);
+
+    assert.equal((await cli('attendance', 'lock', '--from', '2026-11-01', '--to', '2026-11-30')).code, 0);
+    const refused = await cli('attendance', 'correct', 'Bob', '2026-11-30', 'check-out', '21:00', '--reason', 'Forgot to badge out', '--json');
+    assert.equal(refused.code, 1);
+    assert.match(JSON.stringify(refused.lines[0]), /locked period/);
+    const locked = await cli('attendance', '--date', '2026-11-30', '--csv');
+    assert.ok(locked.stdout.trimEnd().split('\r\n').slice(1).every((row) => row.endsWith(',yes')), 'rows of a locked period say so');
+    const audit = await cli('audit', 'list', '--action', 'attendance', '--json');
+    assert.deepEqual(audit.lines.map((l) => l.action), ['attendance.locked', 'attendance.corrected']);
+    assert.equal((audit.lines[1]!.details as { from: string }).from, '2026-11-30T07:14:00.000Z', 'the computed time is on the trail');
+  });
 });

@@ -148,6 +148,62 @@ function checkInOut(passages: readonly Passage[], notBeforeMs: number): { checkI
 }
 
 /**
+ * The record of one shift day from its check-in and check-out (computed, or
+ * corrected by HR): statuses and minutes. Null when nothing happened and the
+ * day's span is not over yet (the person may still come).
+ */
+export function judgeShiftDay(
+  person: string,
+  shift: ShiftRule,
+  o: { date: string; startMs: number; endMs: number; untilMs: number },
+  checkIn: { atMs: number; camera: string } | null,
+  checkOut: { atMs: number; camera: string } | null,
+  nowMs = Infinity,
+): PersonDay | null {
+  const day = emptyDay(person, o.date, shift.name);
+  const over = nowMs >= o.untilMs;
+  if (checkIn) {
+    day.checkInMs = checkIn.atMs;
+    day.checkInCamera = checkIn.camera;
+    if (checkIn.atMs > o.startMs + shift.graceMinutes * MINUTE) {
+      day.status.push('late');
+      day.lateMinutes = minutesBetween(o.startMs, checkIn.atMs);
+    } else day.status.push('on_time');
+  }
+  if (checkOut) {
+    day.checkOutMs = checkOut.atMs;
+    day.checkOutCamera = checkOut.camera;
+    if (checkOut.atMs < o.endMs - shift.earlyExitMinutes * MINUTE) {
+      day.status.push('early_exit');
+      day.earlyExitMinutes = minutesBetween(checkOut.atMs, o.endMs);
+    } else if (checkOut.atMs >= o.endMs + (shift.overtimeAfterMinutes ?? DEFAULT_OVERTIME_AFTER_MINUTES) * MINUTE) {
+      day.status.push('overtime');
+      day.overtimeMinutes = minutesBetween(o.endMs, checkOut.atMs);
+    }
+  }
+  if (checkIn && checkOut) day.workedMinutes = minutesBetween(checkIn.atMs, checkOut.atMs);
+  if (checkIn && !checkOut) day.status.push(over ? 'missing_check_out' : 'in');
+  if (!checkIn && checkOut) day.status.push('missing_check_in');
+  if (!checkIn && !checkOut) {
+    if (!over) return null;
+    day.status.push('absent');
+  }
+  return day;
+}
+
+/** A day off on which the person came: times and worked minutes, no judgement. */
+export function dayOffRecord(person: string, date: string, checkIn: { atMs: number; camera: string } | null, checkOut: { atMs: number; camera: string } | null): PersonDay {
+  const day = emptyDay(person, date, null);
+  day.status.push('day_off');
+  day.checkInMs = checkIn?.atMs ?? null;
+  day.checkInCamera = checkIn?.camera ?? null;
+  day.checkOutMs = checkOut?.atMs ?? null;
+  day.checkOutCamera = checkOut?.camera ?? null;
+  if (checkIn && checkOut) day.workedMinutes = minutesBetween(checkIn.atMs, checkOut.atMs);
+  return day;
+}
+
+/**
  * One record per person per shift day between `from` and `to` (local dates,
  * inclusive), plus days off on which someone came. `nowMs`: records whose span
  * is not over yet say "in" instead of missing check-out, and shift days not
@@ -178,35 +234,9 @@ export function computeAttendance(
         for (const p of inSpan) counted.add(p);
         if (nowMs < o.fromMs) continue; // not begun: nothing to say yet (its passages are its own, never a day off)
         const { checkIn, checkOut } = checkInOut(inSpan, lastCheckInMs + doubleEntryMs);
-        const day = emptyDay(person.name, o.date, shift.name);
-        const over = nowMs >= o.untilMs;
-        if (checkIn) {
-          lastCheckInMs = checkIn.atMs;
-          day.checkInMs = checkIn.atMs;
-          day.checkInCamera = checkIn.camera;
-          if (checkIn.atMs > o.startMs + shift.graceMinutes * MINUTE) {
-            day.status.push('late');
-            day.lateMinutes = minutesBetween(o.startMs, checkIn.atMs);
-          } else day.status.push('on_time');
-        }
-        if (checkOut) {
-          day.checkOutMs = checkOut.atMs;
-          day.checkOutCamera = checkOut.camera;
-          if (checkOut.atMs < o.endMs - shift.earlyExitMinutes * MINUTE) {
-            day.status.push('early_exit');
-            day.earlyExitMinutes = minutesBetween(checkOut.atMs, o.endMs);
-          } else if (checkOut.atMs >= o.endMs + (shift.overtimeAfterMinutes ?? DEFAULT_OVERTIME_AFTER_MINUTES) * MINUTE) {
-            day.status.push('overtime');
-            day.overtimeMinutes = minutesBetween(o.endMs, checkOut.atMs);
-          }
-        }
-        if (checkIn && checkOut) day.workedMinutes = minutesBetween(checkIn.atMs, checkOut.atMs);
-        if (checkIn && !checkOut) day.status.push(over ? 'missing_check_out' : 'in');
-        if (!checkIn && checkOut) day.status.push('missing_check_in');
-        if (!checkIn && !checkOut) {
-          if (!over) continue; // may still come
-          day.status.push('absent');
-        }
+        if (checkIn) lastCheckInMs = checkIn.atMs;
+        const day = judgeShiftDay(person.name, shift, o, checkIn, checkOut, nowMs);
+        if (!day) continue; // may still come
         days.push(day);
       }
     }
@@ -222,14 +252,7 @@ export function computeAttendance(
     for (const [date, list] of offDays) {
       const { checkIn, checkOut } = checkInOut(list, -Infinity);
       if (!checkIn && !checkOut) continue;
-      const day = emptyDay(person.name, date, null);
-      day.status.push('day_off');
-      day.checkInMs = checkIn?.atMs ?? null;
-      day.checkInCamera = checkIn?.camera ?? null;
-      day.checkOutMs = checkOut?.atMs ?? null;
-      day.checkOutCamera = checkOut?.camera ?? null;
-      if (checkIn && checkOut) day.workedMinutes = minutesBetween(checkIn.atMs, checkOut.atMs);
-      days.push(day);
+      days.push(dayOffRecord(person.name, date, checkIn, checkOut));
     }
   }
   return days.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : a.person.localeCompare(b.person)));

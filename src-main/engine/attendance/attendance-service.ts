@@ -9,7 +9,9 @@ import type { Db } from '../storage/database.js';
 import { nowIso } from '../storage/database.js';
 import { AuditRepository } from '../storage/audit-log.js';
 import { VigilError } from '../errors.js';
-import { type CameraDirection, computeAttendance, type Passage, type PersonDay, type ShiftRule } from './attendance-rules.js';
+import { type CameraDirection, computeAttendance, dayOffRecord, judgeShiftDay, type Passage, type PersonDay, type ShiftRule, shiftOccurrences } from './attendance-rules.js';
+import { csvDocument } from '../util/csv.js';
+import { isoWithOffset } from './zoned-time.js';
 import { addDays, isValidTimeZone, type Weekday, zonedToUtc } from './zoned-time.js';
 import { shiftSchema } from './scenario.js';
 
@@ -38,6 +40,42 @@ const toShift = (r: ShiftRow): StoredShift => ({
   earlyExitMinutes: r.early_exit_minutes,
   doubleEntryWindowHours: r.double_entry_hours,
 });
+
+/** A day record as HR sees it: with the person, and what a correction changed. */
+export type AttendanceRecord = PersonDay & {
+  personId: number;
+  personName: string;
+  employeeCode: string | null;
+  department: string | null;
+  /** The computed times when HR corrected them (null fields: not corrected). */
+  original: { checkInMs: number | null; checkOutMs: number | null } | null;
+  correctionReason: string | null;
+  locked: boolean;
+};
+
+export type CorrectedField = 'check_in' | 'check_out';
+
+/** Payroll CSV: one row per person-day (documented in the README). */
+export const PAYROLL_CSV_COLUMNS = [
+  'person_id',
+  'employee_code',
+  'person',
+  'department',
+  'date',
+  'shift',
+  'status',
+  'check_in',
+  'check_out',
+  'late_minutes',
+  'early_exit_minutes',
+  'overtime_minutes',
+  'worked_minutes',
+  'corrected',
+  'correction_reason',
+  'computed_check_in',
+  'computed_check_out',
+  'locked',
+] as const;
 
 export interface AccessSummary {
   from: string;
@@ -138,16 +176,16 @@ export class AttendanceService {
    * Day records from `from` to `to` (site dates, inclusive) for active
    * employees and contractors: their own shift, else their department's.
    */
-  records(from: string, to: string, nowMs = Date.now()): Array<PersonDay & { personId: number; personName: string }> {
+  records(from: string, to: string, nowMs = Date.now()): AttendanceRecord[] {
     if (from > to) throw new VigilError('BAD_REQUEST', `The first day (${from}) is after the last (${to})`);
     const shifts = new Map(this.listShifts().map((s) => [s.id, s]));
     const people = this.db
       .prepare(
-        `SELECT p.id, p.name, COALESCE(p.shift_id, d.shift_id) AS shift_id FROM persons p
+        `SELECT p.id, p.name, p.employee_code, p.department, COALESCE(p.shift_id, d.shift_id) AS shift_id FROM persons p
          LEFT JOIN department_shifts d ON d.department = p.department
          WHERE p.status = 'active' AND p.category IN ('employee', 'contractor')`,
       )
-      .all() as Array<{ id: number; name: string; shift_id: number | null }>;
+      .all() as Array<{ id: number; name: string; employee_code: string | null; department: string | null; shift_id: number | null }>;
     // Two days either side in UTC: every passage a shift span of these days can hold.
     const since = new Date(zonedToUtc(addDays(from, -2), '00:00', this.timeZone)).toISOString();
     const until = new Date(zonedToUtc(addDays(to, 3), '00:00', this.timeZone)).toISOString();
@@ -159,14 +197,139 @@ export class AttendanceService {
       )
       .all(since, until) as Array<{ person_id: number; first_seen: string; camera_name: string; camera_direction: Passage['direction'] }>;
     const passages: Passage[] = rows.map((r) => ({ person: String(r.person_id), atMs: Date.parse(r.first_seen), camera: r.camera_name, direction: r.camera_direction }));
-    const names = new Map(people.map((p) => [String(p.id), p.name]));
     const days = computeAttendance(
       people.map((p) => ({ name: String(p.id), shift: p.shift_id === null ? null : (shifts.get(p.shift_id) ?? null) })),
       passages,
       { from, to, nowMs },
       { timeZone: this.timeZone },
     );
-    return days.map((d) => ({ ...d, personId: Number(d.person), personName: names.get(d.person) ?? d.person, person: names.get(d.person) ?? d.person }));
+    const byId = new Map(people.map((p) => [p.id, p]));
+    const corrections = this.latestCorrections(from, to);
+    const records = new Map<string, AttendanceRecord>();
+    const key = (personId: number, date: string) => `${personId}|${date}`;
+    for (const d of days) {
+      const person = byId.get(Number(d.person))!;
+      records.set(key(person.id, d.date), {
+        ...d,
+        person: person.name,
+        personId: person.id,
+        personName: person.name,
+        employeeCode: person.employee_code,
+        department: person.department,
+        original: null,
+        correctionReason: null,
+        locked: this.isLocked(d.date),
+      });
+    }
+    // HR's corrections: the day is judged again on the corrected times; the computed ones stay beside them.
+    for (const c of corrections) {
+      const person = byId.get(c.personId);
+      if (!person) continue;
+      const current = records.get(key(c.personId, c.day));
+      const checkIn = c.checkIn !== undefined ? (c.checkIn === null ? null : { atMs: c.checkIn, camera: 'correction' }) : current?.checkInMs != null ? { atMs: current.checkInMs, camera: current.checkInCamera ?? '' } : null;
+      const checkOut = c.checkOut !== undefined ? (c.checkOut === null ? null : { atMs: c.checkOut, camera: 'correction' }) : current?.checkOutMs != null ? { atMs: current.checkOutMs, camera: current.checkOutCamera ?? '' } : null;
+      const shift = person.shift_id === null ? null : (shifts.get(person.shift_id) ?? null);
+      const occurrence = shift ? shiftOccurrences(shift, c.day, c.day, { timeZone: this.timeZone })[0] : undefined;
+      const judged = shift && occurrence ? judgeShiftDay(person.name, shift, occurrence, checkIn, checkOut, nowMs) : dayOffRecord(person.name, c.day, checkIn, checkOut);
+      if (!judged) continue;
+      records.set(key(c.personId, c.day), {
+        ...judged,
+        personId: person.id,
+        personName: person.name,
+        employeeCode: person.employee_code,
+        department: person.department,
+        original: { checkInMs: current?.checkInMs ?? null, checkOutMs: current?.checkOutMs ?? null },
+        correctionReason: c.reasons.join('; '),
+        locked: this.isLocked(c.day),
+      });
+    }
+    return [...records.values()].sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : a.personName.localeCompare(b.personName)));
+  }
+
+  /** The latest correction of each field, per person and day (undefined: that field was not corrected). */
+  private latestCorrections(from: string, to: string): Array<{ personId: number; day: string; checkIn?: number | null; checkOut?: number | null; reasons: string[] }> {
+    const rows = this.db
+      .prepare('SELECT person_id, day, field, corrected_at, reason FROM attendance_corrections WHERE day >= ? AND day <= ? ORDER BY id')
+      .all(from, to) as Array<{ person_id: number; day: string; field: CorrectedField; corrected_at: string | null; reason: string }>;
+    const byDay = new Map<string, { personId: number; day: string; checkIn?: number | null; checkOut?: number | null; reasons: string[] }>();
+    for (const r of rows) {
+      const k = `${r.person_id}|${r.day}`;
+      const entry = byDay.get(k) ?? { personId: r.person_id, day: r.day, reasons: [] };
+      const value = r.corrected_at === null ? null : Date.parse(r.corrected_at);
+      if (r.field === 'check_in') entry.checkIn = value;
+      else entry.checkOut = value;
+      entry.reasons.push(r.reason);
+      byDay.set(k, entry);
+    }
+    return [...byDay.values()];
+  }
+
+  isLocked(day: string): boolean {
+    return this.db.prepare('SELECT 1 FROM attendance_locks WHERE first_day <= ? AND last_day >= ?').get(day, day) !== undefined;
+  }
+
+  /**
+   * HR corrects a check-in or check-out (`at` null: there was none) with a reason. Refused on a
+   * locked period. The computed value stays visible beside the correction; both are audited.
+   */
+  correct(personId: number, day: string, field: CorrectedField, atMs: number | null, reason: string, operator: string): AttendanceRecord {
+    if (reason.trim().length < 3) throw new VigilError('BAD_REQUEST', 'A correction needs a reason (at least 3 characters)');
+    if (this.isLocked(day)) throw new VigilError('CONFLICT', `${day} is in a locked period (exported to payroll): it cannot be corrected`);
+    const before = this.records(day, day).find((r) => r.personId === personId);
+    this.db.transaction(() => {
+      const person = this.db.prepare('SELECT name FROM persons WHERE id = ?').get(personId) as { name: string } | undefined;
+      if (!person) throw new VigilError('NOT_FOUND', `No person with id ${personId}`);
+      this.db
+        .prepare('INSERT INTO attendance_corrections (person_id, day, field, corrected_at, reason, operator, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
+        .run(personId, day, field, atMs === null ? null : new Date(atMs).toISOString(), reason.trim(), operator, nowIso());
+      const computed = field === 'check_in' ? before?.checkInMs : before?.checkOutMs;
+      this.auditLog.append({
+        operator,
+        action: 'attendance.corrected',
+        subjectKind: 'person',
+        subjectId: personId,
+        subjectLabel: person.name,
+        details: { day, field, from: computed == null ? null : new Date(computed).toISOString(), to: atMs === null ? null : new Date(atMs).toISOString(), reason: reason.trim() },
+      });
+    })();
+    return this.records(day, day).find((r) => r.personId === personId)!;
+  }
+
+  /** Locks a period after export: read-only from then on. */
+  lock(firstDay: string, lastDay: string, operator: string): void {
+    if (firstDay > lastDay) throw new VigilError('BAD_REQUEST', `The first day (${firstDay}) is after the last (${lastDay})`);
+    this.db.transaction(() => {
+      this.db.prepare('INSERT INTO attendance_locks (first_day, last_day, locked_by, locked_at) VALUES (?, ?, ?, ?)').run(firstDay, lastDay, operator, nowIso());
+      this.auditLog.append({ operator, action: 'attendance.locked', subjectKind: 'period', subjectId: null, subjectLabel: `${firstDay}..${lastDay}` });
+    })();
+  }
+
+  /** Payroll CSV: one row per person-day, times ISO with the site's offset. */
+  payrollCsv(records: readonly AttendanceRecord[]): string {
+    const iso = (ms: number | null | undefined) => (ms == null ? '' : isoWithOffset(ms, this.timeZone));
+    return csvDocument(
+      PAYROLL_CSV_COLUMNS,
+      records.map((r) => [
+        r.personId,
+        r.employeeCode,
+        r.personName,
+        r.department,
+        r.date,
+        r.shift,
+        r.status.join(' '),
+        iso(r.checkInMs),
+        iso(r.checkOutMs),
+        r.lateMinutes,
+        r.earlyExitMinutes,
+        r.overtimeMinutes,
+        r.workedMinutes,
+        r.original ? 'yes' : 'no',
+        r.correctionReason,
+        r.original ? iso(r.original.checkInMs) : '',
+        r.original ? iso(r.original.checkOutMs) : '',
+        r.locked ? 'yes' : 'no',
+      ]),
+    );
   }
 
   /** Visits between two instants: by status, and those at restricted cameras by anyone but an employee. */

@@ -274,7 +274,7 @@ export const migrations: Migration[] = [
   },
   {
     version: 8,
-    name: 'attendance: camera directions, shifts, a shift per person or department',
+    name: 'attendance: camera directions, shifts, a shift per person or department, corrections, locked periods',
     sql: `
       -- Entry / exit cameras for check-in and check-out; 'none' counts for nobody's attendance.
       ALTER TABLE cameras ADD COLUMN direction TEXT NOT NULL DEFAULT 'none' CHECK (direction IN ('entry', 'exit', 'both', 'none'));
@@ -298,6 +298,27 @@ export const migrations: Migration[] = [
       CREATE TABLE department_shifts (
         department TEXT PRIMARY KEY COLLATE NOCASE,
         shift_id   INTEGER NOT NULL REFERENCES shifts (id) ON DELETE CASCADE
+      );
+      -- HR's corrections of a computed check-in or check-out, with a reason; the computed value
+      -- stays visible beside it. The latest correction of a field counts.
+      CREATE TABLE attendance_corrections (
+        id             INTEGER PRIMARY KEY,
+        person_id      INTEGER NOT NULL REFERENCES persons (id) ON DELETE CASCADE,
+        day            TEXT NOT NULL CHECK (day GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]'),
+        field          TEXT NOT NULL CHECK (field IN ('check_in', 'check_out')),
+        corrected_at   TEXT,
+        reason         TEXT NOT NULL CHECK (length(trim(reason)) >= 3),
+        operator       TEXT NOT NULL,
+        created_at     TEXT NOT NULL
+      );
+      CREATE INDEX attendance_corrections_day ON attendance_corrections (day, person_id);
+      -- Periods locked after export (payroll): read-only from then on.
+      CREATE TABLE attendance_locks (
+        id         INTEGER PRIMARY KEY,
+        first_day  TEXT NOT NULL,
+        last_day   TEXT NOT NULL CHECK (last_day >= first_day),
+        locked_by  TEXT NOT NULL,
+        locked_at  TEXT NOT NULL
       );
     `,
   },
