@@ -33,6 +33,10 @@ export const permissions = [
   'alerts.acknowledge',
   /** Read and export the audit trail (who did what). */
   'audit.read',
+  /** Attendance records and the payroll export. */
+  'attendance.read',
+  /** Correct check-ins and check-outs, lock periods. */
+  'attendance.manage',
   /** Switch alert rules on or off, set their priority and repeat window. */
   'alerts.configure',
 ] as const;
@@ -208,6 +212,34 @@ export const auditQuerySchema = z.object({
   action: z.string().trim().min(1).max(100).optional(),
 });
 export type AuditQueryInput = z.input<typeof auditQuerySchema>;
+
+const calendarDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date YYYY-MM-DD');
+const dayRange = z
+  .object({ from: calendarDay, to: calendarDay })
+  .strict()
+  .refine((r) => r.from <= r.to, { message: 'the first day must not be after the last' })
+  .refine((r) => Date.parse(r.to) - Date.parse(r.from) <= 366 * 86_400_000, { message: 'at most a year at a time' });
+
+/** One person's attendance on one shift day (times ISO with the site's offset). */
+export const attendanceRecordSchema = z.object({
+  personId: z.number().int(),
+  person: z.string(),
+  date: z.string(),
+  shift: z.string().nullable(),
+  status: z.array(z.string()),
+  checkIn: z.string().nullable(),
+  checkOut: z.string().nullable(),
+  lateMinutes: z.number().int(),
+  earlyExitMinutes: z.number().int(),
+  overtimeMinutes: z.number().int(),
+  workedMinutes: z.number().int().nullable(),
+  corrected: z.boolean(),
+  correctionReason: z.string().nullable(),
+  computedCheckIn: z.string().nullable(),
+  computedCheckOut: z.string().nullable(),
+  locked: z.boolean(),
+});
+export type AttendanceRecord = z.infer<typeof attendanceRecordSchema>;
 
 export const auditVerificationSchema = z.object({
   entries: z.number().int(),
@@ -813,6 +845,39 @@ export const channels = {
     response: z.object({ csv: z.string(), entries: z.number().int() }),
     permission: 'audit.read',
     description: 'The filtered entries as CSV (the export itself is an audit entry).',
+  }),
+  'attendance.records': channel({
+    request: dayRange,
+    response: z.object({ timeZone: z.string(), records: z.array(attendanceRecordSchema) }),
+    permission: 'attendance.read',
+    description: 'Attendance per person per shift day in the site time zone, with corrections and locks.',
+  }),
+  'attendance.correct': channel({
+    request: z
+      .object({
+        personId: z.number().int().positive(),
+        date: calendarDay,
+        field: z.enum(['check_in', 'check_out']),
+        /** HH:MM on that day in site time; null: there was none. */
+        time: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time HH:MM').nullable(),
+        reason: z.string().trim().min(3, 'a reason of at least 3 characters').max(500),
+      })
+      .strict(),
+    response: attendanceRecordSchema,
+    permission: 'attendance.manage',
+    description: 'Correct a check-in or check-out with a reason (the computed time stays visible; refused in a locked period).',
+  }),
+  'attendance.exportCsv': channel({
+    request: dayRange,
+    response: z.object({ csv: z.string(), rows: z.number().int() }),
+    permission: 'attendance.read',
+    description: 'Payroll CSV: one row per person-day (the export is an audit entry).',
+  }),
+  'attendance.lock': channel({
+    request: dayRange,
+    response: z.object({ locked: z.literal(true) }),
+    permission: 'attendance.manage',
+    description: 'Lock a period after export: corrections are refused from then on.',
   }),
   'alerts.rules.get': channel({
     request: empty,

@@ -10,6 +10,7 @@ import { PeopleView } from './views/PeopleView';
 import { UnknownsView } from './views/UnknownsView';
 import { AlertsView } from './views/AlertsView';
 import { AuditView } from './views/AuditView';
+import { AttendanceView } from './views/AttendanceView';
 import { SettingsView } from './views/SettingsView';
 import { attentionCount, newestOpenAlert, useAlerts } from './store/alerts';
 
@@ -22,6 +23,7 @@ export const tabs = [
   { id: 'alerts', label: 'Alerts' },
   { id: 'settings', label: 'Settings' },
   { id: 'audit', label: 'Audit' },
+  { id: 'attendance', label: 'Attendance' },
 ] as const;
 export type TabId = (typeof tabs)[number]['id'];
 
@@ -161,6 +163,8 @@ export function App() {
                   <AlertsView />
                 ) : tab.id === 'audit' ? (
                   <AuditView />
+                ) : tab.id === 'attendance' ? (
+                  <AttendanceView />
                 ) : tab.id === 'settings' ? (
                   <SettingsView />
                 ) : (

@@ -4,6 +4,7 @@ import type { PhotoBytes } from '../enrollment.js';
 import { VigilError } from '../errors.js';
 import { importFolder } from '../folder-import.js';
 import { auditCsv } from '../audit-csv.js';
+import { zonedToUtc } from '../attendance/zoned-time.js';
 import type { AuditQuery } from '../storage/audit-log.js';
 import type { LiveService } from '../live/live-service.js';
 import { type Handlers, requirePermission } from './dispatcher.js';
@@ -84,6 +85,25 @@ export function createHandlers(engine: Engine, live: LiveService): Handlers {
     'unknowns.split': ({ id, faceId }, caller) => engine.unknowns.split(id, faceId, caller.operator),
     'unknowns.dismiss': ({ id }, caller) => ({ dismissed: engine.unknowns.dismiss(id, caller.operator) }),
     'alerts.list': ({ limit, unacknowledgedOnly }) => engine.alerts.list(limit, unacknowledgedOnly),
+    'attendance.records': ({ from, to }) => {
+      const attendance = engine.attendance;
+      return { timeZone: attendance.timeZone, records: attendance.records(from, to).map((r) => attendance.recordForClient(r)) };
+    },
+    'attendance.correct': ({ personId, date, field, time, reason }, caller) => {
+      const attendance = engine.attendance;
+      const atMs = time === null ? null : zonedToUtc(date, time, attendance.timeZone);
+      return attendance.recordForClient(attendance.correct(personId, date, field, atMs, reason, caller.operator));
+    },
+    'attendance.exportCsv': ({ from, to }, caller) => {
+      const attendance = engine.attendance;
+      const records = attendance.records(from, to);
+      engine.auditLog.append({ operator: caller.operator, action: 'attendance.exported', subjectKind: 'period', subjectId: null, subjectLabel: `${from}..${to}`, details: { rows: records.length } });
+      return { csv: attendance.payrollCsv(records), rows: records.length };
+    },
+    'attendance.lock': ({ from, to }, caller) => {
+      engine.attendance.lock(from, to, caller.operator);
+      return { locked: true as const };
+    },
     'audit.list': (query) => engine.auditLog.list(auditFilters(query)),
     'audit.verify': () => engine.auditLog.verify(),
     'audit.exportCsv': (query, caller) => {

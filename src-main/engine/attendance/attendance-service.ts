@@ -5,6 +5,7 @@
  * written with, and an access summary. Every change is audited in its own
  * transaction.
  */
+import type { AttendanceRecord as ContractAttendanceRecord } from '../../../src-preload/contract.js';
 import type { Db } from '../storage/database.js';
 import { nowIso } from '../storage/database.js';
 import { AuditRepository } from '../storage/audit-log.js';
@@ -302,6 +303,29 @@ export class AttendanceService {
       this.db.prepare('INSERT INTO attendance_locks (first_day, last_day, locked_by, locked_at) VALUES (?, ?, ?, ?)').run(firstDay, lastDay, operator, nowIso());
       this.auditLog.append({ operator, action: 'attendance.locked', subjectKind: 'period', subjectId: null, subjectLabel: `${firstDay}..${lastDay}` });
     })();
+  }
+
+  /** A record as the contract carries it (times ISO with the site's offset). */
+  recordForClient(r: AttendanceRecord): ContractAttendanceRecord {
+    const iso = (ms: number | null | undefined) => (ms == null ? null : isoWithOffset(ms, this.timeZone));
+    return {
+      personId: r.personId,
+      person: r.personName,
+      date: r.date,
+      shift: r.shift,
+      status: r.status,
+      checkIn: iso(r.checkInMs),
+      checkOut: iso(r.checkOutMs),
+      lateMinutes: r.lateMinutes,
+      earlyExitMinutes: r.earlyExitMinutes,
+      overtimeMinutes: r.overtimeMinutes,
+      workedMinutes: r.workedMinutes,
+      corrected: r.original !== null,
+      correctionReason: r.correctionReason,
+      computedCheckIn: r.original ? iso(r.original.checkInMs) : null,
+      computedCheckOut: r.original ? iso(r.original.checkOutMs) : null,
+      locked: r.locked,
+    };
   }
 
   /** Payroll CSV: one row per person-day, times ISO with the site's offset. */
