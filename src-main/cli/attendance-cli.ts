@@ -216,3 +216,12 @@ export function accessSummaryCommand(engine: Engine, values: AttendanceCliValues
   if (json) printJsonLine({ ...summary, from, to, timeZone: zone });
   else console.log(`${from} to ${to} (${zone}): ${summary.total} visits; members ${summary.members}, unknown ${summary.unknown}, blocked ${summary.blocked}, unauthorised at restricted cameras ${summary.unauthorised}`);
 }
+
+/** `occupancy --date D`: per hour in, out and present (reset nightly). */
+export function occupancyCommand(engine: Engine, values: AttendanceCliValues, json: boolean): void {
+  const zone = engine.attendance.timeZone;
+  const date = dateOption('date', values.date) ?? localDate(Date.now(), zone);
+  const hours = engine.attendance.occupancy(date, engine.options.occupancyResetHour);
+  if (json) printJsonLine({ date, timeZone: zone, resetHour: engine.options.occupancyResetHour ?? 3, hours });
+  else for (const h of hours) console.log(`${date} ${h.hour}\tin ${h.in}\tout ${h.out}\tpresent ${h.present}`);
+}

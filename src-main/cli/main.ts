@@ -19,7 +19,7 @@ import { describeHolder, readLockHolder } from '../engine/storage/data-folder-lo
 import { type CommonValues, commonOptions, databasePath, dataFolderLog, engineOptionsFrom, forOperator, printJsonLine, reportFailure, round3 } from './common.js';
 import { processVideoCommand } from './process-video.js';
 import { auditCommand } from './audit-cli.js';
-import { accessSummaryCommand, attendanceOnDatabase, attendanceReadsOnly, attendanceReplay } from './attendance-cli.js';
+import { accessSummaryCommand, attendanceOnDatabase, attendanceReadsOnly, attendanceReplay, occupancyCommand } from './attendance-cli.js';
 
 const USAGE = `Usage: npm run cli -- <command> [options]
 
@@ -46,6 +46,7 @@ Commands:
   attendance correct <person> <date> <check-in|check-out> <HH:MM|none> --reason "…"   (refused on a locked period)
   attendance lock --from D --to D       Lock a period after export (read-only from then on)
   access-summary --from D --to D   Visits by status (members, unknown, blocked, unauthorised) and rates
+  occupancy --date D         Per hour: in (entry cameras), out (exit cameras), present (reset nightly)
 
 One process at a time may change a data folder: a command that writes (enroll-dir,
 erase, export-person, unknowns, process-video, identify --record-unknowns) is refused
@@ -329,7 +330,7 @@ async function main(): Promise<void> {
   }
   let engine: Engine | null = null;
   try {
-    if (!['enroll-dir', 'export-person', 'erase', 'identify', 'verify', 'process-video', 'people', 'unknowns', 'status', 'backup', 'restore', 'audit', 'attendance', 'access-summary'].includes(command)) {
+    if (!['enroll-dir', 'export-person', 'erase', 'identify', 'verify', 'process-video', 'people', 'unknowns', 'status', 'backup', 'restore', 'audit', 'attendance', 'access-summary', 'occupancy'].includes(command)) {
       throw new VigilError('BAD_REQUEST', `unknown command "${command}"; see npm run cli -- --help`);
     }
     // Backup and restore work on the database file, without an engine: a backup runs beside a
@@ -350,7 +351,7 @@ async function main(): Promise<void> {
     }
     // Commands that only read run beside a console that holds the folder (no lock, read-only database).
     const readsOnly =
-      ['status', 'people', 'verify', 'access-summary'].includes(command) ||
+      ['status', 'people', 'verify', 'access-summary', 'occupancy'].includes(command) ||
       (command === 'identify' && !values['record-unknowns']) ||
       (command === 'attendance' && attendanceReadsOnly(positionals[0] === 'shift' && positionals[1] === 'list' ? 'shift-list' : positionals[0]));
     engine = await Engine.open({
@@ -400,6 +401,9 @@ async function main(): Promise<void> {
         break;
       case 'access-summary':
         accessSummaryCommand(engine, values, json);
+        break;
+      case 'occupancy':
+        occupancyCommand(engine, values, json);
         break;
       case 'status': {
         const holder = engine.access === 'read-only' ? readLockHolder(engine.options.dataDir) : null;

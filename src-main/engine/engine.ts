@@ -69,6 +69,8 @@ export interface EngineOptions {
   importFolders?: string[];
   /** The site's IANA time zone for attendance (default: the machine's). */
   timeZone?: string;
+  /** Hour at which occupancy resets to zero each day (default 3). */
+  occupancyResetHour?: number;
   /** Days an unknown person's encrypted snapshot is kept (default 30). */
   snapshotRetentionDays?: number;
   /** Join threshold for recurring-unknown clusters; default: the embedder's calibrated `unknownJoinThreshold`. */

@@ -35,6 +35,8 @@ export const siteConfigSchema = z
     recurringUnknownAlertAfter: z.number().int().min(2).max(1000).optional(),
     /** The site's IANA time zone for attendance days and shift times (default: the machine's). */
     timeZone: z.string().min(1).max(100).optional(),
+    /** Hour (0-23, site time) at which occupancy is reset to zero each day, correcting drift (default 3). */
+    occupancyResetHour: z.number().int().min(0).max(23).optional(),
     /** Folders the console's bulk import may read (absolute paths; links may not lead out of them). None: the console cannot import from folders. */
     importFolders: z.array(z.string().min(1).max(4096).refine((p) => isAbsolute(p), 'must be an absolute path')).max(50).optional(),
   })

@@ -99,6 +99,16 @@ describe('attendance on the database (CLI)', () => {
       { ...summary.lines[0], rates: undefined },
       { from: '2026-11-30', to: '2026-11-30', total: 7, members: 6, unknown: 1, blocked: 0, unauthorised: 1, rates: undefined, timeZone: zone },
     );
+    const occupancy = await cli('occupancy', '--date', '2026-11-30', '--json');
+    assert.equal(occupancy.code, 0, occupancy.stderr);
+    const hours = (occupancy.lines[0] as { hours: Array<{ hour: string; in: number; out: number; present: number }> }).hours;
+    // Entries: Ada twice at 08:14 (two rows, as written), Bob 11:58, the stranger 09:00; Gate out was an exit when Ada left.
+    assert.deepEqual(hours.filter((h) => h.in || h.out).map((h) => [h.hour, h.in, h.out, h.present]), [
+      ['08:00', 2, 0, 2],
+      ['09:00', 1, 0, 3],
+      ['11:00', 1, 0, 4],
+      ['16:00', 0, 1, 3],
+    ]);
     const empty = await cli('access-summary', '--from', '2026-12-01', '--to', '2026-12-01', '--json');
     assert.equal(empty.lines[0]!.total, 0);
     const reversed = await cli('access-summary', '--from', '2026-12-02', '--to', '2026-12-01', '--json');

@@ -12,6 +12,7 @@ import { AuditRepository } from '../storage/audit-log.js';
 import { VigilError } from '../errors.js';
 import { type CameraDirection, computeAttendance, dayOffRecord, judgeShiftDay, type Passage, type PersonDay, type ShiftRule, shiftOccurrences } from './attendance-rules.js';
 import { csvDocument } from '../util/csv.js';
+import { DEFAULT_RESET_HOUR, type OccupancyHour, occupancyByHour } from './occupancy.js';
 import { isoWithOffset } from './zoned-time.js';
 import { addDays, isValidTimeZone, type Weekday, zonedToUtc } from './zoned-time.js';
 import { shiftSchema } from './scenario.js';
@@ -354,6 +355,19 @@ export class AttendanceService {
         r.locked ? 'yes' : 'no',
       ]),
     );
+  }
+
+  /**
+   * Occupancy per hour of a site day from every visit (members and strangers) at entry and exit
+   * cameras, reset to zero every night at `resetHour` (config `occupancyResetHour`, default 3).
+   */
+  occupancy(date: string, resetHour = DEFAULT_RESET_HOUR): OccupancyHour[] {
+    const since = new Date(zonedToUtc(addDays(date, -1), '00:00', this.timeZone)).toISOString();
+    const until = new Date(zonedToUtc(addDays(date, 1), '00:00', this.timeZone)).toISOString();
+    const rows = this.db
+      .prepare("SELECT first_seen, camera_direction FROM sightings WHERE camera_direction IN ('entry', 'exit') AND first_seen >= ? AND first_seen < ?")
+      .all(since, until) as Array<{ first_seen: string; camera_direction: 'entry' | 'exit' }>;
+    return occupancyByHour(rows.map((r) => ({ atMs: Date.parse(r.first_seen), direction: r.camera_direction })), date, this.timeZone, resetHour);
   }
 
   /** Visits between two instants: by status, and those at restricted cameras by anyone but an employee. */
