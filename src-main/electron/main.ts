@@ -6,9 +6,9 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, BrowserWindow, dialog, ipcMain, type IpcMainInvokeEvent, safeStorage } from 'electron';
-import { events, type EventName } from '../../src-preload/contract.js';
-import { createDispatcher, LOCAL_OPERATOR } from '../engine/api/dispatcher.js';
-import { createHandlers } from '../engine/api/handlers.js';
+import { eventPermissions, events, type EventName } from '../../src-preload/contract.js';
+import { createEngineDispatcher } from '../engine/api/handlers.js';
+import { newConnection } from '../engine/operators/sessions.js';
 import { Engine } from '../engine/engine.js';
 import { VigilError } from '../engine/errors.js';
 import { LiveService } from '../engine/live/live-service.js';
@@ -46,13 +46,16 @@ async function main(): Promise<void> {
     credentialKeyStore: new SafeStorageKeyStore(credentialFiles.desktop, safeStorage, credentialFiles.plain),
   });
   const live = new LiveService(engine);
-  const dispatch = createDispatcher(createHandlers(engine, live), { log: engine.log });
+  const dispatch = createEngineDispatcher(engine, live);
+  // The window is one console: it signs in like the browser console does (session.login), and
+  // its caller always comes from this session, never from a request.
+  const connection = newConnection();
 
   ipcMain.handle('vigil:invoke', async (event, channel, request) => {
     if (!isTrustedSender(event)) {
       return { ok: false, error: { code: 'FORBIDDEN', message: 'Untrusted sender' } };
     }
-    return dispatch(channel, request, LOCAL_OPERATOR);
+    return dispatch(channel, request, connection);
   });
 
   const window = new BrowserWindow({
@@ -77,7 +80,8 @@ async function main(): Promise<void> {
 
   for (const name of Object.keys(events) as EventName[]) {
     engine.on(name, ((payload: unknown) => {
-      if (!window.isDestroyed()) window.webContents.send('vigil:event', name, payload);
+      if (window.isDestroyed() || !engine.sessions.mayReceive(connection, eventPermissions[name])) return;
+      window.webContents.send('vigil:event', name, payload);
     }) as never);
   }
 
