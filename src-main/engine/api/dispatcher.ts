@@ -82,7 +82,6 @@ export interface DispatcherOptions {
  */
 export function createDispatcher(handlers: Handlers, options: DispatcherOptions = {}) {
   return async function dispatch(channelName: unknown, request: unknown, who: CallerContext | ConsoleConnection): Promise<Envelope<unknown>> {
-    let caller: CallerContext | null = null;
     try {
       if (typeof channelName !== 'string' || !Object.hasOwn(channels, channelName)) {
         throw new VigilError('BAD_REQUEST', `Unknown channel "${String(channelName)}"`);
@@ -92,6 +91,7 @@ export function createDispatcher(handlers: Handlers, options: DispatcherOptions 
       // Everything up to the handler call runs without awaiting, so a console's requests are
       // checked in the order they arrive (a session.resume sent first applies to the next ones).
       let connection: ConsoleConnection;
+      let caller: CallerContext;
       if (isConnection(who)) {
         connection = who;
         if (definition.permission === 'anyone') caller = NOBODY;

@@ -158,7 +158,7 @@ export class SessionManager {
 
   /** What session.status answers for this console (an expired session reads as signed out). */
   status(connection: ConsoleConnection): SessionStatus {
-    let session: Session | null = null;
+    let session: Session | null;
     try {
       session = this.live(connection);
       if (session && !this.refresh(session)) session = null;
