@@ -319,7 +319,7 @@ export class OperatorService {
 
 function lockedError(until: string, now: number): VigilError {
   const minutes = Math.max(1, Math.ceil((Date.parse(until) - now) / 60_000));
-  const error = new VigilError('ACCOUNT_LOCKED', `Too many wrong passwords: this account is locked for ${minutes} more minute${minutes === 1 ? '' : 's'}`);
+  const error = new VigilError('ACCOUNT_LOCKED', `Too many wrong passwords: this account is locked for ${minutes} more minute${minutes === 1 ? '' : 's'} (or until an administrator resets its password)`);
   error.retryAt = until;
   return error;
 }

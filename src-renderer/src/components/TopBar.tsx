@@ -1,4 +1,5 @@
 import { useConnection } from '../store/connection';
+import { useSession } from '../store/session';
 import { modelProblemText, useSystem } from '../store/system';
 
 function ModelsBadge() {
@@ -88,6 +89,24 @@ export function TopBar() {
         ) : null}
         <ConnectionBadge />
       </div>
+      <OperatorBadge />
     </header>
+  );
+}
+
+/** Who is signed in, their role, and Sign out. */
+function OperatorBadge() {
+  const operator = useSession((s) => s.operator);
+  const signOut = useSession((s) => s.signOut);
+  if (!operator) return null;
+  return (
+    <div className="operator-badge" role="group" aria-label="Signed in">
+      <span data-testid="signed-in-as">
+        {operator.displayName} <span className="badge badge-neutral" data-testid="signed-in-role">{operator.role}</span>
+      </span>
+      <button type="button" className="btn btn-small" onClick={() => void signOut()}>
+        Sign out
+      </button>
+    </div>
   );
 }
