@@ -89,7 +89,7 @@ describe('operators and roles in the console', () => {
       await form.getByLabel('Password').fill(`wrong ${i}`);
       await form.getByLabel('Password').press('Enter');
       await page.getByTestId('sign-in-error').waitFor();
-      await page.waitForFunction(() => !(globalThis as unknown as { document: Document }).document.querySelector('[data-testid="sign-in-form"] button[type="submit"]')?.textContent?.includes('Signing'));
+      await page.waitForFunction(() => !(globalThis as unknown as { document: { querySelector(s: string): { textContent: string | null } | null } }).document.querySelector('[data-testid="sign-in-form"] button[type="submit"]')?.textContent?.includes('Signing'));
     }
     const text = (await page.getByTestId('sign-in-error').textContent()) ?? '';
     assert.match(text, /locked after too many failed sign-ins/i);
