@@ -128,4 +128,27 @@ describe('operators and roles in the console', () => {
     assert.equal(erased.operator, 'clerk');
     assert.deepEqual(pageErrors, []);
   });
+
+  test('idle for the timeout, the console locks; signing in again resumes it where it was', async () => {
+    const idle = await newConsolePage(browser, pageErrors);
+    // The page's clock is Playwright's: 16 minutes pass without waiting for them.
+    await idle.clock.install();
+    await idle.goto(`${server.url}#people`);
+    await signIn(idle, CLERK);
+    await idle.getByLabel('Search people').fill('half-typed search');
+    await idle.clock.fastForward('16:00');
+    const form = idle.getByTestId('sign-in-form');
+    await form.waitFor({ timeout: 10_000 });
+    await idle.getByRole('heading', { name: 'Vigil is locked' }).waitFor();
+    assert.match((await idle.getByTestId('sign-in-error').textContent()) ?? '', /Locked after 15 minutes without activity/);
+    assert.equal(await form.getByLabel('Sign-in name').inputValue(), 'clerk', 'the name is kept');
+    assert.equal(await idle.getByLabel('Search people').isVisible(), false, 'the console is hidden while locked');
+    await form.getByLabel('Password').fill(CLERK.password);
+    await form.getByLabel('Password').press('Enter');
+    await idle.getByTestId('signed-in-as').waitFor();
+    assert.equal(await idle.getByLabel('Search people').inputValue(), 'half-typed search', 'where she was');
+    assert.equal(await idle.getByRole('tab', { name: /^People/ }).getAttribute('aria-selected'), 'true');
+    await idle.close();
+    assert.deepEqual(pageErrors, []);
+  });
 });
