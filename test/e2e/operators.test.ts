@@ -107,6 +107,16 @@ describe('operators and roles in the console', () => {
     await panel.getByRole('button', { name: 'Put on the blocklist' }).click();
     await panel.getByRole('button', { name: 'Take off the blocklist' }).waitFor();
     assert.equal(server.engine.people.list()[0]?.category, 'blocked');
+    // Her own password, from the top bar.
+    await page.getByRole('button', { name: 'Change password…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Change your password' });
+    await dialog.getByLabel('Current password').fill(GUARD.password);
+    await dialog.getByLabel('New password', { exact: true }).fill('guard password two');
+    await dialog.getByLabel('New password again').fill('guard password two');
+    await dialog.getByRole('button', { name: 'Change password' }).click();
+    await dialog.getByText('Your password is changed.').waitFor();
+    await dialog.getByRole('button', { name: 'Close' }).click();
+    assert.equal((await server.engine.operators.authenticate('guard', 'guard password two')).role, 'security');
     await signOut(page);
   });
 

@@ -44,6 +44,10 @@ interface SessionSlice {
   askPassword(what: string): Promise<string | null>;
   answerPassword(password: string | null): void;
   may(permission: Permission): boolean;
+  /** One's own password; resolves with an error in words, or null when changed. */
+  changePassword(currentPassword: string, newPassword: string): Promise<string | null>;
+  /** Admins: minutes without activity before a console locks; resolves with what to tell them. */
+  setIdleTimeout(minutes: number): Promise<string>;
 }
 
 function apply(status: SessionStatus): Pick<SessionSlice, 'phase' | 'operator' | 'idleTimeoutMinutes'> {
@@ -153,6 +157,25 @@ export const useSession = create<SessionSlice>()((set, get) => ({
 
   may(permission) {
     return get().operator?.permissions.includes(permission) ?? false;
+  },
+
+  async changePassword(currentPassword, newPassword) {
+    try {
+      await getApi().invoke('session.changePassword', { currentPassword, newPassword });
+      return null;
+    } catch (error) {
+      return describeError(error);
+    }
+  },
+
+  async setIdleTimeout(minutes) {
+    try {
+      const saved = await getApi().invoke('settings.update', { idleTimeoutMinutes: minutes });
+      set({ idleTimeoutMinutes: saved.idleTimeoutMinutes });
+      return `Idle consoles now lock after ${saved.idleTimeoutMinutes} minutes.`;
+    } catch (error) {
+      return describeError(error);
+    }
   },
 }));
 

@@ -122,6 +122,31 @@ function OperatorRow({ operator, isMe }: { operator: Operator; isMe: boolean }) 
   );
 }
 
+/** The site setting: minutes without activity before a console locks (and its session ends). */
+function IdleTimeout() {
+  const current = useSession((s) => s.idleTimeoutMinutes);
+  const [minutes, setMinutes] = useState(String(current));
+  const [message, setMessage] = useState<string | null>(null);
+  const id = useId();
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    setMessage(await useSession.getState().setIdleTimeout(Number(minutes)));
+  }
+  return (
+    <form className="panel form" aria-labelledby={`${id}-title`} onSubmit={(e) => void submit(e)}>
+      <h3 id={`${id}-title`}>Idle lock</h3>
+      <div className="field">
+        <label htmlFor={id}>Lock a console after this many minutes without activity</label>
+        <input id={id} type="number" min={1} max={1440} step={1} value={minutes} onChange={(e) => setMinutes(e.target.value)} />
+      </div>
+      {message ? <p role="status" className="small">{message}</p> : null}
+      <div className="actions">
+        <button type="submit" className="btn">Save</button>
+      </div>
+    </form>
+  );
+}
+
 /** Admins: who may use this Vigil, with which role. */
 export function OperatorsView() {
   const s = useOperators();
@@ -176,6 +201,7 @@ export function OperatorsView() {
       </div>
       <aside className="view-side" aria-label="Add an operator">
         <AddOperator />
+        <IdleTimeout />
       </aside>
     </div>
   );
