@@ -11,6 +11,7 @@ import { UnknownsView } from './views/UnknownsView';
 import { AlertsView } from './views/AlertsView';
 import { newestOpenAlert, useAlerts } from './store/alerts';
 import { useSession } from './store/session';
+import { getApi } from './api';
 import type { Permission } from '../../src-preload/contract';
 import { FirstRunScreen, PasswordPrompt, SignInScreen } from './views/SignIn';
 import { OperatorsView } from './views/OperatorsView';
@@ -47,6 +48,11 @@ export function App() {
   const lockedFor = useSession((s) => s.lockedFor);
   useEffect(() => {
     void useSession.getState().check();
+    // Not signed in yet and the engine was unreachable (or restarted): ask again once it answers.
+    return getApi().onConnection((info) => {
+      const { phase, error } = useSession.getState();
+      if (info.state === 'open' && (phase === 'checking' || ((phase === 'sign-in' || phase === 'setup') && error))) void useSession.getState().check();
+    });
   }, []);
   const owner = phase === 'signed-in' ? operator?.name : phase === 'locked' ? lockedFor : null;
   return (
