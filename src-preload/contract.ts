@@ -39,8 +39,108 @@ export const permissions = [
   'attendance.manage',
   /** Switch alert rules on or off, set their priority and repeat window. */
   'alerts.configure',
+  /** Put someone on the blocklist or take them off it (their category 'blocked'), nothing else of their record. */
+  'people.blocklist',
+  /** Operator accounts: add, change role, disable, reset passwords. */
+  'operators.manage',
+  /** Site settings (e.g. how long an idle console stays signed in). */
+  'settings.manage',
 ] as const;
 export type Permission = (typeof permissions)[number];
+
+// ---------- operators and roles ----------
+
+export const roles = ['admin', 'security', 'hr', 'viewer'] as const;
+export const roleSchema = z.enum(roles);
+export type Role = z.infer<typeof roleSchema>;
+
+/**
+ * The one table of what each role may do. The dispatcher grants exactly these permissions to
+ * a signed-in operator (read from the database on every call, so a role change applies at once).
+ */
+export const rolePermissions: Record<Role, readonly Permission[]> = {
+  /** Everything, operators and settings included. */
+  admin: permissions,
+  /** The guard: live view, events, alerts, reviewing unknown people and the blocklist. */
+  security: [
+    'system.read',
+    'live.view',
+    'cameras.read',
+    'sightings.read',
+    'alerts.read',
+    'alerts.acknowledge',
+    'unknowns.read',
+    'unknowns.review',
+    'people.read',
+    'people.blocklist',
+  ],
+  /** People's records: enroll, correct, export, erase. */
+  hr: [
+    'system.read',
+    'people.read',
+    'people.enroll',
+    'people.manage',
+    'people.override-duplicate',
+    'people.export',
+    'people.erase',
+    'people.blocklist',
+    'sightings.read',
+    'attendance.read',
+    'attendance.manage',
+  ],
+  /** Watches: live view and events. */
+  viewer: ['system.read', 'live.view', 'cameras.read', 'sightings.read', 'alerts.read'],
+};
+
+/** Plain words for each role (the Operators tab, the README). */
+export const roleWords: Record<Role, string> = {
+  admin: 'Administrator: everything, including operators and settings',
+  security: 'Security: live view, events, alerts, unknown people and the blocklist',
+  hr: 'HR: people (enroll, correct, export, erase) and attendance (corrections, payroll export)',
+  viewer: 'Viewer: live view and events',
+};
+
+export const operatorNameSchema = z
+  .string()
+  .trim()
+  .min(2, 'a sign-in name has at least 2 characters')
+  .max(40, 'a sign-in name has at most 40 characters')
+  .regex(/^[\p{L}\p{N}._@-]+$/u, 'a sign-in name is letters, digits and . _ @ - (no spaces)');
+/** Checked for length only: a long passphrase beats rules about symbols. */
+export const MIN_PASSWORD_LENGTH = 10;
+export const passwordSchema = z
+  .string()
+  .min(MIN_PASSWORD_LENGTH, `a password has at least ${MIN_PASSWORD_LENGTH} characters`)
+  .max(200, 'a password has at most 200 characters');
+/** The caller's own password, asked again before erasing, exporting face vectors or overriding a duplicate. */
+export const reauthPasswordSchema = z.string().max(200).optional();
+
+export const operatorSchema = z.object({
+  id: z.number().int(),
+  name: z.string(),
+  displayName: z.string(),
+  role: roleSchema,
+  disabled: z.boolean(),
+  createdAt: z.string(),
+  lastLoginAt: z.string().nullable(),
+  /** Set while the account is locked after failed sign-ins. */
+  lockedUntil: z.string().nullable(),
+});
+export type Operator = z.infer<typeof operatorSchema>;
+
+export const sessionStatusSchema = z.object({
+  /** No operator exists yet: the site's admin account must be created first (session.setup). */
+  setupNeeded: z.boolean(),
+  /** Who this console is signed in as, or null. */
+  operator: z
+    .object({ name: z.string(), displayName: z.string(), role: roleSchema, permissions: z.array(z.enum(permissions)) })
+    .nullable(),
+  /** Minutes of inactivity after which the session ends and the console locks. */
+  idleTimeoutMinutes: z.number(),
+  /** Give this to session.resume after a reconnection (kept in memory only, never stored). */
+  resumeToken: z.string().nullable(),
+});
+export type SessionStatus = z.infer<typeof sessionStatusSchema>;
 
 // ---------- shared value schemas ----------
 
@@ -561,11 +661,23 @@ export type PersonExport = z.infer<typeof personExportSchema>;
 
 // ---------- request/response channels ----------
 
+/**
+ * Who may call a channel: a permission (a signed-in operator whose role grants it), 'signed-in'
+ * (any signed-in operator: sign out, change one's own password) or 'anyone' (sign in, first-run
+ * set-up, session status: the only channels open before signing in).
+ */
+export type ChannelAccess = Permission | 'signed-in' | 'anyone';
+
 function channel<Req extends z.ZodType, Res extends z.ZodType>(def: {
   request: Req;
   response: Res;
-  permission: Permission;
+  permission: ChannelAccess;
   description: string;
+  /**
+   * When the parsed request needs the caller's password again (its `password` field): erasure,
+   * an export with face vectors, saving a face that matches someone enrolled.
+   */
+  reauth?: (request: z.output<Req>) => boolean;
 }) {
   return def;
 }
@@ -643,21 +755,24 @@ export const channels = {
         photos: enrollPhotos,
         /** Save with fewer than RECOMMENDED_MIN_PHOTOS usable photos. */
         allowFewerPhotos: z.boolean().default(false),
-        /** Save although the face matches someone enrolled (needs people.override-duplicate). */
+        /** Save although the face matches someone enrolled (needs people.override-duplicate and the password again). */
         overrideDuplicate: z.boolean().default(false),
+        password: reauthPasswordSchema,
       })
       .strict(),
     response: enrollmentResultSchema,
     permission: 'people.enroll',
+    reauth: (r) => r.overrideDuplicate,
     description:
       'Enroll a person from 3-5 photos (fewer with allowFewerPhotos); each usable photo becomes an embedding, never stored as an image. One transaction.',
   }),
   'people.addTemplates': channel({
     request: z
-      .object({ id: z.number().int().positive(), photos: enrollPhotos, overrideDuplicate: z.boolean().default(false) })
+      .object({ id: z.number().int().positive(), photos: enrollPhotos, overrideDuplicate: z.boolean().default(false), password: reauthPasswordSchema })
       .strict(),
     response: enrollmentResultSchema,
     permission: 'people.enroll',
+    reauth: (r) => r.overrideDuplicate,
     description: "Re-enroll: add templates from new photos to a person's existing ones.",
   }),
   'people.replaceTemplates': channel({
@@ -667,10 +782,12 @@ export const channels = {
         photos: enrollPhotos,
         allowFewerPhotos: z.boolean().default(false),
         overrideDuplicate: z.boolean().default(false),
+        password: reauthPasswordSchema,
       })
       .strict(),
     response: enrollmentResultSchema,
     permission: 'people.enroll',
+    reauth: (r) => r.overrideDuplicate,
     description: "Re-enroll: replace all of a person's templates with ones from new photos (the old vectors are erased).",
   }),
   'people.importFolder': channel({
@@ -691,15 +808,17 @@ export const channels = {
       'Bulk import <folder>/<person name>/<photos> from a folder the site allows (importFolders), with consent confirmed for the batch; progress events and a per-file report (files that are not photos are counted, not named).',
   }),
   'people.export': channel({
-    request: z.object({ id: z.number().int().positive(), includeEmbeddings: z.boolean().default(false) }).strict(),
+    request: z.object({ id: z.number().int().positive(), includeEmbeddings: z.boolean().default(false), password: reauthPasswordSchema }).strict(),
     response: personExportSchema,
     permission: 'people.export',
+    reauth: (r) => r.includeEmbeddings,
     description: 'Subject-access export: record, consent, templates (dates; vectors on request), sightings, audit entries.',
   }),
   'people.erase': channel({
-    request: idRequest,
+    request: z.object({ id: z.number().int().positive(), password: reauthPasswordSchema }).strict(),
     response: z.object({ erased: z.literal(true), name: z.string() }),
     permission: 'people.erase',
+    reauth: () => true,
     description:
       'Erase a person, their templates and sightings; no longer matched at once; resolves when their vectors are overwritten in the index file and the database is vacuumed (off the event loop).',
   }),
@@ -891,6 +1010,100 @@ export const channels = {
     permission: 'alerts.configure',
     description: 'Replace the alert rules (all of them at once); applies to the next alert raised. The change is audited.',
   }),
+  'people.setBlocked': channel({
+    request: z
+      .object({
+        id: z.number().int().positive(),
+        blocked: z.boolean(),
+        /** The category they return to when taken off the blocklist (default visitor). */
+        category: z.enum(['employee', 'contractor', 'visitor']).default('visitor'),
+      })
+      .strict(),
+    response: personSchema,
+    permission: 'people.blocklist',
+    description: "Put a person on the blocklist (category 'blocked') or take them off it; nothing else of their record changes.",
+  }),
+  'session.status': channel({
+    request: empty,
+    response: sessionStatusSchema,
+    permission: 'anyone',
+    description: 'Whether the site needs its first admin account, and who this console is signed in as.',
+  }),
+  'session.setup': channel({
+    request: z.object({ name: operatorNameSchema, displayName: z.string().trim().min(1).max(80), password: passwordSchema }).strict(),
+    response: sessionStatusSchema,
+    permission: 'anyone',
+    description: "First run only (no operator exists yet): create the site's admin account and sign in as it.",
+  }),
+  'session.login': channel({
+    request: z.object({ name: z.string().trim().min(1).max(40), password: z.string().min(1).max(200) }).strict(),
+    response: sessionStatusSchema,
+    permission: 'anyone',
+    description: 'Sign in. Five wrong passwords lock the account (1 minute, doubling, at most an hour); attempts are rate-limited per connection.',
+  }),
+  'session.resume': channel({
+    request: z.object({ resumeToken: z.string().min(1).max(200) }).strict(),
+    response: sessionStatusSchema,
+    permission: 'anyone',
+    description: 'After a reconnection: carry on in the session this token names, if it has not expired.',
+  }),
+  'session.logout': channel({
+    request: empty,
+    response: sessionStatusSchema,
+    permission: 'anyone',
+    description: 'Sign out (ends the session).',
+  }),
+  'session.changePassword': channel({
+    request: z.object({ currentPassword: z.string().min(1).max(200), newPassword: passwordSchema }).strict(),
+    response: z.object({ changed: z.literal(true) }),
+    permission: 'signed-in',
+    description: "Change one's own password (the current one is asked again).",
+  }),
+  'operators.list': channel({
+    request: empty,
+    response: z.array(operatorSchema),
+    permission: 'operators.manage',
+    description: 'Every operator account (never a password hash).',
+  }),
+  'operators.add': channel({
+    request: z
+      .object({ name: operatorNameSchema, displayName: z.string().trim().min(1).max(80), role: roleSchema, password: passwordSchema })
+      .strict(),
+    response: operatorSchema,
+    permission: 'operators.manage',
+    description: 'Add an operator account (sign-in names are unique whatever their case).',
+  }),
+  'operators.update': channel({
+    request: z
+      .object({
+        id: z.number().int().positive(),
+        displayName: z.string().trim().min(1).max(80).optional(),
+        role: roleSchema.optional(),
+        disabled: z.boolean().optional(),
+      })
+      .strict(),
+    response: operatorSchema,
+    permission: 'operators.manage',
+    description: 'Change an operator’s display name or role, disable or enable them (the last enabled admin cannot be disabled or demoted).',
+  }),
+  'operators.resetPassword': channel({
+    request: z.object({ id: z.number().int().positive(), newPassword: passwordSchema }).strict(),
+    response: operatorSchema,
+    permission: 'operators.manage',
+    description: "Set another operator's password (and unlock them); their sessions end.",
+  }),
+  'settings.get': channel({
+    request: empty,
+    response: z.object({ idleTimeoutMinutes: z.number().int() }),
+    permission: 'settings.manage',
+    description: 'Site settings kept in the database.',
+  }),
+  'settings.update': channel({
+    request: z.object({ idleTimeoutMinutes: z.number().int().min(1).max(24 * 60) }).strict(),
+    response: z.object({ idleTimeoutMinutes: z.number().int() }),
+    permission: 'settings.manage',
+    description: 'Change how many idle minutes end a session and lock the console.',
+  }),
 } as const;
 
 export type Channels = typeof channels;
@@ -969,6 +1182,14 @@ export const errorCodes = [
   'STORAGE_ERROR',
   'DATA_FOLDER_IN_USE',
   'CREDENTIALS_UNAVAILABLE',
+  'NOT_SIGNED_IN',
+  'SESSION_EXPIRED',
+  'LOGIN_FAILED',
+  'ACCOUNT_LOCKED',
+  'ACCOUNT_DISABLED',
+  'PASSWORD_REQUIRED',
+  'RATE_LIMITED',
+  'LAST_ADMIN',
   'INTERNAL',
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];
@@ -976,6 +1197,8 @@ export type ErrorCode = (typeof errorCodes)[number];
 export const errorPayloadSchema = z.object({
   code: z.enum(errorCodes),
   message: z.string(),
+  /** ACCOUNT_LOCKED, RATE_LIMITED: when trying again may work (ISO time). */
+  retryAt: z.string().optional(),
 });
 export type ErrorPayload = z.infer<typeof errorPayloadSchema>;
 
@@ -991,10 +1214,12 @@ export interface VigilApi {
 /** Error thrown on the renderer side when an invocation fails: keeps the code for the UI. */
 export class VigilApiError extends Error {
   readonly code: ErrorCode;
+  readonly retryAt: string | undefined;
   constructor(payload: ErrorPayload) {
     super(payload.message);
     this.name = 'VigilApiError';
     this.code = payload.code;
+    this.retryAt = payload.retryAt;
   }
 }
 
@@ -1020,6 +1245,14 @@ export const errorExplanations: Record<ErrorCode, string> = {
   STORAGE_ERROR: 'Vigil could not read or write its data',
   DATA_FOLDER_IN_USE: 'Another Vigil process is using this data folder',
   CREDENTIALS_UNAVAILABLE: "A camera's stored password cannot be decrypted; enter it again",
+  NOT_SIGNED_IN: 'Sign in first',
+  SESSION_EXPIRED: 'You were signed out after a period of inactivity; sign in again',
+  LOGIN_FAILED: 'The name or password is wrong',
+  ACCOUNT_LOCKED: 'This account is locked after too many failed sign-ins',
+  ACCOUNT_DISABLED: 'This account is disabled; ask an administrator',
+  PASSWORD_REQUIRED: 'Enter your password again to confirm',
+  RATE_LIMITED: 'Too many attempts; wait a moment',
+  LAST_ADMIN: 'The site must keep at least one enabled administrator',
   INTERNAL: 'Something went wrong inside Vigil',
 };
 

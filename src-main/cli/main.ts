@@ -20,6 +20,9 @@ import { type CommonValues, commonOptions, databasePath, dataFolderLog, engineOp
 import { processVideoCommand } from './process-video.js';
 import { auditCommand } from './audit-cli.js';
 import { accessSummaryCommand, attendanceOnDatabase, attendanceReadsOnly, attendanceReplay, occupancyCommand } from './attendance-cli.js';
+import { operatorNameSchema, passwordSchema, roles, roleSchema } from '../../src-preload/contract.js';
+import type { OperatorRecord } from '../engine/operators/operator-service.js';
+import { generatedPassword } from '../engine/operators/passwords.js';
 
 const USAGE = `Usage: npm run cli -- <command> [options]
 
@@ -33,6 +36,12 @@ Commands:
   people                     List enrolled people
   unknowns                   List recurring unknown people (clusters): id, count, first/last seen
   status                     Model pack, execution provider, database
+  operators <action>         Operator accounts (no sign-in needed here: this machine holds the data folder):
+                               add <name> --role admin|security|hr|viewer [--display-name <text>] [--password-stdin]
+                               list
+                               disable <name> | enable <name>
+                               reset-password <name> [--password-stdin]   (also lifts a lockout)
+                             Without --password-stdin a random password is made and printed once.
   backup <file>              Consistent copy of the database, safe while Vigil runs (checked; owner-only)
   restore <file>             Put a backup in place of the database (Vigil stopped; the current one is kept aside)
   audit verify               Check the audit trail's hash chain: {"entries","ok","firstBadId",...}; exit 1 if broken
@@ -85,6 +94,77 @@ export-person options:
 erase options:
   --yes              do not ask for confirmation
 `;
+
+/** The first line of standard input (a password piped in: never on the command line, where ps shows it). */
+async function readPasswordFromStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8').split(/\r?\n/)[0] ?? '';
+}
+
+async function newPassword(fromStdin: boolean): Promise<{ password: string; generated: boolean }> {
+  if (!fromStdin) return { password: generatedPassword(), generated: true };
+  const parsed = passwordSchema.safeParse(await readPasswordFromStdin());
+  if (!parsed.success) throw new VigilError('BAD_REQUEST', parsed.error.issues[0]?.message ?? 'the password is not valid');
+  return { password: parsed.data, generated: false };
+}
+
+function operatorByName(engine: Engine, name: string | undefined): OperatorRecord {
+  if (!name) throw new VigilError('BAD_REQUEST', 'give the operator\'s sign-in name');
+  const found = engine.operators.findByName(name);
+  if (!found) throw new VigilError('NOT_FOUND', `No operator named "${name}" (see: npm run cli -- operators list)`);
+  return found;
+}
+
+async function operatorsCommand(
+  engine: Engine,
+  [action, name]: string[],
+  options: { json: boolean; role?: string; displayName?: string; passwordStdin: boolean },
+): Promise<void> {
+  const actor = cliCaller().operator;
+  const { json } = options;
+  const say = (line: string, value: unknown) => (json ? printJsonLine(value) : console.log(line));
+  switch (action) {
+    case 'list': {
+      const list = engine.operators.list();
+      if (json) printJsonLine(list);
+      else if (list.length === 0) console.log('No operators yet: add the site\'s admin with operators add <name> --role admin');
+      else {
+        for (const o of list) {
+          const state = o.disabled ? 'disabled' : o.lockedUntil ? `locked until ${o.lockedUntil}` : 'enabled';
+          console.log(`${o.name}\t${o.role}\t${state}\t${o.displayName}\tlast sign-in ${o.lastLoginAt ?? 'never'}`);
+        }
+      }
+      return;
+    }
+    case 'add': {
+      const parsedName = operatorNameSchema.safeParse(name ?? '');
+      if (!parsedName.success) throw new VigilError('BAD_REQUEST', parsedName.error.issues[0]?.message ?? 'invalid sign-in name');
+      const role = roleSchema.safeParse(options.role);
+      if (!role.success) throw new VigilError('BAD_REQUEST', `--role must be one of ${roles.join(', ')}`);
+      const { password, generated } = await newPassword(options.passwordStdin);
+      const added = await engine.operators.add({ name: parsedName.data, displayName: options.displayName?.trim() || parsedName.data, role: role.data, password }, actor);
+      say(`Added ${added.name} (${added.role}).${generated ? ` Password: ${password}` : ''}`, { operator: added, ...(generated ? { password } : {}) });
+      return;
+    }
+    case 'disable':
+    case 'enable': {
+      const target = operatorByName(engine, name);
+      const updated = engine.operators.update(target.id, { disabled: action === 'disable' }, actor);
+      say(`${updated.name} is ${updated.disabled ? 'disabled' : 'enabled'}.`, { operator: updated });
+      return;
+    }
+    case 'reset-password': {
+      const target = operatorByName(engine, name);
+      const { password, generated } = await newPassword(options.passwordStdin);
+      const updated = await engine.operators.resetPassword(target.id, password, actor);
+      say(`Password of ${updated.name} reset (any lockout lifted).${generated ? ` New password: ${password}` : ''}`, { operator: updated, ...(generated ? { password } : {}) });
+      return;
+    }
+    default:
+      throw new VigilError('BAD_REQUEST', 'operators needs an action: add, list, disable, enable or reset-password');
+  }
+}
 
 /** --start-time: an ISO 8601 date-time with a time zone (Z or ±hh:mm), so the wall-clock times are not guessed. */
 function startTimeOption(text: string): Date {
@@ -315,6 +395,9 @@ async function main(): Promise<void> {
         grace: { type: 'string' },
         'early-exit': { type: 'string' },
         reason: { type: 'string' },
+        role: { type: 'string' },
+        'display-name': { type: 'string' },
+        'password-stdin': { type: 'boolean', default: false },
       },
     });
   } catch (error) {
@@ -330,7 +413,7 @@ async function main(): Promise<void> {
   }
   let engine: Engine | null = null;
   try {
-    if (!['enroll-dir', 'export-person', 'erase', 'identify', 'verify', 'process-video', 'people', 'unknowns', 'status', 'backup', 'restore', 'audit', 'attendance', 'access-summary', 'occupancy'].includes(command)) {
+    if (!['enroll-dir', 'export-person', 'erase', 'identify', 'verify', 'process-video', 'people', 'unknowns', 'status', 'backup', 'restore', 'operators', 'audit', 'attendance', 'access-summary', 'occupancy'].includes(command)) {
       throw new VigilError('BAD_REQUEST', `unknown command "${command}"; see npm run cli -- --help`);
     }
     // Backup and restore work on the database file, without an engine: a backup runs beside a
@@ -353,6 +436,7 @@ async function main(): Promise<void> {
     const readsOnly =
       ['status', 'people', 'verify', 'access-summary', 'occupancy'].includes(command) ||
       (command === 'identify' && !values['record-unknowns']) ||
+      (command === 'operators' && positionals[0] === 'list') ||
       (command === 'attendance' && attendanceReadsOnly(positionals[0] === 'shift' && positionals[1] === 'list' ? 'shift-list' : positionals[0]));
     engine = await Engine.open({
       ...engineOptionsFrom(values),
@@ -393,6 +477,14 @@ async function main(): Promise<void> {
         else for (const p of people) console.log(`${p.id}\t${p.name}\t${p.employeeCode ?? '-'}\t${p.status}\t${p.templateCount} template(s)`);
         break;
       }
+      case 'operators':
+        await operatorsCommand(engine, positionals, {
+          json,
+          role: values.role,
+          displayName: values['display-name'],
+          passwordStdin: values['password-stdin'] ?? false,
+        });
+        break;
       case 'unknowns':
         unknownsCommand(engine, json, values['reset-key'] ?? false);
         break;

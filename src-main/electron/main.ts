@@ -7,9 +7,9 @@ import { readFile } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, BrowserWindow, dialog, ipcMain, type IpcMainInvokeEvent, protocol, safeStorage, session } from 'electron';
-import { events, type EventName } from '../../src-preload/contract.js';
-import { createDispatcher, LOCAL_OPERATOR } from '../engine/api/dispatcher.js';
-import { createHandlers } from '../engine/api/handlers.js';
+import { eventPermissions, events, type EventName } from '../../src-preload/contract.js';
+import { createEngineDispatcher } from '../engine/api/handlers.js';
+import { newConnection } from '../engine/operators/sessions.js';
 import { Engine } from '../engine/engine.js';
 import { VigilError } from '../engine/errors.js';
 import { LiveService } from '../engine/live/live-service.js';
@@ -115,7 +115,10 @@ async function main(): Promise<void> {
   });
   for (const message of keyWarnings) engine.log.warn('desktop', message);
   const live = new LiveService(engine);
-  const dispatch = createDispatcher(createHandlers(engine, live), { log: engine.log });
+  const dispatch = createEngineDispatcher(engine, live);
+  // The window is one console: it signs in like the browser console does (session.login), and
+  // its caller always comes from this session, never from a request.
+  const connection = newConnection();
   let window: BrowserWindow | null = null;
 
   ipcMain.handle('vigil:invoke', async (event, channel, request) => {
@@ -123,7 +126,7 @@ async function main(): Promise<void> {
       engine.log.warn('desktop', 'IPC from an untrusted frame refused', { url: event.senderFrame?.url?.slice(0, 200) ?? null });
       return { ok: false, error: { code: 'FORBIDDEN', message: 'Untrusted sender' } };
     }
-    return dispatch(channel, request, LOCAL_OPERATOR);
+    return dispatch(channel, request, connection);
   });
 
   window = new BrowserWindow({
@@ -153,7 +156,8 @@ async function main(): Promise<void> {
 
   for (const name of Object.keys(events) as EventName[]) {
     engine.on(name, ((payload: unknown) => {
-      if (!shown.isDestroyed()) shown.webContents.send('vigil:event', name, payload);
+      if (shown.isDestroyed() || !engine.sessions.mayReceive(connection, eventPermissions[name])) return;
+      shown.webContents.send('vigil:event', name, payload);
     }) as never);
   }
 

@@ -14,6 +14,9 @@ import { FaceAnalyzer } from './inference/face-analyzer.js';
 import type { ExecutionProviderName } from './inference/onnx-session.js';
 import { FaceGallery } from './matching/face-gallery.js';
 import { PeopleService } from './people-service.js';
+import { OperatorService } from './operators/operator-service.js';
+import type { ScryptParameters } from './operators/passwords.js';
+import { SessionManager } from './operators/sessions.js';
 import type { MatchDecision, MatchPolicy } from './matching/match-decision.js';
 import { type EmbedderManifest, findModel, loadManifest, type Manifest, verifyInstalledModel } from './models/manifest.js';
 import { defaultDbPath, defaultModelsDir, manifestPath as defaultManifestPath, projectRoot } from './paths.js';
@@ -91,6 +94,10 @@ export interface EngineOptions {
   access?: 'exclusive' | 'read-only';
   /** How the lock holder is named to a refused second process (default: from the npm script or argv). */
   lockCommand?: string;
+  /** Milliseconds since the epoch for sessions and lockouts (tests move it instead of sleeping). */
+  now?: () => number;
+  /** Password hashing cost (default: DEFAULT_SCRYPT); stored with each hash. */
+  passwordHashing?: ScryptParameters;
 }
 
 export interface IdentifiedFace {
@@ -173,6 +180,10 @@ export class Engine extends EventEmitter<EngineEvents> {
   /** The person lifecycle (enroll, correct, deactivate, re-enroll, export, erase). */
   readonly peopleService: PeopleService;
   readonly alerts: AlertService;
+  /** Operator accounts, roles, passwords and lockout. */
+  readonly operators: OperatorService;
+  /** Signed-in consoles (in memory). */
+  readonly sessions: SessionManager;
   private readonly personFactsCache = new Map<number, PersonFacts | null>();
   readonly unknowns: UnknownsService;
   /** Camera user names and passwords, sealed in the cameras table (never sent to a client). */
@@ -230,6 +241,8 @@ export class Engine extends EventEmitter<EngineEvents> {
     });
     // Every change to a person (enroll, edit, status, templates, erase, named from a cluster) emits this.
     this.on('people.changed', () => this.personFactsCache.clear());
+    this.operators = new OperatorService(db, { now: options.now, scrypt: options.passwordHashing });
+    this.sessions = new SessionManager(this.operators);
     this.alerts = new AlertService(this, { recurringAfter: options.recurringUnknownAlertAfter ?? DEFAULT_RECURRING_AFTER });
     this.cameraCredentials = new CredentialVault(options.credentialKeyStore ?? defaultCredentialKeyStore(options.dataDir), {
       get: () => (db.prepare('SELECT value FROM settings WHERE key = ?').get(CREDENTIAL_KEY_SETTING) as { value: string } | undefined)?.value ?? null,

@@ -8,6 +8,8 @@ import type { ErrorCode, ErrorPayload } from '../../src-preload/contract.js';
  */
 export class VigilError extends Error {
   readonly code: ErrorCode;
+  /** ACCOUNT_LOCKED, RATE_LIMITED: when trying again may work (ISO time), for the UI to show. */
+  retryAt?: string;
   constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'VigilError';
@@ -70,7 +72,9 @@ export function errorDetails(error: unknown, depth = 0): Record<string, unknown>
  * paths never go out: they go to `log` with a reference the message quotes.
  */
 export function clientError(error: unknown, log?: ErrorLog | null, context: Record<string, unknown> = {}): ErrorPayload {
-  if (error instanceof VigilError && error.code !== 'INTERNAL') return { code: error.code, message: error.message };
+  if (error instanceof VigilError && error.code !== 'INTERNAL') {
+    return error.retryAt ? { code: error.code, message: error.message, retryAt: error.retryAt } : { code: error.code, message: error.message };
+  }
   const known = storageProblem(error) ?? storageProblem((error as { cause?: unknown } | null)?.cause);
   const code = known?.code ?? 'INTERNAL';
   const message = known?.message ?? 'Something went wrong inside Vigil';

@@ -26,12 +26,15 @@ try {
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be 0-65535, got ${values.port}`);
   if (values.host !== '127.0.0.1' && values.host !== 'localhost' && values.host !== '::1') {
-    console.warn(`warning: serving on ${values.host}, reachable from other machines; the access token is the only protection`);
+    console.warn(`warning: serving on ${values.host}, reachable from other machines; the access token and operators' passwords are the only protection`);
   }
   const server = await startServer({ ...engineOptionsFrom(values), host: values.host, port });
   const status = server.engine.status();
   console.log(`Vigil console: ${server.url}`);
   console.log('Open that address (it includes the access token) in Chromium, Chrome or Edge.');
+  if (server.engine.operators.count() === 0) {
+    console.log("First run: the page asks for the site's admin account before anything else (or: npm run cli -- operators add <name> --role admin).");
+  } else console.log('Each operator signs in on the page; the token alone opens nothing.');
   if (!status.modelsReady) for (const p of status.modelProblems) console.log(`warning: ${p.message}`);
   let stopping = false;
   const stop = () => {

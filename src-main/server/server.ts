@@ -5,9 +5,9 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { type RawData, WebSocketServer, type WebSocket } from 'ws';
-import { type EventName, events, MAX_REQUEST_BYTES, wsClientMessageSchema, type WsServerMessage } from '../../src-preload/contract.js';
-import { createDispatcher, LOCAL_OPERATOR } from '../engine/api/dispatcher.js';
-import { createHandlers } from '../engine/api/handlers.js';
+import { type EventName, eventPermissions, events, MAX_REQUEST_BYTES, wsClientMessageSchema, type WsServerMessage } from '../../src-preload/contract.js';
+import { createEngineDispatcher } from '../engine/api/handlers.js';
+import { type ConsoleConnection, newConnection } from '../engine/operators/sessions.js';
 import { Engine, type EngineOptions } from '../engine/engine.js';
 import { LiveService } from '../engine/live/live-service.js';
 import { projectRoot } from '../engine/paths.js';
@@ -96,7 +96,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const staticDir = resolve(options.staticDir ?? join(projectRoot, 'out', 'renderer'));
   const engine = await Engine.open(options);
   const live = new LiveService(engine);
-  const dispatch = createDispatcher(createHandlers(engine, live), { log: engine.log });
+  const dispatch = createEngineDispatcher(engine, live);
 
   const serveStatic = (req: IncomingMessage, res: ServerResponse) => {
     const path = requestPath(req.url);
@@ -152,7 +152,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   // After listening: accept failures (too many open files) are logged, not fatal.
   const onServerError = (error: Error) => engine.log.error('server', 'server error', { reason: error.message });
 
-  const sockets = new Set<WebSocket>();
+  // Each connection is one console with its own session: the token only opens the socket; the
+  // console must sign in (session.login) before any channel but the session ones answers.
+  const sockets = new Map<WebSocket, ConsoleConnection>();
   // The frame cap is the largest request the contract accepts (five photos at the photo limit), no less.
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_REQUEST_BYTES });
   http.on('upgrade', (req, socket, head) => {
@@ -184,7 +186,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   });
 
   wss.on('connection', (ws) => {
-    sockets.add(ws);
+    const connection = newConnection();
+    sockets.set(ws, connection);
+    // Closing the page does not end the session: a reconnection resumes it (session.resume) until the idle timeout.
     ws.on('close', () => sockets.delete(ws));
     // A broken frame (bad UTF-8, reserved bits, too large, unmasked) closes this connection; without a
     // listener the 'error' event would be thrown and end the host.
@@ -207,7 +211,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       send(ws, { type: 'response', id: -1, envelope: { ok: false, error: { code: 'BAD_REQUEST', message: 'Malformed message' } } });
       return;
     }
-    const envelope = await dispatch(parsed.data.channel, parsed.data.request, LOCAL_OPERATOR);
+    const connection = sockets.get(ws);
+    if (!connection) return;
+    const envelope = await dispatch(parsed.data.channel, parsed.data.request, connection);
     send(ws, { type: 'response', id: parsed.data.id, envelope });
   };
 
@@ -219,8 +225,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   for (const name of Object.keys(events) as EventName[]) {
     const listener = (payload: unknown) => {
       const message = JSON.stringify({ type: 'event', name, payload } satisfies WsServerMessage);
-      for (const ws of sockets) {
+      for (const [ws, connection] of sockets) {
         if (ws.readyState !== ws.OPEN) continue;
+        // Only to consoles signed in with a role that may see it (and not idle past the timeout).
+        if (!engine.sessions.mayReceive(connection, eventPermissions[name])) continue;
         if (name === 'live.frame' && ws.bufferedAmount > MAX_BUFFERED_BYTES_FOR_FRAMES) continue;
         ws.send(message);
       }
@@ -249,7 +257,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     live,
     async close() {
       for (const off of listeners) off();
-      for (const ws of sockets) ws.terminate();
+      for (const ws of sockets.keys()) ws.terminate();
       wss.close();
       await new Promise<void>((r) => http.close(() => r()));
       await live.close();

@@ -2,57 +2,136 @@ import { useCallback, useEffect, useRef, useState, type KeyboardEvent as ReactKe
 import { ConnectionBanner } from './components/ConnectionBanner';
 import { ErrorBoundary } from './components/ErrorBoundary';
 import { ModelsAlert, TopBar } from './components/TopBar';
-import { startEngineSync } from './store/sync';
+import { loadAll, startEngineSync } from './store/sync';
 import { CamerasView } from './views/CamerasView';
 import { EventsView } from './views/EventsView';
 import { LiveView } from './views/LiveView';
 import { PeopleView } from './views/PeopleView';
 import { UnknownsView } from './views/UnknownsView';
 import { AlertsView } from './views/AlertsView';
+import { attentionCount, newestOpenAlert, useAlerts } from './store/alerts';
+import { useSession } from './store/session';
+import { getApi } from './api';
+import type { Permission } from '../../src-preload/contract';
+import { FirstRunScreen, PasswordPrompt, SignInScreen } from './views/SignIn';
+import { OperatorsView } from './views/OperatorsView';
 import { AuditView } from './views/AuditView';
 import { AttendanceView } from './views/AttendanceView';
 import { SettingsView } from './views/SettingsView';
-import { attentionCount, newestOpenAlert, useAlerts } from './store/alerts';
 
-export const tabs = [
-  { id: 'live', label: 'Live' },
-  { id: 'events', label: 'Events' },
-  { id: 'people', label: 'People' },
-  { id: 'cameras', label: 'Cameras' },
-  { id: 'unknowns', label: 'Unknowns' },
-  { id: 'alerts', label: 'Alerts' },
-  { id: 'settings', label: 'Settings' },
-  { id: 'audit', label: 'Audit' },
-  { id: 'attendance', label: 'Attendance' },
-] as const;
-export type TabId = (typeof tabs)[number]['id'];
+/** Every tab and the permission it needs: a role sees only the tabs it may use. */
+export const allTabs = [
+  { id: 'live', label: 'Live', permission: 'live.view' },
+  { id: 'events', label: 'Events', permission: 'sightings.read' },
+  { id: 'people', label: 'People', permission: 'people.read' },
+  { id: 'cameras', label: 'Cameras', permission: 'cameras.read' },
+  { id: 'unknowns', label: 'Unknowns', permission: 'unknowns.read' },
+  { id: 'alerts', label: 'Alerts', permission: 'alerts.read' },
+  { id: 'settings', label: 'Settings', permission: 'alerts.configure' },
+  { id: 'operators', label: 'Operators', permission: 'operators.manage' },
+  { id: 'audit', label: 'Audit', permission: 'audit.read' },
+  { id: 'attendance', label: 'Attendance', permission: 'attendance.read' },
+] as const satisfies ReadonlyArray<{ id: string; label: string; permission: Permission }>;
+export type TabId = (typeof allTabs)[number]['id'];
+type Tab = (typeof allTabs)[number];
 
-function tabFromHash(): TabId {
+function tabFromHash(tabs: readonly Tab[]): TabId {
   const id = window.location.hash.replace(/^#\/?/, '');
-  return tabs.find((t) => t.id === id)?.id ?? 'live';
+  return tabs.find((t) => t.id === id)?.id ?? tabs[0]?.id ?? 'live';
 }
 
+/** How often the console checks for inactivity (the lock itself follows the site's idle timeout). */
+const IDLE_CHECK_MS = 10_000;
+
+/**
+ * The gate: first run (create the admin), sign-in, or the console. A console locked by
+ * inactivity stays mounted under the lock screen, so signing in again resumes it where it was;
+ * another operator signing in gets a fresh one.
+ */
 export function App() {
-  const [active, setActive] = useState<TabId>(tabFromHash);
+  const phase = useSession((s) => s.phase);
+  const operator = useSession((s) => s.operator);
+  const lockedFor = useSession((s) => s.lockedFor);
+  useEffect(() => {
+    void useSession.getState().check();
+    // Not signed in yet and the engine was unreachable (or restarted): ask again once it answers.
+    return getApi().onConnection((info) => {
+      const { phase, error } = useSession.getState();
+      if (info.state === 'open' && (phase === 'checking' || ((phase === 'sign-in' || phase === 'setup') && error))) void useSession.getState().check();
+    });
+  }, []);
+  const owner = phase === 'signed-in' ? operator?.name : phase === 'locked' ? lockedFor : null;
+  return (
+    <>
+      {owner ? <Console key={owner} locked={phase !== 'signed-in'} /> : null}
+      {phase === 'checking' ? (
+        <div className="signin-screen" role="status">
+          Connecting to Vigil…
+        </div>
+      ) : phase === 'setup' ? (
+        <FirstRunScreen />
+      ) : phase === 'sign-in' || phase === 'locked' ? (
+        <SignInScreen key={phase} />
+      ) : null}
+      <PasswordPrompt />
+    </>
+  );
+}
+
+/** Locks the console after the site's idle timeout without a key press, click or pointer move. */
+function useIdleLock(locked: boolean) {
+  const idleMinutes = useSession((s) => s.idleTimeoutMinutes);
+  useEffect(() => {
+    if (locked) return;
+    let last = Date.now();
+    const active = () => {
+      last = Date.now();
+    };
+    const kinds = ['keydown', 'pointerdown', 'pointermove', 'wheel', 'touchstart'] as const;
+    for (const kind of kinds) window.addEventListener(kind, active, { passive: true });
+    const timer = setInterval(() => {
+      if (Date.now() - last >= idleMinutes * 60_000) void useSession.getState().lock('idle');
+    }, IDLE_CHECK_MS);
+    return () => {
+      clearInterval(timer);
+      for (const kind of kinds) window.removeEventListener(kind, active);
+    };
+  }, [locked, idleMinutes]);
+}
+
+function Console({ locked }: { locked: boolean }) {
+  const permissions = useSession((s) => s.operator?.permissions);
+  const tabs = allTabs.filter((t) => permissions?.includes(t.permission) ?? false);
+  const [active, setActive] = useState<TabId>(() => tabFromHash(tabs));
   // Panels stay mounted once visited so half-filled forms survive a tab switch.
-  const [visited, setVisited] = useState<ReadonlySet<TabId>>(() => new Set([tabFromHash()]));
+  const [visited, setVisited] = useState<ReadonlySet<TabId>>(() => new Set([tabFromHash(tabs)]));
   const tabRefs = useRef<Record<string, HTMLButtonElement | null>>({});
 
   useEffect(() => startEngineSync(), []);
+  // Signed in again after a lock: what changed meanwhile is loaded.
+  useEffect(() => useSession.subscribe((s, previous) => {
+    if (s.phase === 'signed-in' && previous.phase === 'locked') loadAll();
+  }), []);
+  useIdleLock(locked);
+
+  // The tabs this role may use (a role change applies at the next status check).
+  const tabIds = tabs.map((t) => t.id).join(',');
+  const allowedTab = useCallback((id: TabId) => tabIds.split(',').includes(id), [tabIds]);
 
   const select = useCallback((id: TabId, focus = false) => {
+    if (!allowedTab(id)) return;
     setActive(id);
     setVisited((v) => (v.has(id) ? v : new Set(v).add(id)));
     const url = new URL(window.location.href);
     url.hash = id;
     window.history.replaceState(null, '', url);
     if (focus) tabRefs.current[id]?.focus();
-  }, []);
+  }, [allowedTab]);
 
   // Low alerts are in the list but not counted: the badge is what needs someone's attention.
   const openAlerts = useAlerts((s) => attentionCount(s.alerts));
 
-  // Alt+1..7 switch tabs from anywhere. Alt+A: on the wall, acknowledges the newest alert card;
+  // Alt+1..9 switch tabs from anywhere. Alt+A: on the wall, acknowledges the newest alert card;
   // elsewhere, opens the acknowledge form of the newest open alert on the Alerts tab.
   useEffect(() => {
     function onKey(event: KeyboardEvent) {
@@ -73,20 +152,20 @@ export function App() {
         return;
       }
       const digit = /^Digit([1-9])$/.exec(event.code)?.[1];
-      const tab = digit ? tabs[Number(digit) - 1] : undefined;
+      const tab = digit ? allTabs.filter((t) => allowedTab(t.id))[Number(digit) - 1] : undefined;
       if (!tab) return;
       event.preventDefault();
       select(tab.id, true);
     }
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [select, active]);
+  }, [select, active, allowedTab]);
 
   useEffect(() => {
-    const onHash = () => select(tabFromHash());
+    const onHash = () => select(tabFromHash(allTabs.filter((t) => allowedTab(t.id))));
     window.addEventListener('hashchange', onHash);
     return () => window.removeEventListener('hashchange', onHash);
-  }, [select]);
+  }, [select, allowedTab]);
 
   // WAI-ARIA tabs: arrows move between tabs, Home/End jump to the ends.
   function onTabKey(event: ReactKeyboardEvent<HTMLButtonElement>, index: number) {
@@ -104,7 +183,7 @@ export function App() {
   }
 
   return (
-    <div className="app">
+    <div className="app" hidden={locked} aria-hidden={locked}>
       <TopBar />
       <ConnectionBanner />
       <ModelsAlert />
@@ -167,6 +246,8 @@ export function App() {
                   <AttendanceView />
                 ) : tab.id === 'settings' ? (
                   <SettingsView />
+                ) : tab.id === 'operators' ? (
+                  <OperatorsView />
                 ) : (
                   <CamerasView />
                 )}

@@ -9,7 +9,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { type Browser, type Page } from 'playwright-core';
-import { buildRenderer, launchChromium, newConsolePage, openTab, waitForPhotoVerdicts } from '../helpers/e2e-console.js';
+import { buildRenderer, confirmWithPassword, ensureOperator, launchChromium, newConsolePage, openTab, signIn, waitForPhotoVerdicts } from '../helpers/e2e-console.js';
 import { startServer, type RunningServer } from '../../src-main/server/server.js';
 import { installedModelPack } from '../helpers/model-pack.js';
 import { mirandaStillsFromClip } from '../helpers/enroll.js';
@@ -25,6 +25,7 @@ before(async () => {
   // Build the renderer into a private folder, so the test always serves the current sources.
   const staticDir = buildRenderer(dir.path);
   server = await startServer({ dataDir: join(dir.path, 'data'), modelsDir: await installedModelPack(), host: '127.0.0.1', port: 0, staticDir });
+  await ensureOperator(server.engine);
   browser = await launchChromium();
   page = await newConsolePage(browser, pageErrors);
 });
@@ -51,6 +52,7 @@ describe('console in Chromium over the WebSocket contract', () => {
 
   test('connects and shows the model pack as ready with the execution provider', async () => {
     await page.goto(server.url);
+    await signIn(page);
     await page.locator('[data-testid="models-status"][data-ready="true"]').waitFor({ timeout: 30_000 });
     const provider = await page.getByTestId('execution-provider').textContent();
     assert.match(provider ?? '', /cpu/i);
@@ -142,6 +144,7 @@ describe('console in Chromium over the WebSocket contract', () => {
     const panel = page.getByTestId('person-panel');
     await panel.getByRole('button', { name: 'Erase…' }).click();
     await page.getByRole('alertdialog').getByRole('button', { name: 'Yes, erase for good' }).click();
+    await confirmWithPassword(page);
     await row.waitFor({ state: 'detached', timeout: 30_000 });
     await openTab(page, 'Events');
     await page.getByTestId('sightings-table').getByText('Lin-Manuel Miranda').first().waitFor({ state: 'detached', timeout: 10_000 });

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { type Browser, type Page } from 'playwright-core';
-import { buildRenderer, launchChromium } from '../helpers/e2e-console.js';
+import { buildRenderer, ensureOperator, launchChromium, signIn } from '../helpers/e2e-console.js';
 import { startServer, type RunningServer } from '../../src-main/server/server.js';
 import { faceRecognitionData, tempDir } from '../helpers/paths.js';
 
@@ -18,6 +18,7 @@ let page: Page;
 before(async () => {
   const staticDir = buildRenderer(dir.path);
   server = await startServer({ dataDir: join(dir.path, 'data'), modelsDir: join(dir.path, 'empty-models'), port: 0, staticDir });
+  await ensureOperator(server.engine);
   browser = await launchChromium();
   page = await browser.newPage();
 });
@@ -31,6 +32,7 @@ after(async () => {
 describe('console without a model pack', () => {
   test('the top bar says which model is missing and how to import a pack', async () => {
     await page.goto(server.url);
+    await signIn(page);
     const badge = page.locator('[data-testid="models-status"][data-ready="false"]');
     await badge.waitFor({ timeout: 30_000 });
     assert.match((await badge.textContent()) ?? '', /Models missing/);

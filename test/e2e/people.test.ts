@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import sharp from 'sharp';
 import { type Browser, type Page } from 'playwright-core';
-import { buildRenderer, launchChromium, openReadyConsole, waitForPhotoVerdicts } from '../helpers/e2e-console.js';
+import { buildRenderer, confirmWithPassword, ensureOperator, launchChromium, openReadyConsole, waitForPhotoVerdicts } from '../helpers/e2e-console.js';
 import { startServer, type RunningServer } from '../../src-main/server/server.js';
 import { installedModelPack } from '../helpers/model-pack.js';
 import { faceRecognitionData as fr, sharedData, tempDir } from '../helpers/paths.js';
@@ -28,6 +28,7 @@ const obamaOther = ['examples_knn_examples_train_obama_obama2.jpg', 'examples_ob
 before(async () => {
   const staticDir = buildRenderer(dir.path);
   server = await startServer({ dataDir: join(dir.path, 'data'), modelsDir: await installedModelPack(), host: '127.0.0.1', port: 0, staticDir });
+  await ensureOperator(server.engine);
   browser = await launchChromium();
   page = await openReadyConsole(browser, server.url, pageErrors, { hash: '#people', acceptDownloads: true });
 });
@@ -88,6 +89,7 @@ describe('HR enrollment desk in Chromium', () => {
     assert.match((await warning.textContent()) ?? '', /already matches Barack Obama \(0\.\d\d\)/);
     assert.equal(await row('Barry Soetoro').count(), 0, 'not saved');
     await warning.getByRole('button', { name: /Enroll anyway/ }).click();
+    await confirmWithPassword(page);
     await row('Barry Soetoro').waitFor({ timeout: 30_000 });
   });
 
@@ -127,6 +129,7 @@ describe('HR enrollment desk in Chromium', () => {
     assert.equal(await row('Barry Soetoro').count(), 1, 'cancel keeps them');
     await panel.getByRole('button', { name: 'Erase…' }).click();
     await page.getByRole('alertdialog').getByRole('button', { name: 'Yes, erase for good' }).click();
+    await confirmWithPassword(page);
     await row('Barry Soetoro').waitFor({ state: 'detached', timeout: 30_000 });
     assert.equal(await row('Barack Obama').count(), 1, 'everyone else stays');
     assert.equal(await page.getByTestId('person-panel').count(), 0, 'the panel closes');

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { type Browser, type Page } from 'playwright-core';
 import { startServer, type RunningServer } from '../../src-main/server/server.js';
-import { buildRenderer, launchChromium, newConsolePage, openTab } from '../helpers/e2e-console.js';
+import { buildRenderer, ensureOperator, launchChromium, newConsolePage, openTab, signIn } from '../helpers/e2e-console.js';
 import { installedModelPack } from '../helpers/model-pack.js';
 import { hamiltonClip, sharedData, tempDir } from '../helpers/paths.js';
 
@@ -35,6 +35,7 @@ async function recordStranger(file: string): Promise<number> {
 before(async () => {
   const staticDir = buildRenderer(dir.path);
   server = await startServer({ dataDir: join(dir.path, 'data'), modelsDir: await installedModelPack(), host: '127.0.0.1', port: 0, staticDir });
+  await ensureOperator(server.engine);
   ids.powell = await recordStranger(lfw('Colin_Powell', 1));
   assert.equal(await recordStranger(lfw('Colin_Powell', 2)), ids.powell, 'the same stranger twice shares a cluster');
   ids.serena = await recordStranger(lfw('Serena_Williams', 1));
@@ -62,6 +63,7 @@ const card = (id: number) => page.getByTestId(`cluster-${id}`);
 describe('unknown people and alerts in Chromium', () => {
   test('the review queue shows each stranger with visits, cameras and the decrypted snapshot', async () => {
     await page.goto(server.url);
+    await signIn(page);
     await openTab(page, 'Unknowns');
     await card(ids.powell).waitFor({ timeout: 30_000 });
     assert.equal(await card(ids.powell).getByTestId('appearances').textContent(), '2');
@@ -167,7 +169,7 @@ describe('unknown people and alerts in Chromium', () => {
     await page.getByTestId('unknowns-queue').locator('article', { hasText: 'Cameras: Stage' }).first().waitFor({ timeout: 60_000 });
   });
 
-  test('Alt+A acknowledges the newest open alert with a note; the history keeps who and why', async () => {
+  test('Alt+A acknowledges the newest open alert with a note; the history keeps who (the signed-in operator) and why', async () => {
     await openTab(page, 'Alerts');
     const newest = page.locator('[data-testid="alerts-table"] tr[data-acknowledged="false"]').first();
     const alertId = await newest.getAttribute('data-alert-id');
@@ -176,10 +178,10 @@ describe('unknown people and alerts in Chromium', () => {
     await form.getByLabel('Note').fill('Checked on camera, stage crew');
     await page.keyboard.press('Enter');
     const row = page.locator(`[data-testid="alerts-table"] tr[data-alert-id="${alertId}"]`);
-    await row.locator('text=Acknowledged by local operator').waitFor({ timeout: 10_000 });
+    await row.locator('text=Acknowledged by admin').waitFor({ timeout: 10_000 });
     assert.match((await row.textContent()) ?? '', /stage crew/);
     const stored = server.engine.alerts.repo.get(Number(alertId));
-    assert.equal(stored?.acknowledgedBy, 'local operator');
+    assert.equal(stored?.acknowledgedBy, 'admin');
     assert.equal(stored?.note, 'Checked on camera, stage crew');
     if (process.env.VIGIL_E2E_SCREENSHOTS) await page.screenshot({ path: join(process.env.VIGIL_E2E_SCREENSHOTS, 'alerts.png') });
     assert.deepEqual(pageErrors, [], 'no uncaught errors in the page');

@@ -11,7 +11,7 @@ import { after, before, describe, test } from 'node:test';
 import { type Browser, type Page } from 'playwright-core';
 import { startServer, type RunningServer } from '../../src-main/server/server.js';
 import { resolveFfmpegPath } from '../../src-main/engine/video/ffmpeg-path.js';
-import { buildRenderer, launchChromium, openReadyConsole, waitForPhotoVerdicts } from '../helpers/e2e-console.js';
+import { buildRenderer, ensureOperator, launchChromium, openReadyConsole, waitForPhotoVerdicts } from '../helpers/e2e-console.js';
 import { installedModelPack } from '../helpers/model-pack.js';
 import { faceRecognitionData, tempDir } from '../helpers/paths.js';
 
@@ -35,6 +35,7 @@ function portraitClip(photo: string, out: string): string {
 before(async () => {
   const staticDir = buildRenderer(dir.path);
   server = await startServer({ dataDir: join(dir.path, 'data'), modelsDir: await installedModelPack(), host: '127.0.0.1', port: 0, staticDir });
+  await ensureOperator(server.engine);
   const clip = portraitClip(join(faceRecognitionData, 'examples_obama.jpg'), join(dir.path, 'webcam.y4m'));
   browser = await launchChromium(['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-video-capture=${clip}`]);
   page = await openReadyConsole(browser, server.url, pageErrors, { hash: '#people' });

@@ -8,7 +8,10 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { TEST_ADMIN } from './operators.js';
 import { projectRoot } from './paths.js';
+
+export { ensureOperator, TEST_ADMIN } from './operators.js';
 
 export const CHROMIUM = process.env.VIGIL_CHROMIUM ?? '/usr/bin/chromium';
 
@@ -78,16 +81,45 @@ export async function openTab(page: Page, name: string): Promise<void> {
   await page.getByRole('tab', { name: new RegExp(`^${name}`) }).click();
 }
 
-/** A console page on a fresh page of `browser`, opened at `hash` once the model pack shows as ready. */
+/**
+ * Signs in on the page's sign-in screen (the console's first screen once an operator exists;
+ * create one with ensureOperator(server.engine)) and waits for the console.
+ */
+export async function signIn(page: Page, account: { name: string; password: string } = TEST_ADMIN): Promise<void> {
+  const form = page.getByTestId('sign-in-form');
+  await form.waitFor({ timeout: 30_000 });
+  await form.getByLabel('Sign-in name').fill(account.name);
+  await form.getByLabel('Password').fill(account.password);
+  await form.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByTestId('signed-in-as').waitFor({ timeout: 30_000 });
+}
+
+/** Signs out from the top bar and waits for the sign-in screen. */
+export async function signOut(page: Page): Promise<void> {
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.getByTestId('sign-in-form').waitFor();
+}
+
+/** Answers the password prompt of a grave action (erase, export with vectors, duplicate override). */
+export async function confirmWithPassword(page: Page, password: string = TEST_ADMIN.password): Promise<void> {
+  const prompt = page.getByTestId('password-prompt');
+  await prompt.waitFor({ timeout: 10_000 });
+  await prompt.getByLabel('Your password').fill(password);
+  await prompt.getByRole('button', { name: 'Confirm' }).click();
+  await prompt.waitFor({ state: 'detached' });
+}
+
+/** A console page on a fresh page of `browser`, signed in (default: the test admin), opened at `hash` once the model pack shows as ready. */
 export async function openReadyConsole(
   browser: Browser,
   url: string,
   errors: string[],
-  options: { hash?: string; acceptDownloads?: boolean } = {},
+  options: { hash?: string; acceptDownloads?: boolean; account?: { name: string; password: string } } = {},
 ): Promise<Page> {
   const page = await browser.newPage({ viewport: { width: 1400, height: 1000 }, acceptDownloads: options.acceptDownloads ?? false });
   watchPage(page, errors);
   await page.goto(`${url}${options.hash ?? ''}`);
+  await signIn(page, options.account);
   await page.locator('[data-testid="models-status"][data-ready="true"]').waitFor({ timeout: 30_000 });
   return page;
 }

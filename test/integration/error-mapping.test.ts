@@ -11,14 +11,14 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import Database from 'better-sqlite3';
-import WebSocket from 'ws';
-import type { Envelope, ErrorPayload } from '../../src-preload/contract.js';
+import type { ErrorPayload } from '../../src-preload/contract.js';
 import { createDispatcher, LOCAL_OPERATOR } from '../../src-main/engine/api/dispatcher.js';
 import { createHandlers } from '../../src-main/engine/api/handlers.js';
 import { Engine } from '../../src-main/engine/engine.js';
 import { clientError } from '../../src-main/engine/errors.js';
 import { LiveService } from '../../src-main/engine/live/live-service.js';
 import { startServer } from '../../src-main/server/server.js';
+import { signedInConsole } from '../helpers/operators.js';
 import { tempDir } from '../helpers/paths.js';
 
 const dir = tempDir();
@@ -58,18 +58,11 @@ describe('errors reach clients as typed codes in plain words; details only in th
       const other = new Database(join(dataDir, 'vigil.db'));
       other.exec('DROP TABLE alerts');
       other.close();
-      const ws = new WebSocket(`ws://127.0.0.1:${server.port}/ws?token=${server.token}`);
-      await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
-      ws.send(JSON.stringify({ id: 7, channel: 'alerts.list', request: {} }));
-      const reply = await new Promise<{ id: number; envelope: Envelope<unknown> }>((resolve) =>
-        ws.on('message', (data) => {
-          const message = JSON.parse(data.toString()) as { type: string; id: number; envelope: Envelope<unknown> };
-          if (message.type === 'response' && message.id === 7) resolve(message);
-        }),
-      );
-      ws.close();
-      assert.equal(reply.envelope.ok, false);
-      const error = (reply.envelope as { ok: false; error: ErrorPayload }).error;
+      const client = await signedInConsole(server);
+      const envelope = await client.call('alerts.list', {});
+      await client.close();
+      assert.equal(envelope.ok, false);
+      const error = (envelope as { ok: false; error: ErrorPayload }).error;
       assert.equal(error.code, 'INTERNAL');
       assertPlain(error, dataDir, /no such table: alerts/);
     } finally {

@@ -77,7 +77,7 @@ function largestEnrollMessageBytes(): number {
   const photo = JSON.stringify({ fileName: 'é'.repeat(maxOf(photoInputSchema.shape.fileName)), dataBase64: '' });
   const photoBytes = Buffer.byteLength(photo) + maxOf(photoInputSchema.shape.dataBase64) + 1;
   const record = JSON.stringify({ name: 'é'.repeat(120), employeeCode: 'é'.repeat(40), department: 'é'.repeat(80), category: 'contractor', notes: 'é'.repeat(2000) });
-  const envelope = JSON.stringify({ id: Number.MAX_SAFE_INTEGER, channel: 'people.enroll', request: { record: {}, consent: { confirmed: true, textVersion: 'é'.repeat(40) }, photos: [], allowFewerPhotos: false, overrideDuplicate: false } });
+  const envelope = JSON.stringify({ id: Number.MAX_SAFE_INTEGER, channel: 'people.enroll', request: { record: {}, consent: { confirmed: true, textVersion: 'é'.repeat(40) }, photos: [], allowFewerPhotos: false, overrideDuplicate: false, password: 'é'.repeat(200) } });
   assert.ok(personFieldsSchema.shape.notes !== undefined && channels['people.enroll'] !== undefined);
   return Buffer.byteLength(envelope) + Buffer.byteLength(record) + MAX_ENROLL_PHOTOS * photoBytes;
 }

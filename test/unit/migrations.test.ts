@@ -288,3 +288,30 @@ describe('migration 8', () => {
     db.close();
   });
 });
+
+describe('migration 9', () => {
+  test('migration 9 on a version-8 file: operators with unique names in any case, hashes only, roles checked, the last enabled admin kept', () => {
+    const path = join(dir.path, 'm9-operators.db');
+    const v8 = openDatabase(path, { migrations: migrations.filter((m) => m.version <= 8) });
+    createPerson(new PeopleRepository(v8), 'Kept', [1, 0]);
+    v8.close();
+    const db = openDatabase(path);
+    assert.ok(db.prepare('SELECT 1 FROM schema_migrations WHERE version = 9').get());
+    assert.equal(new PeopleRepository(db).list().length, 1, 'people survive');
+    assert.deepEqual(db.prepare("SELECT value FROM settings WHERE key = 'session_idle_timeout_minutes'").get(), { value: '15' });
+    const add = (name: string, role: string, hash = 'scrypt$1$1$1$c2FsdA==$aGFzaA==') =>
+      db.prepare("INSERT INTO operators (name, display_name, role, password_hash, created_at, password_changed_at) VALUES (?, ?, ?, ?, 'now', 'now')").run(name, name, role, hash);
+    add('Ada', 'admin');
+    assert.throws(() => add('ADA', 'viewer'), /UNIQUE constraint failed: operators\.name/);
+    assert.throws(() => add('Bob', 'superuser'), /CHECK constraint/);
+    assert.throws(() => add('Eve', 'viewer', 'plain text password'), /CHECK constraint/, 'only an scrypt hash is stored');
+    assert.throws(() => db.prepare("UPDATE operators SET disabled = 1 WHERE name = 'Ada'").run(), /LAST_ADMIN/);
+    assert.throws(() => db.prepare("UPDATE operators SET role = 'hr' WHERE name = 'Ada'").run(), /LAST_ADMIN/);
+    assert.throws(() => db.prepare("DELETE FROM operators WHERE name = 'Ada'").run(), /LAST_ADMIN/);
+    add('Grace', 'admin');
+    db.prepare("UPDATE operators SET disabled = 1 WHERE name = 'Ada'").run();
+    assert.throws(() => db.prepare("UPDATE operators SET role = 'viewer' WHERE name = 'Grace'").run(), /LAST_ADMIN/, 'a disabled admin does not count');
+    db.prepare("UPDATE operators SET display_name = 'Grace H.' WHERE name = 'Grace'").run();
+    db.close();
+  });
+});

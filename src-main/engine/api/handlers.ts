@@ -7,7 +7,8 @@ import { auditCsv } from '../audit-csv.js';
 import { zonedToUtc } from '../attendance/zoned-time.js';
 import type { AuditQuery } from '../storage/audit-log.js';
 import type { LiveService } from '../live/live-service.js';
-import { type Handlers, requirePermission } from './dispatcher.js';
+import { AuditRepository } from '../storage/repositories.js';
+import { createDispatcher, type Dispatch, type Handlers, requirePermission } from './dispatcher.js';
 
 /** Photos arrive base64-encoded (the same message travels over IPC and WebSocket). */
 function photoBytes(photos: PhotoInput[]): PhotoBytes[] {
@@ -27,7 +28,46 @@ function auditFilters(query: { since?: string; until?: string; operator?: string
 /** The contract's channels, implemented by the engine. One table for every transport. */
 export function createHandlers(engine: Engine, live: LiveService): Handlers {
   const people = engine.peopleService;
+  const { operators, sessions } = engine;
   return {
+    'session.status': (_request, _caller, connection) => sessions.status(connection),
+    'session.setup': async ({ name, displayName, password }, _caller, connection) => {
+      sessions.countSignInAttempt(connection);
+      const admin = await operators.add({ name, displayName, role: 'admin', password }, name, { firstAdmin: true });
+      sessions.begin(connection, admin.id);
+      return sessions.status(connection);
+    },
+    'session.login': async ({ name, password }, _caller, connection) => {
+      sessions.countSignInAttempt(connection);
+      const operator = await operators.authenticate(name, password);
+      sessions.begin(connection, operator.id);
+      return sessions.status(connection);
+    },
+    'session.resume': ({ resumeToken }, _caller, connection) => {
+      sessions.resume(connection, resumeToken);
+      return sessions.status(connection);
+    },
+    'session.logout': (_request, _caller, connection) => {
+      sessions.end(connection, 'signed-out');
+      return sessions.status(connection);
+    },
+    'session.changePassword': async ({ currentPassword, newPassword }, caller) => {
+      if (caller.operatorId === undefined) throw new VigilError('BAD_REQUEST', 'Only a signed-in operator has a password to change (the CLI: operators reset-password)');
+      await operators.changeOwnPassword(caller.operatorId, currentPassword, newPassword);
+      return { changed: true as const };
+    },
+    'operators.list': () => operators.list(),
+    'operators.add': (request, caller) => operators.add(request, caller.operator),
+    'operators.update': ({ id, ...changes }, caller) => operators.update(id, changes, caller.operator),
+    'operators.resetPassword': ({ id, newPassword }, caller) => operators.resetPassword(id, newPassword, caller.operator),
+    'settings.get': () => ({ idleTimeoutMinutes: operators.idleTimeoutMinutes() }),
+    'settings.update': ({ idleTimeoutMinutes }, caller) => ({ idleTimeoutMinutes: operators.setIdleTimeoutMinutes(idleTimeoutMinutes, caller.operator) }),
+    'people.setBlocked': ({ id, blocked, category }, caller) => {
+      const person = people.get(id).person;
+      // Taking someone off the blocklist who is not on it changes nothing.
+      if (!blocked && person.category !== 'blocked') return person;
+      return people.update(id, { category: blocked ? 'blocked' : category }, caller);
+    },
     'system.status': (_request, caller) => ({
       ...engine.status(),
       caller: { operator: caller.operator, permissions: [...caller.permissions] },
@@ -76,9 +116,9 @@ export function createHandlers(engine: Engine, live: LiveService): Handlers {
     'unknowns.list': ({ limit }) => ({ clusters: engine.unknowns.list(limit), snapshotsProblem: engine.unknowns.snapshotsProblem() }),
     'unknowns.snapshot': ({ id }, caller) => engine.unknowns.snapshot(id, caller.operator),
     'unknowns.identify': ({ id, as, name, personId, category }, caller) => {
-      // The cluster's faces become someone's templates: that is enrolling, and blocklisting an existing person changes their record.
-      requirePermission(caller, 'people.enroll', 'Naming an unknown person');
-      if (personId !== undefined && as === 'blocked') requirePermission(caller, 'people.manage', 'Blocklisting an enrolled person');
+      // The cluster's faces become someone's templates: that is enrolling, except onto the blocklist, which security keeps.
+      if (as === 'blocked') requirePermission(caller, 'people.blocklist', 'Putting an unknown person on the blocklist');
+      else requirePermission(caller, 'people.enroll', 'Naming an unknown person');
       return engine.unknowns.identify(id, as, { name, personId, category }, caller.operator);
     },
     'unknowns.merge': ({ targetId, sourceId }, caller) => engine.unknowns.merge(targetId, sourceId, caller.operator),
@@ -116,4 +156,14 @@ export function createHandlers(engine: Engine, live: LiveService): Handlers {
     'alerts.rules.get': () => engine.alerts.rules(),
     'alerts.rules.set': ({ rules }, caller) => engine.alerts.setRules(rules, caller.operator),
   };
+}
+
+/** The dispatcher every transport uses: sessions, password re-checks and refused calls audited. */
+export function createEngineDispatcher(engine: Engine, live: LiveService): Dispatch {
+  return createDispatcher(createHandlers(engine, live), {
+    log: engine.log,
+    sessions: engine.sessions,
+    operators: engine.operators,
+    audit: new AuditRepository(engine.db),
+  });
 }

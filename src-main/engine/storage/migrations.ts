@@ -322,4 +322,43 @@ export const migrations: Migration[] = [
       );
     `,
   },
+  {
+    version: 9,
+    name: 'operator accounts (roles, scrypt password hashes, lockout)',
+    sql: `
+      -- The people who use the console. A password is kept only as an scrypt hash with its salt and
+      -- parameters ("scrypt$N$r$p$salt$hash"), never in clear.
+      CREATE TABLE operators (
+        id                  INTEGER PRIMARY KEY,
+        name                TEXT NOT NULL COLLATE NOCASE UNIQUE CHECK (length(trim(name)) > 0),
+        display_name        TEXT NOT NULL CHECK (length(trim(display_name)) > 0),
+        role                TEXT NOT NULL CHECK (role IN ('admin', 'security', 'hr', 'viewer')),
+        password_hash       TEXT NOT NULL CHECK (password_hash LIKE 'scrypt$%'),
+        disabled            INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1)),
+        -- Wrong passwords since the last good sign-in; from the 5th the account locks.
+        failed_attempts     INTEGER NOT NULL DEFAULT 0 CHECK (failed_attempts >= 0),
+        locked_until        TEXT,
+        created_at          TEXT NOT NULL,
+        last_login_at       TEXT,
+        password_changed_at TEXT NOT NULL
+      );
+
+      -- The site keeps at least one enabled admin, whatever writes the table (console, CLI, a script).
+      CREATE TRIGGER operators_keep_an_admin BEFORE UPDATE OF role, disabled ON operators
+        WHEN OLD.role = 'admin' AND OLD.disabled = 0 AND (NEW.role <> 'admin' OR NEW.disabled = 1)
+         AND NOT EXISTS (SELECT 1 FROM operators WHERE role = 'admin' AND disabled = 0 AND id <> OLD.id)
+      BEGIN
+        SELECT RAISE(ABORT, 'LAST_ADMIN: the last enabled admin cannot be disabled or demoted');
+      END;
+      CREATE TRIGGER operators_keep_an_admin_delete BEFORE DELETE ON operators
+        WHEN OLD.role = 'admin' AND OLD.disabled = 0
+         AND NOT EXISTS (SELECT 1 FROM operators WHERE role = 'admin' AND disabled = 0 AND id <> OLD.id)
+      BEGIN
+        SELECT RAISE(ABORT, 'LAST_ADMIN: the last enabled admin cannot be removed');
+      END;
+
+      -- Minutes an idle console stays signed in (a site setting; admins change it).
+      INSERT INTO settings (key, value) VALUES ('session_idle_timeout_minutes', '15');
+    `,
+  },
 ];

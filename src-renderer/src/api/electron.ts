@@ -41,6 +41,8 @@ export function createElectronClient(bridge: VigilBridge): VigilClient {
       return () => {};
     },
     reconnectNow() {},
+    // The Electron window is one console for the main process's whole life: nothing to resume.
+    setResumeToken() {},
     dispose() {},
   };
 }

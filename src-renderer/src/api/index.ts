@@ -1,4 +1,4 @@
-import type { VigilApi } from '../../../src-preload/contract';
+import { type VigilApi, VigilApiError } from '../../../src-preload/contract';
 import { createElectronClient } from './electron';
 import type { VigilClient } from './types';
 import { createWebSocketClient } from './websocket';
@@ -23,9 +23,37 @@ export function webSocketUrlFor(location: Pick<Location, 'protocol' | 'host' | '
  * WebSocket client to the host that served this page.
  */
 export function createApi(): VigilClient & VigilApi {
-  if (typeof window !== 'undefined' && window.vigil) return createElectronClient(window.vigil);
+  if (typeof window !== 'undefined' && window.vigil) return withSignInWatch(createElectronClient(window.vigil));
   const { url, hasToken } = webSocketUrlFor(window.location);
-  return createWebSocketClient({ url, hasToken });
+  return withSignInWatch(createWebSocketClient({ url, hasToken }));
+}
+
+type SignInLostListener = (code: 'SESSION_EXPIRED' | 'NOT_SIGNED_IN') => void;
+const signInLostListeners = new Set<SignInLostListener>();
+
+/** Called when any call is refused because the console is no longer signed in (the session store locks the console). */
+export function onSignInLost(listener: SignInLostListener): () => void {
+  signInLostListeners.add(listener);
+  return () => {
+    signInLostListeners.delete(listener);
+  };
+}
+
+/** The client, with every call's SESSION_EXPIRED / NOT_SIGNED_IN also reported to onSignInLost. */
+function withSignInWatch(client: VigilClient): VigilClient {
+  return {
+    ...client,
+    async invoke(name, request) {
+      try {
+        return await client.invoke(name, request);
+      } catch (error) {
+        if (error instanceof VigilApiError && (error.code === 'SESSION_EXPIRED' || error.code === 'NOT_SIGNED_IN')) {
+          for (const listener of signInLostListeners) listener(error.code);
+        }
+        throw error;
+      }
+    },
+  };
 }
 
 let instance: VigilClient | null = null;

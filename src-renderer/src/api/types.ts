@@ -7,6 +7,11 @@ export interface VigilClient extends VigilApi {
   onConnection(listener: ConnectionListener): () => void;
   /** Try to connect again right away (the banner's "Retry now"). No-op when connected. */
   reconnectNow(): void;
+  /**
+   * The session to carry on in after a reconnection (WebSocket: sent as session.resume before
+   * anything else on each new socket); null after sign-out. Kept in memory only.
+   */
+  setResumeToken(token: string | null): void;
   /** Close the transport for good (tests, hot reload). */
   dispose(): void;
 }

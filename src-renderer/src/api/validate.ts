@@ -28,13 +28,14 @@ export function unwrapEnvelope<C extends ChannelName>(channel: C, envelope: unkn
   if (typeof envelope !== 'object' || envelope === null || !('ok' in envelope)) {
     throw new VigilApiError({ code: 'INTERNAL', message: `The engine sent a malformed answer to ${channel}` });
   }
-  const env = envelope as { ok: unknown; value?: unknown; error?: { code?: unknown; message?: unknown } };
+  const env = envelope as { ok: unknown; value?: unknown; error?: { code?: unknown; message?: unknown; retryAt?: unknown } };
   if (env.ok !== true) {
     const rawCode = typeof env.error?.code === 'string' ? env.error.code : 'INTERNAL';
     const code: ErrorCode = knownCodes.has(rawCode) ? (rawCode as ErrorCode) : 'INTERNAL';
     const message =
       typeof env.error?.message === 'string' && env.error.message ? env.error.message : `${channel} failed (${rawCode})`;
-    throw new VigilApiError({ code, message });
+    const retryAt = typeof env.error?.retryAt === 'string' ? env.error.retryAt : undefined;
+    throw new VigilApiError(retryAt ? { code, message, retryAt } : { code, message });
   }
   const parsed = channels[channel].response.safeParse(env.value);
   if (!parsed.success) {

@@ -67,6 +67,7 @@ export function createWebSocketClient(options: WebSocketClientOptions): VigilCli
   let socket: WebSocket | null = null;
   let retryTimer: ReturnType<typeof setTimeout> | null = null;
   let disposed = false;
+  let resumeToken: string | null = null;
 
   let info: ConnectionInfo = {
     transport: 'websocket',
@@ -176,6 +177,10 @@ export function createWebSocketClient(options: WebSocketClientOptions): VigilCli
     socket = ws;
     ws.onopen = () => {
       if (socket !== ws) return;
+      // A new socket is not signed in: resume the session first (the host checks a socket's
+      // requests in order, so the queued calls below run in it). Its answer needs no handling:
+      // if the session expired, the calls say so (SESSION_EXPIRED / NOT_SIGNED_IN).
+      if (resumeToken) ws.send(JSON.stringify({ id: nextId++, channel: 'session.resume', request: { resumeToken } } satisfies WsClientMessage));
       setInfo({ state: 'open', failures: 0, everConnected: true, generation: info.generation + 1 });
       for (const call of pending.values()) {
         if (!call.sent) {
@@ -263,6 +268,9 @@ export function createWebSocketClient(options: WebSocketClientOptions): VigilCli
     reconnectNow() {
       if (disposed || info.state !== 'closed') return;
       connect();
+    },
+    setResumeToken(token) {
+      resumeToken = token;
     },
     dispose() {
       disposed = true;

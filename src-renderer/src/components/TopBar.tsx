@@ -1,4 +1,7 @@
+import { useId, useState, type FormEvent } from 'react';
+import { MIN_PASSWORD_LENGTH } from '../../../src-preload/contract';
 import { useConnection } from '../store/connection';
+import { useSession } from '../store/session';
 import { modelProblemText, useSystem } from '../store/system';
 
 function ModelsBadge() {
@@ -88,6 +91,94 @@ export function TopBar() {
         ) : null}
         <ConnectionBadge />
       </div>
+      <OperatorBadge />
     </header>
+  );
+}
+
+/** Who is signed in, their role, and Sign out. */
+function OperatorBadge() {
+  const operator = useSession((s) => s.operator);
+  const signOut = useSession((s) => s.signOut);
+  if (!operator) return null;
+  return (
+    <div className="operator-badge" role="group" aria-label="Signed in">
+      <span data-testid="signed-in-as">
+        {operator.displayName} <span className="badge badge-neutral" data-testid="signed-in-role">{operator.role}</span>
+      </span>
+      <ChangePassword />
+      <button type="button" className="btn btn-small" onClick={() => void signOut()}>
+        Sign out
+      </button>
+    </div>
+  );
+}
+
+/** One's own password: the current one, then the new one twice. */
+function ChangePassword() {
+  const [open, setOpen] = useState(false);
+  const [current, setCurrent] = useState('');
+  const [next, setNext] = useState('');
+  const [again, setAgain] = useState('');
+  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  const [busy, setBusy] = useState(false);
+  const id = useId();
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    if (next.length < MIN_PASSWORD_LENGTH) return setMessage({ ok: false, text: `The new password needs at least ${MIN_PASSWORD_LENGTH} characters.` });
+    if (next !== again) return setMessage({ ok: false, text: 'The two new passwords are not the same.' });
+    setBusy(true);
+    const problem = await useSession.getState().changePassword(current, next);
+    setBusy(false);
+    setMessage(problem ? { ok: false, text: problem } : { ok: true, text: 'Your password is changed.' });
+    if (!problem) {
+      setCurrent('');
+      setNext('');
+      setAgain('');
+    }
+  }
+  if (!open) {
+    return (
+      <button type="button" className="btn btn-small btn-ghost" onClick={() => (setOpen(true), setMessage(null))}>
+        Change password…
+      </button>
+    );
+  }
+  return (
+    <div className="modal-backdrop">
+      <form
+        className="panel form modal"
+        role="dialog"
+        aria-modal="true"
+        aria-labelledby={`${id}-title`}
+        onSubmit={(e) => void submit(e)}
+        onKeyDown={(e) => {
+          if (e.key === 'Escape') setOpen(false);
+        }}
+      >
+        <h3 id={`${id}-title`}>Change your password</h3>
+        {message ? <p className={`note ${message.ok ? 'note-ok' : 'note-error'}`} role={message.ok ? 'status' : 'alert'}>{message.text}</p> : null}
+        <div className="field">
+          <label htmlFor={`${id}-current`}>Current password</label>
+          <input id={`${id}-current`} type="password" autoComplete="current-password" autoFocus value={current} onChange={(e) => setCurrent(e.target.value)} />
+        </div>
+        <div className="field">
+          <label htmlFor={`${id}-next`}>New password</label>
+          <input id={`${id}-next`} type="password" autoComplete="new-password" value={next} onChange={(e) => setNext(e.target.value)} />
+        </div>
+        <div className="field">
+          <label htmlFor={`${id}-again`}>New password again</label>
+          <input id={`${id}-again`} type="password" autoComplete="new-password" value={again} onChange={(e) => setAgain(e.target.value)} />
+        </div>
+        <div className="actions">
+          <button type="submit" className="btn btn-primary" disabled={busy || !current || !next}>
+            Change password
+          </button>
+          <button type="button" className="btn" onClick={() => setOpen(false)}>
+            Close
+          </button>
+        </div>
+      </form>
+    </div>
   );
 }

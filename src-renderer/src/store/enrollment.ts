@@ -1,4 +1,5 @@
 import { create } from 'zustand';
+import { useSession } from './session';
 import {
   channels,
   MAX_ENROLL_PHOTOS,
@@ -133,6 +134,9 @@ export const useEnrollment = create<EnrollmentSlice>()((set, get) => ({
     const s = get();
     // The duplicate override skips only the duplicate check (in the engine), never these rules.
     if (enrollBlocker(s)) return;
+    // Saving a face that matches someone enrolled asks for the operator's password again.
+    const password = overrideDuplicate ? await useSession.getState().askPassword('enroll this face although it matches someone enrolled') : undefined;
+    if (password === null) return;
     set({ state: { phase: 'saving' } });
     try {
       // Only photos that passed their check are sent; the engine judges them again.
@@ -150,6 +154,7 @@ export const useEnrollment = create<EnrollmentSlice>()((set, get) => ({
         photos,
         allowFewerPhotos: s.allowFewer,
         overrideDuplicate,
+        ...(password ? { password } : {}),
       };
       const checked = channels['people.enroll'].request.safeParse(request);
       if (!checked.success) {

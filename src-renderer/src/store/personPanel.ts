@@ -1,5 +1,6 @@
 import { downloadText } from '../lib/files';
 import { create } from 'zustand';
+import { useSession } from './session';
 import type { Person, PersonCategory, PhotoOutcome, ResemblanceRecord, TemplateInfo } from '../../../src-preload/contract';
 import { describeError, errorCode, getApi } from '../api';
 import { filesToPhotos } from '../lib/files';
@@ -36,6 +37,8 @@ interface PersonPanelSlice {
   exportJson(includeEmbeddings: boolean): Promise<void>;
   askErase(value: boolean): void;
   erase(): Promise<void>;
+  /** The blocklist (security): category 'blocked', or back to visitor. */
+  setBlocked(blocked: boolean): Promise<void>;
   reviewResemblance(otherId: number): Promise<void>;
 }
 
@@ -116,10 +119,18 @@ export const usePersonPanel = create<PersonPanelSlice>()((set, get) => {
     },
 
     async reenroll(files, mode, overrideDuplicate = false) {
+      const password = overrideDuplicate ? await useSession.getState().askPassword('save these faces although they match someone else') : undefined;
+      if (password === null) return false;
       const done = await run('templates', async (id) => {
         const photos = await filesToPhotos(files);
         const channel = mode === 'add' ? 'people.addTemplates' : 'people.replaceTemplates';
-        const result = await getApi().invoke(channel, { id, photos, overrideDuplicate, ...(mode === 'replace' ? { allowFewerPhotos: true } : {}) });
+        const result = await getApi().invoke(channel, {
+          id,
+          photos,
+          overrideDuplicate,
+          ...(password ? { password } : {}),
+          ...(mode === 'replace' ? { allowFewerPhotos: true } : {}),
+        });
         set({ reenrollOutcomes: result.photos });
         await refresh(id);
         return result.person !== null;
@@ -130,8 +141,11 @@ export const usePersonPanel = create<PersonPanelSlice>()((set, get) => {
 
     async exportJson(includeEmbeddings) {
       const person = get().person;
+      // Face vectors leave the engine only after the operator's password is given again.
+      const password = includeEmbeddings ? await useSession.getState().askPassword(`export ${person?.name ?? 'this person'}'s face vectors`) : undefined;
+      if (password === null) return;
       await run('export', async (id) => {
-        const exported = await getApi().invoke('people.export', { id, includeEmbeddings });
+        const exported = await getApi().invoke('people.export', { id, includeEmbeddings, ...(password ? { password } : {}) });
         const safeName = (person?.name ?? `person-${id}`).replace(/[^\w.-]+/g, '_');
         downloadText(`vigil-export-${safeName}.json`, JSON.stringify(exported, null, 2), 'application/json');
         set({ notice: `Export of ${exported.person.name} downloaded.` });
@@ -147,14 +161,25 @@ export const usePersonPanel = create<PersonPanelSlice>()((set, get) => {
       if (done) set({ notice: 'Resemblance marked as reviewed.' });
     },
 
+    async setBlocked(blocked) {
+      const done = await run('saving', async (id) => {
+        await getApi().invoke('people.setBlocked', { id, blocked });
+        await refresh(id);
+        return true;
+      });
+      if (done) set({ notice: blocked ? 'On the blocklist: an alert is raised whenever they are seen.' : 'Taken off the blocklist (now a visitor).' });
+    },
+
     askErase(value) {
       set({ confirmingErase: value, error: null });
     },
 
     async erase() {
       let erasedId: number | null = null;
+      const password = await useSession.getState().askPassword(`erase ${get().person?.name ?? 'this person'} for good`);
+      if (password === null) return;
       await run('erase', async (id) => {
-        await getApi().invoke('people.erase', { id });
+        await getApi().invoke('people.erase', { id, password });
         erasedId = id;
       });
       if (erasedId === null) return;

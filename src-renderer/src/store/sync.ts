@@ -6,6 +6,7 @@ import { useBulkImport } from './bulkImport';
 import { usePeople } from './people';
 import { usePersonPanel } from './personPanel';
 import { useSightings } from './sightings';
+import { useSession } from './session';
 import { useSystem } from './system';
 import { useAlerts } from './alerts';
 import { useUnknowns } from './unknowns';
@@ -18,12 +19,14 @@ const CAMERA_POLL_MS = 5_000;
 
 /** Loads everything the console shows. Called on start and after every (re)connection. */
 export function loadAll(): void {
-  void useSystem.getState().load();
-  void useCameras.getState().load();
-  void usePeople.getState().load();
-  void useSightings.getState().load();
-  void useUnknowns.getState().load();
-  void useAlerts.getState().load();
+  // Only what the signed-in role may read (anything else would be refused, and audited as such).
+  const may = useSession.getState().may;
+  if (may('system.read')) void useSystem.getState().load();
+  if (may('cameras.read')) void useCameras.getState().load();
+  if (may('people.read')) void usePeople.getState().load();
+  if (may('sightings.read')) void useSightings.getState().load();
+  if (may('unknowns.read')) void useUnknowns.getState().load();
+  if (may('alerts.read')) void useAlerts.getState().load();
 }
 
 /**
@@ -100,7 +103,9 @@ export function startEngineSync(): () => void {
   );
 
   const poll = setInterval(() => {
-    if (api.getConnection().state === 'open' && document.visibilityState === 'visible') {
+    // Not while locked: a background poll is not someone at the console.
+    const session = useSession.getState();
+    if (session.phase === 'signed-in' && session.may('cameras.read') && api.getConnection().state === 'open' && document.visibilityState === 'visible') {
       void useCameras.getState().load({ quiet: true });
     }
   }, CAMERA_POLL_MS);

@@ -3,6 +3,7 @@ import { MAX_ENROLL_PHOTOS, RECOMMENDED_MIN_PHOTOS } from '../../../src-preload/
 import { ErrorNote } from '../components/Notice';
 import { resemblanceWords } from '../lib/people-words';
 import { enrollBlocker, useEnrollment } from '../store/enrollment';
+import { useMay } from '../store/session';
 import { useSystem } from '../store/system';
 import { CategoryField } from './CategoryField';
 import { PhotoVerdict } from './PhotoVerdicts';
@@ -63,7 +64,7 @@ function WebcamCapture({ onCapture, onClose, disabled }: { onCapture: (file: Fil
 export function EnrollForm() {
   const s = useEnrollment();
   const status = useSystem((st) => st.status);
-  const canOverride = status?.caller?.permissions.includes('people.override-duplicate') ?? false;
+  const canOverride = useMay('people.override-duplicate');
   const consentVersion = status?.consentTextVersion ?? '1';
   const [dragging, setDragging] = useState(false);
   const [webcam, setWebcam] = useState(false);

@@ -3,6 +3,7 @@ import { EmptyState, ErrorNote } from '../components/Notice';
 import { categoryWords } from '../lib/people-words';
 import { usePeople } from '../store/people';
 import { usePersonPanel } from '../store/personPanel';
+import { useMay } from '../store/session';
 import { BulkImport } from './BulkImport';
 import { CategoryField } from './CategoryField';
 import { EnrollForm } from './EnrollForm';
@@ -45,6 +46,7 @@ export function PeopleView() {
   const selectedId = usePeople((s) => s.selectedId);
   const select = usePeople((s) => s.select);
   const openPanel = usePersonPanel((s) => s.open);
+  const mayEnroll = useMay('people.enroll');
   const filtered = Boolean(filters.search.trim() || filters.category || filters.status || filters.department.trim());
 
   useEffect(() => {
@@ -115,10 +117,14 @@ export function PeopleView() {
         {selectedId !== null ? (
           <PersonPanel />
         ) : (
-          <>
-            <EnrollForm />
-            <BulkImport />
-          </>
+          mayEnroll ? (
+            <>
+              <EnrollForm />
+              <BulkImport />
+            </>
+          ) : (
+            <p className="muted">Select a person to see their record.</p>
+          )
         )}
       </aside>
     </div>

@@ -4,7 +4,7 @@ import { ErrorNote } from '../components/Notice';
 import { formatTime } from '../lib/format';
 import { useReturnFocus } from '../lib/useReturnFocus';
 import { type PersonEdits, usePersonPanel } from '../store/personPanel';
-import { useSystem } from '../store/system';
+import { useSession } from '../store/session';
 import { CategoryField } from './CategoryField';
 import { PhotoOutcomes } from './PhotoVerdicts';
 
@@ -93,8 +93,9 @@ function Reenroll() {
 
 export function PersonPanel() {
   const s = usePersonPanel();
-  const permissions = useSystem((st) => st.status?.caller?.permissions);
-  const may = (p: 'people.export' | 'people.erase') => permissions?.includes(p) ?? false;
+  const operatorPermissions = useSession((st) => st.operator?.permissions);
+  const may = (p: 'people.export' | 'people.erase' | 'people.manage' | 'people.enroll') => operatorPermissions?.includes(p) ?? false;
+  const mayBlocklist = operatorPermissions?.includes('people.blocklist') ?? false;
   const [withEmbeddings, setWithEmbeddings] = useState(false);
   const eraseButton = useReturnFocus(s.confirmingErase);
   const person = s.person;
@@ -150,15 +151,39 @@ export function PersonPanel() {
             </div>
           ) : null}
           {/* Keyed by the stored version: another person, or a reload after saving, starts from what is stored. */}
-          <EditRecord key={`${person.id}-${person.updatedAt}`} person={person} />
-          <div className="actions">
-            <button type="button" className="btn" disabled={s.busy !== null} onClick={() => void s.toggleStatus()}>
-              {person.status === 'active' ? 'Deactivate' : 'Reactivate'}
-            </button>
-          </div>
-          <h4>Re-enroll</h4>
-          <Reenroll />
-          <h4>Privacy</h4>
+          {may('people.manage') ? (
+            <>
+              <EditRecord key={`${person.id}-${person.updatedAt}`} person={person} />
+              <div className="actions">
+                <button type="button" className="btn" disabled={s.busy !== null} onClick={() => void s.toggleStatus()}>
+                  {person.status === 'active' ? 'Deactivate' : 'Reactivate'}
+                </button>
+              </div>
+            </>
+          ) : (
+            <dl className="facts" data-testid="person-record-readonly">
+              <dt>Category</dt>
+              <dd>{person.category}</dd>
+              <dt>Employee code</dt>
+              <dd>{person.employeeCode ?? '—'}</dd>
+              <dt>Department</dt>
+              <dd>{person.department ?? '—'}</dd>
+            </dl>
+          )}
+          {mayBlocklist && !may('people.manage') ? (
+            <div className="actions">
+              <button type="button" className="btn" disabled={s.busy !== null} onClick={() => void s.setBlocked(person.category !== 'blocked')}>
+                {person.category === 'blocked' ? 'Take off the blocklist' : 'Put on the blocklist'}
+              </button>
+            </div>
+          ) : null}
+          {may('people.enroll') ? (
+            <>
+              <h4>Re-enroll</h4>
+              <Reenroll />
+            </>
+          ) : null}
+          {may('people.export') || may('people.erase') ? <h4>Privacy</h4> : null}
           {may('people.export') ? (
             <div className="actions">
               <button type="button" className="btn" disabled={s.busy !== null} onClick={() => void s.exportJson(withEmbeddings)}>
