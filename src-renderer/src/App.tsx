@@ -12,6 +12,7 @@ import { AlertsView } from './views/AlertsView';
 import { AuditView } from './views/AuditView';
 import { SettingsView } from './views/SettingsView';
 import { attentionCount, newestOpenAlert, useAlerts } from './store/alerts';
+import { useWall } from './store/wall';
 
 export const tabs = [
   { id: 'live', label: 'Live' },
@@ -49,6 +50,10 @@ export function App() {
 
   // Low alerts are in the list but not counted: the badge is what needs someone's attention.
   const openAlerts = useAlerts((s) => attentionCount(s.alerts));
+  // The wall fills the window below the tab bar; in its fullscreen mode the bars are hidden too.
+  const onWall = active === 'live';
+  const wallFullscreen = useWall((s) => s.fullscreen) && onWall;
+  const [wallToolsHost, setWallToolsHost] = useState<HTMLElement | null>(null);
 
   // Alt+1..7 switch tabs from anywhere. Alt+A: on the wall, acknowledges the newest alert card;
   // elsewhere, opens the acknowledge form of the newest open alert on the Alerts tab.
@@ -102,11 +107,11 @@ export function App() {
   }
 
   return (
-    <div className="app">
-      <TopBar />
+    <div className={onWall ? 'app app-wall' : 'app'} data-fullscreen={wallFullscreen}>
+      {wallFullscreen ? null : <TopBar />}
       <ConnectionBanner />
       <ModelsAlert />
-      <nav className="tabbar" aria-label="Sections">
+      <nav className="tabbar" aria-label="Sections" hidden={wallFullscreen} data-testid="tabbar">
         <div role="tablist" aria-label="Sections">
           {tabs.map((tab, index) => (
             <button
@@ -136,8 +141,9 @@ export function App() {
             </button>
           ))}
         </div>
+        <div className="tabbar-tools" ref={setWallToolsHost} />
       </nav>
-      <main className="content">
+      <main className={onWall ? 'content content-wall' : 'content'}>
         {tabs.map((tab) =>
           visited.has(tab.id) ? (
             <section
@@ -150,7 +156,7 @@ export function App() {
             >
               <ErrorBoundary area={`The ${tab.label} tab`}>
                 {tab.id === 'live' ? (
-                  <LiveView active={active === 'live'} onAddCamera={() => select('cameras', true)} />
+                  <LiveView active={active === 'live'} onAddCamera={() => select('cameras', true)} toolsHost={wallToolsHost} />
                 ) : tab.id === 'events' ? (
                   <EventsView />
                 ) : tab.id === 'people' ? (
