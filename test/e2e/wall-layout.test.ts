@@ -46,6 +46,11 @@ const addStopped = async (name: string) => {
   return camera;
 };
 
+/** VIGIL_E2E_SCREENSHOTS=<dir> keeps what the guard saw, for a person to look at. */
+async function shot(name: string) {
+  if (process.env.VIGIL_E2E_SCREENSHOTS) await page.screenshot({ path: join(process.env.VIGIL_E2E_SCREENSHOTS, name) });
+}
+
 /** Tiles and the area they should fill, measured in the page. */
 function geometry(): Promise<WallGeometry> {
   return page.evaluate(() => {
@@ -175,6 +180,12 @@ describe('the guard\'s wall', () => {
     };
     let drawn = await read();
     check(drawn);
+    // The picture under the overlay is the frame itself (a flat grey 60).
+    const centre = await page.evaluate((id) => {
+      const c = (globalThis as unknown as { document: { querySelector(s: string): { width: number; height: number; getContext(k: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } } | null } }).document.querySelector(`[data-testid="live-picture-${id}"]`);
+      return c ? Array.from(c.getContext('2d').getImageData(c.width / 2, c.height / 2, 1, 1).data) : null;
+    }, door.id);
+    assert.ok(centre && Math.abs(centre[0]! - 60) < 8, `picture drawn (${JSON.stringify(centre)})`);
     assert.deepEqual(drawn.map((d) => [d.kind, d.text]), [
       ['label', 'Ada Lovelace'],
       ['label', 'Unknown'],
@@ -196,6 +207,7 @@ describe('the guard\'s wall', () => {
     );
     drawn = await read();
     check(drawn);
+    await shot('wall-labels.png');
     await page.getByTestId('wall-details').click();
     // The faces stay listed for screen readers, with their status in words.
     assert.match((await page.getByTestId(`live-labels-${door.id}`).textContent()) ?? '', /Blocked: Mallory/);
@@ -227,6 +239,7 @@ describe('the guard\'s wall', () => {
         assert.equal(g.tabbarVisible, true);
         const covered = coverage(g);
         assert.ok(covered >= 0.95, `${layout} covers ${(covered * 100).toFixed(1)} % at ${viewport.width}×${viewport.height}`);
+        if (viewport.width === 1280) await shot(`wall-${layout}-1280.png`);
       }
     }
     await page.setViewportSize({ width: 1920, height: 1080 });

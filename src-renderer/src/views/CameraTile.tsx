@@ -213,11 +213,10 @@ export function CameraTile({ camera, active, showScores = false, maximised = fal
       onKeyDown={onKeyDown}
     >
       <div className="tile-video" ref={videoBoxRef}>
+        {/* The picture canvas is sized by drawPicture only: React setting width/height would clear what it drew. */}
         <canvas
           ref={canvasRef}
           className="tile-picture"
-          width={shown?.width || 640}
-          height={shown?.height || 360}
           aria-hidden="true"
           data-testid={`live-picture-${camera.id}`}
           hidden={!shown}
