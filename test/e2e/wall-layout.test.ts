@@ -263,6 +263,13 @@ describe('the guard\'s wall', () => {
     await page.keyboard.press('PageUp');
     await page.keyboard.press('PageUp');
     await page.locator('[data-testid="wall"][data-page="0"]').waitFor({ timeout: 5_000 });
+
+    // The page tour turns the pages by itself (every 10 s), wrapping round; Off stops it.
+    await page.getByTestId('wall-tour').selectOption('10');
+    await page.locator('[data-testid="wall"][data-page="1"]').waitFor({ timeout: 25_000 });
+    await page.getByTestId('wall-tour').selectOption('0');
+    await page.getByRole('button', { name: 'Previous page' }).click();
+    await page.locator('[data-testid="wall"][data-page="0"]').waitFor({ timeout: 5_000 });
   });
 
   test('maximise by double-click and by Enter, Esc returns; a camera removed while maximised returns to the grid', async () => {

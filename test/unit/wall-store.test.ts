@@ -4,13 +4,13 @@ import { readSavedWall, useWall } from '../../src-renderer/src/store/wall.js';
 
 describe('saved wall (localStorage) is read defensively', () => {
   test('table of saved values', () => {
-    const table: Array<[unknown, { layout: string; order: number[] }]> = [
-      [{ layout: '3x3', order: [4, 2] }, { layout: '3x3', order: [4, 2] }],
-      [{ layout: '5x5', order: [1] }, { layout: 'auto', order: [1] }],
-      [{ layout: '1+7', order: [1, 'x', 2.5, null, 3] }, { layout: '1+7', order: [1, 3] }],
-      [{ layout: 7, order: 'nope' }, { layout: 'auto', order: [] }],
-      [null, { layout: 'auto', order: [] }],
-      ['garbage', { layout: 'auto', order: [] }],
+    const table: Array<[unknown, { layout: string; order: number[]; tourSeconds: number }]> = [
+      [{ layout: '3x3', order: [4, 2], tourSeconds: 20 }, { layout: '3x3', order: [4, 2], tourSeconds: 20 }],
+      [{ layout: '5x5', order: [1], tourSeconds: 7 }, { layout: 'auto', order: [1], tourSeconds: 0 }],
+      [{ layout: '1+7', order: [1, 'x', 2.5, null, 3] }, { layout: '1+7', order: [1, 3], tourSeconds: 0 }],
+      [{ layout: 7, order: 'nope', tourSeconds: '10' }, { layout: 'auto', order: [], tourSeconds: 0 }],
+      [null, { layout: 'auto', order: [], tourSeconds: 0 }],
+      ['garbage', { layout: 'auto', order: [], tourSeconds: 0 }],
     ];
     for (const [saved, expected] of table) assert.deepEqual(readSavedWall(saved), expected, JSON.stringify(saved));
   });

@@ -6,8 +6,13 @@ import { arrangeCameras, isWallLayoutId, moveCamera, type WallLayoutId } from '.
 export const WALL_STORAGE_VERSION = 1;
 export const WALL_STORAGE_KEY = 'vigil.wall';
 
+/** Seconds per page of the page tour; 0 is off. */
+export const tourChoices = [0, 10, 20, 30, 60] as const;
+
 interface SavedWall {
   layout: WallLayoutId;
+  /** Page tour: the wall turns to the next page every this many seconds (0: off). */
+  tourSeconds: number;
   /** Camera ids in wall order (ids of removed cameras are ignored when read). */
   order: number[];
 }
@@ -31,6 +36,7 @@ interface WallSlice extends SavedWall {
   maximise(cameraId: number | null): void;
   setFullscreen(on: boolean): void;
   setShowScores(on: boolean): void;
+  setTour(seconds: number): void;
 }
 
 /** A saved wall from any version, or anything else found in storage: only what is valid survives. */
@@ -38,7 +44,8 @@ export function readSavedWall(saved: unknown): SavedWall {
   const value = (typeof saved === 'object' && saved !== null ? saved : {}) as Record<string, unknown>;
   const layout = isWallLayoutId(value.layout) ? value.layout : 'auto';
   const order = Array.isArray(value.order) ? value.order.filter((id): id is number => Number.isInteger(id)) : [];
-  return { layout, order };
+  const tourSeconds = (tourChoices as readonly unknown[]).includes(value.tourSeconds) ? (value.tourSeconds as number) : 0;
+  return { layout, order, tourSeconds };
 }
 
 function safeStorage() {
@@ -53,6 +60,7 @@ export const useWall = create<WallSlice>()(
     (set, get) => ({
       layout: 'auto',
       order: [],
+      tourSeconds: 0,
       page: 0,
       maximised: null,
       fullscreen: false,
@@ -84,12 +92,15 @@ export const useWall = create<WallSlice>()(
       setShowScores(on) {
         set({ showScores: on });
       },
+      setTour(seconds) {
+        set({ tourSeconds: (tourChoices as readonly number[]).includes(seconds) ? seconds : 0 });
+      },
     }),
     {
       name: WALL_STORAGE_KEY,
       version: WALL_STORAGE_VERSION,
       storage: safeStorage(),
-      partialize: (s): SavedWall => ({ layout: s.layout, order: s.order }),
+      partialize: (s): SavedWall => ({ layout: s.layout, order: s.order, tourSeconds: s.tourSeconds }),
       migrate: (saved) => readSavedWall(saved),
       merge: (saved, current) => ({ ...current, ...readSavedWall(saved) }),
     },

@@ -2,7 +2,7 @@ import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent, type
 import { createPortal } from 'react-dom';
 import { useCameras } from '../store/cameras';
 import { useLive } from '../store/live';
-import { useWall } from '../store/wall';
+import { tourChoices, useWall } from '../store/wall';
 import { EmptyState, ErrorNote } from '../components/Notice';
 import { CameraTile } from './CameraTile';
 import { AlertCards } from '../components/AlertCards';
@@ -46,6 +46,7 @@ function WallTools({ pageCount, page, floating }: { pageCount: number; page: num
   const layout = useWall((s) => s.layout);
   const showScores = useWall((s) => s.showScores);
   const fullscreen = useWall((s) => s.fullscreen);
+  const tourSeconds = useWall((s) => s.tourSeconds);
   const wall = useWall.getState();
   return (
     <div className={floating ? 'wall-tools wall-tools-floating' : 'wall-tools'} role="toolbar" aria-label="Wall" data-testid="wall-tools">
@@ -71,6 +72,18 @@ function WallTools({ pageCount, page, floating }: { pageCount: number; page: num
             › <span className="sr-only">Next page</span>
           </button>
         </span>
+      ) : null}
+      {pageCount > 1 || tourSeconds > 0 ? (
+        <label className="wall-tool">
+          <span>Tour</span>
+          <select value={tourSeconds} onChange={(event) => wall.setTour(Number(event.target.value))} data-testid="wall-tour">
+            {tourChoices.map((seconds) => (
+              <option key={seconds} value={seconds}>
+                {seconds === 0 ? 'Off' : `${seconds} s`}
+              </option>
+            ))}
+          </select>
+        </label>
       ) : null}
       <button type="button" className="btn btn-small" aria-pressed={showScores} onClick={() => wall.setShowScores(!showScores)} data-testid="wall-details">
         Details
@@ -127,6 +140,18 @@ export function LiveView({ active, onAddCamera, toolsHost = null }: { active: bo
     pages.current = { page: plan.page, count: plan.pageCount };
   });
   const cells: WallCell[] = maximisedPresent ? [{ ...maximisedCell(area), cameraIndex: ordered.findIndex((c) => c.id === maximised) }] : plan.cells;
+
+  // Page tour: the next page every N seconds, paused while one camera is maximised.
+  const tourSeconds = useWall((s) => s.tourSeconds);
+  const touring = active && tourSeconds > 0 && plan.pageCount > 1 && !maximisedPresent;
+  useEffect(() => {
+    if (!touring) return;
+    const timer = setInterval(() => {
+      const { page, count } = pages.current;
+      useWall.getState().setPage((page + 1) % count);
+    }, tourSeconds * 1000);
+    return () => clearInterval(timer);
+  }, [touring, tourSeconds]);
 
   const focusTile = useCallback((id: number) => {
     requestAnimationFrame(() => document.querySelector<HTMLElement>(`[data-testid="camera-tile-${id}"]`)?.focus());
