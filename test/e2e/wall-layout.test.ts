@@ -329,11 +329,15 @@ describe('the guard\'s wall', () => {
       before[0]!,
       { timeout: 5_000 },
     );
+    // Dragging the third tile onto the first puts it first.
+    await page.locator(`[data-testid="wall-cell"]:has([data-testid="${before[2]}"])`).dragTo(page.locator(`[data-testid="wall-cell"]:has([data-testid="${before[1]}"])`));
+    const moved = (await settledGeometry(6)).tiles.map((t) => t.id);
+    assert.deepEqual(moved.slice(0, 3), [before[2], before[1], before[0]], 'dragged to the front');
     await page.reload();
     await page.locator('[data-testid="wall"][data-layout="1+5"]').waitFor({ timeout: 15_000 });
     assert.equal(await page.getByTestId('wall-layout').inputValue(), '1+5');
     const after = (await settledGeometry(6)).tiles.map((t) => t.id);
-    assert.deepEqual(after.slice(0, 2), [before[1], before[0]]);
+    assert.deepEqual(after.slice(0, 3), moved.slice(0, 3));
     assert.deepEqual(pageErrors, []);
   });
 });

@@ -6,6 +6,8 @@ import { tourChoices, useWall } from '../store/wall';
 import { EmptyState, ErrorNote } from '../components/Notice';
 import { CameraTile } from './CameraTile';
 import { AlertCards } from '../components/AlertCards';
+import { statusColours, statusWords } from '../lib/format';
+import type { FaceStatus } from '../../../src-preload/contract';
 import { arrangeCameras, maximisedCell, planWall, wallLayoutIds, wallLayoutWords, type WallCell, type WallLayoutId } from '../live/wall-layout';
 
 const DRAG_TYPE = 'application/x-vigil-camera';
@@ -42,6 +44,20 @@ function setWallFullscreen(on: boolean) {
   }
 }
 
+/** What the label colours mean (blocked and member labels both carry a name: the colour tells them apart). */
+function Legend() {
+  return (
+    <ul className="legend legend-compact" aria-label="Label colours">
+      {(Object.keys(statusColours) as FaceStatus[]).map((status) => (
+        <li key={status}>
+          <span className="swatch" style={{ background: statusColours[status] }} aria-hidden="true" />
+          {statusWords[status]}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
 function WallTools({ pageCount, page, floating }: { pageCount: number; page: number; floating: boolean }) {
   const layout = useWall((s) => s.layout);
   const showScores = useWall((s) => s.showScores);
@@ -50,6 +66,7 @@ function WallTools({ pageCount, page, floating }: { pageCount: number; page: num
   const wall = useWall.getState();
   return (
     <div className={floating ? 'wall-tools wall-tools-floating' : 'wall-tools'} role="toolbar" aria-label="Wall" data-testid="wall-tools">
+      <Legend />
       <label className="wall-tool">
         <span>Layout</span>
         <select value={layout} onChange={(event) => wall.setLayout(event.target.value as WallLayoutId)} data-testid="wall-layout">
