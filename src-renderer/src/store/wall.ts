@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import { createJSONStorage, persist } from 'zustand/middleware';
+import { createJSONStorage, persist, type StateStorage } from 'zustand/middleware';
 import { arrangeCameras, isWallLayoutId, moveCamera, type WallLayoutId } from '../live/wall-layout';
 
 /** Bump when the saved shape changes; older saved walls are then read through `readSavedWall`. */
@@ -50,9 +50,9 @@ export function readSavedWall(saved: unknown): SavedWall {
 
 function safeStorage() {
   // Node (unit tests) and locked-down browsers have no localStorage: the wall then simply is not saved.
-  return createJSONStorage<SavedWall>(() =>
-    typeof localStorage !== 'undefined' ? localStorage : { getItem: () => null, setItem: () => undefined, removeItem: () => undefined },
-  );
+  // (Looked up on globalThis: this file is also type-checked without the DOM library, for the unit tests.)
+  const storage = (globalThis as { localStorage?: StateStorage }).localStorage;
+  return createJSONStorage<SavedWall>(() => storage ?? { getItem: () => null, setItem: () => undefined, removeItem: () => undefined });
 }
 
 export const useWall = create<WallSlice>()(
