@@ -18,6 +18,7 @@ import { OperatorsView } from './views/OperatorsView';
 import { AuditView } from './views/AuditView';
 import { AttendanceView } from './views/AttendanceView';
 import { SettingsView } from './views/SettingsView';
+import { useWall } from './store/wall';
 
 /** Every tab and the permission it needs: a role sees only the tabs it may use. */
 export const allTabs = [
@@ -130,6 +131,10 @@ function Console({ locked }: { locked: boolean }) {
 
   // Low alerts are in the list but not counted: the badge is what needs someone's attention.
   const openAlerts = useAlerts((s) => attentionCount(s.alerts));
+  // The wall fills the window below the tab bar; in its fullscreen mode the bars are hidden too.
+  const onWall = active === 'live';
+  const wallFullscreen = useWall((s) => s.fullscreen) && onWall;
+  const [wallToolsHost, setWallToolsHost] = useState<HTMLElement | null>(null);
 
   // Alt+1..9 switch tabs from anywhere. Alt+A: on the wall, acknowledges the newest alert card;
   // elsewhere, opens the acknowledge form of the newest open alert on the Alerts tab.
@@ -183,11 +188,11 @@ function Console({ locked }: { locked: boolean }) {
   }
 
   return (
-    <div className="app" hidden={locked} aria-hidden={locked}>
-      <TopBar />
+    <div className={onWall ? 'app app-wall' : 'app'} data-fullscreen={wallFullscreen} hidden={locked} aria-hidden={locked}>
+      {wallFullscreen ? null : <TopBar />}
       <ConnectionBanner />
       <ModelsAlert />
-      <nav className="tabbar" aria-label="Sections">
+      <nav className="tabbar" aria-label="Sections" hidden={wallFullscreen} data-testid="tabbar">
         <div role="tablist" aria-label="Sections">
           {tabs.map((tab, index) => (
             <button
@@ -217,8 +222,9 @@ function Console({ locked }: { locked: boolean }) {
             </button>
           ))}
         </div>
+        <div className="tabbar-tools" ref={setWallToolsHost} />
       </nav>
-      <main className="content">
+      <main className={onWall ? 'content content-wall' : 'content'}>
         {tabs.map((tab) =>
           visited.has(tab.id) ? (
             <section
@@ -231,7 +237,7 @@ function Console({ locked }: { locked: boolean }) {
             >
               <ErrorBoundary area={`The ${tab.label} tab`}>
                 {tab.id === 'live' ? (
-                  <LiveView active={active === 'live'} onAddCamera={() => select('cameras', true)} />
+                  <LiveView active={active === 'live'} onAddCamera={() => select('cameras', true)} toolsHost={wallToolsHost} />
                 ) : tab.id === 'events' ? (
                   <EventsView />
                 ) : tab.id === 'people' ? (

@@ -1,13 +1,53 @@
+import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent, type RefObject } from 'react';
+import { createPortal } from 'react-dom';
 import { useCameras } from '../store/cameras';
+import { useLive } from '../store/live';
+import { tourChoices, useWall } from '../store/wall';
 import { EmptyState, ErrorNote } from '../components/Notice';
 import { CameraTile } from './CameraTile';
 import { AlertCards } from '../components/AlertCards';
 import { statusColours, statusWords } from '../lib/format';
 import type { FaceStatus } from '../../../src-preload/contract';
+import { arrangeCameras, maximisedCell, planWall, wallLayoutIds, wallLayoutWords, type WallCell, type WallLayoutId } from '../live/wall-layout';
 
+const DRAG_TYPE = 'application/x-vigil-camera';
+
+function useSize(ref: RefObject<HTMLElement | null>): { width: number; height: number } {
+  const [size, setSize] = useState({ width: 0, height: 0 });
+  useEffect(() => {
+    const element = ref.current;
+    if (!element) return;
+    const update = () => {
+      const width = element.clientWidth;
+      const height = element.clientHeight;
+      setSize((s) => (s.width === width && s.height === height ? s : { width, height }));
+    };
+    update();
+    const observer = new ResizeObserver(update);
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, [ref]);
+  return size;
+}
+
+/** Enters or leaves fullscreen: the in-page mode always, the browser's Fullscreen API where it is allowed. */
+function setWallFullscreen(on: boolean) {
+  useWall.getState().setFullscreen(on);
+  if (on) {
+    if (!document.fullscreenElement && document.documentElement.requestFullscreen) {
+      document.documentElement.requestFullscreen().catch(() => {
+        // Not allowed here (no user gesture, a policy, a kiosk window): the in-page mode is enough.
+      });
+    }
+  } else if (document.fullscreenElement && document.exitFullscreen) {
+    document.exitFullscreen().catch(() => undefined);
+  }
+}
+
+/** What the label colours mean (blocked and member labels both carry a name: the colour tells them apart). */
 function Legend() {
   return (
-    <ul className="legend" aria-label="Box colours">
+    <ul className="legend legend-compact" aria-label="Label colours">
       {(Object.keys(statusColours) as FaceStatus[]).map((status) => (
         <li key={status}>
           <span className="swatch" style={{ background: statusColours[status] }} aria-hidden="true" />
@@ -18,18 +58,179 @@ function Legend() {
   );
 }
 
-export function LiveView({ active, onAddCamera }: { active: boolean; onAddCamera: () => void }) {
+function WallTools({ pageCount, page, floating }: { pageCount: number; page: number; floating: boolean }) {
+  const layout = useWall((s) => s.layout);
+  const showScores = useWall((s) => s.showScores);
+  const fullscreen = useWall((s) => s.fullscreen);
+  const tourSeconds = useWall((s) => s.tourSeconds);
+  const wall = useWall.getState();
+  return (
+    <div className={floating ? 'wall-tools wall-tools-floating' : 'wall-tools'} role="toolbar" aria-label="Wall" data-testid="wall-tools">
+      <Legend />
+      <label className="wall-tool">
+        <span>Layout</span>
+        <select value={layout} onChange={(event) => wall.setLayout(event.target.value as WallLayoutId)} data-testid="wall-layout">
+          {wallLayoutIds.map((id) => (
+            <option key={id} value={id}>
+              {wallLayoutWords[id]}
+            </option>
+          ))}
+        </select>
+      </label>
+      {pageCount > 1 ? (
+        <span className="wall-pages">
+          <button type="button" className="btn btn-small" onClick={() => wall.setPage(page - 1)} disabled={page === 0} aria-keyshortcuts="PageUp">
+            ‹ <span className="sr-only">Previous page</span>
+          </button>
+          <span data-testid="wall-page" aria-live="polite">
+            Page {page + 1} of {pageCount}
+          </span>
+          <button type="button" className="btn btn-small" onClick={() => wall.setPage(page + 1)} disabled={page >= pageCount - 1} aria-keyshortcuts="PageDown">
+            › <span className="sr-only">Next page</span>
+          </button>
+        </span>
+      ) : null}
+      {pageCount > 1 || tourSeconds > 0 ? (
+        <label className="wall-tool">
+          <span>Tour</span>
+          <select value={tourSeconds} onChange={(event) => wall.setTour(Number(event.target.value))} data-testid="wall-tour">
+            {tourChoices.map((seconds) => (
+              <option key={seconds} value={seconds}>
+                {seconds === 0 ? 'Off' : `${seconds} s`}
+              </option>
+            ))}
+          </select>
+        </label>
+      ) : null}
+      <button type="button" className="btn btn-small" aria-pressed={showScores} onClick={() => wall.setShowScores(!showScores)} data-testid="wall-details">
+        Details
+      </button>
+      <button
+        type="button"
+        className="btn btn-small"
+        aria-pressed={fullscreen}
+        aria-keyshortcuts="F11"
+        title={fullscreen ? 'Leave fullscreen (Esc)' : 'Fullscreen (F11)'}
+        onClick={() => setWallFullscreen(!fullscreen)}
+        data-testid="wall-fullscreen"
+      >
+        {fullscreen ? 'Leave fullscreen' : 'Fullscreen'}
+      </button>
+    </div>
+  );
+}
+
+/** `toolsHost`: where the wall's controls go in the tab bar (App renders it); inline when null. */
+export function LiveView({ active, onAddCamera, toolsHost = null }: { active: boolean; onAddCamera: () => void; toolsHost?: HTMLElement | null }) {
   const cameras = useCameras((s) => s.cameras);
   const loaded = useCameras((s) => s.loaded);
   const loading = useCameras((s) => s.loading);
   const error = useCameras((s) => s.error);
+  const layout = useWall((s) => s.layout);
+  const savedOrder = useWall((s) => s.order);
+  const requestedPage = useWall((s) => s.page);
+  const maximised = useWall((s) => s.maximised);
+  const fullscreen = useWall((s) => s.fullscreen);
+  const showScores = useWall((s) => s.showScores);
+  const wallRef = useRef<HTMLDivElement>(null);
+  const area = useSize(wallRef);
+  const [dragging, setDragging] = useState<number | null>(null);
+
+  const ids = useMemo(() => cameras.map((c) => c.id), [cameras]);
+  const ordered = useMemo(() => {
+    const byId = new Map(cameras.map((c) => [c.id, c]));
+    return arrangeCameras(savedOrder, ids).map((id) => byId.get(id)!);
+  }, [cameras, ids, savedOrder]);
+  // Aspect ratios from the latest frames, as a string so the wall re-plans only when one changes.
+  const aspectKey = useLive((s) => ordered.map((c) => (s.frames[c.id] ? (s.frames[c.id]!.width / s.frames[c.id]!.height).toFixed(3) : '')).join(','));
+  const aspects = useMemo(() => aspectKey.split(',').map((a) => (a ? Number(a) : null)), [aspectKey]);
+
+  const maximisedPresent = maximised !== null && ids.includes(maximised);
+  // A camera removed while maximised: back to the grid.
+  useEffect(() => {
+    if (maximised !== null && loaded && !ids.includes(maximised)) useWall.getState().maximise(null);
+  }, [maximised, ids, loaded]);
+
+  const plan = planWall({ layout, area, aspects: ordered.map((_, i) => aspects[i] ?? null), page: requestedPage });
+  const pages = useRef({ page: plan.page, count: plan.pageCount });
+  useEffect(() => {
+    pages.current = { page: plan.page, count: plan.pageCount };
+  });
+  const cells: WallCell[] = maximisedPresent ? [{ ...maximisedCell(area), cameraIndex: ordered.findIndex((c) => c.id === maximised) }] : plan.cells;
+
+  // Page tour: the next page every N seconds, paused while one camera is maximised.
+  const tourSeconds = useWall((s) => s.tourSeconds);
+  const touring = active && tourSeconds > 0 && plan.pageCount > 1 && !maximisedPresent;
+  useEffect(() => {
+    if (!touring) return;
+    const timer = setInterval(() => {
+      const { page, count } = pages.current;
+      useWall.getState().setPage((page + 1) % count);
+    }, tourSeconds * 1000);
+    return () => clearInterval(timer);
+  }, [touring, tourSeconds]);
+
+  const focusTile = useCallback((id: number) => {
+    requestAnimationFrame(() => document.querySelector<HTMLElement>(`[data-testid="camera-tile-${id}"]`)?.focus());
+  }, []);
+
+  const toggleMaximise = useCallback(
+    (id: number) => {
+      const wall = useWall.getState();
+      wall.maximise(wall.maximised === id ? null : id);
+      focusTile(id);
+    },
+    [focusTile],
+  );
+
+  useEffect(() => {
+    if (!active) return;
+    function onKey(event: KeyboardEvent) {
+      const wall = useWall.getState();
+      if (event.key === 'F11') {
+        event.preventDefault();
+        setWallFullscreen(!wall.fullscreen);
+      } else if (event.key === 'Escape') {
+        if (wall.maximised !== null) {
+          const id = wall.maximised;
+          wall.maximise(null);
+          focusTile(id);
+        } else if (wall.fullscreen) {
+          setWallFullscreen(false);
+        }
+      } else if ((event.key === 'PageDown' || event.key === 'PageUp') && !event.altKey && !event.ctrlKey) {
+        const target = event.target as HTMLElement | null;
+        if (target && /^(INPUT|SELECT|TEXTAREA)$/.test(target.tagName)) return;
+        event.preventDefault();
+        const { page, count } = pages.current;
+        wall.setPage(Math.min(count - 1, Math.max(0, page + (event.key === 'PageDown' ? 1 : -1))));
+      }
+    }
+    // The browser's own Esc leaves its fullscreen without a key event: follow it.
+    function onFullscreenChange() {
+      if (!document.fullscreenElement && useWall.getState().fullscreen) useWall.getState().setFullscreen(false);
+    }
+    window.addEventListener('keydown', onKey);
+    document.addEventListener('fullscreenchange', onFullscreenChange);
+    return () => {
+      window.removeEventListener('keydown', onKey);
+      document.removeEventListener('fullscreenchange', onFullscreenChange);
+    };
+  }, [active, focusTile]);
+
+  function onDrop(event: DragEvent<HTMLDivElement>, targetId: number) {
+    const id = Number(event.dataTransfer.getData(DRAG_TYPE));
+    setDragging(null);
+    if (!Number.isInteger(id) || id === targetId) return;
+    event.preventDefault();
+    useWall.getState().moveTo(id, targetId, ids);
+  }
+
+  const tools = <WallTools pageCount={maximisedPresent ? 1 : plan.pageCount} page={plan.page} floating={fullscreen} />;
 
   return (
-    <div className="view">
-      <div className="view-head">
-        <h2>Live</h2>
-        <Legend />
-      </div>
+    <div className="wall-view">
+      {active && cameras.length > 0 ? (fullscreen || !toolsHost ? tools : createPortal(tools, toolsHost)) : null}
       {error && !loaded ? <ErrorNote>Cameras could not be loaded. {error}</ErrorNote> : null}
       {!loaded && !error ? <EmptyState>{loading ? 'Loading cameras…' : 'Waiting for the engine…'}</EmptyState> : null}
       {loaded && cameras.length === 0 ? (
@@ -40,13 +241,53 @@ export function LiveView({ active, onAddCamera }: { active: boolean; onAddCamera
           </button>
         </div>
       ) : null}
-      {cameras.length > 0 ? (
-        <div className="grid">
-          {cameras.map((camera) => (
-            <CameraTile key={camera.id} camera={camera} active={active} />
-          ))}
-        </div>
-      ) : null}
+      <div
+        className="wall"
+        ref={wallRef}
+        hidden={cameras.length === 0}
+        data-testid="wall"
+        data-layout={maximisedPresent ? 'maximised' : layout}
+        data-page={plan.page}
+        data-page-count={plan.pageCount}
+      >
+        {cells.map((cell, index) => {
+          const camera = cell.cameraIndex !== null ? ordered[cell.cameraIndex] : undefined;
+          const place = { left: cell.x, top: cell.y, width: cell.width, height: cell.height };
+          if (!camera) return <div key={`empty-${index}`} className="wall-cell wall-cell-empty" style={place} data-testid="wall-cell" aria-hidden="true" />;
+          return (
+            <div
+              key={camera.id}
+              className={dragging === camera.id ? 'wall-cell wall-cell-dragging' : 'wall-cell'}
+              style={place}
+              data-testid="wall-cell"
+              data-camera-id={camera.id}
+              draggable={!maximisedPresent}
+              onDragStart={(event) => {
+                event.dataTransfer.setData(DRAG_TYPE, String(camera.id));
+                event.dataTransfer.effectAllowed = 'move';
+                setDragging(camera.id);
+              }}
+              onDragEnd={() => setDragging(null)}
+              onDragOver={(event) => {
+                if (event.dataTransfer.types.includes(DRAG_TYPE)) event.preventDefault();
+              }}
+              onDrop={(event) => onDrop(event, camera.id)}
+            >
+              <CameraTile
+                camera={camera}
+                active={active}
+                showScores={showScores}
+                maximised={maximisedPresent}
+                onToggleMaximise={() => toggleMaximise(camera.id)}
+                onMove={(by) => {
+                  useWall.getState().move(camera.id, by, ids);
+                  focusTile(camera.id);
+                }}
+              />
+            </div>
+          );
+        })}
+      </div>
       {active ? <AlertCards /> : null}
     </div>
   );
