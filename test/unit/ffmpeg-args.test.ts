@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import {
   buildDecodeArgs,
+  buildProbeArgs,
   buildVideoFilter,
+  parseInputVideoCodec,
   isShowinfoLine,
   parseShowinfoFrame,
   parseShowinfoPts,
@@ -507,4 +509,25 @@ describe('buildDecodeArgs: display output (fragmented MP4 on pipe:3)', () => {
   for (const { name, display } of invalid) {
     test(`refuses ${name}`, () => assert.throws(() => buildDecodeArgs({ ...base, display }), RangeError));
   }
+});
+
+describe('display codec probe', () => {
+  const cases: Array<{ name: string; stderr: string; expected: string | null }> = [
+    {
+      name: 'H.264 in MP4 (after the audio stream)',
+      stderr: "Input #0, mov,mp4 from 'a.mp4':\n  Stream #0:0[0x1](und): Audio: aac\n  Stream #0:1[0x2](und): Video: h264 (Constrained Baseline) (avc1 / 0x31637661), yuv420p\nAt least one output file must be specified\n",
+      expected: 'h264',
+    },
+    { name: 'MS-MPEG4 in AVI', stderr: "Input #0, avi, from 'v.avi':\n  Stream #0:0: Video: msmpeg4v3 (DIV3 / 0x33564944), yuv420p, 768x576\n", expected: 'msmpeg4v3' },
+    { name: 'only output streams', stderr: "Output #0, mp4, to 'pipe:3':\n  Stream #0:0: Video: h264\n", expected: null },
+    { name: 'nothing (the input did not open)', stderr: 'rtsp://cam: Connection refused\n', expected: null },
+  ];
+  for (const { name, stderr, expected } of cases) test(name, () => assert.equal(parseInputVideoCodec(stderr), expected));
+
+  test('the probe opens the input with its whitelist and no output', () => {
+    const args = buildProbeArgs({ source: { kind: 'rtsp', url: 'rtsp://cam/1' } });
+    assert.equal(args.at(-1), 'rtsp://cam/1');
+    assert.equal(valueAfter(args, '-protocol_whitelist'), PROTOCOL_WHITELIST.rtsp);
+    assert.ok(!args.includes('-re'));
+  });
 });

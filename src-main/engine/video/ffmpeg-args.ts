@@ -226,6 +226,25 @@ export function buildDisplayOutputArgs(display: DisplayOutputOptions): string[] 
   return args;
 }
 
+/**
+ * Arguments that make ffmpeg open the input, print its streams and exit (no output given):
+ * how the display output learns whether the camera already sends H.264 (copied) or not (encoded).
+ */
+export function buildProbeArgs(options: Pick<DecodeArgsOptions, 'source' | 'platform' | 'ioTimeoutMs' | 'ffmpegVersion'>): string[] {
+  return ['-hide_banner', '-nostdin', '-loglevel', 'info', ...inputArgs({ ...options, realtime: false })];
+}
+
+/**
+ * The codec of the first video stream of input #0 in ffmpeg's stderr, e.g. "h264" from
+ *   Stream #0:0[0x1](und): Video: h264 (Constrained Baseline) (avc1 / 0x31637661), yuv420p, ...
+ * Null when no input video stream is described. Output streams (after "Output #0") are ignored.
+ */
+export function parseInputVideoCodec(stderrText: string): string | null {
+  const outputStart = stderrText.search(/^Output #0\b/m);
+  const inputPart = outputStart < 0 ? stderrText : stderrText.slice(0, outputStart);
+  return /^\s*Stream #0:\d+\S*: Video: ([a-z0-9_]+)/m.exec(inputPart)?.[1] ?? null;
+}
+
 /** The -vf filter chain for the options, or null when frames pass through unchanged. */
 export function buildVideoFilter(
   options: Pick<DecodeArgsOptions, 'outputFps' | 'maxWidth' | 'outputSize' | 'frameTimestamps'> & {
