@@ -7,6 +7,11 @@ export interface VigilClient extends VigilApi {
   onConnection(listener: ConnectionListener): () => void;
   /** Try to connect again right away (the banner's "Retry now"). No-op when connected. */
   reconnectNow(): void;
+  /**
+   * Where a camera's live video (fragmented MP4, endless body) is fetched from: the host's
+   * /video/<id>?token=... over the WebSocket transport, vigil-video://camera/<id> in Electron.
+   */
+  videoUrl(cameraId: number): string;
   /** Close the transport for good (tests, hot reload). */
   dispose(): void;
 }
