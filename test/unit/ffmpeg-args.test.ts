@@ -3,6 +3,7 @@ import { describe, test } from 'node:test';
 import {
   buildDecodeArgs,
   buildProbeArgs,
+  displayCodecWithoutProbe,
   buildVideoFilter,
   parseInputVideoCodec,
   isShowinfoLine,
@@ -530,4 +531,14 @@ describe('display codec probe', () => {
     assert.equal(valueAfter(args, '-protocol_whitelist'), PROTOCOL_WHITELIST.rtsp);
     assert.ok(!args.includes('-re'));
   });
+});
+
+describe('displayCodecWithoutProbe', () => {
+  const cases = [
+    { name: 'an HTTP camera is encoded (MJPEG; may serve one connection only)', source: { kind: 'http' as const, url: 'http://cam/video' }, expected: 'encode' },
+    { name: 'a webcam is encoded (no second open of the device)', source: { kind: 'webcam' as const, device: '0' }, expected: 'encode' },
+    { name: 'a file is probed', source: file(false), expected: null },
+    { name: 'an RTSP camera is probed', source: { kind: 'rtsp' as const, url: 'rtsp://cam/1' }, expected: null },
+  ];
+  for (const c of cases) test(c.name, () => assert.equal(displayCodecWithoutProbe(c.source), c.expected));
 });

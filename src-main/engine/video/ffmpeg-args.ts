@@ -227,6 +227,15 @@ export function buildDisplayOutputArgs(display: DisplayOutputOptions): string[] 
 }
 
 /**
+ * The display codec known without opening the source, or null when it must be probed. HTTP
+ * cameras (MJPEG, or a stream that may allow one connection only) and webcams (a device may be
+ * busy for a moment after the probe closes it) are encoded; files and RTSP cameras are probed.
+ */
+export function displayCodecWithoutProbe(source: CameraSource): DisplayOutputOptions['codec'] | null {
+  return source.kind === 'http' || source.kind === 'webcam' ? 'encode' : null;
+}
+
+/**
  * Arguments that make ffmpeg open the input, print its streams and exit (no output given):
  * how the display output learns whether the camera already sends H.264 (copied) or not (encoded).
  */

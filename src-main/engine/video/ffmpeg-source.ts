@@ -25,6 +25,7 @@ import {
   buildDecodeArgs,
   buildProbeArgs,
   DISPLAY_PIPE_FD,
+  displayCodecWithoutProbe,
   frameByteLength,
   parseInputVideoCodec,
   type DisplayOutputOptions,
@@ -250,6 +251,7 @@ export class FfmpegSource extends EventEmitter<FfmpegSourceEvents> {
     if (display !== undefined && this.#displayCodec === null) {
       const wanted = display.codec ?? 'auto';
       if (wanted !== 'auto') this.#displayCodec = wanted;
+      else if (displayCodecWithoutProbe(this.options.source) !== null) this.#displayCodec = displayCodecWithoutProbe(this.options.source);
       else {
         this.#probeDisplayCodec();
         return;
