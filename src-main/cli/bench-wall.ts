@@ -16,8 +16,8 @@ import { defaultModelsDir, projectRoot } from '../engine/paths.js';
 const log = (message: string) => process.stderr.write(`bench wall: ${message}\n`);
 const CLOCK_TICKS = 100; // USER_HZ on Linux
 
-/** CPU seconds (user+system) of a process and all its descendants, from /proc. */
-function treeCpuSeconds(rootPid: number): number {
+/** CPU seconds (user+system) of a process and all its descendants, from /proc; `browser`: only the Chromium subtrees, else all but them. */
+function treeCpuSeconds(rootPid: number, part: 'host' | 'browser'): number {
   const children = new Map<number, number[]>();
   const cpu = new Map<number, number>();
   for (const entry of readdirSync('/proc')) {
@@ -32,12 +32,21 @@ function treeCpuSeconds(rootPid: number): number {
       // the process ended meanwhile
     }
   }
+  const isBrowser = (pid: number) => {
+    try {
+      return /chrom/i.test(readFileSync(`/proc/${pid}/comm`, 'utf8'));
+    } catch {
+      return false;
+    }
+  };
   let total = 0;
-  const stack = [rootPid];
+  // Chromium is started by this process: its subtree is the browser, the rest (node, workers, ffmpeg) the host.
+  const stack: Array<[number, boolean]> = [[rootPid, false]];
   while (stack.length > 0) {
-    const pid = stack.pop()!;
-    total += cpu.get(pid) ?? 0;
-    stack.push(...(children.get(pid) ?? []));
+    const [pid, inBrowser] = stack.pop()!;
+    const browser = inBrowser || (pid !== rootPid && isBrowser(pid));
+    if ((part === 'browser') === browser) total += cpu.get(pid) ?? 0;
+    for (const child of children.get(pid) ?? []) stack.push([child, browser]);
   }
   return total;
 }
@@ -76,7 +85,6 @@ export async function benchWall(options: { cameras: number; seconds: number; cli
       if (!existsSync(chromiumPath)) throw new Error(`Chromium not found at ${chromiumPath}`);
       const browser = await chromium.launch({ executablePath: chromiumPath, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'] });
       try {
-        const browserPid = (browser as unknown as { process?: () => { pid?: number } }).process?.()?.pid ?? null;
         const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
         await page.goto(server.url);
         await page.getByRole('tab', { name: /^Live/ }).click();
@@ -99,8 +107,8 @@ export async function benchWall(options: { cameras: number; seconds: number; cli
             }));
           });
         const startFrames = await read();
-        const hostStart = treeCpuSeconds(process.pid);
-        const browserStart = browserPid === null ? 0 : treeCpuSeconds(browserPid);
+        const hostStart = treeCpuSeconds(process.pid, 'host');
+        const browserStart = treeCpuSeconds(process.pid, 'browser');
         const startedAt = Date.now();
         const lags: number[] = [];
         const analysedSamples: number[][] = [];
@@ -111,8 +119,8 @@ export async function benchWall(options: { cameras: number; seconds: number; cli
         }
         const elapsedS = (Date.now() - startedAt) / 1000;
         const endFrames = await read();
-        const hostCores = (treeCpuSeconds(process.pid) - hostStart) / elapsedS;
-        const browserCores = browserPid === null ? null : (treeCpuSeconds(browserPid) - browserStart) / elapsedS;
+        const hostCores = (treeCpuSeconds(process.pid, 'host') - hostStart) / elapsedS;
+        const browserCores = (treeCpuSeconds(process.pid, 'browser') - browserStart) / elapsedS;
         const displayedFps = endFrames.map((s, i) => (s.frames - (startFrames[i]?.frames ?? 0)) / elapsedS);
         const latencies = ids.flatMap((id) => server.live.pipelineStats(id)?.latencyMs.slice(-100) ?? []);
         return {
