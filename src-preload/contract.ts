@@ -1115,14 +1115,19 @@ export type ResponseOf<C extends ChannelName> = z.output<Channels[C]['response']
 // ---------- pushed events (engine -> renderer) ----------
 
 export const events = {
-  /** One analysed frame with the faces found in it: overlays are drawn on exactly this frame. */
-  'live.frame': z.object({
+  /**
+   * The faces found in one analysed frame, without its picture: the picture is the camera's video
+   * (GET /video/<cameraId> on the host, vigil-video://camera/<cameraId> in the desktop app). ptsS is
+   * that frame's presentation time in the video (null when ffmpeg gave none); width/height the
+   * analysed frame's size, the coordinate space of the boxes.
+   */
+  'live.faces': z.object({
     cameraId: z.number().int(),
     frameSeq: z.number().int(),
+    ptsS: z.number().nullable(),
     capturedAt: z.number(),
     width: z.number().int(),
     height: z.number().int(),
-    jpegBase64: z.string(),
     faces: z.array(liveFaceSchema),
   }),
   /** A sighting was opened or updated. */
@@ -1148,7 +1153,7 @@ export type EventName = keyof Events;
 export type EventOf<E extends EventName> = z.output<Events[E]>;
 
 export const eventPermissions: Record<EventName, Permission> = {
-  'live.frame': 'live.view',
+  'live.faces': 'live.view',
   'sightings.changed': 'sightings.read',
   'cameras.health': 'cameras.read',
   'people.importProgress': 'people.enroll',

@@ -25,9 +25,13 @@ import { resolveFfmpegPath } from '../engine/video/ffmpeg-path.js';
 import { seededRandom } from '../engine/util/seeded-random.js';
 import { type RgbImage, dot, l2Normalize } from '../engine/vision/geometry.js';
 
-const { values } = parseArgs({
+const { values, positionals } = parseArgs({
   args: process.argv.slice(2),
+  allowPositionals: true,
   options: {
+    // `bench wall`: the Live wall in Chromium (see bench-wall.ts).
+    cameras: { type: 'string', default: '1' },
+    seconds: { type: 'string', default: '15' },
     json: { type: 'boolean', default: false },
     only: { type: 'string', default: 'models,frame,cameras,hnsw,erase' },
     'erase-sizes': { type: 'string', default: '10000,100000' },
@@ -441,6 +445,13 @@ async function benchErase(result: Record<string, unknown>): Promise<void> {
 }
 
 async function main(): Promise<void> {
+  if (positionals[0] === 'wall') {
+    const { benchWall } = await import('./bench-wall.js');
+    const wall = await benchWall({ cameras: Math.max(1, Number(values.cameras)), seconds: Math.max(3, Number(values.seconds)), clip });
+    if (values.json) process.stdout.write(`${JSON.stringify(wall)}\n`);
+    else for (const [key, value] of Object.entries(wall)) console.log(`${key.padEnd(28)} ${String(value)}`);
+    return;
+  }
   const result: Record<string, unknown> = { machine: { cores: cpus().length, cpu: cpus()[0]?.model ?? 'unknown' }, execution_provider: 'cpu' };
   if (sections.has('models')) {
     log('model timings on 720p frames');

@@ -13,6 +13,7 @@ import { newConnection } from '../engine/operators/sessions.js';
 import { Engine } from '../engine/engine.js';
 import { VigilError } from '../engine/errors.js';
 import { LiveService } from '../engine/live/live-service.js';
+import { VIDEO_SCHEME, videoResponse } from './video-scheme.js';
 import { defaultDataDir } from '../engine/paths.js';
 import { snapshotKeyFiles } from '../engine/unknowns/unknowns-service.js';
 import { credentialKeyFiles } from '../engine/cameras/credential-vault.js';
@@ -44,7 +45,12 @@ const CONTENT_TYPES: Record<string, string> = {
 };
 
 // Before ready: the app's scheme is a secure, standard origin (fetch, modules, CSP 'self' work as on https).
-protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+// Electron takes one call only: the camera video scheme is registered here too (fetch() from the
+// app's origin, CORS-checked, streamed body).
+protocol.registerSchemesAsPrivileged([
+  { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
+  { scheme: VIDEO_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, corsEnabled: true, stream: true } },
+]);
 
 /** The console's files from the build folder only, each with the content security policy. */
 function serveAppScheme(): void {
@@ -119,6 +125,7 @@ async function main(): Promise<void> {
   // The window is one console: it signs in like the browser console does (session.login), and
   // its caller always comes from this session, never from a request.
   const connection = newConnection();
+  protocol.handle(VIDEO_SCHEME, (request) => videoResponse(live, request.url, source.origin));
   let window: BrowserWindow | null = null;
 
   ipcMain.handle('vigil:invoke', async (event, channel, request) => {

@@ -43,7 +43,7 @@ const CONTENT_TYPES: Record<string, string> = {
   '.wav': 'audio/wav',
 };
 
-/** A client that has this much unsent data gets no more live frames until it catches up. */
+/** A client that has this much unsent data gets no more live faces until it catches up. */
 const MAX_BUFFERED_BYTES_FOR_FRAMES = 4 * 1024 * 1024;
 
 /** The request target as a URL, or null when it is not one (a malformed URL is the client's mistake: 400). */
@@ -135,11 +135,67 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     });
   };
 
+  /**
+   * GET /video/<cameraId>?token=...: the camera's live video as one endless fragmented MP4 body
+   * (see VideoHub). Same token as the WebSocket (the page has it from its own address). The body
+   * ends when the camera stops or restarts (the player reconnects); a client that leaves is removed.
+   */
+  const serveVideo = (req: IncomingMessage, res: ServerResponse) => {
+    const url = parseRequestUrl(req.url);
+    if (url === null || !sameToken(url.searchParams.get('token'), token)) {
+      plain(res, 401, 'Unauthorized');
+      return;
+    }
+    const match = /^\/video\/(\d{1,9})$/.exec(url.pathname);
+    if (match === null) {
+      plain(res, 400, 'Bad camera id');
+      return;
+    }
+    const cameraId = Number(match[1]);
+    if (req.method === 'HEAD') {
+      plain(res, live.videoHub(cameraId) === null ? 404 : 200, '');
+      return;
+    }
+    if (live.videoHub(cameraId) === null) {
+      plain(res, 404, 'This camera is not running');
+      return;
+    }
+    res.writeHead(200, {
+      'content-type': 'video/mp4',
+      'x-content-type-options': 'nosniff',
+      'cache-control': 'no-store',
+    });
+    // Headers go out now, even before the first fragment (the player waits on them).
+    res.flushHeaders();
+    let ended = false;
+    const unsubscribe =
+      live.subscribeVideo(cameraId, {
+        send: (bytes) => {
+          if (!ended) res.write(bytes);
+        },
+        bufferedBytes: () => res.writableLength,
+        end: () => {
+          ended = true;
+          res.end();
+        },
+      }) ?? (() => {});
+    const release = () => {
+      ended = true;
+      unsubscribe();
+    };
+    res.on('close', release);
+    res.on('error', release);
+  };
+
   const http = createServer((req, res) => {
     // Whatever a request holds, it gets an answer or a closed connection; it never ends the host.
     try {
       if (req.method !== 'GET' && req.method !== 'HEAD') {
         res.writeHead(405).end();
+        return;
+      }
+      if (requestPath(req.url)?.startsWith('/video/') === true) {
+        serveVideo(req, res);
         return;
       }
       serveStatic(req, res);
@@ -229,7 +285,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         if (ws.readyState !== ws.OPEN) continue;
         // Only to consoles signed in with a role that may see it (and not idle past the timeout).
         if (!engine.sessions.mayReceive(connection, eventPermissions[name])) continue;
-        if (name === 'live.frame' && ws.bufferedAmount > MAX_BUFFERED_BYTES_FOR_FRAMES) continue;
+        if (name === 'live.faces' && ws.bufferedAmount > MAX_BUFFERED_BYTES_FOR_FRAMES) continue;
         ws.send(message);
       }
     };

@@ -12,7 +12,7 @@ import { type Browser, type Page } from 'playwright-core';
 import { startServer, type RunningServer } from '../../src-main/server/server.js';
 import type { Sighting } from '../../src-preload/contract.js';
 import { seededRandom } from '../../src-main/engine/util/seeded-random.js';
-import { buildRenderer, launchChromium, openReadyConsole, openTab } from '../helpers/e2e-console.js';
+import { buildRenderer, ensureOperator, launchChromium, openReadyConsole, openTab } from '../helpers/e2e-console.js';
 import { installedModelPack } from '../helpers/model-pack.js';
 import { hamiltonClip, tempDir } from '../helpers/paths.js';
 
@@ -71,6 +71,7 @@ before(async () => {
   gate = { id: camera.id, name: camera.name };
   mallory = server.engine.saveTemplates({ name: 'Mallory', category: 'blocked' }, [], { operator: 'test', origin: 'test' }).person.id;
   browser = await launchChromium();
+  await ensureOperator(server.engine);
   page = await openReadyConsole(browser, server.url, pageErrors, { hash: '#live' });
   await page.getByTestId(`camera-tile-${gate.id}`).waitFor({ timeout: 10_000 });
 });

@@ -11,7 +11,7 @@ import { after, before, describe, test } from 'node:test';
 import { type Browser, type Page } from 'playwright-core';
 import { startServer, type RunningServer } from '../../src-main/server/server.js';
 import { zonedToUtc } from '../../src-main/engine/attendance/zoned-time.js';
-import { buildRenderer, launchChromium, openReadyConsole, openTab } from '../helpers/e2e-console.js';
+import { buildRenderer, ensureOperator, launchChromium, openReadyConsole, openTab } from '../helpers/e2e-console.js';
 import { installedModelPack } from '../helpers/model-pack.js';
 import { hamiltonClip, tempDir } from '../helpers/paths.js';
 
@@ -43,6 +43,7 @@ before(async () => {
   visit(gateIn, 'Gate in', '08:24');
   visit(gateOut, 'Gate out', '17:03');
   browser = await launchChromium();
+  await ensureOperator(server.engine);
   page = await openReadyConsole(browser, server.url, pageErrors, { hash: '#attendance', acceptDownloads: true });
 });
 

@@ -50,6 +50,17 @@ describe('console in Chromium over the WebSocket contract', () => {
     assert.equal(refused, true);
   });
 
+  test('the video endpoint wants the token and a running camera\'s id, and refuses anything else plainly', async () => {
+    const base = server.url.replace(/\/\?token=.*/, '');
+    const status = async (path: string) => (await fetch(`${base}${path}`)).status;
+    assert.equal(await status('/video/1'), 401);
+    assert.equal(await status(`/video/1?token=wrong`), 401);
+    assert.equal(await status(`/video/abc?token=${server.token}`), 400);
+    assert.equal(await status(`/video/1/x?token=${server.token}`), 400);
+    assert.equal(await status(`/video/99999999999?token=${server.token}`), 400);
+    assert.equal(await status(`/video/42?token=${server.token}`), 404);
+  });
+
   test('connects and shows the model pack as ready with the execution provider', async () => {
     await page.goto(server.url);
     await signIn(page);
@@ -101,13 +112,30 @@ describe('console in Chromium over the WebSocket contract', () => {
     const labels = page.locator('[data-testid^="live-labels-"]').first();
     await labels.locator('li[data-status="member"]', { hasText: 'Lin-Manuel Miranda' }).waitFor({ timeout: 90_000 });
 
-    // The same faces are drawn on the canvas: the member's box is green (#22c55e). The canvas is
-    // painted asynchronously (JPEG decode) and the scene moves on, so poll until a green box is on it.
+    // The camera's own video plays (frames reach the screen: requestVideoFrameCallback counts them)...
+    const surface = page.locator('[data-testid^="video-surface-"]').first();
+    const displayedFrames = async () => Number((await surface.getAttribute('data-displayed-frames')) ?? '0');
+    await page.waitForFunction(
+      () => {
+        const doc = (globalThis as unknown as { document: { querySelector(selector: string): { getAttribute(name: string): string | null } | null } }).document;
+        return Number(doc.querySelector('[data-testid^="video-surface-"]')?.getAttribute('data-displayed-frames') ?? '0') >= 10;
+      },
+      undefined,
+      { timeout: 60_000, polling: 200 },
+    );
+    const before = await displayedFrames();
+    await page.waitForTimeout(1_000);
+    const advanced = (await displayedFrames()) - before;
+    assert.ok(advanced >= 5, `the video advances (${advanced} frames shown in 1 s)`);
+    assert.equal(await surface.getAttribute('data-problem'), '');
+
+    // ... and the faces of each shown frame are drawn over it: the member's box is green (#22c55e).
+    // The scene moves on, so poll until a green box is on the overlay.
     const greenPixels = await page.waitForFunction(
       () => {
         // Runs in the page: `document` exists there (this file is type-checked without DOM types).
         const doc = (globalThis as unknown as { document: { querySelector(selector: string): unknown } }).document;
-        const c = doc.querySelector('[data-testid^="live-canvas-"]') as {
+        const c = doc.querySelector('[data-testid^="live-overlay-"]') as {
           width: number;
           height: number;
           getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } };
@@ -116,7 +144,7 @@ describe('console in Chromium over the WebSocket contract', () => {
         const pixels = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
         let count = 0;
         for (let i = 0; i < pixels.length; i += 4) {
-          if (Math.abs(pixels[i]! - 0x22) < 24 && Math.abs(pixels[i + 1]! - 0xc5) < 24 && Math.abs(pixels[i + 2]! - 0x5e) < 24) count++;
+          if (pixels[i + 3]! > 200 && Math.abs(pixels[i]! - 0x22) < 24 && Math.abs(pixels[i + 1]! - 0xc5) < 24 && Math.abs(pixels[i + 2]! - 0x5e) < 24) count++;
         }
         return count > 50 ? count : 0;
       },
@@ -124,6 +152,8 @@ describe('console in Chromium over the WebSocket contract', () => {
       { timeout: 60_000, polling: 100 },
     );
     assert.ok(Number(await greenPixels.jsonValue()) > 50);
+    const lag = Number(await surface.getAttribute('data-overlay-lag-ms'));
+    assert.ok(Number.isFinite(lag) && lag >= 0 && lag <= 500, `overlay drawn from an analysed frame at most 0.5 s before the shown one (${lag} ms)`);
     // VIGIL_E2E_SCREENSHOTS=<dir> keeps what the operator saw, for a person to look at.
     if (process.env.VIGIL_E2E_SCREENSHOTS) await page.screenshot({ path: join(process.env.VIGIL_E2E_SCREENSHOTS, 'live.png') });
   });

@@ -195,7 +195,7 @@ describe('unknown people and alerts in Chromium', () => {
     for (const action of ['unknowns.merged', 'unknowns.split', 'unknowns.identified', 'unknowns.dismissed', 'unknowns.snapshot-viewed', 'camera.restricted-set', 'camera.started']) {
       assert.ok(actions.includes(action), `${action} in ${actions.join(', ')}`);
     }
-    assert.match((await table.locator('tbody tr', { hasText: 'unknowns.merged' }).first().textContent()) ?? '', /local operator/);
+    assert.match((await table.locator('tbody tr', { hasText: 'unknowns.merged' }).first().textContent()) ?? '', /admin/);
 
     await page.getByTestId('audit-verify').click();
     const verdict = page.getByTestId('audit-verification');

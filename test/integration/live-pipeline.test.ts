@@ -20,13 +20,13 @@ const dir = tempDir();
 let engine: Engine;
 let live: LiveService;
 const servers: ChildProcess[] = [];
-const frames: Array<EventOf<'live.frame'>> = [];
+const frames: Array<EventOf<'live.faces'>> = [];
 const health: Array<EventOf<'cameras.health'>> = [];
 
 before(async () => {
   engine = await Engine.open({ dataDir: dir.path, modelsDir: await installedModelPack() });
   live = new LiveService(engine, { poolSize: 2 });
-  engine.on('live.frame', (f) => frames.push(f));
+  engine.on('live.faces', (f) => frames.push(f));
   engine.on('cameras.health', (h) => health.push(h));
   // His studio photo and two stills from the camera (see mirandaStillsFromClip): the usual 3 photos.
   const photos = [join(faceRecognitionData, 'examples_lin-manuel-miranda.png'), ...mirandaStillsFromClip(dir.path)];
@@ -65,9 +65,16 @@ describe('live pipeline on a real HTTP camera', () => {
     assert.equal(named.cameraId, cameraId);
     assert.equal(named.width, 640);
     assert.equal(named.height, 360);
-    // The JPEG is the analysed frame itself (same size as announced).
-    const jpeg = Buffer.from(named.jpegBase64, 'base64');
-    assert.equal(jpeg.readUInt16BE(0), 0xffd8);
+    // The faces carry their frame's time in the camera's video (a live source: showinfo is on for the display).
+    assert.equal(typeof named.ptsS, 'number');
+    // The camera's display video (MJPEG over HTTP: encoded to H.264) reaches a viewer, init segment first.
+    const hub = live.videoHub(cameraId)!;
+    assert.match(hub.codec ?? '', /^avc1\./);
+    assert.ok(hub.stats().keyframes > 0);
+    const received: Buffer[] = [];
+    const unsubscribe = live.subscribeVideo(cameraId, { send: (b) => received.push(b), bufferedBytes: () => 0, end: () => {} })!;
+    unsubscribe();
+    assert.equal(Buffer.concat(received).toString('latin1', 4, 8), 'ftyp');
     const face = named.faces.find((f) => f.personName === 'Lin-Manuel Miranda')!;
     assert.ok(face.trackId !== null && face.score! >= engine.matchPolicy.threshold);
     assert.equal(face.landmarks.length, 5);

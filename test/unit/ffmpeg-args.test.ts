@@ -2,7 +2,10 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import {
   buildDecodeArgs,
+  buildProbeArgs,
+  displayCodecWithoutProbe,
   buildVideoFilter,
+  parseInputVideoCodec,
   isShowinfoLine,
   parseShowinfoFrame,
   parseShowinfoPts,
@@ -15,6 +18,7 @@ import {
   summarizeStderr,
   withUrlCredentials,
   type DecodeArgsOptions,
+  type DisplayOutputOptions,
 } from '../../src-main/engine/video/ffmpeg-args.js';
 
 const ffmpeg41 = parseFfmpegVersion('ffmpeg version 4.1 Copyright (c) 2000-2018');
@@ -433,4 +437,108 @@ describe('camera credentials and URLs', () => {
     assert.deepEqual(parseFfmpegVersion('ffmpeg version N-47683-g0e8eb07980-static https://'), { major: null, minor: null, text: 'N-47683-g0e8eb07980-static' });
     assert.deepEqual(parseFfmpegVersion('garbage'), { major: null, minor: null, text: 'unknown' });
   });
+});
+
+describe('buildDecodeArgs: display output (fragmented MP4 on pipe:3)', () => {
+  const base: DecodeArgsOptions = { source: file(false), outputFps: 5, maxWidth: 1280 };
+  /** The arguments of the second output: from the "-map" after "pipe:1" to its end. */
+  function displayPart(args: string[]): string[] {
+    const rawEnd = args.indexOf('pipe:1');
+    assert.ok(rawEnd >= 0, 'no rawvideo output');
+    return args.slice(rawEnd + 1);
+  }
+  const cases: Array<{ name: string; display: DisplayOutputOptions; has: string[][]; hasNot: string[] }> = [
+    {
+      name: 'H.264 input: copied, no filter, no encoder',
+      display: { codec: 'copy' },
+      has: [['-c:v', 'copy'], ['-f', 'mp4'], ['-movflags', 'frag_keyframe+empty_moov+default_base_moof+frag_discont'], ['-frag_duration', '200000'], ['-avoid_negative_ts', 'disabled']],
+      hasNot: ['libx264', '-vf', '-force_key_frames'],
+    },
+    {
+      name: 'other codecs: libx264 ultrafast/zerolatency, baseline, scaled to at most 960 px, a keyframe every second',
+      display: { codec: 'encode' },
+      has: [
+        ['-c:v', 'libx264'],
+        ['-preset', 'ultrafast'],
+        ['-tune', 'zerolatency'],
+        ['-profile:v', 'baseline'],
+        ['-pix_fmt', 'yuv420p'],
+        ['-vf', "scale=w='trunc(min(960,iw)/2)*2':h=-2"],
+        ['-force_key_frames', 'expr:gte(t,n_forced*1)'],
+      ],
+      hasNot: ['copy'],
+    },
+    {
+      name: 'encoded with a narrower width, keyframes every 0.5 s and 100 ms fragments',
+      display: { codec: 'encode', maxWidth: 640, keyframeIntervalS: 0.5, fragmentDurationMs: 100 },
+      has: [['-vf', "scale=w='trunc(min(640,iw)/2)*2':h=-2"], ['-force_key_frames', 'expr:gte(t,n_forced*0.5)'], ['-frag_duration', '100000']],
+      hasNot: ['copy'],
+    },
+  ];
+  for (const { name, display, has, hasNot } of cases) {
+    test(name, () => {
+      const args = buildDecodeArgs({ ...base, display });
+      const part = displayPart(args);
+      assert.equal(part.at(-1), 'pipe:3');
+      assert.deepEqual(part.slice(0, 2), ['-map', '0:v:0']);
+      for (const [flag, value] of has) assert.equal(valueAfter(part, flag!), value, flag);
+      for (const flag of hasNot) assert.ok(!part.includes(flag), `${flag} must not be in the display output`);
+    });
+  }
+
+  test('both outputs share the input time base: -copyts before the input, showinfo on, rate thinned by select (frames keep their times)', () => {
+    const args = buildDecodeArgs({ ...base, display: { codec: 'copy' } });
+    assert.ok(inputOptions(args).includes('-copyts'));
+    const rawFilter = valueAfter(args, '-vf')!;
+    assert.match(rawFilter, /^select='isnan\(prev_selected_t\)\+gte\(t-prev_selected_t\\,0\.19\)'/);
+    assert.match(rawFilter, /showinfo=checksum=0$/);
+    assert.ok(!rawFilter.includes('fps='));
+  });
+
+  test('without a display nothing changes: no -copyts, fps filter, one output', () => {
+    const args = buildDecodeArgs(base);
+    assert.ok(!args.includes('-copyts'));
+    assert.ok(!args.includes('pipe:3'));
+    assert.match(valueAfter(args, '-vf')!, /^fps=5,/);
+  });
+
+  const invalid: Array<{ name: string; display: DisplayOutputOptions }> = [
+    { name: 'width 0', display: { codec: 'encode', maxWidth: 0 } },
+    { name: 'keyframes every 0 s', display: { codec: 'encode', keyframeIntervalS: 0 } },
+    { name: 'fragments of 1 ms', display: { codec: 'copy', fragmentDurationMs: 1 } },
+  ];
+  for (const { name, display } of invalid) {
+    test(`refuses ${name}`, () => assert.throws(() => buildDecodeArgs({ ...base, display }), RangeError));
+  }
+});
+
+describe('display codec probe', () => {
+  const cases: Array<{ name: string; stderr: string; expected: string | null }> = [
+    {
+      name: 'H.264 in MP4 (after the audio stream)',
+      stderr: "Input #0, mov,mp4 from 'a.mp4':\n  Stream #0:0[0x1](und): Audio: aac\n  Stream #0:1[0x2](und): Video: h264 (Constrained Baseline) (avc1 / 0x31637661), yuv420p\nAt least one output file must be specified\n",
+      expected: 'h264',
+    },
+    { name: 'MS-MPEG4 in AVI', stderr: "Input #0, avi, from 'v.avi':\n  Stream #0:0: Video: msmpeg4v3 (DIV3 / 0x33564944), yuv420p, 768x576\n", expected: 'msmpeg4v3' },
+    { name: 'only output streams', stderr: "Output #0, mp4, to 'pipe:3':\n  Stream #0:0: Video: h264\n", expected: null },
+    { name: 'nothing (the input did not open)', stderr: 'rtsp://cam: Connection refused\n', expected: null },
+  ];
+  for (const { name, stderr, expected } of cases) test(name, () => assert.equal(parseInputVideoCodec(stderr), expected));
+
+  test('the probe opens the input with its whitelist and no output', () => {
+    const args = buildProbeArgs({ source: { kind: 'rtsp', url: 'rtsp://cam/1' } });
+    assert.equal(args.at(-1), 'rtsp://cam/1');
+    assert.equal(valueAfter(args, '-protocol_whitelist'), PROTOCOL_WHITELIST.rtsp);
+    assert.ok(!args.includes('-re'));
+  });
+});
+
+describe('displayCodecWithoutProbe', () => {
+  const cases = [
+    { name: 'an HTTP camera is encoded (MJPEG; may serve one connection only)', source: { kind: 'http' as const, url: 'http://cam/video' }, expected: 'encode' },
+    { name: 'a webcam is encoded (no second open of the device)', source: { kind: 'webcam' as const, device: '0' }, expected: 'encode' },
+    { name: 'a file is probed', source: file(false), expected: null },
+    { name: 'an RTSP camera is probed', source: { kind: 'rtsp' as const, url: 'rtsp://cam/1' }, expected: null },
+  ];
+  for (const c of cases) test(c.name, () => assert.equal(displayCodecWithoutProbe(c.source), c.expected));
 });

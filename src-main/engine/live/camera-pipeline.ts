@@ -5,10 +5,10 @@ import { type InferencePool, QueueFullError } from '../inference/inference-pool.
 import type { DetectResult, FrameRef } from '../inference/worker-protocol.js';
 import { type EmbedPolicy, shouldEmbed, type TrackEmbedHistory } from './embed-policy.js';
 import { ByteTracker, type TrackSnapshot } from '../tracking/byte-tracker.js';
+import { VideoHub } from './video-hub.js';
 import { FfmpegSource, type RawFrame } from '../video/ffmpeg-source.js';
 import type { FrameRing } from '../video/frame-ring.js';
 import { type Box, cropFace, type RgbImage } from '../vision/geometry.js';
-import { encodeJpeg } from '../vision/image-io.js';
 import { DEFAULT_MAX_FACES_PER_CLUSTER } from '../unknowns/clustering.js';
 import type { FaceStatus, Sighting } from '../../../src-preload/contract.js';
 import { CameraVisits, type TrackObservation, type VisitChanges, type VisitPolicy, type VisitState } from './camera-visits.js';
@@ -38,8 +38,13 @@ export interface CameraPipelineOptions {
   dropWhenBusy: boolean;
   /** Frames are scaled down to at most this width before detection. */
   maxWidth: number;
-  /** Publish annotated JPEG frames for the live view (skipped when nobody watches). */
+  /** Publish each analysed frame's faces for the live view ('live.faces'; skipped when nobody listens). */
   publishFrames: () => boolean;
+  /**
+   * Also make the camera's video for display: the same ffmpeg writes a fragmented MP4 (H.264)
+   * into `videoHub`; the faces' ptsS are presentation times of that video.
+   */
+  display?: boolean;
   ffmpegPath?: string;
   /** When a tracked face is worth an embedding (default DEFAULT_EMBED_POLICY). */
   embedPolicy?: EmbedPolicy;
@@ -144,6 +149,8 @@ const TRACKER_STEP_S = 0.1;
  */
 export class CameraPipeline extends EventEmitter<PipelineEvents> {
   private readonly source: FfmpegSource;
+  /** The camera's display video (null without options.display). */
+  readonly videoHub: VideoHub | null;
   private readonly tracker = new ByteTracker();
   private readonly tracks = new Map<number, TrackRecord>();
   private readonly visits: CameraVisits<RgbImage>;
@@ -205,7 +212,14 @@ export class CameraPipeline extends EventEmitter<PipelineEvents> {
       maxWidth: options.maxWidth,
       realtime: options.realtime,
       ffmpegPath: options.ffmpegPath,
+      display: options.display === true ? {} : undefined,
     });
+    const hub = options.display === true ? new VideoHub() : null;
+    this.videoHub = hub;
+    if (hub !== null) {
+      this.source.on('displayStart', () => hub.restart());
+      this.source.on('display', (chunk) => hub.push(chunk));
+    }
     this.source.on('frame', (frame) => this.onFrame(frame));
     this.source.on('state', ({ state, lastError }) => {
       const level = state === 'failed' ? 'error' : state === 'reconnecting' ? 'warn' : 'info';
@@ -236,6 +250,7 @@ export class CameraPipeline extends EventEmitter<PipelineEvents> {
   async stop(): Promise<void> {
     this.stopped = true;
     await this.source.stop();
+    this.videoHub?.close();
     await this.drain();
     this.finishAllTracks();
     this.engine.off('people.changed', this.onPeopleChanged);
@@ -439,21 +454,16 @@ export class CameraPipeline extends EventEmitter<PipelineEvents> {
     if (this.processedTimes.length > 1000) this.processedTimes = this.processedTimes.filter((t) => Date.now() - t < 5000);
 
     if (this.options.cameraId !== null && this.options.publishFrames()) {
-      // Recognition for this frame is done and recorded; a display problem must not undo that.
-      try {
-        const jpeg = await encodeJpeg({ width: frame.width, height: frame.height, data: this.ring.view(ref.slot, ref.byteLength) });
-        this.engine.emit('live.frame', {
-          cameraId: this.options.cameraId,
-          frameSeq: frame.seq,
-          capturedAt: frame.capturedAt,
-          width: frame.width,
-          height: frame.height,
-          jpegBase64: jpeg.toString('base64'),
-          faces: liveFaces,
-        });
-      } catch (error) {
-        this.source.noteError(`live view: ${(error as Error).message}`);
-      }
+      // Faces only: the picture is the camera's own video (videoHub), matched by ptsS.
+      this.engine.emit('live.faces', {
+        cameraId: this.options.cameraId,
+        frameSeq: frame.seq,
+        ptsS: frame.ptsS,
+        capturedAt: frame.capturedAt,
+        width: frame.width,
+        height: frame.height,
+        faces: liveFaces,
+      });
     }
   }
 

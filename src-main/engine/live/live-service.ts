@@ -8,6 +8,7 @@ import { splitUrlCredentials, withUrlCredentials } from '../video/ffmpeg-args.js
 import { FrameRing } from '../video/frame-ring.js';
 import { CameraPipeline, type PipelineStats } from './camera-pipeline.js';
 import type { EmbedPolicy } from './embed-policy.js';
+import type { VideoHub, VideoViewer } from './video-hub.js';
 
 /** Largest frame the ring holds: 1280 wide at up to 4:3 (frames are scaled to 1280 wide at most). */
 export const MAX_FRAME_WIDTH = 1280;
@@ -160,11 +161,26 @@ export class LiveService {
       startTime: overrides.startTime,
       embedPolicy: overrides.embedPolicy,
       maxWidth: MAX_FRAME_WIDTH,
-      publishFrames: () => this.engine.listenerCount('live.frame') > 0,
+      publishFrames: () => this.engine.listenerCount('live.faces') > 0,
+      // Configured cameras are shown on the wall; process-video and benchmarks (no id) need no video.
+      display: cameraId !== null,
       ffmpegPath: this.engine.options.ffmpegPath,
     });
     if (cameraId !== null) pipeline.on('health', (health) => this.engine.emit('cameras.health', { cameraId, health }));
     return pipeline;
+  }
+
+  /**
+   * Adds a viewer of a running camera's video (fragmented MP4, see VideoHub); returns the function
+   * that removes it, or null when the camera is not running (or makes no video).
+   */
+  subscribeVideo(id: number, viewer: VideoViewer): (() => void) | null {
+    return this.pipelines.get(id)?.videoHub?.subscribe(viewer) ?? null;
+  }
+
+  /** A running camera's video hub (counters, codec); null when it is not running. */
+  videoHub(id: number): VideoHub | null {
+    return this.pipelines.get(id)?.videoHub ?? null;
   }
 
   /** A running camera's counters (benchmarks, diagnostics); null when it is not running. */

@@ -83,7 +83,30 @@ export interface DecodeArgsOptions {
   frameTimestamps?: boolean;
   /** The ffmpeg that will run these arguments (default: a current one, 5.1 or later). */
   ffmpegVersion?: FfmpegVersion;
+  /**
+   * Also write a fragmented MP4 (H.264) of the camera for display, on pipe:3 (the spawner opens fd 3).
+   * Turns on frame timestamps and `-copyts`, so the analysed frames' `ptsS` and the MP4's
+   * presentation times share one time base (see buildDisplayOutputArgs).
+   */
+  display?: DisplayOutputOptions;
 }
+
+export interface DisplayOutputOptions {
+  /** 'copy' when the input is already H.264 (no re-encoding), else 'encode' with libx264. */
+  codec: 'copy' | 'encode';
+  /** Encoded display only: downscale wider pictures to this width (default 960). */
+  maxWidth?: number;
+  /** Encoded display only: a keyframe at least this often, so a new viewer starts quickly (default 1 s). */
+  keyframeIntervalS?: number;
+  /** Longest fragment; shorter fragments mean less delay before the viewer gets the picture (default 200 ms). */
+  fragmentDurationMs?: number;
+}
+
+export const DISPLAY_DEFAULT_MAX_WIDTH = 960;
+export const DISPLAY_DEFAULT_KEYFRAME_INTERVAL_S = 1;
+export const DISPLAY_DEFAULT_FRAGMENT_MS = 200;
+/** The file descriptor the display MP4 is written to (stdio index in spawn). */
+export const DISPLAY_PIPE_FD = 3;
 
 /** ffmpeg 5.0 renamed the RTSP socket timeout (-stimeout -> -timeout). */
 function hasRtspTimeoutOption(version: FfmpegVersion | undefined): boolean {
@@ -109,6 +132,7 @@ export function frameByteLength(size: FrameSize): number {
 /** The complete argument list (without the binary) that decodes `options.source` to rgb24 on pipe:1. */
 export function buildDecodeArgs(options: DecodeArgsOptions): string[] {
   validateOptions(options);
+  const display = options.display;
   const args = [
     '-hide_banner',
     // Never read stdin: ffmpeg would otherwise treat it as an interactive console ('q' to quit).
@@ -117,6 +141,9 @@ export function buildDecodeArgs(options: DecodeArgsOptions): string[] {
     // 'info' is the lowest level that still prints the "Output #0 ... rawvideo ... WxH" line parseOutputSize needs.
     '-loglevel',
     'info',
+    // With a display output, keep the input's timestamps on both outputs: showinfo then prints
+    // the same times the MP4 carries (otherwise each output is shifted by its own start offset).
+    ...(display !== undefined ? ['-copyts'] : []),
     ...inputArgs(options),
     // Only the first video stream; no audio, subtitle or data streams.
     '-map',
@@ -125,7 +152,12 @@ export function buildDecodeArgs(options: DecodeArgsOptions): string[] {
     '-sn',
     '-dn',
   ];
-  const filter = buildVideoFilter({ ...options, showinfoChecksumOption: hasShowinfoChecksumOption(options.ffmpegVersion) });
+  const filter = buildVideoFilter({
+    ...options,
+    frameTimestamps: options.frameTimestamps === true || display !== undefined,
+    keepSourceTimes: display !== undefined,
+    showinfoChecksumOption: hasShowinfoChecksumOption(options.ffmpegVersion),
+  });
   if (filter !== null) args.push('-vf', filter);
   args.push(
     // Emit decoded (or fps-filtered) frames as they are: no duplicates to fill timestamp gaps,
@@ -138,16 +170,110 @@ export function buildDecodeArgs(options: DecodeArgsOptions): string[] {
     'rawvideo',
     'pipe:1',
   );
+  // The rawvideo output stays Output #0: parseOutputSize reads its size from that block.
+  if (display !== undefined) args.push(...buildDisplayOutputArgs(display));
   return args;
+}
+
+/**
+ * The second output: fragmented MP4 for a browser's MediaSource on pipe:3.
+ * - empty_moov: the init segment (ftyp+moov) comes first and alone, so a hub can keep it for late viewers;
+ * - frag_keyframe (+ frag_duration): fragments start at keyframes and are short;
+ * - default_base_moof: what MSE expects (fragment offsets relative to their moof);
+ * - frag_discont + avoid_negative_ts disabled: the first fragment's decode time is the input's own
+ *   time (with -copyts) instead of being moved to 0, so MP4 times = showinfo times.
+ */
+export function buildDisplayOutputArgs(display: DisplayOutputOptions): string[] {
+  const fragmentUs = Math.round((display.fragmentDurationMs ?? DISPLAY_DEFAULT_FRAGMENT_MS) * 1000);
+  const args = ['-map', '0:v:0', '-an', '-sn', '-dn'];
+  if (display.codec === 'copy') {
+    args.push('-c:v', 'copy');
+  } else {
+    const maxWidth = display.maxWidth ?? DISPLAY_DEFAULT_MAX_WIDTH;
+    const keyframeS = formatNumber(display.keyframeIntervalS ?? DISPLAY_DEFAULT_KEYFRAME_INTERVAL_S);
+    args.push(
+      '-vf',
+      `scale=w='trunc(min(${maxWidth},iw)/2)*2':h=-2`,
+      '-c:v',
+      'libx264',
+      '-preset',
+      'ultrafast',
+      '-tune',
+      'zerolatency',
+      // Constrained baseline 4:2:0 plays in every MediaSource implementation.
+      '-profile:v',
+      'baseline',
+      '-pix_fmt',
+      'yuv420p',
+      // Keyframes by time, whatever the frame rate (a viewer joining waits at most this long).
+      '-force_key_frames',
+      `expr:gte(t,n_forced*${keyframeS})`,
+    );
+  }
+  args.push(
+    '-fps_mode',
+    'passthrough',
+    '-movflags',
+    'frag_keyframe+empty_moov+default_base_moof+frag_discont',
+    '-frag_duration',
+    String(fragmentUs),
+    '-avoid_negative_ts',
+    'disabled',
+    '-f',
+    'mp4',
+    `pipe:${DISPLAY_PIPE_FD}`,
+  );
+  return args;
+}
+
+/**
+ * The display codec known without opening the source, or null when it must be probed. HTTP
+ * cameras (MJPEG, or a stream that may allow one connection only) and webcams (a device may be
+ * busy for a moment after the probe closes it) are encoded; files and RTSP cameras are probed.
+ */
+export function displayCodecWithoutProbe(source: CameraSource): DisplayOutputOptions['codec'] | null {
+  return source.kind === 'http' || source.kind === 'webcam' ? 'encode' : null;
+}
+
+/**
+ * Arguments that make ffmpeg open the input, print its streams and exit (no output given):
+ * how the display output learns whether the camera already sends H.264 (copied) or not (encoded).
+ */
+export function buildProbeArgs(options: Pick<DecodeArgsOptions, 'source' | 'platform' | 'ioTimeoutMs' | 'ffmpegVersion'>): string[] {
+  return ['-hide_banner', '-nostdin', '-loglevel', 'info', ...inputArgs({ ...options, realtime: false })];
+}
+
+/**
+ * The codec of the first video stream of input #0 in ffmpeg's stderr, e.g. "h264" from
+ *   Stream #0:0[0x1](und): Video: h264 (Constrained Baseline) (avc1 / 0x31637661), yuv420p, ...
+ * Null when no input video stream is described. Output streams (after "Output #0") are ignored.
+ */
+export function parseInputVideoCodec(stderrText: string): string | null {
+  const outputStart = stderrText.search(/^Output #0\b/m);
+  const inputPart = outputStart < 0 ? stderrText : stderrText.slice(0, outputStart);
+  return /^\s*Stream #0:\d+\S*: Video: ([a-z0-9_]+)/m.exec(inputPart)?.[1] ?? null;
 }
 
 /** The -vf filter chain for the options, or null when frames pass through unchanged. */
 export function buildVideoFilter(
-  options: Pick<DecodeArgsOptions, 'outputFps' | 'maxWidth' | 'outputSize' | 'frameTimestamps'> & { showinfoChecksumOption?: boolean },
+  options: Pick<DecodeArgsOptions, 'outputFps' | 'maxWidth' | 'outputSize' | 'frameTimestamps'> & {
+    showinfoChecksumOption?: boolean;
+    /** Thin the rate with select (frames keep their own times) instead of fps (times moved to its grid). */
+    keepSourceTimes?: boolean;
+  },
 ): string | null {
   const filters: string[] = [];
   // Drop frames first so the scaler only works on frames that are kept.
-  if (options.outputFps !== undefined) filters.push(`fps=${formatNumber(options.outputFps)}`);
+  if (options.outputFps !== undefined) {
+    // With a display, the overlay is matched to displayed frames by time: a frame must keep its own
+    // time (fps would round it to its grid, up to half an interval off). select keeps a frame
+    // when almost one interval (95 %: timestamps jitter) has passed since the last kept one (the first is always kept).
+    filters.push(
+      options.keepSourceTimes === true
+        ? `select='isnan(prev_selected_t)+gte(t-prev_selected_t\\,${formatNumber(0.95 / options.outputFps)})'`
+        : `fps=${formatNumber(options.outputFps)}`,
+    );
+  }
   if (options.outputSize !== undefined) {
     const { width, height } = options.outputSize;
     filters.push(
@@ -256,6 +382,18 @@ function validateOptions(options: DecodeArgsOptions): void {
   }
   if (ioTimeoutMs !== undefined && !(Number.isFinite(ioTimeoutMs) && ioTimeoutMs > 0)) {
     throw new RangeError(`ioTimeoutMs must be a positive number, got ${ioTimeoutMs}`);
+  }
+  const display = options.display;
+  if (display !== undefined) {
+    if (display.maxWidth !== undefined && !(Number.isInteger(display.maxWidth) && display.maxWidth >= 2)) {
+      throw new RangeError(`display.maxWidth must be an integer >= 2, got ${display.maxWidth}`);
+    }
+    if (display.keyframeIntervalS !== undefined && !(Number.isFinite(display.keyframeIntervalS) && display.keyframeIntervalS >= 0.1)) {
+      throw new RangeError(`display.keyframeIntervalS must be a number >= 0.1, got ${display.keyframeIntervalS}`);
+    }
+    if (display.fragmentDurationMs !== undefined && !(Number.isFinite(display.fragmentDurationMs) && display.fragmentDurationMs >= 10)) {
+      throw new RangeError(`display.fragmentDurationMs must be a number >= 10, got ${display.fragmentDurationMs}`);
+    }
   }
 }
 

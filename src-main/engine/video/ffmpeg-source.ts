@@ -17,12 +17,18 @@
  * count paused time as a stall. A live camera should rather drop frames than pause for long:
  * its server keeps sending while ffmpeg is blocked.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import type { Readable } from 'node:stream';
 import { EventEmitter } from 'node:events';
 import type { CameraSource, CameraState } from '../../../src-preload/contract.js';
 import {
   buildDecodeArgs,
+  buildProbeArgs,
+  DISPLAY_PIPE_FD,
+  displayCodecWithoutProbe,
   frameByteLength,
+  parseInputVideoCodec,
+  type DisplayOutputOptions,
   isShowinfoLine,
   parseOutputSize,
   parseShowinfoFrame,
@@ -68,6 +74,12 @@ export interface FfmpegSourceOptions {
   frameBuffers?: 'owned' | 'borrowed';
   /** Give each frame its presentation time (`ptsS`) from the stream's own timestamps (default: files only). */
   frameTimestamps?: boolean;
+  /**
+   * Also produce a fragmented MP4 for display ('display' events). codec 'auto' (default) asks ffmpeg
+   * once what the input is: H.264 is copied, anything else encoded. Frames then always carry `ptsS`
+   * in the MP4's time base.
+   */
+  display?: Omit<DisplayOutputOptions, 'codec'> & { codec?: DisplayOutputOptions['codec'] | 'auto' };
 }
 
 export interface RawFrame {
@@ -111,7 +123,14 @@ export interface FfmpegSourceEvents {
   frame: [RawFrame];
   state: [SourceStateChange];
   end: [];
+  /** A new ffmpeg process started writing the display MP4: the next bytes begin with a new init segment. */
+  displayStart: [];
+  /** Bytes of the display MP4, in order (never paused: a consumer that cannot keep up must drop). */
+  display: [Buffer];
 }
+
+/** Longest wait for the display codec probe; after it the display is encoded. */
+const DISPLAY_PROBE_TIMEOUT_MS = 15_000;
 
 export const DEFAULT_STALL_TIMEOUT_MS = 10_000;
 export const DEFAULT_STOP_GRACE_MS = 2_000;
@@ -192,6 +211,11 @@ export class FfmpegSource extends EventEmitter<FfmpegSourceEvents> {
   #frameTimes: number[] = [];
   #fpsSince = 0;
   #paused = false;
+  /** The display codec once known ('auto' is probed before the first process). */
+  #displayCodec: DisplayOutputOptions['codec'] | null = null;
+  /** Bumped by stop(): a probe that finishes after it does not start a process. */
+  #startToken = 0;
+  #probing = false;
 
   constructor(options: FfmpegSourceOptions) {
     super();
@@ -218,17 +242,56 @@ export class FfmpegSource extends EventEmitter<FfmpegSourceEvents> {
       void this.#stopping.then(() => this.start());
       return;
     }
-    if (this.#run !== null || this.#restartTimer !== null) return;
+    if (this.#run !== null || this.#restartTimer !== null || this.#probing) return;
     this.#lastError = null;
     this.#backoffAttempt = 0;
     this.#paused = false;
     this.#setState('starting');
+    const display = this.options.display;
+    if (display !== undefined && this.#displayCodec === null) {
+      const wanted = display.codec ?? 'auto';
+      if (wanted !== 'auto') this.#displayCodec = wanted;
+      else if (displayCodecWithoutProbe(this.options.source) !== null) this.#displayCodec = displayCodecWithoutProbe(this.options.source);
+      else {
+        this.#probeDisplayCodec();
+        return;
+      }
+    }
     this.#spawnRun();
+  }
+
+  /** The codec of the display MP4 ('copy' or 'encode'), null until known or without a display. */
+  get displayCodec(): DisplayOutputOptions['codec'] | null {
+    return this.#displayCodec;
+  }
+
+  /** Asks ffmpeg what the input's video codec is; H.264 is copied, anything else (or no answer) encoded. */
+  #probeDisplayCodec(): void {
+    const token = this.#startToken;
+    let ffmpegPath: string;
+    try {
+      ffmpegPath = resolveFfmpegPath(this.options.ffmpegPath);
+    } catch {
+      this.#displayCodec = 'encode';
+      this.#spawnRun(); // reports the missing binary
+      return;
+    }
+    this.#probing = true;
+    const { source, ioTimeoutMs } = this.#argsOptions(null, ffmpegPath);
+    const args = buildProbeArgs({ source, platform: this.options.platform ?? process.platform, ioTimeoutMs, ffmpegVersion: ffmpegVersionOf(ffmpegPath) });
+    execFile(ffmpegPath, args, { timeout: DISPLAY_PROBE_TIMEOUT_MS, windowsHide: true, maxBuffer: 1024 * 1024 }, (_error, _stdout, stderr) => {
+      this.#probing = false;
+      // ffmpeg exits 1 without an output ("At least one output file must be specified"): expected.
+      this.#displayCodec = parseInputVideoCodec(String(stderr)) === 'h264' ? 'copy' : 'encode';
+      if (token !== this.#startToken || this.#state === 'stopped') return;
+      this.#spawnRun();
+    });
   }
 
   /** Stops the process (SIGTERM, then SIGKILL after stopGraceMs); resolves when it has exited. */
   stop(): Promise<void> {
     if (this.#stopping !== null) return this.#stopping;
+    this.#startToken++;
     this.#clearRestartTimer();
     const run = this.#run;
     if (run === null || run.finished) {
@@ -326,6 +389,7 @@ export class FfmpegSource extends EventEmitter<FfmpegSourceEvents> {
       realtime,
       outputSize: outputSize ?? undefined,
       ioTimeoutMs: this.options.ioTimeoutMs ?? this.#stallTimeoutMs + 5_000,
+      display: this.options.display === undefined ? undefined : { ...this.options.display, codec: this.#displayCodec ?? 'encode' },
     };
   }
 
@@ -348,7 +412,12 @@ export class FfmpegSource extends EventEmitter<FfmpegSourceEvents> {
       this.#setState('failed');
       return;
     }
-    const child = spawn(ffmpegPath, args, { stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
+    const withDisplay = this.options.display !== undefined;
+    const child = spawn(ffmpegPath, args, {
+      // fd 3 carries the display MP4 (pipe:3) next to the raw frames on stdout.
+      stdio: withDisplay ? ['ignore', 'pipe', 'pipe', 'pipe'] : ['ignore', 'pipe', 'pipe'],
+      windowsHide: true,
+    });
     const now = Date.now();
     const run: Run = {
       child,
@@ -379,6 +448,14 @@ export class FfmpegSource extends EventEmitter<FfmpegSourceEvents> {
     };
     this.#run = run;
     child.stdout?.on('data', (chunk: Buffer) => this.#onStdout(run, chunk));
+    if (withDisplay) {
+      const displayPipe = child.stdio[DISPLAY_PIPE_FD] as Readable | null | undefined;
+      this.emit('displayStart');
+      displayPipe?.on('data', (chunk: Buffer) => {
+        if (this.#run === run) this.emit('display', chunk);
+      });
+      displayPipe?.on('error', () => {});
+    }
     if (this.#paused) child.stdout?.pause();
     child.stderr?.setEncoding('utf8');
     child.stderr?.on('data', (text: string) => this.#onStderr(run, text));
@@ -513,6 +590,7 @@ export class FfmpegSource extends EventEmitter<FfmpegSourceEvents> {
 
   /** Files only by default: a live stream's timestamps are not used (it runs on arrival time). */
   get #timestampsOn(): boolean {
+    if (this.options.display !== undefined) return true;
     return this.options.frameTimestamps ?? this.options.source.kind === 'file';
   }
 

@@ -5,6 +5,11 @@ import { EngineUnavailableError } from './errors';
 import type { VigilClient } from './types';
 import { parseEvent, unwrapEnvelope } from './validate';
 
+/** The main process streams each camera's video on this scheme (protocol.handle in main.ts). */
+export function electronVideoUrl(cameraId: number): string {
+  return `vigil-video://camera/${cameraId}`;
+}
+
 /** VigilApi over the Electron preload bridge (window.vigil). Always "connected". */
 export function createElectronClient(bridge: VigilBridge): VigilClient {
   const info: ConnectionInfo = {
@@ -37,6 +42,7 @@ export function createElectronClient(bridge: VigilBridge): VigilClient {
       });
     },
     getConnection: () => info,
+    videoUrl: (cameraId) => electronVideoUrl(cameraId),
     onConnection(_listener: ConnectionListener) {
       return () => {};
     },

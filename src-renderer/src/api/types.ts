@@ -12,6 +12,11 @@ export interface VigilClient extends VigilApi {
    * anything else on each new socket); null after sign-out. Kept in memory only.
    */
   setResumeToken(token: string | null): void;
+  /**
+   * Where a camera's live video (fragmented MP4, endless body) is fetched from: the host's
+   * /video/<id>?token=... over the WebSocket transport, vigil-video://camera/<id> in Electron.
+   */
+  videoUrl(cameraId: number): string;
   /** Close the transport for good (tests, hot reload). */
   dispose(): void;
 }

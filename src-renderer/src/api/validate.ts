@@ -48,16 +48,11 @@ export function unwrapEnvelope<C extends ChannelName>(channel: C, envelope: unkn
 }
 
 /**
- * Validates a pushed event. 'live.frame' is deliberately not validated: it is
- * large and frequent, and the renderer only reads it for drawing.
+ * Validates a pushed event.
  * Returns undefined (and warns once per event name) when a payload is invalid.
  */
 const warned = new Set<string>();
 export function parseEvent<E extends EventName>(name: E, payload: unknown): EventOf<E> | undefined {
-  if (name === 'live.frame') {
-    if (typeof payload !== 'object' || payload === null) return undefined;
-    return payload as EventOf<E>;
-  }
   const parsed = events[name].safeParse(payload);
   if (!parsed.success) {
     if (!warned.has(name)) {

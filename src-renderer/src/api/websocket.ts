@@ -54,6 +54,14 @@ function maskToken(url: string): string {
  *   not have done the work; the UI says so) and we reconnect with exponential
  *   backoff; listeners stay registered across reconnections.
  */
+/** http(s)://<host>/video/<id>?token=<token>: the host's video of a camera, from the WebSocket's address. */
+export function hostVideoUrl(webSocketUrl: string, cameraId: number): string {
+  const url = new URL(webSocketUrl);
+  url.protocol = url.protocol === 'wss:' ? 'https:' : 'http:';
+  url.pathname = `/video/${cameraId}`;
+  return url.toString();
+}
+
 export function createWebSocketClient(options: WebSocketClientOptions): VigilClient {
   const WS = options.WebSocketImpl ?? WebSocket;
   const callTimeoutMs = options.callTimeoutMs ?? 120_000;
@@ -259,6 +267,7 @@ export function createWebSocketClient(options: WebSocketClientOptions): VigilCli
       };
     },
     getConnection: () => info,
+    videoUrl: (cameraId) => hostVideoUrl(options.url, cameraId),
     onConnection(listener) {
       connectionListeners.add(listener);
       return () => {

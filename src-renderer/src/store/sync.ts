@@ -53,7 +53,7 @@ export function startEngineSync(): () => void {
   );
 
   cleanups.push(
-    api.on('live.frame', (frame) => {
+    api.on('live.faces', (frame) => {
       // A frame still in flight when its camera was stopped is not "live" any more.
       const camera = useCameras.getState().cameras.find((c) => c.id === frame.cameraId);
       if (camera && (camera.health.state === 'stopped' || camera.health.state === 'failed')) return;

@@ -1,0 +1,145 @@
+/**
+ * `npm run bench -- wall [--cameras N] [--seconds S] [--json]`: the guard's wall for real. The headless
+ * host runs N cameras (the Hamilton clip, looped, read at its own rate); first alone (analysis only),
+ * then with Debian's Chromium showing the Live wall (video + overlay for every camera).
+ * Prints {"cameras","analysed_fps_min","analysed_fps_alone_min","displayed_fps_min","overlay_lag_ms_p95",
+ * "host_cores","browser_cores","latency_ms_p95"}. Reports only: nothing here asserts.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+import { startServer } from '../server/server.js';
+import { defaultModelsDir, projectRoot } from '../engine/paths.js';
+
+const log = (message: string) => process.stderr.write(`bench wall: ${message}\n`);
+const CLOCK_TICKS = 100; // USER_HZ on Linux
+
+/** CPU seconds (user+system) of a process and all its descendants, from /proc; `browser`: only the Chromium subtrees, else all but them. */
+function treeCpuSeconds(rootPid: number, part: 'host' | 'browser'): number {
+  const children = new Map<number, number[]>();
+  const cpu = new Map<number, number>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const ppid = Number(fields[1]);
+      cpu.set(Number(entry), (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS);
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  const isBrowser = (pid: number) => {
+    try {
+      return /chrom/i.test(readFileSync(`/proc/${pid}/comm`, 'utf8'));
+    } catch {
+      return false;
+    }
+  };
+  let total = 0;
+  // Chromium is started by this process: its subtree is the browser, the rest (node, workers, ffmpeg) the host.
+  const stack: Array<[number, boolean]> = [[rootPid, false]];
+  while (stack.length > 0) {
+    const [pid, inBrowser] = stack.pop()!;
+    const browser = inBrowser || (pid !== rootPid && isBrowser(pid));
+    if ((part === 'browser') === browser) total += cpu.get(pid) ?? 0;
+    for (const child of children.get(pid) ?? []) stack.push([child, browser]);
+  }
+  return total;
+}
+
+function percentile(samples: number[], p: number): number | null {
+  if (samples.length === 0) return null;
+  const sorted = [...samples].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(sorted.length * p) - 1))]!;
+}
+const round = (v: number | null, digits = 1) => (v === null ? null : Math.round(v * 10 ** digits) / 10 ** digits);
+
+export async function benchWall(options: { cameras: number; seconds: number; clip: string; chromiumPath?: string }): Promise<Record<string, unknown>> {
+  const dir = mkdtempSync(join(tmpdir(), 'vigil-bench-wall-'));
+  const chromiumPath = options.chromiumPath ?? process.env.VIGIL_CHROMIUM ?? '/usr/bin/chromium';
+  try {
+    log('building the renderer');
+    const staticDir = join(dir, 'renderer');
+    const build = spawnSync(process.execPath, [join(projectRoot, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'vite.renderer.config.ts', '--outDir', staticDir, '--emptyOutDir', '--logLevel', 'error'], {
+      cwd: projectRoot,
+      encoding: 'utf8',
+    });
+    if (build.status !== 0) throw new Error(`renderer build failed: ${build.stderr}`);
+    const server = await startServer({ dataDir: join(dir, 'data'), modelsDir: defaultModelsDir(), staticDir });
+    try {
+      const ids: number[] = [];
+      for (let i = 0; i < options.cameras; i++) {
+        ids.push((await server.live.addCamera(`Camera ${i + 1}`, { kind: 'file', path: options.clip, loop: true }, undefined, true)).id);
+      }
+      const analysedFps = () => ids.map((id) => server.live.listCameras().find((c) => c.id === id)?.health.processedFps ?? 0);
+      // Phase 1: analysis alone (nobody watching).
+      log(`${options.cameras} cameras, analysis alone for ${options.seconds} s`);
+      await new Promise((r) => setTimeout(r, options.seconds * 1000));
+      const aloneMin = Math.min(...analysedFps());
+
+      // Phase 2: the wall in Chromium.
+      if (!existsSync(chromiumPath)) throw new Error(`Chromium not found at ${chromiumPath}`);
+      const browser = await chromium.launch({ executablePath: chromiumPath, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'] });
+      try {
+        const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+        await page.goto(server.url);
+        await page.getByRole('tab', { name: /^Live/ }).click();
+        await page.waitForFunction(
+          (n) => {
+            const doc = (globalThis as unknown as { document: { querySelectorAll(s: string): Array<{ getAttribute(n: string): string | null }> } }).document;
+            const surfaces = Array.from(doc.querySelectorAll('[data-testid^="video-surface-"]'));
+            return surfaces.length === n && surfaces.every((s) => Number(s.getAttribute('data-displayed-frames') ?? '0') > 10);
+          },
+          options.cameras,
+          { timeout: 120_000 },
+        );
+        log(`wall showing; measuring for ${options.seconds} s`);
+        const read = () =>
+          page.evaluate(() => {
+            const doc = (globalThis as unknown as { document: { querySelectorAll(s: string): Array<{ getAttribute(n: string): string | null }> } }).document;
+            return Array.from(doc.querySelectorAll('[data-testid^="video-surface-"]')).map((s) => ({
+              frames: Number(s.getAttribute('data-displayed-frames') ?? '0'),
+              lag: s.getAttribute('data-overlay-faces') !== '0' ? Number(s.getAttribute('data-overlay-lag-ms')) : null,
+            }));
+          });
+        const startFrames = await read();
+        const hostStart = treeCpuSeconds(process.pid, 'host');
+        const browserStart = treeCpuSeconds(process.pid, 'browser');
+        const startedAt = Date.now();
+        const lags: number[] = [];
+        const analysedSamples: number[][] = [];
+        while (Date.now() - startedAt < options.seconds * 1000) {
+          await new Promise((r) => setTimeout(r, 200));
+          for (const s of await read()) if (s.lag !== null && Number.isFinite(s.lag)) lags.push(s.lag);
+          analysedSamples.push(analysedFps());
+        }
+        const elapsedS = (Date.now() - startedAt) / 1000;
+        const endFrames = await read();
+        const hostCores = (treeCpuSeconds(process.pid, 'host') - hostStart) / elapsedS;
+        const browserCores = (treeCpuSeconds(process.pid, 'browser') - browserStart) / elapsedS;
+        const displayedFps = endFrames.map((s, i) => (s.frames - (startFrames[i]?.frames ?? 0)) / elapsedS);
+        const latencies = ids.flatMap((id) => server.live.pipelineStats(id)?.latencyMs.slice(-100) ?? []);
+        return {
+          cameras: options.cameras,
+          analysed_fps_min: round(Math.min(...analysedSamples.at(-1)!)),
+          analysed_fps_alone_min: round(aloneMin),
+          displayed_fps_min: round(Math.min(...displayedFps)),
+          overlay_lag_ms_p95: round(percentile(lags, 0.95), 0),
+          host_cores: round(hostCores, 2),
+          browser_cores: round(browserCores, 2),
+          latency_ms_p95: round(percentile(latencies, 0.95), 0),
+        };
+      } finally {
+        await browser.close();
+      }
+    } finally {
+      await server.close();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

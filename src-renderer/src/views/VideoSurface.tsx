@@ -1,0 +1,211 @@
+import { useEffect, useRef, useState } from 'react';
+import { facesAt } from '../live/overlay-timing';
+import { drawOverlay } from '../live/overlay';
+import { FALLBACK_VIDEO_MIME, initSegmentLength, liveEdgeDecision, mimeFromInitSegment } from '../live/video-stream';
+import { liveVideoUrl, useLive } from '../store/live';
+
+/** No new frame on screen for this long while the camera runs: "Video stalled". */
+const STALL_AFTER_MS = 5_000;
+/** Wait before fetching the video again after its stream ended (camera restart) or failed. */
+const RECONNECT_DELAY_MS = 1_000;
+
+type Problem = 'unsupported' | null;
+
+
+/**
+ * A camera's live video (the host's fragmented MP4 through MediaSource) with the faces drawn over
+ * it, each displayed frame getting the faces of its own time (see overlay-timing). The tile gets
+ * data attributes for tests and diagnostics: data-displayed-frames (frames shown, counted by
+ * requestVideoFrameCallback) and data-overlay-lag-ms (displayed frame time minus the time of the
+ * analysed frame whose faces are drawn).
+ */
+export function VideoSurface({ cameraId, running, label, showScores }: { cameraId: number; running: boolean; label: string; showScores: boolean }) {
+  const videoRef = useRef<HTMLVideoElement>(null);
+  const canvasRef = useRef<HTMLCanvasElement>(null);
+  const surfaceRef = useRef<HTMLDivElement>(null);
+  const [problem, setProblem] = useState<Problem>(null);
+  const [stalled, setStalled] = useState(false);
+  const [hasPicture, setHasPicture] = useState(false);
+  const [generation, setGeneration] = useState(0);
+  const lastFrameAt = useRef(0);
+  const showScoresRef = useRef(showScores);
+  showScoresRef.current = showScores;
+
+  // The stream: fetch -> SourceBuffer, kept near the live edge. Restarted when the stream ends.
+  useEffect(() => {
+    const video = videoRef.current;
+    if (!video || !running || typeof MediaSource === 'undefined') return;
+    const abort = new AbortController();
+    const mediaSource = new MediaSource();
+    const objectUrl = URL.createObjectURL(mediaSource);
+    video.src = objectUrl;
+    let sourceBuffer: SourceBuffer | null = null;
+    const queue: Uint8Array[] = [];
+    let closed = false;
+    let retry: ReturnType<typeof setTimeout> | null = null;
+
+    const again = () => {
+      if (closed || retry !== null) return;
+      retry = setTimeout(() => setGeneration((g) => g + 1), RECONNECT_DELAY_MS);
+    };
+
+    const pump = () => {
+      if (closed || sourceBuffer === null || sourceBuffer.updating) return;
+      const buffered = video.buffered;
+      if (buffered.length > 0) {
+        const decision = liveEdgeDecision(buffered.start(0), buffered.end(buffered.length - 1), video.currentTime);
+        if (decision.seekTo !== null) video.currentTime = decision.seekTo;
+        if (decision.removeBefore !== null && decision.removeBefore > buffered.start(0)) {
+          sourceBuffer.remove(buffered.start(0), decision.removeBefore);
+          return;
+        }
+        if (video.paused) void video.play().catch(() => {});
+      }
+      const next = queue.shift();
+      if (next === undefined) return;
+      try {
+        sourceBuffer.appendBuffer(next as Uint8Array<ArrayBuffer>);
+      } catch {
+        // QuotaExceeded or a closed source: start over with a fresh stream.
+        again();
+      }
+    };
+
+    const onSourceOpen = async () => {
+      try {
+        const response = await fetch(liveVideoUrl(cameraId), { signal: abort.signal, cache: 'no-store' });
+        if (!response.ok || response.body === null) throw new Error(`HTTP ${response.status}`);
+        const reader = response.body.getReader();
+        let head = new Uint8Array(0);
+        for (;;) {
+          const { done, value } = await reader.read();
+          if (done || closed) break;
+          if (sourceBuffer === null) {
+            // Gather the init segment first: its avcC names the codec the SourceBuffer is made for.
+            const joined = new Uint8Array(head.length + value.length);
+            joined.set(head);
+            joined.set(value, head.length);
+            head = joined;
+            const initLength = initSegmentLength(head);
+            if (initLength === null) continue;
+            const mime = mimeFromInitSegment(head.subarray(0, initLength)) ?? FALLBACK_VIDEO_MIME;
+            if (!MediaSource.isTypeSupported(mime)) {
+              setProblem('unsupported');
+              abort.abort();
+              return;
+            }
+            sourceBuffer = mediaSource.addSourceBuffer(mime);
+            sourceBuffer.addEventListener('updateend', pump);
+            queue.push(head);
+          } else queue.push(value);
+          pump();
+        }
+      } catch (error) {
+        if (closed) return;
+        if (error instanceof DOMException && error.name === 'NotSupportedError') {
+          setProblem('unsupported');
+          return;
+        }
+      }
+      again(); // the stream ended (camera restarted or stopped) or failed
+    };
+    mediaSource.addEventListener('sourceopen', () => void onSourceOpen(), { once: true });
+
+    return () => {
+      closed = true;
+      abort.abort();
+      if (retry !== null) clearTimeout(retry);
+      video.removeAttribute('src');
+      video.load();
+      URL.revokeObjectURL(objectUrl);
+    };
+  }, [cameraId, running, generation]);
+
+  // The overlay: redrawn for every displayed frame, at that frame's media time.
+  useEffect(() => {
+    const video = videoRef.current;
+    if (!video || !running || typeof video.requestVideoFrameCallback !== 'function') return;
+    let handle = 0;
+    let displayed = 0;
+    const onFrame: VideoFrameRequestCallback = (_now, metadata) => {
+      displayed++;
+      lastFrameAt.current = Date.now();
+      const surface = surfaceRef.current;
+      if (surface) surface.dataset.displayedFrames = String(displayed);
+      if (displayed === 1) setHasPicture(true);
+      const canvas = canvasRef.current;
+      const ctx = canvas?.getContext('2d');
+      if (canvas && ctx) {
+        const width = canvas.clientWidth || video.clientWidth;
+        const height = canvas.clientHeight || video.clientHeight;
+        if (canvas.width !== width) canvas.width = width;
+        if (canvas.height !== height) canvas.height = height;
+        const overlay = facesAt(useLive.getState().history[cameraId] ?? [], metadata.mediaTime);
+        drawOverlay(ctx, overlay?.faces ?? [], {
+          frameWidth: overlay?.width ?? 0,
+          frameHeight: overlay?.height ?? 0,
+          canvasWidth: width,
+          canvasHeight: height,
+          showScores: showScoresRef.current,
+        });
+        if (surface) {
+          surface.dataset.mediaTime = metadata.mediaTime.toFixed(3);
+          if (overlay !== null) {
+            surface.dataset.overlayLagMs = String(Math.round(overlay.lagS * 1000));
+            surface.dataset.overlayFaces = String(overlay.faces.length);
+          } else surface.dataset.overlayFaces = '0';
+        }
+      }
+      handle = video.requestVideoFrameCallback(onFrame);
+    };
+    handle = video.requestVideoFrameCallback(onFrame);
+    return () => video.cancelVideoFrameCallback(handle);
+  }, [cameraId, running]);
+
+  // Before the first displayed frame (video still connecting, or a camera that cannot be shown),
+  // the latest analysed faces are drawn as they arrive, so a guard still sees who is there.
+  const latest = useLive((st) => st.frames[cameraId]);
+  useEffect(() => {
+    if (hasPicture) return;
+    const canvas = canvasRef.current;
+    const ctx = canvas?.getContext('2d');
+    if (!canvas || !ctx) return;
+    const width = canvas.clientWidth || 1;
+    const height = canvas.clientHeight || 1;
+    if (canvas.width !== width) canvas.width = width;
+    if (canvas.height !== height) canvas.height = height;
+    drawOverlay(ctx, latest?.faces ?? [], {
+      frameWidth: latest?.width ?? 0,
+      frameHeight: latest?.height ?? 0,
+      canvasWidth: width,
+      canvasHeight: height,
+      showScores,
+    });
+  }, [latest, hasPicture, showScores]);
+
+  // "Video stalled": the camera runs but no frame reached the screen for a while.
+  useEffect(() => {
+    if (!running) return;
+    lastFrameAt.current = Date.now();
+    const timer = setInterval(() => setStalled(Date.now() - lastFrameAt.current > STALL_AFTER_MS), 1_000);
+    return () => clearInterval(timer);
+  }, [running, generation]);
+
+  const showStalled = running && stalled && problem === null;
+  return (
+    <div className="video-surface" ref={surfaceRef} data-testid={`video-surface-${cameraId}`} data-displayed-frames="0" data-problem={problem ?? ''} data-stalled={showStalled}>
+      <video ref={videoRef} muted autoPlay playsInline aria-label={`Live video of ${label}`} data-testid={`live-video-${cameraId}`} />
+      <canvas ref={canvasRef} className="video-overlay" aria-hidden="true" data-testid={`live-overlay-${cameraId}`} />
+      {!hasPicture && problem === null && !showStalled ? <p className="video-note">Waiting for video…</p> : null}
+      {problem === 'unsupported' ? (
+        <p className="video-note" role="status">
+          Cannot display this camera&apos;s video (this browser cannot decode it). Recognition continues.
+        </p>
+      ) : showStalled ? (
+        <p className="video-note" role="status">
+          Video stalled
+        </p>
+      ) : null}
+    </div>
+  );
+}

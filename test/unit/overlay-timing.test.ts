@@ -1,0 +1,48 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import type { LiveFace } from '../../src-preload/contract.js';
+import { facesAt, type TimedFaces } from '../../src-renderer/src/live/overlay-timing.js';
+
+function face(trackId: number | null, x: number, y = 10, size = 40): LiveFace {
+  return { bbox: { x, y, width: size, height: size }, landmarks: [], detScore: 0.9, trackId, status: 'member', personId: 1, personName: 'A', score: 0.8 };
+}
+const at = (ptsS: number | null, ...faces: LiveFace[]): TimedFaces => ({ ptsS, faces, width: 640, height: 360 });
+
+describe('facesAt', () => {
+  const history = [at(1.0, face(7, 100), face(null, 300)), at(1.2, face(7, 120), face(8, 500)), at(2.5, face(7, 400))];
+  const cases: Array<{ name: string; history: TimedFaces[]; time: number; xs: number[] | null; lagS?: number; interpolated?: boolean }> = [
+    { name: 'before any analysed frame: nothing', history, time: 0.9, xs: null },
+    { name: 'exactly on an analysed frame: its faces', history, time: 1.0, xs: [100, 300], lagS: 0, interpolated: false },
+    { name: 'a millisecond early still counts as on it (container rounding)', history, time: 1.1995, xs: [120, 500], lagS: 0 },
+    { name: 'half way: the tracked face is interpolated, the untracked one held', history, time: 1.1, xs: [110, 300], lagS: 0.1, interpolated: true },
+    { name: 'a quarter of the way', history, time: 1.05, xs: [105, 300], interpolated: true },
+    { name: 'next frame too far (1.3 s): held, not interpolated', history, time: 1.5, xs: [120, 500], lagS: 0.3, interpolated: false },
+    { name: 'held for at most 0.5 s', history, time: 1.71, xs: null },
+    { name: 'a track that ends is held as is', history: [at(1, face(3, 50)), at(1.2, face(4, 90))], time: 1.1, xs: [50], interpolated: false },
+    { name: 'order of the history does not matter', history: [...history].reverse(), time: 1.1, xs: [110, 300] },
+    { name: 'entries without a time are ignored', history: [at(null, face(1, 999)), at(1, face(1, 10))], time: 1.2, xs: [10] },
+    { name: 'no newer analysed frame yet: latest held', history: [at(1, face(1, 10))], time: 1.4, xs: [10], lagS: 0.4 },
+    { name: 'empty history', history: [], time: 3, xs: null },
+  ];
+  for (const c of cases) {
+    test(c.name, () => {
+      const result = facesAt(c.history, c.time);
+      if (c.xs === null) {
+        assert.equal(result, null);
+        return;
+      }
+      assert.ok(result !== null);
+      assert.deepEqual(result.faces.map((f) => Math.round(f.bbox.x * 1000) / 1000), c.xs);
+      if (c.lagS !== undefined) assert.ok(Math.abs(result.lagS - c.lagS) < 1e-9, `lag ${result.lagS}`);
+      if (c.interpolated !== undefined) assert.equal(result.interpolated, c.interpolated);
+      assert.equal(result.width, 640);
+    });
+  }
+
+  test('a custom hold and gap', () => {
+    assert.equal(facesAt(history, 1.35, { holdS: 0.1 }), null);
+    assert.equal(facesAt(history, 1.1, { maxInterpolationGapS: 0.1 })!.interpolated, false);
+  });
+
+  test('not a time: nothing', () => assert.equal(facesAt(history, Number.NaN), null));
+});
