@@ -251,4 +251,14 @@ export const migrations: Migration[] = [
       `);
     },
   },
+  {
+    version: 7,
+    name: 'indexes for finding a person: sightings by unknown cluster, clusters by the person they became',
+    sql: `
+      -- "When was X last seen" and search-by-face answers read a person's or a cluster's sightings
+      -- newest first: an index seek each, never a scan of the sightings table.
+      CREATE INDEX sightings_cluster ON sightings (cluster_id, last_seen DESC);
+      CREATE INDEX unknown_clusters_person ON unknown_clusters (person_id);
+    `,
+  },
 ];
