@@ -75,17 +75,18 @@ describe('CLI search-face and last-seen beside a running console', () => {
     const result = await runCli('main', ['search-face', ...images, '--db', db, '--models', modelsDir, '--json']);
     assert.equal(result.code, 0, result.stderr);
     assert.equal(result.lines.length, images.length, result.stdout);
-    const [powell, stranger, corrupt, missing, absent] = result.lines as Array<Record<string, any>>;
+    type Line = { image: string; matches: Array<Record<string, unknown> & { clusterId?: number; sightings: Array<Record<string, unknown>> }>; error: { code: string; message: string } };
+    const [powell, stranger, corrupt, missing, absent] = result.lines as Line[];
     assert.deepEqual(Object.keys(powell!), ['image', 'matches']);
     assert.equal(powell!.image, images[0]);
-    assert.deepEqual(Object.keys(powell!.matches[0]), ['kind', 'personId', 'name', 'score', 'sightings']);
+    assert.deepEqual(Object.keys(powell!.matches[0]!), ['kind', 'personId', 'name', 'score', 'sightings']);
     assert.deepEqual({ ...powell!.matches[0], score: undefined }, {
       kind: 'member', personId: powellId, name: 'Colin Powell', score: undefined,
-      sightings: [{ id: powell!.matches[0].sightings[0].id, cameraName: 'warehouse.mp4', firstSeen: '2026-12-01T08:00:04.000Z', lastSeen: '2026-12-01T08:00:09.000Z', videoStartS: 4, videoEndS: 9 }],
+      sightings: [{ id: powell!.matches[0]!.sightings[0]!.id, cameraName: 'warehouse.mp4', firstSeen: '2026-12-01T08:00:04.000Z', lastSeen: '2026-12-01T08:00:09.000Z', videoStartS: 4, videoEndS: 9 }],
     });
-    assert.deepEqual(Object.keys(stranger!.matches[0]), ['kind', 'clusterId', 'score', 'sightings']);
-    assert.equal(stranger!.matches[0].clusterId, strangerCluster);
-    assert.equal(stranger!.matches[0].sightings[0].cameraName, 'photo gate.jpg');
+    assert.deepEqual(Object.keys(stranger!.matches[0]!), ['kind', 'clusterId', 'score', 'sightings']);
+    assert.equal(stranger!.matches[0]!.clusterId, strangerCluster);
+    assert.equal(stranger!.matches[0]!.sightings[0]!.cameraName, 'photo gate.jpg');
     assert.deepEqual(Object.keys(corrupt!), ['image', 'error']);
     assert.equal(corrupt!.error.code, 'IMAGE_UNREADABLE');
     assert.equal(missing!.error.code, 'IMAGE_UNREADABLE');
@@ -104,7 +105,7 @@ describe('CLI search-face and last-seen beside a running console', () => {
   test('options: --min-score, --camera, --limit; a backwards time range is one clear error (exit 2)', async () => {
     const probe = lfw('Colin_Powell', 7);
     const loose = await runCli('main', ['search-face', probe, '--db', db, '--models', modelsDir, '--json', '--min-score=-1', '--limit', '1']);
-    assert.equal(loose.lines[0]!.matches.length, 1);
+    assert.equal((loose.lines[0]!.matches as unknown[]).length, 1);
     const elsewhere = await runCli('main', ['search-face', probe, '--db', db, '--models', modelsDir, '--json', '--camera', 'Loading bay']);
     assert.deepEqual(elsewhere.lines[0]!.matches, []);
     const backwards = await runCli('main', ['search-face', probe, '--db', db, '--models', modelsDir, '--json', '--since', '2026-12-05T00:00:00Z', '--until', '2026-12-01T00:00:00Z']);
