@@ -235,6 +235,9 @@ describe('migrations', () => {
     assert.match(plan('SELECT * FROM sightings WHERE cluster_id = ? ORDER BY last_seen DESC LIMIT 20'), /USING INDEX sightings_cluster/);
     assert.doesNotMatch(plan('SELECT * FROM sightings WHERE cluster_id = ? ORDER BY last_seen DESC LIMIT 20'), /TEMP B-TREE/, 'already in order');
     assert.match(plan('SELECT id FROM unknown_clusters WHERE person_id = ?'), /USING (COVERING )?INDEX unknown_clusters_person/);
+    // What a cluster's deletion sets to NULL is found by index, not by a scan.
+    assert.match(plan('SELECT id FROM unknown_faces WHERE appearance_id = ?'), /USING (COVERING )?INDEX unknown_faces_appearance/);
+    assert.match(plan('SELECT id FROM unknown_clusters WHERE merged_into = ?'), /USING (COVERING )?INDEX unknown_clusters_merged_into/);
     db.close();
   });
 });
