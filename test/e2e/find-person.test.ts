@@ -124,13 +124,22 @@ describe('find a person in Chromium', () => {
     assert.equal(await choice.getByRole('button', { name: 'Face 2' }).getAttribute('aria-pressed'), 'true');
   });
 
+  test('an unknown person\'s kept face as the probe, from their review card: their own cluster is left out', async () => {
+    await openTab(page, 'Unknowns');
+    await page.getByTestId(`cluster-${strangerCluster}`).getByRole('button', { name: 'Search by this face' }).click();
+    await faceSearch().getByTestId('face-search-none').waitFor({ timeout: 30_000 });
+    assert.equal(new URL(page.url()).hash, '#events');
+    assert.match((await faceSearch().getByTestId('face-search-none').textContent()) ?? '', /Nobody enrolled and no unknown person looks like this face/);
+  });
+
   test('a photo with no face says so in plain words; the searches are in the audit trail', async () => {
     const wall = join(dir.path, 'wall.jpg');
     await sharp({ create: { width: 300, height: 300, channels: 3, background: '#d0c8b0' } }).jpeg().toFile(wall);
     await faceSearch().getByLabel('Photo of the person').setInputFiles(wall);
     await faceSearch().getByText(/No face was found in wall\.jpg/).waitFor({ timeout: 60_000 });
     const audited = server.engine.auditLog.list({ action: 'search.face' });
-    assert.ok(audited.length >= 4, `searches audited: ${audited.length}`);
+    assert.ok(audited.length >= 5, `searches audited: ${audited.length}`);
+    assert.ok(audited.some((a) => a.details.source === 'cluster-face'));
     assert.deepEqual(pageErrors, []);
   });
 });
