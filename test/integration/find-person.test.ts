@@ -212,6 +212,27 @@ describe('search by face (real models, real SQLite)', () => {
     );
   });
 
+  test('a 50-megapixel photo and a crowd of 30 faces: answered, never a crash', async () => {
+    const huge = await sharp({ create: { width: 8660, height: 5774, channels: 3, background: '#7a7060' } }).png({ compressionLevel: 9 }).toBuffer();
+    await rejects(engine.search.searchFace({ kind: 'photo', bytes: huge, label: 'huge.png' }, {}, investigator), 'NO_FACE');
+    const names = ['George_W_Bush', 'Donald_Rumsfeld', 'Ariel_Sharon', 'Hugo_Chavez', 'Junichiro_Koizumi', 'Jean_Chretien'];
+    const tiles = await Promise.all(
+      Array.from({ length: 30 }, async (_, i) => {
+        const face = await sharp(lfw(names[i % 6]!, 1 + Math.floor(i / 6))).extract({ left: 25, top: 25, width: 100, height: 100 }).toBuffer();
+        return sharp(face).resize(120 - (i % 5) * 6, 120 - (i % 5) * 6).toBuffer();
+      }),
+    );
+    const crowd = await sharp({ create: { width: 6 * 130, height: 5 * 130, channels: 3, background: '#505050' } })
+      .composite(tiles.map((input, i) => ({ input, left: (i % 6) * 130, top: Math.floor(i / 6) * 130 })))
+      .jpeg()
+      .toBuffer();
+    const result = await engine.search.searchFace({ kind: 'photo', bytes: crowd, label: 'crowd.jpg' }, {}, investigator);
+    assert.ok(result.faces.length >= 20, `faces found: ${result.faces.length}`);
+    const areas = result.faces.map((f) => f.bbox.width * f.bbox.height);
+    assert.deepEqual(areas, [...areas].sort((a, b) => b - a), 'largest first');
+    assert.equal(result.chosenFace, 0);
+  });
+
   test('strangers are findable only while their cluster exists; deactivated people are not candidates', async () => {
     const other = await engine.identifyImage(readFileSync(lfw('Jacques_Chirac', 1)), 'chirac.jpg', { recordUnknowns: true });
     const chirac = other.faces[0]!.unknown!.clusterId!;
