@@ -45,6 +45,8 @@ export const permissions = [
   'operators.manage',
   /** Site settings (e.g. how long an idle console stays signed in). */
   'settings.manage',
+  /** Search by face: a photo (or an unknown person's face) compared with everyone enrolled and every open unknown cluster; each search audited. */
+  'people.search-face',
 ] as const;
 export type Permission = (typeof permissions)[number];
 
@@ -73,6 +75,7 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
     'unknowns.review',
     'people.read',
     'people.blocklist',
+    'people.search-face',
   ],
   /** People's records: enroll, correct, export, erase. */
   hr: [
@@ -237,6 +240,8 @@ export const personSchema = z.object({
   updatedAt: z.string(),
   /** Their face resembles someone else's (found at enrollment) and HR has not reviewed it yet. */
   resemblanceToReview: z.boolean(),
+  /** When a camera last saw them (their latest sighting's end), null if never. */
+  lastSeen: z.string().nullable(),
 });
 export type Person = z.infer<typeof personSchema>;
 
@@ -659,6 +664,47 @@ export const personExportSchema = z.object({
 });
 export type PersonExport = z.infer<typeof personExportSchema>;
 
+// ---------- finding a person ----------
+
+/** Who a last-seen answer is about: an enrolled person, or an unknown person (a cluster, by its number). */
+export const lastSeenSubjectSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('member'), personId: z.number().int(), name: z.string(), employeeCode: z.string().nullable(), status: personStatusSchema }),
+  z.object({ kind: z.literal('unknown'), clusterId: z.number().int(), status: clusterStatusSchema, personId: z.number().int().nullable() }),
+]);
+export type LastSeenSubject = z.infer<typeof lastSeenSubjectSchema>;
+
+/** Time range (ISO 8601; sightings overlapping it) and cameras (names; none: all) a search keeps. */
+const searchFilterFields = {
+  since: z.string().trim().max(40).optional(),
+  until: z.string().trim().max(40).optional(),
+  cameras: z.array(z.string().trim().min(1).max(80)).max(100).optional(),
+};
+
+export const faceSearchMatchSchema = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('member'),
+    personId: z.number().int(),
+    name: z.string(),
+    category: personCategorySchema,
+    score: z.number(),
+    sightings: z.array(sightingSchema),
+  }),
+  z.object({ kind: z.literal('unknown'), clusterId: z.number().int(), score: z.number(), sightings: z.array(sightingSchema) }),
+]);
+export type FaceSearchMatch = z.infer<typeof faceSearchMatchSchema>;
+
+export const faceSearchResultSchema = z.object({
+  /** The photo's faces, largest first (empty when the probe was an unknown person's kept face). */
+  faces: z.array(z.object({ index: z.number().int(), bbox: bboxSchema, detScore: z.number(), quality: z.number() })),
+  /** Which of `faces` was searched for (null for a cluster's face). */
+  chosenFace: z.number().int().nullable(),
+  /** Candidates below this similarity are not listed. */
+  threshold: z.number(),
+  /** Members and unknown people in one list, best first. */
+  matches: z.array(faceSearchMatchSchema),
+});
+export type FaceSearchResult = z.infer<typeof faceSearchResultSchema>;
+
 // ---------- request/response channels ----------
 
 /**
@@ -877,6 +923,39 @@ export const channels = {
     response: z.array(sightingSchema),
     permission: 'sightings.read',
     description: 'Most recent sightings first (one row per visit, not per frame).',
+  }),
+  'sightings.lastSeen': channel({
+    request: z
+      .object({
+        /** A name or employee code (exact or part of it), a person's id, or #<number> for an unknown person. */
+        query: z.string().trim().min(1, 'type a name, an employee code or an unknown person\'s #number').max(200),
+        limit: z.number().int().min(1).max(500).default(20),
+        ...searchFilterFields,
+      })
+      .strict(),
+    response: z.object({ subjects: z.array(z.object({ subject: lastSeenSubjectSchema, sightings: z.array(sightingSchema) })) }),
+    permission: 'sightings.read',
+    description: 'When was X last seen: the people (at most 10) or the unknown person the query names, each with their sightings newest first.',
+  }),
+  'search.face': channel({
+    request: z
+      .object({
+        source: z.discriminatedUnion('kind', [
+          /** A photo (police photo, a still): used in memory for this call only, never stored. */
+          z.object({ kind: z.literal('photo'), photo: photoInputSchema, faceIndex: z.number().int().min(0).max(999).optional() }),
+          /** A kept face of an unknown person (their own cluster is left out of the answer). */
+          z.object({ kind: z.literal('clusterFace'), faceId: z.number().int().positive() }),
+        ]),
+        minScore: z.number().min(-1).max(1).optional(),
+        limit: z.number().int().min(1).max(100).default(20),
+        sightingsPerMatch: z.number().int().min(1).max(100).default(10),
+        ...searchFilterFields,
+      })
+      .strict(),
+    response: faceSearchResultSchema,
+    permission: 'people.search-face',
+    description:
+      'Search by face: members and open unknown clusters at or above the threshold (default: the match threshold), best first, each with their sightings. Audited (who, faces, results); the photo and its embedding are never stored.',
   }),
   'cameras.setRestricted': channel({
     request: z.object({ id: z.number().int().positive(), restricted: z.boolean() }).strict(),

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * `npm run bench [-- --json] [--only models,frame,cameras,hnsw,erase] [--erase-sizes 10000,100000] [--max-cameras N] [--step-seconds S] [--models <dir>] [--hnsw-m M] [--hnsw-ef-construction N] [--hnsw-ef a,b,c]`
+ * `npm run bench [-- --json] [--only models,frame,cameras,hnsw,erase,search] [--search-members 1000] [--search-clusters 10000] [--search-sightings 1000000] [--erase-sizes 10000,100000] [--max-cameras N] [--step-seconds S] [--models <dir>] [--hnsw-m M] [--hnsw-ef-construction N] [--hnsw-ef a,b,c]`
  *
  * Speed figures measured on this machine with the installed model pack and the
  * shared Hamilton clip served as live 720p streams on 127.0.0.1. Prints one JSON
@@ -24,6 +24,7 @@ import { defaultModelsDir, manifestPath, projectRoot } from '../engine/paths.js'
 import { resolveFfmpegPath } from '../engine/video/ffmpeg-path.js';
 import { seededRandom } from '../engine/util/seeded-random.js';
 import { type RgbImage, dot, l2Normalize } from '../engine/vision/geometry.js';
+import { decodeImage } from '../engine/vision/image-io.js';
 
 const { values, positionals } = parseArgs({
   args: process.argv.slice(2),
@@ -33,7 +34,7 @@ const { values, positionals } = parseArgs({
     cameras: { type: 'string', default: '1' },
     seconds: { type: 'string', default: '15' },
     json: { type: 'boolean', default: false },
-    only: { type: 'string', default: 'models,frame,cameras,hnsw,erase' },
+    only: { type: 'string', default: 'models,frame,cameras,hnsw,erase,search' },
     'erase-sizes': { type: 'string', default: '10000,100000' },
     models: { type: 'string' },
     'max-cameras': { type: 'string', default: '8' },
@@ -43,6 +44,10 @@ const { values, positionals } = parseArgs({
     'hnsw-ef-construction': { type: 'string' },
     'hnsw-ef': { type: 'string', default: '16,24,32,48,64,128' },
     embedder: { type: 'string' },
+    'search-members': { type: 'string', default: '1000' },
+    'search-clusters': { type: 'string', default: '10000' },
+    'search-sightings': { type: 'string', default: '1000000' },
+    'search-runs': { type: 'string', default: '40' },
   },
 });
 const sections = new Set(values.only.split(','));
@@ -444,6 +449,140 @@ async function benchErase(result: Record<string, unknown>): Promise<void> {
   }
 }
 
+/**
+ * Finding a person at site scale: 1,000 members (5 templates each), 10,000 open unknown clusters
+ * (3 kept faces each) and 1,000,000 sightings in SQLite (built once into the cache, then copied).
+ * search-face: from a decoded photo to the answer (faces found and embedded in the inference
+ * workers, members and clusters ranked, sightings read, the audit row written); last-seen: a
+ * member's or a cluster's latest 20 sightings, with and without a camera and time filter.
+ */
+async function benchSearch(result: Record<string, unknown>): Promise<void> {
+  const members = Number(values['search-members']), clusters = Number(values['search-clusters']), sightings = Number(values['search-sightings']);
+  const fixture = join(cacheDir, `search-v2-${members}-${clusters}-${sightings}`);
+  const markerPath = join(fixture, 'fixture.json');
+  const lfwPhoto = (name: string, n: number) => join(resolve(process.env.VIGIL_SHARED ?? resolve(projectRoot, '..', 'shared'), 'data', 'lfw', 'images', name, `${name}_${String(n).padStart(4, '0')}.jpg`));
+  const cameraNames = Array.from({ length: 16 }, (_, i) => `Camera ${i + 1}`);
+  if (!existsSync(markerPath)) {
+    log(`search: building the fixture (${members} members, ${clusters} clusters, ${sightings} sightings; once)`);
+    rmSync(fixture, { recursive: true, force: true });
+    const seed = await Engine.open({ dataDir: fixture, modelsDir, snapshotRetentionDays: 36_500 });
+    const next = seededRandom(17);
+    const near = (center: Float32Array, spread: number) => l2Normalize(center.map((x) => x + (next() - 0.5) * spread));
+    const randomUnit = () => l2Normalize(Float32Array.from({ length: seed.embedderManifest.embeddingSize }, () => next() - 0.5));
+    const audit = { operator: 'bench', action: 'person.enrolled', subjectKind: 'person', subjectId: null, subjectLabel: null };
+    // One real person among them (the probe is another photo of him), the rest synthetic identities.
+    const powell = await seed.peopleService.enroll(
+      { record: { name: 'Colin Powell', employeeCode: 'E-POW', department: null, category: 'employee', notes: null }, consent: { textVersion: '1' }, photos: [1, 2, 3].map((n) => ({ fileName: `p${n}.jpg`, bytes: readFileSync(lfwPhoto('Colin_Powell', n)) })) },
+      {},
+      { operator: 'bench', permissions: new Set(['people.enroll']) },
+    );
+    const personIds = [powell.person!.id];
+    seed.db.transaction(() => {
+      for (let p = 1; p < members; p++) {
+        const identity = randomUnit();
+        const templates = Array.from({ length: 5 }, () => ({ embedding: near(identity, 0.05), quality: 0.9, source: 'bench.jpg' }));
+        personIds.push(seed.people.create({ name: `Person ${p}`, employeeCode: `E-${p}`, department: null, category: 'employee', notes: null }, null, seed.embedderId, templates, audit).personId);
+      }
+    })();
+    const clusterIds: number[] = [];
+    const day = 24 * 3600 * 1000, start = Date.parse('2026-09-01T00:00:00Z');
+    seed.db.transaction(() => {
+      for (let c = 0; c < clusters; c++) {
+        const seen = new Date(start + next() * 90 * day);
+        const id = seed.unknowns.repo.create(seed.embedderId, seen);
+        const identity = randomUnit();
+        const appearance = seed.unknowns.repo.addAppearance(id, { cameraId: null, cameraName: cameraNames[c % 16]!, sightingId: null, seenAt: seen });
+        for (let f = 0; f < 3; f++) seed.unknowns.repo.insertFace(id, appearance, { embedding: near(identity, 0.05), quality: 0.8 }, seen);
+        seed.unknowns.repo.refreshStats(id);
+        clusterIds.push(id);
+      }
+    })();
+    const insert = seed.db.prepare(
+      'INSERT INTO sightings (camera_name, person_id, cluster_id, status, first_seen, last_seen, best_score, frames, video_start_s, video_end_s) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    );
+    const batch = 100_000;
+    for (let done = 0; done < sightings; done += batch) {
+      seed.db.transaction(() => {
+        for (let i = done; i < Math.min(sightings, done + batch); i++) {
+          const first = start + next() * 90 * day, last = first + 2000 + next() * 60_000;
+          const member = i % 2 === 0;
+          const video = i % 10 === 0 ? next() * 3600 : null;
+          insert.run(
+            cameraNames[Math.floor(next() * 16)]!,
+            member ? personIds[Math.floor(next() * personIds.length)]! : null,
+            member ? null : clusterIds[Math.floor(next() * clusterIds.length)]!,
+            member ? 'member' : 'unknown',
+            new Date(first).toISOString(), new Date(last).toISOString(), member ? 0.6 : null, 10,
+            video, video === null ? null : video + (last - first) / 1000,
+          );
+        }
+      })();
+      log(`search: ${Math.min(sightings, done + batch)} sightings`);
+    }
+    seed.db.pragma('wal_checkpoint(TRUNCATE)');
+    await seed.close();
+    // Opening once builds and saves the vector index of every template (not part of the figures).
+    await (await Engine.open({ dataDir: fixture, modelsDir, snapshotRetentionDays: 36_500 })).close();
+    writeFileSync(markerPath, JSON.stringify({ members, clusters, sightings, clusterIds: [clusterIds[0], clusterIds.at(-1)] }));
+  }
+  const marker = JSON.parse(readFileSync(markerPath, 'utf8')) as { clusterIds: [number, number] };
+  const dataDir = join(tmpdir(), `vigil-bench-search-${process.pid}`);
+  rmSync(dataDir, { recursive: true, force: true });
+  cpSync(fixture, dataDir, { recursive: true });
+  try {
+    // The fixture's visits are dated Sept-Nov 2026: a long retention keeps its clusters (the purge is not what is measured).
+    const engine = await Engine.open({ dataDir, modelsDir, snapshotRetentionDays: 36_500 });
+    const caller = { operator: 'bench', permissions: new Set<never>() };
+    const probeBytes = readFileSync(lfwPhoto('Colin_Powell', 7));
+    const inference = await engine.photoInference();
+    const decoded = await decodeImage(probeBytes, 'probe.jpg');
+    const minScore = engine.matchPolicy.threshold;
+    // Warm-up (models, statement cache), then timed runs: decoded image -> answer (with the audit row).
+    for (let i = 0; i < 5; i++) await engine.search.searchFace({ kind: 'photo', bytes: probeBytes, label: 'probe.jpg' }, {}, caller);
+    const runs = Number(values['search-runs']);
+    const decodedToAnswer: number[] = [], rankAndRead: number[] = [], bytesToAnswer: number[] = [];
+    let firstMatch = '';
+    for (let i = 0; i < runs; i++) {
+      const t0 = performance.now();
+      const faces = await inference.analyze(decoded.image);
+      const t1 = performance.now();
+      const matches = engine.search.matchesFor(faces[0]!.embedding, { minScore, limit: 20 });
+      engine.auditLog.append({ operator: 'bench', action: 'search.face', subjectKind: 'search', subjectId: null, subjectLabel: null, details: { faces: faces.length, results: matches.length } });
+      const t2 = performance.now();
+      decodedToAnswer.push(t2 - t0);
+      rankAndRead.push(t2 - t1);
+      firstMatch = matches[0]?.kind === 'member' ? matches[0].name : String(matches[0]?.kind);
+      const t3 = performance.now();
+      await engine.search.searchFace({ kind: 'photo', bytes: probeBytes, label: 'probe.jpg' }, {}, caller);
+      bytesToAnswer.push(performance.now() - t3);
+    }
+    const next = seededRandom(99);
+    const lastSeenMs: number[] = [], lastSeenFilteredMs: number[] = [];
+    for (let i = 0; i < 400; i++) {
+      const key = i % 2 === 0 ? `E-${1 + Math.floor(next() * (members - 1))}` : `#${marker.clusterIds[0] + Math.floor(next() * (marker.clusterIds[1] - marker.clusterIds[0]))}`;
+      const t0 = performance.now();
+      engine.search.lastSeen(key, { limit: 20 });
+      lastSeenMs.push(performance.now() - t0);
+      const t1 = performance.now();
+      engine.search.lastSeen(key, { limit: 20, cameras: ['Camera 3', 'Camera 7'], since: '2026-10-01T00:00:00Z', until: '2026-11-01T00:00:00Z' });
+      lastSeenFilteredMs.push(performance.now() - t1);
+    }
+    await engine.close();
+    log(`search: first candidate ${firstMatch}; search-face p95 ${round(percentile(decodedToAnswer, 0.95))} ms (ranking and sightings ${round(percentile(rankAndRead, 0.95))} ms); last-seen p95 ${round(percentile(lastSeenMs, 0.95), 2)} ms`);
+    result.search_fixture = { members, clusters, sightings };
+    result.search_first_candidate = firstMatch;
+    result.search_face_p50_ms = round(percentile(decodedToAnswer, 0.5));
+    result.search_face_p95_ms = round(percentile(decodedToAnswer, 0.95));
+    result.search_face_rank_and_read_p95_ms = round(percentile(rankAndRead, 0.95));
+    result.search_face_from_bytes_p95_ms = round(percentile(bytesToAnswer, 0.95));
+    result.last_seen_p50_ms = round(percentile(lastSeenMs, 0.5), 2);
+    result.last_seen_p95_ms = round(percentile(lastSeenMs, 0.95), 2);
+    result.last_seen_filtered_p95_ms = round(percentile(lastSeenFilteredMs, 0.95), 2);
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
 async function main(): Promise<void> {
   if (positionals[0] === 'wall') {
     const { benchWall } = await import('./bench-wall.js');
@@ -462,6 +601,7 @@ async function main(): Promise<void> {
   // index is collected (collectGarbage) before the cameras' memory is measured.
   if (sections.has('hnsw')) await benchHnsw(result);
   if (sections.has('erase')) await benchErase(result);
+  if (sections.has('search')) await benchSearch(result);
   if (sections.has('cameras')) await benchCameras(result);
   if (values.json) process.stdout.write(`${JSON.stringify(result)}\n`);
   else for (const [key, value] of Object.entries(result)) console.log(`${key.padEnd(40)} ${typeof value === 'object' ? JSON.stringify(value) : String(value)}`);

@@ -21,7 +21,10 @@ import {
   scoreWalkthrough,
   type WalkthroughMetrics,
   type WalkthroughObserved,
+  type VisitDetail,
+  type WalkthroughGroundTruth,
   type WalkthroughOptions,
+  type WalkthroughPlan,
 } from '../engine/evaluation/walkthrough/index.js';
 import { runVideo } from './process-video.js';
 
@@ -69,7 +72,23 @@ export function targetsMet(metrics: WalkthroughMetrics): Record<keyof typeof WAL
 
 const round = (v: number | null) => (v === null ? null : Math.round(v * 10000) / 10000);
 
-async function runSeed(seed: number, options: WalkthroughCommandOptions): Promise<Record<string, unknown>> {
+/** What a measurement run after the video sees: the engine as the video left it (clusters, sightings), the scene and who was enrolled. */
+export interface WalkthroughAfterRun {
+  engine: Engine;
+  plan: WalkthroughPlan;
+  groundTruth: WalkthroughGroundTruth;
+  imagesDir: string;
+  /** Enrolled person id -> the plan's member key. */
+  keyOfPerson: Map<number, string>;
+  /** Per ground-truth visit: the sightings and clusters the pipeline gave it. */
+  visits: VisitDetail[];
+}
+
+export async function runSeed(
+  seed: number,
+  options: WalkthroughCommandOptions,
+  afterRun?: (context: WalkthroughAfterRun) => Promise<Record<string, unknown>>,
+): Promise<Record<string, unknown>> {
   const imagesDir = lfwImagesDir(options.lfwDir);
   const plan = planWalkthrough(listLfwPeople(imagesDir), { ...options.scene, seed });
   const cacheDir = options.cacheDir ?? walkthroughCacheDir();
@@ -158,8 +177,9 @@ async function runSeed(seed: number, options: WalkthroughCommandOptions): Promis
       const decision = engine.identifyEmbedding(embedding);
       return decision.kind === 'match' && decision.personId === personOfKey.get(key);
     };
-    const metrics = scoreWalkthrough(groundTruth, observed, (personId) => keyOfPerson.get(personId) ?? null, { details: options.details, recognisable });
+    const metrics = scoreWalkthrough(groundTruth, observed, (personId) => keyOfPerson.get(personId) ?? null, { details: options.details || afterRun !== undefined, recognisable });
     const { visits: visitDetails, spurious, ...figures } = metrics;
+    if (afterRun) return { seed, ...(await afterRun({ engine, plan, groundTruth, imagesDir, keyOfPerson, visits: visitDetails ?? [] })) };
     return {
       seed,
       scene: { shutter_s: plan.visits[0] ? Math.round((plan.visits[0].look.motionBlurPx / plan.visits[0].speedPxPerS) * 1e4) / 1e4 : null, crf: options.render.crf ?? 23, noise: options.render.noise ?? 4 },

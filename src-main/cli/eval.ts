@@ -29,9 +29,10 @@ import { DEFAULT_MAX_FACES_PER_CLUSTER, DEFAULT_MIN_CLUSTER_QUALITY } from '../e
 import { type EmbedderManifest, findModel, loadManifest, type Manifest, verifyInstalledModel } from '../engine/models/manifest.js';
 import { defaultModelsDir, manifestPath } from '../engine/paths.js';
 import { facenessCommand } from './eval-faceness.js';
-import { walkthroughCommand } from './eval-walkthrough.js';
+import { walkthroughCommand, type WalkthroughCommandOptions } from './eval-walkthrough.js';
+import { searchEvalCommand } from './eval-search.js';
 
-const USAGE = `Usage: npm run eval -- <lfw|openset|unknowns|duplicates|faceness|walkthrough> [options]
+const USAGE = `Usage: npm run eval -- <lfw|openset|unknowns|duplicates|faceness|walkthrough|search> [options]
 
 Commands:
   lfw        LFW View 2 verification: 10-fold accuracy (threshold chosen on the
@@ -45,6 +46,10 @@ Commands:
              faces walking over vtest.avi, blur, exposure, noise, H.264):
              member visits named, false names, strangers named, sightings per
              visit, returning strangers linked, identity switches
+  search     Search by face on a walk-through (same scene options): photos neither
+             enrolled nor shown of members (member_rank1: first candidate), of
+             strangers the video clustered (stranger_rank1), and of people who
+             never appeared (absent_no_match: nobody listed)
   faceness   Raw embedding length of faces, small (CCTV-sized) faces, blurred
              faces and non-faces (beside the face; CCTV scenery): the threshold
              under which a view is no usable face (manifest faceNormThreshold)
@@ -88,6 +93,8 @@ walkthrough:
   --crf <n>                 H.264 quality (default 23, ~1 Mbit/s; 28 = a starved stream)
   --noise <n>               sensor noise strength (default 4)
   --details                 per-visit details in the JSON
+search:
+  --absent <n>              probes of people who never appeared (default 100)
 duplicates:
   --photos-per-set <n>      photos per enrollment (default 3)
   --max-impostor-rate <x>   share of different-person enrollments the threshold may
@@ -149,6 +156,7 @@ const LOW_SCORE_THRESHOLD = 0.3;
 interface Values {
   json: boolean;
   embedder: string;
+  absent?: string;
   detector?: string;
   models?: string;
   'channel-order': string;
@@ -562,7 +570,7 @@ async function facenessFromValues(values: Values): Promise<void> {
 }
 
 /** `walkthrough`: see eval-walkthrough.ts. */
-async function walkthroughFromValues(values: Values): Promise<void> {
+async function walkthroughFromValues(values: Values, command: 'walkthrough' | 'search' = 'walkthrough'): Promise<void> {
   const manifest = loadManifest(manifestPath());
   const embedderId = values.embedder === 'all' ? manifest.defaults.embedder : values.embedder;
   findModel(manifest, embedderId, 'embedder');
@@ -572,7 +580,7 @@ async function walkthroughFromValues(values: Values): Promise<void> {
     return seed;
   });
   const sceneInt = (name: keyof Values, min: number, max: number) => intOption(values, name, min, max);
-  await walkthroughCommand({
+  const options: WalkthroughCommandOptions = {
     seeds,
     json: values.json,
     lfwDir: values.lfw ?? defaultLfwDir(),
@@ -592,7 +600,9 @@ async function walkthroughFromValues(values: Values): Promise<void> {
       crf: sceneInt('crf', 0, 51),
       noise: sceneInt('noise', 0, 50),
     },
-  });
+  };
+  if (command === 'search') await searchEvalCommand({ ...options, absent: intOption(values, 'absent', 1, 5000) ?? 100 });
+  else await walkthroughCommand(options);
 }
 
 async function duplicatesCommand(values: Values): Promise<void> {
@@ -725,6 +735,7 @@ async function main(): Promise<void> {
           shutter: { type: 'string' },
           crf: { type: 'string' },
           noise: { type: 'string' },
+          absent: { type: 'string' },
           'photos-per-set': { type: 'string', default: '3' },
           safety: { type: 'string', default: '0.02' },
           'max-impostor-rate': { type: 'string', default: '0.005' },
@@ -747,6 +758,7 @@ async function main(): Promise<void> {
     else if (command === 'unknowns') await unknownsCommand(values);
     else if (command === 'faceness') await facenessFromValues(values);
     else if (command === 'walkthrough') await walkthroughFromValues(values);
+    else if (command === 'search') await walkthroughFromValues(values, 'search');
     else if (command === 'duplicates') await duplicatesCommand(values);
     else throw usageError(command ? `unknown command "${command}"` : 'missing command');
   } catch (error) {

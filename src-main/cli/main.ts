@@ -23,6 +23,7 @@ import { accessSummaryCommand, attendanceOnDatabase, attendanceReadsOnly, attend
 import { operatorNameSchema, passwordSchema, roles, roleSchema } from '../../src-preload/contract.js';
 import type { OperatorRecord } from '../engine/operators/operator-service.js';
 import { generatedPassword } from '../engine/operators/passwords.js';
+import { lastSeenCommand, searchFaceCommand } from './search-cli.js';
 
 const USAGE = `Usage: npm run cli -- <command> [options]
 
@@ -32,6 +33,10 @@ Commands:
   erase <who>                Erase a person, their templates and sightings for good (asks; --yes for scripts)
   identify <image>...        Detect and identify faces; one JSON line per image with --json
   verify <imageA> <imageB>   Compare the most central face of two images
+  last-seen <who>            A person's latest sightings, newest first: name, employee code, id or
+                             #<unknown person number>
+  search-face <image>...     Search by face: members and unknown people like the photo's largest face,
+                             best first, with their sightings; one JSON line per image with --json
   process-video <file|url>   Run the live pipeline on a video as a camera; print sightings and stats
   people                     List enrolled people
   unknowns                   List recurring unknown people (clusters): id, count, first/last seen
@@ -60,8 +65,10 @@ Commands:
 One process at a time may change a data folder: a command that writes (enroll-dir,
 erase, export-person, unknowns, process-video, identify --record-unknowns) is refused
 with exit 1 (DATA_FOLDER_IN_USE, naming the process) while a console or another
-command holds it. status, people, identify and verify only read, and also run
-while a console holds the folder (they see the database as it is at that moment).
+command holds it. status, people, identify, verify, last-seen and search-face only
+read, and also run while a console holds the folder (they see the database as it is
+at that moment). Each search-face is audited: beside a console its audit row is the
+one thing written, in a transaction of its own that SQLite serialises with the console's.
 
 Options (all commands):
   --db <file>        database file (default: the app's data folder); its vector index, logs and
@@ -89,6 +96,12 @@ process-video options:
                      from the start of the file
 enroll-dir options:
   --min-photos <n>   usable photos a person needs to be enrolled (default 1)
+last-seen and search-face options:
+  --since <ISO>      only sightings that end at or after this time
+  --until <ISO>      only sightings that start at or before this time
+  --camera <name>    only sightings on this camera (repeat for several)
+  --limit <n>        last-seen: sightings (default 20); search-face: candidates (default 20)
+  --min-score <x>    search-face: lowest similarity listed (default: the match threshold)
 export-person options:
   --include-embeddings   add the template vectors to the export
 erase options:
@@ -398,6 +411,8 @@ async function main(): Promise<void> {
         role: { type: 'string' },
         'display-name': { type: 'string' },
         'password-stdin': { type: 'boolean', default: false },
+        camera: { type: 'string', multiple: true },
+        'min-score': { type: 'string' },
       },
     });
   } catch (error) {
@@ -413,7 +428,7 @@ async function main(): Promise<void> {
   }
   let engine: Engine | null = null;
   try {
-    if (!['enroll-dir', 'export-person', 'erase', 'identify', 'verify', 'process-video', 'people', 'unknowns', 'status', 'backup', 'restore', 'operators', 'audit', 'attendance', 'access-summary', 'occupancy'].includes(command)) {
+    if (!['enroll-dir', 'export-person', 'erase', 'identify', 'verify', 'process-video', 'people', 'unknowns', 'status', 'backup', 'restore', 'operators', 'audit', 'attendance', 'access-summary', 'occupancy', 'last-seen', 'search-face'].includes(command)) {
       throw new VigilError('BAD_REQUEST', `unknown command "${command}"; see npm run cli -- --help`);
     }
     // Backup and restore work on the database file, without an engine: a backup runs beside a
@@ -434,7 +449,7 @@ async function main(): Promise<void> {
     }
     // Commands that only read run beside a console that holds the folder (no lock, read-only database).
     const readsOnly =
-      ['status', 'people', 'verify', 'access-summary', 'occupancy'].includes(command) ||
+      ['status', 'people', 'verify', 'access-summary', 'occupancy', 'last-seen', 'search-face'].includes(command) ||
       (command === 'identify' && !values['record-unknowns']) ||
       (command === 'operators' && positionals[0] === 'list') ||
       (command === 'attendance' && attendanceReadsOnly(positionals[0] === 'shift' && positionals[1] === 'list' ? 'shift-list' : positionals[0]));
@@ -470,6 +485,12 @@ async function main(): Promise<void> {
           durationSeconds: values.duration !== undefined ? Number(values.duration) : undefined,
           startTime: values['start-time'] !== undefined ? startTimeOption(values['start-time']) : undefined,
         });
+        break;
+      case 'last-seen':
+        lastSeenCommand(engine, positionals[0], values, json);
+        break;
+      case 'search-face':
+        await searchFaceCommand(engine, positionals, values, json, cliCaller());
         break;
       case 'people': {
         const people = engine.listPeople();

@@ -45,6 +45,7 @@ import { cropFace, type Detection, type RgbImage } from './vision/geometry.js';
 import { DEFAULT_VISIT_POLICY, type VisitPolicy } from './live/camera-visits.js';
 import { DEFAULT_VISIT_EVIDENCE_POLICY } from './live/visit-evidence.js';
 import { type PhotoFace, PhotoInference } from './inference/photo-inference.js';
+import { PersonSearch } from './search/person-search.js';
 
 export interface EngineOptions {
   /** Where the database (unless dbPath), its vector index, logs, snapshots, keys and config.json live. */
@@ -186,6 +187,8 @@ export class Engine extends EventEmitter<EngineEvents> {
   readonly sessions: SessionManager;
   private readonly personFactsCache = new Map<number, PersonFacts | null>();
   readonly unknowns: UnknownsService;
+  /** "When was X last seen" and search by face (audited to this engine's trail). */
+  readonly search: PersonSearch;
   /** Camera user names and passwords, sealed in the cameras table (never sent to a client). */
   readonly cameraCredentials: CredentialVault;
   private analyzerPromise: Promise<FaceAnalyzer> | null = null;
@@ -257,6 +260,7 @@ export class Engine extends EventEmitter<EngineEvents> {
       retentionDays: options.snapshotRetentionDays ?? DEFAULT_SNAPSHOT_RETENTION_DAYS,
       keyStore: options.snapshotKeyStore,
     });
+    this.search = new PersonSearch(this);
   }
 
   static async open(requested: EngineOptions): Promise<Engine> {

@@ -221,6 +221,26 @@ describe('migrations', () => {
     );
     db.close();
   });
+
+  test('migration 10 on a version-9 file: a cluster\'s sightings and a person\'s named clusters are read through indexes (no scan)', () => {
+    const path = join(dir.path, 'm-find-person.db');
+    const v6 = openDatabase(path, { migrations: migrations.filter((m) => m.version <= 9) });
+    const now = new Date().toISOString();
+    const cluster = Number(v6.prepare("INSERT INTO unknown_clusters (embedder_id, first_seen, last_seen, appearances, created_at, updated_at) VALUES ('e', ?, ?, 1, ?, ?)").run(now, now, now, now).lastInsertRowid);
+    v6.prepare("INSERT INTO sightings (camera_name, status, first_seen, last_seen, frames, cluster_id) VALUES ('Gate', 'unknown', ?, ?, 1, ?)").run(now, now, cluster);
+    v6.close();
+    const db = openDatabase(path);
+    assert.ok(db.prepare('SELECT 1 FROM schema_migrations WHERE version = 10').get());
+    assert.equal((db.prepare('SELECT COUNT(*) AS n FROM sightings WHERE cluster_id = ?').get(cluster) as { n: number }).n, 1, 'rows kept');
+    const plan = (sql: string) => (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(1) as Array<{ detail: string }>).map((r) => r.detail).join('; ');
+    assert.match(plan('SELECT * FROM sightings WHERE cluster_id = ? ORDER BY last_seen DESC LIMIT 20'), /USING INDEX sightings_cluster/);
+    assert.doesNotMatch(plan('SELECT * FROM sightings WHERE cluster_id = ? ORDER BY last_seen DESC LIMIT 20'), /TEMP B-TREE/, 'already in order');
+    assert.match(plan('SELECT id FROM unknown_clusters WHERE person_id = ?'), /USING (COVERING )?INDEX unknown_clusters_person/);
+    // What a cluster's deletion sets to NULL is found by index, not by a scan.
+    assert.match(plan('SELECT id FROM unknown_faces WHERE appearance_id = ?'), /USING (COVERING )?INDEX unknown_faces_appearance/);
+    assert.match(plan('SELECT id FROM unknown_clusters WHERE merged_into = ?'), /USING (COVERING )?INDEX unknown_clusters_merged_into/);
+    db.close();
+  });
 });
 
 describe('migration 7', () => {

@@ -19,6 +19,13 @@ function photoBytes(photos: PhotoInput[]): PhotoBytes[] {
   });
 }
 
+/** A search photo's bytes, in memory only (never written anywhere). */
+function probeBytes(photo: PhotoInput): Buffer {
+  const bytes = Buffer.from(photo.dataBase64, 'base64');
+  if (bytes.length === 0) throw new VigilError('BAD_REQUEST', `${photo.fileName} is empty or not base64`);
+  return bytes;
+}
+
 /** Times in the request are normalised (any ISO form) so they compare with the stored ISO strings. */
 function auditFilters(query: { since?: string; until?: string; operator?: string; action?: string; limit?: number; beforeId?: number }): AuditQuery {
   const iso = (v: string | undefined) => (v === undefined ? undefined : new Date(Date.parse(v)).toISOString());
@@ -112,6 +119,13 @@ export function createHandlers(engine: Engine, live: LiveService): Handlers {
     'cameras.start': ({ id }, caller) => live.startCamera(id, caller.operator),
     'cameras.stop': ({ id }, caller) => live.stopCamera(id, caller.operator),
     'sightings.list': ({ limit, personId }) => engine.listSightings(limit, personId),
+    'sightings.lastSeen': ({ query, limit, since, until, cameras }) => ({ subjects: engine.search.findLastSeen(query, { limit, since, until, cameras }) }),
+    'search.face': ({ source, minScore, limit, sightingsPerMatch, since, until, cameras }, caller) =>
+      engine.search.searchFace(
+        source.kind === 'photo' ? { kind: 'photo', bytes: probeBytes(source.photo), label: source.photo.fileName } : source,
+        { minScore, limit, sightingsPerMatch, since, until, cameras, faceIndex: source.kind === 'photo' ? source.faceIndex : undefined },
+        caller,
+      ),
     'cameras.setRestricted': ({ id, restricted }, caller) => live.setRestricted(id, restricted, caller.operator),
     'unknowns.list': ({ limit }) => ({ clusters: engine.unknowns.list(limit), snapshotsProblem: engine.unknowns.snapshotsProblem() }),
     'unknowns.snapshot': ({ id }, caller) => engine.unknowns.snapshot(id, caller.operator),

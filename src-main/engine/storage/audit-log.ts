@@ -149,7 +149,9 @@ export class AuditRepository {
         .run({ ...row, hash });
       this.writeHead({ lastId: row.id, hash, count: (head?.count ?? 0) + 1 });
       return row.id;
-    })();
+      // IMMEDIATE: the head is read under the write lock, so an entry appended by another process
+      // (a read-only CLI's search audit row) cannot fork the chain. Inside a caller's transaction it is a savepoint.
+    }).immediate();
   }
 
   about(subjectKind: string, subjectId: number): AuditEntry[] {

@@ -361,4 +361,19 @@ export const migrations: Migration[] = [
       INSERT INTO settings (key, value) VALUES ('session_idle_timeout_minutes', '15');
     `,
   },
+  {
+    version: 10,
+    name: 'indexes for finding a person (sightings by unknown cluster, clusters by the person they became) and for deleting clusters',
+    sql: `
+      -- "When was X last seen" and search-by-face answers read a person's or a cluster's sightings
+      -- newest first: an index seek each, never a scan of the sightings table.
+      CREATE INDEX sightings_cluster ON sightings (cluster_id, last_seen DESC);
+      CREATE INDEX unknown_clusters_person ON unknown_clusters (person_id);
+      -- Deleting a cluster (retention purge, dismissal) sets these references to NULL: without an
+      -- index each delete scanned every kept face and every cluster (measured: 0.24 s per cluster
+      -- at 10,000 clusters and 1,000,000 sightings, 7 ms with them).
+      CREATE INDEX unknown_faces_appearance ON unknown_faces (appearance_id);
+      CREATE INDEX unknown_clusters_merged_into ON unknown_clusters (merged_into);
+    `,
+  },
 ];

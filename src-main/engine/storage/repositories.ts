@@ -45,6 +45,7 @@ type PersonRow = {
   updated_at: string;
   template_count: number;
   resemblance_to_review: number;
+  last_seen: string | null;
 };
 
 const toPerson = (row: PersonRow): Person => ({
@@ -63,12 +64,14 @@ const toPerson = (row: PersonRow): Person => ({
   createdAt: row.created_at,
   updatedAt: row.updated_at,
   resemblanceToReview: row.resemblance_to_review === 1,
+  lastSeen: row.last_seen,
 });
 
 const PERSON_COLUMNS = `p.id, p.name, p.employee_code, p.department, p.category, p.status, p.notes,
   p.consent_at, p.consent_by, p.consent_text_version, p.created_at, p.updated_at,
   (SELECT COUNT(*) FROM face_templates t WHERE t.person_id = p.id AND (@embedder IS NULL OR t.embedder_id = @embedder)) AS template_count,
-  EXISTS (SELECT 1 FROM person_resemblances r WHERE (r.person_id = p.id OR r.resembles_person_id = p.id) AND r.reviewed_at IS NULL) AS resemblance_to_review`;
+  EXISTS (SELECT 1 FROM person_resemblances r WHERE (r.person_id = p.id OR r.resembles_person_id = p.id) AND r.reviewed_at IS NULL) AS resemblance_to_review,
+  (SELECT MAX(s.last_seen) FROM sightings s WHERE s.person_id = p.id) AS last_seen`;
 
 export interface PersonFilters {
   /** Part of the name or of the employee code. */
@@ -513,6 +516,27 @@ export interface SightingWrite {
   videoEndS?: number | null;
 }
 
+/** Which sightings a search keeps: those overlapping [since, until] (ISO times) on the named cameras (all when absent). */
+export interface SightingFilters {
+  since?: string;
+  until?: string;
+  cameras?: readonly string[];
+}
+
+const FILTERED_SIGHTINGS = 'SELECT s.*, p.name AS person_name FROM sightings s LEFT JOIN persons p ON p.id = s.person_id';
+const SIGHTING_FILTERS = `(@since IS NULL OR s.last_seen >= @since) AND (@until IS NULL OR s.first_seen <= @until)
+  AND (@cameras IS NULL OR s.camera_name IN (SELECT value FROM json_each(@cameras)))`;
+
+function filterParams(subject: number, filters: SightingFilters, limit: number) {
+  return {
+    subject,
+    since: filters.since ?? null,
+    until: filters.until ?? null,
+    cameras: filters.cameras && filters.cameras.length > 0 ? JSON.stringify(filters.cameras) : null,
+    limit,
+  };
+}
+
 export class SightingRepository {
   constructor(private readonly db: Db) {}
 
@@ -585,6 +609,35 @@ export class SightingRepository {
       )
       .all({ personId }) as SightingRow[];
     return rows.map(toSighting);
+  }
+
+  /**
+   * A person's sightings newest first, with those from before they were named (a recurring-unknown
+   * cluster that became them), within the filters. Index seeks (sightings_person, sightings_cluster).
+   */
+  latestOfPerson(personId: number, filters: SightingFilters, limit: number): Sighting[] {
+    const own = this.db
+      .prepare(`${FILTERED_SIGHTINGS} WHERE s.person_id = @subject AND ${SIGHTING_FILTERS} ORDER BY s.last_seen DESC, s.id DESC LIMIT @limit`)
+      .all(filterParams(personId, filters, limit)) as SightingRow[];
+    const clusters = (this.db.prepare('SELECT id FROM unknown_clusters WHERE person_id = ?').all(personId) as Array<{ id: number }>).map((r) => r.id);
+    const before = clusters.flatMap((clusterId) => this.latestOfClusterRows(clusterId, filters, limit));
+    const seen = new Set<number>();
+    return [...own, ...before]
+      .filter((r) => !seen.has(r.id) && seen.add(r.id))
+      .sort((a, b) => (a.last_seen < b.last_seen ? 1 : a.last_seen > b.last_seen ? -1 : b.id - a.id))
+      .slice(0, limit)
+      .map(toSighting);
+  }
+
+  /** An unknown cluster's sightings newest first, within the filters (index seek on sightings_cluster). */
+  latestOfCluster(clusterId: number, filters: SightingFilters, limit: number): Sighting[] {
+    return this.latestOfClusterRows(clusterId, filters, limit).map(toSighting);
+  }
+
+  private latestOfClusterRows(clusterId: number, filters: SightingFilters, limit: number): SightingRow[] {
+    return this.db
+      .prepare(`${FILTERED_SIGHTINGS} WHERE s.cluster_id = @subject AND ${SIGHTING_FILTERS} ORDER BY s.last_seen DESC, s.id DESC LIMIT @limit`)
+      .all(filterParams(clusterId, filters, limit)) as SightingRow[];
   }
 
   list(limit: number, personId?: number): Sighting[] {

@@ -12,7 +12,7 @@ import { UnknownsRepository, type StoredFace } from '../storage/unknowns-reposit
 import { SerialQueue } from '../util/serial-queue.js';
 import type { RgbImage } from '../vision/geometry.js';
 import { encodeJpeg } from '../vision/image-io.js';
-import { type ClusterFace, type ClusterPolicy, IncrementalClusterer, keepBestFaces, usableFaces } from './clustering.js';
+import { type ClusterFace, type ClusterModel, type ClusterPolicy, IncrementalClusterer, keepBestFaces, usableFaces } from './clustering.js';
 import { FileKeyStore, SnapshotVault, type SnapshotKeyStore } from './snapshot-vault.js';
 
 export const DEFAULT_SNAPSHOT_RETENTION_DAYS = 30;
@@ -186,6 +186,15 @@ export class UnknownsService {
     if (sighting) this.engine.emit('sightings.changed', sighting);
     this.engine.alerts.onUnknownVisit(outcome, visit.cameraId, visit.cameraName, visit.crop);
     return outcome;
+  }
+
+  /**
+   * The open clusters as matching sees them (kept faces and centroid, in memory): what search by
+   * face compares a probe with. A purged, dismissed, merged or named cluster is no longer here,
+   * so a stranger is findable only while their cluster exists.
+   */
+  searchableClusters(): IterableIterator<ClusterModel> {
+    return this.clusterer.all();
   }
 
   // ---------- review queue ----------

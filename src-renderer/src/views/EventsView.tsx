@@ -1,6 +1,7 @@
 import { ListStatus } from '../components/Notice';
 import { formatScore, formatTime, formatVideoSpan, statusWords } from '../lib/format';
 import { useSightings } from '../store/sightings';
+import { FaceSearch, LastSeenSearch } from './FindPerson';
 
 export function EventsView() {
   const items = useSightings((s) => s.items);
@@ -18,6 +19,11 @@ export function EventsView() {
           {loading ? 'Refreshing…' : 'Refresh'}
         </button>
       </div>
+      <div className="find-person">
+        <LastSeenSearch />
+        <FaceSearch />
+      </div>
+      <h3>All visits</h3>
       <ListStatus what="sightings" error={error} loaded={loaded} count={items.length} empty="No sightings yet. Faces seen by running cameras appear here." />
       {items.length > 0 ? (
         <div className="table-wrap">

@@ -1,5 +1,6 @@
 import { useEffect, useId } from 'react';
 import { EmptyState, ErrorNote } from '../components/Notice';
+import { formatTime } from '../lib/format';
 import { categoryWords } from '../lib/people-words';
 import { usePeople } from '../store/people';
 import { usePersonPanel } from '../store/personPanel';
@@ -77,6 +78,7 @@ export function PeopleView() {
                   <th scope="col">Category</th>
                   <th scope="col">Status</th>
                   <th scope="col" className="num">Templates</th>
+                  <th scope="col">Last seen</th>
                   <th scope="col">
                     <span className="sr-only">Actions</span>
                   </th>
@@ -101,6 +103,7 @@ export function PeopleView() {
                     </td>
                     <td>{person.status === 'active' ? 'Active' : 'Inactive'}</td>
                     <td className="num">{person.templateCount}</td>
+                    <td data-testid="person-last-seen">{person.lastSeen ? <time dateTime={person.lastSeen}>{formatTime(person.lastSeen)}</time> : 'Never'}</td>
                     <td className="row-actions">
                       <button type="button" className="btn btn-small" aria-label={`Open ${person.name}`} onClick={() => select(person.id)}>
                         Open

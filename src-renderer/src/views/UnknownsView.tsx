@@ -3,6 +3,8 @@ import type { UnknownCluster } from '../../../src-preload/contract';
 import { ErrorNote, ListStatus } from '../components/Notice';
 import { formatTime } from '../lib/format';
 import { useReturnFocus } from '../lib/useReturnFocus';
+import { useFaceSearch } from '../store/findPerson';
+import { useSystem } from '../store/system';
 import { type ReviewMode, useUnknowns } from '../store/unknowns';
 
 const modeTitles: Record<ReviewMode, string> = {
@@ -156,6 +158,8 @@ function ClusterCard({ cluster }: { cluster: UnknownCluster }) {
   const split = useUnknowns((s) => s.split);
   const dismiss = useUnknowns((s) => s.dismiss);
   const headingId = useId();
+  const permissions = useSystem((s) => s.status?.caller?.permissions);
+  const canSearchFace = !permissions || permissions.includes('people.search-face');
 
   return (
     <article className="cluster-card" aria-labelledby={headingId} data-testid={`cluster-${cluster.id}`} data-cluster-id={cluster.id}>
@@ -170,6 +174,18 @@ function ClusterCard({ cluster }: { cluster: UnknownCluster }) {
           <time dateTime={cluster.lastSeen}>{formatTime(cluster.lastSeen)}</time>
         </p>
         <p className="small">Cameras: {cluster.cameras.join(', ') || '–'}</p>
+        {canSearchFace && cluster.faces[0] ? (
+          <button
+            type="button"
+            className="btn btn-small"
+            onClick={() => {
+              void useFaceSearch.getState().searchClusterFace(cluster.faces[0]!.id);
+              window.location.hash = 'events';
+            }}
+          >
+            Search by this face
+          </button>
+        ) : null}
         {mode ? (
           <ReviewForm cluster={cluster} mode={mode} />
         ) : (

@@ -1,0 +1,126 @@
+/**
+ * `npm run eval -- search`: search by face measured on a seeded walk-through (eval-walkthrough.ts).
+ * The scene is rendered and processed as for `walkthrough` (members enrolled from some photos,
+ * strangers turned into unknown clusters by the video), then searched with LFW photos that were
+ * neither enrolled nor shown in the video:
+ *   member_rank1     an enrolled member's other photo: the member is the first candidate
+ *   stranger_rank1   a stranger whose visit became a cluster, another photo: one of their clusters first
+ *   absent_no_match  someone who never appeared (not in the scene at all): nobody at or above the threshold
+ * One probe per person (their first unused photo by number). Searches go through PersonSearch
+ * with the default threshold (the match threshold), as the console and the CLI run them.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { LOCAL_OPERATOR } from '../engine/api/dispatcher.js';
+import { VigilError } from '../engine/errors.js';
+import { listLfwPeople } from '../engine/evaluation/lfw-files.js';
+import { seededRandom } from '../engine/util/seeded-random.js';
+import { runSeed, type WalkthroughAfterRun, type WalkthroughCommandOptions } from './eval-walkthrough.js';
+
+export const SEARCH_TARGETS = { member_rank1: 0.95, stranger_rank1: 0.9, absent_no_match: 0.97 } as const;
+
+const photoPath = (name: string, index: number) => `${name}/${name}_${String(index).padStart(4, '0')}.jpg`;
+const ratio = (hits: number, n: number) => (n === 0 ? null : Math.round((hits / n) * 10000) / 10000);
+
+async function measure(context: WalkthroughAfterRun, absentCount: number): Promise<Record<string, unknown>> {
+  const { engine, plan, groundTruth, imagesDir, keyOfPerson, visits } = context;
+  const everyone = listLfwPeople(imagesDir);
+  const photosOf = new Map(everyone.map((p) => [p.name, [...p.indices].sort((a, b) => a - b).map((i) => photoPath(p.name, i))]));
+  const shown = new Set(groundTruth.visits.flatMap((v) => (v as { photos?: string[] }).photos ?? []));
+  const unused = (name: string, exclude: readonly string[] = []) => (photosOf.get(name) ?? []).find((p) => !shown.has(p) && !exclude.includes(p)) ?? null;
+  const search = async (photo: string) => {
+    try {
+      return (await engine.search.searchFace({ kind: 'photo', bytes: readFileSync(join(imagesDir, photo)), label: photo }, {}, { ...LOCAL_OPERATOR, operator: 'eval' })).matches;
+    } catch (error) {
+      // An LFW photo without a detectable face is no probe (counted apart); anything else fails the run.
+      if (error instanceof VigilError && error.code === 'NO_FACE') return null;
+      throw error;
+    }
+  };
+
+  // Members: every enrolled one (walkers and gallery-only), a photo neither enrolled nor shown.
+  const personOfKey = new Map([...keyOfPerson].map(([personId, key]) => [key, personId]));
+  let memberProbes = 0, memberHits = 0, noFace = 0;
+  for (const member of plan.members) {
+    const personId = personOfKey.get(member.key);
+    const probe = personId === undefined ? null : unused(member.lfwName, member.enrollPhotos);
+    if (personId === undefined || !probe) continue;
+    const matches = await search(probe);
+    if (matches === null) {
+      noFace++;
+      continue;
+    }
+    memberProbes++;
+    if (matches[0]?.kind === 'member' && matches[0].personId === personId) memberHits++;
+  }
+
+  // Strangers whose visits became clusters: one of their clusters first.
+  const clustersOf = new Map<string, Set<number>>();
+  for (const visit of visits) {
+    if (visit.kind !== 'stranger') continue;
+    for (const c of visit.clusters) (clustersOf.get(visit.identityKey) ?? clustersOf.set(visit.identityKey, new Set()).get(visit.identityKey)!).add(c);
+  }
+  let strangerProbes = 0, strangerHits = 0, strangersWithoutCluster = 0;
+  const strangerName = new Map([...plan.strangers.map((s) => [s.key, s.lfwName] as const), ...plan.members.map((m) => [m.key, m.lfwName] as const)]);
+  const strangerKeys = new Set(groundTruth.visits.filter((v) => v.kind === 'stranger').map((v) => v.identityKey));
+  for (const key of strangerKeys) {
+    const clusters = clustersOf.get(key);
+    if (!clusters || clusters.size === 0) {
+      strangersWithoutCluster++;
+      continue;
+    }
+    const probe = unused(strangerName.get(key)!);
+    if (!probe) continue;
+    const matches = await search(probe);
+    if (matches === null) {
+      noFace++;
+      continue;
+    }
+    strangerProbes++;
+    if (matches[0]?.kind === 'unknown' && clusters.has(matches[0].clusterId)) strangerHits++;
+  }
+
+  // People who never appeared: not in the scene in any role; a seeded pick of them.
+  const inScene = new Set([...plan.members.map((m) => m.lfwName), ...plan.strangers.map((s) => s.lfwName), ...plan.visits.map((v) => v.lfwName)]);
+  const random = seededRandom(plan.seed * 7919 + 1);
+  const pool = everyone.filter((p) => !inScene.has(p.name)).map((p) => ({ p, order: random() })).sort((a, b) => a.order - b.order).map((x) => x.p);
+  let absentProbes = 0, absentClear = 0;
+  for (const person of pool) {
+    if (absentProbes >= absentCount) break;
+    const matches = await search(photoPath(person.name, [...person.indices].sort((a, b) => a - b)[0]!));
+    if (matches === null) continue;
+    absentProbes++;
+    if (matches.length === 0) absentClear++;
+  }
+
+  const figures = {
+    member_rank1: ratio(memberHits, memberProbes),
+    stranger_rank1: ratio(strangerHits, strangerProbes),
+    absent_no_match: ratio(absentClear, absentProbes),
+  };
+  return {
+    ...figures,
+    probes: { members: memberProbes, strangers: strangerProbes, absent: absentProbes, without_face: noFace, strangers_without_cluster: strangersWithoutCluster },
+    threshold: engine.matchPolicy.threshold,
+    targets_met: Object.fromEntries(Object.entries(SEARCH_TARGETS).map(([k, target]) => [k, (figures[k as keyof typeof figures] ?? 1) >= target])),
+  };
+}
+
+export async function searchEvalCommand(options: WalkthroughCommandOptions & { absent: number }): Promise<void> {
+  for (const seed of options.seeds) {
+    const result = await runSeed(seed, options, (context) => measure(context, options.absent));
+    if (options.json) process.stdout.write(`${JSON.stringify(result)}\n`);
+    else {
+      const pct = (v: unknown) => (typeof v === 'number' ? `${(v * 100).toFixed(1)} %` : 'n/a');
+      const probes = result.probes as Record<string, number>;
+      console.log(
+        [
+          `search by face, walk-through seed ${seed} (threshold ${String(result.threshold)}):`,
+          `  members first        ${pct(result.member_rank1)} of ${probes.members}`,
+          `  strangers first      ${pct(result.stranger_rank1)} of ${probes.strangers} (${probes.strangers_without_cluster} never clustered)`,
+          `  absent: nobody       ${pct(result.absent_no_match)} of ${probes.absent}`,
+        ].join('\n'),
+      );
+    }
+  }
+}

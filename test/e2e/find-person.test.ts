@@ -1,0 +1,146 @@
+/**
+ * Finding a person in Debian's Chromium against the real headless host and models: on the Events
+ * tab, "when was X last seen" by employee code and by an unknown person's #number, and search by
+ * face from an uploaded photo (the enrolled person first, with their sightings; a photo of two
+ * people offers the faces, largest first); the People tab shows when each person was last seen.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import sharp from 'sharp';
+import { type Browser, type Page } from 'playwright-core';
+import { startServer, type RunningServer } from '../../src-main/server/server.js';
+import { buildRenderer, ensureOperator, launchChromium, openReadyConsole, openTab } from '../helpers/e2e-console.js';
+import { enrollFiles } from '../helpers/enroll.js';
+import { installedModelPack } from '../helpers/model-pack.js';
+import { sharedData, tempDir } from '../helpers/paths.js';
+
+const dir = tempDir('vigil-e2e-find-');
+let server: RunningServer;
+let browser: Browser;
+let page: Page;
+const pageErrors: string[] = [];
+const lfw = (name: string, n: number) => join(sharedData, 'lfw', 'images', name, `${name}_${String(n).padStart(4, '0')}.jpg`);
+let strangerCluster = 0;
+
+before(async () => {
+  const staticDir = buildRenderer(dir.path);
+  server = await startServer({ dataDir: join(dir.path, 'data'), modelsDir: await installedModelPack(), host: '127.0.0.1', port: 0, staticDir });
+  const engine = server.engine;
+  const powell = await enrollFiles(engine, 'Colin Powell', [1, 2, 3].map((n) => lfw('Colin_Powell', n)), { employeeCode: 'E-POW' });
+  await enrollFiles(engine, 'Tony Blair', [2, 3, 4].map((n) => lfw('Tony_Blair', n)), { employeeCode: 'E-TB' });
+  const visit = (cameraName: string, first: string, last: string, video: [number, number] | null) =>
+    engine.sightingRepo.insert({
+      cameraId: null, cameraName, personId: powell.person!.id, status: 'member', trackId: null, firstSeen: new Date(first), lastSeen: new Date(last),
+      bestScore: 0.71, frames: 12, videoStartS: video?.[0] ?? null, videoEndS: video?.[1] ?? null,
+    });
+  visit('Gate', '2026-12-01T08:00:00Z', '2026-12-01T08:00:30Z', null);
+  visit('warehouse.mp4', '2026-12-03T17:30:00Z', '2026-12-03T17:30:05Z', [64, 69]);
+  const stranger = await engine.identifyImage(readFileSync(lfw('Gerhard_Schroeder', 1)), 'gate.jpg', { recordUnknowns: true });
+  strangerCluster = stranger.faces[0]!.unknown!.clusterId!;
+  await writePair();
+  browser = await launchChromium();
+  await ensureOperator(server.engine);
+  page = await openReadyConsole(browser, server.url, pageErrors, { hash: '#events' });
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+  dir.cleanup();
+});
+
+/** Blair (large) and Powell (small) side by side in one photo. */
+async function writePair(): Promise<void> {
+  const blair = await sharp(lfw('Tony_Blair', 9)).resize(250, 250).toBuffer();
+  const powell = await sharp(lfw('Colin_Powell', 7)).resize(160, 160).toBuffer();
+  await sharp({ create: { width: 420, height: 250, channels: 3, background: '#808080' } })
+    .composite([{ input: blair, left: 0, top: 0 }, { input: powell, left: 260, top: 45 }])
+    .jpeg()
+    .toFile(join(dir.path, 'pair.jpg'));
+}
+
+const lastSeen = () => page.getByTestId('last-seen');
+const faceSearch = () => page.getByTestId('face-search');
+
+describe('find a person in Chromium', () => {
+  test('last seen by employee code: newest first, with camera, duration and video time', async () => {
+    await lastSeen().getByLabel('Name, employee code or unknown #').fill('E-POW');
+    await lastSeen().getByRole('button', { name: 'Find' }).click();
+    const subject = lastSeen().getByTestId('last-seen-subject');
+    await subject.first().waitFor({ timeout: 15_000 });
+    assert.equal(await subject.count(), 1);
+    assert.equal(await subject.getByRole('heading').textContent(), 'Colin Powell (E-POW)');
+    assert.match((await subject.getByTestId('last-seen-summary').textContent()) ?? '', /Last seen .* on warehouse\.mp4/);
+    const rows = subject.getByTestId('found-sightings').locator('tbody tr');
+    assert.equal(await rows.count(), 2);
+    const newest = await rows.nth(0).getByRole('cell').allTextContents();
+    assert.equal(newest[0], 'warehouse.mp4');
+    assert.equal(newest[3], '5 s');
+    assert.equal(newest[4], 'at 1:04.0–1:09.0');
+    assert.equal((await rows.nth(1).getByRole('cell').allTextContents())[0], 'Gate');
+  });
+
+  test('last seen of an unknown person by #number; nobody matching says so', async () => {
+    const box = lastSeen().getByLabel('Name, employee code or unknown #');
+    await box.fill(`#${strangerCluster}`);
+    await box.press('Enter');
+    await lastSeen().getByRole('heading', { name: `Unknown person #${strangerCluster}` }).waitFor({ timeout: 15_000 });
+    await box.fill('Nobody Like This');
+    await box.press('Enter');
+    await lastSeen().getByText(/Nobody called or coded “Nobody Like This”/).waitFor({ timeout: 15_000 });
+  });
+
+  test('search by face: a photo of an enrolled person (not one enrolled) puts them first, with their sightings; open person', async () => {
+    await faceSearch().getByLabel('Photo of the person').setInputFiles(lfw('Colin_Powell', 7));
+    const matches = faceSearch().getByTestId('face-search-match');
+    await matches.first().waitFor({ timeout: 60_000 });
+    assert.match((await matches.first().getByRole('heading').textContent()) ?? '', /^Colin Powell similarity 0\.\d+/);
+    const cameras = await matches.first().getByTestId('found-sightings').locator('tbody tr td:first-child').allTextContents();
+    assert.deepEqual(cameras, ['warehouse.mp4', 'Gate']);
+    await matches.first().getByRole('button', { name: 'Open Colin Powell' }).click();
+    await page.getByRole('complementary', { name: 'Person' }).waitFor({ timeout: 15_000 });
+    assert.equal(new URL(page.url()).hash, '#people');
+    const lastSeenCell = page.getByTestId('people-table').getByRole('row').filter({ has: page.getByRole('rowheader', { name: 'Colin Powell' }) }).getByTestId('person-last-seen');
+    assert.notEqual(await lastSeenCell.textContent(), 'Never');
+    const blairCell = page.getByTestId('people-table').getByRole('row').filter({ has: page.getByRole('rowheader', { name: 'Tony Blair' }) }).getByTestId('person-last-seen');
+    assert.equal(await blairCell.textContent(), 'Never');
+  });
+
+  test('a photo of two people: faces offered largest first; choosing the other face searches for them', async () => {
+    await openTab(page, 'Events');
+    await faceSearch().getByRole('button', { name: 'Clear search' }).click();
+    await faceSearch().getByLabel('Photo of the person').setInputFiles(join(dir.path, 'pair.jpg'));
+    const matches = faceSearch().getByTestId('face-search-match');
+    await matches.first().waitFor({ timeout: 60_000 });
+    assert.match((await matches.first().getByRole('heading').textContent()) ?? '', /^Tony Blair/);
+    const choice = faceSearch().getByRole('group', { name: 'Faces in the photo, largest first' });
+    assert.equal(await choice.getByRole('button', { name: 'Face 1 (largest)' }).getAttribute('aria-pressed'), 'true');
+    await choice.getByRole('button', { name: 'Face 2' }).click();
+    await page.waitForFunction(() => {
+      const doc = (globalThis as unknown as { document: { querySelector(s: string): { textContent: string | null } | null } }).document;
+      return /^Colin Powell/.test(doc.querySelector('[data-testid="face-search-match"] h4')?.textContent ?? '');
+    }, undefined, { timeout: 60_000 });
+    assert.equal(await choice.getByRole('button', { name: 'Face 2' }).getAttribute('aria-pressed'), 'true');
+  });
+
+  test('an unknown person\'s kept face as the probe, from their review card: their own cluster is left out', async () => {
+    await openTab(page, 'Unknowns');
+    await page.getByTestId(`cluster-${strangerCluster}`).getByRole('button', { name: 'Search by this face' }).click();
+    await faceSearch().getByTestId('face-search-none').waitFor({ timeout: 30_000 });
+    assert.equal(new URL(page.url()).hash, '#events');
+    assert.match((await faceSearch().getByTestId('face-search-none').textContent()) ?? '', /Nobody enrolled and no unknown person looks like this face/);
+  });
+
+  test('a photo with no face says so in plain words; the searches are in the audit trail', async () => {
+    const wall = join(dir.path, 'wall.jpg');
+    await sharp({ create: { width: 300, height: 300, channels: 3, background: '#d0c8b0' } }).jpeg().toFile(wall);
+    await faceSearch().getByLabel('Photo of the person').setInputFiles(wall);
+    await faceSearch().getByText(/No face was found in wall\.jpg/).waitFor({ timeout: 60_000 });
+    const audited = server.engine.auditLog.list({ action: 'search.face' });
+    assert.ok(audited.length >= 5, `searches audited: ${audited.length}`);
+    assert.ok(audited.some((a) => a.details.source === 'cluster-face'));
+    assert.deepEqual(pageErrors, []);
+  });
+});
