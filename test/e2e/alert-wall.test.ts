@@ -179,7 +179,7 @@ describe('alerts on the wall in Chromium', () => {
     assert.equal(await cards().first().getAttribute('data-alert-id'), String(offline.id));
     await page.getByTestId(`alert-card-${blocked.id}`).getByRole('button', { name: /^Acknowledge/ }).click();
     await page.getByTestId(`alert-card-${blocked.id}`).waitFor({ state: 'detached', timeout: 10_000 });
-    assert.equal(server.engine.alerts.repo.get(blocked.id)?.acknowledgedBy, 'local operator');
+    assert.equal(server.engine.alerts.repo.get(blocked.id)?.acknowledgedBy, 'admin');
     await waitForBadge(1);
 
     await page.keyboard.press('Alt+A');
@@ -198,7 +198,7 @@ describe('alerts on the wall in Chromium', () => {
     const id = (await cards().first().getAttribute('data-alert-id'))!;
     await page.getByTestId(`alert-card-${id}`).getByRole('button', { name: /^Open in Alerts/ }).click();
     const row = page.locator(`[data-testid="alerts-table"] tr[data-alert-id="${id}"]`);
-    await row.locator('text=Acknowledged by local operator').waitFor({ timeout: 10_000 });
+    await row.locator('text=Acknowledged by admin').waitFor({ timeout: 10_000 });
     assert.equal(await page.getByRole('tab', { name: /^Alerts/ }).getAttribute('aria-selected'), 'true');
     assert.ok(server.engine.alerts.repo.get(Number(id))?.acknowledgedAt);
     await openTab(page, 'Live');

@@ -12,7 +12,7 @@ import { after, before, describe, test } from 'node:test';
 import { type Browser, type Page } from 'playwright-core';
 import { startServer, type RunningServer } from '../../src-main/server/server.js';
 import type { LiveFace } from '../../src-preload/contract.js';
-import { buildRenderer, ensureOperator, launchChromium, openReadyConsole } from '../helpers/e2e-console.js';
+import { buildRenderer, ensureOperator, launchChromium, openReadyConsole, signIn } from '../helpers/e2e-console.js';
 import { installedModelPack } from '../helpers/model-pack.js';
 import { hamiltonClip, tempDir } from '../helpers/paths.js';
 
@@ -328,6 +328,8 @@ describe('the guard\'s wall', () => {
     const moved = (await settledGeometry(6)).tiles.map((t) => t.id);
     assert.deepEqual(moved.slice(0, 3), [before[2], before[1], before[0]], 'dragged to the front');
     await page.reload();
+    // A reload is a new console: sign in again (the layout is the workstation's, not the session's).
+    await signIn(page);
     await page.locator('[data-testid="wall"][data-layout="1+5"]').waitFor({ timeout: 15_000 });
     assert.equal(await page.getByTestId('wall-layout').inputValue(), '1+5');
     const after = (await settledGeometry(6)).tiles.map((t) => t.id);
