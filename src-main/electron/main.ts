@@ -125,7 +125,10 @@ async function main(): Promise<void> {
   // The window is one console: it signs in like the browser console does (session.login), and
   // its caller always comes from this session, never from a request.
   const connection = newConnection();
-  protocol.handle(VIDEO_SCHEME, (request) => videoResponse(live, request.url, source.origin));
+  // The window's video only while it is signed in with a role that may watch.
+  protocol.handle(VIDEO_SCHEME, (request) =>
+    engine.sessions.mayReceive(connection, 'live.view') ? videoResponse(live, request.url, source.origin) : new Response('Sign in first', { status: 401 }),
+  );
   let window: BrowserWindow | null = null;
 
   ipcMain.handle('vigil:invoke', async (event, channel, request) => {

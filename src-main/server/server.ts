@@ -136,8 +136,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   };
 
   /**
-   * GET /video/<cameraId>?token=...: the camera's live video as one endless fragmented MP4 body
-   * (see VideoHub). Same token as the WebSocket (the page has it from its own address). The body
+   * GET /video/<cameraId>?token=...&session=...: the camera's live video as one endless fragmented
+   * MP4 body (see VideoHub). The WebSocket's token (the page has it from its own address) and the
+   * signed-in session of that page (its role must grant live.view). The body
    * ends when the camera stops or restarts (the player reconnects); a client that leaves is removed.
    */
   const serveVideo = (req: IncomingMessage, res: ServerResponse) => {
@@ -149,6 +150,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     const match = /^\/video\/(\d{1,9})$/.exec(url.pathname);
     if (match === null) {
       plain(res, 400, 'Bad camera id');
+      return;
+    }
+    // Only for a signed-in console whose role may watch: the printed token opens the page, not the cameras.
+    const viewer = { sessionId: url.searchParams.get('session'), signInAttempts: [] };
+    if (!viewer.sessionId || !engine.sessions.mayReceive(viewer, 'live.view')) {
+      plain(res, 401, 'Sign in first');
       return;
     }
     const cameraId = Number(match[1]);

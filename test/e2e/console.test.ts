@@ -4,6 +4,7 @@
  * the real models, a real video file played as a camera. A person is enrolled
  * through the UI and their name must appear over their face in the live view.
  */
+import { newConnection } from '../../src-main/engine/operators/sessions.js';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -58,7 +59,15 @@ describe('console in Chromium over the WebSocket contract', () => {
     assert.equal(await status(`/video/abc?token=${server.token}`), 400);
     assert.equal(await status(`/video/1/x?token=${server.token}`), 400);
     assert.equal(await status(`/video/99999999999?token=${server.token}`), 400);
-    assert.equal(await status(`/video/42?token=${server.token}`), 404);
+    assert.equal(await status(`/video/42?token=${server.token}`), 401, 'the printed token alone opens no camera');
+    assert.equal(await status(`/video/42?token=${server.token}&session=forged`), 401);
+    const admin = await ensureOperator(server.engine);
+    const signedIn = newConnection();
+    server.engine.sessions.begin(signedIn, admin.id);
+    assert.equal(await status(`/video/42?token=${server.token}&session=${signedIn.sessionId}`), 404, 'a signed-in console reaches the camera check');
+    const ended = signedIn.sessionId!;
+    server.engine.sessions.end(signedIn, null);
+    assert.equal(await status(`/video/42?token=${server.token}&session=${encodeURIComponent(ended)}`), 401, 'a session that ended opens nothing');
   });
 
   test('connects and shows the model pack as ready with the execution provider', async () => {

@@ -54,11 +54,12 @@ function maskToken(url: string): string {
  *   not have done the work; the UI says so) and we reconnect with exponential
  *   backoff; listeners stay registered across reconnections.
  */
-/** http(s)://<host>/video/<id>?token=<token>: the host's video of a camera, from the WebSocket's address. */
-export function hostVideoUrl(webSocketUrl: string, cameraId: number): string {
+/** http(s)://<host>/video/<id>?token=<token>&session=<session>: the host's video of a camera, from the WebSocket's address, for this signed-in console. */
+export function hostVideoUrl(webSocketUrl: string, cameraId: number, session: string | null = null): string {
   const url = new URL(webSocketUrl);
   url.protocol = url.protocol === 'wss:' ? 'https:' : 'http:';
   url.pathname = `/video/${cameraId}`;
+  if (session) url.searchParams.set('session', session);
   return url.toString();
 }
 
@@ -267,7 +268,7 @@ export function createWebSocketClient(options: WebSocketClientOptions): VigilCli
       };
     },
     getConnection: () => info,
-    videoUrl: (cameraId) => hostVideoUrl(options.url, cameraId),
+    videoUrl: (cameraId) => hostVideoUrl(options.url, cameraId, resumeToken),
     onConnection(listener) {
       connectionListeners.add(listener);
       return () => {
