@@ -84,16 +84,6 @@ const DIRECTIONS: readonly CameraDirection[] = ['entry', 'exit', 'both', 'none']
 
 const iso = (ms: number | null, timeZone: string) => (ms === null ? null : isoWithOffset(ms, timeZone));
 
-/** A person by employee code, then exact name (any case), then id. */
-function findPerson(engine: Engine, who: string) {
-  const people = engine.people.list();
-  const person =
-    people.find((p) => p.employeeCode?.toLowerCase() === who.toLowerCase()) ??
-    people.find((p) => p.name.toLowerCase() === who.toLowerCase()) ??
-    people.find((p) => String(p.id) === who);
-  if (!person) throw new VigilError('NOT_FOUND', `No person "${who}"`);
-  return person;
-}
 
 /**
  * `attendance --date D [--to D2]`: day records from the database;
@@ -129,7 +119,7 @@ export function attendanceOnDatabase(engine: Engine, positionals: string[], valu
     if (!who || !date || !field || !value || (field !== 'check-in' && field !== 'check-out')) throw new VigilError('BAD_REQUEST', usage);
     dateOption('date', date);
     if (!values.reason) throw new VigilError('BAD_REQUEST', `A correction needs --reason: ${usage}`);
-    const person = findPerson(engine, who);
+    const person = engine.peopleService.resolve(who);
     let atMs: number | null;
     if (value.toLowerCase() === 'none') atMs = null;
     else if (/^([01]\d|2[0-3]):[0-5]\d$/.test(value)) atMs = zonedToUtc(date, value, attendance.timeZone);
@@ -190,7 +180,7 @@ export function attendanceOnDatabase(engine: Engine, positionals: string[], valu
       return;
     case 'assign': {
       if (!name || !target) throw new VigilError('BAD_REQUEST', 'attendance shift assign <person name|code|id> <shift|none>');
-      const person = findPerson(engine, name);
+      const person = engine.peopleService.resolve(name);
       attendance.assignShift(person.id, target.toLowerCase() === 'none' ? null : target, operator);
       if (!json) console.log(`${person.name}: shift ${target}`);
       return;

@@ -207,6 +207,9 @@ export class AttendanceService {
     );
     const byId = new Map(people.map((p) => [p.id, p]));
     const corrections = this.latestCorrections(from, to);
+    // The locks that touch the period, read once (not a query per record).
+    const locks = this.db.prepare('SELECT first_day, last_day FROM attendance_locks WHERE first_day <= ? AND last_day >= ?').all(to, from) as Array<{ first_day: string; last_day: string }>;
+    const locked = (day: string) => locks.some((l) => l.first_day <= day && l.last_day >= day);
     const records = new Map<string, AttendanceRecord>();
     const key = (personId: number, date: string) => `${personId}|${date}`;
     for (const d of days) {
@@ -220,7 +223,7 @@ export class AttendanceService {
         department: person.department,
         original: null,
         correctionReason: null,
-        locked: this.isLocked(d.date),
+        locked: locked(d.date),
       });
     }
     // HR's corrections: the day is judged again on the corrected times; the computed ones stay beside them.
@@ -242,7 +245,7 @@ export class AttendanceService {
         department: person.department,
         original: { checkInMs: current?.checkInMs ?? null, checkOutMs: current?.checkOutMs ?? null },
         correctionReason: c.reasons.join('; '),
-        locked: this.isLocked(c.day),
+        locked: locked(c.day),
       });
     }
     return [...records.values()].sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : a.personName.localeCompare(b.personName)));

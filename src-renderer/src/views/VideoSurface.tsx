@@ -164,7 +164,8 @@ export function VideoSurface({ cameraId, running, label, showScores }: { cameraI
 
   // Before the first displayed frame (video still connecting, or a camera that cannot be shown),
   // the latest analysed faces are drawn as they arrive, so a guard still sees who is there.
-  const latest = useLive((st) => st.frames[cameraId]);
+  // (Subscribed only until then: afterwards the displayed frames drive the overlay, and a tile need not re-render per analysed frame.)
+  const latest = useLive((st) => (hasPicture ? undefined : st.frames[cameraId]));
   useEffect(() => {
     if (hasPicture) return;
     const canvas = canvasRef.current;
