@@ -238,7 +238,7 @@ async function cameraStep(count: number, seconds: number, dataDir: string, basel
       const port = await freePort();
       servers.push(serveCamera(port));
       await new Promise((r) => setTimeout(r, 300));
-      const camera = await live.addCamera(`bench-${i}`, { kind: 'http', url: `http://127.0.0.1:${port}/cam` }, 10, true);
+      const camera = await live.addCamera(`bench-${i}`, { kind: 'http', url: `http://127.0.0.1:${port}/cam`, format: 'auto' }, 10, true);
       ids.push(camera.id);
     }
     const pipelines = ids.map((id) => ({ stats: live.pipelineStats(id)! }));

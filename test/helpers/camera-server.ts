@@ -37,3 +37,52 @@ export function startCameraServer(port: number, clip = hamiltonClip): ChildProce
 export function killProcess(child: ChildProcess): void {
   if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL'); // SIGKILL also ends a SIGSTOPped process
 }
+
+export interface ReconnectableCameraServer {
+  /** Requests served so far (each is one ffmpeg connection of the camera). */
+  readonly connections: number;
+  close(): Promise<void>;
+}
+
+/**
+ * A fake IP camera that, unlike ffmpeg's one-client `-listen 1`, serves every connection (as a
+ * real camera does): each request gets its own ffmpeg streaming the clip in real time, MJPEG
+ * (multipart, the usual cheap IP camera) or H.264 in MPEG-TS. 127.0.0.1 only.
+ */
+export async function startReconnectableCameraServer(port: number, format: 'mjpeg' | 'h264-ts', clip = hamiltonClip): Promise<ReconnectableCameraServer> {
+  const { createServer: createHttpServer } = await import('node:http');
+  const children = new Set<ChildProcess>();
+  let connections = 0;
+  const server = createHttpServer((request, response) => {
+    connections++;
+    const output =
+      format === 'mjpeg'
+        ? ['-c:v', 'mjpeg', '-q:v', '8', '-f', 'mpjpeg', 'pipe:1']
+        : ['-c:v', 'libx264', '-preset', 'ultrafast', '-g', '25', '-f', 'mpegts', 'pipe:1'];
+    const child = spawn(resolveFfmpegPath(), ['-hide_banner', '-nostdin', '-loglevel', 'error', '-re', '-stream_loop', '-1', '-i', clip, '-an', ...output], {
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    children.add(child);
+    child.on('close', () => children.delete(child));
+    response.writeHead(200, { 'Content-Type': format === 'mjpeg' ? 'multipart/x-mixed-replace;boundary=ffmpeg' : 'video/mp2t' });
+    child.stdout!.pipe(response);
+    const end = () => killProcess(child);
+    request.on('close', end);
+    response.on('close', end);
+  });
+  await new Promise<void>((resolveListen, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolveListen());
+  });
+  return {
+    get connections() {
+      return connections;
+    },
+    close: () =>
+      new Promise<void>((resolveClose) => {
+        for (const child of children) killProcess(child);
+        server.closeAllConnections();
+        server.close(() => resolveClose());
+      }),
+  };
+}

@@ -106,4 +106,25 @@ describe('display output: fragmented MP4 on fd 3, in the analysed frames\' time 
       assert.ok(Math.abs(analysed[0]!.ptsS! - Math.min(...displayTimes)) < 0.002);
     });
   }
+  test('a 25 fps file analysed at 10 fps with the display on: 10 frames per second of video, each at its own time', async () => {
+    // A minimum gap between kept frames would keep every third frame of 25 fps (8.3 per second).
+    const clip25 = join(tempDir, 'vtest-25fps.mp4');
+    const encoded = spawnSync(ffmpegPath, ['-hide_banner', '-loglevel', 'error', '-y', '-i', join(videoDir, 'vtest.avi'), '-t', '6', '-vf', 'fps=25', '-c:v', 'libx264', '-preset', 'ultrafast', clip25]);
+    assert.equal(encoded.status, 0, encoded.stderr.toString());
+    const source = new FfmpegSource({ ffmpegPath, source: { kind: 'file', path: clip25, loop: false }, outputFps: 10, display: {} });
+    sources.add(source);
+    const frames: RawFrame[] = [];
+    let ended = false;
+    source.on('frame', (f) => frames.push({ ...f, data: Buffer.alloc(0) }));
+    source.on('end', () => (ended = true));
+    source.start();
+    await waitFor(() => ended, 'the end of the 6 s clip', 60_000);
+    const times = frames.map((f) => f.ptsS!);
+    assert.ok(times.every((t) => typeof t === 'number'));
+    const span = times.at(-1)! - times[0]!;
+    const rate = (times.length - 1) / span;
+    assert.ok(Math.abs(rate - 10) < 0.5, `${times.length} frames over ${span.toFixed(2)} s: ${rate.toFixed(2)} per second`);
+    // Frames keep the clip's own times (multiples of 1/25 s from the first).
+    for (const t of times) assert.ok(Math.abs((t - times[0]!) * 25 - Math.round((t - times[0]!) * 25)) < 0.01, `frame at ${t} s is not a frame of the clip`);
+  });
 });

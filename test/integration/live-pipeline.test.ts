@@ -7,11 +7,10 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { ChildProcess } from 'node:child_process';
 import type { EventOf } from '../../src-preload/contract.js';
 import { Engine } from '../../src-main/engine/engine.js';
 import { LiveService } from '../../src-main/engine/live/live-service.js';
-import { freePort, killProcess, startCameraServer, waitFor } from '../helpers/camera-server.js';
+import { freePort, startReconnectableCameraServer, waitFor, type ReconnectableCameraServer } from '../helpers/camera-server.js';
 import { enrollFiles, mirandaStillsFromClip } from '../helpers/enroll.js';
 import { installedModelPack } from '../helpers/model-pack.js';
 import { faceRecognitionData, tempDir } from '../helpers/paths.js';
@@ -19,7 +18,7 @@ import { faceRecognitionData, tempDir } from '../helpers/paths.js';
 const dir = tempDir();
 let engine: Engine;
 let live: LiveService;
-const servers: ChildProcess[] = [];
+let cameraServer: ReconnectableCameraServer | null = null;
 const frames: Array<EventOf<'live.faces'>> = [];
 const health: Array<EventOf<'cameras.health'>> = [];
 
@@ -35,7 +34,7 @@ before(async () => {
 });
 
 after(async () => {
-  for (const s of servers) killProcess(s);
+  await cameraServer?.close();
   await live?.close();
   await engine?.close();
   dir.cleanup();
@@ -47,7 +46,7 @@ describe('live pipeline on a real HTTP camera', () => {
 
   test('names the enrolled person on the frame the faces belong to', async () => {
     port = await freePort();
-    servers.push(startCameraServer(port));
+    cameraServer = await startReconnectableCameraServer(port, 'mjpeg');
     const camera = await live.addCamera('Stage', { kind: 'http', url: `http://127.0.0.1:${port}/cam` }, 10, true);
     cameraId = camera.id;
     await waitFor(
@@ -67,13 +66,17 @@ describe('live pipeline on a real HTTP camera', () => {
     assert.equal(named.height, 360);
     // The faces carry their frame's time in the camera's video (a live source: showinfo is on for the display).
     assert.equal(typeof named.ptsS, 'number');
-    // The camera's display video (MJPEG over HTTP: encoded to H.264) reaches a viewer, init segment first.
+    // The camera's display video (MJPEG over HTTP: encoded to H.264, so only while watched) reaches
+    // a viewer, init segment first.
     const hub = live.videoHub(cameraId)!;
-    assert.match(hub.codec ?? '', /^avc1\./);
-    assert.ok(hub.stats().keyframes > 0);
+    assert.equal(hub.codec, null, 'nobody watched: nothing was encoded');
     const received: Buffer[] = [];
-    const unsubscribe = live.subscribeVideo(cameraId, { send: (b) => received.push(b), bufferedBytes: () => 0, end: () => {} })!;
+    let endedBy: string | null = null;
+    const unsubscribe = live.subscribeVideo(cameraId, { send: (b) => received.push(b), bufferedBytes: () => 0, end: (reason) => (endedBy = reason) })!;
+    await waitFor(() => hub.stats().keyframes > 0 && received.length >= 2, 'the display video for the viewer', 60_000);
     unsubscribe();
+    assert.equal(endedBy, null, 'the viewer who started the video was not cut off by its start');
+    assert.match(hub.codec ?? '', /^avc1\./);
     assert.equal(Buffer.concat(received).toString('latin1', 4, 8), 'ftyp');
     const face = named.faces.find((f) => f.personName === 'Lin-Manuel Miranda')!;
     assert.ok(face.trackId !== null && face.score! >= engine.matchPolicy.threshold);
@@ -86,10 +89,10 @@ describe('live pipeline on a real HTTP camera', () => {
   test('a camera that drops is brought back, and sightings already made are kept', async () => {
     const sightingsBefore = engine.listSightings(1000).length;
     assert.ok(sightingsBefore > 0);
-    killProcess(servers.pop()!);
+    await cameraServer!.close();
     await waitFor(() => live.listCameras()[0]!.health.state === 'reconnecting', 'reconnecting after the camera died', 30_000);
     assert.ok(live.listCameras()[0]!.health.lastError, 'the reason is reported');
-    servers.push(startCameraServer(port));
+    cameraServer = await startReconnectableCameraServer(port, 'mjpeg');
     const framesBefore = frames.length;
     await waitFor(
       () => live.listCameras()[0]!.health.state === 'running' && frames.length > framesBefore + 5,

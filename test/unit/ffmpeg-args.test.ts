@@ -490,7 +490,7 @@ describe('buildDecodeArgs: display output (fragmented MP4 on pipe:3)', () => {
     const args = buildDecodeArgs({ ...base, display: { codec: 'copy' } });
     assert.ok(inputOptions(args).includes('-copyts'));
     const rawFilter = valueAfter(args, '-vf')!;
-    assert.match(rawFilter, /^select='isnan\(prev_selected_t\)\+gte\(t-prev_selected_t\\,0\.19\)'/);
+    assert.match(rawFilter, /^select='isnan\(prev_selected_t\)\+lt\(t\\,prev_selected_t\)\+gt\(floor\(t\*5\)\\,floor\(prev_selected_t\*5\)\)'/);
     assert.match(rawFilter, /showinfo=checksum=0$/);
     assert.ok(!rawFilter.includes('fps='));
   });

@@ -180,4 +180,27 @@ describe('VideoHub', () => {
     feed(hub, ftyp, moov(90000), fragment(5, true).whole);
     assert.deepEqual(next.times(), [5]);
   });
+  test('a viewer waiting for the first init segment (video made only while watched) survives the restart that starts it; counts are reported', () => {
+    const counts: number[] = [];
+    const hub = new VideoHub({ onViewerCount: (n) => counts.push(n) });
+    const waiting = new FakeViewer();
+    const unsubscribe = hub.subscribe(waiting); // no video yet: the camera starts making it now
+    hub.restart(); // the new ffmpeg process with the display output
+    assert.equal(waiting.ended, null);
+    feed(hub, ftyp, moov(90000), fragment(0, true).whole);
+    assert.deepEqual(waiting.times(), [0]);
+    const second = new FakeViewer();
+    const unsubscribeSecond = hub.subscribe(second);
+    hub.restart(); // both have this stream's init: both must start again
+    assert.equal(waiting.ended, 'restarted');
+    assert.equal(second.ended, 'restarted');
+    assert.equal(hub.viewerCount, 0);
+    unsubscribe(); // already gone: no second report
+    unsubscribeSecond();
+    const third = new FakeViewer();
+    hub.subscribe(third);
+    hub.close();
+    assert.equal(third.ended, 'stopped');
+    assert.deepEqual(counts, [1, 2, 0, 1, 0]);
+  });
 });

@@ -45,6 +45,11 @@ export interface CameraPipelineOptions {
    * into `videoHub`; the faces' ptsS are presentation times of that video.
    */
   display?: boolean;
+  /**
+   * After the last viewer leaves, an encoded display goes on this long before it is switched off
+   * (a guard paging the wall back and forth must not restart the camera each time). Default 60 s.
+   */
+  displayLingerMs?: number;
   ffmpegPath?: string;
   /** When a tracked face is worth an embedding (default DEFAULT_EMBED_POLICY). */
   embedPolicy?: EmbedPolicy;
@@ -140,6 +145,9 @@ type PipelineEvents = {
   failed: [string | null];
 };
 
+/** See CameraPipelineOptions.displayLingerMs. */
+export const DEFAULT_DISPLAY_LINGER_MS = 60_000;
+
 /** The tracker counts in steps of 100 ms whatever the detection rate, so its buffers mean the same time at 5 or 30 fps. */
 const TRACKER_STEP_S = 0.1;
 
@@ -167,6 +175,7 @@ export class CameraPipeline extends EventEmitter<PipelineEvents> {
   private chain: Promise<void> = Promise.resolve();
   private processedTimes: number[] = [];
   private stopped = false;
+  private displayLingerTimer: NodeJS.Timeout | null = null;
   private waiters: Array<() => void> = [];
   private readonly maxFramesInFlight: number;
   readonly stats: PipelineStats = {
@@ -214,7 +223,7 @@ export class CameraPipeline extends EventEmitter<PipelineEvents> {
       ffmpegPath: options.ffmpegPath,
       display: options.display === true ? {} : undefined,
     });
-    const hub = options.display === true ? new VideoHub() : null;
+    const hub = options.display === true ? new VideoHub({ onViewerCount: (viewers) => this.onDisplayViewers(viewers) }) : null;
     this.videoHub = hub;
     if (hub !== null) {
       this.source.on('displayStart', () => hub.restart());
@@ -247,7 +256,30 @@ export class CameraPipeline extends EventEmitter<PipelineEvents> {
     this.source.start();
   }
 
+  /** The display is wanted while someone watches, and for displayLingerMs after the last one left. */
+  private onDisplayViewers(viewers: number): void {
+    if (this.displayLingerTimer !== null) clearTimeout(this.displayLingerTimer);
+    this.displayLingerTimer = null;
+    if (viewers > 0) {
+      this.source.setDisplayWanted(true);
+      return;
+    }
+    if (this.stopped) return;
+    this.displayLingerTimer = setTimeout(() => {
+      this.displayLingerTimer = null;
+      this.source.setDisplayWanted(false);
+    }, this.options.displayLingerMs ?? DEFAULT_DISPLAY_LINGER_MS);
+    this.displayLingerTimer.unref?.();
+  }
+
+  /** Whether ffmpeg is writing this camera's display video now. */
+  get displayActive(): boolean {
+    return this.source.displayActive;
+  }
+
   async stop(): Promise<void> {
+    if (this.displayLingerTimer !== null) clearTimeout(this.displayLingerTimer);
+    this.displayLingerTimer = null;
     this.stopped = true;
     await this.source.stop();
     this.videoHub?.close();

@@ -36,7 +36,7 @@ export class LiveService {
 
   constructor(
     private readonly engine: Engine,
-    private readonly options: { poolSize?: number; ringSlots?: number } = {},
+    private readonly options: { poolSize?: number; ringSlots?: number; /** See CameraPipelineOptions.displayLingerMs. */ displayLingerMs?: number } = {},
   ) {}
 
   /** Workers start on the first camera: a console with no cameras costs no inference memory. */
@@ -164,6 +164,7 @@ export class LiveService {
       publishFrames: () => this.engine.listenerCount('live.faces') > 0,
       // Configured cameras are shown on the wall; process-video and benchmarks (no id) need no video.
       display: cameraId !== null,
+      displayLingerMs: this.options.displayLingerMs,
       ffmpegPath: this.engine.options.ffmpegPath,
     });
     if (cameraId !== null) pipeline.on('health', (health) => this.engine.emit('cameras.health', { cameraId, health }));

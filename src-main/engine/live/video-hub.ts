@@ -8,8 +8,10 @@
  * - Memory is bounded: the kept keyframe group is capped (a camera with a very long GOP then makes
  *   new viewers wait for the next keyframe), and what each viewer buffers is the transport's,
  *   capped by maxViewerBufferedBytes.
- * - A new ffmpeg process (restart) starts a new MP4: viewers are ended (their player reconnects
- *   and starts a fresh MediaSource with the new init segment).
+ * - A new ffmpeg process (restart) starts a new MP4: viewers that had the old one are ended (their
+ *   player reconnects and starts a fresh MediaSource with the new init segment); viewers still
+ *   waiting for a first init segment (a camera whose video is only made while watched) keep waiting.
+ * - The number of viewers is reported (onViewerCount), so the camera makes its video only while watched.
  */
 import { Mp4BoxError, Mp4BoxSplitter, readFragment, readInit, type InitInfo } from './mp4-boxes.js';
 
@@ -27,6 +29,8 @@ export interface VideoHubOptions {
   maxViewerBufferedBytes?: number;
   /** Largest keyframe group kept for joining viewers (default 8 MB). */
   maxKeptBytes?: number;
+  /** Called with the number of viewers whenever it changes. */
+  onViewerCount?: (viewers: number) => void;
 }
 
 export interface VideoHubStats {
@@ -53,6 +57,7 @@ export const DEFAULT_MAX_KEPT_BYTES = 8 * 1024 * 1024;
 export class VideoHub {
   readonly #maxViewerBuffered: number;
   readonly #maxKept: number;
+  readonly #onViewerCount: ((viewers: number) => void) | undefined;
   #splitter = new Mp4BoxSplitter();
   #ftyp: Buffer | null = null;
   #init: Buffer | null = null;
@@ -68,6 +73,15 @@ export class VideoHub {
   constructor(options: VideoHubOptions = {}) {
     this.#maxViewerBuffered = options.maxViewerBufferedBytes ?? DEFAULT_MAX_VIEWER_BUFFERED_BYTES;
     this.#maxKept = options.maxKeptBytes ?? DEFAULT_MAX_KEPT_BYTES;
+    this.#onViewerCount = options.onViewerCount;
+  }
+
+  get viewerCount(): number {
+    return this.#viewers.size;
+  }
+
+  #countChanged(before: number): void {
+    if (this.#viewers.size !== before) this.#onViewerCount?.(this.#viewers.size);
   }
 
   /** The MediaSource codec of the current stream (from avcC), null before its init segment. */
@@ -82,15 +96,22 @@ export class VideoHub {
   /** A new MP4 stream begins (a new ffmpeg process): forget the old one, end current viewers. */
   restart(): void {
     this.#clear();
-    for (const state of this.#viewers) state.viewer.end('restarted');
-    this.#viewers.clear();
+    const before = this.#viewers.size;
+    for (const state of [...this.#viewers]) {
+      if (!state.initSent) continue;
+      state.viewer.end('restarted');
+      this.#viewers.delete(state);
+    }
+    this.#countChanged(before);
   }
 
   /** The camera stopped: viewers are ended, nothing is kept. */
   close(): void {
     this.#clear();
+    const before = this.#viewers.size;
     for (const state of this.#viewers) state.viewer.end('stopped');
     this.#viewers.clear();
+    this.#countChanged(before);
   }
 
   /** Bytes of the MP4 stream, in order. */
@@ -105,8 +126,10 @@ export class VideoHub {
       this.#stats.corruptStreams++;
       this.#clear();
       this.#corrupt = true;
+      const before = this.#viewers.size;
       for (const state of this.#viewers) state.viewer.end('restarted');
       this.#viewers.clear();
+      this.#countChanged(before);
       return;
     }
     for (const box of boxes) this.#onBox(box.type, box.bytes);
@@ -116,6 +139,7 @@ export class VideoHub {
   subscribe(viewer: VideoViewer): () => void {
     const state: ViewerState = { viewer, waitingForKeyframe: true, initSent: false };
     this.#viewers.add(state);
+    this.#onViewerCount?.(this.#viewers.size);
     if (this.#init !== null) {
       viewer.send(this.#init);
       state.initSent = true;
@@ -125,7 +149,7 @@ export class VideoHub {
       }
     }
     return () => {
-      this.#viewers.delete(state);
+      if (this.#viewers.delete(state)) this.#onViewerCount?.(this.#viewers.size);
     };
   }
 

@@ -266,12 +266,15 @@ export function buildVideoFilter(
   // Drop frames first so the scaler only works on frames that are kept.
   if (options.outputFps !== undefined) {
     // With a display, the overlay is matched to displayed frames by time: a frame must keep its own
-    // time (fps would round it to its grid, up to half an interval off). select keeps a frame
-    // when almost one interval (95 %: timestamps jitter) has passed since the last kept one (the first is always kept).
+    // time (fps would round it to its grid, up to half an interval off). select keeps the first frame
+    // of each 1/fps slot of stream time, so the rate is the asked one whatever the input rate (a
+    // minimum gap would keep every 3rd frame of 25 fps: 8.3 fps for 10). The first frame is always
+    // kept, and so is a frame whose time went back (a stream that restarted its clock).
+    const rate = formatNumber(options.outputFps);
     filters.push(
       options.keepSourceTimes === true
-        ? `select='isnan(prev_selected_t)+gte(t-prev_selected_t\\,${formatNumber(0.95 / options.outputFps)})'`
-        : `fps=${formatNumber(options.outputFps)}`,
+        ? `select='isnan(prev_selected_t)+lt(t\\,prev_selected_t)+gt(floor(t*${rate})\\,floor(prev_selected_t*${rate}))'`
+        : `fps=${rate}`,
     );
   }
   if (options.outputSize !== undefined) {

@@ -151,7 +151,8 @@ const FPS_WINDOW_MS = 3_000;
  */
 const MAX_FRAMES_AWAITING_PTS = 16;
 
-type KillReason = 'stop' | 'stall' | 'no-size';
+/** 'display-change': the display output is switched on or off (see setDisplayWanted); the process is replaced at once. */
+type KillReason = 'stop' | 'stall' | 'no-size' | 'display-change';
 
 /** Everything about one ffmpeg process; a restart gets a fresh one. */
 interface Run {
@@ -162,6 +163,8 @@ interface Run {
   firstFrameAt: number | null;
   framesInRun: number;
   header: string;
+  /** This process writes the display MP4 (fd 3). */
+  withDisplay: boolean;
   stderrPartial: string;
   stderrTail: string[];
   frameSize: FrameSize | null;
@@ -216,6 +219,10 @@ export class FfmpegSource extends EventEmitter<FfmpegSourceEvents> {
   /** Bumped by stop(): a probe that finishes after it does not start a process. */
   #startToken = 0;
   #probing = false;
+  /** Someone watches the display video (see setDisplayWanted). */
+  #displayWanted = false;
+  /** The display codec was read from a running process's input description (sources not probed beforehand). */
+  #codecFromHeader = false;
 
   constructor(options: FfmpegSourceOptions) {
     super();
@@ -258,6 +265,36 @@ export class FfmpegSource extends EventEmitter<FfmpegSourceEvents> {
       }
     }
     this.#spawnRun();
+  }
+
+  /**
+   * Whether the display MP4 is wanted (a viewer watches). Encoding costs a live camera about a
+   * tenth of a core, so a live camera whose video must be encoded makes it only while wanted; a
+   * copied stream (H.264 already) costs little and, once known or first wanted, is always made;
+   * so is a file's display (a file cannot be switched without replaying it). A change replaces the ffmpeg process at once
+   * (a gap of about a second in analysis, no state change, no visit closed).
+   */
+  setDisplayWanted(wanted: boolean): void {
+    if (this.#displayWanted === wanted) return;
+    this.#displayWanted = wanted;
+    this.#applyDisplayWish();
+  }
+
+  /** Whether the running (or next) process writes the display MP4. */
+  get displayActive(): boolean {
+    return this.#run?.withDisplay ?? this.#displayOnForNextRun();
+  }
+
+  #displayOnForNextRun(): boolean {
+    if (this.options.display === undefined) return false;
+    if (this.options.source.kind === 'file') return true;
+    return this.#displayWanted || this.#displayCodec === 'copy';
+  }
+
+  #applyDisplayWish(): void {
+    const run = this.#run;
+    if (run === null || run.finished || run.killReason !== null) return; // the next process follows the wish
+    if (run.withDisplay !== this.#displayOnForNextRun()) this.#kill(run, 'display-change');
   }
 
   /** The codec of the display MP4 ('copy' or 'encode'), null until known or without a display. */
@@ -389,7 +426,7 @@ export class FfmpegSource extends EventEmitter<FfmpegSourceEvents> {
       realtime,
       outputSize: outputSize ?? undefined,
       ioTimeoutMs: this.options.ioTimeoutMs ?? this.#stallTimeoutMs + 5_000,
-      display: this.options.display === undefined ? undefined : { ...this.options.display, codec: this.#displayCodec ?? 'encode' },
+      display: this.#displayOnForNextRun() && this.options.display !== undefined ? { ...this.options.display, codec: this.#displayCodec ?? 'encode' } : undefined,
     };
   }
 
@@ -412,7 +449,7 @@ export class FfmpegSource extends EventEmitter<FfmpegSourceEvents> {
       this.#setState('failed');
       return;
     }
-    const withDisplay = this.options.display !== undefined;
+    const withDisplay = this.#displayOnForNextRun();
     const child = spawn(ffmpegPath, args, {
       // fd 3 carries the display MP4 (pipe:3) next to the raw frames on stdout.
       stdio: withDisplay ? ['ignore', 'pipe', 'pipe', 'pipe'] : ['ignore', 'pipe', 'pipe'],
@@ -426,6 +463,7 @@ export class FfmpegSource extends EventEmitter<FfmpegSourceEvents> {
       firstFrameAt: null,
       framesInRun: 0,
       header: '',
+      withDisplay,
       stderrPartial: '',
       stderrTail: [],
       frameSize: null,
@@ -489,6 +527,11 @@ export class FfmpegSource extends EventEmitter<FfmpegSourceEvents> {
     const waiters = run.onFinished.splice(0);
     if (run.killReason === 'stop') {
       for (const resolve of waiters) resolve();
+      return;
+    }
+    if (run.killReason === 'display-change') {
+      // Not a failure: the same source at once, with or without the display output.
+      this.#spawnRun();
       return;
     }
 
@@ -594,11 +637,29 @@ export class FfmpegSource extends EventEmitter<FfmpegSourceEvents> {
     return this.options.frameTimestamps ?? this.options.source.kind === 'file';
   }
 
+  /**
+   * Sources that are not probed before the first process (HTTP, webcams: see displayCodecWithoutProbe)
+   * learn their display codec from the input the running process describes: an HTTP stream that
+   * is H.264 already is then copied (cheap, always on) instead of encoded.
+   */
+  #learnDisplayCodec(run: Run): void {
+    const display = this.options.display;
+    if (display === undefined || (display.codec ?? 'auto') !== 'auto' || this.#codecFromHeader) return;
+    if (displayCodecWithoutProbe(this.options.source) === null) return;
+    this.#codecFromHeader = true;
+    this.#displayCodec = parseInputVideoCodec(run.header) === 'h264' ? 'copy' : 'encode';
+    // Not switched on here (that would connect to the camera again at once): the first viewer
+    // switches it on, and a copied display then stays on.
+  }
+
   #onStderr(run: Run, text: string): void {
     if (run.frameSize === null && run.header.length < MAX_HEADER_CHARS) {
       run.header += text;
       const size = parseOutputSize(run.header);
-      if (size !== null) this.#onSizeKnown(run, size);
+      if (size !== null) {
+        this.#learnDisplayCodec(run);
+        this.#onSizeKnown(run, size);
+      }
     }
     const lines = (run.stderrPartial + text).split(/\r?\n|\r/);
     run.stderrPartial = lines.pop() ?? '';
