@@ -8,7 +8,7 @@
  * ground truth. A new seed is a scene never seen: people, paths and looks all
  * change with it.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { LOCAL_OPERATOR } from '../engine/api/dispatcher.js';
@@ -38,6 +38,8 @@ export interface WalkthroughCommandOptions {
   /** Scene size overrides (default: the planner's: 60 members, 120 member visits, 100 strangers, ...). */
   scene: Omit<WalkthroughOptions, 'seed'>;
   details: boolean;
+  /** Writes one JSON line per written visit here (ground truth, name given, template's best gallery scores): calibration data. */
+  dumpVisits?: string;
   /** Video settings (default: the renderer's: crf 23, noise 4). */
   render: { crf?: number; noise?: number };
   /** Where rendered videos are cached (default ~/.cache/vigil-eval/walkthrough). */
@@ -148,7 +150,14 @@ export async function runSeed(
     process.stderr.write(`eval walkthrough seed ${seed}: ${keyOfPerson.size} people enrolled (${notEnrolled.size} without a usable photo); processing the video\n`);
 
     const observed: WalkthroughObserved = { frames: [], sightings: [] };
+    const closedVisits: Array<{ sightingId: number; personId: number | null; reason: string; usableViews: number; top: Array<{ key: string | null; score: number }> }> = [];
     const run = await runVideo(engine, rendered.videoPath, {
+      onVisitClosed: options.dumpVisits
+        ? (visit) => {
+            const top = visit.template === null ? [] : engine.galleryCandidates(visit.template).slice(0, 10).map((c) => ({ key: keyOfPerson.get(c.personId) ?? null, score: Math.round(c.score * 1e4) / 1e4 }));
+            closedVisits.push({ sightingId: visit.sightingId, personId: visit.personId, reason: visit.reason, usableViews: visit.usableViews, top });
+          }
+        : undefined,
       unthrottled: false,
       realtime: false,
       fps: 10,
@@ -177,8 +186,9 @@ export async function runSeed(
       const decision = engine.identifyEmbedding(embedding);
       return decision.kind === 'match' && decision.personId === personOfKey.get(key);
     };
-    const metrics = scoreWalkthrough(groundTruth, observed, (personId) => keyOfPerson.get(personId) ?? null, { details: options.details || afterRun !== undefined, recognisable });
+    const metrics = scoreWalkthrough(groundTruth, observed, (personId) => keyOfPerson.get(personId) ?? null, { details: options.details || options.dumpVisits !== undefined || afterRun !== undefined, recognisable });
     const { visits: visitDetails, spurious, ...figures } = metrics;
+    if (options.dumpVisits) writeVisitDump(options.dumpVisits, seed, closedVisits, visitDetails ?? [], keyOfPerson);
     if (afterRun) return { seed, ...(await afterRun({ engine, plan, groundTruth, imagesDir, keyOfPerson, visits: visitDetails ?? [] })) };
     return {
       seed,
@@ -206,6 +216,33 @@ export async function runSeed(
     await engine.close();
     rmSync(dataDir, { recursive: true, force: true });
   }
+}
+
+/** See WalkthroughCommandOptions.dumpVisits: each written visit with the ground-truth visit most of its faces belong to. */
+function writeVisitDump(
+  path: string,
+  seed: number,
+  closed: ReadonlyArray<{ sightingId: number; personId: number | null; reason: string; usableViews: number; top: Array<{ key: string | null; score: number }> }>,
+  visits: readonly VisitDetail[],
+  keyOfPerson: ReadonlyMap<number, string>,
+): void {
+  const truthOf = new Map<number, VisitDetail>();
+  for (const visit of visits) for (const sightingId of visit.sightings) truthOf.set(sightingId, visit);
+  const lines = closed.map((c) => {
+    const truth = truthOf.get(c.sightingId);
+    return JSON.stringify({
+      seed,
+      sightingId: c.sightingId,
+      truthKind: truth?.kind ?? 'spurious',
+      truthKey: truth?.identityKey ?? null,
+      truthVisit: truth?.visitId ?? null,
+      named: c.personId === null ? null : (keyOfPerson.get(c.personId) ?? null),
+      reason: c.reason,
+      usableViews: c.usableViews,
+      top: c.top,
+    });
+  });
+  appendFileSync(path, lines.length > 0 ? `${lines.join('\n')}\n` : '');
 }
 
 export async function walkthroughCommand(options: WalkthroughCommandOptions): Promise<void> {

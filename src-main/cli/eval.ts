@@ -93,6 +93,8 @@ walkthrough:
   --crf <n>                 H.264 quality (default 23, ~1 Mbit/s; 28 = a starved stream)
   --noise <n>               sensor noise strength (default 4)
   --details                 per-visit details in the JSON
+  --dump-visits <file>      one JSON line per written visit (its ground truth, the name
+                            given, and its template's best gallery scores) for calibration
 search:
   --absent <n>              probes of people who never appeared (default 100)
 duplicates:
@@ -181,6 +183,7 @@ interface Values {
   'gallery-distractors'?: string;
   'non-faces'?: string;
   details?: boolean;
+  'dump-visits'?: string;
   shutter?: string;
   crf?: string;
   noise?: string;
@@ -588,6 +591,7 @@ async function walkthroughFromValues(values: Values, command: 'walkthrough' | 's
     detectorId: values.detector,
     embedderId,
     details: values.details ?? false,
+    dumpVisits: values['dump-visits'],
     scene: {
       members: sceneInt('walkers', 1, 400),
       memberVisits: sceneInt('member-visits', 1, 2000),
@@ -732,6 +736,7 @@ async function main(): Promise<void> {
           'gallery-distractors': { type: 'string' },
           'non-faces': { type: 'string' },
           details: { type: 'boolean', default: false },
+          'dump-visits': { type: 'string' },
           shutter: { type: 'string' },
           crf: { type: 'string' },
           noise: { type: 'string' },

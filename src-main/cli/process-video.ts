@@ -4,7 +4,7 @@ import type { CameraSource, Sighting } from '../../src-preload/contract.js';
 import type { Engine } from '../engine/engine.js';
 import { VigilError } from '../engine/errors.js';
 import { LiveService } from '../engine/live/live-service.js';
-import type { AnalysedFrame, PipelineStats } from '../engine/live/camera-pipeline.js';
+import type { AnalysedFrame, ClosedVisit, PipelineStats } from '../engine/live/camera-pipeline.js';
 import type { EmbedPolicy } from '../engine/live/embed-policy.js';
 import { printJsonLine } from './common.js';
 
@@ -57,6 +57,8 @@ export async function runVideo(
   options: Omit<ProcessVideoOptions, 'json'> & {
     onAnalysed?: (frame: AnalysedFrame) => void;
     onReconnecting?: (reason: string) => void;
+    /** Each visit as it ends (evaluations). */
+    onVisitClosed?: (visit: ClosedVisit) => void;
     /** When to embed a tracked face (default: the app's policy). */
     embedPolicy?: EmbedPolicy;
   },
@@ -87,6 +89,7 @@ export async function runVideo(
       startTime: options.startTime,
       embedPolicy: options.embedPolicy,
     });
+    if (options.onVisitClosed) pipeline.on('visitClosed', options.onVisitClosed);
     let lastError: string | null = null;
     pipeline.on('health', (h) => {
       if (h.lastError) lastError = h.lastError;

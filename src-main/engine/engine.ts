@@ -17,7 +17,7 @@ import { PeopleService } from './people-service.js';
 import { OperatorService } from './operators/operator-service.js';
 import type { ScryptParameters } from './operators/passwords.js';
 import { SessionManager } from './operators/sessions.js';
-import type { MatchDecision, MatchPolicy } from './matching/match-decision.js';
+import type { CandidateScore, MatchDecision, MatchPolicy } from './matching/match-decision.js';
 import { type EmbedderManifest, findModel, loadManifest, type Manifest, verifyInstalledModel } from './models/manifest.js';
 import { defaultDbPath, defaultModelsDir, manifestPath as defaultManifestPath, projectRoot } from './paths.js';
 import { type Db, openDatabase } from './storage/database.js';
@@ -514,6 +514,11 @@ export class Engine extends EventEmitter<EngineEvents> {
       matchThreshold: this.matchPolicy.threshold,
       appearanceLinkThreshold: this.unknowns.options.policy.joinThreshold,
     };
+  }
+
+  /** Every candidate person's score for an embedding, best first (evaluations, diagnostics). */
+  galleryCandidates(embedding: Float32Array): CandidateScore[] {
+    return [...this.gallery.candidates(embedding)].sort((a, b) => b.score - a.score);
   }
 
   /** The gallery's decision on one embedding; `threshold` overrides the match threshold (visit templates). */

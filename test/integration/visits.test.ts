@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { runVideo } from '../../src-main/cli/process-video.js';
 import { Engine } from '../../src-main/engine/engine.js';
-import type { AnalysedFrame } from '../../src-main/engine/live/camera-pipeline.js';
+import type { AnalysedFrame, ClosedVisit } from '../../src-main/engine/live/camera-pipeline.js';
 import { LiveService } from '../../src-main/engine/live/live-service.js';
 import { enrollFiles, mirandaStillsFromClip } from '../helpers/enroll.js';
 import { installedModelPack } from '../helpers/model-pack.js';
@@ -34,15 +34,28 @@ describe('visits on the Hamilton clip', () => {
   let engine: Engine;
   let mirandaId: number;
   const frames: AnalysedFrame[] = [];
+  const closed: ClosedVisit[] = [];
   let run: Awaited<ReturnType<typeof runVideo>>;
 
   before(async () => {
     engine = await openEngine('member');
     const enrolled = await enrollFiles(engine, 'Lin-Manuel Miranda', photos);
     mirandaId = enrolled.person!.id;
-    run = await runVideo(engine, hamiltonClip, { unthrottled: false, realtime: false, fps: 10, startTime: new Date('2026-12-04T08:00:00Z'), onAnalysed: (f) => frames.push(f) });
+    run = await runVideo(engine, hamiltonClip, { unthrottled: false, realtime: false, fps: 10, startTime: new Date('2026-12-04T08:00:00Z'), onAnalysed: (f) => frames.push(f), onVisitClosed: (v) => closed.push(v) });
   });
   after(async () => engine?.close());
+
+  test('each written visit is reported once as it closes, with the name of its row and the template it was judged on', () => {
+    assert.deepEqual(closed.map((v) => v.sightingId).sort((a, b) => a - b), run.sightings.map((s) => s.id).sort((a, b) => a - b));
+    for (const visit of closed) {
+      const row = run.sightings.find((s) => s.id === visit.sightingId)!;
+      assert.equal(visit.personId, row.personId);
+      assert.ok(visit.usableViews >= 1 && visit.template !== null);
+      // The template is what the gallery was asked about: for his visit it names him.
+      if (visit.personId === mirandaId && visit.reason === 'template') assert.equal(engine.galleryCandidates(visit.template!)[0]!.personId, mirandaId);
+    }
+    assert.ok(closed.some((v) => v.personId === mirandaId));
+  });
 
   test('Lin-Manuel Miranda is a member sighting, and none of his faces reached the unknowns queue', async () => {
     const his = run.sightings.filter((s) => s.personId === mirandaId);

@@ -136,11 +136,23 @@ const SIGHTING_PERSIST_INTERVAL_MS = 2000;
 const DEFAULT_MAX_FRAMES_IN_FLIGHT = 2;
 const LATENCY_WINDOW = 200;
 
+/** A visit as it ended: who it was, and the template it was judged on. */
+export interface ClosedVisit {
+  sightingId: number;
+  personId: number | null;
+  reason: VisitState['verdictReason'];
+  usableViews: number;
+  /** The visit's template (L2-normalised), null without usable views. */
+  template: Float32Array | null;
+}
+
 type PipelineEvents = {
   health: [CameraHealth];
   /** Every analysed frame's faces with their track, visit and sighting (evaluations, diagnostics). */
   analysed: [AnalysedFrame];
   end: [];
+  /** A visit ended and its row was written for the last time (evaluations, diagnostics). */
+  visitClosed: [ClosedVisit];
   /** The source failed for good (a file that cannot be read to its end); `end` does not follow. */
   failed: [string | null];
 };
@@ -604,6 +616,9 @@ export class CameraPipeline extends EventEmitter<PipelineEvents> {
     const sighting = this.writeRow(visit, true);
     const rowState = this.visitRows.get(visit.id);
     this.visitRows.delete(visit.id);
+    if (rowState && sighting && this.listenerCount('visitClosed') > 0) {
+      this.emit('visitClosed', { sightingId: rowState.sightingId, personId: visit.personId, reason: visit.verdictReason, usableViews: visit.evidence.usableViews, template: visit.evidence.template() });
+    }
     if (!rowState || !sighting || visit.personId !== null) return;
     const faces = visit.evidence.views.slice(0, DEFAULT_MAX_FACES_PER_CLUSTER).map((v) => ({ embedding: v.embedding, quality: v.quality }));
     if (faces.length === 0) return;
