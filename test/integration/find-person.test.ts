@@ -259,6 +259,20 @@ describe('last seen', () => {
     assert.equal(engine.listPeople('Blair')[0]!.lastSeen, null);
   });
 
+  test('an unknown person later named as a member: their earlier sightings count for the People list\'s "last seen" too', async () => {
+    const newcomer = await engine.identifyImage(readFileSync(lfw('Vladimir_Putin', 1)), 'putin.jpg', { recordUnknowns: true });
+    const clusterId = newcomer.faces[0]!.unknown!.clusterId!;
+    await engine.unknowns.idle();
+    // Their visit as an unknown person, on a known date (photos are recorded "now").
+    engine.db.prepare('UPDATE sightings SET first_seen = ?, last_seen = ? WHERE cluster_id = ?').run('2026-12-04T06:00:00.000Z', '2026-12-04T06:00:05.000Z', clusterId);
+    const { person } = engine.unknowns.identify(clusterId, 'member', { name: 'Vladimir Putin', category: 'employee' }, 'hr');
+    assert.equal(engine.listPeople('Putin')[0]!.lastSeen, '2026-12-04T06:00:05.000Z');
+    assert.deepEqual(engine.search.lastSeen(String(person.id)).sightings.map((s) => s.lastSeen), ['2026-12-04T06:00:05.000Z']);
+    // A later sighting as a member is newer: that one is shown.
+    engine.sightingRepo.insert({ cameraId: null, cameraName: 'Gate', personId: person.id, status: 'member', trackId: null, firstSeen: at('2026-12-04T09:00:00Z'), lastSeen: at('2026-12-04T09:00:10Z'), bestScore: 0.7, frames: 5, videoStartS: null, videoEndS: null });
+    assert.equal(engine.listPeople('Putin')[0]!.lastSeen, '2026-12-04T09:00:10.000Z');
+  });
+
   test('#number for an unknown person; filters; a partial name in the console box; nobody is an empty list', () => {
     const stranger = engine.search.lastSeen(`#${strangerCluster}`);
     assert.deepEqual(stranger.subject, { kind: 'unknown', clusterId: strangerCluster, status: 'open', personId: null });

@@ -71,7 +71,12 @@ const PERSON_COLUMNS = `p.id, p.name, p.employee_code, p.department, p.category,
   p.consent_at, p.consent_by, p.consent_text_version, p.created_at, p.updated_at,
   (SELECT COUNT(*) FROM face_templates t WHERE t.person_id = p.id AND (@embedder IS NULL OR t.embedder_id = @embedder)) AS template_count,
   EXISTS (SELECT 1 FROM person_resemblances r WHERE (r.person_id = p.id OR r.resembles_person_id = p.id) AND r.reviewed_at IS NULL) AS resemblance_to_review,
-  (SELECT MAX(s.last_seen) FROM sightings s WHERE s.person_id = p.id) AS last_seen`;
+  -- Also the sightings from before they were named (an unknown-person cluster identified as them),
+  -- as "last seen" search shows them. Index seeks: sightings_person, unknown_clusters_person, sightings_cluster.
+  (SELECT MAX(x) FROM (
+     SELECT MAX(s.last_seen) AS x FROM sightings s WHERE s.person_id = p.id
+     UNION ALL
+     SELECT MAX(s.last_seen) FROM unknown_clusters c JOIN sightings s ON s.cluster_id = c.id WHERE c.person_id = p.id)) AS last_seen`;
 
 export interface PersonFilters {
   /** Part of the name or of the employee code. */
