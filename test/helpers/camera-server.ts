@@ -41,6 +41,10 @@ export function killProcess(child: ChildProcess): void {
 export interface ReconnectableCameraServer {
   /** Requests served so far (each is one ffmpeg connection of the camera). */
   readonly connections: number;
+  /** Freezes every stream being served (SIGSTOP): connections stay open, no byte arrives. */
+  freeze(): void;
+  /** Lets frozen streams go on (SIGCONT). */
+  thaw(): void;
   close(): Promise<void>;
 }
 
@@ -77,6 +81,12 @@ export async function startReconnectableCameraServer(port: number, format: 'mjpe
   return {
     get connections() {
       return connections;
+    },
+    freeze: () => {
+      for (const child of children) child.kill('SIGSTOP');
+    },
+    thaw: () => {
+      for (const child of children) child.kill('SIGCONT');
     },
     close: () =>
       new Promise<void>((resolveClose) => {
