@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, describe, test } from 'node:test';
 import { FfmpegSource, type RawFrame } from '../../src-main/engine/video/ffmpeg-source.js';
@@ -49,7 +49,7 @@ function ffprobe(path: string): Probed {
 }
 
 async function capture(file: string, analysedFrames: number): Promise<{ source: FfmpegSource; frames: RawFrame[]; mp4: Buffer; starts: number }> {
-  const source = new FfmpegSource({ ffmpegPath, source: { kind: 'file', path: join(videoDir, file), loop: false }, outputFps: 5, display: {} });
+  const source = new FfmpegSource({ ffmpegPath, source: { kind: 'file', path: isAbsolute(file) ? file : join(videoDir, file), loop: false }, outputFps: 5, display: {} });
   sources.add(source);
   const frames: RawFrame[] = [];
   const chunks: Buffer[] = [];
@@ -126,5 +126,16 @@ describe('display output: fragmented MP4 on fd 3, in the analysed frames\' time 
     assert.ok(Math.abs(rate - 10) < 0.5, `${times.length} frames over ${span.toFixed(2)} s: ${rate.toFixed(2)} per second`);
     // Frames keep the clip's own times (multiples of 1/25 s from the first).
     for (const t of times) assert.ok(Math.abs((t - times[0]!) * 25 - Math.round((t - times[0]!) * 25)) < 0.01, `frame at ${t} s is not a frame of the clip`);
+  });
+  test('H.264 that no MediaSource plays (High 4:4:4) is encoded to 4:2:0, not copied', async () => {
+    const clip444 = join(tempDir, 'vtest-444.mp4');
+    const encoded = spawnSync(ffmpegPath, ['-hide_banner', '-loglevel', 'error', '-y', '-i', join(videoDir, 'vtest.avi'), '-t', '4', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv444p', clip444]);
+    assert.equal(encoded.status, 0, encoded.stderr.toString());
+    const { source, mp4 } = await capture(clip444, 10);
+    assert.equal(source.displayCodec, 'encode');
+    const path = join(tempDir, 'vtest-444-display.mp4');
+    writeFileSync(path, mp4);
+    const pixelFormat = spawnSync(ffprobePath, ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=pix_fmt', '-of', 'csv=p=0', path], { encoding: 'utf8' }).stdout.trim();
+    assert.equal(pixelFormat, 'yuv420p');
   });
 });

@@ -5,6 +5,7 @@ import {
   buildProbeArgs,
   displayCodecWithoutProbe,
   buildVideoFilter,
+  displayCodecFor,
   parseInputVideoCodec,
   isShowinfoLine,
   parseShowinfoFrame,
@@ -524,6 +525,19 @@ describe('display codec probe', () => {
     { name: 'nothing (the input did not open)', stderr: 'rtsp://cam: Connection refused\n', expected: null },
   ];
   for (const { name, stderr, expected } of cases) test(name, () => assert.equal(parseInputVideoCodec(stderr), expected));
+
+  const decisions: Array<{ name: string; stderr: string; expected: 'copy' | 'encode' }> = [
+    { name: 'Constrained Baseline 4:2:0 (colour details in brackets): copied', stderr: '  Stream #0:0[0x1](und): Video: h264 (Constrained Baseline) (avc1 / 0x31637661), yuv420p(tv, bt709, progressive), 640x360\n', expected: 'copy' },
+    { name: 'High, full-range 4:2:0 (an IP camera): copied', stderr: '  Stream #0:0: Video: h264 (High), yuvj420p(pc, bt709, progressive), 1920x1080, 25 fps\n', expected: 'copy' },
+    { name: 'no profile in brackets, plain yuv420p: copied', stderr: '  Stream #0:0: Video: h264, yuv420p, 1280x720\n', expected: 'copy' },
+    { name: 'High 4:4:4 Predictive: encoded (no MediaSource plays it)', stderr: '  Stream #0:0[0x1](und): Video: h264 (High 4:4:4 Predictive) (avc1 / 0x31637661), yuv444p(progressive), 768x576\n', expected: 'encode' },
+    { name: 'High 10: encoded', stderr: '  Stream #0:0: Video: h264 (High 10), yuv420p10le(progressive), 1280x720\n', expected: 'encode' },
+    { name: 'High 4:2:2: encoded', stderr: '  Stream #0:0: Video: h264 (High 4:2:2), yuv422p(progressive), 1280x720\n', expected: 'encode' },
+    { name: 'HEVC: encoded', stderr: '  Stream #0:0: Video: hevc (Main), yuv420p(tv), 1920x1080\n', expected: 'encode' },
+    { name: 'MJPEG: encoded', stderr: '  Stream #0:0: Video: mjpeg (Baseline), yuvj422p(pc, bt470bg/unknown/unknown), 640x360\n', expected: 'encode' },
+    { name: 'nothing known: encoded', stderr: 'Connection refused\n', expected: 'encode' },
+  ];
+  for (const { name, stderr, expected } of decisions) test(`display codec: ${name}`, () => assert.equal(displayCodecFor(stderr), expected));
 
   test('the probe opens the input with its whitelist and no output', () => {
     const args = buildProbeArgs({ source: { kind: 'rtsp', url: 'rtsp://cam/1' } });

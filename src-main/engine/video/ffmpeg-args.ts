@@ -254,6 +254,20 @@ export function parseInputVideoCodec(stderrText: string): string | null {
   return /^\s*Stream #0:\d+\S*: Video: ([a-z0-9_]+)/m.exec(inputPart)?.[1] ?? null;
 }
 
+/**
+ * Whether the camera's own video can go to the browser as it is ('copy') or must be encoded: only
+ * 8-bit 4:2:0 H.264 plays in every MediaSource; High 10, 4:2:2 and 4:4:4 H.264 (some encoders and
+ * cameras send them) would reach the tile and fail there, so they are encoded like any other codec.
+ * Reads ffmpeg's description of input #0 (a probe, or a running process's header).
+ */
+export function displayCodecFor(stderrText: string): 'copy' | 'encode' {
+  if (parseInputVideoCodec(stderrText) !== 'h264') return 'encode';
+  const outputStart = stderrText.search(/^Output #0\b/m);
+  const inputPart = outputStart < 0 ? stderrText : stderrText.slice(0, outputStart);
+  const pixelFormat = /^\s*Stream #0:\d+\S*: Video: h264\b[^\n]*?,\s*([a-z0-9]+)(?:\(|,|$)/m.exec(inputPart)?.[1] ?? null;
+  return pixelFormat === 'yuv420p' || pixelFormat === 'yuvj420p' ? 'copy' : 'encode';
+}
+
 /** The -vf filter chain for the options, or null when frames pass through unchanged. */
 export function buildVideoFilter(
   options: Pick<DecodeArgsOptions, 'outputFps' | 'maxWidth' | 'outputSize' | 'frameTimestamps'> & {

@@ -27,7 +27,7 @@ import {
   DISPLAY_PIPE_FD,
   displayCodecWithoutProbe,
   frameByteLength,
-  parseInputVideoCodec,
+  displayCodecFor,
   type DisplayOutputOptions,
   isShowinfoLine,
   parseOutputSize,
@@ -319,7 +319,7 @@ export class FfmpegSource extends EventEmitter<FfmpegSourceEvents> {
     execFile(ffmpegPath, args, { timeout: DISPLAY_PROBE_TIMEOUT_MS, windowsHide: true, maxBuffer: 1024 * 1024 }, (_error, _stdout, stderr) => {
       this.#probing = false;
       // ffmpeg exits 1 without an output ("At least one output file must be specified"): expected.
-      this.#displayCodec = parseInputVideoCodec(String(stderr)) === 'h264' ? 'copy' : 'encode';
+      this.#displayCodec = displayCodecFor(String(stderr));
       if (token !== this.#startToken || this.#state === 'stopped') return;
       this.#spawnRun();
     });
@@ -647,7 +647,7 @@ export class FfmpegSource extends EventEmitter<FfmpegSourceEvents> {
     if (display === undefined || (display.codec ?? 'auto') !== 'auto' || this.#codecFromHeader) return;
     if (displayCodecWithoutProbe(this.options.source) === null) return;
     this.#codecFromHeader = true;
-    this.#displayCodec = parseInputVideoCodec(run.header) === 'h264' ? 'copy' : 'encode';
+    this.#displayCodec = displayCodecFor(run.header);
     // Not switched on here (that would connect to the camera again at once): the first viewer
     // switches it on, and a copied display then stays on.
   }
