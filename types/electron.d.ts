@@ -10,6 +10,7 @@ export interface WebContents {
   id: number;
   setWindowOpenHandler(handler: (details: { url: string }) => { action: 'deny' | 'allow' }): void;
   on(event: 'will-navigate' | 'will-attach-webview', listener: (event: { preventDefault(): void }, url: string) => void): this;
+  on(event: 'did-finish-load', listener: () => void): this;
   getURL(): string;
   readonly mainFrame: WebFrameMain;
 }
@@ -100,6 +101,8 @@ export declare const app: {
   getVersion(): string;
   isPackaged: boolean;
   requestSingleInstanceLock(): boolean;
+  /** Every process of the app: type 'Browser' (main), 'Tab', 'GPU', 'Utility', ... */
+  getAppMetrics(): Array<{ pid: number; type: string }>;
 };
 
 export declare const ipcMain: {

@@ -32,6 +32,7 @@ const { values, positionals } = parseArgs({
   options: {
     // `bench wall`: the Live wall in Chromium (see bench-wall.ts).
     cameras: { type: 'string', default: '1' },
+    'browser-niceness': { type: 'string' },
     seconds: { type: 'string', default: '15' },
     json: { type: 'boolean', default: false },
     only: { type: 'string', default: 'models,frame,cameras,hnsw,erase,search' },
@@ -586,7 +587,7 @@ async function benchSearch(result: Record<string, unknown>): Promise<void> {
 async function main(): Promise<void> {
   if (positionals[0] === 'wall') {
     const { benchWall } = await import('./bench-wall.js');
-    const wall = await benchWall({ cameras: Math.max(1, Number(values.cameras)), seconds: Math.max(3, Number(values.seconds)), clip });
+    const wall = await benchWall({ cameras: Math.max(1, Number(values.cameras)), seconds: Math.max(3, Number(values.seconds)), clip, browserNiceness: values['browser-niceness'] === undefined ? undefined : Math.max(0, Math.min(19, Number(values['browser-niceness']))) });
     if (values.json) process.stdout.write(`${JSON.stringify(wall)}\n`);
     else for (const [key, value] of Object.entries(wall)) console.log(`${key.padEnd(28)} ${String(value)}`);
     return;
