@@ -8,13 +8,16 @@ import { useWall } from '../store/wall';
 export function GroupSelect({ groupInView }: { groupInView: string | null }) {
   const groups = useWall((s) => s.groups);
   const chosen = useWall((s) => s.groupId);
+  const labelId = useId();
   if (groups.length === 0) return null;
   // The chosen group is shown even when it has no camera present (the wall then shows them all).
   const value = chosen !== null && groups.some((g) => g.id === chosen) ? chosen : '';
   return (
     <label className="wall-tool">
-      <span>Group</span>
+      {/* Named by the word alone: a wrapping label would also lend it the chosen option's text. */}
+      <span id={labelId}>Group</span>
       <select
+        aria-labelledby={labelId}
         value={value}
         onChange={(event) => useWall.getState().chooseGroup(event.target.value || null)}
         data-testid="wall-group"
