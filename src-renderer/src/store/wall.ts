@@ -1,9 +1,13 @@
 import { create } from 'zustand';
 import { createJSONStorage, persist, type StateStorage } from 'zustand/middleware';
 import { arrangeCameras, isWallLayoutId, moveCamera, type WallLayoutId } from '../live/wall-layout';
+import { checkGroupName, cleanCameraIds, GROUPS_MAX, newGroupId, readGroups, type CameraGroup, type GroupErrorCode } from '../live/wall-groups';
 
-/** Bump when the saved shape changes; older saved walls are then read through `readSavedWall`. */
-export const WALL_STORAGE_VERSION = 1;
+/**
+ * Bump when the saved shape changes; older saved walls are then read through `readSavedWall`.
+ * 1: layout, order, tourSeconds. 2: + groups, groupId.
+ */
+export const WALL_STORAGE_VERSION = 2;
 export const WALL_STORAGE_KEY = 'vigil.wall';
 
 /** Seconds per page of the page tour; 0 is off. */
@@ -15,7 +19,13 @@ interface SavedWall {
   tourSeconds: number;
   /** Camera ids in wall order (ids of removed cameras are ignored when read). */
   order: number[];
+  /** Camera groups ("Gate", "Lobby"), in the order the selector and the tour use. */
+  groups: CameraGroup[];
+  /** The group shown, or null for all cameras. */
+  groupId: string | null;
 }
+
+export type GroupResult = { ok: true; id: string } | { ok: false; code: GroupErrorCode };
 
 interface WallSlice extends SavedWall {
   /** The page shown when there are more cameras than cells. */
@@ -37,6 +47,16 @@ interface WallSlice extends SavedWall {
   setFullscreen(on: boolean): void;
   setShowScores(on: boolean): void;
   setTour(seconds: number): void;
+  /** A new, empty group (not chosen: the guard ticks its cameras first). */
+  createGroup(name: string): GroupResult;
+  renameGroup(groupId: string, name: string): GroupResult;
+  /** Deleting the group in view goes back to all cameras. */
+  deleteGroup(groupId: string): void;
+  setGroupCameras(groupId: string, cameraIds: readonly number[]): GroupResult;
+  /** Shows one group (null: all cameras) from its first page. */
+  chooseGroup(groupId: string | null): void;
+  /** A tour stop: a group and a page at once (one render, no flash of the wrong page). */
+  showStop(groupId: string | null, page: number): void;
 }
 
 /** A saved wall from any version, or anything else found in storage: only what is valid survives. */
@@ -45,7 +65,10 @@ export function readSavedWall(saved: unknown): SavedWall {
   const layout = isWallLayoutId(value.layout) ? value.layout : 'auto';
   const order = Array.isArray(value.order) ? value.order.filter((id): id is number => Number.isInteger(id)) : [];
   const tourSeconds = (tourChoices as readonly unknown[]).includes(value.tourSeconds) ? (value.tourSeconds as number) : 0;
-  return { layout, order, tourSeconds };
+  // Version 1 had no groups: they read as none, all cameras shown.
+  const groups = readGroups(value.groups);
+  const groupId = typeof value.groupId === 'string' && groups.some((g) => g.id === value.groupId) ? value.groupId : null;
+  return { layout, order, tourSeconds, groups, groupId };
 }
 
 function safeStorage() {
@@ -61,6 +84,8 @@ export const useWall = create<WallSlice>()(
       layout: 'auto',
       order: [],
       tourSeconds: 0,
+      groups: [],
+      groupId: null,
       page: 0,
       maximised: null,
       fullscreen: false,
@@ -95,12 +120,47 @@ export const useWall = create<WallSlice>()(
       setTour(seconds) {
         set({ tourSeconds: (tourChoices as readonly number[]).includes(seconds) ? seconds : 0 });
       },
+      createGroup(name) {
+        const { groups } = get();
+        if (groups.length >= GROUPS_MAX) return { ok: false, code: 'GROUPS_FULL' };
+        const checked = checkGroupName(name, groups);
+        if (!checked.ok) return checked;
+        const id = newGroupId(groups);
+        set({ groups: [...groups, { id, name: checked.name, cameraIds: [] }] });
+        return { ok: true, id };
+      },
+      renameGroup(groupId, name) {
+        const { groups } = get();
+        if (!groups.some((g) => g.id === groupId)) return { ok: false, code: 'GROUP_NOT_FOUND' };
+        const checked = checkGroupName(name, groups, groupId);
+        if (!checked.ok) return checked;
+        set({ groups: groups.map((g) => (g.id === groupId ? { ...g, name: checked.name } : g)) });
+        return { ok: true, id: groupId };
+      },
+      deleteGroup(groupId) {
+        const { groups, groupId: chosen } = get();
+        set({ groups: groups.filter((g) => g.id !== groupId), ...(chosen === groupId ? { groupId: null, page: 0 } : {}) });
+      },
+      setGroupCameras(groupId, cameraIds) {
+        const { groups } = get();
+        if (!groups.some((g) => g.id === groupId)) return { ok: false, code: 'GROUP_NOT_FOUND' };
+        set({ groups: groups.map((g) => (g.id === groupId ? { ...g, cameraIds: cleanCameraIds(cameraIds) } : g)) });
+        return { ok: true, id: groupId };
+      },
+      chooseGroup(groupId) {
+        const known = groupId !== null && get().groups.some((g) => g.id === groupId);
+        set({ groupId: known ? groupId : null, page: 0, maximised: null });
+      },
+      showStop(groupId, page) {
+        const known = groupId !== null && get().groups.some((g) => g.id === groupId);
+        set({ groupId: known ? groupId : null, page: Math.max(0, Math.floor(page)) });
+      },
     }),
     {
       name: WALL_STORAGE_KEY,
       version: WALL_STORAGE_VERSION,
       storage: safeStorage(),
-      partialize: (s): SavedWall => ({ layout: s.layout, order: s.order, tourSeconds: s.tourSeconds }),
+      partialize: (s): SavedWall => ({ layout: s.layout, order: s.order, tourSeconds: s.tourSeconds, groups: s.groups, groupId: s.groupId }),
       migrate: (saved) => readSavedWall(saved),
       merge: (saved, current) => ({ ...current, ...readSavedWall(saved) }),
     },

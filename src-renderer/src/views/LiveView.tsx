@@ -9,6 +9,9 @@ import { AlertCards } from '../components/AlertCards';
 import { statusColours, statusWords } from '../lib/format';
 import type { FaceStatus } from '../../../src-preload/contract';
 import { arrangeCameras, maximisedCell, planWall, wallLayoutIds, wallLayoutWords, type WallCell, type WallLayoutId } from '../live/wall-layout';
+import { camerasInView, groupInView, nextTourStop, pageCountFor, tourHasStops, touredGroupIds, visibleNeighbour } from '../live/wall-groups';
+import type { Camera } from '../../../src-preload/contract';
+import { GroupSelect, GroupsDialog } from './WallGroups';
 
 const DRAG_TYPE = 'application/x-vigil-camera';
 
@@ -58,15 +61,50 @@ function Legend() {
   );
 }
 
-function WallTools({ pageCount, page, floating }: { pageCount: number; page: number; floating: boolean }) {
+interface WallToolsProps {
+  pageCount: number;
+  page: number;
+  floating: boolean;
+  /** The group actually shown (null: all cameras). */
+  groupInView: string | null;
+  /** Cameras in wall order, for the groups dialog. */
+  cameras: readonly Camera[];
+  editingGroups: boolean;
+  setEditingGroups(open: boolean): void;
+}
+
+function WallTools({ pageCount, page, floating, groupInView, cameras, editingGroups, setEditingGroups }: WallToolsProps) {
   const layout = useWall((s) => s.layout);
   const showScores = useWall((s) => s.showScores);
   const fullscreen = useWall((s) => s.fullscreen);
   const tourSeconds = useWall((s) => s.tourSeconds);
+  const hasGroups = useWall((s) => s.groups.length > 0);
+  const groupsButton = useRef<HTMLButtonElement>(null);
   const wall = useWall.getState();
   return (
     <div className={floating ? 'wall-tools wall-tools-floating' : 'wall-tools'} role="toolbar" aria-label="Wall" data-testid="wall-tools">
       <Legend />
+      <GroupSelect groupInView={groupInView} />
+      <button
+        type="button"
+        className="btn btn-small"
+        ref={groupsButton}
+        aria-haspopup="dialog"
+        aria-expanded={editingGroups}
+        onClick={() => setEditingGroups(true)}
+        data-testid="wall-groups-open"
+      >
+        Groups…
+      </button>
+      {editingGroups ? (
+        <GroupsDialog
+          cameras={cameras}
+          onClose={() => {
+            setEditingGroups(false);
+            groupsButton.current?.focus();
+          }}
+        />
+      ) : null}
       <label className="wall-tool">
         <span>Layout</span>
         <select value={layout} onChange={(event) => wall.setLayout(event.target.value as WallLayoutId)} data-testid="wall-layout">
@@ -90,7 +128,7 @@ function WallTools({ pageCount, page, floating }: { pageCount: number; page: num
           </button>
         </span>
       ) : null}
-      {pageCount > 1 || tourSeconds > 0 ? (
+      {pageCount > 1 || hasGroups || tourSeconds > 0 ? (
         <label className="wall-tool">
           <span>Tour</span>
           <select value={tourSeconds} onChange={(event) => wall.setTour(Number(event.target.value))} data-testid="wall-tour">
@@ -134,22 +172,28 @@ export function LiveView({ active, onAddCamera, toolsHost = null }: { active: bo
   const showScores = useWall((s) => s.showScores);
   const wallRef = useRef<HTMLDivElement>(null);
   const area = useSize(wallRef);
+  const groups = useWall((s) => s.groups);
+  const chosenGroup = useWall((s) => s.groupId);
   const [dragging, setDragging] = useState<number | null>(null);
+  const [editingGroups, setEditingGroups] = useState(false);
 
   const ids = useMemo(() => cameras.map((c) => c.id), [cameras]);
-  const ordered = useMemo(() => {
-    const byId = new Map(cameras.map((c) => [c.id, c]));
-    return arrangeCameras(savedOrder, ids).map((id) => byId.get(id)!);
-  }, [cameras, ids, savedOrder]);
+  const byId = useMemo(() => new Map(cameras.map((c) => [c.id, c])), [cameras]);
+  const orderedIds = useMemo(() => arrangeCameras(savedOrder, ids), [savedOrder, ids]);
+  const allOrdered = useMemo(() => orderedIds.map((id) => byId.get(id)!), [orderedIds, byId]);
+  // The cameras of the chosen group (all of them for none, or a group with no camera present), in wall order.
+  const viewGroup = groupInView(orderedIds, groups, chosenGroup);
+  const shownIds = useMemo(() => camerasInView(orderedIds, groups, chosenGroup), [orderedIds, groups, chosenGroup]);
+  const ordered = useMemo(() => shownIds.map((id) => byId.get(id)!), [shownIds, byId]);
   // Aspect ratios from the latest frames, as a string so the wall re-plans only when one changes.
   const aspectKey = useLive((s) => ordered.map((c) => (s.frames[c.id] ? (s.frames[c.id]!.width / s.frames[c.id]!.height).toFixed(3) : '')).join(','));
   const aspects = useMemo(() => aspectKey.split(',').map((a) => (a ? Number(a) : null)), [aspectKey]);
 
-  const maximisedPresent = maximised !== null && ids.includes(maximised);
-  // A camera removed while maximised: back to the grid.
+  const maximisedPresent = maximised !== null && shownIds.includes(maximised);
+  // A camera removed (or left out of the group shown) while maximised: back to the grid.
   useEffect(() => {
-    if (maximised !== null && loaded && !ids.includes(maximised)) useWall.getState().maximise(null);
-  }, [maximised, ids, loaded]);
+    if (maximised !== null && loaded && !shownIds.includes(maximised)) useWall.getState().maximise(null);
+  }, [maximised, shownIds, loaded]);
 
   const plan = planWall({ layout, area, aspects: ordered.map((_, i) => aspects[i] ?? null), page: requestedPage });
   const pages = useRef({ page: plan.page, count: plan.pageCount });
@@ -158,14 +202,22 @@ export function LiveView({ active, onAddCamera, toolsHost = null }: { active: bo
   });
   const cells: WallCell[] = maximisedPresent ? [{ ...maximisedCell(area), cameraIndex: ordered.findIndex((c) => c.id === maximised) }] : plan.cells;
 
-  // Page tour: the next page every N seconds, paused while one camera is maximised.
+  // Tour: every N seconds the next page of the view, then (with groups) the next group; paused
+  // while one camera is maximised or the groups are being edited.
   const tourSeconds = useWall((s) => s.tourSeconds);
-  const touring = active && tourSeconds > 0 && plan.pageCount > 1 && !maximisedPresent;
+  const toured = useMemo(() => touredGroupIds(orderedIds, groups), [orderedIds, groups]);
+  const pagesOf = useCallback((groupId: string | null) => pageCountFor(layout, camerasInView(orderedIds, groups, groupId).length), [layout, orderedIds, groups]);
+  const tour = useRef({ toured, pagesOf, groupId: viewGroup });
+  useEffect(() => {
+    tour.current = { toured, pagesOf, groupId: viewGroup };
+  });
+  const touring = active && tourSeconds > 0 && !maximisedPresent && !editingGroups && tourHasStops({ groupId: viewGroup, page: plan.page }, toured, pagesOf);
   useEffect(() => {
     if (!touring) return;
     const timer = setInterval(() => {
-      const { page, count } = pages.current;
-      useWall.getState().setPage((page + 1) % count);
+      const { toured, pagesOf, groupId } = tour.current;
+      const next = nextTourStop({ groupId, page: pages.current.page }, toured, pagesOf);
+      useWall.getState().showStop(next.groupId, next.page);
     }, tourSeconds * 1000);
     return () => clearInterval(timer);
   }, [touring, tourSeconds]);
@@ -226,7 +278,17 @@ export function LiveView({ active, onAddCamera, toolsHost = null }: { active: bo
     useWall.getState().moveTo(id, targetId, ids);
   }
 
-  const tools = <WallTools pageCount={maximisedPresent ? 1 : plan.pageCount} page={plan.page} floating={fullscreen} />;
+  const tools = (
+    <WallTools
+      pageCount={maximisedPresent ? 1 : plan.pageCount}
+      page={plan.page}
+      floating={fullscreen}
+      groupInView={viewGroup}
+      cameras={allOrdered}
+      editingGroups={editingGroups}
+      setEditingGroups={setEditingGroups}
+    />
+  );
 
   return (
     <div className="wall-view">
@@ -249,6 +311,7 @@ export function LiveView({ active, onAddCamera, toolsHost = null }: { active: bo
         data-layout={maximisedPresent ? 'maximised' : layout}
         data-page={plan.page}
         data-page-count={plan.pageCount}
+        data-group={viewGroup ?? ''}
       >
         {cells.map((cell, index) => {
           const camera = cell.cameraIndex !== null ? ordered[cell.cameraIndex] : undefined;
@@ -280,7 +343,9 @@ export function LiveView({ active, onAddCamera, toolsHost = null }: { active: bo
                 maximised={maximisedPresent}
                 onToggleMaximise={() => toggleMaximise(camera.id)}
                 onMove={(by) => {
-                  useWall.getState().move(camera.id, by, ids);
+                  // One visible place: within a group, past the neighbour shown, not a hidden camera.
+                  const neighbour = visibleNeighbour(shownIds, camera.id, by);
+                  if (neighbour !== null) useWall.getState().moveTo(camera.id, neighbour, ids);
                   focusTile(camera.id);
                 }}
               />
