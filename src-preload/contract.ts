@@ -346,6 +346,83 @@ export const attendanceRecordSchema = z.object({
 });
 export type AttendanceRecord = z.infer<typeof attendanceRecordSchema>;
 
+// ---------- attendance set-up: shifts, who works which, camera directions ----------
+
+/** Weekdays as the engine's rules name them (the same order as its WEEKDAYS). */
+export const weekdays = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
+export type WeekdayName = (typeof weekdays)[number];
+export const cameraDirections = ['entry', 'exit', 'both', 'none'] as const;
+export type CameraDirectionName = (typeof cameraDirections)[number];
+
+const clockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time of day HH:MM (00:00 to 23:59)');
+const shiftFields = {
+  name: z.string().trim().min(1, 'a shift needs a name').max(80, 'a shift name has at most 80 characters'),
+  /** Local (site) times; an end at or before the start ends the next day (a night shift). */
+  start: clockTime,
+  end: clockTime,
+  days: z
+    .array(z.enum(weekdays))
+    .min(1, 'a shift works on at least one weekday')
+    .max(7)
+    .refine((d) => new Set(d).size === d.length, 'each weekday once'),
+  /** Minutes after the start still on time. */
+  graceMinutes: z.number().int('whole minutes').min(0, 'from 0 to 720 minutes').max(720, 'from 0 to 720 minutes'),
+  /** Minutes before the end a check-out is not an early exit. */
+  earlyExitMinutes: z.number().int('whole minutes').min(0, 'from 0 to 720 minutes').max(720, 'from 0 to 720 minutes'),
+  /** An entry this soon after a counted check-in is not a new check-in (default 12 h). */
+  doubleEntryWindowHours: z.number().min(0, 'from 0 to 48 hours').max(48, 'from 0 to 48 hours').optional(),
+};
+const startNotEnd = { message: 'a shift cannot start and end at the same time', path: ['end'] };
+/** A shift as the console sends it (added, or changed with its id). */
+export const shiftInputSchema = z
+  .object(shiftFields)
+  .strict()
+  .refine((s) => s.start !== s.end, startNotEnd);
+export type ShiftInput = z.input<typeof shiftInputSchema>;
+
+export const shiftSchema = z.object({
+  id: z.number().int(),
+  name: z.string(),
+  start: z.string(),
+  end: z.string(),
+  days: z.array(z.enum(weekdays)),
+  graceMinutes: z.number().int(),
+  earlyExitMinutes: z.number().int(),
+  doubleEntryWindowHours: z.number(),
+  /** It ends the day after it starts. */
+  overnight: z.boolean(),
+  /** People with it as their own shift. */
+  people: z.number().int(),
+  /** Departments with it as their default. */
+  departments: z.array(z.string()),
+});
+export type Shift = z.infer<typeof shiftSchema>;
+
+/** Someone attendance is computed for (active employee or contractor): their own shift, else their department's. */
+export const shiftAssignmentSchema = z.object({
+  personId: z.number().int(),
+  name: z.string(),
+  employeeCode: z.string().nullable(),
+  department: z.string().nullable(),
+  shiftId: z.number().int().nullable(),
+  shift: z.string().nullable(),
+  departmentShiftId: z.number().int().nullable(),
+  departmentShift: z.string().nullable(),
+});
+export type ShiftAssignment = z.infer<typeof shiftAssignmentSchema>;
+
+export const departmentShiftSchema = z.object({
+  department: z.string(),
+  shiftId: z.number().int().nullable(),
+  shift: z.string().nullable(),
+  /** Active people in the department. */
+  people: z.number().int(),
+});
+export type DepartmentShift = z.infer<typeof departmentShiftSchema>;
+
+export const cameraDirectionSchema = z.object({ id: z.number().int(), name: z.string(), direction: z.enum(cameraDirections) });
+export type CameraDirectionRow = z.infer<typeof cameraDirectionSchema>;
+
 export const auditVerificationSchema = z.object({
   entries: z.number().int(),
   ok: z.boolean(),
@@ -1076,6 +1153,59 @@ export const channels = {
     response: z.object({ locked: z.literal(true) }),
     permission: 'attendance.manage',
     description: 'Lock a period after export: corrections are refused from then on.',
+  }),
+  'attendance.shifts.list': channel({
+    request: empty,
+    response: z.object({ shifts: z.array(shiftSchema), departments: z.array(departmentShiftSchema), people: z.array(shiftAssignmentSchema) }),
+    permission: 'attendance.read',
+    description: "Shifts, each department's default shift and every active employee's or contractor's own shift.",
+  }),
+  'attendance.shifts.save': channel({
+    request: z
+      .object({
+        /** The shift to change; absent: a new shift. */
+        id: z.number().int().positive().optional(),
+        shift: shiftInputSchema,
+      })
+      .strict(),
+    response: shiftSchema,
+    permission: 'attendance.manage',
+    description: 'Add a shift or change one (name, hours: overnight allowed, weekdays, grace, early-exit tolerance, double-entry window). Audited.',
+  }),
+  'attendance.shifts.remove': channel({
+    request: idRequest,
+    response: z.object({ removed: z.literal(true), name: z.string(), unassignedPeople: z.number().int(), clearedDepartments: z.array(z.string()) }),
+    permission: 'attendance.manage',
+    description: "Remove a shift: people who had it fall back to their department's shift, departments that had it have none (as the CLI). Audited with what it undid.",
+  }),
+  'attendance.shifts.assign': channel({
+    request: z.object({ personId: z.number().int().positive(), shiftId: z.number().int().positive().nullable() }).strict(),
+    response: shiftAssignmentSchema,
+    permission: 'attendance.manage',
+    description: "A person's own shift (null: their department's default). Audited.",
+  }),
+  'attendance.shifts.setDepartment': channel({
+    request: z
+      .object({
+        department: z.string().trim().min(1, 'a department name is required').max(120),
+        shiftId: z.number().int().positive().nullable(),
+      })
+      .strict(),
+    response: departmentShiftSchema,
+    permission: 'attendance.manage',
+    description: "A department's default shift (null: none), for its people without one of their own. Audited.",
+  }),
+  'attendance.cameras.list': channel({
+    request: empty,
+    response: z.array(cameraDirectionSchema),
+    permission: 'attendance.read',
+    description: 'Every camera with its attendance direction (entry, exit, both ways, or not counted).',
+  }),
+  'attendance.cameras.setDirection': channel({
+    request: z.object({ id: z.number().int().positive(), direction: z.enum(cameraDirections) }).strict(),
+    response: cameraDirectionSchema,
+    permission: 'attendance.manage',
+    description: "Where a camera counts for attendance; visits already written keep the direction they had. Audited.",
   }),
   'alerts.rules.get': channel({
     request: empty,

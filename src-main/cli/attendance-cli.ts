@@ -173,11 +173,40 @@ export function attendanceOnDatabase(engine: Engine, positionals: string[], valu
       else console.log(`Shift ${shift.name} added: ${shift.start}-${shift.end} on ${shift.days.join(', ')}`);
       return;
     }
-    case 'remove':
-      if (!name) throw new VigilError('BAD_REQUEST', 'attendance shift remove <name>');
-      attendance.removeShift(name, operator);
-      if (!json) console.log(`Shift ${name} removed`);
+    case 'update': {
+      if (!name) throw new VigilError('BAD_REQUEST', 'attendance shift update <name> [--start HH:MM] [--end HH:MM] [--days mon,tue,…] [--grace N] [--early-exit N]');
+      // Options left out keep their current value.
+      const current = attendance.shiftNamed(name);
+      const shift = attendance.updateShift(
+        current.id,
+        {
+          name: current.name,
+          start: values.start ?? current.start,
+          end: values.end ?? current.end,
+          days: values.days === undefined ? current.days : values.days.split(',').map((d) => d.trim().toLowerCase()).filter(Boolean),
+          graceMinutes: values.grace === undefined ? current.graceMinutes : minutesOption('grace', values.grace),
+          earlyExitMinutes: values['early-exit'] === undefined ? current.earlyExitMinutes : minutesOption('early-exit', values['early-exit']),
+          doubleEntryWindowHours: current.doubleEntryWindowHours,
+        },
+        operator,
+      );
+      if (json) printJsonLine(shift);
+      else console.log(`Shift ${shift.name} updated: ${shift.start}-${shift.end} on ${shift.days.join(', ')}`);
       return;
+    }
+    case 'remove': {
+      if (!name) throw new VigilError('BAD_REQUEST', 'attendance shift remove <name>');
+      const removal = attendance.removeShift(name, operator);
+      if (json) printJsonLine({ removed: removal.name, unassignedPeople: removal.unassignedPeople, clearedDepartments: removal.clearedDepartments });
+      else {
+        const undone = [
+          removal.unassignedPeople ? `${removal.unassignedPeople} ${removal.unassignedPeople === 1 ? 'person falls' : 'people fall'} back to their department's shift` : '',
+          removal.clearedDepartments.length ? `no default shift any more for ${removal.clearedDepartments.join(', ')}` : '',
+        ].filter(Boolean);
+        console.log(`Shift ${removal.name} removed${undone.length ? `: ${undone.join('; ')}` : ''}`);
+      }
+      return;
+    }
     case 'assign': {
       if (!name || !target) throw new VigilError('BAD_REQUEST', 'attendance shift assign <person name|code|id> <shift|none>');
       const person = engine.peopleService.resolve(name);
@@ -191,7 +220,7 @@ export function attendanceOnDatabase(engine: Engine, positionals: string[], valu
       if (!json) console.log(`Department ${name}: shift ${target}`);
       return;
     default:
-      throw new VigilError('BAD_REQUEST', 'attendance shift add|list|remove|assign|department');
+      throw new VigilError('BAD_REQUEST', 'attendance shift add|update|list|remove|assign|department');
   }
 }
 

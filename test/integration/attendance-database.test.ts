@@ -144,4 +144,19 @@ describe('attendance on the database (CLI)', () => {
     assert.deepEqual(audit.lines.map((l) => l.action), ['attendance.locked', 'attendance.corrected']);
     assert.equal((audit.lines[1]!.details as { from: string }).from, '2026-11-30T07:14:00.000Z', 'the computed time is on the trail');
   });
+
+  test('shift update keeps what is not given; removing a shift in use says who falls back to what', async () => {
+    const updated = await cli('attendance', 'shift', 'update', 'late', '--grace', '15', '--json');
+    assert.equal(updated.code, 0, updated.stderr);
+    assert.deepEqual([updated.lines[0]!.name, updated.lines[0]!.start, updated.lines[0]!.end, updated.lines[0]!.graceMinutes], ['Late', '12:00', '21:00', 15]);
+    const badUpdate = await cli('attendance', 'shift', 'update', 'Late', '--end', '12:00', '--json');
+    assert.equal(badUpdate.code, 2, 'a shift that ends when it starts is refused');
+    const removed = await cli('attendance', 'shift', 'remove', 'Late');
+    assert.equal(removed.code, 0, removed.stderr);
+    assert.match(removed.stdout, /Shift Late removed: 1 person falls back to their department's shift/);
+    const removedDay = await cli('attendance', 'shift', 'remove', 'Day', '--json');
+    assert.deepEqual(removedDay.lines[0], { removed: 'Day', unassignedPeople: 0, clearedDepartments: ['Assembly'] });
+    const audit = await cli('audit', 'list', '--action', 'shift', '--json');
+    assert.deepEqual(audit.lines.map((l) => l.action).slice(0, 3), ['shift.removed', 'shift.removed', 'shift.updated']);
+  });
 });

@@ -158,6 +158,20 @@ export function createHandlers(engine: Engine, live: LiveService): Handlers {
       engine.attendance.lock(from, to, caller.operator);
       return { locked: true as const };
     },
+    'attendance.shifts.list': () => {
+      const attendance = engine.attendance;
+      return { shifts: attendance.shiftsForClient(), departments: attendance.departmentShifts(), people: attendance.shiftAssignments() };
+    },
+    'attendance.shifts.save': ({ id, shift }, caller) => {
+      const attendance = engine.attendance;
+      const saved = id === undefined ? attendance.addShift(shift, caller.operator) : attendance.updateShift(id, shift, caller.operator);
+      return attendance.shiftsForClient(saved.id)[0]!;
+    },
+    'attendance.shifts.remove': ({ id }, caller) => ({ removed: true as const, ...engine.attendance.removeShift(id, caller.operator) }),
+    'attendance.shifts.assign': ({ personId, shiftId }, caller) => engine.attendance.assignShift(personId, shiftId, caller.operator),
+    'attendance.shifts.setDepartment': ({ department, shiftId }, caller) => engine.attendance.setDepartmentShift(department, shiftId, caller.operator),
+    'attendance.cameras.list': () => engine.attendance.cameraDirections(),
+    'attendance.cameras.setDirection': ({ id, direction }, caller) => engine.attendance.setCameraDirection(id, direction, caller.operator),
     'audit.list': (query) => engine.auditLog.list(auditFilters(query)),
     'audit.verify': () => engine.auditLog.verify(),
     'audit.exportCsv': (query, caller) => {

@@ -5,7 +5,7 @@
  * written with, and an access summary. Every change is audited in its own
  * transaction.
  */
-import type { AttendanceRecord as ContractAttendanceRecord } from '../../../src-preload/contract.js';
+import type { AttendanceRecord as ContractAttendanceRecord, Shift as ContractShift } from '../../../src-preload/contract.js';
 import type { Db } from '../storage/database.js';
 import { nowIso } from '../storage/database.js';
 import { AuditRepository } from '../storage/audit-log.js';
@@ -19,6 +19,79 @@ import { shiftSchema } from './scenario.js';
 
 export interface StoredShift extends ShiftRule {
   id: number;
+}
+
+/** A shift by its name (the CLI) or its id (the console). */
+export type ShiftRef = string | number;
+
+export interface CameraDirectionRow {
+  id: number;
+  name: string;
+  direction: CameraDirection;
+}
+
+/** A person attendance is computed for: their own shift and their department's default. */
+export interface ShiftAssignment {
+  personId: number;
+  name: string;
+  employeeCode: string | null;
+  department: string | null;
+  shiftId: number | null;
+  shift: string | null;
+  departmentShiftId: number | null;
+  departmentShift: string | null;
+}
+
+export interface DepartmentShift {
+  department: string;
+  shiftId: number | null;
+  shift: string | null;
+  /** Active people in the department. */
+  people: number;
+}
+
+/** What removing a shift undid. */
+export interface ShiftRemoval {
+  name: string;
+  /** People who had it as their own shift (they fall back to their department's). */
+  unassignedPeople: number;
+  /** Departments that had it as their default (they have none now). */
+  clearedDepartments: string[];
+}
+
+type AssignmentRow = {
+  id: number;
+  name: string;
+  employee_code: string | null;
+  department: string | null;
+  shift_id: number | null;
+  shift: string | null;
+  department_shift_id: number | null;
+  department_shift: string | null;
+};
+
+const ASSIGNMENT_SELECT = `SELECT p.id, p.name, p.employee_code, p.department, p.shift_id, own.name AS shift, d.shift_id AS department_shift_id, dep.name AS department_shift
+  FROM persons p
+  LEFT JOIN shifts own ON own.id = p.shift_id
+  LEFT JOIN department_shifts d ON d.department = p.department
+  LEFT JOIN shifts dep ON dep.id = d.shift_id`;
+
+const toAssignment = (r: AssignmentRow): ShiftAssignment => ({
+  personId: r.id,
+  name: r.name,
+  employeeCode: r.employee_code,
+  department: r.department,
+  shiftId: r.shift_id,
+  shift: r.shift,
+  departmentShiftId: r.department_shift_id,
+  departmentShift: r.department_shift,
+});
+
+/** The scenario's shift rules (one validation for the CLI, scenarios and the console). */
+function validShift(input: unknown) {
+  const parsed = shiftSchema.safeParse(input);
+  if (!parsed.success) throw new VigilError('BAD_REQUEST', `The shift is not valid: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'shift'}: ${i.message}`).join('; ')}`);
+  return parsed.data;
 }
 
 type ShiftRow = {
@@ -109,14 +182,22 @@ export class AttendanceService {
     this.auditLog = new AuditRepository(db);
   }
 
-  setCameraDirection(cameraId: number, direction: CameraDirection, operator: string): void {
-    this.db.transaction(() => {
-      const camera = this.db.prepare('SELECT name, direction FROM cameras WHERE id = ?').get(cameraId) as { name: string; direction: string } | undefined;
+  /** Sets where a camera counts for attendance; returns the camera as it is now. Unchanged: no audit entry. */
+  setCameraDirection(cameraId: number, direction: CameraDirection, operator: string): CameraDirectionRow {
+    return this.db.transaction(() => {
+      const camera = this.db.prepare('SELECT name, direction FROM cameras WHERE id = ?').get(cameraId) as { name: string; direction: CameraDirection } | undefined;
       if (!camera) throw new VigilError('NOT_FOUND', `No camera with id ${cameraId}`);
-      if (camera.direction === direction) return;
-      this.db.prepare('UPDATE cameras SET direction = ? WHERE id = ?').run(direction, cameraId);
-      this.auditLog.append({ operator, action: 'camera.direction-set', subjectKind: 'camera', subjectId: cameraId, subjectLabel: camera.name, details: { from: camera.direction, to: direction } });
+      if (camera.direction !== direction) {
+        this.db.prepare('UPDATE cameras SET direction = ? WHERE id = ?').run(direction, cameraId);
+        this.auditLog.append({ operator, action: 'camera.direction-set', subjectKind: 'camera', subjectId: cameraId, subjectLabel: camera.name, details: { from: camera.direction, to: direction } });
+      }
+      return { id: cameraId, name: camera.name, direction };
     })();
+  }
+
+  /** Every camera with its attendance direction (new visits are written with it). */
+  cameraDirections(): CameraDirectionRow[] {
+    return this.db.prepare('SELECT id, name, direction FROM cameras ORDER BY name COLLATE NOCASE, id').all() as CameraDirectionRow[];
   }
 
   listShifts(): StoredShift[] {
@@ -129,49 +210,128 @@ export class AttendanceService {
     return toShift(row);
   }
 
+  /** A shift by its name (the CLI) or its id (the console). */
+  shift(ref: ShiftRef): StoredShift {
+    if (typeof ref === 'string') return this.shiftNamed(ref);
+    const row = this.db.prepare('SELECT * FROM shifts WHERE id = ?').get(ref) as ShiftRow | undefined;
+    if (!row) throw new VigilError('NOT_FOUND', `No shift with id ${ref}`);
+    return toShift(row);
+  }
+
   /** Adds a shift (the same validation as a scenario's shifts). */
   addShift(input: unknown, operator: string): StoredShift {
-    const parsed = shiftSchema.safeParse(input);
-    if (!parsed.success) throw new VigilError('BAD_REQUEST', `The shift is not valid: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'shift'}: ${i.message}`).join('; ')}`);
-    const shift = parsed.data;
+    const shift = validShift(input);
     return this.db.transaction(() => {
-      if (this.db.prepare('SELECT 1 FROM shifts WHERE name = ? COLLATE NOCASE').get(shift.name)) throw new VigilError('CONFLICT', `A shift named "${shift.name}" exists already`);
+      this.refuseTakenName(shift.name, null);
       const id = Number(
         this.db
           .prepare('INSERT INTO shifts (name, start_time, end_time, days, grace_minutes, early_exit_minutes, double_entry_hours, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
           .run(shift.name, shift.start, shift.end, JSON.stringify(shift.days), shift.graceMinutes, shift.earlyExitMinutes, shift.doubleEntryWindowHours ?? 12, nowIso()).lastInsertRowid,
       );
       this.auditLog.append({ operator, action: 'shift.added', subjectKind: 'shift', subjectId: id, subjectLabel: shift.name, details: { ...shift } });
-      return this.shiftNamed(shift.name);
+      return this.shift(id);
     })();
   }
 
-  removeShift(name: string, operator: string): void {
-    const shift = this.shiftNamed(name);
-    this.db.transaction(() => {
+  /**
+   * Changes a shift (name, hours, days, tolerances) with the same validation as adding one. Everyone on it,
+   * by their own assignment or their department's, is judged by the new rule from then on (past days too:
+   * records are computed, except HR's corrections and locked periods' exports).
+   */
+  updateShift(ref: ShiftRef, input: unknown, operator: string): StoredShift {
+    const shift = validShift(input);
+    return this.db.transaction(() => {
+      const before = this.shift(ref);
+      this.refuseTakenName(shift.name, before.id);
+      this.db
+        .prepare('UPDATE shifts SET name = ?, start_time = ?, end_time = ?, days = ?, grace_minutes = ?, early_exit_minutes = ?, double_entry_hours = ? WHERE id = ?')
+        .run(shift.name, shift.start, shift.end, JSON.stringify(shift.days), shift.graceMinutes, shift.earlyExitMinutes, shift.doubleEntryWindowHours ?? before.doubleEntryWindowHours ?? 12, before.id);
+      const after = this.shift(before.id);
+      const { id: _id, ...from } = before;
+      const { id: _same, ...to } = after;
+      this.auditLog.append({ operator, action: 'shift.updated', subjectKind: 'shift', subjectId: before.id, subjectLabel: after.name, details: { from, to } });
+      return after;
+    })();
+  }
+
+  private refuseTakenName(name: string, exceptId: number | null): void {
+    const taken = this.db.prepare('SELECT id FROM shifts WHERE name = ? COLLATE NOCASE').get(name) as { id: number } | undefined;
+    if (taken && taken.id !== exceptId) throw new VigilError('CONFLICT', `A shift named "${name}" exists already`);
+  }
+
+  /**
+   * Removes a shift. People assigned to it fall back to their department's default shift (or none), and
+   * departments that had it as their default lose it (the schema's ON DELETE rules); what it undid is
+   * returned and on the audit entry.
+   */
+  removeShift(ref: ShiftRef, operator: string): ShiftRemoval {
+    return this.db.transaction(() => {
+      const shift = this.shift(ref);
+      const people = this.db.prepare('SELECT id, name FROM persons WHERE shift_id = ? ORDER BY name COLLATE NOCASE').all(shift.id) as Array<{ id: number; name: string }>;
+      const departments = (this.db.prepare('SELECT department FROM department_shifts WHERE shift_id = ? ORDER BY department').all(shift.id) as Array<{ department: string }>).map((d) => d.department);
       this.db.prepare('DELETE FROM shifts WHERE id = ?').run(shift.id);
-      this.auditLog.append({ operator, action: 'shift.removed', subjectKind: 'shift', subjectId: shift.id, subjectLabel: shift.name });
+      this.auditLog.append({
+        operator,
+        action: 'shift.removed',
+        subjectKind: 'shift',
+        subjectId: shift.id,
+        subjectLabel: shift.name,
+        details: { unassignedPeople: people.map((p) => p.id), clearedDepartments: departments },
+      });
+      return { name: shift.name, unassignedPeople: people.length, clearedDepartments: departments };
     })();
   }
 
   /** A person's own shift (null: the department's default, if any). */
-  assignShift(personId: number, shiftName: string | null, operator: string): void {
-    const shift = shiftName === null ? null : this.shiftNamed(shiftName);
-    this.db.transaction(() => {
+  assignShift(personId: number, shiftRef: ShiftRef | null, operator: string): ShiftAssignment {
+    return this.db.transaction(() => {
+      const shift = shiftRef === null ? null : this.shift(shiftRef);
       const person = this.db.prepare('SELECT name FROM persons WHERE id = ?').get(personId) as { name: string } | undefined;
       if (!person) throw new VigilError('NOT_FOUND', `No person with id ${personId}`);
       this.db.prepare('UPDATE persons SET shift_id = ? WHERE id = ?').run(shift?.id ?? null, personId);
       this.auditLog.append({ operator, action: 'person.shift-set', subjectKind: 'person', subjectId: personId, subjectLabel: person.name, details: { shift: shift?.name ?? null } });
+      return this.assignmentOf(personId);
     })();
   }
 
-  setDepartmentShift(department: string, shiftName: string | null, operator: string): void {
-    const shift = shiftName === null ? null : this.shiftNamed(shiftName);
-    this.db.transaction(() => {
-      if (shift) this.db.prepare('INSERT INTO department_shifts (department, shift_id) VALUES (?, ?) ON CONFLICT (department) DO UPDATE SET shift_id = excluded.shift_id').run(department.trim(), shift.id);
-      else this.db.prepare('DELETE FROM department_shifts WHERE department = ?').run(department.trim());
-      this.auditLog.append({ operator, action: 'department.shift-set', subjectKind: 'department', subjectId: null, subjectLabel: department.trim(), details: { shift: shift?.name ?? null } });
+  setDepartmentShift(department: string, shiftRef: ShiftRef | null, operator: string): DepartmentShift {
+    const name = department.trim();
+    if (!name) throw new VigilError('BAD_REQUEST', 'A department name is required');
+    return this.db.transaction(() => {
+      const shift = shiftRef === null ? null : this.shift(shiftRef);
+      if (shift) this.db.prepare('INSERT INTO department_shifts (department, shift_id) VALUES (?, ?) ON CONFLICT (department) DO UPDATE SET shift_id = excluded.shift_id').run(name, shift.id);
+      else this.db.prepare('DELETE FROM department_shifts WHERE department = ?').run(name);
+      this.auditLog.append({ operator, action: 'department.shift-set', subjectKind: 'department', subjectId: null, subjectLabel: name, details: { shift: shift?.name ?? null } });
+      return this.departmentShifts().find((d) => d.department.toLowerCase() === name.toLowerCase()) ?? { department: name, shiftId: shift?.id ?? null, shift: shift?.name ?? null, people: 0 };
     })();
+  }
+
+  /**
+   * Who attendance is computed for (active employees and contractors), with their own shift and their
+   * department's default: the one that counts is their own, else the department's.
+   */
+  shiftAssignments(): ShiftAssignment[] {
+    return (this.db.prepare(`${ASSIGNMENT_SELECT} WHERE p.status = 'active' AND p.category IN ('employee', 'contractor') ORDER BY p.name COLLATE NOCASE, p.id`).all() as AssignmentRow[]).map(toAssignment);
+  }
+
+  private assignmentOf(personId: number): ShiftAssignment {
+    return toAssignment(this.db.prepare(`${ASSIGNMENT_SELECT} WHERE p.id = ?`).get(personId) as AssignmentRow);
+  }
+
+  /** Departments of active people, and departments with a default shift, with the number of active people in each. */
+  departmentShifts(): DepartmentShift[] {
+    const rows = this.db
+      .prepare(
+        `SELECT d.department, d.shift_id, s.name AS shift, (SELECT COUNT(*) FROM persons p WHERE p.department = d.department COLLATE NOCASE AND p.status = 'active') AS people
+           FROM department_shifts d JOIN shifts s ON s.id = d.shift_id
+         UNION ALL
+         SELECT p.department, NULL, NULL, COUNT(*) FROM persons p
+          WHERE p.status = 'active' AND p.department IS NOT NULL AND trim(p.department) <> ''
+            AND NOT EXISTS (SELECT 1 FROM department_shifts d WHERE d.department = p.department COLLATE NOCASE)
+          GROUP BY p.department COLLATE NOCASE`,
+      )
+      .all() as Array<{ department: string; shift_id: number | null; shift: string | null; people: number }>;
+    return rows.map((r) => ({ department: r.department, shiftId: r.shift_id, shift: r.shift, people: r.people })).sort((a, b) => a.department.localeCompare(b.department));
   }
 
   /**
@@ -307,6 +467,27 @@ export class AttendanceService {
       this.db.prepare('INSERT INTO attendance_locks (first_day, last_day, locked_by, locked_at) VALUES (?, ?, ?, ?)').run(firstDay, lastDay, operator, nowIso());
       this.auditLog.append({ operator, action: 'attendance.locked', subjectKind: 'period', subjectId: null, subjectLabel: `${firstDay}..${lastDay}` });
     })();
+  }
+
+  /** Shifts as the console shows them: with who uses them (own assignments, department defaults). */
+  shiftsForClient(only?: number): ContractShift[] {
+    const people = new Map((this.db.prepare('SELECT shift_id, COUNT(*) AS n FROM persons WHERE shift_id IS NOT NULL GROUP BY shift_id').all() as Array<{ shift_id: number; n: number }>).map((r) => [r.shift_id, r.n]));
+    const departments = this.db.prepare('SELECT shift_id, department FROM department_shifts ORDER BY department').all() as Array<{ shift_id: number; department: string }>;
+    const shifts = only === undefined ? this.listShifts() : [this.shift(only)];
+    return shifts.map((s) => ({
+      id: s.id,
+      name: s.name,
+      start: s.start,
+      end: s.end,
+      days: [...s.days],
+      graceMinutes: s.graceMinutes,
+      earlyExitMinutes: s.earlyExitMinutes,
+      doubleEntryWindowHours: s.doubleEntryWindowHours ?? 12,
+      // The rules' own reading: an end at or before the start is the next day.
+      overnight: s.end <= s.start,
+      people: people.get(s.id) ?? 0,
+      departments: departments.filter((d) => d.shift_id === s.id).map((d) => d.department),
+    }));
   }
 
   /** A record as the contract carries it (times ISO with the site's offset). */

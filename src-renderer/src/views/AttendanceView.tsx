@@ -2,6 +2,7 @@ import { useEffect, useId, type FormEvent } from 'react';
 import type { AttendanceRecord } from '../../../src-preload/contract';
 import { ErrorNote, ListStatus } from '../components/Notice';
 import { useAttendance, wallTime } from '../store/attendance';
+import { ShiftsSetup } from './ShiftsSetup';
 
 const statusWords: Record<string, string> = {
   on_time: 'On time',
@@ -189,6 +190,7 @@ export function AttendanceView() {
           </table>
         </div>
       ) : null}
+      <ShiftsSetup />
     </div>
   );
 }

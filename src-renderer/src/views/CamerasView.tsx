@@ -1,9 +1,12 @@
-import { useId, useState, type FormEvent } from 'react';
+import { useEffect, useId, useState, type FormEvent } from 'react';
 import type { Camera, CameraSource } from '../../../src-preload/contract';
 import { ErrorNote, ListStatus } from '../components/Notice';
 import { useReturnFocus } from '../lib/useReturnFocus';
 import { describeSource, formatFps, sourceKindWords } from '../lib/format';
 import { useCameras } from '../store/cameras';
+import { useMay } from '../store/session';
+import { useShifts } from '../store/shifts';
+import { DirectionSelect } from './ShiftsSetup';
 
 type Kind = CameraSource['kind'];
 
@@ -214,7 +217,7 @@ function ReplaceCredentials({ camera }: { camera: Camera }) {
   );
 }
 
-function CameraRow({ camera }: { camera: Camera }) {
+function CameraRow({ camera, showDirection }: { camera: Camera; showDirection: boolean }) {
   const busy = useCameras((s) => s.busy[camera.id]);
   const actionError = useCameras((s) => s.actionErrors[camera.id]);
   const confirming = useCameras((s) => s.confirmingRemoval === camera.id);
@@ -251,6 +254,11 @@ function CameraRow({ camera }: { camera: Camera }) {
           Restricted
         </label>
       </td>
+      {showDirection ? (
+        <td>
+          <DirectionSelect cameraId={camera.id} name={camera.name} />
+        </td>
+      ) : null}
       <td className="row-actions">
         {confirming ? (
           <span
@@ -295,6 +303,14 @@ export function CamerasView() {
   const cameras = useCameras((s) => s.cameras);
   const loaded = useCameras((s) => s.loaded);
   const error = useCameras((s) => s.error);
+  // Attendance directions are HR's and the administrator's: shown to roles that read attendance.
+  const showDirection = useMay('attendance.read');
+  const directionError = useShifts((s) => (showDirection ? s.error : null));
+  const directionCount = useShifts((s) => s.cameras.length);
+  useEffect(() => {
+    // Cameras added since the directions were read have none yet: read them again with the list.
+    if (showDirection && directionCount !== cameras.length) void useShifts.getState().load();
+  }, [showDirection, directionCount, cameras.length]);
 
   return (
     <div className="view view-split">
@@ -302,6 +318,7 @@ export function CamerasView() {
         <div className="view-head">
           <h2>Cameras</h2>
         </div>
+        {directionError ? <ErrorNote>{directionError}</ErrorNote> : null}
         <ListStatus what="cameras" error={error} loaded={loaded} count={cameras.length} empty="No cameras yet. Add one with the form." />
         {cameras.length > 0 ? (
           <div className="table-wrap">
@@ -315,6 +332,7 @@ export function CamerasView() {
                   <th scope="col" className="num">Dropped</th>
                   <th scope="col">Last error</th>
                   <th scope="col">Area</th>
+                  {showDirection ? <th scope="col">Attendance</th> : null}
                   <th scope="col">
                     <span className="sr-only">Actions</span>
                   </th>
@@ -322,7 +340,7 @@ export function CamerasView() {
               </thead>
               <tbody>
                 {cameras.map((camera) => (
-                  <CameraRow key={camera.id} camera={camera} />
+                  <CameraRow key={camera.id} camera={camera} showDirection={showDirection} />
                 ))}
               </tbody>
             </table>
