@@ -18,54 +18,35 @@ import { lowerPriority } from '../engine/util/display-priority.js';
 const log = (message: string) => process.stderr.write(`bench wall: ${message}\n`);
 const CLOCK_TICKS = 100; // USER_HZ on Linux
 
-/** CPU seconds (user+system) of a process and all its descendants, from /proc; `browser`: only the Chromium subtrees, else all but them. */
-function treeCpuSeconds(rootPid: number, part: 'host' | 'browser'): number {
+interface ProcessTable {
+  children: Map<number, number[]>;
+  cpuSeconds: Map<number, number>;
+}
+
+/** Every process's parent and CPU seconds (user+system), from /proc. */
+function readProcessTable(): ProcessTable {
   const children = new Map<number, number[]>();
-  const cpu = new Map<number, number>();
+  const cpuSeconds = new Map<number, number>();
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
       const ppid = Number(fields[1]);
-      cpu.set(Number(entry), (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS);
+      cpuSeconds.set(Number(entry), (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS);
       children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
     } catch {
       // the process ended meanwhile
     }
   }
-  const isBrowser = (pid: number) => {
-    try {
-      return /chrom/i.test(readFileSync(`/proc/${pid}/comm`, 'utf8'));
-    } catch {
-      return false;
-    }
-  };
-  let total = 0;
-  // Chromium is started by this process: its subtree is the browser, the rest (node, workers, ffmpeg) the host.
-  const stack: Array<[number, boolean]> = [[rootPid, false]];
-  while (stack.length > 0) {
-    const [pid, inBrowser] = stack.pop()!;
-    const browser = inBrowser || (pid !== rootPid && isBrowser(pid));
-    if ((part === 'browser') === browser) total += cpu.get(pid) ?? 0;
-    for (const child of children.get(pid) ?? []) stack.push([child, browser]);
-  }
-  return total;
+  return { children, cpuSeconds };
 }
 
-/** Pids of the Chromium processes started by this process (its subtrees), from /proc. */
-function browserPids(rootPid: number): number[] {
-  const children = new Map<number, number[]>();
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
-    } catch {
-      // the process ended meanwhile
-    }
-  }
+/**
+ * The descendants of rootPid, each marked as Chromium's or not: Chromium is started by this
+ * process, so its subtrees are the browser and the rest (node, workers, ffmpeg) the host.
+ */
+function descendants(rootPid: number, table: ProcessTable): Array<{ pid: number; browser: boolean }> {
   const isBrowser = (pid: number) => {
     try {
       return /chrom/i.test(readFileSync(`/proc/${pid}/comm`, 'utf8'));
@@ -73,15 +54,30 @@ function browserPids(rootPid: number): number[] {
       return false;
     }
   };
-  const pids: number[] = [];
+  const out: Array<{ pid: number; browser: boolean }> = [];
   const stack: Array<[number, boolean]> = [[rootPid, false]];
   while (stack.length > 0) {
     const [pid, inBrowser] = stack.pop()!;
     const browser = inBrowser || (pid !== rootPid && isBrowser(pid));
-    if (browser) pids.push(pid);
-    for (const child of children.get(pid) ?? []) stack.push([child, browser]);
+    out.push({ pid, browser });
+    for (const child of table.children.get(pid) ?? []) stack.push([child, browser]);
   }
-  return pids;
+  return out;
+}
+
+/** CPU seconds of a process and all its descendants; `browser`: only the Chromium subtrees, else all but them. */
+function treeCpuSeconds(rootPid: number, part: 'host' | 'browser'): number {
+  const table = readProcessTable();
+  return descendants(rootPid, table)
+    .filter((p) => (part === 'browser') === p.browser)
+    .reduce((total, p) => total + (table.cpuSeconds.get(p.pid) ?? 0), 0);
+}
+
+/** Pids of the Chromium processes started by this process. */
+function browserPids(rootPid: number): number[] {
+  return descendants(rootPid, readProcessTable())
+    .filter((p) => p.browser)
+    .map((p) => p.pid);
 }
 
 function percentile(samples: number[], p: number): number | null {
