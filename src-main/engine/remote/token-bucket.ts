@@ -51,7 +51,8 @@ export class TokenBucket {
       this.tokens = Math.max(0, this.tokens - 1);
       return { granted: true };
     }
-    return { granted: false, waitMs: Math.max(1, Math.ceil(((1 - this.tokens) * 1000) / this.ratePerSecond)) };
+    // Rounded up to whole ms, less a hair of float noise (0.002 of a token at 2/s is 1.0000000000000009 ms).
+    return { granted: false, waitMs: Math.max(1, Math.ceil(((1 - this.tokens) * 1000) / this.ratePerSecond - 1e-6)) };
   }
 
   private refill(nowMs: number): void {
