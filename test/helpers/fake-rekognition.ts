@@ -55,6 +55,8 @@ export interface FakeRekognition {
   /** The next `count` requests are answered after `delayMs`. */
   slowNext(count: number, delayMs: number): void;
   markFaceless(image: Uint8Array): void;
+  /** Forgets injected faults and delays not yet used. */
+  clearFaults(): void;
   /** Closes the listener and every connection: the endpoint now refuses connections. */
   stop(): Promise<void>;
   /** Listens again on the same port. */
@@ -204,6 +206,10 @@ export async function startFakeRekognition(options: { collections?: string[] } =
       for (let i = 0; i < count; i += 1) delays.push(delayMs);
     },
     markFaceless: (image) => void faceless.add(hash(image)),
+    clearFaults: () => {
+      faults.length = 0;
+      delays.length = 0;
+    },
     stop: () =>
       new Promise<void>((resolve) => {
         if (!server.listening) return resolve();
