@@ -5,7 +5,9 @@ import { join } from 'node:path';
 import { after, afterEach, before, describe, test } from 'node:test';
 import sharp from 'sharp';
 import { RekognitionMatcher, type RekognitionMatcherOptions } from '../../src-main/engine/remote/rekognition-matcher.js';
+import { resolveMatcherConfig } from '../../src-main/engine/remote/matcher-config.js';
 import { RemoteMatcherError, type RemoteErrorCode } from '../../src-main/engine/remote/remote-errors.js';
+import { matcherStatus, openRemoteMatcher } from '../../src-main/engine/remote/remote-matcher.js';
 import { seededRandom } from '../../src-main/engine/remote/retry-policy.js';
 import { freePort } from '../helpers/camera-server.js';
 import { startFakeRekognition, type FakeRekognition } from '../helpers/fake-rekognition.js';
@@ -328,5 +330,22 @@ describe('RekognitionMatcher against a fake Rekognition (JSON 1.1 on 127.0.0.1)'
       Object.assign(process.env, saved);
       rmSync(empty, { recursive: true, force: true });
     }
+  });
+
+  test('the site config opens the matcher: none in local mode; hybrid reaches the configured endpoint; status reports it', async () => {
+    assert.equal(openRemoteMatcher(resolveMatcherConfig(undefined)), null);
+    assert.deepEqual(matcherStatus('local', null), { matcher: 'local', remoteCalls: 0, cacheHits: 0, throttled: 0, queued: 0, dropped: 0, retries: 0, failures: 0, online: null, lastError: null });
+
+    const config = resolveMatcherConfig({ mode: 'hybrid', region: 'eu-west-1', collectionId: COLLECTION, endpoint: fake.url, trackCacheTtlS: 30 });
+    const matcher = openRemoteMatcher(config, { credentials });
+    assert.ok(matcher);
+    matchers.push(matcher);
+    assert.equal((await matcher.identifyTrack('cam-1', 77, stranger)).personId, null);
+    assert.equal((await matcher.identifyTrack('cam-1', 77, stranger)).fromCache, true);
+    const status = matcherStatus(config.mode, matcher);
+    assert.equal(status.matcher, 'hybrid');
+    assert.equal(status.online, true);
+    assert.equal(status.remoteCalls, 1);
+    assert.equal(status.cacheHits, 1);
   });
 });

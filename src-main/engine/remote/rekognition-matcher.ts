@@ -9,6 +9,7 @@ import { BoundedQueue, type OverflowPolicy } from './bounded-queue.js';
 import { IdentityCache, trackKey, type RemoteIdentity, DEFAULT_TRACK_CACHE_TTL_S } from './identity-cache.js';
 import { RemoteMatcherError, meansOffline, remoteErrorCode, type RemoteErrorCode } from './remote-errors.js';
 import { classifyFailure, decideRetry, DEFAULT_RETRY_POLICY, type FailureKind, type RetryPolicy } from './retry-policy.js';
+import type { RemoteMatcher } from './remote-matcher.js';
 import { TokenBucket, DEFAULT_REQUESTS_PER_SECOND } from './token-bucket.js';
 
 /**
@@ -92,7 +93,7 @@ interface Job {
   attempts: number;
 }
 
-export class RekognitionMatcher {
+export class RekognitionMatcher implements RemoteMatcher {
   readonly collectionId: string;
   private readonly client: RekognitionClient;
   private readonly bucket: TokenBucket;
