@@ -333,11 +333,11 @@ describe('RekognitionMatcher against a fake Rekognition (JSON 1.1 on 127.0.0.1)'
   });
 
   test('the site config opens the matcher: none in local mode; hybrid reaches the configured endpoint; status reports it', async () => {
-    assert.equal(openRemoteMatcher(resolveMatcherConfig(undefined)), null);
+    assert.equal(await openRemoteMatcher(resolveMatcherConfig(undefined)), null);
     assert.deepEqual(matcherStatus('local', null), { matcher: 'local', remoteCalls: 0, cacheHits: 0, throttled: 0, queued: 0, dropped: 0, retries: 0, failures: 0, online: null, lastError: null });
 
     const config = resolveMatcherConfig({ mode: 'hybrid', region: 'eu-west-1', collectionId: COLLECTION, endpoint: fake.url, trackCacheTtlS: 30 });
-    const matcher = openRemoteMatcher(config, { credentials });
+    const matcher = await openRemoteMatcher(config, { credentials });
     assert.ok(matcher);
     matchers.push(matcher);
     assert.equal((await matcher.identifyTrack('cam-1', 77, stranger)).personId, null);

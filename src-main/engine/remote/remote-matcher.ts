@@ -1,6 +1,6 @@
 import type { RemoteIdentity } from './identity-cache.js';
 import type { MatcherConfig } from './matcher-config.js';
-import { RekognitionMatcher, type RekognitionMatcherOptions, type RemoteMatcherHealth, type RemoteMatcherStats, type TrackIdentity } from './rekognition-matcher.js';
+import type { RekognitionMatcher, RekognitionMatcherOptions, RemoteMatcherHealth, RemoteMatcherStats, TrackIdentity } from './rekognition-matcher.js';
 
 /**
  * What the live pipeline, enrollment and erasure will use of a remote matcher
@@ -28,13 +28,15 @@ export interface MatcherStatus extends RemoteMatcherStats {
 
 /**
  * The remote matcher the site's config asks for: none in local mode (nothing
- * is constructed, so nothing can leave the site). `extra` carries what is not
- * in config.json: explicit credentials from the settings' secrets, clocks and
- * tuning for tests.
+ * is constructed, and the AWS SDK is not even loaded, so nothing can leave
+ * the site). `extra` carries what is not in config.json: explicit credentials
+ * from the settings' secrets, clocks and tuning for tests.
  */
-export function openRemoteMatcher(config: MatcherConfig, extra: Partial<RekognitionMatcherOptions> = {}): RekognitionMatcher | null {
+export async function openRemoteMatcher(config: MatcherConfig, extra: Partial<RekognitionMatcherOptions> = {}): Promise<RekognitionMatcher | null> {
   if (config.mode === 'local') return null;
   if (!config.region || !config.collectionId) throw new RangeError(`matcher mode ${config.mode} needs a region and a collectionId`);
+  // Loaded on demand: the SDK costs ~160 ms to import and a local site never needs it.
+  const { RekognitionMatcher } = await import('./rekognition-matcher.js');
   return new RekognitionMatcher({
     region: config.region,
     collectionId: config.collectionId,
