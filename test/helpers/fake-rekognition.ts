@@ -151,6 +151,13 @@ export async function startFakeRekognition(options: { collections?: string[] } =
         }
         return send(res, request, 200, { DeletedFaces: deleted, UnsuccessfulFaceDeletions: missing });
       }
+      case 'DescribeCollection':
+        return send(res, request, 200, {
+          FaceCount: faces.length,
+          FaceModelVersion: '7.0',
+          CollectionARN: `arn:aws:rekognition:eu-west-1:000000000000:collection/${collectionId}`,
+          CreationTimestamp: 1_700_000_000,
+        });
       default:
         return sendError(res, request, 400, 'UnknownOperationException', `${operation} is not served by the fake`);
     }

@@ -73,8 +73,9 @@ describe('RekognitionMatcher against a fake Rekognition (JSON 1.1 on 127.0.0.1)'
     assert.deepEqual(await matcher.searchFacesByImage(alice), { personId: 101, similarity: 99.5, faceId: aliceFace });
     assert.deepEqual(await matcher.searchFacesByImage(bob), { personId: 102, similarity: 99.5, faceId: bobFace });
     assert.deepEqual(await matcher.searchFacesByImage(stranger), { personId: null, similarity: null, faceId: null });
+    assert.deepEqual(await matcher.describeCollection(), { faceCount: 2, faceModelVersion: '7.0' });
     assert.ok(fake.requests.every((r) => r.accessKeyId === credentials.accessKeyId));
-    assert.deepEqual(matcher.stats(), { remoteCalls: 5, cacheHits: 0, throttled: 0, queued: 0, dropped: 0, retries: 0, failures: 0 });
+    assert.deepEqual(matcher.stats(), { remoteCalls: 6, cacheHits: 0, throttled: 0, queued: 0, dropped: 0, retries: 0, failures: 0 });
     assert.equal(matcher.health().online, true);
     await matcher.deleteFaces([aliceFace, bobFace]);
   });
@@ -146,9 +147,12 @@ describe('RekognitionMatcher against a fake Rekognition (JSON 1.1 on 127.0.0.1)'
     assert.deepEqual(fake.faces(COLLECTION), []);
 
     before = fake.requests.length;
-    const missing = await rejectsWith(open({ collectionId: 'no-such-collection' }).searchFacesByImage(alice), 'REMOTE_REJECTED');
+    const elsewhere = open({ collectionId: 'no-such-collection' });
+    const missing = await rejectsWith(elsewhere.searchFacesByImage(alice), 'REMOTE_REJECTED');
     assert.equal(missing.serviceError, 'ResourceNotFoundException');
     assert.equal(fake.requests.length - before, 1);
+    assert.match(missing.message, /The collection "no-such-collection" does not exist .*check the region and collectionId/);
+    await rejectsWith(elsewhere.describeCollection(), 'REMOTE_REJECTED');
     assert.equal(matcher.stats().retries, 0);
     // A refusal proves the service is there.
     assert.equal(matcher.health().online, true);

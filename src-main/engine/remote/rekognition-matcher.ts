@@ -1,5 +1,6 @@
 import {
   DeleteFacesCommand,
+  DescribeCollectionCommand,
   IndexFacesCommand,
   RekognitionClient,
   SearchFacesByImageCommand,
@@ -233,6 +234,18 @@ export class RekognitionMatcher implements RemoteMatcher {
     return { deleted, notDeleted };
   }
 
+  /**
+   * Checks the site's collection: how many faces it holds (a health check for
+   * the console and `status`). A missing collection is REMOTE_REJECTED with
+   * serviceError ResourceNotFoundException and a message naming it.
+   */
+  async describeCollection(): Promise<{ faceCount: number; faceModelVersion: string | null }> {
+    const output = (await this.submit('DescribeCollection', (signal) =>
+      this.client.send(new DescribeCollectionCommand({ CollectionId: this.collectionId }), { abortSignal: signal }),
+    )) as { FaceCount?: number; FaceModelVersion?: string };
+    return { faceCount: output.FaceCount ?? 0, faceModelVersion: output.FaceModelVersion ?? null };
+  }
+
   /** Drops every cached answer naming a person (after their faces are deleted or they are erased). */
   forgetPerson(personId: number): number {
     return this.cache.forgetPerson(personId);
@@ -330,7 +343,7 @@ export class RekognitionMatcher implements RemoteMatcher {
   private fail(job: Job, kind: FailureKind, error: unknown): void {
     const code = remoteErrorCode(kind, error);
     const serviceError = kind === 'client-error' || kind === 'throttled' || kind === 'server-error' ? String((error as { name?: unknown }).name ?? '') || null : null;
-    const message = describeFailure(code, this.where, job, serviceError, this.requestTimeoutMs);
+    const message = describeFailure(code, this.where, job, serviceError, this.requestTimeoutMs, this.collectionId);
     const failure = new RemoteMatcherError(code, message, { serviceError, attempts: job.attempts, cause: error });
     this.counters.failures += 1;
     this.lastError = { code, message, atMs: this.now() };
@@ -379,7 +392,7 @@ export function bestVigilMatch(matches: FaceMatch[]): RemoteIdentity {
   return { personId: null, similarity: null, faceId: null };
 }
 
-function describeFailure(code: RemoteErrorCode, where: string, job: Job, serviceError: string | null, timeoutMs: number): string {
+function describeFailure(code: RemoteErrorCode, where: string, job: Job, serviceError: string | null, timeoutMs: number, collectionId: string): string {
   const tries = job.attempts === 1 ? '1 attempt' : `${job.attempts} attempts`;
   switch (code) {
     case 'REMOTE_UNREACHABLE':
@@ -391,6 +404,8 @@ function describeFailure(code: RemoteErrorCode, where: string, job: Job, service
     case 'REMOTE_SERVER_ERROR':
       return `${where} failed ${job.operation} (${serviceError ?? 'server error'}) on ${tries}`;
     case 'REMOTE_REJECTED':
+      if (serviceError === 'ResourceNotFoundException') return `The collection "${collectionId}" does not exist at ${where} (${job.operation} refused): check the region and collectionId in the site config`;
+      if (serviceError === 'AccessDeniedException') return `The AWS credentials may not use ${job.operation} on the collection "${collectionId}" at ${where}`;
       return `${where} refused ${job.operation}: ${serviceError ?? 'bad request'}`;
     case 'REMOTE_NO_CREDENTIALS':
       return 'No AWS credentials were found (environment, shared files or instance role), nor entered in settings';

@@ -14,6 +14,7 @@ export interface RemoteMatcher {
   indexFace(personId: number, image: Uint8Array): Promise<string>;
   deleteFaces(faceIds: string[]): Promise<{ deleted: string[]; notDeleted: string[] }>;
   forgetPerson(personId: number): number;
+  describeCollection(): Promise<{ faceCount: number; faceModelVersion: string | null }>;
   stats(): RemoteMatcherStats;
   health(): RemoteMatcherHealth;
   close(): void;
