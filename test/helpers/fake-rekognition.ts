@@ -55,6 +55,8 @@ export interface FakeRekognition {
   /** The next `count` requests are answered after `delayMs`. */
   slowNext(count: number, delayMs: number): void;
   markFaceless(image: Uint8Array): void;
+  /** The next `count` IndexFaces calls store the face and then answer 500 (the face id is lost to the client). */
+  indexThenFailNext(count: number): void;
   /** Forgets injected faults and delays not yet used. */
   clearFaults(): void;
   /** Closes the listener and every connection: the endpoint now refuses connections. */
@@ -73,6 +75,7 @@ export async function startFakeRekognition(options: { collections?: string[] } =
   const faults: Fault[] = [];
   const delays: number[] = [];
   const requests: ReceivedRequest[] = [];
+  let indexAfterFailure = 0;
 
   const hash = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
@@ -124,6 +127,12 @@ export async function startFakeRekognition(options: { collections?: string[] } =
         const imageHash = hash(bytes);
         const imageId = randomUUID();
         if (faceless.has(imageHash)) return send(res, request, 200, { FaceRecords: [], UnindexedFaces: [], FaceModelVersion: '7.0' });
+        if (indexAfterFailure > 0) {
+          // The work is done, then the answer is lost: the client sees a 500 and never learns the face id.
+          indexAfterFailure -= 1;
+          faces.push({ faceId: randomUUID(), imageId, externalImageId: typeof input.ExternalImageId === 'string' ? input.ExternalImageId : null, imageHash });
+          return sendError(res, request, 500, 'InternalServerError', 'Internal server error');
+        }
         const face: StoredFace = { faceId: randomUUID(), imageId, externalImageId: typeof input.ExternalImageId === 'string' ? input.ExternalImageId : null, imageHash };
         faces.push(face);
         return send(res, request, 200, {
@@ -150,6 +159,19 @@ export async function startFakeRekognition(options: { collections?: string[] } =
           } else missing.push({ FaceId: id, Reasons: ['FACE_NOT_FOUND'] });
         }
         return send(res, request, 200, { DeletedFaces: deleted, UnsuccessfulFaceDeletions: missing });
+      }
+      case 'ListFaces': {
+        // Paged like the service: MaxResults per page, NextToken an opaque cursor (here the offset).
+        const pageSize = typeof input.MaxResults === 'number' ? Math.max(1, Math.min(4096, input.MaxResults)) : 1000;
+        const offset = typeof input.NextToken === 'string' ? Number(Buffer.from(input.NextToken, 'base64').toString('utf8')) : 0;
+        if (!Number.isInteger(offset) || offset < 0) return sendError(res, request, 400, 'InvalidPaginationTokenException', 'Invalid pagination token');
+        const page = faces.slice(offset, offset + pageSize);
+        const next = offset + pageSize < faces.length ? Buffer.from(String(offset + pageSize)).toString('base64') : undefined;
+        return send(res, request, 200, {
+          Faces: page.map((f) => ({ FaceId: f.faceId, ImageId: f.imageId, ExternalImageId: f.externalImageId ?? undefined, Confidence: 99.9 })),
+          ...(next ? { NextToken: next } : {}),
+          FaceModelVersion: '7.0',
+        });
       }
       case 'DescribeCollection':
         return send(res, request, 200, {
@@ -213,9 +235,13 @@ export async function startFakeRekognition(options: { collections?: string[] } =
       for (let i = 0; i < count; i += 1) delays.push(delayMs);
     },
     markFaceless: (image) => void faceless.add(hash(image)),
+    indexThenFailNext: (count) => {
+      indexAfterFailure += count;
+    },
     clearFaults: () => {
       faults.length = 0;
       delays.length = 0;
+      indexAfterFailure = 0;
     },
     stop: () =>
       new Promise<void>((resolve) => {

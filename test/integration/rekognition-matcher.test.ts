@@ -290,6 +290,46 @@ describe('RekognitionMatcher against a fake Rekognition (JSON 1.1 on 127.0.0.1)'
     await matcher.deleteFaces([faceId]);
   });
 
+  test('IndexFaces is not retried after a 5xx (it may have been done); erasure finds and deletes such an orphan face by person id', async () => {
+    const matcher = open({ retry: { maxAttempts: 4, baseDelayMs: 10 } });
+    const known = await matcher.indexFace(31, alice);
+    fake.indexThenFailNext(1);
+    const error = await rejectsWith(matcher.indexFace(31, bob), 'REMOTE_SERVER_ERROR');
+    assert.equal(error.attempts, 1);
+    assert.equal(matcher.stats().retries, 0);
+    // Throttled IndexFaces is retried: the service did nothing.
+    fake.throttleNext(1);
+    const third = await matcher.indexFace(32, stranger);
+    assert.equal(matcher.stats().retries, 1);
+
+    assert.equal(fake.faces(COLLECTION).filter((f) => f.externalImageId === '31').length, 2, 'the orphan face is in the collection');
+    assert.equal((await matcher.identifyTrack('cam-5', 1, alice)).personId, 31);
+    const listed = await matcher.listFacesOf(31);
+    assert.equal(listed.length, 2);
+    assert.ok(listed.includes(known));
+    const erased = await matcher.deletePersonFaces(31);
+    assert.equal(erased.deleted.length, 2);
+    assert.deepEqual(fake.faces(COLLECTION).map((f) => f.externalImageId), ['32']);
+    // The cached answer naming them is gone too: the next ask goes out and finds no one.
+    const after = await matcher.identifyTrack('cam-5', 1, alice);
+    assert.deepEqual(after, { personId: null, similarity: null, faceId: null, fromCache: false });
+    await matcher.deleteFaces([third]);
+  });
+
+  test('listFacesOf follows NextToken across pages', async () => {
+    const matcher = open({ requestsPerSecond: 50, listPageSize: 5 });
+    const shades = Array.from({ length: 12 }, (_, i) => 20 + i * 9);
+    const crops = await Promise.all(shades.map((shade) => crop(shade)));
+    const ids: string[] = [];
+    for (const [i, image] of crops.entries()) ids.push(await matcher.indexFace(i % 2 === 0 ? 61 : 62, image));
+    const before = fake.requests.length;
+    const listed = await matcher.listFacesOf(61);
+    assert.deepEqual(listed, ids.filter((_, i) => i % 2 === 0));
+    // 12 faces, 5 a page: 3 pages.
+    assert.equal(fake.requests.slice(before).filter((r) => r.operation === 'ListFaces').length, 3);
+    await matcher.deleteFaces(ids);
+  });
+
   test('a failed track ask is not cached: the next ask goes out', async () => {
     const matcher = open();
     fake.rejectNext(1);

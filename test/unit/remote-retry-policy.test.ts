@@ -48,6 +48,16 @@ describe('decideRetry', () => {
     { name: 'unknown is not retried', attemptsMade: 1, kind: 'unknown', expected: { retry: false, reason: 'not-retryable' } },
   ];
   for (const row of table) test(row.name, () => assert.deepEqual(decideRetry(row.attemptsMade, row.kind, policy, half), row.expected));
+
+  const notIdempotent: { kind: FailureKind; expected: ReturnType<typeof decideRetry> }[] = [
+    { kind: 'throttled', expected: { retry: true, delayMs: 50 } },
+    { kind: 'server-error', expected: { retry: false, reason: 'not-idempotent' } },
+    { kind: 'timeout', expected: { retry: false, reason: 'not-idempotent' } },
+    { kind: 'client-error', expected: { retry: false, reason: 'not-retryable' } },
+  ];
+  for (const row of notIdempotent) {
+    test(`not idempotent (IndexFaces), ${row.kind}`, () => assert.deepEqual(decideRetry(1, row.kind, policy, half, false), row.expected));
+  }
 });
 
 describe('backoffDelayMs (full jitter)', () => {

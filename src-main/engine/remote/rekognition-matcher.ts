@@ -2,6 +2,7 @@ import {
   DeleteFacesCommand,
   DescribeCollectionCommand,
   IndexFacesCommand,
+  ListFacesCommand,
   RekognitionClient,
   SearchFacesByImageCommand,
   type FaceMatch,
@@ -48,6 +49,8 @@ export interface RekognitionMatcherOptions {
   requestTimeoutMs?: number;
   /** While offline, how often one request is let through to see whether the service is back (default 15 s). */
   offlineProbeIntervalMs?: number;
+  /** Faces per ListFaces page (default 4096, the service's most). */
+  listPageSize?: number;
   /** Lowest Rekognition similarity (0-100) that names a person (default 90). */
   faceMatchThreshold?: number;
   /** Random source for the back-off jitter (default Math.random). */
@@ -88,6 +91,8 @@ export const MAX_IMAGE_BYTES = 5 * 1024 * 1024;
 
 interface Job {
   operation: string;
+  /** False for IndexFaces: retried only when throttled (see decideRetry). */
+  idempotent: boolean;
   run: (signal: AbortSignal) => Promise<unknown>;
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
@@ -105,6 +110,7 @@ export class RekognitionMatcher implements RemoteMatcher {
   private readonly requestTimeoutMs: number;
   private readonly offlineProbeIntervalMs: number;
   private readonly faceMatchThreshold: number;
+  private readonly listPageSize: number;
   private readonly random: () => number;
   private readonly now: () => number;
   private readonly where: string;
@@ -129,6 +135,7 @@ export class RekognitionMatcher implements RemoteMatcher {
     this.requestTimeoutMs = options.requestTimeoutMs ?? 10_000;
     this.offlineProbeIntervalMs = options.offlineProbeIntervalMs ?? 15_000;
     this.faceMatchThreshold = options.faceMatchThreshold ?? 90;
+    this.listPageSize = options.listPageSize ?? 4096;
     this.bucket = new TokenBucket({ ratePerSecond: options.requestsPerSecond ?? DEFAULT_REQUESTS_PER_SECOND, capacity: options.burst ?? 1 }, this.now());
     this.queue = new BoundedQueue<Job>(options.queueCapacity ?? 100, options.overflow ?? 'drop-oldest');
     this.cache = new IdentityCache({ ttlMs: (options.trackCacheTtlS ?? DEFAULT_TRACK_CACHE_TTL_S) * 1000 });
@@ -206,6 +213,7 @@ export class RekognitionMatcher implements RemoteMatcher {
         new IndexFacesCommand({ CollectionId: this.collectionId, Image: { Bytes: image }, ExternalImageId: String(personId), MaxFaces: 1, QualityFilter: 'AUTO' }),
         { abortSignal: signal },
       ),
+      false,
     )) as { FaceRecords?: { Face?: { FaceId?: string } }[] };
     const faceId = output.FaceRecords?.[0]?.Face?.FaceId;
     if (!faceId) throw new RemoteMatcherError('REMOTE_NO_FACE', 'Rekognition found no face it could index in this crop (too small, blurred or turned away)', { attempts: 1 });
@@ -232,6 +240,35 @@ export class RekognitionMatcher implements RemoteMatcher {
       for (const id of chunk) (gone.has(id) ? deleted : notDeleted).push(id);
     }
     return { deleted, notDeleted };
+  }
+
+  /**
+   * Every face of a person in the collection (ExternalImageId = person id),
+   * read from the whole collection page by page: this also finds a face an
+   * IndexFaces call added without Vigil learning its id (a 5xx or a timeout
+   * after the work was done).
+   */
+  async listFacesOf(personId: number): Promise<string[]> {
+    if (!(Number.isSafeInteger(personId) && personId > 0)) throw new RemoteMatcherError('REMOTE_BAD_INPUT', `A person id must be a positive integer, not ${personId}`);
+    const external = String(personId);
+    const faceIds: string[] = [];
+    let nextToken: string | undefined;
+    do {
+      const token = nextToken;
+      const output = (await this.submit('ListFaces', (signal) =>
+        this.client.send(new ListFacesCommand({ CollectionId: this.collectionId, MaxResults: this.listPageSize, ...(token ? { NextToken: token } : {}) }), { abortSignal: signal }),
+      )) as { Faces?: { FaceId?: string; ExternalImageId?: string }[]; NextToken?: string };
+      for (const face of output.Faces ?? []) if (face.ExternalImageId === external && face.FaceId) faceIds.push(face.FaceId);
+      nextToken = output.NextToken || undefined;
+    } while (nextToken);
+    return faceIds;
+  }
+
+  /** Erasure: deletes every face of a person found in the collection and forgets the cached answers naming them. */
+  async deletePersonFaces(personId: number): Promise<{ deleted: string[]; notDeleted: string[] }> {
+    const result = await this.deleteFaces(await this.listFacesOf(personId));
+    this.forgetPerson(personId);
+    return result;
   }
 
   /**
@@ -262,7 +299,7 @@ export class RekognitionMatcher implements RemoteMatcher {
     this.client.destroy();
   }
 
-  private submit(operation: string, run: Job['run']): Promise<unknown> {
+  private submit(operation: string, run: Job['run'], idempotent = true): Promise<unknown> {
     if (this.closed) return Promise.reject(new RemoteMatcherError('REMOTE_CLOSED', 'The remote matcher is closed'));
     if (!this.online) {
       // Offline: fail fast (the caller carries on locally), but let one probe through now and then.
@@ -275,7 +312,7 @@ export class RekognitionMatcher implements RemoteMatcher {
       this.probeInFlight = true;
     }
     return new Promise((resolve, reject) => {
-      const job: Job = { operation, run, resolve, reject, attempts: 0 };
+      const job: Job = { operation, idempotent, run, resolve, reject, attempts: 0 };
       const offer = this.queue.offer(job);
       if (offer.dropped) {
         this.counters.failures += 1;
@@ -320,7 +357,7 @@ export class RekognitionMatcher implements RemoteMatcher {
       if (kind === 'throttled') this.counters.throttled += 1;
       // A 4xx answer still proves the service is reachable.
       if (kind === 'client-error' || kind === 'throttled' || kind === 'server-error') this.markOnline(false);
-      const decision = this.closed ? ({ retry: false } as const) : decideRetry(job.attempts, kind, this.retryPolicy, this.random);
+      const decision = this.closed ? ({ retry: false } as const) : decideRetry(job.attempts, kind, this.retryPolicy, this.random, job.idempotent);
       if (decision.retry) {
         this.counters.retries += 1;
         const timer = setTimeout(() => {

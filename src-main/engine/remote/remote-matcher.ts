@@ -14,6 +14,8 @@ export interface RemoteMatcher {
   indexFace(personId: number, image: Uint8Array): Promise<string>;
   deleteFaces(faceIds: string[]): Promise<{ deleted: string[]; notDeleted: string[] }>;
   forgetPerson(personId: number): number;
+  listFacesOf(personId: number): Promise<string[]>;
+  deletePersonFaces(personId: number): Promise<{ deleted: string[]; notDeleted: string[] }>;
   describeCollection(): Promise<{ faceCount: number; faceModelVersion: string | null }>;
   stats(): RemoteMatcherStats;
   health(): RemoteMatcherHealth;

@@ -21,7 +21,7 @@ export interface RetryPolicy {
 
 export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxAttempts: 4, baseDelayMs: 100, maxDelayMs: 5000 };
 
-export type RetryDecision = { retry: true; delayMs: number } | { retry: false; reason: 'not-retryable' | 'attempts-exhausted' };
+export type RetryDecision = { retry: true; delayMs: number } | { retry: false; reason: 'not-retryable' | 'not-idempotent' | 'attempts-exhausted' };
 
 const THROTTLING_NAMES = new Set(['ThrottlingException', 'ProvisionedThroughputExceededException', 'TooManyRequestsException']);
 const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'ECONNRESET', 'EPIPE']);
@@ -41,9 +41,15 @@ export function backoffDelayMs(retryNumber: number, policy: RetryPolicy, random:
   return Math.floor(r * ceiling);
 }
 
-/** After `attemptsMade` attempts, the last failing with `kind`: try again, and when? */
-export function decideRetry(attemptsMade: number, kind: FailureKind, policy: RetryPolicy, random: () => number): RetryDecision {
+/**
+ * After `attemptsMade` attempts, the last failing with `kind`: try again, and when?
+ * A request that is not idempotent (IndexFaces: a second call adds a second
+ * face) is retried only when throttled, the one failure that proves the
+ * service did nothing; after a 5xx or a timeout it may have been done.
+ */
+export function decideRetry(attemptsMade: number, kind: FailureKind, policy: RetryPolicy, random: () => number, idempotent = true): RetryDecision {
   if (!isRetryable(kind)) return { retry: false, reason: 'not-retryable' };
+  if (!idempotent && kind !== 'throttled') return { retry: false, reason: 'not-idempotent' };
   if (attemptsMade >= policy.maxAttempts) return { retry: false, reason: 'attempts-exhausted' };
   return { retry: true, delayMs: backoffDelayMs(attemptsMade, policy, random) };
 }
