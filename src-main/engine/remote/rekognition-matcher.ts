@@ -60,7 +60,7 @@ export interface RekognitionMatcherOptions {
 }
 
 export interface RemoteMatcherStats {
-  /** Requests sent to the service (retries included: each one costs). */
+  /** Attempts made (retries included; each one that reaches the service is billed). */
   remoteCalls: number;
   /** Track asks answered from the per-track cache, without a request. */
   cacheHits: number;
