@@ -43,6 +43,13 @@ export default tseslint.config(
       'src-main/engine/evaluation/walkthrough/scene-plan.ts',
       'src-main/engine/evaluation/walkthrough/sprites.ts',
       'src-main/engine/evaluation/walkthrough/metrics.ts',
+      'src-main/engine/remote/token-bucket.ts',
+      'src-main/engine/remote/retry-policy.ts',
+      'src-main/engine/remote/identity-cache.ts',
+      'src-main/engine/remote/bounded-queue.ts',
+      'src-main/engine/remote/matcher-mode.ts',
+      'src-main/engine/remote/matcher-config.ts',
+      'src-main/engine/remote/remote-errors.ts',
     ],
     rules: {
       'no-restricted-imports': [

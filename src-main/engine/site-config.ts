@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { VigilError } from './errors.js';
 import { tightenFile } from './util/private-files.js';
 import { executionProviderNames } from './inference/onnx-session.js';
+import { matcherConfigSchema } from './remote/matcher-config.js';
 
 /**
  * Per-site settings, in <data folder>/config.json, written by the site
@@ -39,6 +40,8 @@ export const siteConfigSchema = z
     occupancyResetHour: z.number().int().min(0).max(23).optional(),
     /** Folders the console's bulk import may read (absolute paths; links may not lead out of them). None: the console cannot import from folders. */
     importFolders: z.array(z.string().min(1).max(4096).refine((p) => isAbsolute(p), 'must be an absolute path')).max(50).optional(),
+    /** Which matcher names people: local (default) or, switched on by the site, AWS Rekognition (see remote/matcher-config.ts). */
+    matcher: matcherConfigSchema.optional(),
   })
   .strict();
 export type SiteConfig = z.infer<typeof siteConfigSchema>;
