@@ -8,7 +8,7 @@ import { RekognitionMatcher, type RekognitionMatcherOptions } from '../../src-ma
 import { resolveMatcherConfig } from '../../src-main/engine/remote/matcher-config.js';
 import { RemoteMatcherError, type RemoteErrorCode } from '../../src-main/engine/remote/remote-errors.js';
 import { matcherStatus, openRemoteMatcher } from '../../src-main/engine/remote/remote-matcher.js';
-import { seededRandom } from '../../src-main/engine/remote/retry-policy.js';
+import { seededRandom } from '../../src-main/engine/util/seeded-random.js';
 import { freePort } from '../helpers/camera-server.js';
 import { startFakeRekognition, type FakeRekognition } from '../helpers/fake-rekognition.js';
 

@@ -5,9 +5,9 @@ import {
   classifyFailure,
   decideRetry,
   DEFAULT_RETRY_POLICY,
-  seededRandom,
   type FailureKind,
 } from '../../src-main/engine/remote/retry-policy.js';
+import { seededRandom } from '../../src-main/engine/util/seeded-random.js';
 
 const policy = { maxAttempts: 4, baseDelayMs: 100, maxDelayMs: 1000 };
 

@@ -81,15 +81,3 @@ export function classifyFailure(error: unknown, depth = 0): FailureKind {
   if (e.cause !== undefined && depth < 3) return classifyFailure(e.cause, depth + 1);
   return 'unknown';
 }
-
-/** A small seeded random source (mulberry32), for reproducible jitter in tests and tools. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
