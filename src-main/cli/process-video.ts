@@ -160,6 +160,7 @@ export async function processVideoCommand(engine: Engine, input: string, options
     framesDecoded: stats.framesDecoded,
     droppedFrames: stats.framesDropped,
     embeddings: stats.embeddings,
+    embeddingsByReason: stats.embeddingsByReason,
     visitsDropped: stats.visitsDropped,
     visitJoins: stats.visitJoins,
     detectMsP50: percentile(stats.detectMs, 0.5),

@@ -77,6 +77,10 @@ describe('visits on the Hamilton clip', () => {
     assert.ok(run.stats.sceneCuts >= 3, `cuts seen: ${run.stats.sceneCuts}`);
     assert.ok(run.sightings.length <= 8, `${run.sightings.length} rows for ${run.stats.tracksStarted} tracks`);
     assert.ok(run.stats.tracksStarted > run.sightings.length);
+    // Every embedding is counted under the reason it was made; each track's first one is 'new-track'.
+    const byReason = run.stats.embeddingsByReason;
+    assert.equal(Object.values(byReason).reduce((a, b) => a + b, 0), run.stats.embeddings);
+    assert.ok(byReason['new-track'] > 0 && byReason['new-track'] <= run.stats.tracksStarted, JSON.stringify(byReason));
     // Every face shown on a frame with a sighting belongs to exactly that sighting's visit.
     const rowIds = new Set(run.sightings.map((s) => s.id));
     for (const frame of frames) for (const face of frame.faces) if (face.sightingId !== null) assert.ok(rowIds.has(face.sightingId));

@@ -345,4 +345,25 @@ describe('scene cuts', () => {
     assert.ok(sceneDifference(frameSignature(grey), frameSignature(black)) > SCENE_CUT_THRESHOLD);
     assert.equal(sceneDifference(frameSignature(black), frameSignature(black)), 0);
   });
+  test('the signature is the mean luma of every sampled pixel in each of the 16x9 cells', () => {
+    // A plain reference: each sampled pixel's cell computed on its own.
+    const reference = (img: { width: number; height: number; data: Uint8Array }, step: number) => {
+      const sums = new Float64Array(16 * 9), counts = new Float64Array(16 * 9);
+      for (let y = 0; y < img.height; y += step) {
+        for (let x = 0; x < img.width; x += step) {
+          const cell = Math.min(8, Math.floor((y * 9) / img.height)) * 16 + Math.min(15, Math.floor((x * 16) / img.width));
+          const i = (y * img.width + x) * 3;
+          sums[cell]! += 0.299 * img.data[i]! + 0.587 * img.data[i + 1]! + 0.114 * img.data[i + 2]!;
+          counts[cell]!++;
+        }
+      }
+      return Float32Array.from(sums, (sum, c) => (counts[c]! > 0 ? sum / counts[c]! : 0));
+    };
+    let seed = 9;
+    const noise = () => ((seed = (seed * 1103515245 + 12345) >>> 0) >>> 24);
+    for (const [w, h, step] of [[160, 90, 4], [97, 61, 4], [13, 7, 1], [64, 36, 3]] as const) {
+      const img = { width: w, height: h, data: Uint8Array.from({ length: w * h * 3 }, noise) };
+      assert.deepEqual(frameSignature(img, step), reference(img, step), `${w}x${h} step ${step}`);
+    }
+  });
 });

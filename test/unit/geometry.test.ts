@@ -13,6 +13,7 @@ import {
   resizeBilinear,
   warpAffine,
 } from '../../src-main/engine/vision/geometry.js';
+import { seededRandom } from '../../src-main/engine/util/seeded-random.js';
 
 const close = (a: number, b: number, tolerance = 1e-6) => assert.ok(Math.abs(a - b) <= tolerance, `${a} != ${b} (±${tolerance})`);
 
@@ -97,6 +98,38 @@ describe('alignFace112 / warpAffine', () => {
     const image = { width: 2, height: 2, data: new Uint8Array(12).fill(200) };
     const out = warpAffine(image, [1, 0, 50, 0, 1, 50], 10, 10);
     assert.ok(out.data.every((v) => v === 0));
+  });
+
+  test('gives exactly the pixels of a plain per-pixel bilinear warp (the fast inner loop changes no value)', () => {
+    // The reference: every tap bounds-checked, the source point computed per pixel as a*x + b*y + c.
+    const reference = (image: { width: number; height: number; data: Uint8Array }, forward: [number, number, number, number, number, number], width: number, height: number) => {
+      const m = invertAffine(forward);
+      const out = new Uint8Array(width * height * 3);
+      const at = (x: number, y: number, c: number) => (x >= 0 && y >= 0 && x < image.width && y < image.height ? image.data[(y * image.width + x) * 3 + c]! : 0);
+      for (let y = 0, o = 0; y < height; y++) {
+        for (let x = 0; x < width; x++, o += 3) {
+          const sx = m[0] * x + m[1] * y + m[2], sy = m[3] * x + m[4] * y + m[5];
+          const x0 = Math.floor(sx), y0 = Math.floor(sy), fx = sx - x0, fy = sy - y0;
+          for (let c = 0; c < 3; c++) {
+            const top = at(x0, y0, c) + (at(x0 + 1, y0, c) - at(x0, y0, c)) * fx;
+            const bottom = at(x0, y0 + 1, c) + (at(x0 + 1, y0 + 1, c) - at(x0, y0 + 1, c)) * fx;
+            out[o + c] = Math.round(top + (bottom - top) * fy);
+          }
+        }
+      }
+      return out;
+    };
+    const random = seededRandom(11);
+    for (const [w, h] of [[160, 90], [37, 23]] as const) {
+      const image = { width: w, height: h, data: Uint8Array.from({ length: w * h * 3 }, () => Math.floor(random() * 256)) };
+      for (let trial = 0; trial < 40; trial++) {
+        // Faces of 4..60 px anywhere, partly outside the frame too, turned up to ±30 degrees.
+        const size = 4 + random() * 56, angle = (random() - 0.5) * 1.05;
+        const landmarks = transform(ARCFACE_112_TEMPLATE, size / 112, angle, random() * w - size / 2, random() * h - size / 2);
+        const forward = estimateSimilarity(landmarks, ARCFACE_112_TEMPLATE);
+        assert.deepEqual(warpAffine(image, forward, 112, 112).data, reference(image, forward, 112, 112), `trial ${trial} on ${w}x${h}`);
+      }
+    }
   });
 });
 

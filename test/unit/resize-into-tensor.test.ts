@@ -39,6 +39,27 @@ describe('resizeIntoTensor matches resize-then-normalise (the two-pass path it r
     });
   }
 
+  test('halving (the 720p fast path) gives each output pixel the normalised mean of its 2x2 source block', () => {
+    const image = noiseImage(32, 18, 5);
+    const model = input('BGR', 127.5, 128);
+    const t = resizeIntoTensor(image, 16, 9, model, 32, 16);
+    const plane = 32 * 16;
+    for (let y = 0; y < 9; y++) {
+      for (let x = 0; x < 16; x++) {
+        for (let c = 0; c < 3; c++) {
+          const source = 2 - c; // BGR: tensor channel 0 reads the image's blue
+          const px = (sx: number, sy: number) => image.data[(sy * 32 + sx) * 3 + source]!;
+          const mean = (px(2 * x, 2 * y) + px(2 * x + 1, 2 * y) + px(2 * x, 2 * y + 1) + px(2 * x + 1, 2 * y + 1)) / 4;
+          const actual = t[c * plane + y * 32 + x]!;
+          assert.ok(Math.abs(actual - (mean - 127.5) / 128) < 1e-6, `(${x},${y}) channel ${c}: ${actual}`);
+        }
+      }
+    }
+    // Outside the 16x9 image the tensor is padding.
+    assert.equal(t[20], Math.fround(-127.5 / 128));
+    assert.equal(t[10 * 32 + 3], Math.fround(-127.5 / 128));
+  });
+
   test('padding outside the scaled image is normalised black in every plane', () => {
     const t = resizeIntoTensor(noiseImage(8, 8, 1), 4, 4, input('RGB', 100, 2), 8, 8);
     for (let c = 0; c < 3; c++) {

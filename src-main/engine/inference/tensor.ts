@@ -83,6 +83,27 @@ export function resizeIntoTensor(
     for (let c = 0; c < 3; c++) out.fill(offset[c]!, c * plane, (c + 1) * plane);
   }
   const scaleX = w / scaledWidth, scaleY = h / scaledHeight;
+  const s0 = sourceOf[0]!, s1 = sourceOf[1]!, s2 = sourceOf[2]!;
+  const g0 = gain[0]!, g1 = gain[1]!, g2 = gain[2]!, f0 = offset[0]!, f1 = offset[1]!, f2 = offset[2]!;
+  if (scaleX === 2 && scaleY === 2) {
+    // Halving (720p into a 640-wide detector input, the common case): with pixel centres
+    // aligned every output pixel sits exactly between four source pixels, so bilinear is their
+    // mean. The same values as the general loop below, at a fraction of the work per pixel.
+    const stride = w * 3;
+    const g0q = g0 * 0.25, g1q = g1 * 0.25, g2q = g2 * 0.25;
+    for (let y = 0; y < copyHeight; y++) {
+      let a = 2 * y * stride;
+      let o = y * tensorWidth;
+      const end = o + copyWidth;
+      for (; o < end; o++, a += 6) {
+        const c = a + stride;
+        out[o] = (data[a + s0]! + data[a + 3 + s0]! + data[c + s0]! + data[c + 3 + s0]!) * g0q + f0;
+        out[plane + o] = (data[a + s1]! + data[a + 3 + s1]! + data[c + s1]! + data[c + 3 + s1]!) * g1q + f1;
+        out[2 * plane + o] = (data[a + s2]! + data[a + 3 + s2]! + data[c + s2]! + data[c + 3 + s2]!) * g2q + f2;
+      }
+    }
+    return out;
+  }
   const left = new Int32Array(copyWidth), right = new Int32Array(copyWidth), weightX = new Float32Array(copyWidth);
   for (let x = 0; x < copyWidth; x++) {
     const sx = Math.min(w - 1, Math.max(0, (x + 0.5) * scaleX - 0.5));
@@ -91,8 +112,6 @@ export function resizeIntoTensor(
     right[x] = Math.min(w - 1, x0 + 1) * 3;
     weightX[x] = sx - x0;
   }
-  const s0 = sourceOf[0]!, s1 = sourceOf[1]!, s2 = sourceOf[2]!;
-  const g0 = gain[0]!, g1 = gain[1]!, g2 = gain[2]!, f0 = offset[0]!, f1 = offset[1]!, f2 = offset[2]!;
   for (let y = 0; y < copyHeight; y++) {
     const sy = Math.min(h - 1, Math.max(0, (y + 0.5) * scaleY - 0.5));
     const y0 = Math.floor(sy), fy = sy - y0;

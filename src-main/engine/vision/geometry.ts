@@ -111,26 +111,35 @@ export function warpAffine(image: RgbImage, forward: Affine, width: number, heig
   const out = new Uint8Array(width * height * 3);
   const { data, width: w, height: h } = image;
   const sample = (x: number, y: number, c: number) => (x >= 0 && y >= 0 && x < w && y < h ? data[(y * w + x) * 3 + c]! : 0);
+  const [a, b, tx, c, d, ty] = inverse;
+  const stride = w * 3;
   let o = 0;
   for (let y = 0; y < height; y++) {
+    // Same arithmetic as a*x + b*y + tx evaluated per pixel (so the same pixels), with b*y hoisted.
+    const by = b * y, dy = d * y;
     for (let x = 0; x < width; x++, o += 3) {
-      const sx = inverse[0] * x + inverse[1] * y + inverse[2];
-      const sy = inverse[3] * x + inverse[4] * y + inverse[5];
+      const sx = a * x + by + tx;
+      const sy = c * x + dy + ty;
       const x0 = Math.floor(sx), y0 = Math.floor(sy);
       const fx = sx - x0, fy = sy - y0;
       if (x0 >= 0 && y0 >= 0 && x0 + 1 < w && y0 + 1 < h) {
-        // Inside the image (the usual case): no bounds checks per tap.
-        const i00 = (y0 * w + x0) * 3, i01 = i00 + w * 3;
-        for (let c = 0; c < 3; c++) {
-          const top = data[i00 + c]! + (data[i00 + 3 + c]! - data[i00 + c]!) * fx;
-          const bottom = data[i01 + c]! + (data[i01 + 3 + c]! - data[i01 + c]!) * fx;
-          out[o + c] = Math.round(top + (bottom - top) * fy);
-        }
+        // Inside the image (the usual case): no bounds checks per tap, channels unrolled. Values
+        // are in 0..255, where floor(v + 0.5) is Math.round(v).
+        const i00 = y0 * stride + x0 * 3, i01 = i00 + stride;
+        let top = data[i00]! + (data[i00 + 3]! - data[i00]!) * fx;
+        let bottom = data[i01]! + (data[i01 + 3]! - data[i01]!) * fx;
+        out[o] = Math.floor(top + (bottom - top) * fy + 0.5);
+        top = data[i00 + 1]! + (data[i00 + 4]! - data[i00 + 1]!) * fx;
+        bottom = data[i01 + 1]! + (data[i01 + 4]! - data[i01 + 1]!) * fx;
+        out[o + 1] = Math.floor(top + (bottom - top) * fy + 0.5);
+        top = data[i00 + 2]! + (data[i00 + 5]! - data[i00 + 2]!) * fx;
+        bottom = data[i01 + 2]! + (data[i01 + 5]! - data[i01 + 2]!) * fx;
+        out[o + 2] = Math.floor(top + (bottom - top) * fy + 0.5);
       } else {
-        for (let c = 0; c < 3; c++) {
-          const top = sample(x0, y0, c) + (sample(x0 + 1, y0, c) - sample(x0, y0, c)) * fx;
-          const bottom = sample(x0, y0 + 1, c) + (sample(x0 + 1, y0 + 1, c) - sample(x0, y0 + 1, c)) * fx;
-          out[o + c] = Math.round(top + (bottom - top) * fy);
+        for (let ch = 0; ch < 3; ch++) {
+          const top = sample(x0, y0, ch) + (sample(x0 + 1, y0, ch) - sample(x0, y0, ch)) * fx;
+          const bottom = sample(x0, y0 + 1, ch) + (sample(x0 + 1, y0 + 1, ch) - sample(x0, y0 + 1, ch)) * fx;
+          out[o + ch] = Math.round(top + (bottom - top) * fy);
         }
       }
     }

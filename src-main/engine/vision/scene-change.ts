@@ -17,11 +17,15 @@ export function frameSignature(image: RgbImage, step = 4): Float32Array {
   const { width, height, data } = image;
   const sums = new Float64Array(SIGNATURE_COLUMNS * SIGNATURE_ROWS);
   const counts = new Uint32Array(SIGNATURE_COLUMNS * SIGNATURE_ROWS);
+  // The grid column of each sampled x, once per frame rather than per pixel (this runs on every frame).
+  const sampledColumns = Math.ceil(width / step);
+  const columnOf = new Uint8Array(sampledColumns);
+  for (let k = 0; k < sampledColumns; k++) columnOf[k] = Math.min(SIGNATURE_COLUMNS - 1, Math.floor((k * step * SIGNATURE_COLUMNS) / width));
   for (let y = 0; y < height; y += step) {
-    const row = Math.min(SIGNATURE_ROWS - 1, Math.floor((y * SIGNATURE_ROWS) / height));
-    for (let x = 0; x < width; x += step) {
-      const cell = row * SIGNATURE_COLUMNS + Math.min(SIGNATURE_COLUMNS - 1, Math.floor((x * SIGNATURE_COLUMNS) / width));
-      const i = (y * width + x) * 3;
+    const rowCell = Math.min(SIGNATURE_ROWS - 1, Math.floor((y * SIGNATURE_ROWS) / height)) * SIGNATURE_COLUMNS;
+    let i = y * width * 3;
+    for (let k = 0; k < sampledColumns; k++, i += step * 3) {
+      const cell = rowCell + columnOf[k]!;
       sums[cell]! += 0.299 * data[i]! + 0.587 * data[i + 1]! + 0.114 * data[i + 2]!;
       counts[cell]!++;
     }
