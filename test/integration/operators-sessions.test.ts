@@ -111,6 +111,28 @@ describe('first run, sign-in and lockout', () => {
     assert.equal(auditCount('operator.sign-in-failed', 'nobody-here'), before + 1);
   });
 
+  test('an unknown name locks like an account after five tries, so a lockout never tells a prober the name exists', async () => {
+    // The same sequence against a real account and a name that is no account: the same answers.
+    value(await dispatch('operators.add', { name: 'prober-target', displayName: 'Target', role: 'viewer', password: 'target password 1' }, admin));
+    const answers = async (name: string) => {
+      const out: Array<{ code: string; retryAt?: string }> = [];
+      for (let i = 1; i <= 6; i++) {
+        const reply = await dispatch('session.login', { name, password: `wrong ${i}` }, newConnection());
+        out.push({ code: codeOf(reply), retryAt: (reply as { ok: boolean; error?: { retryAt?: string } }).error?.retryAt });
+      }
+      return out;
+    };
+    const real = await answers('prober-target');
+    const ghost = await answers('No-Such-Operator');
+    assert.deepEqual(ghost, real);
+    assert.deepEqual(real.map((a) => a.code), ['LOGIN_FAILED', 'LOGIN_FAILED', 'LOGIN_FAILED', 'LOGIN_FAILED', 'ACCOUNT_LOCKED', 'ACCOUNT_LOCKED']);
+    // The unknown name's lock also ends after its minute, in any letter case.
+    clock += MINUTE + 1000;
+    assert.equal(codeOf(await dispatch('session.login', { name: 'no-such-operator', password: 'wrong 7' }, newConnection())), 'ACCOUNT_LOCKED', 'the 7th failure locks again, for two minutes');
+    clock += 2 * MINUTE + 1000;
+    await signIn('prober-target', 'target password 1');
+  });
+
   test('a console may try to sign in 10 times a minute, then RATE_LIMITED until the minute is over', async () => {
     const connection = newConnection();
     for (let i = 0; i < 10; i++) assert.equal(codeOf(await dispatch('session.login', { name: `ghost${i}`, password: 'x' }, connection)), 'LOGIN_FAILED');

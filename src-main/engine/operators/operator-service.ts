@@ -6,6 +6,8 @@ import { dummyHash, hashPassword, type ScryptParameters, DEFAULT_SCRYPT, verifyP
 
 /** Wrong passwords in a row that lock an account. */
 export const LOCKOUT_AFTER_FAILURES = 5;
+/** Names that are no account whose wrong sign-ins are counted (see unknownNameFailures). */
+const MAX_UNKNOWN_NAMES_TRACKED = 10_000;
 /** The first lock lasts a minute; each further wrong password doubles it, up to an hour. */
 export const FIRST_LOCK_MS = 60_000;
 export const MAX_LOCK_MS = 60 * 60_000;
@@ -100,6 +102,14 @@ export class OperatorService {
     this.scrypt = options.scrypt ?? DEFAULT_SCRYPT;
     this.audit = new AuditRepository(db);
   }
+
+  /**
+   * Wrong sign-ins under names that are no account, counted like an account's (in memory, per
+   * name in any letter case): after the 5th in a row such a name is "locked" too, with the same
+   * answer and back-off as a real account, so ACCOUNT_LOCKED never tells a prober that a name
+   * exists. Bounded: the oldest names are forgotten first.
+   */
+  private readonly unknownNameFailures = new Map<string, { failures: number; lockedUntil: string | null }>();
 
   private iso(): string {
     return new Date(this.now()).toISOString();
@@ -232,9 +242,22 @@ export class OperatorService {
       this.audit.append({ operator: label, action: 'operator.sign-in-refused-locked', subjectKind: 'operator', subjectId: found.id, subjectLabel: found.name, details: { lockedUntil: found.lockedUntil } });
       throw lockedError(found.lockedUntil, this.now());
     }
+    const unknownKey = label.toLowerCase();
+    const unknown = found ? undefined : this.unknownNameFailures.get(unknownKey);
+    if (unknown?.lockedUntil && Date.parse(unknown.lockedUntil) > this.now()) {
+      this.audit.append({ operator: label, action: 'operator.sign-in-refused-locked', subjectKind: 'operator', subjectId: null, subjectLabel: label, details: { lockedUntil: unknown.lockedUntil, reason: 'unknown name' } });
+      throw lockedError(unknown.lockedUntil, this.now());
+    }
     const matches = await verifyPassword(password, found?.passwordHash ?? (await dummyHash()));
     if (!found) {
-      this.audit.append({ operator: label, action: 'operator.sign-in-failed', subjectKind: 'operator', subjectId: null, subjectLabel: label, details: { reason: 'unknown name' } });
+      const failures = (unknown?.failures ?? 0) + 1;
+      const lockMs = lockDurationMs(failures);
+      const lockedUntil = lockMs > 0 ? new Date(this.now() + lockMs).toISOString() : null;
+      this.unknownNameFailures.delete(unknownKey); // re-inserted last: the map forgets the oldest first
+      this.unknownNameFailures.set(unknownKey, { failures, lockedUntil: lockedUntil ?? unknown?.lockedUntil ?? null });
+      if (this.unknownNameFailures.size > MAX_UNKNOWN_NAMES_TRACKED) this.unknownNameFailures.delete(this.unknownNameFailures.keys().next().value!);
+      this.audit.append({ operator: label, action: 'operator.sign-in-failed', subjectKind: 'operator', subjectId: null, subjectLabel: label, details: { reason: 'unknown name', failedAttempts: failures } });
+      if (lockedUntil) throw lockedError(lockedUntil, this.now());
       throw new VigilError('LOGIN_FAILED', 'The sign-in name or password is wrong');
     }
     if (!matches) {
