@@ -1361,6 +1361,14 @@ export type Events = typeof events;
 export type EventName = keyof Events;
 export type EventOf<E extends EventName> = z.output<Events[E]>;
 
+/**
+ * The desktop app's folder dialog for bulk import (Electron only; no WebSocket equivalent): the
+ * main process opens the OS dialog for a signed-in operator with "people.enroll", lets that
+ * session import from the chosen folder, and answers with its path, or null when cancelled.
+ */
+export const PICK_FOLDER_CHANNEL = 'vigil:pickFolder';
+export const pickFolderResponseSchema = z.string().min(1).nullable();
+
 export const eventPermissions: Record<EventName, Permission> = {
   'live.faces': 'live.view',
   'sightings.changed': 'sightings.read',

@@ -16,7 +16,7 @@
  * error path.
  */
 import { contextBridge, ipcRenderer } from 'electron';
-import { channels, events, type ChannelName, type Envelope, type EventName } from './contract';
+import { channels, events, type ChannelName, type Envelope, type EventName, PICK_FOLDER_CHANNEL } from './contract';
 
 /** IPC channel for request/response calls (main: ipcMain.handle). */
 export const INVOKE_CHANNEL = 'vigil:invoke';
@@ -64,6 +64,17 @@ const bridge = {
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       return fail('INTERNAL', `The call to ${channel} failed in Electron IPC: ${message}`);
+    }
+  },
+
+  /** The OS folder dialog, for bulk import (see PICK_FOLDER_CHANNEL): the chosen path or null. */
+  async pickFolder(): Promise<Envelope<unknown>> {
+    try {
+      const answer = await ipcRenderer.invoke(PICK_FOLDER_CHANNEL);
+      return isEnvelope(answer) ? answer : fail('INTERNAL', 'The main process sent a malformed answer to the folder dialog');
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      return fail('INTERNAL', `The folder dialog failed in Electron IPC: ${message}`);
     }
   },
 

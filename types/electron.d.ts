@@ -131,6 +131,18 @@ export declare const shell: {
   openExternal(url: string): Promise<void>;
 };
 
+export interface OpenDialogOptions {
+  title?: string;
+  properties?: Array<'openFile' | 'openDirectory' | 'multiSelections' | 'showHiddenFiles'>;
+}
+
+export interface OpenDialogReturnValue {
+  canceled: boolean;
+  filePaths: string[];
+}
+
 export declare const dialog: {
   showErrorBox(title: string, content: string): void;
+  showOpenDialog(window: BrowserWindow, options: OpenDialogOptions): Promise<OpenDialogReturnValue>;
+  showOpenDialog(options: OpenDialogOptions): Promise<OpenDialogReturnValue>;
 };

@@ -7,9 +7,9 @@ import { readFile } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, BrowserWindow, dialog, ipcMain, type IpcMainInvokeEvent, protocol, safeStorage, session } from 'electron';
-import { eventPermissions, events, type EventName } from '../../src-preload/contract.js';
+import { eventPermissions, events, type EventName, PICK_FOLDER_CHANNEL } from '../../src-preload/contract.js';
 import { createEngineDispatcher } from '../engine/api/handlers.js';
-import { newConnection } from '../engine/operators/sessions.js';
+import { grantPickedFolder, newConnection } from '../engine/operators/sessions.js';
 import { Engine } from '../engine/engine.js';
 import { VigilError } from '../engine/errors.js';
 import { LiveService } from '../engine/live/live-service.js';
@@ -138,6 +138,23 @@ async function main(): Promise<void> {
       return { ok: false, error: { code: 'FORBIDDEN', message: 'Untrusted sender' } };
     }
     return dispatch(channel, request, connection);
+  });
+
+  // The desktop's folder dialog for bulk import: the folder the operator chooses here may be
+  // imported from this session, besides the site's importFolders (the dialog is the operator's
+  // own choice on this machine; a browser console has no such way to name a folder).
+  ipcMain.handle(PICK_FOLDER_CHANNEL, async (event) => {
+    if (!trustedSender(event, window)) return { ok: false, error: { code: 'FORBIDDEN', message: 'Untrusted sender' } };
+    if (!engine.sessions.mayReceive(connection, 'people.enroll')) {
+      return { ok: false, error: { code: 'FORBIDDEN', message: 'Choosing a folder to import needs the "people.enroll" permission' } };
+    }
+    const owner = window ?? undefined;
+    const options = { title: 'Folder to import people from', properties: ['openDirectory' as const] };
+    const chosen = owner ? await dialog.showOpenDialog(owner, options) : await dialog.showOpenDialog(options);
+    const folder = chosen.canceled ? undefined : chosen.filePaths[0];
+    if (!folder) return { ok: true, value: null };
+    grantPickedFolder(connection, folder);
+    return { ok: true, value: folder };
   });
 
   window = new BrowserWindow({

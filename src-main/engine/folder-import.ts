@@ -62,7 +62,7 @@ export async function importFolder(people: PeopleService, folder: string, option
     if (allowed.length === 0) {
       throw new VigilError(
         'FORBIDDEN',
-        'No folder is open for import from the console: the site administrator lists them as "importFolders" in config.json (or imports on this machine with npm run cli -- enroll-dir)',
+        'No folder is open for import from the console: choose one with "Choose folder…" in the desktop app, or the site administrator lists them as "importFolders" in config.json (or imports on this machine with npm run cli -- enroll-dir)',
       );
     }
     const real = await realpath(root).catch(() => null);

@@ -153,7 +153,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       return;
     }
     // Only for a signed-in console whose role may watch: the printed token opens the page, not the cameras.
-    const viewer = { sessionId: url.searchParams.get('session'), signInAttempts: [] };
+    const viewer = { ...newConnection(), sessionId: url.searchParams.get('session') };
     if (!viewer.sessionId || !engine.sessions.mayReceive(viewer, 'live.view')) {
       plain(res, 401, 'Sign in first');
       return;

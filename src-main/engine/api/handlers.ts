@@ -100,14 +100,15 @@ export function createHandlers(engine: Engine, live: LiveService): Handlers {
       people.saveTemplates(id, photoBytes(photos), 'add', { overrideDuplicate }, caller),
     'people.replaceTemplates': ({ id, photos, allowFewerPhotos, overrideDuplicate }, caller) =>
       people.saveTemplates(id, photoBytes(photos), 'replace', { allowFewerPhotos, overrideDuplicate }, caller),
-    'people.importFolder': ({ folder, minPhotos, consent }, caller) =>
+    'people.importFolder': ({ folder, minPhotos, consent }, caller, connection) =>
       importFolder(people, folder, {
         caller,
         minPhotos,
         // The version the operator confirmed for the batch, recorded with each person's consent.
         consentTextVersion: consent.textVersion,
-        // A client of the console reads only the folders the site allows (the CLI is not confined).
-        confinedTo: engine.options.importFolders ?? [],
+        // A client of the console reads only the folders the site allows, plus any its operator
+        // chose in the desktop app's folder dialog this session (the CLI is not confined).
+        confinedTo: [...(engine.options.importFolders ?? []), ...connection.pickedFolders],
         onProgress: (progress) => engine.emit('people.importProgress', progress),
       }),
     'people.export': ({ id, includeEmbeddings }, caller) => people.export(id, includeEmbeddings, caller),

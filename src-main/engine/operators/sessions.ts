@@ -21,10 +21,25 @@ interface Session {
 export interface ConsoleConnection {
   sessionId: string | null;
   signInAttempts: number[];
+  /**
+   * Folders the signed-in operator chose in the desktop app's own folder dialog: bulk import may
+   * read them as well as the site's importFolders, for this session only (sign-out forgets them).
+   * Only the Electron shell adds to it (a browser console has no way to name a folder it may read).
+   */
+  pickedFolders: string[];
 }
 
 export function newConnection(): ConsoleConnection {
-  return { sessionId: null, signInAttempts: [] };
+  return { sessionId: null, signInAttempts: [], pickedFolders: [] };
+}
+
+/** Picked folders kept per console at most (the oldest is forgotten first). */
+export const MAX_PICKED_FOLDERS = 20;
+
+/** Lets this console's session import from a folder its operator chose in the desktop app's folder dialog. */
+export function grantPickedFolder(connection: ConsoleConnection, folder: string): void {
+  if (connection.sessionId === null) throw new VigilError('NOT_SIGNED_IN', 'Sign in first');
+  connection.pickedFolders = [...connection.pickedFolders.filter((f) => f !== folder), folder].slice(-MAX_PICKED_FOLDERS);
 }
 
 /** Sign-in attempts one console may make per minute (the account lockout limits guesses per name). */
@@ -107,6 +122,8 @@ export class SessionManager {
   end(connection: ConsoleConnection, reason: 'signed-out' | null): void {
     const session = connection.sessionId ? this.sessions.get(connection.sessionId) : undefined;
     connection.sessionId = null;
+    // A folder chosen in the dialog was the signed-in operator's choice, not the next one's.
+    connection.pickedFolders = [];
     if (!session) return;
     this.sessions.delete(session.id);
     if (reason) this.operators.recordSignOut(session.operatorId, reason);

@@ -10,4 +10,6 @@ import type { ChannelName, Envelope, EventName } from '../../../src-preload/cont
 export interface VigilBridge {
   invoke(channel: ChannelName, request: unknown): Promise<Envelope<unknown>>;
   on(eventName: EventName, listener: (payload: unknown) => void): () => void;
+  /** The desktop app's folder dialog for bulk import (absent in a browser console). */
+  pickFolder?(): Promise<Envelope<unknown>>;
 }

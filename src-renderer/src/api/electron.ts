@@ -1,13 +1,24 @@
-import type { ChannelName, EventName, EventOf, RequestOf, ResponseOf } from '../../../src-preload/contract';
+import { type ChannelName, type EventName, type EventOf, pickFolderResponseSchema, type RequestOf, type ResponseOf } from '../../../src-preload/contract';
 import type { VigilBridge } from './bridge';
 import type { ConnectionInfo, ConnectionListener } from './connection';
 import { EngineUnavailableError } from './errors';
 import type { VigilClient } from './types';
-import { parseEvent, unwrapEnvelope } from './validate';
+import { parseEvent, unwrapAnswer, unwrapEnvelope } from './validate';
 
 /** The main process streams each camera's video on this scheme (protocol.handle in main.ts). */
 export function electronVideoUrl(cameraId: number): string {
   return `vigil-video://camera/${cameraId}`;
+}
+
+/** The folder dialog's answer, checked like any channel's: a path, or null when cancelled. */
+async function pickFolderThrough(bridge: VigilBridge): Promise<string | null> {
+  let envelope: unknown;
+  try {
+    envelope = await bridge.pickFolder!();
+  } catch (error) {
+    throw new EngineUnavailableError(`the folder dialog failed in the Electron bridge (${error instanceof Error ? error.message : String(error)})`);
+  }
+  return unwrapAnswer('the folder dialog', envelope, pickFolderResponseSchema);
 }
 
 /** VigilApi over the Electron preload bridge (window.vigil). Always "connected". */
@@ -43,6 +54,7 @@ export function createElectronClient(bridge: VigilBridge): VigilClient {
     },
     getConnection: () => info,
     videoUrl: (cameraId) => electronVideoUrl(cameraId),
+    ...(bridge.pickFolder ? { pickFolder: () => pickFolderThrough(bridge) } : {}),
     onConnection(_listener: ConnectionListener) {
       return () => {};
     },

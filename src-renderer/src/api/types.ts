@@ -17,6 +17,11 @@ export interface VigilClient extends VigilApi {
    * /video/<id>?token=... over the WebSocket transport, vigil-video://camera/<id> in Electron.
    */
   videoUrl(cameraId: number): string;
+  /**
+   * The desktop app's folder dialog for bulk import: the chosen folder (this session may then
+   * import from it) or null when cancelled. Absent in a browser console.
+   */
+  pickFolder?(): Promise<string | null>;
   /** Close the transport for good (tests, hot reload). */
   dispose(): void;
 }

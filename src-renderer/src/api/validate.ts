@@ -9,6 +9,7 @@ import {
   type EventOf,
   type ResponseOf,
 } from '../../../src-preload/contract';
+import type { z } from 'zod';
 
 const knownCodes = new Set<string>(errorCodes);
 
@@ -25,6 +26,11 @@ function describeIssues(issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>
  * the engine and the UI surfaces as a clear error instead of a broken screen.
  */
 export function unwrapEnvelope<C extends ChannelName>(channel: C, envelope: unknown): ResponseOf<C> {
+  return unwrapAnswer(channel, envelope, channels[channel].response as z.ZodType<unknown>) as ResponseOf<C>;
+}
+
+/** An envelope's value checked against `schema`, or its error as a VigilApiError; `what` names the call in messages. */
+export function unwrapAnswer<T>(channel: string, envelope: unknown, schema: z.ZodType<T>): T {
   if (typeof envelope !== 'object' || envelope === null || !('ok' in envelope)) {
     throw new VigilApiError({ code: 'INTERNAL', message: `The engine sent a malformed answer to ${channel}` });
   }
@@ -37,14 +43,14 @@ export function unwrapEnvelope<C extends ChannelName>(channel: C, envelope: unkn
     const retryAt = typeof env.error?.retryAt === 'string' ? env.error.retryAt : undefined;
     throw new VigilApiError(retryAt ? { code, message, retryAt } : { code, message });
   }
-  const parsed = channels[channel].response.safeParse(env.value);
+  const parsed = schema.safeParse(env.value);
   if (!parsed.success) {
     throw new VigilApiError({
       code: 'INTERNAL',
       message: `The engine's answer to ${channel} does not match the contract (${describeIssues(parsed.error.issues)})`,
     });
   }
-  return parsed.data as ResponseOf<C>;
+  return parsed.data;
 }
 
 /**

@@ -12,6 +12,8 @@ interface BulkImportSlice {
   report: FolderImportReport | null;
   error: string | null;
   setFolder(folder: string): void;
+  /** The desktop app's folder dialog (only where the API has one): the chosen folder fills the field. */
+  chooseFolder(): Promise<void>;
   setConsent(consent: boolean): void;
   receiveProgress(progress: EventOf<'people.importProgress'>): void;
   /** `consentTextVersion`: the site's version the operator confirmed. */
@@ -29,6 +31,16 @@ export const useBulkImport = create<BulkImportSlice>()((set, get) => ({
   setFolder(folder) {
     // A confirmation is about one folder's people: another folder needs its own.
     set((s) => ({ folder, consent: folder === s.folder ? s.consent : false }));
+  },
+  async chooseFolder() {
+    const api = getApi();
+    if (!api.pickFolder || get().running) return;
+    try {
+      const folder = await api.pickFolder();
+      if (folder !== null) get().setFolder(folder);
+    } catch (error) {
+      set({ error: describeError(error) });
+    }
   },
   setConsent(consent) {
     set({ consent });

@@ -3,6 +3,7 @@ import { resemblanceWords } from '../lib/people-words';
 import { ErrorNote } from '../components/Notice';
 import { useBulkImport } from '../store/bulkImport';
 import { useSystem } from '../store/system';
+import { getApi } from '../api';
 
 /** Bulk import from a folder (<folder>/<person name>/<photos>) with a progress bar and a per-file report. */
 export function BulkImport() {
@@ -10,6 +11,8 @@ export function BulkImport() {
   const consentVersion = useSystem((st) => st.status?.consentTextVersion ?? '1');
   const folderId = useId();
   const consentId = useId();
+  // The desktop app has the OS folder dialog; a browser console types a folder the site allows.
+  const canChoose = getApi().pickFolder !== undefined;
   const onSubmit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     void s.start(consentVersion);
@@ -19,9 +22,19 @@ export function BulkImport() {
       <h3 id="bulk-title">Bulk import from a folder</h3>
       <div className="field">
         <label htmlFor={folderId}>Folder on this computer</label>
-        <input id={folderId} type="text" value={s.folder} placeholder="/path/to/people" disabled={s.running} onChange={(e) => s.setFolder(e.target.value)} />
+        <div className="input-with-button">
+          <input id={folderId} type="text" value={s.folder} placeholder="/path/to/people" disabled={s.running} onChange={(e) => s.setFolder(e.target.value)} />
+          {canChoose ? (
+            <button type="button" className="btn btn-ghost" disabled={s.running} onClick={() => void s.chooseFolder()}>
+              Choose folder…
+            </button>
+          ) : null}
+        </div>
         <p className="muted small">
-          One subfolder per person, named after them, holding their photos. Only folders the site administrator allows can be read.
+          One subfolder per person, named after them, holding their photos.{' '}
+          {canChoose
+            ? 'Folders the site administrator allows, or one you choose here, can be read.'
+            : 'Only folders the site administrator allows can be read.'}
         </p>
       </div>
       <div className="field field-check">
