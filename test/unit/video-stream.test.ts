@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { initSegmentLength, liveEdgeDecision, mimeFromInitSegment } from '../../src-renderer/src/live/video-stream.js';
+import { initSegmentLength, liveEdgeDecision, MEDIA_ERR_DECODE, MEDIA_ERR_SRC_NOT_SUPPORTED, mediaErrorAction, mimeFromInitSegment } from '../../src-renderer/src/live/video-stream.js';
 
 function box(type: string, payload: number[] = []): number[] {
   const size = 8 + payload.length;
@@ -34,4 +34,21 @@ describe('video stream helpers', () => {
       assert.equal(d.removeBefore === null ? null : Math.round(d.removeBefore * 1000) / 1000, c.removeBefore);
     });
   }
+});
+
+describe('what a failed <video> means for a live tile', () => {
+  test('table: only the runtime refusing the stream before any picture is "unsupported"', () => {
+    const table: Array<[number | null | undefined, boolean, 'unsupported' | 'retry']> = [
+      [MEDIA_ERR_SRC_NOT_SUPPORTED, false, 'unsupported'],
+      // It played: a damaged fragment, not a codec this runtime lacks.
+      [MEDIA_ERR_SRC_NOT_SUPPORTED, true, 'retry'],
+      [MEDIA_ERR_DECODE, false, 'retry'],
+      [MEDIA_ERR_DECODE, true, 'retry'],
+      [1, false, 'retry'], // aborted
+      [2, false, 'retry'], // network
+      [null, false, 'retry'],
+      [undefined, false, 'retry'],
+    ];
+    for (const [code, shown, expected] of table) assert.equal(mediaErrorAction(code, shown), expected, `code ${code}, picture shown ${shown}`);
+  });
 });

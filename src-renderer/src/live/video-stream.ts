@@ -61,3 +61,18 @@ export function liveEdgeDecision(bufferedStart: number, bufferedEnd: number, cur
   const removeBefore = playhead - bufferedStart > KEEP_BEHIND_S * 1.5 ? playhead - KEEP_BEHIND_S : null;
   return { seekTo, removeBefore };
 }
+
+/** HTMLMediaElement error codes (MediaError), named here so this file needs no DOM. */
+export const MEDIA_ERR_DECODE = 3;
+export const MEDIA_ERR_SRC_NOT_SUPPORTED = 4;
+
+/**
+ * What a tile does when its <video> fails. The runtime refusing the stream (MEDIA_ERR_SRC_NOT_SUPPORTED,
+ * e.g. an H.264 profile that passes MediaSource.isTypeSupported but that Chromium's decoder does
+ * not know, such as Extended) before the connection showed any picture: 'unsupported', said on the
+ * tile, no retry (the same stream would fail again). Anything else, or after pictures were shown
+ * (a damaged fragment, a decoder hiccup): 'retry' with a fresh connection from a keyframe.
+ */
+export function mediaErrorAction(code: number | null | undefined, shownPictureThisConnection: boolean): 'unsupported' | 'retry' {
+  return code === MEDIA_ERR_SRC_NOT_SUPPORTED && !shownPictureThisConnection ? 'unsupported' : 'retry';
+}

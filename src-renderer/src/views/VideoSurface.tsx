@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { facesAt } from '../live/overlay-timing';
 import { drawOverlay } from '../live/overlay';
-import { FALLBACK_VIDEO_MIME, initSegmentLength, liveEdgeDecision, mimeFromInitSegment } from '../live/video-stream';
+import { FALLBACK_VIDEO_MIME, initSegmentLength, liveEdgeDecision, mediaErrorAction, mimeFromInitSegment } from '../live/video-stream';
 import { liveVideoUrl, useLive } from '../store/live';
 
 /** No new frame on screen for this long while the camera runs: "Video stalled". */
@@ -28,6 +28,8 @@ export function VideoSurface({ cameraId, running, label, showScores }: { cameraI
   const [hasPicture, setHasPicture] = useState(false);
   const [generation, setGeneration] = useState(0);
   const lastFrameAt = useRef(0);
+  /** A frame of the current connection reached the screen (see mediaErrorAction). */
+  const pictureThisConnection = useRef(false);
   const showScoresRef = useRef(showScores);
   showScoresRef.current = showScores;
 
@@ -43,6 +45,7 @@ export function VideoSurface({ cameraId, running, label, showScores }: { cameraI
     const queue: Uint8Array[] = [];
     let closed = false;
     let retry: ReturnType<typeof setTimeout> | null = null;
+    pictureThisConnection.current = false;
 
     const again = () => {
       if (closed || retry !== null) return;
@@ -110,11 +113,22 @@ export function VideoSurface({ cameraId, running, label, showScores }: { cameraI
       again(); // the stream ended (camera restarted or stopped) or failed
     };
     mediaSource.addEventListener('sourceopen', () => void onSourceOpen(), { once: true });
+    // The decoder may refuse a stream whose type MediaSource said it supports (an H.264 profile it
+    // does not know): the tile says so instead of reconnecting to the same stream for ever.
+    const onVideoError = () => {
+      if (closed || mediaErrorAction(video.error?.code, pictureThisConnection.current) !== 'unsupported') return;
+      closed = true;
+      if (retry !== null) clearTimeout(retry);
+      abort.abort();
+      setProblem('unsupported');
+    };
+    video.addEventListener('error', onVideoError);
 
     return () => {
       closed = true;
       abort.abort();
       if (retry !== null) clearTimeout(retry);
+      video.removeEventListener('error', onVideoError);
       video.removeAttribute('src');
       video.load();
       URL.revokeObjectURL(objectUrl);
@@ -130,6 +144,7 @@ export function VideoSurface({ cameraId, running, label, showScores }: { cameraI
     const onFrame: VideoFrameRequestCallback = (_now, metadata) => {
       displayed++;
       lastFrameAt.current = Date.now();
+      pictureThisConnection.current = true;
       const surface = surfaceRef.current;
       if (surface) surface.dataset.displayedFrames = String(displayed);
       if (displayed === 1) setHasPicture(true);
