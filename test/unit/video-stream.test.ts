@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { initSegmentLength, liveEdgeDecision, MEDIA_ERR_DECODE, MEDIA_ERR_SRC_NOT_SUPPORTED, mediaErrorAction, mimeFromInitSegment } from '../../src-renderer/src/live/video-stream.js';
+import { initSegmentLength, liveEdgeDecision, MEDIA_ERR_DECODE, MEDIA_ERR_SRC_NOT_SUPPORTED, mediaErrorAction, mimeFromInitSegment, tileStream } from '../../src-renderer/src/live/video-stream.js';
+import type { CameraSource } from '../../src-preload/contract.js';
 
 function box(type: string, payload: number[] = []): number[] {
   const size = 8 + payload.length;
@@ -50,5 +51,19 @@ describe('what a failed <video> means for a live tile', () => {
       [undefined, false, 'retry'],
     ];
     for (const [code, shown, expected] of table) assert.equal(mediaErrorAction(code, shown), expected, `code ${code}, picture shown ${shown}`);
+  });
+});
+
+describe('which stream a tile plays', () => {
+  test('table: the sub-stream in the grid when there is one; the main stream maximised', () => {
+    const table: Array<[CameraSource, boolean, 'main' | 'sub']> = [
+      [{ kind: 'rtsp', url: 'rtsp://cam/1', subStreamUrl: 'rtsp://cam/2' }, false, 'sub'],
+      [{ kind: 'rtsp', url: 'rtsp://cam/1', subStreamUrl: 'rtsp://cam/2' }, true, 'main'],
+      [{ kind: 'http', url: 'http://cam/1', subStreamUrl: 'http://cam/2' }, false, 'sub'],
+      [{ kind: 'rtsp', url: 'rtsp://cam/1' }, false, 'main'],
+      [{ kind: 'file', path: '/v.mp4', loop: true }, false, 'main'],
+      [{ kind: 'webcam', device: '0' }, false, 'main'],
+    ];
+    for (const [source, maximised, expected] of table) assert.equal(tileStream({ source }, maximised), expected, `${JSON.stringify(source)} maximised=${maximised}`);
   });
 });

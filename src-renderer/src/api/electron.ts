@@ -6,8 +6,8 @@ import type { VigilClient } from './types';
 import { parseEvent, unwrapEnvelope } from './validate';
 
 /** The main process streams each camera's video on this scheme (protocol.handle in main.ts). */
-export function electronVideoUrl(cameraId: number): string {
-  return `vigil-video://camera/${cameraId}`;
+export function electronVideoUrl(cameraId: number, stream: 'main' | 'sub' = 'main'): string {
+  return `vigil-video://camera/${cameraId}${stream === 'sub' ? '/sub' : ''}`;
 }
 
 /** VigilApi over the Electron preload bridge (window.vigil). Always "connected". */
@@ -42,7 +42,7 @@ export function createElectronClient(bridge: VigilBridge): VigilClient {
       });
     },
     getConnection: () => info,
-    videoUrl: (cameraId) => electronVideoUrl(cameraId),
+    videoUrl: (cameraId, stream) => electronVideoUrl(cameraId, stream),
     onConnection(_listener: ConnectionListener) {
       return () => {};
     },

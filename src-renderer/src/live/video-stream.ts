@@ -1,6 +1,16 @@
 /**
  * Pure helpers for playing a camera's fragmented MP4 through MediaSource (no DOM here).
  */
+import type { CameraSource } from '../../../src-preload/contract';
+
+/**
+ * The stream a tile plays: the camera's smaller sub-stream when it has one (cheaper to carry and
+ * decode for a small tile), its main stream when maximised (the full picture) or without one.
+ */
+export function tileStream(camera: { source: CameraSource }, maximised: boolean): 'main' | 'sub' {
+  const hasSubStream = (camera.source.kind === 'rtsp' || camera.source.kind === 'http') && camera.source.subStreamUrl !== undefined;
+  return hasSubStream && !maximised ? 'sub' : 'main';
+}
 
 /** The fallback when the init segment names no profile: H.264 Constrained Baseline 3.1. */
 export const FALLBACK_VIDEO_MIME = 'video/mp4; codecs="avc1.42E01F"';
