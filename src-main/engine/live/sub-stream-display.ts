@@ -51,8 +51,7 @@ export class SubStreamDisplay {
     }
     this.#linger = setTimeout(() => {
       this.#linger = null;
-      // The old stream's init segment and keyframe group go too: a later viewer waits for the new process's.
-      void this.#stopSource().then(() => this.hub.restart());
+      void this.#stopSource();
     }, this.options.lingerMs);
     this.#linger.unref?.();
   }
@@ -79,7 +78,10 @@ export class SubStreamDisplay {
     const source = this.#source;
     this.#source = null;
     if (source === null) return;
+    // Nothing more from this process reaches the hub; its init segment and keyframe group go at
+    // once (a later viewer waits for the next process's instead of being shown a stale stream).
     source.removeAllListeners();
+    this.hub.restart();
     await source.stop();
   }
 
