@@ -551,10 +551,21 @@ const networkUrl = (schemes: readonly string[]) =>
   });
 
 export const cameraSourceSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('rtsp'), url: networkUrl(['rtsp', 'rtsps']) }),
+  z.object({
+    kind: z.literal('rtsp'),
+    url: networkUrl(['rtsp', 'rtsps']),
+    /**
+     * Optional second, smaller stream of the same camera (most IP cameras offer one) for the wall's
+     * tiles; a maximised tile and the analysis use `url`. Validated like `url`; it is opened with
+     * the camera's own user name and password (never stored in it).
+     */
+    subStreamUrl: networkUrl(['rtsp', 'rtsps']).optional(),
+  }),
   z.object({
     kind: z.literal('http'),
     url: networkUrl(['http', 'https']),
+    /** As for RTSP: a smaller stream for the tiles, in the same format as `url`. */
+    subStreamUrl: networkUrl(['http', 'https']).optional(),
     /**
      * mjpeg (the default when absent): a multipart MJPEG stream (multipart/x-mixed-replace), read with that demuxer
      * only. auto: let ffmpeg probe the format (an HTTP stream of another kind; more parsers exposed).

@@ -136,8 +136,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   };
 
   /**
-   * GET /video/<cameraId>?token=...&session=...: the camera's live video as one endless fragmented
-   * MP4 body (see VideoHub). The WebSocket's token (the page has it from its own address) and the
+   * GET /video/<cameraId>?token=...&session=...[&stream=sub]: the camera's live video as one endless
+   * fragmented MP4 body (see VideoHub): its main stream, or with stream=sub its sub-stream (404 when
+   * it has none). The WebSocket's token (the page has it from its own address) and the
    * signed-in session of that page (its role must grant live.view). The body
    * ends when the camera stops or restarts (the player reconnects); a client that leaves is removed.
    */
@@ -159,12 +160,18 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       return;
     }
     const cameraId = Number(match[1]);
-    if (req.method === 'HEAD') {
-      plain(res, live.videoHub(cameraId) === null ? 404 : 200, '');
+    const streamParam = url.searchParams.get('stream');
+    if (streamParam !== null && streamParam !== 'main' && streamParam !== 'sub') {
+      plain(res, 400, 'Bad stream (main or sub)');
       return;
     }
-    if (live.videoHub(cameraId) === null) {
-      plain(res, 404, 'This camera is not running');
+    const stream = streamParam ?? 'main';
+    if (req.method === 'HEAD') {
+      plain(res, live.videoHub(cameraId, stream) === null ? 404 : 200, '');
+      return;
+    }
+    if (live.videoHub(cameraId, stream) === null) {
+      plain(res, 404, stream === 'sub' && live.videoHub(cameraId) !== null ? 'This camera has no sub-stream' : 'This camera is not running');
       return;
     }
     res.writeHead(200, {
@@ -185,7 +192,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
           ended = true;
           res.end();
         },
-      }) ?? (() => {});
+      }, stream) ?? (() => {});
     const release = () => {
       ended = true;
       unsubscribe();

@@ -2,14 +2,15 @@
  * Camera groups on the guard's wall, end to end in Debian's Chromium against the real headless
  * host: two groups made through the "Groups…" dialog (keyboard and mouse), the wall showing only
  * the chosen group's cameras in wall order, groups and the choice surviving a reload, and the tour
- * going from group to group and through a group's pages. Cameras are added stopped: nothing decodes.
+ * going from group to group, through a group's pages and back to "All cameras" (or groups only),
+ * and ids of removed cameras pruned from the groups. Cameras are added stopped: nothing decodes.
  */
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { type Browser, type Page } from 'playwright-core';
 import { startServer, type RunningServer } from '../../src-main/server/server.js';
-import { buildRenderer, ensureOperator, launchChromium, openReadyConsole, signIn } from '../helpers/e2e-console.js';
+import { buildRenderer, ensureOperator, launchChromium, openReadyConsole, openTab, signIn } from '../helpers/e2e-console.js';
 import { installedModelPack } from '../helpers/model-pack.js';
 import { hamiltonClip, tempDir } from '../helpers/paths.js';
 
@@ -139,16 +140,34 @@ describe('camera groups on the wall', () => {
     await dialog.waitFor({ state: 'detached', timeout: 5_000 });
   });
 
-  test('the tour goes from group to group and through a group\'s pages', async () => {
-    // Gate (1 page) -> Lobby page 1 -> Lobby page 2 -> Gate again, one stop every 10 s (the shortest).
+  test('the tour goes from group to group and through a group\'s pages, and back to "All cameras"', async () => {
+    // Gate (1 page) -> Lobby page 1 -> Lobby page 2 -> All cameras, one stop every 10 s (the shortest).
     await page.getByTestId('wall-tour').selectOption('10');
     await stop('g2', 0).waitFor({ timeout: 20_000 });
     await waitForShown(idsOf(lobbyNames).slice(0, 4));
     await stop('g2', 1).waitFor({ timeout: 20_000 });
     await waitForShown(idsOf(lobbyNames).slice(4));
+    // By default "All cameras" is a stop of the tour: every camera, from the first page.
+    await stop('', 0).waitFor({ timeout: 20_000 });
+    await waitForShown(idsOf([...gateNames, ...lobbyNames]).slice(0, 4));
+    assert.equal(await page.getByLabel('Group', { exact: true }).inputValue(), '', 'the selector says All cameras');
+
+    // Left out of the tour (the choice is in the groups dialog): after Lobby's last page comes Gate.
+    await page.getByRole('button', { name: 'Groups…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Camera groups' });
+    const includeAll = dialog.getByLabel(/The tour also shows All cameras/);
+    assert.equal(await includeAll.isChecked(), true, 'on by default');
+    await includeAll.uncheck();
+    await dialog.getByRole('button', { name: 'Close' }).click();
+    await dialog.waitFor({ state: 'detached', timeout: 5_000 });
+    await page.getByLabel('Group', { exact: true }).selectOption({ label: 'Lobby' });
+    await page.getByRole('button', { name: 'Next page' }).click();
+    await stop('g2', 1).waitFor({ timeout: 5_000 });
     await stop('g1', 0).waitFor({ timeout: 20_000 });
     await waitForShown(idsOf(gateNames));
     await page.getByTestId('wall-tour').selectOption('0');
+    const saved = await page.evaluate(() => JSON.parse((globalThis as unknown as { localStorage: { getItem(k: string): string | null } }).localStorage.getItem('vigil.wall') ?? 'null'));
+    assert.equal(saved?.state?.tourIncludesAll, false, 'the choice is saved with the wall');
   });
 
   test('deleting the group in view shows all cameras again', async () => {
@@ -159,6 +178,47 @@ describe('camera groups on the wall', () => {
     await stop('', 0).waitFor({ timeout: 5_000 });
     await waitForShown(idsOf([...gateNames, ...lobbyNames]).slice(0, 4));
     assert.deepEqual(await page.getByLabel('Group', { exact: true }).locator('option').allTextContents(), ['All cameras', 'Lobby']);
+    assert.deepEqual(pageErrors, []);
+  });
+
+  test('a removed camera leaves its groups, and stale ids in a saved wall are pruned when it loads', async () => {
+    type Storage = { localStorage: { getItem(k: string): string | null; setItem(k: string, v: string): void } };
+    const savedGroups = () =>
+      page.evaluate(() => (JSON.parse((globalThis as unknown as Storage).localStorage.getItem('vigil.wall') ?? 'null')?.state?.groups ?? null) as Array<{ id: string; cameraIds: number[] }> | null);
+    const lobby = async () => (await savedGroups())?.find((g) => g.id === 'g2')?.cameraIds ?? null;
+    assert.deepEqual(await lobby(), idsOf(lobbyNames));
+
+    // Removed on the Cameras tab: its id leaves Lobby at once.
+    await openTab(page, 'Cameras');
+    await page.getByRole('button', { name: 'Remove Lobby 5' }).click();
+    await page.getByRole('button', { name: 'Yes, remove' }).click();
+    await page.getByRole('button', { name: 'Remove Lobby 5' }).waitFor({ state: 'detached', timeout: 10_000 });
+    await page.waitForFunction(
+      (want) => JSON.stringify(JSON.parse((globalThis as unknown as Storage).localStorage.getItem('vigil.wall') ?? 'null')?.state?.groups?.[0]?.cameraIds) === JSON.stringify(want),
+      idsOf(lobbyNames.slice(0, 4)),
+      { timeout: 10_000 },
+    );
+
+    // A camera removed while this console was closed (another console, the CLI): the saved wall
+    // still names it (and an id that never existed); the first camera list prunes both.
+    const removedElsewhere = ids.get('Lobby 4')!;
+    await server.live.removeCamera(removedElsewhere);
+    await page.evaluate(
+      ({ cameraIds }) => {
+        const storage = (globalThis as unknown as Storage).localStorage;
+        const saved = JSON.parse(storage.getItem('vigil.wall') ?? 'null');
+        saved.state.groups[0].cameraIds = cameraIds;
+        storage.setItem('vigil.wall', JSON.stringify(saved));
+      },
+      { cameraIds: [...idsOf(lobbyNames.slice(0, 3)), removedElsewhere, 9999] },
+    );
+    await page.reload();
+    await signIn(page);
+    await page.waitForFunction(
+      (want) => JSON.stringify(JSON.parse((globalThis as unknown as Storage).localStorage.getItem('vigil.wall') ?? 'null')?.state?.groups?.[0]?.cameraIds) === JSON.stringify(want),
+      idsOf(lobbyNames.slice(0, 3)),
+      { timeout: 15_000 },
+    );
     assert.deepEqual(pageErrors, []);
   });
 });

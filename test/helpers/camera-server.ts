@@ -41,6 +41,8 @@ export function killProcess(child: ChildProcess): void {
 export interface ReconnectableCameraServer {
   /** Requests served so far (each is one ffmpeg connection of the camera). */
   readonly connections: number;
+  /** Requests refused for a missing or wrong login (see CameraServerOptions.login). */
+  readonly refused: number;
   /** Freezes every stream being served (SIGSTOP): connections stay open, no byte arrives. */
   freeze(): void;
   /** Lets frozen streams go on (SIGCONT). */
@@ -53,17 +55,38 @@ export interface ReconnectableCameraServer {
  * real camera does): each request gets its own ffmpeg streaming the clip in real time, MJPEG
  * (multipart, the usual cheap IP camera) or H.264 in MPEG-TS. 127.0.0.1 only.
  */
-export async function startReconnectableCameraServer(port: number, format: 'mjpeg' | 'h264-ts', clip = hamiltonClip): Promise<ReconnectableCameraServer> {
+export interface CameraServerOptions {
+  /** Scale the clip to this width (aspect kept): a camera's smaller sub-stream. */
+  width?: number;
+  /** Answer 401 (Basic challenge) to requests without this user name and password, as a camera with a login does. */
+  login?: { username: string; password: string };
+}
+
+export async function startReconnectableCameraServer(
+  port: number,
+  format: 'mjpeg' | 'h264-ts',
+  clip = hamiltonClip,
+  options: CameraServerOptions = {},
+): Promise<ReconnectableCameraServer> {
   const { createServer: createHttpServer } = await import('node:http');
   const children = new Set<ChildProcess>();
   let connections = 0;
+  let refused = 0;
+  const expectedAuthorization = options.login ? `Basic ${Buffer.from(`${options.login.username}:${options.login.password}`).toString('base64')}` : null;
   const server = createHttpServer((request, response) => {
+    if (expectedAuthorization !== null && request.headers.authorization !== expectedAuthorization) {
+      refused++;
+      response.writeHead(401, { 'WWW-Authenticate': 'Basic realm="camera"', 'Content-Length': '0' });
+      response.end();
+      return;
+    }
     connections++;
     const output =
       format === 'mjpeg'
         ? ['-c:v', 'mjpeg', '-q:v', '8', '-f', 'mpjpeg', 'pipe:1']
         : ['-c:v', 'libx264', '-preset', 'ultrafast', '-g', '25', '-f', 'mpegts', 'pipe:1'];
-    const child = spawn(resolveFfmpegPath(), ['-hide_banner', '-nostdin', '-loglevel', 'error', '-re', '-stream_loop', '-1', '-i', clip, '-an', ...output], {
+    const scale = options.width !== undefined ? ['-vf', `scale=${options.width}:-2`] : [];
+    const child = spawn(resolveFfmpegPath(), ['-hide_banner', '-nostdin', '-loglevel', 'error', '-re', '-stream_loop', '-1', '-i', clip, '-an', ...scale, ...output], {
       stdio: ['ignore', 'pipe', 'ignore'],
     });
     children.add(child);
@@ -81,6 +104,9 @@ export async function startReconnectableCameraServer(port: number, format: 'mjpe
   return {
     get connections() {
       return connections;
+    },
+    get refused() {
+      return refused;
     },
     freeze: () => {
       for (const child of children) child.kill('SIGSTOP');

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { LiveFace } from '../../src-preload/contract.js';
-import { facesAt, type TimedFaces } from '../../src-renderer/src/live/overlay-timing.js';
+import { facesAt, newestFaces, type TimedFaces } from '../../src-renderer/src/live/overlay-timing.js';
 
 function face(trackId: number | null, x: number, y = 10, size = 40): LiveFace {
   return { bbox: { x, y, width: size, height: size }, landmarks: [], detScore: 0.9, trackId, status: 'member', personId: 1, personName: 'A', score: 0.8 };
@@ -45,4 +45,21 @@ describe('facesAt', () => {
   });
 
   test('not a time: nothing', () => assert.equal(facesAt(history, Number.NaN), null));
+});
+
+describe('newestFaces (a sub-stream: its own clock, not matched by time)', () => {
+  test('table: the last analysed frame, whatever its time; none without history', () => {
+    const table: Array<[TimedFaces[], number[] | null]> = [
+      [[], null],
+      [[at(1.0, face(7, 100)), at(1.2, face(7, 120), face(8, 500))], [120, 500]],
+      // Times are ignored (the sub-stream's media time says nothing about them); the newest arrival wins.
+      [[at(5.0, face(7, 100)), at(null, face(9, 50))], [50]],
+      [[at(1.0, face(7, 100)), at(1.1)], []],
+    ];
+    for (const [history, xs] of table) {
+      const overlay = newestFaces(history);
+      assert.deepEqual(overlay === null ? null : overlay.faces.map((f) => f.bbox.x), xs, JSON.stringify(history.map((h) => h.ptsS)));
+      if (overlay) assert.deepEqual([overlay.width, overlay.height, overlay.interpolated], [640, 360, false]);
+    }
+  });
 });

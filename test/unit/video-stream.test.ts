@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { initSegmentLength, liveEdgeDecision, mimeFromInitSegment } from '../../src-renderer/src/live/video-stream.js';
+import { initSegmentLength, liveEdgeDecision, MEDIA_ERR_DECODE, MEDIA_ERR_SRC_NOT_SUPPORTED, mediaErrorAction, mimeFromInitSegment, tileStream } from '../../src-renderer/src/live/video-stream.js';
+import type { CameraSource } from '../../src-preload/contract.js';
 
 function box(type: string, payload: number[] = []): number[] {
   const size = 8 + payload.length;
@@ -34,4 +35,35 @@ describe('video stream helpers', () => {
       assert.equal(d.removeBefore === null ? null : Math.round(d.removeBefore * 1000) / 1000, c.removeBefore);
     });
   }
+});
+
+describe('what a failed <video> means for a live tile', () => {
+  test('table: only the runtime refusing the stream before any picture is "unsupported"', () => {
+    const table: Array<[number | null | undefined, boolean, 'unsupported' | 'retry']> = [
+      [MEDIA_ERR_SRC_NOT_SUPPORTED, false, 'unsupported'],
+      // It played: a damaged fragment, not a codec this runtime lacks.
+      [MEDIA_ERR_SRC_NOT_SUPPORTED, true, 'retry'],
+      [MEDIA_ERR_DECODE, false, 'retry'],
+      [MEDIA_ERR_DECODE, true, 'retry'],
+      [1, false, 'retry'], // aborted
+      [2, false, 'retry'], // network
+      [null, false, 'retry'],
+      [undefined, false, 'retry'],
+    ];
+    for (const [code, shown, expected] of table) assert.equal(mediaErrorAction(code, shown), expected, `code ${code}, picture shown ${shown}`);
+  });
+});
+
+describe('which stream a tile plays', () => {
+  test('table: the sub-stream in the grid when there is one; the main stream maximised', () => {
+    const table: Array<[CameraSource, boolean, 'main' | 'sub']> = [
+      [{ kind: 'rtsp', url: 'rtsp://cam/1', subStreamUrl: 'rtsp://cam/2' }, false, 'sub'],
+      [{ kind: 'rtsp', url: 'rtsp://cam/1', subStreamUrl: 'rtsp://cam/2' }, true, 'main'],
+      [{ kind: 'http', url: 'http://cam/1', subStreamUrl: 'http://cam/2' }, false, 'sub'],
+      [{ kind: 'rtsp', url: 'rtsp://cam/1' }, false, 'main'],
+      [{ kind: 'file', path: '/v.mp4', loop: true }, false, 'main'],
+      [{ kind: 'webcam', device: '0' }, false, 'main'],
+    ];
+    for (const [source, maximised, expected] of table) assert.equal(tileStream({ source }, maximised), expected, `${JSON.stringify(source)} maximised=${maximised}`);
+  });
 });

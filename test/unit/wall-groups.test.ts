@@ -8,7 +8,9 @@ import {
   newGroupId,
   nextTourStop,
   pageCountFor,
+  pruneGroupCameras,
   readGroups,
+  tourCycle,
   tourHasStops,
   touredGroupIds,
   visibleNeighbour,
@@ -111,43 +113,88 @@ describe('page counts', () => {
 describe('the tour', () => {
   const pages: Record<string, number> = { all: 3, a: 2, b: 1, c: 1 };
   const pagesOf = (id: string | null) => pages[id ?? 'all']!;
-  const run = (start: TourStop, toured: string[], steps: number) => {
+  const run = (start: TourStop, toured: string[], steps: number, includeAll: boolean) => {
     const stops = [start];
-    for (let i = 0; i < steps; i++) stops.push(nextTourStop(stops[stops.length - 1]!, toured, pagesOf));
+    for (let i = 0; i < steps; i++) stops.push(nextTourStop(stops[stops.length - 1]!, toured, pagesOf, includeAll));
     return stops.map((s) => `${s.groupId ?? 'all'}:${s.page}`);
   };
 
-  test('with groups: pages of a group, then the next group, round and round', () => {
-    assert.deepEqual(run({ groupId: 'a', page: 0 }, ['a', 'b', 'c'], 5), ['a:0', 'a:1', 'b:0', 'c:0', 'a:0', 'a:1']);
+  test('the cycle: "All cameras" first unless left out; never empty', () => {
+    const table: Array<[string[], boolean, Array<string | null>]> = [
+      [['a', 'b'], true, [null, 'a', 'b']],
+      [['a', 'b'], false, ['a', 'b']],
+      [[], true, [null]],
+      // Without a toured group there is nothing but all cameras, whatever the choice.
+      [[], false, [null]],
+    ];
+    for (const [toured, includeAll, expected] of table) assert.deepEqual(tourCycle(toured, includeAll), expected, `${toured} all=${includeAll}`);
+  });
+
+  test('with groups and "All cameras" (the default): all pages of all cameras, then each group\'s, round and round', () => {
+    assert.deepEqual(run({ groupId: null, page: 0 }, ['a', 'b', 'c'], 8, true), ['all:0', 'all:1', 'all:2', 'a:0', 'a:1', 'b:0', 'c:0', 'all:0', 'all:1']);
+    assert.deepEqual(run({ groupId: 'c', page: 0 }, ['a', 'b', 'c'], 1, true), ['c:0', 'all:0'], 'after the last group, back to all cameras');
+    // The default of the parameter is the product default.
+    assert.deepEqual(nextTourStop({ groupId: 'c', page: 0 }, ['a', 'b', 'c'], pagesOf), { groupId: null, page: 0 });
+  });
+
+  test('groups only ("All cameras" left out): pages of a group, then the next group', () => {
+    assert.deepEqual(run({ groupId: 'a', page: 0 }, ['a', 'b', 'c'], 5, false), ['a:0', 'a:1', 'b:0', 'c:0', 'a:0', 'a:1']);
+    assert.deepEqual(run({ groupId: null, page: 1 }, ['a', 'b'], 4, false), ['all:1', 'all:2', 'a:0', 'a:1', 'b:0'], 'from all cameras: its pages, then the first group; not revisited');
   });
 
   test('without groups: the pages of all cameras, as the page tour always did', () => {
-    assert.deepEqual(run({ groupId: null, page: 0 }, [], 4), ['all:0', 'all:1', 'all:2', 'all:0', 'all:1']);
+    for (const includeAll of [true, false]) assert.deepEqual(run({ groupId: null, page: 0 }, [], 4, includeAll), ['all:0', 'all:1', 'all:2', 'all:0', 'all:1']);
   });
 
-  test('from "All cameras" with groups: its remaining pages, then the first group; "All" is not revisited', () => {
-    assert.deepEqual(run({ groupId: null, page: 1 }, ['a', 'b'], 4), ['all:1', 'all:2', 'a:0', 'a:1', 'b:0']);
-  });
-
-  test('from a group the tour skips (empty, deleted): its pages, then the first toured group', () => {
-    assert.deepEqual(run({ groupId: 'c', page: 0 }, ['a', 'b'], 2), ['c:0', 'a:0', 'a:1']);
+  test('from a group the tour skips (empty, deleted): its pages, then the cycle\'s first view', () => {
+    assert.deepEqual(run({ groupId: 'c', page: 0 }, ['a', 'b'], 2, false), ['c:0', 'a:0', 'a:1']);
+    assert.deepEqual(run({ groupId: 'c', page: 0 }, ['a', 'b'], 2, true), ['c:0', 'all:0', 'all:1']);
   });
 
   test('a page beyond the view (cameras removed) moves on rather than sticking', () => {
-    assert.deepEqual(nextTourStop({ groupId: 'a', page: 7 }, ['a', 'b'], pagesOf), { groupId: 'b', page: 0 });
+    assert.deepEqual(nextTourStop({ groupId: 'a', page: 7 }, ['a', 'b'], pagesOf, false), { groupId: 'b', page: 0 });
+    assert.deepEqual(nextTourStop({ groupId: 'b', page: 7 }, ['a', 'b'], pagesOf, true), { groupId: null, page: 0 });
     assert.deepEqual(nextTourStop({ groupId: null, page: 9 }, [], pagesOf), { groupId: null, page: 0 });
   });
 
-  test('nowhere to go: one page, no group or only the group in view', () => {
+  test('nowhere to go: one page and one view in the cycle', () => {
     const one = () => 1;
-    const table: Array<[TourStop, string[], boolean]> = [
-      [{ groupId: null, page: 0 }, [], false],
-      [{ groupId: 'a', page: 0 }, ['a'], false],
-      [{ groupId: null, page: 0 }, ['a'], true],
-      [{ groupId: 'a', page: 0 }, ['a', 'b'], true],
+    const table: Array<[TourStop, string[], boolean, boolean]> = [
+      [{ groupId: null, page: 0 }, [], true, false],
+      [{ groupId: null, page: 0 }, [], false, false],
+      [{ groupId: 'a', page: 0 }, ['a'], false, false],
+      // With "All cameras" in the tour, one group is already two views.
+      [{ groupId: 'a', page: 0 }, ['a'], true, true],
+      [{ groupId: null, page: 0 }, ['a'], true, true],
+      [{ groupId: null, page: 0 }, ['a'], false, true],
+      [{ groupId: 'a', page: 0 }, ['a', 'b'], false, true],
     ];
-    for (const [stop, toured, expected] of table) assert.equal(tourHasStops(stop, toured, one), expected, `${stop.groupId} with ${toured}`);
+    for (const [stop, toured, includeAll, expected] of table) {
+      assert.equal(tourHasStops(stop, toured, one, includeAll), expected, `${stop.groupId} with ${toured} all=${includeAll}`);
+    }
     assert.equal(tourHasStops({ groupId: null, page: 0 }, [], pagesOf), true, 'pages of all cameras');
+  });
+});
+
+describe('ids of removed cameras are pruned from groups', () => {
+  test('table', () => {
+    const table: Array<[string, CameraGroup[], number[], CameraGroup[]]> = [
+      ['nothing removed', [group('g1', 'Gate', [1, 2])], [1, 2, 3], [group('g1', 'Gate', [1, 2])]],
+      ['one removed, order kept', [group('g1', 'Gate', [3, 1, 2])], [2, 3], [group('g1', 'Gate', [3, 2])]],
+      ['every member removed: the group stays, empty', [group('g1', 'Gate', [7, 8])], [1], [group('g1', 'Gate')]],
+      ['no camera at all', [group('g1', 'Gate', [1]), group('g2', 'Lobby', [2])], [], [group('g1', 'Gate'), group('g2', 'Lobby')]],
+      ['several groups, only the affected change', [group('g1', 'Gate', [1, 9]), group('g2', 'Lobby', [2])], [1, 2], [group('g1', 'Gate', [1]), group('g2', 'Lobby', [2])]],
+      ['no groups', [], [1, 2], []],
+    ];
+    for (const [what, groups, present, expected] of table) assert.deepEqual(pruneGroupCameras(groups, present), expected, what);
+  });
+
+  test('unchanged groups are returned as they are (no needless save or re-render)', () => {
+    const groups = [group('g1', 'Gate', [1]), group('g2', 'Lobby', [2])];
+    assert.equal(pruneGroupCameras(groups, [1, 2, 5]), groups);
+    const pruned = pruneGroupCameras(groups, [1]);
+    assert.notEqual(pruned, groups);
+    assert.equal(pruned[0], groups[0], 'an untouched group keeps its identity');
   });
 });
 

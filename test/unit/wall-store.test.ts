@@ -4,7 +4,7 @@ import { readSavedWall, useWall, WALL_STORAGE_VERSION } from '../../src-renderer
 
 describe('saved wall (localStorage) is read defensively', () => {
   test('table of saved values (version 1 walls had no groups: none, all cameras)', () => {
-    const none = { groups: [], groupId: null };
+    const none = { groups: [], groupId: null, tourIncludesAll: true };
     const table: Array<[unknown, ReturnType<typeof readSavedWall>]> = [
       [{ layout: '3x3', order: [4, 2], tourSeconds: 20 }, { layout: '3x3', order: [4, 2], tourSeconds: 20, ...none }],
       [{ layout: '5x5', order: [1], tourSeconds: 7 }, { layout: 'auto', order: [1], tourSeconds: 0, ...none }],
@@ -15,13 +15,16 @@ describe('saved wall (localStorage) is read defensively', () => {
       // Version 2: groups and the chosen group.
       [
         { layout: '2x2', order: [1, 2], tourSeconds: 10, groups: [{ id: 'g1', name: 'Gate', cameraIds: [2] }], groupId: 'g1' },
-        { layout: '2x2', order: [1, 2], tourSeconds: 10, groups: [{ id: 'g1', name: 'Gate', cameraIds: [2] }], groupId: 'g1' },
+        { layout: '2x2', order: [1, 2], tourSeconds: 10, groups: [{ id: 'g1', name: 'Gate', cameraIds: [2] }], groupId: 'g1', tourIncludesAll: true },
       ],
-      [{ groups: [{ id: 'g1', name: 'Gate' }], groupId: 'g9' }, { layout: 'auto', order: [], tourSeconds: 0, groups: [{ id: 'g1', name: 'Gate', cameraIds: [] }], groupId: null }],
+      [{ groups: [{ id: 'g1', name: 'Gate' }], groupId: 'g9' }, { layout: 'auto', order: [], tourSeconds: 0, groups: [{ id: 'g1', name: 'Gate', cameraIds: [] }], groupId: null, tourIncludesAll: true }],
+      // Version 3: whether the tour shows "All cameras"; anything but a boolean is the default (on).
+      [{ tourIncludesAll: false }, { layout: 'auto', order: [], tourSeconds: 0, groups: [], groupId: null, tourIncludesAll: false }],
+      [{ tourIncludesAll: 'no' }, { layout: 'auto', order: [], tourSeconds: 0, ...none }],
       [{ groups: 'junk', groupId: 5 }, { layout: 'auto', order: [], tourSeconds: 0, ...none }],
     ];
     for (const [saved, expected] of table) assert.deepEqual(readSavedWall(saved), expected, JSON.stringify(saved));
-    assert.equal(WALL_STORAGE_VERSION, 2);
+    assert.equal(WALL_STORAGE_VERSION, 3);
   });
 
   test('moving cameras keeps unknown ids out and appends new cameras', () => {
@@ -69,5 +72,20 @@ describe('camera groups in the wall store', () => {
     assert.equal(wall().groupId, 'g1', 'deleting another group keeps the one in view');
     wall().deleteGroup('g1');
     assert.deepEqual([wall().groups, wall().groupId, wall().page], [[], null, 0], 'deleting the group in view shows all cameras');
+  });
+});
+
+describe('removed cameras leave the groups', () => {
+  test('pruneCameras drops ids that no longer exist, keeps the rest, saves nothing when nothing changes', () => {
+    useWall.setState({ groups: [{ id: 'g1', name: 'Gate', cameraIds: [1, 2, 3] }, { id: 'g2', name: 'Lobby', cameraIds: [4] }], groupId: 'g2' });
+    const before = useWall.getState().groups;
+    useWall.getState().pruneCameras([1, 2, 3, 4]);
+    assert.equal(useWall.getState().groups, before, 'unchanged');
+    useWall.getState().pruneCameras([1, 3]);
+    assert.deepEqual(useWall.getState().groups, [
+      { id: 'g1', name: 'Gate', cameraIds: [1, 3] },
+      { id: 'g2', name: 'Lobby', cameraIds: [] },
+    ]);
+    assert.equal(useWall.getState().groupId, 'g2', 'the group stays chosen (the wall then shows all cameras)');
   });
 });

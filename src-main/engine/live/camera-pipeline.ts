@@ -6,6 +6,7 @@ import type { DetectResult, FrameRef } from '../inference/worker-protocol.js';
 import { type EmbedPolicy, type EmbedReason, shouldEmbed, type TrackEmbedHistory } from './embed-policy.js';
 import { ByteTracker, type TrackSnapshot } from '../tracking/byte-tracker.js';
 import { VideoHub } from './video-hub.js';
+import { SubStreamDisplay } from './sub-stream-display.js';
 import { FfmpegSource, type RawFrame } from '../video/ffmpeg-source.js';
 import type { FrameRing } from '../video/frame-ring.js';
 import { type Box, cropFace, type RgbImage } from '../vision/geometry.js';
@@ -50,6 +51,11 @@ export interface CameraPipelineOptions {
    * (a guard paging the wall back and forth must not restart the camera each time). Default 60 s.
    */
   displayLingerMs?: number;
+  /**
+   * The camera's sub-stream (credentials included), shown on the wall's tiles through `subStream`;
+   * never analysed. Only with `display`.
+   */
+  subStreamSource?: CameraSource;
   ffmpegPath?: string;
   /** When a tracked face is worth an embedding (default DEFAULT_EMBED_POLICY). */
   embedPolicy?: EmbedPolicy;
@@ -173,6 +179,8 @@ export class CameraPipeline extends EventEmitter<PipelineEvents> {
   private readonly source: FfmpegSource;
   /** The camera's display video (null without options.display). */
   readonly videoHub: VideoHub | null;
+  /** The sub-stream's display (null without options.subStreamSource). */
+  readonly subStream: SubStreamDisplay | null;
   private readonly tracker = new ByteTracker();
   private readonly tracks = new Map<number, TrackRecord>();
   private readonly visits: CameraVisits<RgbImage>;
@@ -243,6 +251,21 @@ export class CameraPipeline extends EventEmitter<PipelineEvents> {
     });
     const hub = options.display === true ? new VideoHub({ onViewerCount: (viewers) => this.onDisplayViewers(viewers) }) : null;
     this.videoHub = hub;
+    const subSource = options.display === true ? options.subStreamSource : undefined;
+    this.subStream =
+      subSource === undefined
+        ? null
+        : new SubStreamDisplay({
+            source: subSource,
+            ffmpegPath: options.ffmpegPath,
+            lingerMs: options.displayLingerMs ?? DEFAULT_DISPLAY_LINGER_MS,
+            onState: (state, lastError) =>
+              this.engine.log.write(state === 'failed' ? 'error' : state === 'reconnecting' ? 'warn' : 'info', 'camera', `sub-stream ${state}`, {
+                cameraId: options.cameraId,
+                camera: options.cameraName,
+                lastError,
+              }),
+          });
     if (hub !== null) {
       this.source.on('displayStart', () => hub.restart());
       this.source.on('display', (chunk) => hub.push(chunk));
@@ -299,7 +322,7 @@ export class CameraPipeline extends EventEmitter<PipelineEvents> {
     if (this.displayLingerTimer !== null) clearTimeout(this.displayLingerTimer);
     this.displayLingerTimer = null;
     this.stopped = true;
-    await this.source.stop();
+    await Promise.all([this.source.stop(), this.subStream?.close()]);
     this.videoHub?.close();
     await this.drain();
     this.finishAllTracks();

@@ -4,11 +4,15 @@ import type { Camera, CameraCredentials, CameraHealth, CameraSource } from '../.
 import type { Engine } from '../engine.js';
 import { VigilError } from '../errors.js';
 import { InferencePool } from '../inference/inference-pool.js';
-import { splitUrlCredentials, withUrlCredentials } from '../video/ffmpeg-args.js';
+import { withUrlCredentials } from '../video/ffmpeg-args.js';
 import { FrameRing } from '../video/frame-ring.js';
 import { CameraPipeline, type PipelineStats } from './camera-pipeline.js';
 import type { EmbedPolicy } from './embed-policy.js';
 import type { VideoHub, VideoViewer } from './video-hub.js';
+import { cameraUrlsProblemWords, separateCameraCredentials } from '../cameras/camera-urls.js';
+
+/** Which of a camera's streams a viewer watches: the main one (analysed; maximised tiles) or its sub-stream (tiles). */
+export type VideoStreamChoice = 'main' | 'sub';
 
 /** Largest frame the ring holds: 1280 wide at up to 4:3 (frames are scaled to 1280 wide at most). */
 export const MAX_FRAME_WIDTH = 1280;
@@ -89,10 +93,13 @@ export class LiveService {
     let stored = source;
     let secret: CameraCredentials | null = credentials ?? null;
     if (source.kind === 'rtsp' || source.kind === 'http') {
-      const split = splitUrlCredentials(source.url);
-      if (split.credentials && credentials) throw new VigilError('BAD_REQUEST', 'Give the user name and password once: in the URL or in their own fields');
-      stored = { ...source, url: split.url };
-      secret ??= split.credentials;
+      // The main URL and the sub-stream's: one login for the camera, taken out of both.
+      const separated = separateCameraCredentials(source.url, source.subStreamUrl, credentials);
+      if (!separated.ok) throw new VigilError('BAD_REQUEST', cameraUrlsProblemWords[separated.problem]);
+      stored = { ...source, url: separated.url };
+      if (separated.subStreamUrl !== undefined) stored.subStreamUrl = separated.subStreamUrl;
+      else delete stored.subStreamUrl;
+      secret = separated.credentials;
     } else if (credentials) {
       throw new VigilError('BAD_REQUEST', 'Only RTSP and HTTP cameras take a user name and password');
     }
@@ -117,12 +124,19 @@ export class LiveService {
     return this.toCamera(id);
   }
 
-  /** The source ffmpeg opens: a network camera's URL with its decrypted credentials (in memory only). */
-  private sourceWithCredentials(id: number, source: CameraSource): CameraSource {
-    if (source.kind !== 'rtsp' && source.kind !== 'http') return source;
+  /**
+   * The sources ffmpeg opens: a network camera's URL (and its sub-stream's, when it has one) with
+   * its decrypted credentials (in memory only). The main source carries no sub-stream URL.
+   */
+  private sourcesWithCredentials(id: number, source: CameraSource): { main: CameraSource; sub: CameraSource | undefined } {
+    if (source.kind !== 'rtsp' && source.kind !== 'http') return { main: source, sub: undefined };
     const sealed = this.engine.cameraRepo.sealedCredentials(id);
-    if (!sealed) return source;
-    return { ...source, url: withUrlCredentials(source.url, this.engine.cameraCredentials.open(sealed, id)) };
+    const credentials = sealed ? this.engine.cameraCredentials.open(sealed, id) : null;
+    const { subStreamUrl, ...main } = source;
+    return {
+      main: { ...main, url: withUrlCredentials(source.url, credentials) },
+      sub: subStreamUrl === undefined ? undefined : { ...main, url: withUrlCredentials(subStreamUrl, credentials) },
+    };
   }
 
   /** `operator`: who started it (audited); none when the engine restarts its own cameras. */
@@ -131,9 +145,9 @@ export class LiveService {
     if (!record) throw new VigilError('NOT_FOUND', `No camera with id ${id}`);
     this.engine.cameraRepo.setEnabled(id, true, operator);
     if (!this.pipelines.has(id)) {
-      const source = this.sourceWithCredentials(id, record.source);
+      const sources = this.sourcesWithCredentials(id, record.source);
       const { pool, ring } = await this.inference();
-      const pipeline = this.createPipeline(record.id, record.name, source, record.detectFps, pool, ring);
+      const pipeline = this.createPipeline(record.id, record.name, sources.main, record.detectFps, pool, ring, { subStreamSource: sources.sub });
       this.pipelines.set(id, pipeline);
       pipeline.start();
     }
@@ -147,7 +161,7 @@ export class LiveService {
     detectFps: number | undefined,
     pool: InferencePool,
     ring: FrameRing,
-    overrides: { realtime?: boolean; dropWhenBusy?: boolean; maxFramesInFlight?: number; startTime?: Date; embedPolicy?: EmbedPolicy } = {},
+    overrides: { realtime?: boolean; dropWhenBusy?: boolean; maxFramesInFlight?: number; startTime?: Date; embedPolicy?: EmbedPolicy; subStreamSource?: CameraSource } = {},
   ): CameraPipeline {
     const isFile = source.kind === 'file';
     const pipeline = new CameraPipeline(this.engine, pool, ring, {
@@ -165,6 +179,7 @@ export class LiveService {
       // Configured cameras are shown on the wall; process-video and benchmarks (no id) need no video.
       display: cameraId !== null,
       displayLingerMs: this.options.displayLingerMs,
+      subStreamSource: cameraId !== null ? overrides.subStreamSource : undefined,
       ffmpegPath: this.engine.options.ffmpegPath,
     });
     if (cameraId !== null) pipeline.on('health', (health) => this.engine.emit('cameras.health', { cameraId, health }));
@@ -175,13 +190,23 @@ export class LiveService {
    * Adds a viewer of a running camera's video (fragmented MP4, see VideoHub); returns the function
    * that removes it, or null when the camera is not running (or makes no video).
    */
-  subscribeVideo(id: number, viewer: VideoViewer): (() => void) | null {
-    return this.pipelines.get(id)?.videoHub?.subscribe(viewer) ?? null;
+  subscribeVideo(id: number, viewer: VideoViewer, stream: VideoStreamChoice = 'main'): (() => void) | null {
+    return this.videoHub(id, stream)?.subscribe(viewer) ?? null;
   }
 
-  /** A running camera's video hub (counters, codec); null when it is not running. */
-  videoHub(id: number): VideoHub | null {
-    return this.pipelines.get(id)?.videoHub ?? null;
+  /**
+   * A running camera's video hub (counters, codec): its main stream's, or its sub-stream's; null
+   * when it is not running, or has no sub-stream.
+   */
+  videoHub(id: number, stream: VideoStreamChoice = 'main'): VideoHub | null {
+    const pipeline = this.pipelines.get(id);
+    if (!pipeline) return null;
+    return stream === 'sub' ? (pipeline.subStream?.hub ?? null) : pipeline.videoHub;
+  }
+
+  /** Whether a running camera's sub-stream ffmpeg runs now (diagnostics, tests). */
+  subStreamActive(id: number): boolean {
+    return this.pipelines.get(id)?.subStream?.active ?? false;
   }
 
   /** A running camera's counters (benchmarks, diagnostics); null when it is not running. */

@@ -6,8 +6,8 @@ import type { VigilClient } from './types';
 import { parseEvent, unwrapAnswer, unwrapEnvelope } from './validate';
 
 /** The main process streams each camera's video on this scheme (protocol.handle in main.ts). */
-export function electronVideoUrl(cameraId: number): string {
-  return `vigil-video://camera/${cameraId}`;
+export function electronVideoUrl(cameraId: number, stream: 'main' | 'sub' = 'main'): string {
+  return `vigil-video://camera/${cameraId}${stream === 'sub' ? '/sub' : ''}`;
 }
 
 /** The folder dialog's answer, checked like any channel's: a path, or null when cancelled. */
@@ -53,7 +53,7 @@ export function createElectronClient(bridge: VigilBridge): VigilClient {
       });
     },
     getConnection: () => info,
-    videoUrl: (cameraId) => electronVideoUrl(cameraId),
+    videoUrl: (cameraId, stream) => electronVideoUrl(cameraId, stream),
     ...(bridge.pickFolder ? { pickFolder: () => pickFolderThrough(bridge) } : {}),
     onConnection(_listener: ConnectionListener) {
       return () => {};

@@ -15,8 +15,9 @@ export interface VigilClient extends VigilApi {
   /**
    * Where a camera's live video (fragmented MP4, endless body) is fetched from: the host's
    * /video/<id>?token=... over the WebSocket transport, vigil-video://camera/<id> in Electron.
+   * `stream` 'sub': the camera's sub-stream (smaller, for tiles) instead of its main stream.
    */
-  videoUrl(cameraId: number): string;
+  videoUrl(cameraId: number, stream?: 'main' | 'sub'): string;
   /**
    * The desktop app's folder dialog for bulk import: the chosen folder (this session may then
    * import from it) or null when cancelled. Absent in a browser console.

@@ -55,11 +55,12 @@ function maskToken(url: string): string {
  *   backoff; listeners stay registered across reconnections.
  */
 /** http(s)://<host>/video/<id>?token=<token>&session=<session>: the host's video of a camera, from the WebSocket's address, for this signed-in console. */
-export function hostVideoUrl(webSocketUrl: string, cameraId: number, session: string | null = null): string {
+export function hostVideoUrl(webSocketUrl: string, cameraId: number, session: string | null = null, stream: 'main' | 'sub' = 'main'): string {
   const url = new URL(webSocketUrl);
   url.protocol = url.protocol === 'wss:' ? 'https:' : 'http:';
   url.pathname = `/video/${cameraId}`;
   if (session) url.searchParams.set('session', session);
+  if (stream === 'sub') url.searchParams.set('stream', 'sub');
   return url.toString();
 }
 
@@ -268,7 +269,7 @@ export function createWebSocketClient(options: WebSocketClientOptions): VigilCli
       };
     },
     getConnection: () => info,
-    videoUrl: (cameraId) => hostVideoUrl(options.url, cameraId, resumeToken),
+    videoUrl: (cameraId, stream) => hostVideoUrl(options.url, cameraId, resumeToken, stream),
     onConnection(listener) {
       connectionListeners.add(listener);
       return () => {

@@ -64,9 +64,11 @@ export function describeSource(source: CameraSource): string {
       return `${source.path}${source.loop ? ' (looping)' : ''}`;
     case 'webcam':
       return `device ${source.device}`;
-    default:
+    default: {
       // Never show credentials embedded in a camera URL.
-      return source.url.replace(/\/\/[^/@]*@/, '//•••@');
+      const hide = (url: string) => url.replace(/\/\/[^/@]*@/, '//•••@');
+      return source.subStreamUrl === undefined ? hide(source.url) : `${hide(source.url)} (tiles: ${hide(source.subStreamUrl)})`;
+    }
   }
 }
 

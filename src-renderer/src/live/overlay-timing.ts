@@ -40,6 +40,16 @@ export const DEFAULT_MAX_INTERPOLATION_GAP_S = 1;
 /** Timestamps round-trip through ms-precision containers: a frame this close counts as "at" it. */
 const SAME_TIME_S = 0.001;
 
+/**
+ * A sub-stream's frames carry their own clock, unrelated to the analysed (main) stream's times, so
+ * its overlay cannot be matched by time: it is the newest analysed frame's faces, as they arrive
+ * (boxes then trail by the analysis latency). Null without any. `history` is oldest first.
+ */
+export function newestFaces(history: readonly TimedFaces[]): Omit<OverlayFaces, 'lagS'> | null {
+  const newest = history[history.length - 1];
+  return newest === undefined ? null : { faces: [...newest.faces], width: newest.width, height: newest.height, interpolated: false };
+}
+
 /** Faces to draw at `mediaTimeS`, or null when none apply. `history` may be in any order. */
 export function facesAt(history: readonly TimedFaces[], mediaTimeS: number, options: OverlayTimingOptions = {}): OverlayFaces | null {
   if (!Number.isFinite(mediaTimeS)) return null;

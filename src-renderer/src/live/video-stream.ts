@@ -1,6 +1,16 @@
 /**
  * Pure helpers for playing a camera's fragmented MP4 through MediaSource (no DOM here).
  */
+import type { CameraSource } from '../../../src-preload/contract';
+
+/**
+ * The stream a tile plays: the camera's smaller sub-stream when it has one (cheaper to carry and
+ * decode for a small tile), its main stream when maximised (the full picture) or without one.
+ */
+export function tileStream(camera: { source: CameraSource }, maximised: boolean): 'main' | 'sub' {
+  const hasSubStream = (camera.source.kind === 'rtsp' || camera.source.kind === 'http') && camera.source.subStreamUrl !== undefined;
+  return hasSubStream && !maximised ? 'sub' : 'main';
+}
 
 /** The fallback when the init segment names no profile: H.264 Constrained Baseline 3.1. */
 export const FALLBACK_VIDEO_MIME = 'video/mp4; codecs="avc1.42E01F"';
@@ -60,4 +70,19 @@ export function liveEdgeDecision(bufferedStart: number, bufferedEnd: number, cur
   const playhead = seekTo ?? currentTime;
   const removeBefore = playhead - bufferedStart > KEEP_BEHIND_S * 1.5 ? playhead - KEEP_BEHIND_S : null;
   return { seekTo, removeBefore };
+}
+
+/** HTMLMediaElement error codes (MediaError), named here so this file needs no DOM. */
+export const MEDIA_ERR_DECODE = 3;
+export const MEDIA_ERR_SRC_NOT_SUPPORTED = 4;
+
+/**
+ * What a tile does when its <video> fails. The runtime refusing the stream (MEDIA_ERR_SRC_NOT_SUPPORTED,
+ * e.g. an H.264 profile that passes MediaSource.isTypeSupported but that Chromium's decoder does
+ * not know, such as Extended) before the connection showed any picture: 'unsupported', said on the
+ * tile, no retry (the same stream would fail again). Anything else, or after pictures were shown
+ * (a damaged fragment, a decoder hiccup): 'retry' with a fresh connection from a keyframe.
+ */
+export function mediaErrorAction(code: number | null | undefined, shownPictureThisConnection: boolean): 'unsupported' | 'retry' {
+  return code === MEDIA_ERR_SRC_NOT_SUPPORTED && !shownPictureThisConnection ? 'unsupported' : 'retry';
 }

@@ -10,7 +10,7 @@ export interface CameraGroup {
   /** Stable id ("g1", "g2"…): the name can change, the choice and the tour follow the id. */
   id: string;
   name: string;
-  /** Members in no particular order (the wall order decides); ids of removed cameras are ignored. */
+  /** Members in no particular order (the wall order decides); ids of removed cameras are pruned (pruneGroupCameras). */
   cameraIds: number[];
 }
 
@@ -102,22 +102,31 @@ export interface TourStop {
 }
 
 /**
- * The tour's next stop. The remaining pages of the current view come first; then, with groups,
- * the next group (from "All cameras" or a group not toured: the first one) at its first page;
- * without groups, the first page of all cameras again. `pagesOf` gives a view's page count.
+ * The views the tour cycles through, in order. "All cameras" (null) comes first when the guard
+ * keeps it in the tour (the default: a camera in no group is then still toured), or when no group
+ * has a camera present; then each toured group. Without "All cameras" the tour is groups only.
  */
-export function nextTourStop(current: TourStop, touredIds: readonly string[], pagesOf: (groupId: string | null) => number): TourStop {
+export function tourCycle(touredIds: readonly string[], includeAll: boolean): Array<string | null> {
+  return includeAll || touredIds.length === 0 ? [null, ...touredIds] : [...touredIds];
+}
+
+/**
+ * The tour's next stop. The remaining pages of the current view come first; then the next view of
+ * the cycle (see tourCycle) at its first page; a view not in the cycle (a group not toured, or all
+ * cameras when left out) goes to the cycle's first view. `pagesOf` gives a view's page count.
+ */
+export function nextTourStop(current: TourStop, touredIds: readonly string[], pagesOf: (groupId: string | null) => number, includeAll = true): TourStop {
   const pages = Math.max(1, Math.floor(pagesOf(current.groupId)));
   const page = Math.max(0, Math.floor(current.page));
   if (page + 1 < pages) return { groupId: current.groupId, page: page + 1 };
-  if (touredIds.length === 0) return { groupId: null, page: 0 };
-  const index = current.groupId === null ? -1 : touredIds.indexOf(current.groupId);
-  return { groupId: touredIds[(index + 1) % touredIds.length]!, page: 0 };
+  const cycle = tourCycle(touredIds, includeAll);
+  const index = cycle.indexOf(current.groupId);
+  return { groupId: cycle[(index + 1) % cycle.length]!, page: 0 };
 }
 
 /** Whether a tour has anywhere to go: more than one stop in its cycle. */
-export function tourHasStops(current: TourStop, touredIds: readonly string[], pagesOf: (groupId: string | null) => number): boolean {
-  const next = nextTourStop(current, touredIds, pagesOf);
+export function tourHasStops(current: TourStop, touredIds: readonly string[], pagesOf: (groupId: string | null) => number, includeAll = true): boolean {
+  const next = nextTourStop(current, touredIds, pagesOf, includeAll);
   return next.groupId !== current.groupId || next.page !== current.page;
 }
 
@@ -138,6 +147,25 @@ function isCameraId(value: unknown): value is number {
 /** Distinct camera ids (positive integers), first occurrence kept; anything else dropped. */
 export function cleanCameraIds(value: unknown): number[] {
   return Array.isArray(value) ? [...new Set(value.filter(isCameraId))] : [];
+}
+
+/**
+ * Groups without the ids of cameras that no longer exist (`presentIds`: every configured camera).
+ * Run when a camera is removed and when a saved wall meets the camera list, so a removed camera's
+ * id never lingers (SQLite may hand the same id to a camera added later, which would then join
+ * the old camera's groups). Returns `groups` itself when nothing changes (no needless re-render
+ * or save).
+ */
+export function pruneGroupCameras(groups: readonly CameraGroup[], presentIds: readonly number[]): readonly CameraGroup[] {
+  const present = new Set(presentIds);
+  let changed = false;
+  const pruned = groups.map((g) => {
+    const kept = g.cameraIds.filter((id) => present.has(id));
+    if (kept.length === g.cameraIds.length) return g;
+    changed = true;
+    return { ...g, cameraIds: kept };
+  });
+  return changed ? pruned : groups;
 }
 
 /**

@@ -34,6 +34,7 @@ interface CamerasSlice {
 const fieldNames: Record<string, string> = {
   name: 'Name',
   'source.url': 'URL',
+  'source.subStreamUrl': 'Sub-stream URL',
   'source.path': 'File path',
   'source.device': 'Device',
   'credentials.username': 'User name',

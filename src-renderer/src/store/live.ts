@@ -56,6 +56,6 @@ export const useLive = create<LiveSlice>()((set) => ({
 }));
 
 /** Where a camera's live video is fetched from (depends on the transport: host or Electron). */
-export function liveVideoUrl(cameraId: number): string {
-  return getApi().videoUrl(cameraId);
+export function liveVideoUrl(cameraId: number, stream: 'main' | 'sub' = 'main'): string {
+  return getApi().videoUrl(cameraId, stream);
 }

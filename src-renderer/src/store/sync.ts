@@ -2,6 +2,7 @@ import { getApi } from '../api';
 import { useCameras } from './cameras';
 import { useConnection } from './connection';
 import { useLive } from './live';
+import { useWall } from './wall';
 import { useBulkImport } from './bulkImport';
 import { usePeople } from './people';
 import { usePersonPanel } from './personPanel';
@@ -99,6 +100,9 @@ export function startEngineSync(): () => void {
       if (state.cameras === previous.cameras || !state.loaded) return;
       const showing = state.cameras.filter((c) => c.health.state !== 'stopped' && c.health.state !== 'failed');
       useLive.getState().retain(showing.map((c) => c.id));
+      // Removed cameras leave the wall's groups: when one is removed (here or from another
+      // console, seen by the poll) and when a saved wall meets the first full camera list.
+      useWall.getState().pruneCameras(state.cameras.map((c) => c.id));
     }),
   );
 

@@ -1,13 +1,13 @@
 import { create } from 'zustand';
 import { createJSONStorage, persist, type StateStorage } from 'zustand/middleware';
 import { arrangeCameras, isWallLayoutId, moveCamera, type WallLayoutId } from '../live/wall-layout';
-import { checkGroupName, cleanCameraIds, GROUPS_MAX, newGroupId, readGroups, type CameraGroup, type GroupErrorCode } from '../live/wall-groups';
+import { checkGroupName, cleanCameraIds, GROUPS_MAX, newGroupId, pruneGroupCameras, readGroups, type CameraGroup, type GroupErrorCode } from '../live/wall-groups';
 
 /**
  * Bump when the saved shape changes; older saved walls are then read through `readSavedWall`.
- * 1: layout, order, tourSeconds. 2: + groups, groupId.
+ * 1: layout, order, tourSeconds. 2: + groups, groupId. 3: + tourIncludesAll.
  */
-export const WALL_STORAGE_VERSION = 2;
+export const WALL_STORAGE_VERSION = 3;
 export const WALL_STORAGE_KEY = 'vigil.wall';
 
 /** Seconds per page of the page tour; 0 is off. */
@@ -23,6 +23,11 @@ interface SavedWall {
   groups: CameraGroup[];
   /** The group shown, or null for all cameras. */
   groupId: string | null;
+  /**
+   * With groups, the tour also shows "All cameras" (first in its cycle), so a camera in no group
+   * is still toured. On by default; a guard who wants a tour of the groups only turns it off.
+   */
+  tourIncludesAll: boolean;
 }
 
 export type GroupResult = { ok: true; id: string } | { ok: false; code: GroupErrorCode };
@@ -47,6 +52,13 @@ interface WallSlice extends SavedWall {
   setFullscreen(on: boolean): void;
   setShowScores(on: boolean): void;
   setTour(seconds: number): void;
+  setTourIncludesAll(on: boolean): void;
+  /**
+   * Forgets cameras that no longer exist (`presentIds`: every configured camera, the full list):
+   * their ids leave the groups. Called when the camera list loads or changes (a removal, a saved
+   * wall from before a camera was removed elsewhere).
+   */
+  pruneCameras(presentIds: readonly number[]): void;
   /** A new, empty group (not chosen: the guard ticks its cameras first). */
   createGroup(name: string): GroupResult;
   renameGroup(groupId: string, name: string): GroupResult;
@@ -68,7 +80,9 @@ export function readSavedWall(saved: unknown): SavedWall {
   // Version 1 had no groups: they read as none, all cameras shown.
   const groups = readGroups(value.groups);
   const groupId = typeof value.groupId === 'string' && groups.some((g) => g.id === value.groupId) ? value.groupId : null;
-  return { layout, order, tourSeconds, groups, groupId };
+  // Versions 1 and 2 had no choice: "All cameras" is in the tour, as it is by default.
+  const tourIncludesAll = typeof value.tourIncludesAll === 'boolean' ? value.tourIncludesAll : true;
+  return { layout, order, tourSeconds, groups, groupId, tourIncludesAll };
 }
 
 function safeStorage() {
@@ -86,6 +100,7 @@ export const useWall = create<WallSlice>()(
       tourSeconds: 0,
       groups: [],
       groupId: null,
+      tourIncludesAll: true,
       page: 0,
       maximised: null,
       fullscreen: false,
@@ -119,6 +134,14 @@ export const useWall = create<WallSlice>()(
       },
       setTour(seconds) {
         set({ tourSeconds: (tourChoices as readonly number[]).includes(seconds) ? seconds : 0 });
+      },
+      setTourIncludesAll(on) {
+        set({ tourIncludesAll: on });
+      },
+      pruneCameras(presentIds) {
+        const { groups } = get();
+        const pruned = pruneGroupCameras(groups, presentIds);
+        if (pruned !== groups) set({ groups: [...pruned] });
       },
       createGroup(name) {
         const { groups } = get();
@@ -160,7 +183,7 @@ export const useWall = create<WallSlice>()(
       name: WALL_STORAGE_KEY,
       version: WALL_STORAGE_VERSION,
       storage: safeStorage(),
-      partialize: (s): SavedWall => ({ layout: s.layout, order: s.order, tourSeconds: s.tourSeconds, groups: s.groups, groupId: s.groupId }),
+      partialize: (s): SavedWall => ({ layout: s.layout, order: s.order, tourSeconds: s.tourSeconds, groups: s.groups, groupId: s.groupId, tourIncludesAll: s.tourIncludesAll }),
       migrate: (saved) => readSavedWall(saved),
       merge: (saved, current) => ({ ...current, ...readSavedWall(saved) }),
     },

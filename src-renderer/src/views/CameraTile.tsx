@@ -4,6 +4,7 @@ import { faceLabel, formatFps, statusWords } from '../lib/format';
 import { useLive } from '../store/live';
 import { useCameraFlashing } from '../store/alerts';
 import { VideoSurface } from './VideoSurface';
+import { tileStream } from '../live/video-stream';
 
 const stateWords: Record<Camera['health']['state'], string> = {
   stopped: 'Stopped',
@@ -98,7 +99,13 @@ export function CameraTile({ camera, active, showScores = false, maximised = fal
     >
       <div className="tile-video" role="img" aria-label={`Live view of ${camera.name}`}>
         {running && active ? (
-          <VideoSurface cameraId={camera.id} running={camera.health.state === 'running'} label={camera.name} showScores={showScores} />
+          <VideoSurface
+            cameraId={camera.id}
+            running={camera.health.state === 'running'}
+            label={camera.name}
+            showScores={showScores}
+            stream={tileStream(camera, maximised)}
+          />
         ) : (
           <div className="tile-placeholder">{placeholderText(camera)}</div>
         )}

@@ -17,15 +17,17 @@ const sourceField: Record<Kind, { label: string; placeholder: string; type: 'tex
   webcam: { label: 'Webcam device', placeholder: '0  or  /dev/video0', type: 'text' },
 };
 
-function buildSource(kind: Kind, location: string, loop: boolean): CameraSource {
+function buildSource(kind: Kind, location: string, loop: boolean, subStream: string): CameraSource {
   const value = location.trim();
+  const sub = subStream.trim();
   switch (kind) {
     case 'file':
       return { kind, path: value, loop };
     case 'webcam':
       return { kind, device: value };
     default:
-      return { kind, url: value };
+      // An empty sub-stream field: none (the tiles show the main stream).
+      return sub === '' ? { kind, url: value } : { kind, url: value, subStreamUrl: sub };
   }
 }
 
@@ -37,6 +39,7 @@ function AddCameraForm() {
   const [name, setName] = useState('');
   const [kind, setKind] = useState<Kind>('file');
   const [location, setLocation] = useState('');
+  const [subStream, setSubStream] = useState('');
   const [loop, setLoop] = useState(true);
   const [fps, setFps] = useState('10');
   const [start, setStart] = useState(true);
@@ -52,9 +55,9 @@ function AddCameraForm() {
     if (adding) return;
     setAdded(null);
     const detectFps = fps.trim() === '' ? undefined : Number(fps);
-    const submitted = { name, location };
+    const submitted = { name, location, subStream };
     const credentials = networked && (username !== '' || password !== '') ? { username, password } : undefined;
-    const ok = await add({ name: name.trim(), source: buildSource(kind, location, loop), detectFps, start, ...(credentials ? { credentials } : {}) });
+    const ok = await add({ name: name.trim(), source: buildSource(kind, location, loop, networked ? subStream : ''), detectFps, start, ...(credentials ? { credentials } : {}) });
     if (ok) {
       setAdded(submitted.name.trim());
       // The password is not kept on screen once it is stored (it cannot be read back).
@@ -63,6 +66,7 @@ function AddCameraForm() {
       // Only clear what was submitted: never wipe what was typed while waiting.
       setName((current) => (current === submitted.name ? '' : current));
       setLocation((current) => (current === submitted.location ? '' : current));
+      setSubStream((current) => (current === submitted.subStream ? '' : current));
     }
   }
 
@@ -124,6 +128,26 @@ function AddCameraForm() {
       </div>
       {networked ? (
         <>
+          <div className="field">
+            <label htmlFor={`${id}-sub`}>Sub-stream URL (optional)</label>
+            <input
+              id={`${id}-sub`}
+              type="text"
+              inputMode="url"
+              value={subStream}
+              autoComplete="off"
+              spellCheck={false}
+              placeholder={kind === 'rtsp' ? 'rtsp://192.168.1.20:554/stream2' : 'http://192.168.1.20/video-small.mjpg'}
+              aria-describedby={`${id}-sub-help`}
+              onChange={(e) => {
+                setSubStream(e.target.value);
+                touch();
+              }}
+            />
+            <p className="muted small" id={`${id}-sub-help`}>
+              The camera&apos;s smaller stream, if it has one: wall tiles show it (cheaper); a maximised tile and recognition use the main URL. Same user name and password.
+            </p>
+          </div>
           <div className="field">
             <label htmlFor={`${id}-user`}>User name (optional)</label>
             <input id={`${id}-user`} type="text" value={username} autoComplete="off" spellCheck={false} maxLength={256} onChange={(e) => setUsername(e.target.value)} />

@@ -202,21 +202,24 @@ export function LiveView({ active, onAddCamera, toolsHost = null }: { active: bo
   });
   const cells: WallCell[] = maximisedPresent ? [{ ...maximisedCell(area), cameraIndex: ordered.findIndex((c) => c.id === maximised) }] : plan.cells;
 
-  // Tour: every N seconds the next page of the view, then (with groups) the next group; paused
-  // while one camera is maximised or the groups are being edited.
+  // Tour: every N seconds the next page of the view, then (with groups) the next view of the cycle
+  // ("All cameras" unless left out, then each group); paused while one camera is maximised or the
+  // groups are being edited.
   const tourSeconds = useWall((s) => s.tourSeconds);
+  const tourIncludesAll = useWall((s) => s.tourIncludesAll);
   const toured = useMemo(() => touredGroupIds(orderedIds, groups), [orderedIds, groups]);
   const pagesOf = useCallback((groupId: string | null) => pageCountFor(layout, camerasInView(orderedIds, groups, groupId).length), [layout, orderedIds, groups]);
-  const tour = useRef({ toured, pagesOf, groupId: viewGroup });
+  const tour = useRef({ toured, pagesOf, groupId: viewGroup, tourIncludesAll });
   useEffect(() => {
-    tour.current = { toured, pagesOf, groupId: viewGroup };
+    tour.current = { toured, pagesOf, groupId: viewGroup, tourIncludesAll };
   });
-  const touring = active && tourSeconds > 0 && !maximisedPresent && !editingGroups && tourHasStops({ groupId: viewGroup, page: plan.page }, toured, pagesOf);
+  const touring =
+    active && tourSeconds > 0 && !maximisedPresent && !editingGroups && tourHasStops({ groupId: viewGroup, page: plan.page }, toured, pagesOf, tourIncludesAll);
   useEffect(() => {
     if (!touring) return;
     const timer = setInterval(() => {
-      const { toured, pagesOf, groupId } = tour.current;
-      const next = nextTourStop({ groupId, page: pages.current.page }, toured, pagesOf);
+      const { toured, pagesOf, groupId, tourIncludesAll } = tour.current;
+      const next = nextTourStop({ groupId, page: pages.current.page }, toured, pagesOf, tourIncludesAll);
       useWall.getState().showStop(next.groupId, next.page);
     }, tourSeconds * 1000);
     return () => clearInterval(timer);

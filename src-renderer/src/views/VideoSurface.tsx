@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
-import { facesAt } from '../live/overlay-timing';
+import { facesAt, newestFaces } from '../live/overlay-timing';
 import { drawOverlay } from '../live/overlay';
-import { FALLBACK_VIDEO_MIME, initSegmentLength, liveEdgeDecision, mimeFromInitSegment } from '../live/video-stream';
+import { FALLBACK_VIDEO_MIME, initSegmentLength, liveEdgeDecision, mediaErrorAction, mimeFromInitSegment } from '../live/video-stream';
 import { liveVideoUrl, useLive } from '../store/live';
 
 /** No new frame on screen for this long while the camera runs: "Video stalled". */
@@ -17,9 +17,22 @@ type Problem = 'unsupported' | null;
  * it, each displayed frame getting the faces of its own time (see overlay-timing). The tile gets
  * data attributes for tests and diagnostics: data-displayed-frames (frames shown, counted by
  * requestVideoFrameCallback) and data-overlay-lag-ms (displayed frame time minus the time of the
- * analysed frame whose faces are drawn).
+ * analysed frame whose faces are drawn; main stream only). `stream` 'sub': the camera's smaller
+ * sub-stream (tiles), whose overlay is the newest analysed faces (see newestFaces).
  */
-export function VideoSurface({ cameraId, running, label, showScores }: { cameraId: number; running: boolean; label: string; showScores: boolean }) {
+export function VideoSurface({
+  cameraId,
+  running,
+  label,
+  showScores,
+  stream = 'main',
+}: {
+  cameraId: number;
+  running: boolean;
+  label: string;
+  showScores: boolean;
+  stream?: 'main' | 'sub';
+}) {
   const videoRef = useRef<HTMLVideoElement>(null);
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const surfaceRef = useRef<HTMLDivElement>(null);
@@ -28,6 +41,8 @@ export function VideoSurface({ cameraId, running, label, showScores }: { cameraI
   const [hasPicture, setHasPicture] = useState(false);
   const [generation, setGeneration] = useState(0);
   const lastFrameAt = useRef(0);
+  /** A frame of the current connection reached the screen (see mediaErrorAction). */
+  const pictureThisConnection = useRef(false);
   const showScoresRef = useRef(showScores);
   showScoresRef.current = showScores;
 
@@ -43,6 +58,9 @@ export function VideoSurface({ cameraId, running, label, showScores }: { cameraI
     const queue: Uint8Array[] = [];
     let closed = false;
     let retry: ReturnType<typeof setTimeout> | null = null;
+    pictureThisConnection.current = false;
+    // Another stream (a maximised tile's main stream) may play where the other could not.
+    setProblem(null);
 
     const again = () => {
       if (closed || retry !== null) return;
@@ -73,7 +91,7 @@ export function VideoSurface({ cameraId, running, label, showScores }: { cameraI
 
     const onSourceOpen = async () => {
       try {
-        const response = await fetch(liveVideoUrl(cameraId), { signal: abort.signal, cache: 'no-store' });
+        const response = await fetch(liveVideoUrl(cameraId, stream), { signal: abort.signal, cache: 'no-store' });
         if (!response.ok || response.body === null) throw new Error(`HTTP ${response.status}`);
         const reader = response.body.getReader();
         let head = new Uint8Array(0);
@@ -110,16 +128,27 @@ export function VideoSurface({ cameraId, running, label, showScores }: { cameraI
       again(); // the stream ended (camera restarted or stopped) or failed
     };
     mediaSource.addEventListener('sourceopen', () => void onSourceOpen(), { once: true });
+    // The decoder may refuse a stream whose type MediaSource said it supports (an H.264 profile it
+    // does not know): the tile says so instead of reconnecting to the same stream for ever.
+    const onVideoError = () => {
+      if (closed || mediaErrorAction(video.error?.code, pictureThisConnection.current) !== 'unsupported') return;
+      closed = true;
+      if (retry !== null) clearTimeout(retry);
+      abort.abort();
+      setProblem('unsupported');
+    };
+    video.addEventListener('error', onVideoError);
 
     return () => {
       closed = true;
       abort.abort();
       if (retry !== null) clearTimeout(retry);
+      video.removeEventListener('error', onVideoError);
       video.removeAttribute('src');
       video.load();
       URL.revokeObjectURL(objectUrl);
     };
-  }, [cameraId, running, generation]);
+  }, [cameraId, running, generation, stream]);
 
   // The overlay: redrawn for every displayed frame, at that frame's media time.
   useEffect(() => {
@@ -130,6 +159,7 @@ export function VideoSurface({ cameraId, running, label, showScores }: { cameraI
     const onFrame: VideoFrameRequestCallback = (_now, metadata) => {
       displayed++;
       lastFrameAt.current = Date.now();
+      pictureThisConnection.current = true;
       const surface = surfaceRef.current;
       if (surface) surface.dataset.displayedFrames = String(displayed);
       if (displayed === 1) setHasPicture(true);
@@ -140,7 +170,8 @@ export function VideoSurface({ cameraId, running, label, showScores }: { cameraI
         const height = canvas.clientHeight || video.clientHeight;
         if (canvas.width !== width) canvas.width = width;
         if (canvas.height !== height) canvas.height = height;
-        const overlay = facesAt(useLive.getState().history[cameraId] ?? [], metadata.mediaTime);
+        const history = useLive.getState().history[cameraId] ?? [];
+        const overlay = stream === 'sub' ? newestFaces(history) : facesAt(history, metadata.mediaTime);
         drawOverlay(ctx, overlay?.faces ?? [], {
           frameWidth: overlay?.width ?? 0,
           frameHeight: overlay?.height ?? 0,
@@ -151,7 +182,7 @@ export function VideoSurface({ cameraId, running, label, showScores }: { cameraI
         if (surface) {
           surface.dataset.mediaTime = metadata.mediaTime.toFixed(3);
           if (overlay !== null) {
-            surface.dataset.overlayLagMs = String(Math.round(overlay.lagS * 1000));
+            if ('lagS' in overlay && typeof overlay.lagS === 'number') surface.dataset.overlayLagMs = String(Math.round(overlay.lagS * 1000));
             surface.dataset.overlayFaces = String(overlay.faces.length);
           } else surface.dataset.overlayFaces = '0';
         }
@@ -160,7 +191,7 @@ export function VideoSurface({ cameraId, running, label, showScores }: { cameraI
     };
     handle = video.requestVideoFrameCallback(onFrame);
     return () => video.cancelVideoFrameCallback(handle);
-  }, [cameraId, running]);
+  }, [cameraId, running, stream]);
 
   // Before the first displayed frame (video still connecting, or a camera that cannot be shown),
   // the latest analysed faces are drawn as they arrive, so a guard still sees who is there.
@@ -194,7 +225,7 @@ export function VideoSurface({ cameraId, running, label, showScores }: { cameraI
 
   const showStalled = running && stalled && problem === null;
   return (
-    <div className="video-surface" ref={surfaceRef} data-testid={`video-surface-${cameraId}`} data-displayed-frames="0" data-problem={problem ?? ''} data-stalled={showStalled}>
+    <div className="video-surface" ref={surfaceRef} data-testid={`video-surface-${cameraId}`} data-displayed-frames="0" data-problem={problem ?? ''} data-stalled={showStalled} data-stream={stream}>
       <video ref={videoRef} muted autoPlay playsInline aria-label={`Live video of ${label}`} data-testid={`live-video-${cameraId}`} />
       <canvas ref={canvasRef} className="video-overlay" aria-hidden="true" data-testid={`live-overlay-${cameraId}`} />
       {!hasPicture && problem === null && !showStalled ? <p className="video-note">Waiting for video…</p> : null}

@@ -105,6 +105,7 @@ function GroupEditor({ group, cameras, onError }: { group: CameraGroup; cameras:
  */
 export function GroupsDialog({ cameras, onClose }: { cameras: readonly Camera[]; onClose: () => void }) {
   const groups = useWall((s) => s.groups);
+  const tourIncludesAll = useWall((s) => s.tourIncludesAll);
   const [newName, setNewName] = useState('');
   const [error, setError] = useState<GroupErrorCode | null>(null);
   const id = useId();
@@ -152,7 +153,19 @@ export function GroupsDialog({ cameras, onClose }: { cameras: readonly Camera[];
         }}
       >
         <h3 id={`${id}-title`}>Camera groups</h3>
-        <p className="muted small">A group shows only its cameras on the wall. With groups, the tour goes from group to group (and through a group's pages).</p>
+        <p className="muted small">
+          A group shows only its cameras on the wall; &quot;All cameras&quot; in the Group list shows every camera again. With groups, the tour goes from view to view (and through
+          each view&apos;s pages).
+        </p>
+        <label className="inline-check">
+          <input
+            type="checkbox"
+            checked={tourIncludesAll}
+            onChange={(e) => useWall.getState().setTourIncludesAll(e.target.checked)}
+            data-testid="wall-tour-all"
+          />
+          The tour also shows All cameras (so a camera in no group is still toured)
+        </label>
         <form
           className="wall-group-new"
           onSubmit={(e) => {
