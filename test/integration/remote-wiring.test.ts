@@ -6,6 +6,7 @@
  * names it with the answer (source "remote").
  */
 import assert from 'node:assert/strict';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { LOCAL_OPERATOR } from '../../src-main/engine/api/dispatcher.js';
@@ -19,6 +20,7 @@ import { seededRandom } from '../../src-main/engine/util/seeded-random.js';
 import { FrameRing } from '../../src-main/engine/video/frame-ring.js';
 import type { Detection, RgbImage } from '../../src-main/engine/vision/geometry.js';
 import { encodeJpeg } from '../../src-main/engine/vision/image-io.js';
+import { runCli } from '../helpers/cli.js';
 import { enrollFiles } from '../helpers/enroll.js';
 import { startFakeRekognition, type FakeRekognition } from '../helpers/fake-rekognition.js';
 import { installedModelPack } from '../helpers/model-pack.js';
@@ -265,6 +267,40 @@ describe('a camera in hybrid mode', () => {
       for (const row of rows) assert.equal(row.matchSource, null, 'unknown');
     } finally {
       await local.close();
+    }
+  });
+});
+
+describe('npm run cli -- status --json', () => {
+  test('reports the matcher: mode, online (asked just now), counters and the jobs queued; offline it says why', async () => {
+    const site = join(dir.path, 'cli-site');
+    mkdirSync(site, { recursive: true });
+    writeFileSync(join(site, 'config.json'), JSON.stringify({ matcher: { mode: 'rekognition', region: 'eu-west-1', collectionId: COLLECTION, endpoint: fake.url } }));
+    // Credentials from the standard AWS chain (here the environment), as a site would give them.
+    const env = { AWS_ACCESS_KEY_ID: 'AKIDVIGILCLI', AWS_SECRET_ACCESS_KEY: 'not-a-secret' };
+    const args = ['status', '--json', '--db', join(site, 'vigil.db'), '--models', modelsDir];
+    const online = await runCli('main', args, env);
+    assert.equal(online.code, 0, online.stderr);
+    const matcher = (online.lines[0] as { matcher: Record<string, unknown> }).matcher;
+    assert.equal(matcher.mode, 'rekognition');
+    assert.equal(matcher.online, true);
+    assert.equal(matcher.lastError, null);
+    assert.equal(matcher.remoteCalls, 1, 'one DescribeCollection');
+    assert.equal(matcher.jobsQueued, 0);
+    for (const key of ['cacheHits', 'throttled', 'queued', 'dropped', 'retries', 'failures']) assert.equal(typeof matcher[key], 'number', key);
+    assert.ok(fake.requests.some((r) => r.operation === 'DescribeCollection' && r.accessKeyId === 'AKIDVIGILCLI'));
+
+    await fake.stop();
+    try {
+      const offline = await runCli('main', args, env);
+      assert.equal(offline.code, 0, offline.stderr);
+      const down = (offline.lines[0] as { matcher: { online: boolean; lastError: { code: string; message: string } } }).matcher;
+      assert.equal(down.online, false);
+      assert.equal(down.lastError.code, 'REMOTE_UNREACHABLE');
+      const text = await runCli('main', args.filter((a) => a !== '--json'), env);
+      assert.match(text.stdout, /matcher rekognition: OFFLINE; .* 0 remote job\(s\) queued; last error: .*could not be reached/);
+    } finally {
+      await fake.start();
     }
   });
 });
