@@ -225,6 +225,7 @@ export class Engine extends EventEmitter<EngineEvents> {
   private remoteMatcherInstance: RemoteMatcher | null = null;
   private remoteSyncInstance: RemoteFaceSync | null = null;
   private remoteNamingInstance: VisitRemoteNaming | null = null;
+  private remoteProbeTimer: NodeJS.Timeout | null = null;
 
   private constructor(
     readonly options: EngineOptions,
@@ -326,6 +327,15 @@ export class Engine extends EventEmitter<EngineEvents> {
       onError: (error) => this.log.warn('remote', 'remote ask failed; the visit stays with the local answer', { reason: (error as Error).message }),
     });
     if (this.access === 'read-only') return;
+    // Cameras do not ask while the service is away, so something must notice it is back: one
+    // DescribeCollection now (it also says at once whether the collection exists) and, while
+    // offline, one per probe interval.
+    const probe = () => void matcher.describeCollection().catch((error: unknown) => this.log.warn('remote', 'remote matcher not available; matching locally', { reason: (error as Error).message }));
+    probe();
+    this.remoteProbeTimer = setInterval(() => {
+      if (!matcher.health().online) probe();
+    }, this.options.remoteMatcherOptions?.offlineProbeIntervalMs ?? 15_000);
+    this.remoteProbeTimer.unref();
     this.remoteSyncInstance = new RemoteFaceSync(this.remoteFaces, matcher, {
       collection: config.collectionId!,
       retryIntervalMs: this.options.remoteRetryIntervalMs,
@@ -691,6 +701,7 @@ export class Engine extends EventEmitter<EngineEvents> {
 
   async close(): Promise<void> {
     // Stop the queue, then close the client (what waits fails fast), then let a run under way end.
+    if (this.remoteProbeTimer) clearInterval(this.remoteProbeTimer);
     this.remoteSyncInstance?.stop();
     this.remoteMatcherInstance?.close();
     await this.remoteSyncInstance?.idle();

@@ -124,6 +124,13 @@ describe('enrollment, deactivation, erasure and export with the remote collectio
     assert.deepEqual((await engine.peopleService.erase(biden, LOCAL_OPERATOR)).remoteDeletion, 'deleted');
     assert.equal(facesOf(biden).length, 0);
 
+    // The service goes away and comes back with nothing queued: the engine's probe notices.
+    await fake.stop();
+    await engine.remoteMatcher!.describeCollection().catch(() => undefined);
+    assert.equal(engine.status().matcher!.online, false);
+    await fake.start();
+    await until('the matcher is seen online again', () => engine.status().matcher!.online === true);
+
     const local = await openEngine(join(dir.path, 'local-site'), 'local');
     try {
       const before = fake.requests.length;
@@ -285,7 +292,7 @@ describe('npm run cli -- status --json', () => {
     assert.equal(matcher.mode, 'rekognition');
     assert.equal(matcher.online, true);
     assert.equal(matcher.lastError, null);
-    assert.equal(matcher.remoteCalls, 1, 'one DescribeCollection');
+    assert.ok((matcher.remoteCalls as number) >= 1, 'a DescribeCollection at least');
     assert.equal(matcher.jobsQueued, 0);
     for (const key of ['cacheHits', 'throttled', 'queued', 'dropped', 'retries', 'failures']) assert.equal(typeof matcher[key], 'number', key);
     assert.ok(fake.requests.some((r) => r.operation === 'DescribeCollection' && r.accessKeyId === 'AKIDVIGILCLI'));
