@@ -183,6 +183,32 @@ export const modelInfoSchema = z.object({
 });
 export type ModelInfo = z.infer<typeof modelInfoSchema>;
 
+/**
+ * Which matcher names people and, in the remote modes, how the remote side is doing (counters
+ * since this engine started).
+ */
+export const matcherHealthSchema = z.object({
+  /** local (nothing leaves the site), hybrid or rekognition. */
+  mode: z.enum(['local', 'hybrid', 'rekognition']),
+  /** Whether the remote service answered lately (null in local mode). */
+  online: z.boolean().nullable(),
+  lastError: z.object({ code: z.string(), message: z.string(), at: z.string() }).nullable(),
+  lastSuccessAt: z.string().nullable(),
+  /** Requests sent (retries included: each one is billed). */
+  remoteCalls: z.number().int(),
+  /** Track asks answered from the per-track cache. */
+  cacheHits: z.number().int(),
+  throttled: z.number().int(),
+  /** Requests waiting for a token now. */
+  queued: z.number().int(),
+  dropped: z.number().int(),
+  retries: z.number().int(),
+  failures: z.number().int(),
+  /** Enrollment jobs (index a face, delete a person's faces) waiting for the service. */
+  jobsQueued: z.number().int(),
+});
+export type MatcherHealth = z.infer<typeof matcherHealthSchema>;
+
 export const systemStatusSchema = z.object({
   version: z.string(),
   dataDir: z.string(),
@@ -207,6 +233,7 @@ export const systemStatusSchema = z.object({
   consentTextVersion: z.string(),
   /** Who this console acts as and what they may do (the UI hides what is not allowed). */
   caller: z.object({ operator: z.string(), permissions: z.array(z.enum(permissions)) }).optional(),
+  matcher: matcherHealthSchema.optional(),
 });
 export type SystemStatus = z.infer<typeof systemStatusSchema>;
 
@@ -636,6 +663,11 @@ export const sightingSchema = z.object({
   /** Files only: seconds from the start of the video where the visit began and ended (null for live cameras). */
   videoStartS: z.number().nullable(),
   videoEndS: z.number().nullable(),
+  /**
+   * Who named the visit: the local gallery, or the remote matcher (Rekognition, when the site
+   * switched it on; bestScore is then its similarity / 100). Null: unknown.
+   */
+  matchSource: z.enum(['local', 'remote']).nullable().optional(),
 });
 export type Sighting = z.infer<typeof sightingSchema>;
 
@@ -749,6 +781,17 @@ export const personExportSchema = z.object({
   /** Alerts about this person (e.g. blocklisted person seen). */
   alerts: z.array(alertSchema),
   audit: z.array(auditEntrySchema),
+  /**
+   * Faces of this person held in the site's remote collection (AWS Rekognition, when the site
+   * switched it on): their face ids, crops still waiting to be indexed, and whether a deletion is queued.
+   */
+  remoteFaces: z
+    .object({
+      faces: z.array(z.object({ faceId: z.string(), collection: z.string(), indexedAt: z.string() })),
+      pendingIndex: z.number().int(),
+      pendingDelete: z.boolean(),
+    })
+    .optional(),
 });
 export type PersonExport = z.infer<typeof personExportSchema>;
 
@@ -950,7 +993,15 @@ export const channels = {
   }),
   'people.erase': channel({
     request: z.object({ id: z.number().int().positive(), password: reauthPasswordSchema }).strict(),
-    response: z.object({ erased: z.literal(true), name: z.string() }),
+    response: z.object({
+      erased: z.literal(true),
+      name: z.string(),
+      /**
+       * The person's faces in the remote collection: 'not-used' (none were ever sent), 'deleted',
+       * or 'pending' (queued: the service could not be reached or refused; retried until done).
+       */
+      remoteDeletion: z.enum(['not-used', 'deleted', 'pending']).optional(),
+    }),
     permission: 'people.erase',
     reauth: () => true,
     description:

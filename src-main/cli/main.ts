@@ -244,7 +244,11 @@ async function erase(engine: Engine, key: string | undefined, json: boolean, con
   }
   const result = await engine.peopleService.erase(person.id, cliCaller());
   if (json) printJsonLine({ ...result, id: person.id });
-  else console.log(`Erased ${result.name} (id ${person.id}): record, face templates and sightings; their vectors overwritten in the index, database vacuumed.`);
+  else {
+    console.log(`Erased ${result.name} (id ${person.id}): record, face templates and sightings; their vectors overwritten in the index, database vacuumed.`);
+    if (result.remoteDeletion === 'deleted') console.log('Their faces were deleted from the remote collection.');
+    if (result.remoteDeletion === 'pending') console.log('PENDING REMOTE DELETION: their faces in the remote collection are not deleted yet (queued; retried until done, see `status`).');
+  }
 }
 
 type IdentifyLine = { image: string; faces: Array<Record<string, unknown>> } | { image: string; error: string };
@@ -521,6 +525,8 @@ async function main(): Promise<void> {
         break;
       case 'status': {
         const holder = engine.access === 'read-only' ? readLockHolder(engine.options.dataDir) : null;
+        // Remote modes: one DescribeCollection, so "online" is what the service said just now (its failure is in lastError).
+        await engine.remoteMatcher?.describeCollection().catch(() => undefined);
         const status = { ...engine.status(), dataFolder: { access: engine.access, heldBy: holder } };
         if (json) printJsonLine(status);
         else {
@@ -528,6 +534,11 @@ async function main(): Promise<void> {
           if (holder) console.log(`data folder in use by ${describeHolder(holder)} (read here without changing it)`);
           console.log(`detector ${status.detectorId}, embedder ${status.embedderId}, provider ${status.executionProvider ?? '-'}`);
           console.log(`ffmpeg ${status.ffmpeg?.version ?? '-'} (${status.ffmpeg?.path ?? 'not found'})${status.ffmpeg?.problem ? `: ${status.ffmpeg.problem}` : ''}`);
+          const m = status.matcher;
+          if (m) {
+            const remote = m.mode === 'local' ? 'nothing leaves the site' : `${m.online ? 'online' : 'OFFLINE'}; ${m.remoteCalls} remote call(s), ${m.cacheHits} cache hit(s), ${m.throttled} throttled`;
+            console.log(`matcher ${m.mode}: ${remote}; ${m.jobsQueued} remote job(s) queued${m.lastError ? `; last error: ${m.lastError.message}` : ''}`);
+          }
           for (const p of status.modelProblems) console.log(`PROBLEM: ${p.message}`);
         }
         break;

@@ -5,6 +5,7 @@ import { basename, join } from 'node:path';
 import type {
   EventName,
   EventOf,
+  MatcherHealth,
   Person,
   Sighting,
   SystemStatus,
@@ -46,6 +47,14 @@ import { DEFAULT_VISIT_POLICY, type VisitPolicy } from './live/camera-visits.js'
 import { DEFAULT_VISIT_EVIDENCE_POLICY } from './live/visit-evidence.js';
 import { type PhotoFace, PhotoInference } from './inference/photo-inference.js';
 import { PersonSearch } from './search/person-search.js';
+import { type MatcherConfig, type matcherConfigSchema, resolveMatcherConfig } from './remote/matcher-config.js';
+import { matcherStatus, openRemoteMatcher, type MatcherStatus, type RemoteMatcher } from './remote/remote-matcher.js';
+import type { RekognitionMatcherOptions } from './remote/rekognition-matcher.js';
+import { RemoteFaceSync } from './remote/remote-face-sync.js';
+import { RemoteFacesRepository } from './storage/remote-faces-repository.js';
+import { RemoteVisitNaming, type VisitRemoteNaming } from './live/remote-naming.js';
+import { encodeJpeg } from './vision/image-io.js';
+import type { z } from 'zod';
 
 export interface EngineOptions {
   /** Where the database (unless dbPath), its vector index, logs, snapshots, keys and config.json live. */
@@ -99,6 +108,14 @@ export interface EngineOptions {
   now?: () => number;
   /** Password hashing cost (default: DEFAULT_SCRYPT); stored with each hash. */
   passwordHashing?: ScryptParameters;
+  /** The site config's matcher section (local, hybrid, rekognition); default local. */
+  matcher?: z.input<typeof matcherConfigSchema>;
+  /** What config.json does not hold for the remote matcher: explicit credentials, tuning for tests. */
+  remoteMatcherOptions?: Partial<RekognitionMatcherOptions>;
+  /** How often queued remote index / delete jobs are tried again (default 30 s). */
+  remoteRetryIntervalMs?: number;
+  /** Erasure waits at most this long for the remote delete before answering "pending remote deletion" (default 5 s). */
+  remoteEraseWaitMs?: number;
 }
 
 export interface IdentifiedFace {
@@ -200,6 +217,15 @@ export class Engine extends EventEmitter<EngineEvents> {
   private readonly version = readVersion();
   /** Why things happened (camera reconnects, worker restarts): <data folder>/logs/vigil.log. */
   readonly log: EngineLog;
+  /** Which matcher names people (site config; local unless the site switched Rekognition on). */
+  readonly matcherConfig: MatcherConfig;
+  /** Faces indexed remotely and the queue of index / delete jobs (empty tables in local mode). */
+  readonly remoteFaces: RemoteFacesRepository;
+  /** Null in local mode (the AWS SDK is not even loaded) and for read-only engines. */
+  private remoteMatcherInstance: RemoteMatcher | null = null;
+  private remoteSyncInstance: RemoteFaceSync | null = null;
+  private remoteNamingInstance: VisitRemoteNaming | null = null;
+  private remoteProbeTimer: NodeJS.Timeout | null = null;
 
   private constructor(
     readonly options: EngineOptions,
@@ -229,6 +255,8 @@ export class Engine extends EventEmitter<EngineEvents> {
     this.gallery = new FaceGallery(this.embedderId, this.embedderManifest.embeddingSize, join(options.dataDir, 'index', `${this.embedderId}.hnsw`), {
       readOnly: options.access === 'read-only',
     });
+    this.matcherConfig = resolveMatcherConfig(options.matcher);
+    this.remoteFaces = new RemoteFacesRepository(db);
     this.peopleService = new PeopleService({
       db,
       people: this.people,
@@ -241,6 +269,11 @@ export class Engine extends EventEmitter<EngineEvents> {
       // The generic signature cannot be checked against the emitter's overloads; the payload type is checked at the call site.
       emit: (name, payload) => (this.emit as (n: EventName, p: unknown) => boolean)(name, payload),
       log: this.log,
+      remoteFaces: this.remoteFaces,
+      remote: () =>
+        this.remoteSyncInstance
+          ? { sync: this.remoteSyncInstance, collection: this.matcherConfig.collectionId!, eraseWaitMs: this.options.remoteEraseWaitMs ?? 5000 }
+          : null,
     });
     // Every change to a person (enroll, edit, status, templates, erase, named from a cluster) emits this.
     this.on('people.changed', () => this.personFactsCache.clear());
@@ -263,6 +296,71 @@ export class Engine extends EventEmitter<EngineEvents> {
     this.search = new PersonSearch(this);
   }
 
+  get remoteMatcher(): RemoteMatcher | null {
+    return this.remoteMatcherInstance;
+  }
+
+  /** The enrollment side of the remote matcher (null in local mode). */
+  get remoteSync(): RemoteFaceSync | null {
+    return this.remoteSyncInstance;
+  }
+
+  /** The cameras' side of the remote matcher (null in local mode). */
+  get remoteNaming(): VisitRemoteNaming | null {
+    return this.remoteNamingInstance;
+  }
+
+  /**
+   * Hybrid / rekognition modes: the Rekognition client, the enrollment queue (worked through
+   * now: what waited while Vigil was off goes out) and the cameras' naming. Local mode: nothing.
+   */
+  private async openRemote(): Promise<void> {
+    const config = this.matcherConfig;
+    if (config.mode === 'local') return;
+    const matcher = await openRemoteMatcher(config, this.options.remoteMatcherOptions);
+    if (!matcher) return;
+    this.remoteMatcherInstance = matcher;
+    this.remoteNamingInstance = new RemoteVisitNaming({
+      mode: config.mode,
+      matcher,
+      encode: (crop) => encodeJpeg(crop, 90),
+      onError: (error) => this.log.warn('remote', 'remote ask failed; the visit stays with the local answer', { reason: (error as Error).message }),
+    });
+    if (this.access === 'read-only') return;
+    // Cameras do not ask while the service is away, so something must notice it is back: one
+    // DescribeCollection now (it also says at once whether the collection exists) and, while
+    // offline, one per probe interval.
+    const probe = () => void matcher.describeCollection().catch((error: unknown) => this.log.warn('remote', 'remote matcher not available; matching locally', { reason: (error as Error).message }));
+    probe();
+    this.remoteProbeTimer = setInterval(() => {
+      if (!matcher.health().online) probe();
+    }, this.options.remoteMatcherOptions?.offlineProbeIntervalMs ?? 15_000);
+    this.remoteProbeTimer.unref();
+    this.remoteSyncInstance = new RemoteFaceSync(this.remoteFaces, matcher, {
+      collection: config.collectionId!,
+      retryIntervalMs: this.options.remoteRetryIntervalMs,
+      log: this.log,
+      onPersonDeleted: (personId, deletedFaces) =>
+        this.auditLog.append({ operator: 'system', action: 'person.remote-faces-deleted', subjectKind: 'person', subjectId: personId, subjectLabel: null, details: { deletedFaces } }),
+    });
+    this.log.info('remote', 'remote matcher on', { mode: config.mode, region: config.region, collection: config.collectionId, queued: this.remoteSyncInstance.queued });
+    void this.remoteSyncInstance.kick();
+  }
+
+  /** The matcher's mode, counters and health, and the remote jobs waiting (status --json, the console). */
+  matcherHealth(): MatcherHealth {
+    const status: MatcherStatus = matcherStatus(this.matcherConfig.mode, this.remoteMatcherInstance);
+    const health = this.remoteMatcherInstance?.health() ?? null;
+    const { matcher: mode, lastError, ...counters } = status;
+    return {
+      ...counters,
+      mode,
+      lastError: lastError ? { code: lastError.code, message: lastError.message, at: new Date(lastError.atMs).toISOString() } : null,
+      lastSuccessAt: health?.lastSuccessAtMs != null ? new Date(health.lastSuccessAtMs).toISOString() : null,
+      jobsQueued: this.remoteFaces.pendingCount(),
+    };
+  }
+
   static async open(requested: EngineOptions): Promise<Engine> {
     // Explicit options (CLI flags, tests) win over the site's config.json.
     const config = loadSiteConfig(requested.dataDir);
@@ -283,6 +381,7 @@ export class Engine extends EventEmitter<EngineEvents> {
         engine.unknowns.start();
         engine.sealPlainCameraCredentials();
       }
+      await engine.openRemote();
       if (lock?.tookOverFrom) engine.log.warn('engine', 'took over the data folder from a process that ended without releasing it', { previous: lock.tookOverFrom });
       engine.log.info('engine', 'opened', {
         version: engine.version,
@@ -417,6 +516,7 @@ export class Engine extends EventEmitter<EngineEvents> {
       duplicateThreshold: this.duplicateThreshold,
       ffmpeg: describeFfmpeg(this.options.ffmpegPath),
       consentTextVersion: this.consentTextVersion,
+      matcher: this.matcherHealth(),
     };
   }
 
@@ -600,6 +700,11 @@ export class Engine extends EventEmitter<EngineEvents> {
   }
 
   async close(): Promise<void> {
+    // Stop the queue, then close the client (what waits fails fast), then let a run under way end.
+    if (this.remoteProbeTimer) clearInterval(this.remoteProbeTimer);
+    this.remoteSyncInstance?.stop();
+    this.remoteMatcherInstance?.close();
+    await this.remoteSyncInstance?.idle();
     this.unknowns.stop();
     await this.unknowns.idle();
     const analyzer = await this.analyzerPromise?.catch(() => null);

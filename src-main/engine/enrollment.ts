@@ -2,6 +2,7 @@ import type { PhotoCheck, PhotoOutcome } from '../../src-preload/contract.js';
 import { VigilError } from './errors.js';
 import type { AnalyzedFace, FaceAnalyzer } from './inference/face-analyzer.js';
 import { decodeImage } from './vision/image-io.js';
+import { cropFace, type RgbImage } from './vision/geometry.js';
 import { qualityChecks, type QualityThresholds, ENROLLMENT_QUALITY } from './vision/face-quality.js';
 
 /**
@@ -14,6 +15,8 @@ export type PhotoBytes = { fileName: string; bytes: Buffer } | { fileName: strin
 export interface AcceptedPhoto {
   fileName: string;
   face: AnalyzedFace;
+  /** The face's crop (pixels around its box), kept only when asked for: remote indexing sends it (never the photo). */
+  crop?: RgbImage | null;
 }
 
 /**
@@ -31,6 +34,7 @@ export async function assessEnrollmentPhotos(
   analyzer: FaceAnalyzer,
   photos: PhotoBytes[],
   thresholds: QualityThresholds = ENROLLMENT_QUALITY,
+  options: { keepCrops?: boolean } = {},
 ): Promise<{ accepted: AcceptedPhoto[]; outcomes: PhotoOutcome[] }> {
   const accepted: AcceptedPhoto[] = [];
   const outcomes: PhotoOutcome[] = [];
@@ -73,7 +77,7 @@ export async function assessEnrollmentPhotos(
       skip('LOW_QUALITY', problems.join('; '));
       continue;
     }
-    accepted.push({ fileName: photo.fileName, face });
+    accepted.push({ fileName: photo.fileName, face, ...(options.keepCrops ? { crop: cropFace(decoded.image, face.detection.box) } : {}) });
     outcomes.push({ fileName: photo.fileName, used: true, checks });
   }
   return { accepted, outcomes };

@@ -24,7 +24,10 @@ import { scrubDatabaseOffLoop } from './storage/scrub.js';
 import { AuditRepository, type PeopleRepository, type PersonFilters, type PersonRecord, type SightingRepository } from './storage/repositories.js';
 import { AlertsRepository } from './storage/alerts-repository.js';
 import { UnknownsRepository } from './storage/unknowns-repository.js';
-import { dot } from './vision/geometry.js';
+import { dot, type RgbImage } from './vision/geometry.js';
+import { encodeJpeg } from './vision/image-io.js';
+import type { RemoteFacesRepository } from './storage/remote-faces-repository.js';
+import type { RemoteFaceSync } from './remote/remote-face-sync.js';
 
 export interface PeopleServiceDeps {
   db: Db;
@@ -41,7 +44,14 @@ export interface PeopleServiceDeps {
   analyzer: () => Promise<FaceAnalyzer>;
   emit: <E extends EventName>(name: E, payload: EventOf<E>) => void;
   log: EngineLog;
+  /** What Vigil indexed remotely and the jobs waiting (always there; empty in local mode). */
+  remoteFaces: RemoteFacesRepository;
+  /** The remote collection's sync, when the site's matcher mode is not local. */
+  remote: () => { sync: RemoteFaceSync; collection: string; eraseWaitMs: number } | null;
 }
+
+/** What became of a person's faces in the remote collection when they were erased. */
+export type RemoteDeletion = 'not-used' | 'deleted' | 'pending';
 
 export interface DuplicateMatch {
   personId: number;
@@ -197,7 +207,8 @@ export class PeopleService {
       throw new VigilError('FORBIDDEN', 'Saving a face that matches someone already enrolled needs the "people.override-duplicate" permission');
     }
     const analyzer = await this.deps.analyzer();
-    const assessed = await assessEnrollmentPhotos(analyzer, photos);
+    // The crops are kept (in memory) only when they are to be indexed remotely.
+    const assessed = await assessEnrollmentPhotos(analyzer, photos, undefined, { keepCrops: this.deps.remote() !== null });
     const { accepted, outcomes } = keepBest(assessed.accepted, assessed.outcomes);
     const needed = options.allowFewerPhotos ? Math.max(1, options.minPhotos ?? 1) : RECOMMENDED_MIN_PHOTOS;
     if (accepted.length === 0) return { accepted, outcomes, duplicate: null, resembles: null };
@@ -262,6 +273,7 @@ export class PeopleService {
       this.deps.people.templatesGeneration(),
     );
     this.deps.emit('people.changed', { personId: saved.personId, change: 'enrolled' });
+    await this.queueRemoteIndex(saved.personId, accepted);
     return { person: this.require(saved.personId), photos: outcomes, overriddenDuplicate: duplicate, resembles };
   }
 
@@ -308,6 +320,11 @@ export class PeopleService {
       await this.deps.gallery.add(added, generation);
       this.deps.emit('people.changed', { personId: id, change: 'templates' });
     }
+    if (person.status === 'active') {
+      // Replaced faces go from the collection too (the delete job runs before the new index jobs).
+      if (mode === 'replace') this.queueRemoteDelete(id);
+      await this.queueRemoteIndex(id, accepted);
+    }
     return { person: this.require(id), photos: outcomes, overriddenDuplicate: duplicate, resembles };
   }
 
@@ -353,6 +370,9 @@ export class PeopleService {
           : this.deps.gallery.add(templates.map((t) => ({ id: t.id, personId: id, embedding: t.embedding })), generation);
       this.deps.emit('people.changed', { personId: id, change: 'status' });
       await done;
+      // Deactivated: their faces leave the collection (queued; sent when the service answers). The
+      // photos are not kept, so a reactivated person is matched remotely again only once re-enrolled.
+      if (status === 'inactive') this.queueRemoteDelete(id);
     }
     return this.require(id);
   }
@@ -385,6 +405,7 @@ export class PeopleService {
       unknownClusters: new UnknownsRepository(this.deps.db).namedAs(id),
       alerts: new AlertsRepository(this.deps.db).aboutPerson(id),
       audit: this.audit.about('person', id),
+      remoteFaces: this.remoteFacesOf(id),
     };
   }
 
@@ -398,7 +419,7 @@ export class PeopleService {
    * Resolves when no file holds the vectors. The audit entry (who, when, whom;
    * nothing biometric) stays.
    */
-  async erase(id: number, caller: CallerContext): Promise<{ erased: true; name: string }> {
+  async erase(id: number, caller: CallerContext): Promise<{ erased: true; name: string; remoteDeletion: RemoteDeletion }> {
     const person = this.require(id);
     const templateIds = this.deps.people.templatesOf(id).map((t) => t.id);
     const { erased } = this.deps.people.erase(id, {
@@ -412,9 +433,61 @@ export class PeopleService {
     if (!erased) throw new VigilError('NOT_FOUND', `Nobody with id ${id} is enrolled (already erased?)`);
     const scrubbed = this.deps.gallery.scrub(templateIds, this.deps.people.templatesGeneration());
     this.deps.emit('people.changed', { personId: id, change: 'erased' });
+    // Crops waiting to be indexed are dropped (with the job rows) before the scrub below.
+    const remoteDone = this.queueRemoteDelete(id);
     await scrubbed;
     await scrubDatabaseOffLoop(this.deps.db, this.deps.log, 'erase');
-    return { erased: true, name: person.name };
+    return { erased: true, name: person.name, remoteDeletion: await this.remoteDeletionOutcome(id, remoteDone) };
+  }
+
+  /**
+   * Whether the person's remote faces are gone: a run of the queue is given `eraseWaitMs`; a
+   * delete still queued then (offline, refused) is "pending", and the erasure must say so.
+   * Faces indexed while local mode was on earlier still count (the queue and the face list are kept).
+   */
+  private async remoteDeletionOutcome(id: number, run: Promise<void> | null): Promise<RemoteDeletion> {
+    const remote = this.deps.remote();
+    if (run && remote) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([run, new Promise<void>((resolve) => (timer = setTimeout(resolve, remote.eraseWaitMs)))]);
+      clearTimeout(timer);
+    }
+    if (this.deps.remoteFaces.pendingFor(id).delete > 0) return 'pending';
+    return run ? 'deleted' : this.deps.remoteFaces.facesOf(id).length > 0 ? 'pending' : 'not-used';
+  }
+
+  /** Queues one index job per accepted face crop (JPEG) and starts the queue; never waits for the network. */
+  private async queueRemoteIndex(personId: number, accepted: AcceptedPhoto[]): Promise<void> {
+    const remote = this.deps.remote();
+    if (!remote) return;
+    const crops = accepted.map((a) => a.crop).filter((c): c is RgbImage => c != null);
+    try {
+      const jpegs = await Promise.all(crops.map((crop) => encodeJpeg(crop, 90)));
+      this.deps.remoteFaces.enqueueIndex(personId, jpegs);
+      void remote.sync.kick();
+    } catch (error) {
+      // The person is enrolled locally either way; remote indexing is an extra.
+      this.deps.log.warn('remote', 'enrolled faces not queued for remote indexing', { personId, reason: (error as Error).message });
+    }
+  }
+
+  /**
+   * Queues the deletion of every remote face of a person and starts the queue. In local mode a
+   * delete is still queued when faces are known to be held remotely (the site switched back to
+   * local): it is sent once a remote mode is on again. Returns the queue's run (null: no remote now).
+   */
+  private queueRemoteDelete(personId: number): Promise<void> | null {
+    const remote = this.deps.remote();
+    const known = this.deps.remoteFaces.facesOf(personId).length > 0;
+    if (!remote && !known) return null;
+    this.deps.remoteFaces.enqueueDeletePerson(personId);
+    return remote ? remote.sync.kick() : null;
+  }
+
+  /** The subject-access export's view of the remote collection. */
+  private remoteFacesOf(id: number): PersonExport['remoteFaces'] {
+    const pending = this.deps.remoteFaces.pendingFor(id);
+    return { faces: this.deps.remoteFaces.facesOf(id), pendingIndex: pending.index, pendingDelete: pending.delete > 0 };
   }
 }
 

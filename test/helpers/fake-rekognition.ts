@@ -57,6 +57,11 @@ export interface FakeRekognition {
   markFaceless(image: Uint8Array): void;
   /** The next `count` IndexFaces calls store the face and then answer 500 (the face id is lost to the client). */
   indexThenFailNext(count: number): void;
+  /**
+   * From now on, a searched crop that matches no stored face's bytes matches the first face stored
+   * with this ExternalImageId (a camera's crop is never byte-equal to an enrolled one); null: off.
+   */
+  nameEveryFaceAs(externalImageId: string | null): void;
   /** Forgets injected faults and delays not yet used. */
   clearFaults(): void;
   /** Closes the listener and every connection: the endpoint now refuses connections. */
@@ -76,6 +81,7 @@ export async function startFakeRekognition(options: { collections?: string[] } =
   const delays: number[] = [];
   const requests: ReceivedRequest[] = [];
   let indexAfterFailure = 0;
+  let everyFaceIs: string | null = null;
 
   const hash = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
@@ -110,7 +116,8 @@ export async function startFakeRekognition(options: { collections?: string[] } =
         const threshold = typeof input.FaceMatchThreshold === 'number' ? input.FaceMatchThreshold : 80;
         const maxFaces = typeof input.MaxFaces === 'number' ? input.MaxFaces : 4096;
         const similarity = 99.5;
-        const matches = similarity >= threshold ? faces.filter((f) => f.imageHash === imageHash).slice(0, maxFaces) : [];
+        let matches = similarity >= threshold ? faces.filter((f) => f.imageHash === imageHash).slice(0, maxFaces) : [];
+        if (matches.length === 0 && everyFaceIs !== null) matches = faces.filter((f) => f.externalImageId === everyFaceIs).slice(0, 1);
         return send(res, request, 200, {
           SearchedFaceBoundingBox: { Width: 0.8, Height: 0.9, Left: 0.1, Top: 0.05 },
           SearchedFaceConfidence: 99.9,
@@ -235,6 +242,9 @@ export async function startFakeRekognition(options: { collections?: string[] } =
       for (let i = 0; i < count; i += 1) delays.push(delayMs);
     },
     markFaceless: (image) => void faceless.add(hash(image)),
+    nameEveryFaceAs: (externalImageId) => {
+      everyFaceIs = externalImageId;
+    },
     indexThenFailNext: (count) => {
       indexAfterFailure += count;
     },

@@ -142,7 +142,7 @@ describe('CLI on the shared photos with the real models', () => {
     assert.match((unconfirmed.lines[0]!.error as { message: string }).message, /--yes/);
     const erased = await runCli('main', ['erase', 'Joe Biden', '--yes', '--db', db(), '--models', models, '--json']);
     assert.equal(erased.code, 0, erased.stderr);
-    assert.deepEqual(erased.lines[0], { erased: true, name: 'Joe Biden', id: (erased.lines[0] as { id: number }).id });
+    assert.deepEqual(erased.lines[0], { erased: true, name: 'Joe Biden', remoteDeletion: 'not-used', id: (erased.lines[0] as { id: number }).id });
     const people = await runCli('main', ['people', '--db', db(), '--models', models, '--json']);
     assert.deepEqual((people.lines[0] as unknown as Array<{ name: string }>).map((p) => p.name), ['Barack Obama']);
     const again = await runCli('main', ['erase', 'Joe Biden', '--yes', '--db', db(), '--models', models, '--json']);

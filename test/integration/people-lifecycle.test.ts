@@ -238,7 +238,7 @@ describe('person lifecycle (real models, real SQLite)', () => {
     assert.ok(filesContaining().length > 0, 'before erasure the vectors are on disk (the scan can find them)');
 
     const result = await engine.peopleService.erase(obamaId, hr);
-    assert.deepEqual(result, { erased: true, name: 'Barack Obama' });
+    assert.deepEqual(result, { erased: true, name: 'Barack Obama', remoteDeletion: 'not-used' });
     assert.deepEqual(filesContaining(), [], 'no file in the data folder holds any piece of the erased vectors');
     assert.equal(engine.people.get(obamaId), null);
     assert.equal(engine.sightingRepo.forPerson(obamaId).length, 0);

@@ -15,12 +15,16 @@ import type { FaceStatus, Sighting } from '../../../src-preload/contract.js';
 import { CameraVisits, type TrackObservation, type VisitChanges, type VisitPolicy, type VisitState } from './camera-visits.js';
 import { FrameClock } from './frame-clock.js';
 import { SCENE_CUT_THRESHOLD, sceneDifference } from '../vision/scene-change.js';
+import type { RemoteIdentity } from '../remote/identity-cache.js';
+import { nameVisit, type VisitRemoteNaming } from './remote-naming.js';
 
 /** Who a face is on screen: its visit's verdict. */
 export interface TrackIdentity {
   personId: number | null;
   status: FaceStatus;
   score: number | null;
+  /** Who named it (null: unknown). */
+  source: 'local' | 'remote' | null;
 }
 
 export interface CameraPipelineOptions {
@@ -68,6 +72,11 @@ export interface CameraPipelineOptions {
   visitPolicy?: VisitPolicy;
   /** Offline files: the wall-clock time of the file's first frame (default: when processing started). */
   startTime?: Date;
+  /**
+   * The remote matcher's side (hybrid / rekognition modes): default the engine's, null in local
+   * mode. Tests pass one of their own.
+   */
+  remoteNaming?: VisitRemoteNaming | null;
 }
 
 /** Per-track bookkeeping the visit layer does not need: when to embed it next. */
@@ -133,6 +142,9 @@ export interface PipelineStats {
   trackSplits: number;
   /** Frames whose embeddings failed (worker crash, timeout): tracked without new views. */
   embedFailures: number;
+  /** Visits asked about remotely (a request started; once per track) and remote answers that named a visit. */
+  remoteAsks: number;
+  remoteNamed: number;
   detectMs: number[];
   embedMs: number[];
   latencyMs: number[];
@@ -200,6 +212,13 @@ export class CameraPipeline extends EventEmitter<PipelineEvents> {
   private displayLingerTimer: NodeJS.Timeout | null = null;
   private waiters: Array<() => void> = [];
   private readonly maxFramesInFlight: number;
+  private readonly remote: VisitRemoteNaming | null;
+  /** Remote answers per visit id (open visits, and closed ones whose answer came late). */
+  private readonly remoteAnswers = new Map<number, RemoteIdentity>();
+  /** Closed visits with a remote ask still on its way: the answer updates their final row. */
+  private readonly closedAwaitingRemote = new Map<number, { visit: VisitState<RgbImage>; rowState: VisitRow }>();
+  /** Visits with a remote ask on its way. */
+  private readonly remoteAsking = new Set<number>();
   readonly stats: PipelineStats = {
     framesDecoded: 0,
     framesProcessed: 0,
@@ -216,6 +235,8 @@ export class CameraPipeline extends EventEmitter<PipelineEvents> {
     sceneCuts: 0,
     trackSplits: 0,
     embedFailures: 0,
+    remoteAsks: 0,
+    remoteNamed: 0,
     detectMs: [],
     embedMs: [],
     latencyMs: [],
@@ -229,6 +250,7 @@ export class CameraPipeline extends EventEmitter<PipelineEvents> {
   ) {
     super();
     this.maxFramesInFlight = options.maxFramesInFlight ?? DEFAULT_MAX_FRAMES_IN_FLIGHT;
+    this.remote = options.remoteNaming !== undefined ? options.remoteNaming : engine.remoteNaming;
     const isFile = options.source.kind === 'file';
     this.clock = new FrameClock(isFile, options.detectFps !== undefined ? 1 / options.detectFps : null);
     this.recordsVideoTime = options.source.kind === 'file' && !options.source.loop;
@@ -284,8 +306,11 @@ export class CameraPipeline extends EventEmitter<PipelineEvents> {
       if (state === 'failed') this.emit('failed', lastError);
     });
     this.source.on('end', () => {
-      void this.drain().then(() => {
+      void this.drain().then(async () => {
         this.finishAllTracksLogged();
+        // A file's rows are final at its end: remote answers still on their way land first.
+        await this.remote?.idle();
+        this.closedAwaitingRemote.clear();
         this.engine.off('people.changed', this.onPeopleChanged);
         this.emit('end');
       });
@@ -484,6 +509,7 @@ export class CameraPipeline extends EventEmitter<PipelineEvents> {
     for (const trackId of endedTrackIds) this.tracks.delete(trackId);
     const changes = this.visits.update(timeS, observations, endedTrackIds, { sceneCut });
     this.applyVisitChanges(changes);
+    this.askRemote();
     this.refreshOpenRows();
 
     const analysedFaces: AnalysedFace[] = [];
@@ -491,7 +517,7 @@ export class CameraPipeline extends EventEmitter<PipelineEvents> {
     faces.forEach((face, index) => {
       const track = trackByDetection.get(index);
       const visit = track ? this.visits.visitOfTrack(track.trackId) : undefined;
-      const identity = visit ? this.identityOf(visit) : { personId: null, status: 'unknown' as const, score: null };
+      const identity: TrackIdentity = visit ? this.identityOf(visit) : { personId: null, status: 'unknown', score: null, source: null };
       analysedFaces.push({
         box: face.detection.box,
         trackId: track?.trackId ?? null,
@@ -550,11 +576,63 @@ export class CameraPipeline extends EventEmitter<PipelineEvents> {
     return record;
   }
 
-  /** A visit's name as the overlay, the sighting and the alerts show it. */
+  /** A visit's name as the overlay, the sighting and the alerts show it (a remote answer included). */
   private identityOf(visit: VisitState<RgbImage>): TrackIdentity {
-    if (visit.personId === null) return { personId: null, status: 'unknown', score: visit.score };
-    const blocked = this.engine.personFacts(visit.personId)?.category === 'blocked';
-    return { personId: visit.personId, status: blocked ? 'blocked' : 'member', score: visit.score };
+    const name = this.remote
+      ? nameVisit(this.remote.mode, visit, this.remoteAnswers.get(visit.id), (personId) => this.engine.isMatchable(personId))
+      : { personId: visit.personId, score: visit.score, source: visit.personId === null ? null : ('local' as const) };
+    if (name.personId === null) return { personId: null, status: 'unknown', score: name.score, source: null };
+    const blocked = this.engine.personFacts(name.personId)?.category === 'blocked';
+    return { personId: name.personId, status: blocked ? 'blocked' : 'member', score: name.score, source: name.source };
+  }
+
+  /**
+   * Written visits the remote matcher should be asked about (hybrid: those left unknown or
+   * ambiguous; rekognition: all), once per track, with the visit's best crop. Never awaited: the
+   * answer renames the visit when it comes.
+   */
+  private askRemote(): void {
+    const remote = this.remote;
+    if (!remote) return;
+    const cameraKey = this.options.cameraId !== null ? String(this.options.cameraId) : `file:${this.options.cameraName}`;
+    for (const visit of this.visits.open) {
+      if (!visit.written || visit.mergedInto !== null || this.remoteAnswers.has(visit.id)) continue;
+      const trackId = [...visit.trackIds][0];
+      if (trackId === undefined) continue;
+      const decision = remote.consider(
+        { cameraKey, trackId, personId: visit.personId, score: visit.score, reason: visit.verdictReason, crop: visit.bestCrop },
+        (identity) => this.onRemoteAnswer(visit, identity),
+      );
+      if (decision.action === 'ask-remote') {
+        this.stats.remoteAsks++;
+        this.remoteAsking.add(visit.id);
+      }
+    }
+  }
+
+  private onRemoteAnswer(visit: VisitState<RgbImage>, identity: RemoteIdentity | null): void {
+    this.remoteAsking.delete(visit.id);
+    if (identity === null) {
+      this.closedAwaitingRemote.delete(visit.id);
+      return;
+    }
+    const before = this.identityOf(visit).personId;
+    this.remoteAnswers.set(visit.id, identity);
+    const after = this.identityOf(visit);
+    if (after.source === 'remote' && after.personId !== before) this.stats.remoteNamed++;
+    try {
+      if (this.visitRows.has(visit.id)) this.writeRow(visit, false);
+      else {
+        const late = this.closedAwaitingRemote.get(visit.id);
+        if (late) {
+          this.closedAwaitingRemote.delete(visit.id);
+          this.writeRow(visit, true, late.rowState);
+        }
+        this.remoteAnswers.delete(visit.id);
+      }
+    } catch (error) {
+      this.engine.log.error('camera', 'sighting not updated with the remote answer', { camera: this.options.cameraName, visit: visit.id, reason: (error as Error).message });
+    }
   }
 
   private wallTime(timeS: number): Date {
@@ -566,6 +644,7 @@ export class CameraPipeline extends EventEmitter<PipelineEvents> {
     return {
       personId: identity.personId,
       status: identity.status,
+      matchSource: identity.source,
       firstSeen: this.wallTime(visit.startS),
       lastSeen: this.wallTime(visit.lastSeenS),
       bestScore: identity.score,
@@ -609,8 +688,8 @@ export class CameraPipeline extends EventEmitter<PipelineEvents> {
   }
 
   /** Updates a written visit's row; a change of name (or the end) is announced, other refreshes are quiet. */
-  private writeRow(visit: VisitState<RgbImage>, final: boolean): Sighting | null {
-    const rowState = this.visitRows.get(visit.id);
+  private writeRow(visit: VisitState<RgbImage>, final: boolean, closedRow?: VisitRow): Sighting | null {
+    const rowState = closedRow ?? this.visitRows.get(visit.id);
     if (!rowState) return null;
     const row = this.rowOf(visit);
     const renamed = rowState.persistedPersonId !== row.personId;
@@ -645,10 +724,14 @@ export class CameraPipeline extends EventEmitter<PipelineEvents> {
     const sighting = this.writeRow(visit, true);
     const rowState = this.visitRows.get(visit.id);
     this.visitRows.delete(visit.id);
+    // An ask still on its way: its answer will update this final row.
+    if (rowState && this.remoteAsking.has(visit.id)) this.closedAwaitingRemote.set(visit.id, { visit, rowState });
+    const name = this.identityOf(visit);
+    this.remoteAnswers.delete(visit.id);
     if (rowState && sighting && this.listenerCount('visitClosed') > 0) {
-      this.emit('visitClosed', { sightingId: rowState.sightingId, personId: visit.personId, reason: visit.verdictReason, usableViews: visit.evidence.usableViews, template: visit.evidence.template() });
+      this.emit('visitClosed', { sightingId: rowState.sightingId, personId: name.personId, reason: visit.verdictReason, usableViews: visit.evidence.usableViews, template: visit.evidence.template() });
     }
-    if (!rowState || !sighting || visit.personId !== null) return;
+    if (!rowState || !sighting || name.personId !== null) return;
     const faces = visit.evidence.views.slice(0, DEFAULT_MAX_FACES_PER_CLUSTER).map((v) => ({ embedding: v.embedding, quality: v.quality }));
     if (faces.length === 0) return;
     this.engine.unknowns.recordVisitInBackground({
@@ -665,7 +748,10 @@ export class CameraPipeline extends EventEmitter<PipelineEvents> {
   /** People changed (erased, deactivated, renamed): open visits are judged again at once. */
   private rejudgeVisits(): void {
     try {
-      for (const visit of this.visits.rejudgeAll()) this.writeRow(visit, false);
+      const renamed = new Set(this.visits.rejudgeAll());
+      // A remote name of someone erased or deactivated is dropped too (identityOf checks who may be named).
+      for (const visit of this.visits.open) if (this.remoteAnswers.has(visit.id)) renamed.add(visit);
+      for (const visit of renamed) this.writeRow(visit, false);
     } catch (error) {
       this.engine.log.error('camera', 'visits not re-judged after a change of people', { camera: this.options.cameraName, reason: (error as Error).message });
     }

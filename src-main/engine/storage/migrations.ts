@@ -376,4 +376,37 @@ export const migrations: Migration[] = [
       CREATE INDEX unknown_clusters_merged_into ON unknown_clusters (merged_into);
     `,
   },
+  // 11 is another branch's (migrations from parallel branches are applied by number, gaps allowed meanwhile).
+  {
+    version: 12,
+    name: 'remote matcher: which matcher named a sighting, the faces indexed remotely, and the persistent queue of index / delete jobs',
+    sql: `
+      -- Who named the visit: the local gallery or the remote matcher (null: unknown, or written before this).
+      ALTER TABLE sightings ADD COLUMN match_source TEXT CHECK (match_source IS NULL OR match_source IN ('local', 'remote'));
+
+      -- Faces Vigil indexed in the site's Rekognition collection (ExternalImageId = person id). No foreign
+      -- key on purpose: after an erasure the row stays until the remote face is deleted, so what is
+      -- still held remotely is never forgotten locally.
+      CREATE TABLE remote_faces (
+        face_id     TEXT PRIMARY KEY CHECK (length(face_id) BETWEEN 1 AND 64),
+        person_id   INTEGER NOT NULL CHECK (person_id > 0),
+        collection  TEXT NOT NULL,
+        indexed_at  TEXT NOT NULL
+      );
+      CREATE INDEX remote_faces_person ON remote_faces (person_id);
+
+      -- Work for the remote collection that survives restarts and offline time: 'index' one face crop
+      -- (JPEG, deleted with the job) or 'delete' every face of a person. Done in id order.
+      CREATE TABLE remote_face_jobs (
+        id           INTEGER PRIMARY KEY,
+        kind         TEXT NOT NULL CHECK (kind IN ('index', 'delete')),
+        person_id    INTEGER NOT NULL CHECK (person_id > 0),
+        crop_jpeg    BLOB CHECK ((kind = 'index') = (crop_jpeg IS NOT NULL)),
+        created_at   TEXT NOT NULL,
+        attempts     INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),
+        last_error   TEXT
+      );
+      CREATE INDEX remote_face_jobs_person ON remote_face_jobs (person_id);
+    `,
+  },
 ];

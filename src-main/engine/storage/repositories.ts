@@ -488,6 +488,7 @@ type SightingRow = {
   cluster_id: number | null;
   video_start_s: number | null;
   video_end_s: number | null;
+  match_source?: 'local' | 'remote' | null;
 };
 
 const toSighting = (r: SightingRow): Sighting => ({
@@ -504,6 +505,7 @@ const toSighting = (r: SightingRow): Sighting => ({
   clusterId: r.cluster_id,
   videoStartS: r.video_start_s,
   videoEndS: r.video_end_s,
+  matchSource: r.match_source ?? null,
 });
 
 export interface SightingWrite {
@@ -519,6 +521,8 @@ export interface SightingWrite {
   /** Seconds from the start of the video file (files only). */
   videoStartS?: number | null;
   videoEndS?: number | null;
+  /** Who named it: the local gallery or the remote matcher (null: unknown). */
+  matchSource?: 'local' | 'remote' | null;
 }
 
 /** Which sightings a search keeps: those overlapping [since, until] (ISO times) on the named cameras (all when absent). */
@@ -550,8 +554,8 @@ export class SightingRepository {
       this.db
         .prepare(
           // The camera's direction as it is now travels with the visit (attendance reads it from here).
-          `INSERT INTO sightings (camera_id, camera_name, person_id, status, track_id, first_seen, last_seen, best_score, frames, video_start_s, video_end_s, camera_direction)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT direction FROM cameras WHERE id = ?))`,
+          `INSERT INTO sightings (camera_id, camera_name, person_id, status, track_id, first_seen, last_seen, best_score, frames, video_start_s, video_end_s, match_source, camera_direction)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT direction FROM cameras WHERE id = ?))`,
         )
         .run(
           s.cameraId,
@@ -565,6 +569,7 @@ export class SightingRepository {
           s.frames,
           s.videoStartS ?? null,
           s.videoEndS ?? null,
+          s.personId === null ? null : (s.matchSource ?? 'local'),
           s.cameraId,
         )
         .lastInsertRowid,
@@ -572,11 +577,11 @@ export class SightingRepository {
     return this.get(id)!;
   }
 
-  update(id: number, s: Pick<SightingWrite, 'personId' | 'status' | 'lastSeen' | 'bestScore' | 'frames' | 'videoEndS'> & { firstSeen?: Date; videoStartS?: number | null }): Sighting | null {
+  update(id: number, s: Pick<SightingWrite, 'personId' | 'status' | 'lastSeen' | 'bestScore' | 'frames' | 'videoEndS' | 'matchSource'> & { firstSeen?: Date; videoStartS?: number | null }): Sighting | null {
     // first_seen / video_start_s move only earlier (a broken track of the same visit joined it).
     this.db
       .prepare(
-        `UPDATE sightings SET person_id = @personId, status = @status, last_seen = @lastSeen, best_score = @bestScore, frames = @frames,
+        `UPDATE sightings SET person_id = @personId, status = @status, last_seen = @lastSeen, best_score = @bestScore, frames = @frames, match_source = @matchSource,
            first_seen = COALESCE(MIN(first_seen, @firstSeen), first_seen),
            video_start_s = COALESCE(MIN(video_start_s, @videoStartS), video_start_s, @videoStartS),
            video_end_s = COALESCE(@videoEndS, video_end_s)
@@ -589,6 +594,7 @@ export class SightingRepository {
         lastSeen: s.lastSeen.toISOString(),
         bestScore: s.bestScore,
         frames: s.frames,
+        matchSource: s.personId === null ? null : (s.matchSource ?? 'local'),
         firstSeen: s.firstSeen?.toISOString() ?? null,
         videoStartS: s.videoStartS ?? null,
         videoEndS: s.videoEndS ?? null,

@@ -1,4 +1,4 @@
-import { useId, useState, type FormEvent } from 'react';
+import { useEffect, useId, useState, type FormEvent } from 'react';
 import { MIN_PASSWORD_LENGTH } from '../../../src-preload/contract';
 import { useConnection } from '../store/connection';
 import { useSession } from '../store/session';
@@ -45,6 +45,30 @@ export function ModelsAlert() {
   );
 }
 
+/** The remote matcher's health, when the site switched one on (local sites show nothing). */
+function MatcherBadge() {
+  const matcher = useSystem((s) => s.status?.matcher);
+  const remote = matcher !== undefined && matcher.mode !== 'local';
+  useEffect(() => {
+    if (!remote) return;
+    // Health changes without an event (the service goes away): read it again now and then.
+    const timer = setInterval(() => void useSystem.getState().load(), 30_000);
+    return () => clearInterval(timer);
+  }, [remote]);
+  if (!matcher || matcher.mode === 'local') return null;
+  const queued = matcher.jobsQueued > 0 ? ` · ${matcher.jobsQueued} queued` : '';
+  return (
+    <span
+      className={`badge ${matcher.online ? 'badge-neutral' : 'badge-warn'}`}
+      data-testid="matcher-status"
+      data-online={String(matcher.online)}
+      title={matcher.lastError?.message ?? `Face matcher: ${matcher.mode}`}
+    >
+      {matcher.online ? `Rekognition (${matcher.mode})${queued}` : `Rekognition offline: matching locally${queued}`}
+    </span>
+  );
+}
+
 function ConnectionBadge() {
   const info = useConnection((s) => s.info);
   if (info.transport === 'electron') return null;
@@ -69,6 +93,7 @@ export function TopBar() {
       </div>
       <div className="badges" aria-label="System status" role="group">
         <ModelsBadge />
+        <MatcherBadge />
         {status ? (
           <span
             className={`badge ${status.executionProviderNote ? 'badge-warn' : provider ? 'badge-neutral' : 'badge-muted'}`}

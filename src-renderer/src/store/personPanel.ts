@@ -26,6 +26,8 @@ interface PersonPanelSlice {
   error: string | null;
   /** Last success message ("Saved", "Exported …"). */
   notice: string | null;
+  /** After an erasure whose remote deletion is still pending: said beside the people list (the panel is closed). */
+  eraseNotice: string | null;
   confirmingErase: boolean;
   reenrollOutcomes: PhotoOutcome[];
 
@@ -76,6 +78,7 @@ export const usePersonPanel = create<PersonPanelSlice>()((set, get) => {
     busy: null,
     error: null,
     notice: null,
+    eraseNotice: null,
     confirmingErase: false,
     reenrollOutcomes: [],
 
@@ -178,9 +181,15 @@ export const usePersonPanel = create<PersonPanelSlice>()((set, get) => {
       let erasedId: number | null = null;
       const password = await useSession.getState().askPassword(`erase ${get().person?.name ?? 'this person'} for good`);
       if (password === null) return;
+      set({ eraseNotice: null });
       await run('erase', async (id) => {
-        await getApi().invoke('people.erase', { id, password });
+        const result = await getApi().invoke('people.erase', { id, password });
         erasedId = id;
+        if (result.remoteDeletion === 'pending') {
+          set({
+            eraseNotice: `${result.name} was erased here. Pending remote deletion: their faces are still in the remote collection (the service could not be reached); Vigil keeps retrying and Settings shows the queue.`,
+          });
+        }
       });
       if (erasedId === null) return;
       usePeople.getState().forget(erasedId);

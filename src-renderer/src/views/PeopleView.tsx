@@ -47,6 +47,7 @@ export function PeopleView() {
   const selectedId = usePeople((s) => s.selectedId);
   const select = usePeople((s) => s.select);
   const openPanel = usePersonPanel((s) => s.open);
+  const eraseNotice = usePersonPanel((s) => s.eraseNotice);
   const mayEnroll = useMay('people.enroll');
   const filtered = Boolean(filters.search.trim() || filters.category || filters.status || filters.department.trim());
 
@@ -57,6 +58,11 @@ export function PeopleView() {
   return (
     <div className="view view-split">
       <div className="view-main">
+        {eraseNotice ? (
+          <p className="note note-warn" role="status" data-testid="erase-remote-pending">
+            {eraseNotice}
+          </p>
+        ) : null}
         <div className="view-head">
           <h2>People</h2>
         </div>

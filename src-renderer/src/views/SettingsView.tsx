@@ -130,6 +130,59 @@ function AlertRulesSection() {
   );
 }
 
+const modeWords = {
+  local: 'Local only: faces are matched on this machine; nothing leaves the site.',
+  hybrid: 'Hybrid: the local gallery first; AWS Rekognition is asked (one face crop per visit) only about visits it leaves unknown or unsure.',
+  rekognition: 'Rekognition: AWS Rekognition is asked about every visit (one face crop each); the local gallery answers meanwhile and while it is offline.',
+} as const;
+
+/** Which matcher names people and, when a remote one is on, its health (read from the engine's status). */
+function MatcherSection() {
+  const matcher = useSystem((s) => s.status?.matcher);
+  const load = useSystem((s) => s.load);
+  if (!matcher) return null;
+  const remote = matcher.mode !== 'local';
+  return (
+    <section aria-labelledby="matcher-title" data-testid="matcher-health" data-mode={matcher.mode} data-online={String(matcher.online)}>
+      <h3 id="matcher-title">Face matcher</h3>
+      <p>{modeWords[matcher.mode]}</p>
+      {remote ? (
+        <>
+          <p role="status" className={matcher.online ? 'note note-ok' : 'note note-warn'} data-testid="matcher-online">
+            {matcher.online
+              ? 'Remote matcher online.'
+              : 'Remote matcher offline: recognition continues locally; enrollments and deletions wait in the queue and are sent when it is back.'}
+          </p>
+          {matcher.lastError ? (
+            <p className="small" data-testid="matcher-last-error">
+              Last error ({new Date(matcher.lastError.at).toLocaleString()}): {matcher.lastError.message}
+            </p>
+          ) : null}
+          <dl className="facts">
+            <dt>Waiting to be sent (index or delete faces)</dt>
+            <dd data-testid="matcher-jobs-queued">{matcher.jobsQueued}</dd>
+            <dt>Remote calls since start</dt>
+            <dd>{matcher.remoteCalls}</dd>
+            <dt>Answered from the per-visit cache</dt>
+            <dd>{matcher.cacheHits}</dd>
+            <dt>Throttled / retried / failed</dt>
+            <dd>
+              {matcher.throttled} / {matcher.retries} / {matcher.failures}
+            </dd>
+          </dl>
+        </>
+      ) : matcher.jobsQueued > 0 ? (
+        <p className="note note-warn" data-testid="matcher-jobs-queued">
+          {matcher.jobsQueued} remote deletion(s) wait for the remote matcher to be switched on again.
+        </p>
+      ) : null}
+      <button type="button" className="btn btn-small" onClick={() => void load()}>
+        Refresh
+      </button>
+    </section>
+  );
+}
+
 /** Site settings an operator may change from the console. */
 export function SettingsView() {
   return (
@@ -137,6 +190,7 @@ export function SettingsView() {
       <div className="view-head">
         <h2>Settings</h2>
       </div>
+      <MatcherSection />
       <AlertRulesSection />
     </div>
   );

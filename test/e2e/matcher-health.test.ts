@@ -1,0 +1,90 @@
+/**
+ * The console with the remote matcher switched on (hybrid, against the fake Rekognition on
+ * 127.0.0.1), in Debian's Chromium: the top bar and Settings show the matcher and its health; when
+ * the service goes away they say so and count what waits, and erasing someone then says
+ * "pending remote deletion" instead of done.
+ */
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { type Browser, type Page } from 'playwright-core';
+import { buildRenderer, confirmWithPassword, ensureOperator, launchChromium, openReadyConsole } from '../helpers/e2e-console.js';
+import { startServer, type RunningServer } from '../../src-main/server/server.js';
+import { enrollFiles } from '../helpers/enroll.js';
+import { startFakeRekognition, type FakeRekognition } from '../helpers/fake-rekognition.js';
+import { installedModelPack } from '../helpers/model-pack.js';
+import { faceRecognitionData as fr, tempDir } from '../helpers/paths.js';
+
+const dir = tempDir('vigil-e2e-matcher-');
+let fake: FakeRekognition;
+let server: RunningServer;
+let browser: Browser;
+let page: Page;
+const pageErrors: string[] = [];
+
+before(async () => {
+  fake = await startFakeRekognition({ collections: ['site-faces'] });
+  const staticDir = buildRenderer(dir.path);
+  server = await startServer({
+    dataDir: join(dir.path, 'data'),
+    modelsDir: await installedModelPack(),
+    host: '127.0.0.1',
+    port: 0,
+    staticDir,
+    matcher: { mode: 'hybrid', region: 'eu-west-1', collectionId: 'site-faces', endpoint: fake.url },
+    remoteMatcherOptions: { credentials: { accessKeyId: 'AKIDVIGILE2E', secretAccessKey: 'not-a-secret' }, offlineProbeIntervalMs: 60_000 },
+    remoteEraseWaitMs: 2000,
+  });
+  await ensureOperator(server.engine);
+  const enrolled = await enrollFiles(server.engine, 'Joe Biden', [join(fr, 'examples_biden.jpg')], { allowFewerPhotos: true });
+  assert.ok(enrolled.person);
+  await server.engine.remoteSync!.idle();
+  browser = await launchChromium();
+  page = await openReadyConsole(browser, server.url, pageErrors, { hash: '#settings' });
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+  await fake?.stop();
+  dir.cleanup();
+});
+
+describe('matcher health in the console', () => {
+  test('online: the top bar names the matcher; Settings explains the mode and shows nothing waiting', async () => {
+    const badge = page.getByTestId('matcher-status');
+    await badge.waitFor({ timeout: 15_000 });
+    assert.equal(await badge.getAttribute('data-online'), 'true');
+    assert.match((await badge.textContent()) ?? '', /Rekognition \(hybrid\)/);
+    const section = page.getByTestId('matcher-health');
+    await section.waitFor();
+    assert.match((await section.textContent()) ?? '', /Hybrid: the local gallery first/);
+    assert.equal(await section.getByTestId('matcher-jobs-queued').textContent(), '0');
+  });
+
+  test('offline: erasing says "pending remote deletion"; the queue and the error show after a refresh', async () => {
+    await fake.stop();
+    await page.getByRole('tab', { name: /^People/ }).click();
+    const row = page.getByTestId('people-table').getByRole('row').filter({ has: page.getByRole('rowheader', { name: 'Joe Biden' }) });
+    await row.getByRole('button', { name: 'Open Joe Biden' }).click();
+    const panel = page.getByTestId('person-panel');
+    await panel.getByRole('heading', { name: 'Joe Biden' }).waitFor();
+    await panel.getByRole('button', { name: 'Erase…' }).click();
+    await page.getByRole('alertdialog').getByRole('button', { name: 'Yes, erase for good' }).click();
+    await confirmWithPassword(page);
+    const notice = page.getByTestId('erase-remote-pending');
+    await notice.waitFor({ timeout: 30_000 });
+    assert.match((await notice.textContent()) ?? '', /Joe Biden was erased here\. Pending remote deletion/);
+    assert.equal(fake.faces('site-faces').length, 1, 'the face is still held remotely');
+
+    await page.getByRole('tab', { name: /^Settings/ }).click();
+    const section = page.getByTestId('matcher-health');
+    await section.getByRole('button', { name: 'Refresh' }).click();
+    await page.locator('[data-testid="matcher-health"][data-online="false"]').waitFor({ timeout: 10_000 });
+    assert.equal(await section.getByTestId('matcher-jobs-queued').textContent(), '1');
+    assert.match((await section.getByTestId('matcher-online').textContent()) ?? '', /offline: recognition continues locally/);
+    assert.match((await section.getByTestId('matcher-last-error').textContent()) ?? '', /could not be reached/);
+    assert.match((await page.getByTestId('matcher-status').textContent()) ?? '', /Rekognition offline: matching locally · 1 queued/);
+    assert.deepEqual(pageErrors, [], 'no uncaught errors in the page');
+  });
+});
