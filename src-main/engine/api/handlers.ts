@@ -4,7 +4,7 @@ import type { PhotoBytes } from '../enrollment.js';
 import { VigilError } from '../errors.js';
 import { importFolder } from '../folder-import.js';
 import { auditCsv } from '../audit-csv.js';
-import { zonedToUtc } from '../attendance/zoned-time.js';
+import { isoWithOffset, zonedToUtc } from '../attendance/zoned-time.js';
 import type { AuditQuery } from '../storage/audit-log.js';
 import type { LiveService } from '../live/live-service.js';
 import { AuditRepository } from '../storage/repositories.js';
@@ -158,6 +158,18 @@ export function createHandlers(engine: Engine, live: LiveService): Handlers {
       engine.attendance.lock(from, to, caller.operator);
       return { locked: true as const };
     },
+    'attendance.personMonth': ({ personId, month }) => {
+      const attendance = engine.attendance;
+      const iso = (ms: number | null) => (ms === null ? null : isoWithOffset(ms, attendance.timeZone));
+      const { person, records, corrections } = attendance.personMonth(personId, month);
+      return {
+        timeZone: attendance.timeZone,
+        person,
+        records: records.map((r) => attendance.recordForClient(r)),
+        corrections: corrections.map((c) => ({ date: c.date, field: c.field, time: iso(c.atMs), reason: c.reason, operator: c.operator, at: c.madeAt })),
+      };
+    },
+    'attendance.shifts.impact': ({ id }) => engine.attendance.shiftEditImpact(id),
     'attendance.shifts.list': () => {
       const attendance = engine.attendance;
       return { shifts: attendance.shiftsForClient(), departments: attendance.departmentShifts(), people: attendance.shiftAssignments() };
