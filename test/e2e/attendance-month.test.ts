@@ -99,7 +99,7 @@ describe('attendance leftovers in Chromium', () => {
   test("HR reads Ada's month: statuses, in/out, worked and overtime, the correction's reason, the locked week", async () => {
     await monthView().getByLabel('Person', { exact: true }).selectOption({ label: 'Ada Lovelace' });
     await monthView().getByLabel('Month', { exact: true }).fill('2026-11');
-    await monthView().getByRole('button', { name: 'Show month' }).click();
+    await monthView().getByRole('button', { name: 'View month' }).click();
     await monthRow('2026-11-30').waitFor({ timeout: 10_000 });
     assert.equal(await monthView().locator('[data-testid="attendance-month-table"] tbody tr').count(), 30, 'a row for every day of November');
     // 70 minutes after the end is no overtime any more with the threshold at 75.
@@ -122,6 +122,17 @@ describe('attendance leftovers in Chromium', () => {
     await monthView().getByLabel('Month', { exact: true }).press('PageUp');
     await monthRow('2026-11-30').waitFor({ timeout: 10_000 });
     assert.equal(await monthRow('2026-12-31').count(), 0);
+
+    // From the board: a row's "Month" button opens that person's month of the row's date.
+    await monthView().getByLabel('Month', { exact: true }).press('PageDown');
+    await monthRow('2026-12-31').waitFor({ timeout: 10_000 });
+    const filters = page.getByTestId('attendance-filters');
+    await filters.getByLabel('From').fill('2026-11-03');
+    await filters.getByLabel('To').fill('2026-11-03');
+    await filters.getByRole('button', { name: 'Show', exact: true }).click();
+    await page.getByRole('button', { name: 'Month of Ada Lovelace (2026-11)' }).click();
+    await monthRow('2026-11-30').waitFor({ timeout: 10_000 });
+    assert.equal(await monthView().getByLabel('Month', { exact: true }).inputValue(), '2026-11');
   });
 
   test("HR gives Ada her own shift from the person details; security does not see the selector", async () => {

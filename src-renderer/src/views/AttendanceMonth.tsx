@@ -82,7 +82,7 @@ export function AttendanceMonth() {
           ›
         </button>
         <button type="submit" className="btn btn-small" disabled={loading}>
-          {loading ? 'Loading…' : 'Show month'}
+          {loading ? 'Loading…' : 'View month'}
         </button>
         <span id={`${id}-keys`} className="muted small">
           Page Up / Page Down: previous / next month.
