@@ -319,6 +319,7 @@ export const auditQuerySchema = z.object({
 export type AuditQueryInput = z.input<typeof auditQuerySchema>;
 
 const calendarDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date YYYY-MM-DD');
+const siteMinute = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d$/, 'a site time YYYY-MM-DDTHH:MM');
 const dayRange = z
   .object({ from: calendarDay, to: calendarDay })
   .strict()
@@ -1200,6 +1201,58 @@ export const channels = {
     }),
     permission: 'attendance.read',
     description: "One person's month: a record per shift day (or day off with visits), and HR's corrections with their reasons.",
+  }),
+  'attendance.accessLog': channel({
+    request: z
+      .object({
+        /** Site wall-clock times YYYY-MM-DDTHH:MM; the range is [from, to). */
+        from: siteMinute,
+        to: siteMinute,
+        personId: z.number().int().positive().optional(),
+        cameraId: z.number().int().positive().optional(),
+        /** The direction the camera had when the visit was written. */
+        direction: z.enum(cameraDirections).optional(),
+        status: faceStatusSchema.optional(),
+        limit: z.number().int().min(1).max(1000).default(200),
+      })
+      .strict(),
+    response: z.object({
+      timeZone: z.string(),
+      entries: z.array(
+        z.object({
+          id: z.number().int(),
+          /** ISO with the site's offset. */
+          at: z.string(),
+          cameraId: z.number().int().nullable(),
+          camera: z.string(),
+          direction: z.enum(cameraDirections),
+          personId: z.number().int().nullable(),
+          person: z.string().nullable(),
+          status: faceStatusSchema,
+        }),
+      ),
+      /** More visits matched than `limit`: narrow the search. */
+      truncated: z.boolean(),
+    }),
+    permission: 'attendance.read',
+    description: 'The access log: visits (one per walk-by) in a time range, newest first, by person, camera, direction and status.',
+  }),
+  'attendance.occupancy': channel({
+    request: z.object({ date: calendarDay.optional() }).strict(),
+    response: z.object({
+      timeZone: z.string(),
+      date: z.string(),
+      resetHour: z.number().int(),
+      hours: z.array(z.object({ hour: z.string(), in: z.number().int(), out: z.number().int(), present: z.number().int() })),
+      /** Now (whatever the date asked): everyone in since the last reset, and the known people inside. */
+      inside: z.object({
+        since: z.string(),
+        present: z.number().int(),
+        people: z.array(z.object({ personId: z.number().int(), name: z.string(), since: z.string(), camera: z.string() })),
+      }),
+    }),
+    permission: 'attendance.read',
+    description: 'Occupancy of the site: in, out and present per hour of a day (entry and exit cameras, reset nightly), and who is inside now.',
   }),
   'attendance.shifts.impact': channel({
     request: idRequest,

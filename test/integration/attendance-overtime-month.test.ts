@@ -196,4 +196,58 @@ describe('overtime threshold, shift-edit impact, frozen locks and the per-person
     assert.equal(codeOf(await call('hr', 'attendance.personMonth', { personId: 9999, month: '2026-11' })), 'NOT_FOUND');
     assert.equal(codeOf(await call('security', 'attendance.personMonth', { personId: ids.Ada, month: '2026-11' })), 'FORBIDDEN');
   });
+
+  test('the access log: a time range in site time, newest first, by person, camera, direction and status; capped with "truncated"', async () => {
+    const e = await openEngine();
+    type Log = { timeZone: string; truncated: boolean; entries: Array<{ at: string; camera: string; direction: string; person: string | null; status: string; personId: number | null; cameraId: number | null }> };
+    const range = { from: '2026-11-02T00:00', to: '2026-11-03T00:00' };
+    const all = value<Log>(await call('hr', 'attendance.accessLog', range));
+    assert.deepEqual(
+      all.entries.map((x) => [x.at, x.camera, x.direction, x.person, x.status]),
+      [
+        ['2026-11-02T18:10:00+01:00', 'Gate out', 'exit', 'Ada Lovelace', 'member'],
+        ['2026-11-02T07:55:00+01:00', 'Gate in', 'entry', 'Ada Lovelace', 'member'],
+      ],
+    );
+    assert.equal(all.truncated, false);
+    const stranger = new Date(zonedToUtc('2026-11-02', '09:30', zone));
+    e.sightingRepo.insert({ cameraId: ids['Gate in']!, cameraName: 'Gate in', personId: null, status: 'unknown', trackId: 9, firstSeen: stranger, lastSeen: stranger, bestScore: null, frames: 3 });
+    const pick = async (filters: object) => value<Log>(await call('hr', 'attendance.accessLog', { ...range, ...filters })).entries.map((x) => x.at.slice(11, 16));
+    assert.deepEqual(await pick({ direction: 'exit' }), ['18:10']);
+    assert.deepEqual(await pick({ cameraId: ids['Gate in'] }), ['09:30', '07:55']);
+    assert.deepEqual(await pick({ status: 'unknown' }), ['09:30']);
+    assert.deepEqual(await pick({ personId: ids.Ada, direction: 'entry' }), ['07:55']);
+    assert.deepEqual(await pick({ personId: ids.Bob }), []);
+    assert.deepEqual(await pick({ from: '2026-11-02T09:30', to: '2026-11-02T18:10' }), ['09:30'], 'from included, to excluded');
+    const capped = value<Log>(await call('hr', 'attendance.accessLog', { ...range, limit: 2 }));
+    assert.deepEqual([capped.entries.length, capped.truncated], [2, true]);
+    assert.equal(codeOf(await call('hr', 'attendance.accessLog', { from: '2026-11-03T00:00', to: '2026-11-02T00:00' })), 'BAD_REQUEST');
+    assert.equal(codeOf(await call('hr', 'attendance.accessLog', { from: '2026-02-30T00:00', to: '2026-03-02T00:00' })), 'BAD_REQUEST');
+    assert.equal(codeOf(await call('hr', 'attendance.accessLog', { from: '2026-11-02 08:00', to: '2026-11-03T00:00' })), 'BAD_REQUEST');
+    assert.equal(codeOf(await call('security', 'attendance.accessLog', range)), 'FORBIDDEN');
+  });
+
+  test('occupancy: per hour of a day, and who is inside now (known people by name, strangers counted)', async () => {
+    const e = await openEngine();
+    type Occupancy = { date: string; resetHour: number; hours: Array<{ hour: string; in: number; out: number; present: number }>; inside: { present: number; people: Array<{ name: string; camera: string }> } };
+    const day = value<Occupancy>(await call('hr', 'attendance.occupancy', { date: '2026-11-02' }));
+    assert.deepEqual([day.date, day.resetHour, day.hours.length], ['2026-11-02', 3, 24]);
+    assert.deepEqual(day.hours[7], { hour: '07:00', in: 1, out: 0, present: 1 });
+    assert.deepEqual(day.hours[9], { hour: '09:00', in: 1, out: 0, present: 2 }, 'the stranger counts');
+    assert.deepEqual(day.hours[18], { hour: '18:00', in: 0, out: 1, present: 1 });
+
+    // Now: Bob came in a minute ago and a stranger with him; Ada came and left.
+    const now = Date.now();
+    const visitAt = (personId: number | null, camera: 'Gate in' | 'Gate out', ms: number) =>
+      e.sightingRepo.insert({ cameraId: ids[camera]!, cameraName: camera, personId, status: personId === null ? 'unknown' : 'member', trackId: 1, firstSeen: new Date(ms), lastSeen: new Date(ms), bestScore: null, frames: 3 });
+    visitAt(ids.Bob!, 'Gate in', now - 60_000);
+    visitAt(null, 'Gate in', now - 50_000);
+    visitAt(ids.Ada!, 'Gate in', now - 40_000);
+    visitAt(ids.Ada!, 'Gate out', now - 30_000);
+    const current = value<Occupancy>(await call('hr', 'attendance.occupancy', {}));
+    assert.deepEqual(current.inside.people.map((p) => [p.name, p.camera]), [['Bob Builder', 'Gate in']]);
+    assert.equal(current.inside.present, 2);
+    assert.equal(codeOf(await call('hr', 'attendance.occupancy', { date: '2026-13-01' })), 'BAD_REQUEST');
+    assert.equal(codeOf(await call('security', 'attendance.occupancy', {})), 'FORBIDDEN');
+  });
 });

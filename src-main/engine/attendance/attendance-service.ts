@@ -23,7 +23,7 @@ import {
   shiftOccurrences,
 } from './attendance-rules.js';
 import { csvDocument } from '../util/csv.js';
-import { DEFAULT_RESET_HOUR, type OccupancyHour, occupancyByHour } from './occupancy.js';
+import { DEFAULT_RESET_HOUR, insideNow, lastReset, type OccupancyHour, occupancyByHour } from './occupancy.js';
 import { isoWithOffset } from './zoned-time.js';
 import { addDays, isValidTimeZone, localDate, type Weekday, zonedToUtc } from './zoned-time.js';
 import { shiftSchema } from './scenario.js';
@@ -175,6 +175,28 @@ export const PAYROLL_CSV_COLUMNS = [
   'computed_check_out',
   'locked',
 ] as const;
+
+export interface AccessLogQuery {
+  fromMs: number;
+  toMs: number;
+  personId?: number;
+  cameraId?: number;
+  direction?: CameraDirection;
+  status?: 'member' | 'unknown' | 'blocked';
+  limit: number;
+}
+
+export interface AccessLogEntry {
+  id: number;
+  atMs: number;
+  cameraId: number | null;
+  camera: string;
+  /** The direction the camera had when the visit was written ('none' for visits from before directions). */
+  direction: CameraDirection;
+  personId: number | null;
+  person: string | null;
+  status: 'member' | 'unknown' | 'blocked';
+}
 
 export interface AccessSummary {
   from: string;
@@ -690,6 +712,62 @@ export class AttendanceService {
       .prepare("SELECT first_seen, camera_direction FROM sightings WHERE camera_direction IN ('entry', 'exit') AND first_seen >= ? AND first_seen < ?")
       .all(since, until) as Array<{ first_seen: string; camera_direction: 'entry' | 'exit' }>;
     return occupancyByHour(rows.map((r) => ({ atMs: Date.parse(r.first_seen), direction: r.camera_direction })), date, this.timeZone, resetHour);
+  }
+
+  /**
+   * Who is inside now: every visit (strangers too) at entry and exit cameras since the last nightly
+   * reset; known people whose last passage was an entry are listed.
+   */
+  insideNow(nowMs = Date.now(), resetHour = DEFAULT_RESET_HOUR): { sinceMs: number; present: number; people: Array<{ personId: number; name: string; sinceMs: number; camera: string }> } {
+    const since = new Date(lastReset(nowMs, this.timeZone, resetHour)).toISOString();
+    const rows = this.db
+      .prepare(
+        `SELECT s.first_seen, s.camera_direction, s.camera_name, s.person_id, p.name FROM sightings s LEFT JOIN persons p ON p.id = s.person_id
+          WHERE s.camera_direction IN ('entry', 'exit') AND s.first_seen >= ? AND s.first_seen <= ?`,
+      )
+      .all(since, new Date(nowMs).toISOString()) as Array<{ first_seen: string; camera_direction: 'entry' | 'exit'; camera_name: string; person_id: number | null; name: string | null }>;
+    const names = new Map(rows.filter((r) => r.person_id !== null).map((r) => [String(r.person_id), r.name ?? '']));
+    const inside = insideNow(
+      rows.map((r) => ({ atMs: Date.parse(r.first_seen), direction: r.camera_direction, person: r.person_id === null ? null : String(r.person_id), camera: r.camera_name })),
+      nowMs,
+      this.timeZone,
+      resetHour,
+    );
+    return { ...inside, people: inside.people.map((p) => ({ personId: Number(p.person), name: names.get(p.person) ?? '', sinceMs: p.sinceMs, camera: p.camera })) };
+  }
+
+  /**
+   * The access log: visits (one per walk-by) between two instants, newest first, filtered by person,
+   * camera, the direction the visit was written with, and status. At most `limit`; `truncated` says
+   * there were more.
+   */
+  accessLog(query: AccessLogQuery): { entries: AccessLogEntry[]; truncated: boolean } {
+    if (query.fromMs >= query.toMs) throw new VigilError('BAD_REQUEST', 'The start of the time range must be before its end');
+    const direction = query.direction ?? null;
+    const rows = this.db
+      .prepare(
+        `SELECT s.id, s.first_seen, s.camera_id, s.camera_name, COALESCE(s.camera_direction, 'none') AS direction, s.person_id, p.name AS person, s.status
+           FROM sightings s LEFT JOIN persons p ON p.id = s.person_id
+          WHERE s.first_seen >= @from AND s.first_seen < @to
+            AND (@person IS NULL OR s.person_id = @person)
+            AND (@camera IS NULL OR s.camera_id = @camera)
+            AND (@direction IS NULL OR COALESCE(s.camera_direction, 'none') = @direction)
+            AND (@status IS NULL OR s.status = @status)
+          ORDER BY s.first_seen DESC, s.id DESC LIMIT @limit`,
+      )
+      .all({
+        from: new Date(query.fromMs).toISOString(),
+        to: new Date(query.toMs).toISOString(),
+        person: query.personId ?? null,
+        camera: query.cameraId ?? null,
+        direction,
+        status: query.status ?? null,
+        limit: query.limit + 1,
+      }) as Array<{ id: number; first_seen: string; camera_id: number | null; camera_name: string; direction: CameraDirection; person_id: number | null; person: string | null; status: AccessLogEntry['status'] }>;
+    return {
+      truncated: rows.length > query.limit,
+      entries: rows.slice(0, query.limit).map((r) => ({ id: r.id, atMs: Date.parse(r.first_seen), cameraId: r.camera_id, camera: r.camera_name, direction: r.direction, personId: r.person_id, person: r.person, status: r.status })),
+    };
   }
 
   /** Visits between two instants: by status, and those at restricted cameras by anyone but an employee. */
