@@ -157,4 +157,44 @@ describe('attendance leftovers in Chromium', () => {
     await guard.close();
     assert.deepEqual(pageErrors, [], 'no uncaught errors or CSP violations in the page');
   });
+
+  test('occupancy (who is inside now, a day per hour) and the access log search on the Attendance tab', async () => {
+    // Ada walks in through the entry camera a few seconds ago.
+    const now = new Date(Date.now() - 5_000);
+    const gateIn = server.engine.attendance.cameraDirections().find((c) => c.name === 'Gate in')!.id;
+    server.engine.sightingRepo.insert({ cameraId: gateIn, cameraName: 'Gate in', personId: ada, status: 'member', trackId: 7, firstSeen: now, lastSeen: now, bestScore: 0.8, frames: 6 });
+    await openTab(page, 'Attendance');
+    const occupancy = page.locator('#panel-attendance [data-testid="occupancy"]');
+    await occupancy.getByLabel('Occupancy day').fill('2026-11-02');
+    await occupancy.getByRole('button', { name: 'Refresh occupancy' }).click();
+    await occupancy.locator('[data-testid="occupancy-hours"] tr[data-hour="18:00"]').waitFor({ timeout: 10_000 });
+    assert.deepEqual(
+      await occupancy.locator('[data-testid="occupancy-hours"] tbody tr').evaluateAll((rows) => rows.map((r) => [...r.children].map((c) => c.textContent))),
+      [
+        ['07:00', '1', '0', '1'],
+        ['18:00', '0', '1', '0'],
+      ],
+    );
+    await occupancy.locator('[data-testid="inside-people"] li[data-person="Ada Lovelace"]').waitFor({ timeout: 10_000 });
+    assert.match((await occupancy.getByTestId('inside-now').textContent()) ?? '', /Inside now: 1 /);
+
+    const log = page.locator('#panel-attendance [data-testid="access-log"]');
+    await log.getByLabel('Log start (site time)').fill('2026-11-02T00:00');
+    await log.getByLabel('Log end (site time)').fill('2026-11-03T00:00');
+    await log.getByLabel('Direction').selectOption({ label: 'Exit (check-out)' });
+    await log.getByRole('button', { name: 'Search the log' }).click();
+    await log.getByTestId('access-log-count').getByText('1 visit,').waitFor({ timeout: 10_000 });
+    assert.deepEqual(
+      await log.locator('[data-testid="access-log-table"] tbody tr').evaluateAll((rows) => rows.map((r) => [...r.children].map((c) => c.textContent))),
+      [['2026-11-02 18:10', 'Gate out', 'Exit (check-out)', 'Ada Lovelace']],
+    );
+    await log.getByLabel('Direction').selectOption({ label: 'Any direction' });
+    await log.getByLabel('Who').selectOption({ label: 'Stranger' });
+    await log.getByRole('button', { name: 'Search the log' }).click();
+    await log.getByTestId('access-log-count').getByText('0 visits,').waitFor({ timeout: 10_000 });
+    await log.getByLabel('Log end (site time)').fill('2026-11-01T00:00');
+    await log.getByRole('button', { name: 'Search the log' }).click();
+    await log.getByText('The start of the time range must be before its end.').waitFor({ timeout: 10_000 });
+    assert.deepEqual(pageErrors, [], 'no uncaught errors or CSP violations in the page');
+  });
 });

@@ -3,6 +3,7 @@ import type { AttendanceRecord } from '../../../src-preload/contract';
 import { ErrorNote, ListStatus } from '../components/Notice';
 import { useAttendance, wallTime } from '../store/attendance';
 import { useAttendanceMonth } from '../store/attendanceMonth';
+import { AccessLogSearch, OccupancyPanel } from './AccessView';
 import { AttendanceMonth } from './AttendanceMonth';
 import { hoursMinutes, statusWords } from './attendanceWords';
 import { ShiftsSetup } from './ShiftsSetup';
@@ -186,6 +187,8 @@ export function AttendanceView() {
         </div>
       ) : null}
       <AttendanceMonth />
+      <OccupancyPanel />
+      <AccessLogSearch />
       <ShiftsSetup />
     </div>
   );
