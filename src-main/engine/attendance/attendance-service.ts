@@ -219,6 +219,8 @@ export function siteTimeZone(configured: string | undefined): string {
   return Intl.DateTimeFormat().resolvedOptions().timeZone;
 }
 
+const byDateThenName = (a: AttendanceRecord, b: AttendanceRecord) => (a.date < b.date ? -1 : a.date > b.date ? 1 : a.personName.localeCompare(b.personName));
+
 export class AttendanceService {
   private readonly auditLog: AuditRepository;
   constructor(
@@ -409,6 +411,11 @@ export class AttendanceService {
    */
   records(from: string, to: string, nowMs = Date.now(), only?: { personId: number }): AttendanceRecord[] {
     if (from > to) throw new VigilError('BAD_REQUEST', `The first day (${from}) is after the last (${to})`);
+    // Days of a frozen lock are what was locked (and exported), whatever changed since.
+    const frozen = this.frozenDays(from, to, only?.personId);
+    let dayCount = 0;
+    for (let day = from; day <= to; day = addDays(day, 1)) dayCount++;
+    if (frozen.days.size === dayCount) return frozen.records.sort(byDateThenName); // all locked: nothing to compute
     const shifts = new Map(this.listShifts().map((s) => [s.id, s]));
     const people = this.db
       .prepare(
@@ -477,10 +484,7 @@ export class AttendanceService {
         locked: locked(c.day),
       });
     }
-    // Days of a frozen lock are what was locked (and exported), whatever changed since.
-    const frozen = this.frozenDays(from, to, only?.personId);
-    const result = [...records.values()].filter((r) => !frozen.days.has(r.date)).concat(frozen.records);
-    return result.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : a.personName.localeCompare(b.personName)));
+    return [...records.values()].filter((r) => !frozen.days.has(r.date)).concat(frozen.records).sort(byDateThenName);
   }
 
   /**
