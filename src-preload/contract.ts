@@ -346,6 +346,7 @@ export const auditQuerySchema = z.object({
 export type AuditQueryInput = z.input<typeof auditQuerySchema>;
 
 const calendarDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date YYYY-MM-DD');
+const siteMinute = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d$/, 'a site time YYYY-MM-DDTHH:MM');
 const dayRange = z
   .object({ from: calendarDay, to: calendarDay })
   .strict()
@@ -398,6 +399,8 @@ const shiftFields = {
   earlyExitMinutes: z.number().int('whole minutes').min(0, 'from 0 to 720 minutes').max(720, 'from 0 to 720 minutes'),
   /** An entry this soon after a counted check-in is not a new check-in (default 12 h). */
   doubleEntryWindowHours: z.number().min(0, 'from 0 to 48 hours').max(48, 'from 0 to 48 hours').optional(),
+  /** Checked out this many minutes after the end or more: overtime, counted from the end (default 30). */
+  overtimeAfterMinutes: z.number().int('whole minutes').min(0, 'from 0 to 1440 minutes').max(1440, 'from 0 to 1440 minutes').optional(),
 };
 const startNotEnd = { message: 'a shift cannot start and end at the same time', path: ['end'] };
 /** A shift as the console sends it (added, or changed with its id). */
@@ -416,6 +419,7 @@ export const shiftSchema = z.object({
   graceMinutes: z.number().int(),
   earlyExitMinutes: z.number().int(),
   doubleEntryWindowHours: z.number(),
+  overtimeAfterMinutes: z.number().int(),
   /** It ends the day after it starts. */
   overnight: z.boolean(),
   /** People with it as their own shift. */
@@ -446,6 +450,33 @@ export const departmentShiftSchema = z.object({
   people: z.number().int(),
 });
 export type DepartmentShift = z.infer<typeof departmentShiftSchema>;
+
+/** What saving a changed shift would judge again (past days are computed from the shift as it is). */
+export const shiftImpactSchema = z.object({
+  /** Active employees and contractors on it (their own shift, or their department's). */
+  people: z.number().int(),
+  /** Their past shift days from their first recorded passage, neither corrected nor locked: judged again. */
+  days: z.number().int(),
+  /** Past shift days HR corrected: their times stay, judged against the new hours. */
+  correctedDays: z.number().int(),
+  /** Past shift days in a locked period: kept as locked. */
+  lockedDays: z.number().int(),
+  /** The first of those days (null: nobody on it has a recorded passage). */
+  since: z.string().nullable(),
+});
+export type ShiftImpact = z.infer<typeof shiftImpactSchema>;
+
+/** One correction as HR made it (the latest of a field counts). */
+export const attendanceCorrectionSchema = z.object({
+  date: z.string(),
+  field: z.enum(['check_in', 'check_out']),
+  /** The corrected time, ISO with the site's offset; null: there was none. */
+  time: z.string().nullable(),
+  reason: z.string(),
+  operator: z.string(),
+  at: z.string(),
+});
+export type AttendanceCorrection = z.infer<typeof attendanceCorrectionSchema>;
 
 export const cameraDirectionSchema = z.object({ id: z.number().int(), name: z.string(), direction: z.enum(cameraDirections) });
 export type CameraDirectionRow = z.infer<typeof cameraDirectionSchema>;
@@ -1216,6 +1247,81 @@ export const channels = {
     permission: 'attendance.manage',
     description: 'Lock a period after export: corrections are refused from then on.',
   }),
+  'attendance.personMonth': channel({
+    request: z
+      .object({
+        personId: z.number().int().positive(),
+        month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'a month YYYY-MM'),
+      })
+      .strict(),
+    response: z.object({
+      timeZone: z.string(),
+      person: z.object({ id: z.number().int(), name: z.string(), employeeCode: z.string().nullable(), department: z.string().nullable() }),
+      /** The month's day records (days without a shift day or a visit have none). */
+      records: z.array(attendanceRecordSchema),
+      corrections: z.array(attendanceCorrectionSchema),
+    }),
+    permission: 'attendance.read',
+    description: "One person's month: a record per shift day (or day off with visits), and HR's corrections with their reasons.",
+  }),
+  'attendance.accessLog': channel({
+    request: z
+      .object({
+        /** Site wall-clock times YYYY-MM-DDTHH:MM; the range is [from, to). */
+        from: siteMinute,
+        to: siteMinute,
+        personId: z.number().int().positive().optional(),
+        cameraId: z.number().int().positive().optional(),
+        /** The direction the camera had when the visit was written. */
+        direction: z.enum(cameraDirections).optional(),
+        status: faceStatusSchema.optional(),
+        limit: z.number().int().min(1).max(1000).default(200),
+      })
+      .strict(),
+    response: z.object({
+      timeZone: z.string(),
+      entries: z.array(
+        z.object({
+          id: z.number().int(),
+          /** ISO with the site's offset. */
+          at: z.string(),
+          cameraId: z.number().int().nullable(),
+          camera: z.string(),
+          direction: z.enum(cameraDirections),
+          personId: z.number().int().nullable(),
+          person: z.string().nullable(),
+          status: faceStatusSchema,
+        }),
+      ),
+      /** More visits matched than `limit`: narrow the search. */
+      truncated: z.boolean(),
+    }),
+    permission: 'attendance.read',
+    description: 'The access log: visits (one per walk-by) in a time range, newest first, by person, camera, direction and status.',
+  }),
+  'attendance.occupancy': channel({
+    request: z.object({ date: calendarDay.optional() }).strict(),
+    response: z.object({
+      timeZone: z.string(),
+      date: z.string(),
+      resetHour: z.number().int(),
+      hours: z.array(z.object({ hour: z.string(), in: z.number().int(), out: z.number().int(), present: z.number().int() })),
+      /** Now (whatever the date asked): everyone in since the last reset, and the known people inside. */
+      inside: z.object({
+        since: z.string(),
+        present: z.number().int(),
+        people: z.array(z.object({ personId: z.number().int(), name: z.string(), since: z.string(), camera: z.string() })),
+      }),
+    }),
+    permission: 'attendance.read',
+    description: 'Occupancy of the site: in, out and present per hour of a day (entry and exit cameras, reset nightly), and who is inside now.',
+  }),
+  'attendance.shifts.impact': channel({
+    request: idRequest,
+    response: shiftImpactSchema,
+    permission: 'attendance.read',
+    description: 'What changing a shift would judge again: its people and their past days (corrected and locked days counted apart).',
+  }),
   'attendance.shifts.list': channel({
     request: empty,
     response: z.object({ shifts: z.array(shiftSchema), departments: z.array(departmentShiftSchema), people: z.array(shiftAssignmentSchema) }),
@@ -1232,7 +1338,7 @@ export const channels = {
       .strict(),
     response: shiftSchema,
     permission: 'attendance.manage',
-    description: 'Add a shift or change one (name, hours: overnight allowed, weekdays, grace, early-exit tolerance, double-entry window). Audited.',
+    description: 'Add a shift or change one (name, hours: overnight allowed, weekdays, grace, early-exit tolerance, double-entry window, overtime threshold). Audited.',
   }),
   'attendance.shifts.remove': channel({
     request: idRequest,

@@ -4,7 +4,7 @@
  * checks, the evaluation of the rules).
  */
 import { readFile } from 'node:fs/promises';
-import { type CameraDirection, type PersonDay, personDayLine } from '../engine/attendance/attendance-rules.js';
+import { type CameraDirection, DEFAULT_OVERTIME_AFTER_MINUTES, type PersonDay, personDayLine } from '../engine/attendance/attendance-rules.js';
 import { addDays, isCalendarDate, isoWithOffset, localDate, zonedToUtc } from '../engine/attendance/zoned-time.js';
 import type { AttendanceRecord } from '../engine/attendance/attendance-service.js';
 import type { Engine } from '../engine/engine.js';
@@ -60,6 +60,7 @@ export interface AttendanceCliValues {
   days?: string;
   grace?: string;
   'early-exit'?: string;
+  'overtime-after'?: string;
 }
 
 /** Commands that only read (run beside a console, read-only). */
@@ -73,12 +74,15 @@ function dateOption(name: string, value: string | undefined): string | undefined
   return value;
 }
 
-function minutesOption(name: string, value: string | undefined): number {
+function minutesOption(name: string, value: string | undefined, max = 720): number {
   if (value === undefined) return 0;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 720) throw new VigilError('BAD_REQUEST', `--${name} must be whole minutes from 0 to 720, got "${value}"`);
+  if (value.trim() === '' || !Number.isInteger(n) || n < 0 || n > max) throw new VigilError('BAD_REQUEST', `--${name} must be whole minutes from 0 to ${max}, got "${value}"`);
   return n;
 }
+
+/** `--overtime-after`: left out, the shift's current value (or the default for a new shift). */
+const overtimeOption = (value: string | undefined) => (value === undefined ? undefined : minutesOption('overtime-after', value, 1440));
 
 const DIRECTIONS: readonly CameraDirection[] = ['entry', 'exit', 'both', 'none'];
 
@@ -153,11 +157,11 @@ export function attendanceOnDatabase(engine: Engine, positionals: string[], valu
     case 'list': {
       const shifts = attendance.listShifts();
       if (json) for (const shift of shifts) printJsonLine(shift);
-      else for (const s of shifts) console.log(`${s.name}\t${s.start}-${s.end}\t${s.days.join(',')}\tgrace ${s.graceMinutes} min, early exit ${s.earlyExitMinutes} min`);
+      else for (const s of shifts) console.log(`${s.name}\t${s.start}-${s.end}\t${s.days.join(',')}\tgrace ${s.graceMinutes} min, early exit ${s.earlyExitMinutes} min, overtime after ${s.overtimeAfterMinutes ?? DEFAULT_OVERTIME_AFTER_MINUTES} min`);
       return;
     }
     case 'add': {
-      if (!name) throw new VigilError('BAD_REQUEST', 'attendance shift add <name> --start HH:MM --end HH:MM --days mon,tue,… [--grace N] [--early-exit N]');
+      if (!name) throw new VigilError('BAD_REQUEST', 'attendance shift add <name> --start HH:MM --end HH:MM --days mon,tue,… [--grace N] [--early-exit N] [--overtime-after N]');
       const shift = attendance.addShift(
         {
           name,
@@ -166,6 +170,7 @@ export function attendanceOnDatabase(engine: Engine, positionals: string[], valu
           days: (values.days ?? '').split(',').map((d) => d.trim().toLowerCase()).filter(Boolean),
           graceMinutes: minutesOption('grace', values.grace),
           earlyExitMinutes: minutesOption('early-exit', values['early-exit']),
+          overtimeAfterMinutes: overtimeOption(values['overtime-after']),
         },
         operator,
       );
@@ -174,7 +179,7 @@ export function attendanceOnDatabase(engine: Engine, positionals: string[], valu
       return;
     }
     case 'update': {
-      if (!name) throw new VigilError('BAD_REQUEST', 'attendance shift update <name> [--start HH:MM] [--end HH:MM] [--days mon,tue,…] [--grace N] [--early-exit N]');
+      if (!name) throw new VigilError('BAD_REQUEST', 'attendance shift update <name> [--start HH:MM] [--end HH:MM] [--days mon,tue,…] [--grace N] [--early-exit N] [--overtime-after N]');
       // Options left out keep their current value.
       const current = attendance.shiftNamed(name);
       const shift = attendance.updateShift(
@@ -187,6 +192,7 @@ export function attendanceOnDatabase(engine: Engine, positionals: string[], valu
           graceMinutes: values.grace === undefined ? current.graceMinutes : minutesOption('grace', values.grace),
           earlyExitMinutes: values['early-exit'] === undefined ? current.earlyExitMinutes : minutesOption('early-exit', values['early-exit']),
           doubleEntryWindowHours: current.doubleEntryWindowHours,
+          overtimeAfterMinutes: overtimeOption(values['overtime-after']) ?? current.overtimeAfterMinutes,
         },
         operator,
       );

@@ -53,8 +53,8 @@ Commands:
   audit list                 Audit entries newest first (--since, --until, --operator, --action, --limit, --csv)
   attendance replay <file>   The attendance rules on a scenario (no cameras, no database): one line per person-day
   attendance --date D [--to D2]   Attendance from the database: one line per person-day (site time zone)
-  attendance shift add <name> --start HH:MM --end HH:MM --days mon,tue,… [--grace N] [--early-exit N]
-  attendance shift update <name> [--start HH:MM] [--end HH:MM] [--days …] [--grace N] [--early-exit N]
+  attendance shift add <name> --start HH:MM --end HH:MM --days mon,tue,… [--grace N] [--early-exit N] [--overtime-after N]
+  attendance shift update <name> [--start HH:MM] [--end HH:MM] [--days …] [--grace N] [--early-exit N] [--overtime-after N]
   attendance shift list | remove <name> | assign <person> <shift|none> | department <dept> <shift|none>
   attendance camera <name|id> <entry|exit|both|none>
   attendance --date D [--to D2] --csv   Payroll CSV: one row per person-day
@@ -412,6 +412,7 @@ async function main(): Promise<void> {
         days: { type: 'string' },
         grace: { type: 'string' },
         'early-exit': { type: 'string' },
+        'overtime-after': { type: 'string' },
         reason: { type: 'string' },
         role: { type: 'string' },
         'display-name': { type: 'string' },

@@ -65,7 +65,7 @@ const dayShift = { name: 'Day', start: '08:00', end: '17:00', days: ['mon', 'tue
 describe('attendance set-up channels through the dispatcher', () => {
   test('HR adds a day and an overnight shift; each is audited with the operator', async () => {
     const saved = value<Shift>(await call('hr', 'attendance.shifts.save', { shift: dayShift }));
-    assert.deepEqual({ ...saved, id: 0 }, { ...dayShift, id: 0, overnight: false, people: 0, departments: [] });
+    assert.deepEqual({ ...saved, id: 0 }, { ...dayShift, id: 0, overtimeAfterMinutes: 30, overnight: false, people: 0, departments: [] });
     const overnight = value<Shift>(await call('hr', 'attendance.shifts.save', { shift: night }));
     assert.equal(overnight.overnight, true);
     assert.equal(overnight.doubleEntryWindowHours, 12, 'the default double-entry window');

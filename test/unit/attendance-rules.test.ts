@@ -100,6 +100,46 @@ describe('attendance rules (table)', () => {
       expect: [{ status: ['on_time', 'overtime'], overtimeMinutes: 75 }],
     },
     {
+      name: "a shift's overtime threshold: one minute short of it is not overtime",
+      shift: { ...DAY, overtimeAfterMinutes: 60 },
+      passages: [at('2026-12-07', '08:00', 'entry'), at('2026-12-07', '17:59:59', 'exit')],
+      from: '2026-12-07',
+      expect: [{ status: ['on_time'], overtimeMinutes: 0, workedMinutes: 599 }],
+    },
+    {
+      name: "a shift's overtime threshold: exactly at it is overtime, counted from the end",
+      shift: { ...DAY, overtimeAfterMinutes: 60 },
+      passages: [at('2026-12-07', '08:00', 'entry'), at('2026-12-07', '18:00', 'exit')],
+      from: '2026-12-07',
+      expect: [{ status: ['on_time', 'overtime'], overtimeMinutes: 60 }],
+    },
+    {
+      name: 'overtime threshold 0: leaving at the end is not overtime, a minute later is',
+      shift: { ...DAY, overtimeAfterMinutes: 0 },
+      passages: [at('2026-12-07', '08:00', 'entry'), at('2026-12-07', '17:00:30', 'exit'), at('2026-12-08', '08:00', 'entry'), at('2026-12-08', '17:01', 'exit')],
+      from: '2026-12-07',
+      to: '2026-12-08',
+      expect: [
+        { date: '2026-12-07', status: ['on_time'], overtimeMinutes: 0 },
+        { date: '2026-12-08', status: ['on_time', 'overtime'], overtimeMinutes: 1 },
+      ],
+    },
+    {
+      name: 'overtime on a night shift across the autumn change, in real minutes',
+      shift: { ...NIGHT, overtimeAfterMinutes: 15 },
+      // Saturday 2026-10-24 22:00 to Sunday 06:00: nine real hours (02:00-03:00 happens twice).
+      passages: [at('2026-10-24', '21:58', 'entry'), at('2026-10-25', '06:20', 'exit')],
+      from: '2026-10-24',
+      expect: [{ date: '2026-10-24', status: ['on_time', 'overtime'], overtimeMinutes: 20, workedMinutes: 9 * 60 + 22 }],
+    },
+    {
+      name: 'an early exit is never overtime, whatever the threshold',
+      shift: { ...DAY, overtimeAfterMinutes: 0 },
+      passages: [at('2026-12-07', '08:00', 'entry'), at('2026-12-07', '15:00', 'exit')],
+      from: '2026-12-07',
+      expect: [{ status: ['on_time', 'early_exit'], earlyExitMinutes: 120, overtimeMinutes: 0 }],
+    },
+    {
       name: 'double entry: coming in again (lunch, a second camera seconds later) never makes a second check-in',
       shift: DAY,
       passages: [

@@ -22,12 +22,10 @@ function createPerson(people: PeopleRepository, name: string, vector: number[], 
 }
 
 describe('migrations', () => {
-  test('versions are 1..n without gaps (but numbers reserved by parallel branches) and each has a name', () => {
-    // 11 belongs to a parallel branch; once both are merged the list has no gap and this set empties.
-    const reservedElsewhere = new Set([11].filter((v) => !migrations.some((m) => m.version === v)));
+  test('versions are 1..n without gaps and each has a name', () => {
     assert.deepEqual(
       migrations.map((m) => m.version),
-      Array.from({ length: latest }, (_, i) => i + 1).filter((v) => !reservedElsewhere.has(v)),
+      Array.from({ length: latest }, (_, i) => i + 1),
     );
     for (const m of migrations) assert.ok(m.name.length > 0);
   });
@@ -361,6 +359,33 @@ describe('migration 9', () => {
     db.prepare("UPDATE operators SET disabled = 1 WHERE name = 'Ada'").run();
     assert.throws(() => db.prepare("UPDATE operators SET role = 'viewer' WHERE name = 'Grace'").run(), /LAST_ADMIN/, 'a disabled admin does not count');
     db.prepare("UPDATE operators SET display_name = 'Grace H.' WHERE name = 'Grace'").run();
+    db.close();
+  });
+});
+
+describe('migration 11', () => {
+  test('on a version-10 file: shifts keep judging overtime from 30 minutes, thresholds checked; old locks stay unfrozen; frozen days go with their lock and their person', () => {
+    const path = join(dir.path, 'm11-attendance.db');
+    const v10 = openDatabase(path, { migrations: migrations.filter((m) => m.version <= 10) });
+    const at = '2026-11-01T08:00:00.000Z';
+    v10.prepare("INSERT INTO shifts (name, start_time, end_time, days, created_at) VALUES ('Day', '08:00', '17:00', '[\"mon\"]', ?)").run(at);
+    v10.prepare("INSERT INTO attendance_locks (first_day, last_day, locked_by, locked_at) VALUES ('2026-10-01', '2026-10-31', 'hr', ?)").run(at);
+    const person = Number(v10.prepare("INSERT INTO persons (name, created_at, updated_at) VALUES ('Ada', ?, ?)").run(at, at).lastInsertRowid);
+    v10.close();
+    const db = openDatabase(path);
+    assert.ok(db.prepare('SELECT 1 FROM schema_migrations WHERE version = 11').get());
+    assert.deepEqual(db.prepare('SELECT overtime_after_minutes FROM shifts').get(), { overtime_after_minutes: 30 });
+    assert.throws(() => db.prepare('UPDATE shifts SET overtime_after_minutes = -1').run(), /CHECK constraint/);
+    assert.throws(() => db.prepare('UPDATE shifts SET overtime_after_minutes = 1441').run(), /CHECK constraint/);
+    db.prepare('UPDATE shifts SET overtime_after_minutes = 0').run();
+    assert.deepEqual(db.prepare('SELECT frozen FROM attendance_locks').get(), { frozen: 0 }, 'a lock made before has no copy of its days');
+    const lock = Number(db.prepare("INSERT INTO attendance_locks (first_day, last_day, locked_by, locked_at, frozen) VALUES ('2026-11-01', '2026-11-30', 'hr', ?, 1)").run(at).lastInsertRowid);
+    const keep = db.prepare('INSERT INTO attendance_locked_days (lock_id, person_id, day, record_json) VALUES (?, ?, ?, ?)');
+    assert.throws(() => keep.run(lock, person, '2026-11-02', 'not json'), /CHECK constraint/);
+    keep.run(lock, person, '2026-11-02', '{"status":["on_time"]}');
+    assert.throws(() => keep.run(lock, person, '2026-11-02', '{}'), /UNIQUE|PRIMARY KEY/, 'one copy of a day per lock and person');
+    db.prepare('DELETE FROM persons WHERE id = ?').run(person);
+    assert.equal((db.prepare('SELECT COUNT(*) AS n FROM attendance_locked_days').get() as { n: number }).n, 0, "erasing a person erases their frozen days");
     db.close();
   });
 });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { occupancyByHour } from '../../src-main/engine/attendance/occupancy.js';
-import { addDays, zonedToUtc } from '../../src-main/engine/attendance/zoned-time.js';
+import { insideNow, occupancyByHour } from '../../src-main/engine/attendance/occupancy.js';
+import { addDays, isoWithOffset, zonedToUtc } from '../../src-main/engine/attendance/zoned-time.js';
 
 const zone = 'Europe/Berlin';
 const at = (date: string, time: string, direction: 'entry' | 'exit') => ({ atMs: zonedToUtc(date, time, zone), direction });
@@ -43,4 +43,83 @@ describe('occupancy per hour', () => {
     assert.deepEqual(autumn.slice(1, 4).map((h) => [h.hour, h.in]), [['01:00', 0], ['02:00', 1], ['02:00', 0]]);
     assert.equal(addDays('2026-10-25', 1), '2026-10-26');
   });
+});
+
+describe('who is inside now (table)', () => {
+  const p = (time: string, direction: 'entry' | 'exit', person: string | null, date = '2026-12-07', camera = direction === 'entry' ? 'Gate in' : 'Gate out') => ({
+    atMs: zonedToUtc(date, time, zone),
+    direction,
+    person,
+    camera,
+  });
+  const cases: Array<{ name: string; passages: ReturnType<typeof p>[]; now: [string, string]; resetHour?: number; present: number; people: Array<[string, string]>; since: string }> = [
+    { name: 'nobody came', passages: [], now: ['2026-12-07', '10:00'], present: 0, people: [], since: '2026-12-07 03:00' },
+    {
+      name: 'in and still in; in and out again; a stranger in',
+      passages: [p('08:00', 'entry', 'Ada'), p('08:05', 'entry', 'Bob'), p('12:00', 'exit', 'Bob'), p('09:00', 'entry', null)],
+      now: ['2026-12-07', '13:00'],
+      present: 2,
+      people: [['Ada', '08:00']],
+      since: '2026-12-07 03:00',
+    },
+    {
+      name: 'out for lunch and back: inside since the last entry',
+      passages: [p('08:00', 'entry', 'Ada'), p('12:00', 'exit', 'Ada'), p('12:40', 'entry', 'Ada', '2026-12-07', 'Side door')],
+      now: ['2026-12-07', '13:00'],
+      present: 1,
+      people: [['Ada', '12:40']],
+      since: '2026-12-07 03:00',
+    },
+    {
+      name: 'passages after now do not count yet',
+      passages: [p('08:00', 'entry', 'Ada'), p('14:00', 'exit', 'Ada')],
+      now: ['2026-12-07', '13:00'],
+      present: 1,
+      people: [['Ada', '08:00']],
+      since: '2026-12-07 03:00',
+    },
+    {
+      name: 'a missed exit yesterday is forgotten after the 03:00 reset',
+      passages: [p('18:00', 'entry', 'Ada', '2026-12-06'), p('08:00', 'entry', 'Bob')],
+      now: ['2026-12-07', '09:00'],
+      present: 1,
+      people: [['Bob', '08:00']],
+      since: '2026-12-07 03:00',
+    },
+    {
+      name: 'before the reset hour, the night since yesterday 03:00 counts (a night shift is inside)',
+      passages: [p('21:50', 'entry', 'Nina', '2026-12-06'), p('01:00', 'exit', null)],
+      now: ['2026-12-07', '02:00'],
+      present: 0,
+      people: [['Nina', '21:50']],
+      since: '2026-12-06 03:00',
+    },
+    {
+      name: 'more exits than entries never go below zero',
+      passages: [p('07:00', 'exit', null), p('07:30', 'exit', null), p('08:00', 'entry', 'Ada')],
+      now: ['2026-12-07', '09:00'],
+      present: 1,
+      people: [['Ada', '08:00']],
+      since: '2026-12-07 03:00',
+    },
+    {
+      name: 'reset at 05:00 on the spring-forward day still at 05:00 wall time',
+      passages: [p('04:00', 'entry', 'Ada', '2026-03-29'), p('06:00', 'entry', 'Bob', '2026-03-29')],
+      now: ['2026-03-29', '07:00'],
+      resetHour: 5,
+      present: 1,
+      people: [['Bob', '06:00']],
+      since: '2026-03-29 05:00',
+    },
+  ];
+  for (const c of cases) {
+    test(c.name, () => {
+      const result = insideNow(c.passages, zonedToUtc(c.now[0], c.now[1], zone), zone, c.resetHour);
+      assert.equal(result.present, c.present);
+      const wall = (ms: number) => isoWithOffset(ms, zone).slice(11, 16);
+      assert.deepEqual(result.people.map((x) => [x.person, wall(x.sinceMs)]), c.people);
+      const [sinceDate, sinceTime] = c.since.split(' ') as [string, string];
+      assert.equal(result.sinceMs, zonedToUtc(sinceDate, sinceTime, zone));
+    });
+  }
 });

@@ -4,7 +4,8 @@ import type { PhotoBytes } from '../enrollment.js';
 import { VigilError } from '../errors.js';
 import { importFolder } from '../folder-import.js';
 import { auditCsv } from '../audit-csv.js';
-import { zonedToUtc } from '../attendance/zoned-time.js';
+import { isCalendarDate, isoWithOffset, localDate, zonedToUtc } from '../attendance/zoned-time.js';
+import { DEFAULT_RESET_HOUR } from '../attendance/occupancy.js';
 import type { AuditQuery } from '../storage/audit-log.js';
 import type { LiveService } from '../live/live-service.js';
 import { AuditRepository } from '../storage/repositories.js';
@@ -158,6 +159,49 @@ export function createHandlers(engine: Engine, live: LiveService): Handlers {
     'attendance.lock': ({ from, to }, caller) => {
       engine.attendance.lock(from, to, caller.operator);
       return { locked: true as const };
+    },
+    'attendance.personMonth': ({ personId, month }) => {
+      const attendance = engine.attendance;
+      const iso = (ms: number | null) => (ms === null ? null : isoWithOffset(ms, attendance.timeZone));
+      const { person, records, corrections } = attendance.personMonth(personId, month);
+      return {
+        timeZone: attendance.timeZone,
+        person,
+        records: records.map((r) => attendance.recordForClient(r)),
+        corrections: corrections.map((c) => ({ date: c.date, field: c.field, time: iso(c.atMs), reason: c.reason, operator: c.operator, at: c.madeAt })),
+      };
+    },
+    'attendance.shifts.impact': ({ id }) => engine.attendance.shiftEditImpact(id),
+    'attendance.accessLog': ({ from, to, personId, cameraId, direction, status, limit }) => {
+      const attendance = engine.attendance;
+      const zone = attendance.timeZone;
+      const at = (minute: string) => {
+        const [date, time] = minute.split('T') as [string, string];
+        if (!isCalendarDate(date)) throw new VigilError('BAD_REQUEST', `${date} is not a calendar date`);
+        return zonedToUtc(date, time, zone);
+      };
+      const { entries, truncated } = attendance.accessLog({ fromMs: at(from), toMs: at(to), personId, cameraId, direction, status, limit });
+      return { timeZone: zone, truncated, entries: entries.map(({ atMs, ...e }) => ({ ...e, at: isoWithOffset(atMs, zone) })) };
+    },
+    'attendance.occupancy': ({ date }) => {
+      const attendance = engine.attendance;
+      const zone = attendance.timeZone;
+      const resetHour = engine.options.occupancyResetHour ?? DEFAULT_RESET_HOUR;
+      const now = Date.now();
+      const day = date ?? localDate(now, zone);
+      if (!isCalendarDate(day)) throw new VigilError('BAD_REQUEST', `${day} is not a calendar date`);
+      const inside = attendance.insideNow(now, resetHour);
+      return {
+        timeZone: zone,
+        date: day,
+        resetHour,
+        hours: attendance.occupancy(day, resetHour),
+        inside: {
+          since: isoWithOffset(inside.sinceMs, zone),
+          present: inside.present,
+          people: inside.people.map((p) => ({ personId: p.personId, name: p.name, since: isoWithOffset(p.sinceMs, zone), camera: p.camera })),
+        },
+      };
     },
     'attendance.shifts.list': () => {
       const attendance = engine.attendance;

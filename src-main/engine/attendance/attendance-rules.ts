@@ -176,7 +176,8 @@ export function judgeShiftDay(
     if (checkOut.atMs < o.endMs - shift.earlyExitMinutes * MINUTE) {
       day.status.push('early_exit');
       day.earlyExitMinutes = minutesBetween(checkOut.atMs, o.endMs);
-    } else if (checkOut.atMs >= o.endMs + (shift.overtimeAfterMinutes ?? DEFAULT_OVERTIME_AFTER_MINUTES) * MINUTE) {
+    } else if (checkOut.atMs >= o.endMs + (shift.overtimeAfterMinutes ?? DEFAULT_OVERTIME_AFTER_MINUTES) * MINUTE && minutesBetween(o.endMs, checkOut.atMs) > 0) {
+      // (With a threshold of 0, leaving at the end itself is not overtime: at least a whole minute is.)
       day.status.push('overtime');
       day.overtimeMinutes = minutesBetween(o.endMs, checkOut.atMs);
     }

@@ -10,11 +10,22 @@ import type { Db } from '../storage/database.js';
 import { nowIso } from '../storage/database.js';
 import { AuditRepository } from '../storage/audit-log.js';
 import { VigilError } from '../errors.js';
-import { type CameraDirection, computeAttendance, dayOffRecord, judgeShiftDay, type Passage, type PersonDay, type ShiftRule, shiftOccurrences } from './attendance-rules.js';
+import {
+  type CameraDirection,
+  computeAttendance,
+  dayOffRecord,
+  DEFAULT_DOUBLE_ENTRY_WINDOW_HOURS,
+  DEFAULT_OVERTIME_AFTER_MINUTES,
+  judgeShiftDay,
+  type Passage,
+  type PersonDay,
+  type ShiftRule,
+  shiftOccurrences,
+} from './attendance-rules.js';
 import { csvDocument } from '../util/csv.js';
-import { DEFAULT_RESET_HOUR, type OccupancyHour, occupancyByHour } from './occupancy.js';
+import { DEFAULT_RESET_HOUR, insideNow, lastReset, type OccupancyHour, occupancyByHour } from './occupancy.js';
 import { isoWithOffset } from './zoned-time.js';
-import { addDays, isValidTimeZone, type Weekday, zonedToUtc } from './zoned-time.js';
+import { addDays, isValidTimeZone, localDate, type Weekday, zonedToUtc } from './zoned-time.js';
 import { shiftSchema } from './scenario.js';
 
 export interface StoredShift extends ShiftRule {
@@ -103,6 +114,7 @@ type ShiftRow = {
   grace_minutes: number;
   early_exit_minutes: number;
   double_entry_hours: number;
+  overtime_after_minutes: number;
 };
 
 const toShift = (r: ShiftRow): StoredShift => ({
@@ -114,6 +126,7 @@ const toShift = (r: ShiftRow): StoredShift => ({
   graceMinutes: r.grace_minutes,
   earlyExitMinutes: r.early_exit_minutes,
   doubleEntryWindowHours: r.double_entry_hours,
+  overtimeAfterMinutes: r.overtime_after_minutes,
 });
 
 /** A day record as HR sees it: with the person, and what a correction changed. */
@@ -129,6 +142,17 @@ export type AttendanceRecord = PersonDay & {
 };
 
 export type CorrectedField = 'check_in' | 'check_out';
+
+/** A correction as HR made it. */
+export interface AttendanceCorrectionRow {
+  date: string;
+  field: CorrectedField;
+  /** The corrected time; null: there was none. */
+  atMs: number | null;
+  reason: string;
+  operator: string;
+  madeAt: string;
+}
 
 /** Payroll CSV: one row per person-day (documented in the README). */
 export const PAYROLL_CSV_COLUMNS = [
@@ -152,6 +176,28 @@ export const PAYROLL_CSV_COLUMNS = [
   'locked',
 ] as const;
 
+export interface AccessLogQuery {
+  fromMs: number;
+  toMs: number;
+  personId?: number;
+  cameraId?: number;
+  direction?: CameraDirection;
+  status?: 'member' | 'unknown' | 'blocked';
+  limit: number;
+}
+
+export interface AccessLogEntry {
+  id: number;
+  atMs: number;
+  cameraId: number | null;
+  camera: string;
+  /** The direction the camera had when the visit was written ('none' for visits from before directions). */
+  direction: CameraDirection;
+  personId: number | null;
+  person: string | null;
+  status: 'member' | 'unknown' | 'blocked';
+}
+
 export interface AccessSummary {
   from: string;
   to: string;
@@ -172,6 +218,8 @@ export function siteTimeZone(configured: string | undefined): string {
   }
   return Intl.DateTimeFormat().resolvedOptions().timeZone;
 }
+
+const byDateThenName = (a: AttendanceRecord, b: AttendanceRecord) => (a.date < b.date ? -1 : a.date > b.date ? 1 : a.personName.localeCompare(b.personName));
 
 export class AttendanceService {
   private readonly auditLog: AuditRepository;
@@ -225,8 +273,20 @@ export class AttendanceService {
       this.refuseTakenName(shift.name, null);
       const id = Number(
         this.db
-          .prepare('INSERT INTO shifts (name, start_time, end_time, days, grace_minutes, early_exit_minutes, double_entry_hours, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
-          .run(shift.name, shift.start, shift.end, JSON.stringify(shift.days), shift.graceMinutes, shift.earlyExitMinutes, shift.doubleEntryWindowHours ?? 12, nowIso()).lastInsertRowid,
+          .prepare(
+            'INSERT INTO shifts (name, start_time, end_time, days, grace_minutes, early_exit_minutes, double_entry_hours, overtime_after_minutes, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+          )
+          .run(
+            shift.name,
+            shift.start,
+            shift.end,
+            JSON.stringify(shift.days),
+            shift.graceMinutes,
+            shift.earlyExitMinutes,
+            shift.doubleEntryWindowHours ?? DEFAULT_DOUBLE_ENTRY_WINDOW_HOURS,
+            shift.overtimeAfterMinutes ?? DEFAULT_OVERTIME_AFTER_MINUTES,
+            nowIso(),
+          ).lastInsertRowid,
       );
       this.auditLog.append({ operator, action: 'shift.added', subjectKind: 'shift', subjectId: id, subjectLabel: shift.name, details: { ...shift } });
       return this.shift(id);
@@ -244,8 +304,19 @@ export class AttendanceService {
       const before = this.shift(ref);
       this.refuseTakenName(shift.name, before.id);
       this.db
-        .prepare('UPDATE shifts SET name = ?, start_time = ?, end_time = ?, days = ?, grace_minutes = ?, early_exit_minutes = ?, double_entry_hours = ? WHERE id = ?')
-        .run(shift.name, shift.start, shift.end, JSON.stringify(shift.days), shift.graceMinutes, shift.earlyExitMinutes, shift.doubleEntryWindowHours ?? before.doubleEntryWindowHours ?? 12, before.id);
+        .prepare('UPDATE shifts SET name = ?, start_time = ?, end_time = ?, days = ?, grace_minutes = ?, early_exit_minutes = ?, double_entry_hours = ?, overtime_after_minutes = ? WHERE id = ?')
+        .run(
+          shift.name,
+          shift.start,
+          shift.end,
+          JSON.stringify(shift.days),
+          shift.graceMinutes,
+          shift.earlyExitMinutes,
+          // Left out: unchanged.
+          shift.doubleEntryWindowHours ?? before.doubleEntryWindowHours ?? DEFAULT_DOUBLE_ENTRY_WINDOW_HOURS,
+          shift.overtimeAfterMinutes ?? before.overtimeAfterMinutes ?? DEFAULT_OVERTIME_AFTER_MINUTES,
+          before.id,
+        );
       const after = this.shift(before.id);
       const { id: _id, ...from } = before;
       const { id: _same, ...to } = after;
@@ -338,16 +409,21 @@ export class AttendanceService {
    * Day records from `from` to `to` (site dates, inclusive) for active
    * employees and contractors: their own shift, else their department's.
    */
-  records(from: string, to: string, nowMs = Date.now()): AttendanceRecord[] {
+  records(from: string, to: string, nowMs = Date.now(), only?: { personId: number }): AttendanceRecord[] {
     if (from > to) throw new VigilError('BAD_REQUEST', `The first day (${from}) is after the last (${to})`);
+    // Days of a frozen lock are what was locked (and exported), whatever changed since.
+    const frozen = this.frozenDays(from, to, only?.personId);
+    let dayCount = 0;
+    for (let day = from; day <= to; day = addDays(day, 1)) dayCount++;
+    if (frozen.days.size === dayCount) return frozen.records.sort(byDateThenName); // all locked: nothing to compute
     const shifts = new Map(this.listShifts().map((s) => [s.id, s]));
     const people = this.db
       .prepare(
         `SELECT p.id, p.name, p.employee_code, p.department, COALESCE(p.shift_id, d.shift_id) AS shift_id FROM persons p
          LEFT JOIN department_shifts d ON d.department = p.department
-         WHERE p.status = 'active' AND p.category IN ('employee', 'contractor')`,
+         WHERE p.status = 'active' AND p.category IN ('employee', 'contractor') AND (? IS NULL OR p.id = ?)`,
       )
-      .all() as Array<{ id: number; name: string; employee_code: string | null; department: string | null; shift_id: number | null }>;
+      .all(only?.personId ?? null, only?.personId ?? null) as Array<{ id: number; name: string; employee_code: string | null; department: string | null; shift_id: number | null }>;
     // Two days either side in UTC: every passage a shift span of these days can hold.
     const since = new Date(zonedToUtc(addDays(from, -2), '00:00', this.timeZone)).toISOString();
     const until = new Date(zonedToUtc(addDays(to, 3), '00:00', this.timeZone)).toISOString();
@@ -366,7 +442,7 @@ export class AttendanceService {
       { timeZone: this.timeZone },
     );
     const byId = new Map(people.map((p) => [p.id, p]));
-    const corrections = this.latestCorrections(from, to);
+    const corrections = this.latestCorrections(from, to).filter((c) => !only || c.personId === only.personId);
     // The locks that touch the period, read once (not a query per record).
     const locks = this.db.prepare('SELECT first_day, last_day FROM attendance_locks WHERE first_day <= ? AND last_day >= ?').all(to, from) as Array<{ first_day: string; last_day: string }>;
     const locked = (day: string) => locks.some((l) => l.first_day <= day && l.last_day >= day);
@@ -408,7 +484,29 @@ export class AttendanceService {
         locked: locked(c.day),
       });
     }
-    return [...records.values()].sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : a.personName.localeCompare(b.personName)));
+    return [...records.values()].filter((r) => !frozen.days.has(r.date)).concat(frozen.records).sort(byDateThenName);
+  }
+
+  /**
+   * The days between `from` and `to` covered by a frozen lock, and the records kept for them (the
+   * earliest lock of a day wins: a later, overlapping lock copied the same records).
+   */
+  private frozenDays(from: string, to: string, personId?: number): { days: Set<string>; records: AttendanceRecord[] } {
+    const locks = this.db.prepare('SELECT id, first_day, last_day FROM attendance_locks WHERE frozen = 1 AND first_day <= ? AND last_day >= ? ORDER BY id').all(to, from) as Array<{
+      id: number;
+      first_day: string;
+      last_day: string;
+    }>;
+    const lockOfDay = new Map<string, number>();
+    for (const lock of locks) {
+      for (let day = lock.first_day < from ? from : lock.first_day; day <= lock.last_day && day <= to; day = addDays(day, 1)) if (!lockOfDay.has(day)) lockOfDay.set(day, lock.id);
+    }
+    if (lockOfDay.size === 0) return { days: new Set(), records: [] };
+    const rows = this.db
+      .prepare('SELECT lock_id, day, record_json FROM attendance_locked_days WHERE day >= ? AND day <= ? AND (? IS NULL OR person_id = ?)')
+      .all(from, to, personId ?? null, personId ?? null) as Array<{ lock_id: number; day: string; record_json: string }>;
+    const records = rows.filter((r) => lockOfDay.get(r.day) === r.lock_id).map((r) => ({ ...(JSON.parse(r.record_json) as AttendanceRecord), locked: true }));
+    return { days: new Set(lockOfDay.keys()), records };
   }
 
   /** The latest correction of each field, per person and day (undefined: that field was not corrected). */
@@ -427,6 +525,65 @@ export class AttendanceService {
       byDay.set(k, entry);
     }
     return [...byDay.values()];
+  }
+
+  /**
+   * What saving a changed shift would judge again. Day records are computed from the shift as it is, so
+   * every past shift day of its people changes, except locked days (kept as locked); corrected days keep
+   * HR's times but are judged against the new hours. A person's days count from their first recorded
+   * passage (before it they were not yet tracked).
+   */
+  shiftEditImpact(ref: ShiftRef, nowMs = Date.now()): { people: number; days: number; correctedDays: number; lockedDays: number; since: string | null } {
+    const shift = this.shift(ref);
+    const people = this.db
+      .prepare(
+        `SELECT p.id, (SELECT MIN(s.first_seen) FROM sightings s WHERE s.person_id = p.id AND s.status = 'member' AND s.camera_direction IN ('entry', 'exit', 'both')) AS first_seen
+           FROM persons p LEFT JOIN department_shifts d ON d.department = p.department
+          WHERE p.status = 'active' AND p.category IN ('employee', 'contractor') AND COALESCE(p.shift_id, d.shift_id) = ?`,
+      )
+      .all(shift.id) as Array<{ id: number; first_seen: string | null }>;
+    const firsts = people.filter((p) => p.first_seen !== null).map((p) => ({ id: p.id, since: localDate(Date.parse(p.first_seen!), this.timeZone) }));
+    const today = localDate(nowMs, this.timeZone);
+    const since = firsts.reduce<string | null>((min, p) => (min === null || p.since < min ? p.since : min), null);
+    if (since === null || since > today) return { people: people.length, days: 0, correctedDays: 0, lockedDays: 0, since: null };
+    // The shift's days (one computation for everyone on it) that have begun.
+    const occurrences = shiftOccurrences(shift, since, today, { timeZone: this.timeZone }).filter((o) => o.startMs <= nowMs);
+    const locked = this.frozenDays(since, today).days;
+    const corrected = new Set(
+      (this.db.prepare('SELECT DISTINCT person_id, day FROM attendance_corrections WHERE day >= ? AND day <= ?').all(since, today) as Array<{ person_id: number; day: string }>).map(
+        (c) => `${c.person_id}|${c.day}`,
+      ),
+    );
+    let days = 0, correctedDays = 0, lockedDays = 0;
+    for (const person of firsts) {
+      for (const o of occurrences) {
+        if (o.date < person.since) continue;
+        if (locked.has(o.date)) lockedDays++;
+        else if (corrected.has(`${person.id}|${o.date}`)) correctedDays++;
+        else days++;
+      }
+    }
+    return { people: people.length, days, correctedDays, lockedDays, since };
+  }
+
+  /** One person's month (YYYY-MM): their day records and HR's corrections with reasons, in the order made. */
+  personMonth(personId: number, month: string, nowMs = Date.now()): { person: { id: number; name: string; employeeCode: string | null; department: string | null }; records: AttendanceRecord[]; corrections: AttendanceCorrectionRow[] } {
+    const person = this.db.prepare('SELECT id, name, employee_code, department FROM persons WHERE id = ?').get(personId) as
+      | { id: number; name: string; employee_code: string | null; department: string | null }
+      | undefined;
+    if (!person) throw new VigilError('NOT_FOUND', `No person with id ${personId}`);
+    if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) throw new VigilError('BAD_REQUEST', `"${month}" is not a month YYYY-MM`);
+    const first = `${month}-01`;
+    let last = first;
+    while (addDays(last, 1).startsWith(month)) last = addDays(last, 1);
+    const corrections = this.db
+      .prepare('SELECT day, field, corrected_at, reason, operator, created_at FROM attendance_corrections WHERE person_id = ? AND day >= ? AND day <= ? ORDER BY id')
+      .all(personId, first, last) as Array<{ day: string; field: CorrectedField; corrected_at: string | null; reason: string; operator: string; created_at: string }>;
+    return {
+      person: { id: person.id, name: person.name, employeeCode: person.employee_code, department: person.department },
+      records: this.records(first, last, nowMs, { personId }),
+      corrections: corrections.map((c) => ({ date: c.day, field: c.field, atMs: c.corrected_at === null ? null : Date.parse(c.corrected_at), reason: c.reason, operator: c.operator, madeAt: c.created_at })),
+    };
   }
 
   isLocked(day: string): boolean {
@@ -460,12 +617,18 @@ export class AttendanceService {
     return this.records(day, day).find((r) => r.personId === personId)!;
   }
 
-  /** Locks a period after export: read-only from then on. */
-  lock(firstDay: string, lastDay: string, operator: string): void {
+  /**
+   * Locks a period after export: read-only from then on. The day records are kept as they are now, so
+   * later shift edits, re-tagged cameras or late visits never change what payroll was given.
+   */
+  lock(firstDay: string, lastDay: string, operator: string, nowMs = Date.now()): void {
     if (firstDay > lastDay) throw new VigilError('BAD_REQUEST', `The first day (${firstDay}) is after the last (${lastDay})`);
     this.db.transaction(() => {
-      this.db.prepare('INSERT INTO attendance_locks (first_day, last_day, locked_by, locked_at) VALUES (?, ?, ?, ?)').run(firstDay, lastDay, operator, nowIso());
-      this.auditLog.append({ operator, action: 'attendance.locked', subjectKind: 'period', subjectId: null, subjectLabel: `${firstDay}..${lastDay}` });
+      const records = this.records(firstDay, lastDay, nowMs);
+      const lockId = Number(this.db.prepare('INSERT INTO attendance_locks (first_day, last_day, locked_by, locked_at, frozen) VALUES (?, ?, ?, ?, 1)').run(firstDay, lastDay, operator, nowIso()).lastInsertRowid);
+      const keep = this.db.prepare('INSERT INTO attendance_locked_days (lock_id, person_id, day, record_json) VALUES (?, ?, ?, ?)');
+      for (const r of records) keep.run(lockId, r.personId, r.date, JSON.stringify({ ...r, locked: true }));
+      this.auditLog.append({ operator, action: 'attendance.locked', subjectKind: 'period', subjectId: null, subjectLabel: `${firstDay}..${lastDay}`, details: { records: records.length } });
     })();
   }
 
@@ -482,7 +645,8 @@ export class AttendanceService {
       days: [...s.days],
       graceMinutes: s.graceMinutes,
       earlyExitMinutes: s.earlyExitMinutes,
-      doubleEntryWindowHours: s.doubleEntryWindowHours ?? 12,
+      doubleEntryWindowHours: s.doubleEntryWindowHours ?? DEFAULT_DOUBLE_ENTRY_WINDOW_HOURS,
+      overtimeAfterMinutes: s.overtimeAfterMinutes ?? DEFAULT_OVERTIME_AFTER_MINUTES,
       // The rules' own reading: an end at or before the start is the next day.
       overnight: s.end <= s.start,
       people: people.get(s.id) ?? 0,
@@ -552,6 +716,62 @@ export class AttendanceService {
       .prepare("SELECT first_seen, camera_direction FROM sightings WHERE camera_direction IN ('entry', 'exit') AND first_seen >= ? AND first_seen < ?")
       .all(since, until) as Array<{ first_seen: string; camera_direction: 'entry' | 'exit' }>;
     return occupancyByHour(rows.map((r) => ({ atMs: Date.parse(r.first_seen), direction: r.camera_direction })), date, this.timeZone, resetHour);
+  }
+
+  /**
+   * Who is inside now: every visit (strangers too) at entry and exit cameras since the last nightly
+   * reset; known people whose last passage was an entry are listed.
+   */
+  insideNow(nowMs = Date.now(), resetHour = DEFAULT_RESET_HOUR): { sinceMs: number; present: number; people: Array<{ personId: number; name: string; sinceMs: number; camera: string }> } {
+    const since = new Date(lastReset(nowMs, this.timeZone, resetHour)).toISOString();
+    const rows = this.db
+      .prepare(
+        `SELECT s.first_seen, s.camera_direction, s.camera_name, s.person_id, p.name FROM sightings s LEFT JOIN persons p ON p.id = s.person_id
+          WHERE s.camera_direction IN ('entry', 'exit') AND s.first_seen >= ? AND s.first_seen <= ?`,
+      )
+      .all(since, new Date(nowMs).toISOString()) as Array<{ first_seen: string; camera_direction: 'entry' | 'exit'; camera_name: string; person_id: number | null; name: string | null }>;
+    const names = new Map(rows.filter((r) => r.person_id !== null).map((r) => [String(r.person_id), r.name ?? '']));
+    const inside = insideNow(
+      rows.map((r) => ({ atMs: Date.parse(r.first_seen), direction: r.camera_direction, person: r.person_id === null ? null : String(r.person_id), camera: r.camera_name })),
+      nowMs,
+      this.timeZone,
+      resetHour,
+    );
+    return { ...inside, people: inside.people.map((p) => ({ personId: Number(p.person), name: names.get(p.person) ?? '', sinceMs: p.sinceMs, camera: p.camera })) };
+  }
+
+  /**
+   * The access log: visits (one per walk-by) between two instants, newest first, filtered by person,
+   * camera, the direction the visit was written with, and status. At most `limit`; `truncated` says
+   * there were more.
+   */
+  accessLog(query: AccessLogQuery): { entries: AccessLogEntry[]; truncated: boolean } {
+    if (query.fromMs >= query.toMs) throw new VigilError('BAD_REQUEST', 'The start of the time range must be before its end');
+    const direction = query.direction ?? null;
+    const rows = this.db
+      .prepare(
+        `SELECT s.id, s.first_seen, s.camera_id, s.camera_name, COALESCE(s.camera_direction, 'none') AS direction, s.person_id, p.name AS person, s.status
+           FROM sightings s LEFT JOIN persons p ON p.id = s.person_id
+          WHERE s.first_seen >= @from AND s.first_seen < @to
+            AND (@person IS NULL OR s.person_id = @person)
+            AND (@camera IS NULL OR s.camera_id = @camera)
+            AND (@direction IS NULL OR COALESCE(s.camera_direction, 'none') = @direction)
+            AND (@status IS NULL OR s.status = @status)
+          ORDER BY s.first_seen DESC, s.id DESC LIMIT @limit`,
+      )
+      .all({
+        from: new Date(query.fromMs).toISOString(),
+        to: new Date(query.toMs).toISOString(),
+        person: query.personId ?? null,
+        camera: query.cameraId ?? null,
+        direction,
+        status: query.status ?? null,
+        limit: query.limit + 1,
+      }) as Array<{ id: number; first_seen: string; camera_id: number | null; camera_name: string; direction: CameraDirection; person_id: number | null; person: string | null; status: AccessLogEntry['status'] }>;
+    return {
+      truncated: rows.length > query.limit,
+      entries: rows.slice(0, query.limit).map((r) => ({ id: r.id, atMs: Date.parse(r.first_seen), cameraId: r.camera_id, camera: r.camera_name, direction: r.direction, personId: r.person_id, person: r.person, status: r.status })),
+    };
   }
 
   /** Visits between two instants: by status, and those at restricted cameras by anyone but an employee. */

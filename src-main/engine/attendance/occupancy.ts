@@ -5,7 +5,7 @@
  * — default 03:00 — puts the count back to zero every day). Visits at
  * both-ways cameras say nothing about direction and are not counted here.
  */
-import { addDays, localParts, zonedToUtc } from './zoned-time.js';
+import { addDays, localDate, localParts, zonedToUtc } from './zoned-time.js';
 
 export interface OccupancyHour {
   /** Local hour start, HH:00, of the site's day. */
@@ -69,4 +69,47 @@ export function occupancyByHour(
     hours.push(bucket);
   }
   return hours;
+}
+
+/** The nightly reset at or before `nowMs` (site time). */
+export function lastReset(nowMs: number, timeZone: string, resetHour = DEFAULT_RESET_HOUR): number {
+  const today = localDate(nowMs, timeZone);
+  const clock = `${String(resetHour).padStart(2, '0')}:00`;
+  const reset = zonedToUtc(today, clock, timeZone);
+  return reset <= nowMs ? reset : zonedToUtc(addDays(today, -1), clock, timeZone);
+}
+
+export interface InsideNow {
+  /** Since when passages count (the last nightly reset). */
+  sinceMs: number;
+  /** Everyone in (strangers too): in minus out since the reset, never below zero. */
+  present: number;
+  /** Known people whose last passage since the reset was in: in since that entry. */
+  people: Array<{ person: string; sinceMs: number; camera: string }>;
+}
+
+/**
+ * Who is inside now, from passages at entry and exit cameras since the last reset (the same count as
+ * the hourly occupancy's running present). A person is inside when their last passage was an entry;
+ * strangers (person null) count in `present` only.
+ */
+export function insideNow(
+  passages: ReadonlyArray<{ atMs: number; direction: 'entry' | 'exit'; person: string | null; camera: string }>,
+  nowMs: number,
+  timeZone: string,
+  resetHour = DEFAULT_RESET_HOUR,
+): InsideNow {
+  const sinceMs = lastReset(nowMs, timeZone, resetHour);
+  const counted = passages.filter((p) => p.atMs >= sinceMs && p.atMs <= nowMs).sort((a, b) => a.atMs - b.atMs);
+  let present = 0;
+  const last = new Map<string, { atMs: number; direction: 'entry' | 'exit'; camera: string }>();
+  for (const p of counted) {
+    present = p.direction === 'entry' ? present + 1 : Math.max(0, present - 1);
+    if (p.person !== null) last.set(p.person, p);
+  }
+  const people = [...last]
+    .filter(([, p]) => p.direction === 'entry')
+    .map(([person, p]) => ({ person, sinceMs: p.atMs, camera: p.camera }))
+    .sort((a, b) => a.sinceMs - b.sinceMs || a.person.localeCompare(b.person));
+  return { sinceMs, present, people };
 }

@@ -376,7 +376,29 @@ export const migrations: Migration[] = [
       CREATE INDEX unknown_clusters_merged_into ON unknown_clusters (merged_into);
     `,
   },
-  // 11 is another branch's (migrations from parallel branches are applied by number, gaps allowed meanwhile).
+  {
+    version: 11,
+    name: 'attendance: overtime threshold per shift, locked periods frozen as exported',
+    sql: `
+      -- Checked out this many minutes after the shift's end or more: overtime (counted from the end).
+      -- 30 was the rules' fixed value before: existing shifts keep judging as they did.
+      ALTER TABLE shifts ADD COLUMN overtime_after_minutes INTEGER NOT NULL DEFAULT 30 CHECK (overtime_after_minutes BETWEEN 0 AND 1440);
+      -- A lock written from now on keeps the day records as they were when locked (what payroll got):
+      -- later shift edits, re-tagged cameras or late visits no longer change them. Locks made before
+      -- this migration have no copy (frozen = 0) and stay computed.
+      ALTER TABLE attendance_locks ADD COLUMN frozen INTEGER NOT NULL DEFAULT 0 CHECK (frozen IN (0, 1));
+      CREATE TABLE attendance_locked_days (
+        lock_id     INTEGER NOT NULL REFERENCES attendance_locks (id) ON DELETE CASCADE,
+        -- Erasing a person erases their frozen days too.
+        person_id   INTEGER NOT NULL REFERENCES persons (id) ON DELETE CASCADE,
+        day         TEXT NOT NULL,
+        record_json TEXT NOT NULL CHECK (json_valid(record_json)),
+        PRIMARY KEY (lock_id, person_id, day)
+      );
+      CREATE INDEX attendance_locked_days_day ON attendance_locked_days (day, person_id);
+      CREATE INDEX attendance_locked_days_person ON attendance_locked_days (person_id);
+    `,
+  },
   {
     version: 12,
     name: 'remote matcher: which matcher named a sighting, the faces indexed remotely, and the persistent queue of index / delete jobs',

@@ -6,6 +6,7 @@ import {
   type DepartmentShift,
   type Shift,
   type ShiftAssignment,
+  type ShiftImpact,
   type WeekdayName,
 } from '../../../src-preload/contract';
 import { describeError, getApi } from '../api';
@@ -22,6 +23,7 @@ export interface ShiftDraft {
   graceMinutes: string;
   earlyExitMinutes: string;
   doubleEntryWindowHours: string;
+  overtimeAfterMinutes: string;
 }
 
 export const emptyShiftDraft = (): ShiftDraft => ({
@@ -33,9 +35,10 @@ export const emptyShiftDraft = (): ShiftDraft => ({
   graceMinutes: '0',
   earlyExitMinutes: '0',
   doubleEntryWindowHours: '12',
+  overtimeAfterMinutes: '30',
 });
 
-export type ShiftDraftErrors = Partial<Record<'name' | 'start' | 'end' | 'days' | 'graceMinutes' | 'earlyExitMinutes' | 'doubleEntryWindowHours', string>>;
+export type ShiftDraftErrors = Partial<Record<'name' | 'start' | 'end' | 'days' | 'graceMinutes' | 'earlyExitMinutes' | 'doubleEntryWindowHours' | 'overtimeAfterMinutes', string>>;
 
 const asNumber = (text: string) => (text.trim() === '' ? Number.NaN : Number(text));
 
@@ -49,6 +52,7 @@ export function checkShiftDraft(draft: ShiftDraft): { errors: ShiftDraftErrors; 
     graceMinutes: asNumber(draft.graceMinutes),
     earlyExitMinutes: asNumber(draft.earlyExitMinutes),
     doubleEntryWindowHours: asNumber(draft.doubleEntryWindowHours),
+    overtimeAfterMinutes: asNumber(draft.overtimeAfterMinutes),
   });
   if (parsed.success) return { errors: {}, shift: parsed.data };
   const errors: ShiftDraftErrors = {};
@@ -76,6 +80,8 @@ interface ShiftsSlice {
   /** Shown once the form was submitted (not while typing the first time). */
   draftErrors: ShiftDraftErrors;
   saveError: string | null;
+  /** What saving the shift being changed judges again (null: a new shift, or not known yet). */
+  draftImpact: ShiftImpact | null;
   /** The shift whose removal waits for confirmation. */
   confirmingRemoval: number | null;
   busy: Partial<Record<Busy, true>>;
@@ -128,6 +134,7 @@ export const useShifts = create<ShiftsSlice>()((set, get) => {
     draft: null,
     draftErrors: {},
     saveError: null,
+    draftImpact: null,
     confirmingRemoval: null,
     busy: {},
 
@@ -141,9 +148,10 @@ export const useShifts = create<ShiftsSlice>()((set, get) => {
       }
     },
 
-    startAdd: () => set({ draft: emptyShiftDraft(), draftErrors: {}, saveError: null, notice: null }),
-    startEdit: (shift) =>
+    startAdd: () => set({ draft: emptyShiftDraft(), draftErrors: {}, saveError: null, notice: null, draftImpact: null }),
+    startEdit(shift) {
       set({
+        draftImpact: null,
         draft: {
           id: shift.id,
           name: shift.name,
@@ -153,11 +161,20 @@ export const useShifts = create<ShiftsSlice>()((set, get) => {
           graceMinutes: String(shift.graceMinutes),
           earlyExitMinutes: String(shift.earlyExitMinutes),
           doubleEntryWindowHours: String(shift.doubleEntryWindowHours),
+          overtimeAfterMinutes: String(shift.overtimeAfterMinutes),
         },
         draftErrors: {},
         saveError: null,
         notice: null,
-      }),
+      });
+      // The warning's figures; the form works without them (the warning then gives none).
+      getApi()
+        .invoke('attendance.shifts.impact', { id: shift.id })
+        .then((impact) => {
+          if (get().draft?.id === shift.id) set({ draftImpact: impact });
+        })
+        .catch(() => undefined);
+    },
     editDraft(changes) {
       const draft = get().draft;
       if (!draft) return;
@@ -165,7 +182,7 @@ export const useShifts = create<ShiftsSlice>()((set, get) => {
       // Once shown, the messages follow what is typed.
       set({ draft: next, saveError: null, ...(Object.keys(get().draftErrors).length ? { draftErrors: checkShiftDraft(next).errors } : {}) });
     },
-    cancelDraft: () => set({ draft: null, draftErrors: {}, saveError: null }),
+    cancelDraft: () => set({ draft: null, draftErrors: {}, saveError: null, draftImpact: null }),
 
     async saveDraft() {
       const draft = get().draft;

@@ -2,19 +2,11 @@ import { useEffect, useId, type FormEvent } from 'react';
 import type { AttendanceRecord } from '../../../src-preload/contract';
 import { ErrorNote, ListStatus } from '../components/Notice';
 import { useAttendance, wallTime } from '../store/attendance';
+import { useAttendanceMonth } from '../store/attendanceMonth';
+import { AccessLogSearch, OccupancyPanel } from './AccessView';
+import { AttendanceMonth } from './AttendanceMonth';
+import { hoursMinutes, statusWords } from './attendanceWords';
 import { ShiftsSetup } from './ShiftsSetup';
-
-const statusWords: Record<string, string> = {
-  on_time: 'On time',
-  late: 'Late',
-  early_exit: 'Early exit',
-  overtime: 'Overtime',
-  absent: 'Absent',
-  missing_check_out: 'No check-out',
-  missing_check_in: 'No check-in',
-  in: 'In',
-  day_off: 'Day off',
-};
 
 function minutes(record: AttendanceRecord): string {
   const parts: string[] = [];
@@ -25,8 +17,7 @@ function minutes(record: AttendanceRecord): string {
 }
 
 function worked(record: AttendanceRecord): string {
-  if (record.workedMinutes === null) return '';
-  return `${Math.floor(record.workedMinutes / 60)} h ${String(record.workedMinutes % 60).padStart(2, '0')}`;
+  return record.workedMinutes === null ? '' : hoursMinutes(record.workedMinutes);
 }
 
 function CorrectionForm() {
@@ -156,7 +147,12 @@ export function AttendanceView() {
               {records.map((r) => (
                 <tr key={`${r.personId}-${r.date}`} data-person={r.person} data-date={r.date} data-corrected={r.corrected}>
                   <td>{r.date}</td>
-                  <th scope="row">{r.person}</th>
+                  <th scope="row">
+                    {r.person}{' '}
+                    <button type="button" className="btn btn-small btn-ghost" onClick={() => void useAttendanceMonth.getState().show(r.personId, r.date.slice(0, 7))} aria-label={`Month of ${r.person} (${r.date.slice(0, 7)})`}>
+                      Month
+                    </button>
+                  </th>
                   <td>{r.shift ?? '—'}</td>
                   <td>{r.status.map((s) => statusWords[s] ?? s).join(', ')}</td>
                   <td>
@@ -190,6 +186,9 @@ export function AttendanceView() {
           </table>
         </div>
       ) : null}
+      <AttendanceMonth />
+      <OccupancyPanel />
+      <AccessLogSearch />
       <ShiftsSetup />
     </div>
   );

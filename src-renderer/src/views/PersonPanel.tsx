@@ -7,6 +7,7 @@ import { type PersonEdits, usePersonPanel } from '../store/personPanel';
 import { useSession } from '../store/session';
 import { CategoryField } from './CategoryField';
 import { PhotoOutcomes } from './PhotoVerdicts';
+import { PersonShiftField } from './ShiftsSetup';
 
 function editsOf(person: Person): PersonEdits {
   return {
@@ -170,6 +171,7 @@ export function PersonPanel() {
               <dd>{person.department ?? '—'}</dd>
             </dl>
           )}
+          <PersonShiftField personId={person.id} name={person.name} version={`${person.category}|${person.department ?? ''}|${person.status}`} />
           {mayBlocklist && !may('people.manage') ? (
             <div className="actions">
               <button type="button" className="btn" disabled={s.busy !== null} onClick={() => void s.setBlocked(person.category !== 'blocked')}>

@@ -90,6 +90,12 @@ function ShiftForm() {
         <input id={`${id}-double`} type="number" min={0} max={48} step={0.5} value={draft.doubleEntryWindowHours} onChange={(e) => editDraft({ doubleEntryWindowHours: e.target.value })} {...described('doubleEntryWindowHours')} />
         <FieldError id={`${id}-doubleEntryWindowHours-error`} message={errors.doubleEntryWindowHours} />
       </div>
+      <div className="field">
+        <label htmlFor={`${id}-overtime`}>Overtime after (minutes past the end; overtime is then counted since the end)</label>
+        <input id={`${id}-overtime`} type="number" min={0} max={1440} step={1} value={draft.overtimeAfterMinutes} onChange={(e) => editDraft({ overtimeAfterMinutes: e.target.value })} {...described('overtimeAfterMinutes')} />
+        <FieldError id={`${id}-overtimeAfterMinutes-error`} message={errors.overtimeAfterMinutes} />
+      </div>
+      {draft.id !== null ? <RejudgeWarning /> : null}
       <div className="actions">
         <button type="submit" className="btn btn-primary" disabled={saving}>
           {saving ? 'Saving…' : draft.id === null ? 'Add shift' : 'Save shift'}
@@ -100,6 +106,30 @@ function ShiftForm() {
       </div>
       {saveError ? <ErrorNote testId="shift-save-error">{saveError}</ErrorNote> : null}
     </form>
+  );
+}
+
+const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+
+/** Changing a shift changes the past: day records are computed from the shift as it is now. */
+function RejudgeWarning() {
+  const impact = useShifts((s) => s.draftImpact);
+  const kept = impact
+    ? [
+        impact.correctedDays ? `${plural(impact.correctedDays, 'corrected day', 'corrected days')}: HR's times stay, judged against the new hours` : '',
+        impact.lockedDays ? `${plural(impact.lockedDays, 'locked day', 'locked days')}: kept as locked` : '',
+      ].filter(Boolean)
+    : [];
+  return (
+    <p className="note note-warn" role="note" data-testid="shift-rejudge-warning">
+      Saving judges past days again with the new rule: every past day of this shift's people that is neither corrected nor locked
+      {impact
+        ? impact.days
+          ? ` (${plural(impact.days, 'day', 'days')} of ${plural(impact.people, 'person', 'people')} since ${impact.since})`
+          : ` (none yet: ${impact.people ? `${plural(impact.people, 'person', 'people')}, no recorded passage` : 'nobody is on it'})`
+        : ''}
+      . {kept.length ? `${kept.join('; ')}. ` : ''}Lateness, early exits and overtime can change; an exported CSV does not.
+    </p>
   );
 }
 
@@ -120,6 +150,7 @@ function ShiftRow({ shift, mayManage }: { shift: Shift; mayManage: boolean }) {
       <td className="num">{shift.graceMinutes} min</td>
       <td className="num">{shift.earlyExitMinutes} min</td>
       <td className="num">{shift.doubleEntryWindowHours} h</td>
+      <td className="num">{shift.overtimeAfterMinutes} min</td>
       <td className="small">{users.join(', ') || <span className="muted">nobody</span>}</td>
       {mayManage ? (
         <td className="row-actions">
@@ -173,6 +204,47 @@ function ShiftSelect({ label, value, none, disabled, onChange }: { label: string
         </option>
       ))}
     </select>
+  );
+}
+
+/**
+ * A person's own shift on the People tab's person details (those who may manage attendance only).
+ * `version` changes when the record is saved: category or department decide who has attendance.
+ */
+export function PersonShiftField({ personId, name, version }: { personId: number; name: string; version: string }) {
+  const assignment = useShifts((s) => s.people.find((p) => p.personId === personId));
+  const loaded = useShifts((s) => s.loaded);
+  const busy = useShifts((s) => !!s.busy[`person-${personId}`]);
+  const notice = useShifts((s) => s.notice);
+  const error = useShifts((s) => s.error);
+  const mayManage = useMay('attendance.manage');
+  const id = useId();
+  useEffect(() => {
+    if (mayManage) void useShifts.getState().load();
+  }, [mayManage, personId, version]);
+  if (!mayManage) return null;
+  return (
+    <div className="field" role="group" aria-labelledby={`${id}-label`} data-testid="person-shift">
+      <span id={`${id}-label`} className="small">
+        Attendance shift
+      </span>
+      {!loaded ? (
+        <span className="muted small">Loading…</span>
+      ) : assignment ? (
+        <ShiftSelect
+          label={`Shift of ${name}`}
+          value={assignment.shiftId}
+          none={assignment.departmentShift ? `Department's (${assignment.departmentShift})` : 'No shift'}
+          disabled={busy}
+          onChange={(shiftId) => void useShifts.getState().assign(personId, shiftId)}
+        />
+      ) : (
+        <span className="muted small">Attendance is kept for active employees and contractors only.</span>
+      )}
+      <span aria-live="polite" className="small">
+        {notice && notice.startsWith(`${name}:`) ? notice : error && loaded ? <span className="field-error">{error}</span> : null}
+      </span>
+    </div>
   );
 }
 
@@ -237,6 +309,7 @@ export function ShiftsSetup() {
                 <th scope="col" className="num">Grace</th>
                 <th scope="col" className="num">Early exit</th>
                 <th scope="col" className="num">Double entry</th>
+                <th scope="col" className="num">Overtime after</th>
                 <th scope="col">Used by</th>
                 {mayManage ? (
                   <th scope="col">
