@@ -221,6 +221,8 @@ interface StepFigures {
   latencyP95: number;
   processedFps: number[];
   embeddingsPerTrackSecond: number;
+  /** Frames the motion gate let past the detector (nobody tracked, nothing moved). */
+  stillSkippedPercent: number;
   rssMbPerCamera: number;
 }
 
@@ -248,16 +250,17 @@ async function cameraStep(count: number, seconds: number, dataDir: string, basel
     const settleDeadline = Date.now() + 30_000;
     while (pipelines.some((p) => p.stats.framesProcessed === 0) && Date.now() < settleDeadline) await new Promise((r) => setTimeout(r, 200));
     await new Promise((r) => setTimeout(r, 3000));
-    const start = pipelines.map((p) => ({ decoded: p.stats.framesDecoded, dropped: p.stats.framesDropped, latencies: p.stats.latencyMs.length, embeddings: p.stats.embeddings }));
+    const start = pipelines.map((p) => ({ decoded: p.stats.framesDecoded, dropped: p.stats.framesDropped, latencies: p.stats.latencyMs.length, embeddings: p.stats.embeddings, skipped: p.stats.framesSkippedStill }));
     const startedAt = Date.now();
     const sightingsStart = engine.listSightings(1000).length;
     await new Promise((r) => setTimeout(r, seconds * 1000));
-    let decoded = 0, dropped = 0, embeddings = 0;
+    let decoded = 0, dropped = 0, embeddings = 0, skipped = 0;
     const latencies: number[] = [];
     pipelines.forEach((p, i) => {
       decoded += p.stats.framesDecoded - start[i]!.decoded;
       dropped += p.stats.framesDropped - start[i]!.dropped;
       embeddings += p.stats.embeddings - start[i]!.embeddings;
+      skipped += p.stats.framesSkippedStill - start[i]!.skipped;
       latencies.push(...p.stats.latencyMs.slice(start[i]!.latencies));
     });
     const rssNow = rssMb(process.pid) + childPids('ffmpeg').reduce((sum, pid) => sum + rssMb(pid), 0);
@@ -272,6 +275,7 @@ async function cameraStep(count: number, seconds: number, dataDir: string, basel
       latencyP95: latencies.length ? percentile(latencies, 0.95) : Infinity,
       processedFps: health,
       embeddingsPerTrackSecond: trackSeconds > 0 ? embeddings / trackSeconds : 0,
+      stillSkippedPercent: decoded ? (100 * skipped) / decoded : 0,
       rssMbPerCamera: (rssNow - rssBefore) / count,
     };
   } finally {
@@ -302,7 +306,7 @@ async function benchCameras(result: Record<string, unknown>): Promise<void> {
     latency_ms_p95: round(atLimit.latencyP95),
     rss_mb_per_camera: round(atLimit.rssMbPerCamera),
     embeddings_per_tracked_face_per_second: round(atLimit.embeddingsPerTrackSecond, 2),
-    camera_steps: steps.map((s) => ({ cameras: s.cameras, dropped_percent: round(s.droppedPercent, 2), latency_ms_p95: round(s.latencyP95), processed_fps: s.processedFps })),
+    camera_steps: steps.map((s) => ({ cameras: s.cameras, dropped_percent: round(s.droppedPercent, 2), latency_ms_p95: round(s.latencyP95), processed_fps: s.processedFps, still_frames_skipped_percent: round(s.stillSkippedPercent, 1) })),
   });
 }
 

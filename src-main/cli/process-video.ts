@@ -6,6 +6,7 @@ import { VigilError } from '../engine/errors.js';
 import { LiveService } from '../engine/live/live-service.js';
 import type { AnalysedFrame, ClosedVisit, PipelineStats } from '../engine/live/camera-pipeline.js';
 import type { EmbedPolicy } from '../engine/live/embed-policy.js';
+import type { MotionGatePolicy } from '../engine/vision/motion-gate.js';
 import { printJsonLine } from './common.js';
 
 export interface ProcessVideoOptions {
@@ -61,6 +62,8 @@ export async function runVideo(
     onVisitClosed?: (visit: ClosedVisit) => void;
     /** When to embed a tracked face (default: the app's policy). */
     embedPolicy?: EmbedPolicy;
+    /** When the detector may skip still, empty frames (default: the app's gate; false: never). */
+    motionGate?: MotionGatePolicy | false;
   },
 ): Promise<VideoRun> {
   if (options.fps !== undefined && (!Number.isFinite(options.fps) || options.fps <= 0 || options.fps > 120)) {
@@ -88,6 +91,7 @@ export async function runVideo(
       maxFramesInFlight: isFile && !options.realtime ? pool.size * 3 : undefined,
       startTime: options.startTime,
       embedPolicy: options.embedPolicy,
+      motionGate: options.motionGate,
     });
     if (options.onVisitClosed) pipeline.on('visitClosed', options.onVisitClosed);
     let lastError: string | null = null;
@@ -161,6 +165,7 @@ export async function processVideoCommand(engine: Engine, input: string, options
     droppedFrames: stats.framesDropped,
     embeddings: stats.embeddings,
     embeddingsByReason: stats.embeddingsByReason,
+    framesSkippedStill: stats.framesSkippedStill,
     visitsDropped: stats.visitsDropped,
     visitJoins: stats.visitJoins,
     detectMsP50: percentile(stats.detectMs, 0.5),

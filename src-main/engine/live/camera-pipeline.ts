@@ -4,6 +4,7 @@ import type { Engine } from '../engine.js';
 import { type InferencePool, QueueFullError } from '../inference/inference-pool.js';
 import type { DetectResult, FrameRef } from '../inference/worker-protocol.js';
 import { type EmbedPolicy, type EmbedReason, shouldEmbed, type TrackEmbedHistory } from './embed-policy.js';
+import { DEFAULT_MOTION_GATE_POLICY, MotionGate, type MotionGatePolicy, motionGrid } from '../vision/motion-gate.js';
 import { ByteTracker, type TrackSnapshot } from '../tracking/byte-tracker.js';
 import { VideoHub } from './video-hub.js';
 import { SubStreamDisplay } from './sub-stream-display.js';
@@ -63,6 +64,11 @@ export interface CameraPipelineOptions {
   ffmpegPath?: string;
   /** When a tracked face is worth an embedding (default DEFAULT_EMBED_POLICY). */
   embedPolicy?: EmbedPolicy;
+  /**
+   * When the detector may skip a still, empty frame (vision/motion-gate.ts); false: look at every
+   * frame. Default DEFAULT_MOTION_GATE_POLICY.
+   */
+  motionGate?: MotionGatePolicy | false;
   /**
    * Frames being analysed at once for this camera. Live cameras keep it low
    * (fresh frames beat queued ones); offline files raise it to keep every worker busy.
@@ -127,6 +133,8 @@ export interface PipelineStats {
   framesFailed: number;
   /** Arrived after stop() was called. */
   framesIgnored: number;
+  /** Analysed without the detector: nobody tracked and nothing moved since the detector last looked (motion gate). */
+  framesSkippedStill: number;
   facesDetected: number;
   embeddings: number;
   /** Embeddings by why they were made (the embed policy's reason): where the embedding budget goes. */
@@ -202,6 +210,9 @@ export class CameraPipeline extends EventEmitter<PipelineEvents> {
   private wallAnchorMs: number | null = null;
   private lastTimeS: number | null = null;
   private lastSignature: Float32Array | null = null;
+  private readonly motionGate: MotionGate | null;
+  /** Frames handed to the detector and not yet applied: faces they find are not tracked yet, so the gate must not skip. */
+  private detectionsInFlight = 0;
   /** Files (not looped) store where in the video each sighting is. */
   private readonly recordsVideoTime: boolean;
   private readonly onPeopleChanged = () => this.rejudgeVisits();
@@ -225,6 +236,7 @@ export class CameraPipeline extends EventEmitter<PipelineEvents> {
     framesDropped: 0,
     framesFailed: 0,
     framesIgnored: 0,
+    framesSkippedStill: 0,
     facesDetected: 0,
     embeddings: 0,
     embeddingsByReason: { 'new-track': 0, 'better-view': 0, 'still-unknown': 0, refresh: 0 },
@@ -250,6 +262,7 @@ export class CameraPipeline extends EventEmitter<PipelineEvents> {
   ) {
     super();
     this.maxFramesInFlight = options.maxFramesInFlight ?? DEFAULT_MAX_FRAMES_IN_FLIGHT;
+    this.motionGate = options.motionGate === false ? null : new MotionGate(options.motionGate ?? DEFAULT_MOTION_GATE_POLICY);
     this.remote = options.remoteNaming !== undefined ? options.remoteNaming : engine.remoteNaming;
     const isFile = options.source.kind === 'file';
     this.clock = new FrameClock(isFile, options.detectFps !== undefined ? 1 / options.detectFps : null);
@@ -391,6 +404,15 @@ export class CameraPipeline extends EventEmitter<PipelineEvents> {
       }
       this.source.pause();
     }
+    if (this.motionGate !== null) {
+      const image: RgbImage = { width: frame.width, height: frame.height, data: frame.data };
+      const timeMs = frame.ptsS !== null && Number.isFinite(frame.ptsS) ? frame.ptsS * 1000 : frame.capturedAt;
+      const tracking = this.tracker.trackCount > 0 || this.detectionsInFlight > 0;
+      if (this.motionGate.decide(motionGrid(image, this.motionGate.policy), timeMs, tracking) === 'skip') {
+        this.applySkippedFrame(frame);
+        return;
+      }
+    }
     const slot = this.ring.tryAcquireForWrite();
     if (slot === null) {
       this.ring.recordDrop();
@@ -400,6 +422,7 @@ export class CameraPipeline extends EventEmitter<PipelineEvents> {
     this.ring.write(slot, frame.data);
     this.ring.publish(slot);
     this.inFlight++;
+    this.detectionsInFlight++;
     const ref: FrameRef = { slot, width: frame.width, height: frame.height, byteLength: frame.data.length };
     // Detection starts now, in parallel with earlier frames' embedding. A live camera's frame
     // may be refused at once when the pool is saturated (dropped and counted below); an
@@ -419,6 +442,7 @@ export class CameraPipeline extends EventEmitter<PipelineEvents> {
         }
       } finally {
         this.ring.release(slot);
+        this.detectionsInFlight--;
         this.inFlight--;
         if (this.inFlight < this.maxFramesInFlight) this.source.resume();
         for (const w of this.waiters.splice(0)) w();
@@ -426,7 +450,30 @@ export class CameraPipeline extends EventEmitter<PipelineEvents> {
     });
   }
 
-  private async applyFrame(frame: RawFrame, ref: FrameRef, detected: DetectResult): Promise<void> {
+  /**
+   * A frame the motion gate let through without the detector: nobody is tracked and nothing moved,
+   * so it holds no face. It still counts in order (time passes for visits and the lost-track buffer).
+   */
+  private applySkippedFrame(frame: RawFrame): void {
+    this.inFlight++;
+    this.stats.framesSkippedStill++;
+    const stillFrame: DetectResult = { kind: 'detect', faces: [], signature: this.lastSignature ?? new Float32Array(0), ms: 0 };
+    this.chain = this.chain.then(async () => {
+      try {
+        await this.applyFrame(frame, null, stillFrame);
+      } catch (error) {
+        this.stats.framesFailed++;
+        this.source.noteError((error as Error).message);
+      } finally {
+        this.inFlight--;
+        if (this.inFlight < this.maxFramesInFlight) this.source.resume();
+        for (const w of this.waiters.splice(0)) w();
+      }
+    });
+  }
+
+  /** `ref`: the frame's ring slot, or null for a frame the detector skipped (it has no faces to embed). */
+  private async applyFrame(frame: RawFrame, ref: FrameRef | null, detected: DetectResult): Promise<void> {
     const faces = detected.faces;
     // One clock for tracking, visits and the embedding schedule: video time for files (at any
     // reading speed), arrival time for live streams.
@@ -439,7 +486,7 @@ export class CameraPipeline extends EventEmitter<PipelineEvents> {
     const elapsedSteps = this.lastTimeS === null ? 1 : Math.max(0.05, (timeS - this.lastTimeS) / TRACKER_STEP_S);
     this.lastTimeS = timeS;
     // A cut (an edited video, a PTZ preset, a reconnect to another view): every track ends here.
-    const sceneCut = this.lastSignature !== null && sceneDifference(this.lastSignature, detected.signature) > SCENE_CUT_THRESHOLD;
+    const sceneCut = ref !== null && this.lastSignature !== null && sceneDifference(this.lastSignature, detected.signature) > SCENE_CUT_THRESHOLD;
     this.lastSignature = detected.signature;
     const endedByCut = sceneCut ? this.tracker.flush() : [];
     if (sceneCut) this.stats.sceneCuts++;
@@ -465,7 +512,7 @@ export class CameraPipeline extends EventEmitter<PipelineEvents> {
     }
     const views = new Map<number, NonNullable<TrackObservation<RgbImage>['view']>>();
     let embedMs = 0;
-    if (chosen.length > 0) {
+    if (chosen.length > 0 && ref !== null) {
       let embedded: Awaited<ReturnType<InferencePool['embed']>> | null = null;
       try {
         embedded = await this.pool.embed(ref, chosen.map((c) => faces[c.detectionIndex]!.detection));
@@ -545,7 +592,7 @@ export class CameraPipeline extends EventEmitter<PipelineEvents> {
 
     this.stats.framesProcessed++;
     this.stats.facesDetected += faces.length;
-    pushBounded(this.stats.detectMs, detected.ms);
+    if (ref !== null) pushBounded(this.stats.detectMs, detected.ms);
     if (chosen.length > 0) pushBounded(this.stats.embedMs, embedMs / chosen.length);
     pushBounded(this.stats.latencyMs, Date.now() - frame.capturedAt);
     this.processedTimes.push(Date.now());
@@ -761,6 +808,8 @@ export class CameraPipeline extends EventEmitter<PipelineEvents> {
     this.tracker.flush();
     this.tracks.clear();
     this.lastSignature = null;
+    // The picture was lost (reconnection, end): the next frame is looked at, whatever it shows.
+    this.motionGate?.reset();
     this.applyVisitChanges(this.visits.closeAll());
   }
 

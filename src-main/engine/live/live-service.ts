@@ -8,6 +8,7 @@ import { withUrlCredentials } from '../video/ffmpeg-args.js';
 import { FrameRing } from '../video/frame-ring.js';
 import { CameraPipeline, type PipelineStats } from './camera-pipeline.js';
 import type { EmbedPolicy } from './embed-policy.js';
+import type { MotionGatePolicy } from '../vision/motion-gate.js';
 import type { VideoHub, VideoViewer } from './video-hub.js';
 import { cameraUrlsProblemWords, separateCameraCredentials } from '../cameras/camera-urls.js';
 
@@ -161,7 +162,7 @@ export class LiveService {
     detectFps: number | undefined,
     pool: InferencePool,
     ring: FrameRing,
-    overrides: { realtime?: boolean; dropWhenBusy?: boolean; maxFramesInFlight?: number; startTime?: Date; embedPolicy?: EmbedPolicy; subStreamSource?: CameraSource } = {},
+    overrides: { realtime?: boolean; dropWhenBusy?: boolean; maxFramesInFlight?: number; startTime?: Date; embedPolicy?: EmbedPolicy; motionGate?: MotionGatePolicy | false; subStreamSource?: CameraSource } = {},
   ): CameraPipeline {
     const isFile = source.kind === 'file';
     const pipeline = new CameraPipeline(this.engine, pool, ring, {
@@ -174,6 +175,7 @@ export class LiveService {
       maxFramesInFlight: overrides.maxFramesInFlight,
       startTime: overrides.startTime,
       embedPolicy: overrides.embedPolicy,
+      motionGate: overrides.motionGate,
       maxWidth: MAX_FRAME_WIDTH,
       publishFrames: () => this.engine.listenerCount('live.faces') > 0,
       // Configured cameras are shown on the wall; process-video and benchmarks (no id) need no video.

@@ -229,6 +229,11 @@ export class ByteTracker {
     };
   }
 
+  /** Tracks alive now (tentative, confirmed or lost). */
+  get trackCount(): number {
+    return this.tracks.length;
+  }
+
   /** Ends every live track (e.g. the camera stopped) and returns their ids, ascending. Ids keep increasing afterwards. */
   flush(): number[] {
     const endedTrackIds = this.tracks.map((track) => track.trackId).sort((a, b) => a - b);

@@ -1,4 +1,5 @@
 import type { RgbImage } from './geometry.js';
+import { motionGrid } from './motion-gate.js';
 
 /**
  * Scene cuts. Pure. An edited video (the Hamilton clip) or a PTZ camera moving
@@ -14,25 +15,7 @@ export const SIGNATURE_ROWS = 9;
 
 /** Mean luma (0..255) of each cell of a 16x9 grid, row by row, from a sparse sample of pixels. */
 export function frameSignature(image: RgbImage, step = 4): Float32Array {
-  const { width, height, data } = image;
-  const sums = new Float64Array(SIGNATURE_COLUMNS * SIGNATURE_ROWS);
-  const counts = new Uint32Array(SIGNATURE_COLUMNS * SIGNATURE_ROWS);
-  // The grid column of each sampled x, once per frame rather than per pixel (this runs on every frame).
-  const sampledColumns = Math.ceil(width / step);
-  const columnOf = new Uint8Array(sampledColumns);
-  for (let k = 0; k < sampledColumns; k++) columnOf[k] = Math.min(SIGNATURE_COLUMNS - 1, Math.floor((k * step * SIGNATURE_COLUMNS) / width));
-  for (let y = 0; y < height; y += step) {
-    const rowCell = Math.min(SIGNATURE_ROWS - 1, Math.floor((y * SIGNATURE_ROWS) / height)) * SIGNATURE_COLUMNS;
-    let i = y * width * 3;
-    for (let k = 0; k < sampledColumns; k++, i += step * 3) {
-      const cell = rowCell + columnOf[k]!;
-      sums[cell]! += 0.299 * data[i]! + 0.587 * data[i + 1]! + 0.114 * data[i + 2]!;
-      counts[cell]!++;
-    }
-  }
-  const signature = new Float32Array(sums.length);
-  for (let c = 0; c < sums.length; c++) signature[c] = counts[c]! > 0 ? sums[c]! / counts[c]! : 0;
-  return signature;
+  return motionGrid(image, { gridColumns: SIGNATURE_COLUMNS, gridRows: SIGNATURE_ROWS, sampleStep: step });
 }
 
 /**
