@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * `npm run bench [-- --json] [--only models,frame,cameras,hnsw,erase,search] [--search-members 1000] [--search-clusters 10000] [--search-sightings 1000000] [--erase-sizes 10000,100000] [--max-cameras N] [--step-seconds S] [--models <dir>] [--hnsw-m M] [--hnsw-ef-construction N] [--hnsw-ef a,b,c]`
+ * `npm run bench [-- --json] [--only models,frame,cameras,idle,hnsw,erase,search] [--search-members 1000] [--search-clusters 10000] [--search-sightings 1000000] [--erase-sizes 10000,100000] [--max-cameras N] [--step-seconds S] [--models <dir>] [--hnsw-m M] [--hnsw-ef-construction N] [--hnsw-ef a,b,c]`
  *
  * Speed figures measured on this machine with the installed model pack and the
  * shared Hamilton clip served as live 720p streams on 127.0.0.1. Prints one JSON
@@ -12,7 +12,7 @@ import v8 from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { createServer } from 'node:net';
 import { cpus, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import hnswlib from 'hnswlib-node';
 import { Engine } from '../engine/engine.js';
@@ -35,7 +35,7 @@ const { values, positionals } = parseArgs({
     'browser-niceness': { type: 'string' },
     seconds: { type: 'string', default: '15' },
     json: { type: 'boolean', default: false },
-    only: { type: 'string', default: 'models,frame,cameras,hnsw,erase,search' },
+    only: { type: 'string', default: 'models,frame,cameras,idle,hnsw,erase,search' },
     'erase-sizes': { type: 'string', default: '10000,100000' },
     models: { type: 'string' },
     'max-cameras': { type: 'string', default: '8' },
@@ -308,6 +308,73 @@ async function benchCameras(result: Record<string, unknown>): Promise<void> {
     embeddings_per_tracked_face_per_second: round(atLimit.embeddingsPerTrackSecond, 2),
     camera_steps: steps.map((s) => ({ cameras: s.cameras, dropped_percent: round(s.droppedPercent, 2), latency_ms_p95: round(s.latencyP95), processed_fps: s.processedFps, still_frames_skipped_percent: round(s.stillSkippedPercent, 1) })),
   });
+}
+
+/** A still, empty 720p scene with fresh sensor noise on every frame (a camera over an empty corridor), cached. */
+function stillClip720(): string {
+  const path = join(cacheDir, 'still_720p_noise.mp4');
+  if (!existsSync(path)) {
+    log('encoding a still 720p scene with sensor noise (once)');
+    // The first frame of vtest.avi (a hall, nobody near the camera's faces scale), held for 20 s with noise.
+    const vtest = join(dirname(clip), 'vtest.avi');
+    const r = spawnSync(ffmpeg, ['-hide_banner', '-loglevel', 'error', '-y', '-i', vtest, '-vf', 'trim=end_frame=1,loop=loop=499:size=1:start=0,setpts=N/25/TB,scale=1280:720,noise=alls=5:allf=t', '-r', '25', '-t', '20', '-c:v', 'libx264', '-preset', 'veryfast', '-g', '50', '-an', path]);
+    if (r.status !== 0) throw new Error(`could not encode the still clip: ${r.stderr.toString()}`);
+  }
+  return path;
+}
+
+/** CPU seconds (user + system) a process has used, from /proc (Linux). */
+function cpuSeconds(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * What one camera over a still, empty scene costs (this process plus its ffmpeg), with the motion
+ * gate and with every frame sent to the detector: most of a site's cameras are like this most of the day.
+ */
+async function benchIdleCamera(result: Record<string, unknown>): Promise<void> {
+  if (!existsSync('/proc/self/stat')) return;
+  const seconds = Number(values['step-seconds']);
+  const figures: Record<string, number> = {};
+  for (const gate of [true, false]) {
+    const dataDir = join(tmpdir(), `vigil-bench-idle-${process.pid}-${gate}`);
+    const engine = await Engine.open({ dataDir, modelsDir, embedderId: values.embedder });
+    const live = new LiveService(engine);
+    const port = await freePort();
+    const server = spawn(ffmpeg, ['-hide_banner', '-nostdin', '-loglevel', 'error', '-re', '-stream_loop', '-1', '-i', stillClip720(), '-c', 'copy', '-f', 'mpegts', '-listen', '1', `http://127.0.0.1:${port}/cam`], { stdio: 'ignore' });
+    try {
+      const { pool, ring } = await live.sharedInference();
+      await new Promise((r) => setTimeout(r, 300));
+      const pipeline = live.createPipeline(null, 'idle', { kind: 'http', url: `http://127.0.0.1:${port}/cam`, format: 'auto' }, 10, pool, ring, { dropWhenBusy: true, realtime: true, motionGate: gate ? undefined : false });
+      pipeline.start();
+      const settle = Date.now() + 30_000;
+      while (pipeline.stats.framesProcessed === 0 && Date.now() < settle) await new Promise((r) => setTimeout(r, 200));
+      await new Promise((r) => setTimeout(r, 3000));
+      const decoders = () => childPids('ffmpeg').filter((pid) => pid !== server.pid);
+      const before = { self: cpuSeconds(process.pid), ffmpeg: decoders().reduce((sum, pid) => sum + cpuSeconds(pid), 0), frames: pipeline.stats.framesProcessed, skipped: pipeline.stats.framesSkippedStill };
+      await new Promise((r) => setTimeout(r, seconds * 1000));
+      const self = cpuSeconds(process.pid) - before.self;
+      const decoding = decoders().reduce((sum, pid) => sum + cpuSeconds(pid), 0) - before.ffmpeg;
+      const frames = pipeline.stats.framesProcessed - before.frames;
+      const key = gate ? 'gated' : 'every_frame';
+      figures[`idle_camera_cores_${key}`] = round((self + decoding) / seconds, 3);
+      figures[`idle_camera_decoder_cores_${key}`] = round(decoding / seconds, 3);
+      figures[`idle_camera_analysed_fps_${key}`] = round(frames / seconds, 1);
+      if (gate) figures.idle_camera_frames_skipped_percent = round((100 * (pipeline.stats.framesSkippedStill - before.skipped)) / Math.max(1, frames), 1);
+      await pipeline.stop();
+    } finally {
+      server.kill('SIGKILL');
+      await live.close();
+      await engine.close();
+    }
+  }
+  log(`idle camera: ${figures.idle_camera_cores_gated} cores with the motion gate (${figures.idle_camera_frames_skipped_percent} % of frames skipped), ${figures.idle_camera_cores_every_frame} cores looking at every frame`);
+  Object.assign(result, figures);
 }
 
 async function benchHnsw(result: Record<string, unknown>): Promise<void> {
@@ -608,6 +675,7 @@ async function main(): Promise<void> {
   if (sections.has('erase')) await benchErase(result);
   if (sections.has('search')) await benchSearch(result);
   if (sections.has('cameras')) await benchCameras(result);
+  if (sections.has('idle')) await benchIdleCamera(result);
   if (values.json) process.stdout.write(`${JSON.stringify(result)}\n`);
   else for (const [key, value] of Object.entries(result)) console.log(`${key.padEnd(40)} ${typeof value === 'object' ? JSON.stringify(value) : String(value)}`);
   writeFileSync(join(cacheDir, 'last-run.json'), JSON.stringify(result, null, 2));
