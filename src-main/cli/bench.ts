@@ -23,6 +23,7 @@ import { loadManifest } from '../engine/models/manifest.js';
 import { defaultModelsDir, manifestPath, projectRoot } from '../engine/paths.js';
 import { resolveFfmpegPath } from '../engine/video/ffmpeg-path.js';
 import { seededRandom } from '../engine/util/seeded-random.js';
+import { migrations } from '../engine/storage/migrations.js';
 import { type RgbImage, dot, l2Normalize } from '../engine/vision/geometry.js';
 import { decodeImage } from '../engine/vision/image-io.js';
 
@@ -56,7 +57,8 @@ const log = (message: string) => process.stderr.write(`bench: ${message}\n`);
 const clip = resolve(process.env.VIGIL_SHARED ?? resolve(projectRoot, '..', 'shared'), 'data', 'video', 'short_hamilton_clip.mp4');
 const modelsDir = values.models ? resolve(values.models) : defaultModelsDir();
 const ffmpeg = resolveFfmpegPath();
-const cacheDir = join(projectRoot, 'node_modules', '.cache', 'vigil-bench');
+// VIGIL_BENCH_CACHE: somewhere else for the built fixtures (a worktree whose node_modules is shared).
+const cacheDir = process.env.VIGIL_BENCH_CACHE ? resolve(process.env.VIGIL_BENCH_CACHE) : join(projectRoot, 'node_modules', '.cache', 'vigil-bench');
 mkdirSync(cacheDir, { recursive: true });
 
 function percentile(samples: number[], p: number): number {
@@ -459,7 +461,8 @@ async function benchErase(result: Record<string, unknown>): Promise<void> {
  */
 async function benchSearch(result: Record<string, unknown>): Promise<void> {
   const members = Number(values['search-members']), clusters = Number(values['search-clusters']), sightings = Number(values['search-sightings']);
-  const fixture = join(cacheDir, `search-v2-${members}-${clusters}-${sightings}`);
+  // Keyed by the schema version: a fixture built by older migrations is rebuilt, not opened half-migrated.
+  const fixture = join(cacheDir, `search-v2-s${migrations.at(-1)!.version}-${members}-${clusters}-${sightings}`);
   const markerPath = join(fixture, 'fixture.json');
   const lfwPhoto = (name: string, n: number) => join(resolve(process.env.VIGIL_SHARED ?? resolve(projectRoot, '..', 'shared'), 'data', 'lfw', 'images', name, `${name}_${String(n).padStart(4, '0')}.jpg`));
   const cameraNames = Array.from({ length: 16 }, (_, i) => `Camera ${i + 1}`);

@@ -24,6 +24,11 @@ export function latestSighting(answers: readonly LastSeenAnswer[]): Sighting | n
   return latest;
 }
 
+/** How a subject is named on screen: "Colin Powell (E-POW)", "Unknown person #12". */
+export function subjectTitle(subject: LastSeenSubject): string {
+  return subject.kind === 'member' ? `${subject.name}${subject.employeeCode ? ` (${subject.employeeCode})` : ''}` : `Unknown person #${subject.clusterId}`;
+}
+
 /** A datetime-local value as an ISO time (the browser's time zone); empty stays open-ended. */
 export function localToIso(value: string): string | undefined {
   if (!value) return undefined;
@@ -54,9 +59,11 @@ interface LastSeenSlice {
    * or one the operator picked from a search result. The wall reads this; nothing else sets it.
    */
   highlightCameraId: number | null;
+  /** Who the highlighted camera last saw (the tile's label), e.g. "Colin Powell (E-POW)" or "Unknown person #12". */
+  highlightLabel: string | null;
   setQuery(query: string): void;
   search(query?: string): Promise<void>;
-  highlightCamera(cameraId: number | null): void;
+  highlightCamera(cameraId: number | null, label?: string | null): void;
   clear(): void;
 }
 
@@ -68,13 +75,14 @@ export const useLastSeen = create<LastSeenSlice>()((set, get) => ({
   loading: false,
   error: null,
   highlightCameraId: null,
+  highlightLabel: null,
   setQuery(query) {
     set({ query });
   },
   async search(query = get().query) {
     const text = query.trim();
     if (!text) {
-      set({ answers: [], answeredQuery: null, error: null, highlightCameraId: null });
+      set({ answers: [], answeredQuery: null, error: null, highlightCameraId: null, highlightLabel: null });
       return;
     }
     set({ loading: true, error: null, query });
@@ -83,16 +91,24 @@ export const useLastSeen = create<LastSeenSlice>()((set, get) => ({
       // A later search may have started meanwhile: only the answer to the query on screen is shown.
       if (get().query.trim() !== text) return;
       const latest = latestSighting(subjects);
-      set({ answers: subjects, answeredQuery: text, loading: false, highlightCameraId: latest && latest.cameraId > 0 ? latest.cameraId : null });
+      const seenBy = latest ? subjects.find((a) => a.sightings.includes(latest)) : undefined;
+      const onWall = latest !== null && latest.cameraId > 0;
+      set({
+        answers: subjects,
+        answeredQuery: text,
+        loading: false,
+        highlightCameraId: onWall ? latest.cameraId : null,
+        highlightLabel: onWall && seenBy ? subjectTitle(seenBy.subject) : null,
+      });
     } catch (error) {
       if (get().query.trim() === text) set({ loading: false, error: describeError(error) });
     }
   },
-  highlightCamera(cameraId) {
-    set({ highlightCameraId: cameraId });
+  highlightCamera(cameraId, label = null) {
+    set({ highlightCameraId: cameraId, highlightLabel: cameraId === null ? null : label });
   },
   clear() {
-    set({ query: '', answers: [], answeredQuery: null, error: null, highlightCameraId: null, loading: false });
+    set({ query: '', answers: [], answeredQuery: null, error: null, highlightCameraId: null, highlightLabel: null, loading: false });
   },
 }));
 

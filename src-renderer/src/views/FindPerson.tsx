@@ -4,7 +4,7 @@ import { ErrorNote } from '../components/Notice';
 import { filesToPhotos, MAX_PHOTO_BYTES, MAX_PHOTO_MB } from '../lib/files';
 import { formatScore, formatTime, formatVideoSpan } from '../lib/format';
 import { useCameras } from '../store/cameras';
-import { useFaceSearch, useLastSeen } from '../store/findPerson';
+import { subjectTitle, useFaceSearch, useLastSeen } from '../store/findPerson';
 import { usePeople } from '../store/people';
 import { useSystem } from '../store/system';
 
@@ -18,18 +18,22 @@ function openPerson(personId: number): void {
   goTo('people');
 }
 
-function openCamera(cameraId: number): void {
-  useLastSeen.getState().highlightCamera(cameraId);
+/** Highlights the camera on the Live wall (with who it saw) and shows the wall. */
+export function openCamera(cameraId: number, seen: string | null): void {
+  useLastSeen.getState().highlightCamera(cameraId, seen);
   goTo('live');
 }
 
-function duration(s: Sighting): string {
+export function duration(s: Sighting): string {
   const seconds = Math.max(0, Math.round((Date.parse(s.lastSeen) - Date.parse(s.firstSeen)) / 1000));
   return seconds < 60 ? `${seconds} s` : `${Math.floor(seconds / 60)} min ${seconds % 60} s`;
 }
 
-/** A subject's sightings, newest first: camera, first and last seen, how long, where in the video file. */
-function SightingsTable({ sightings, caption }: { sightings: Sighting[]; caption: string }) {
+/**
+ * A subject's sightings, newest first: camera, first and last seen, how long, where in the video file.
+ * `who`: the subject's name, the label the wall puts on a camera picked here.
+ */
+export function SightingsTable({ sightings, caption, who }: { sightings: Sighting[]; caption: string; who: string }) {
   if (sightings.length === 0) return <p className="muted small">No sightings (in this time range and on these cameras).</p>;
   return (
     <table className="table table-compact" data-testid="found-sightings">
@@ -48,7 +52,7 @@ function SightingsTable({ sightings, caption }: { sightings: Sighting[]; caption
           <tr key={s.id}>
             <td>
               {s.cameraId > 0 ? (
-                <button type="button" className="link" onClick={() => openCamera(s.cameraId)} aria-label={`Show camera ${s.cameraName} on the Live wall`}>
+                <button type="button" className="link" onClick={() => openCamera(s.cameraId, who)} aria-label={`Show camera ${s.cameraName} on the Live wall`}>
                   {s.cameraName}
                 </button>
               ) : (
@@ -119,7 +123,7 @@ export function LastSeenSearch() {
       {answers.map((answer) => {
         const subject = answer.subject;
         const key = subject.kind === 'member' ? `m${subject.personId}` : `u${subject.clusterId}`;
-        const title = subject.kind === 'member' ? `${subject.name}${subject.employeeCode ? ` (${subject.employeeCode})` : ''}` : `Unknown person #${subject.clusterId}`;
+        const title = subjectTitle(subject);
         const latest = answer.sightings[0];
         return (
           <article key={key} className="found-subject" data-testid="last-seen-subject">
@@ -144,7 +148,7 @@ export function LastSeenSearch() {
                 </button>
               )}
             </header>
-            <SightingsTable sightings={answer.sightings} caption={`Sightings of ${title}, newest first`} />
+            <SightingsTable sightings={answer.sightings} caption={`Sightings of ${title}, newest first`} who={title} />
           </article>
         );
       })}
@@ -312,7 +316,7 @@ export function FaceSearch() {
                     </button>
                   )}
                 </header>
-                <SightingsTable sightings={m.sightings} caption={`Sightings of ${matchTitle(m)}, newest first`} />
+                <SightingsTable sightings={m.sightings} caption={`Sightings of ${matchTitle(m)}, newest first`} who={matchTitle(m)} />
               </li>
             ))}
           </ol>
