@@ -625,6 +625,8 @@ export const sightingSchema = z.object({
   /** Files only: seconds from the start of the video where the visit began and ended (null for live cameras). */
   videoStartS: z.number().nullable(),
   videoEndS: z.number().nullable(),
+  /** This visit's face crop is kept (encrypted; an unknown visit whose crop is its cluster's snapshot): it can be searched by face. */
+  hasSnapshot: z.boolean(),
 });
 export type Sighting = z.infer<typeof sightingSchema>;
 
@@ -1022,6 +1024,8 @@ export const channels = {
           z.object({ kind: z.literal('photo'), photo: photoInputSchema, faceIndex: z.number().int().min(0).max(999).optional() }),
           /** A kept face of an unknown person (their own cluster is left out of the answer). */
           z.object({ kind: z.literal('clusterFace'), faceId: z.number().int().positive() }),
+          /** A sighting's kept snapshot: decrypted in memory for this call only, never stored again (its own cluster is left out). */
+          z.object({ kind: z.literal('sightingSnapshot'), sightingId: z.number().int().positive(), faceIndex: z.number().int().min(0).max(999).optional() }),
         ]),
         minScore: z.number().min(-1).max(1).optional(),
         limit: z.number().int().min(1).max(100).default(20),

@@ -190,7 +190,7 @@ describe('find a person on the Live wall in Chromium', () => {
     assert.equal(await foundTiles().count(), 1);
     assert.equal(await lobby.getByTestId(`tile-found-${cameraIds.get('Lobby 3')!}`).textContent(), 'Last seen here: Tony Blair (E-TB)');
     assert.equal(await lobby.getAttribute('aria-describedby'), `tile-found-${cameraIds.get('Lobby 3')!}`);
-    const border = await lobby.evaluate((el) => getComputedStyle(el).boxShadow);
+    const border = await lobby.evaluate((el) => (globalThis as unknown as { getComputedStyle(e: unknown): { boxShadow: string } }).getComputedStyle(el).boxShadow);
     assert.match(border, /inset/, 'the outline is drawn');
   });
 
