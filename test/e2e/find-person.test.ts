@@ -12,6 +12,8 @@ import sharp from 'sharp';
 import { type Browser, type Page } from 'playwright-core';
 import { startServer, type RunningServer } from '../../src-main/server/server.js';
 import { buildRenderer, ensureOperator, launchChromium, openReadyConsole, openTab } from '../helpers/e2e-console.js';
+import { cropFace } from '../../src-main/engine/vision/geometry.js';
+import { decodeImage } from '../../src-main/engine/vision/image-io.js';
 import { enrollFiles } from '../helpers/enroll.js';
 import { installedModelPack } from '../helpers/model-pack.js';
 import { hamiltonClip, sharedData, tempDir } from '../helpers/paths.js';
@@ -64,6 +66,20 @@ async function writePair(): Promise<void> {
     .composite([{ input: blair, left: 0, top: 0 }, { input: powell, left: 260, top: 45 }])
     .jpeg()
     .toFile(join(dir.path, 'pair.jpg'));
+}
+
+/** An unknown visit as a camera records it (a sighting row, then the clustering seals its best crop as a snapshot). */
+async function cameraVisitOf(file: string, cameraName: string): Promise<number> {
+  const engine = server.engine;
+  const decoded = await decodeImage(readFileSync(file), cameraName);
+  const [face] = await (await engine.photoInference()).analyze(decoded.image);
+  const seen = new Date();
+  const sighting = engine.sightingRepo.insert({ cameraId: null, cameraName, personId: null, status: 'unknown', trackId: null, firstSeen: seen, lastSeen: seen, bestScore: null, frames: 8 });
+  await engine.unknowns.recordVisit({
+    faces: [{ embedding: face!.embedding, quality: face!.quality }], crop: cropFace(decoded.image, face!.detection.box), cropQuality: face!.quality,
+    cameraId: null, cameraName, sightingId: sighting.id, seenAt: seen,
+  });
+  return sighting.id;
 }
 
 const lastSeen = () => page.getByTestId('last-seen');
@@ -146,6 +162,24 @@ describe('find a person in Chromium', () => {
     const audited = server.engine.auditLog.list({ action: 'search.face' });
     assert.ok(audited.length >= 5, `searches audited: ${audited.length}`);
     assert.ok(audited.some((a) => a.details.source === 'cluster-face'));
+    assert.deepEqual(pageErrors, []);
+  });
+
+  test('"Search by this face" on a visit with a kept snapshot (Events tab): the enrolled person first; member visits offer none', async () => {
+    // Blair seen by a camera but not recognised there: an unknown visit whose crop is sealed as a snapshot.
+    const sightingId = await cameraVisitOf(lfw('Tony_Blair', 10), 'Dock');
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    const table = page.getByTestId('sightings-table');
+    const dock = table.locator('tbody tr').filter({ hasText: 'Dock' });
+    await dock.waitFor({ timeout: 15_000 });
+    assert.equal(await table.locator('tbody tr[data-status="member"]').getByTestId('snapshot-search').count(), 0, 'member visits keep no snapshot');
+    await dock.getByRole('button', { name: /^Search by this face: the visit on Dock/ }).click();
+    assert.match((await faceSearch().getByTestId('face-search-probe').textContent()) ?? '', new RegExp(`from visit ${sightingId}`));
+    const matches = faceSearch().getByTestId('face-search-match');
+    await matches.first().waitFor({ timeout: 60_000 });
+    assert.match((await matches.first().getByRole('heading').textContent()) ?? '', /^Tony Blair similarity 0\.\d+/);
+    const [row] = server.engine.auditLog.list({ action: 'search.face' });
+    assert.deepEqual({ source: row!.details.source, sightingId: row!.details.sightingId }, { source: 'sighting-snapshot', sightingId });
     assert.deepEqual(pageErrors, []);
   });
 });

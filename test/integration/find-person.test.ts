@@ -325,7 +325,7 @@ describe('search by face from a sighting\'s snapshot', () => {
     const damaged = await cameraVisitOf(lfw('Donald_Rumsfeld', 1), 'Back door');
     const file = join(dataDir, 'snapshots', engine.unknowns.repo.snapshot(damaged.clusterId)!.fileName);
     const sealed = readFileSync(file);
-    sealed[sealed.length - 5] ^= 0xff;
+    sealed.writeUInt8(sealed.readUInt8(sealed.length - 5) ^ 0xff, sealed.length - 5);
     writeFileSync(file, sealed);
     await rejects(engine.search.searchFace({ kind: 'sightingSnapshot', sightingId: damaged.sightingId }, {}, investigator), 'IMAGE_UNREADABLE', /cannot be opened/);
     const [failed] = searchAudits();

@@ -117,6 +117,8 @@ interface FaceSearchSlice {
   photo: PhotoInput | null;
   /** A kept face of an unknown person used as the probe instead of a photo. */
   clusterFaceId: number | null;
+  /** A sighting whose kept snapshot is the probe (decrypted by the engine for the call; never sent here). */
+  snapshotSightingId: number | null;
   filters: SearchFilters;
   result: FaceSearchResult | null;
   loading: boolean;
@@ -124,6 +126,7 @@ interface FaceSearchSlice {
   setFilters(filters: Partial<SearchFilters>): void;
   searchPhoto(photo: PhotoInput): Promise<void>;
   searchClusterFace(faceId: number): Promise<void>;
+  searchSightingSnapshot(sightingId: number): Promise<void>;
   chooseFace(index: number): Promise<void>;
   /** Runs the current probe again (after the filters changed). */
   again(): Promise<void>;
@@ -132,7 +135,9 @@ interface FaceSearchSlice {
 
 export const useFaceSearch = create<FaceSearchSlice>()((set, get) => {
   let generation = 0;
-  async function run(source: { kind: 'photo'; photo: PhotoInput; faceIndex?: number } | { kind: 'clusterFace'; faceId: number }) {
+  async function run(
+    source: { kind: 'photo'; photo: PhotoInput; faceIndex?: number } | { kind: 'clusterFace'; faceId: number } | { kind: 'sightingSnapshot'; sightingId: number; faceIndex?: number },
+  ) {
     const problem = filterProblem(get().filters);
     if (problem) {
       set({ error: problem, result: null });
@@ -150,6 +155,7 @@ export const useFaceSearch = create<FaceSearchSlice>()((set, get) => {
   return {
     photo: null,
     clusterFaceId: null,
+    snapshotSightingId: null,
     filters: { from: '', to: '', cameras: [] },
     result: null,
     loading: false,
@@ -158,25 +164,31 @@ export const useFaceSearch = create<FaceSearchSlice>()((set, get) => {
       set((s) => ({ filters: { ...s.filters, ...filters } }));
     },
     async searchPhoto(photo) {
-      set({ photo, clusterFaceId: null, result: null });
+      set({ photo, clusterFaceId: null, snapshotSightingId: null, result: null });
       await run({ kind: 'photo', photo });
     },
     async searchClusterFace(faceId) {
-      set({ photo: null, clusterFaceId: faceId, result: null });
+      set({ photo: null, clusterFaceId: faceId, snapshotSightingId: null, result: null });
       await run({ kind: 'clusterFace', faceId });
     },
+    async searchSightingSnapshot(sightingId) {
+      set({ photo: null, clusterFaceId: null, snapshotSightingId: sightingId, result: null });
+      await run({ kind: 'sightingSnapshot', sightingId });
+    },
     async chooseFace(index) {
-      const photo = get().photo;
+      const { photo, snapshotSightingId } = get();
       if (photo) await run({ kind: 'photo', photo, faceIndex: index });
+      else if (snapshotSightingId !== null) await run({ kind: 'sightingSnapshot', sightingId: snapshotSightingId, faceIndex: index });
     },
     async again() {
-      const { photo, clusterFaceId, result } = get();
+      const { photo, clusterFaceId, snapshotSightingId, result } = get();
       if (photo) await run({ kind: 'photo', photo, faceIndex: result?.chosenFace ?? undefined });
+      else if (snapshotSightingId !== null) await run({ kind: 'sightingSnapshot', sightingId: snapshotSightingId, faceIndex: result?.chosenFace ?? undefined });
       else if (clusterFaceId !== null) await run({ kind: 'clusterFace', faceId: clusterFaceId });
     },
     clear() {
       generation++;
-      set({ photo: null, clusterFaceId: null, result: null, loading: false, error: null });
+      set({ photo: null, clusterFaceId: null, snapshotSightingId: null, result: null, loading: false, error: null });
     },
   };
 });

@@ -9,7 +9,7 @@ import { usePeople } from '../store/people';
 import { useSystem } from '../store/system';
 
 /** Switches tab the way the tab bar does (the App follows the hash). */
-function goTo(tab: 'people' | 'unknowns' | 'live'): void {
+function goTo(tab: 'people' | 'unknowns' | 'live' | 'events'): void {
   window.location.hash = tab;
 }
 
@@ -22,6 +22,30 @@ function openPerson(personId: number): void {
 export function openCamera(cameraId: number, seen: string | null): void {
   useLastSeen.getState().highlightCamera(cameraId, seen);
   goTo('live');
+}
+
+/**
+ * "Search by this face" for a visit whose face snapshot is kept: the engine decrypts it and searches
+ * like a photo. Offered only with the people.search-face permission; the answer is on the Events tab.
+ */
+export function SnapshotSearchButton({ sighting }: { sighting: Sighting }) {
+  const permissions = useSystem((s) => s.status?.caller?.permissions);
+  if (!sighting.hasSnapshot || (permissions && !permissions.includes('people.search-face'))) return null;
+  return (
+    <button
+      type="button"
+      className="btn btn-small"
+      data-testid="snapshot-search"
+      aria-label={`Search by this face: the visit on ${sighting.cameraName} at ${formatTime(sighting.lastSeen)}`}
+      onClick={() => {
+        goTo('events');
+        void useFaceSearch.getState().searchSightingSnapshot(sighting.id);
+        requestAnimationFrame(() => document.querySelector<HTMLElement>('[data-testid="face-search"] h3')?.scrollIntoView({ block: 'start' }));
+      }}
+    >
+      Search by this face
+    </button>
+  );
 }
 
 export function duration(s: Sighting): string {
@@ -45,6 +69,9 @@ export function SightingsTable({ sightings, caption, who }: { sightings: Sightin
           <th scope="col">Last seen</th>
           <th scope="col">For</th>
           <th scope="col">Video time</th>
+          <th scope="col">
+            <span className="sr-only">Face</span>
+          </th>
         </tr>
       </thead>
       <tbody>
@@ -67,6 +94,9 @@ export function SightingsTable({ sightings, caption, who }: { sightings: Sightin
             </td>
             <td>{duration(s)}</td>
             <td>{s.videoStartS !== null ? formatVideoSpan(s.videoStartS, s.videoEndS) : '—'}</td>
+            <td>
+              <SnapshotSearchButton sighting={s} />
+            </td>
           </tr>
         ))}
       </tbody>
@@ -166,6 +196,7 @@ export function FaceSearch() {
   const permissions = useSystem((s) => s.status?.caller?.permissions);
   const cameras = useCameras((s) => s.cameras);
   const photo = useFaceSearch((s) => s.photo);
+  const snapshotSightingId = useFaceSearch((s) => s.snapshotSightingId);
   const filters = useFaceSearch((s) => s.filters);
   const result = useFaceSearch((s) => s.result);
   const loading = useFaceSearch((s) => s.loading);
@@ -266,6 +297,11 @@ export function FaceSearch() {
           </button>
         ) : null}
       </fieldset>
+      {snapshotSightingId !== null ? (
+        <p className="small" data-testid="face-search-probe">
+          Searching with the face kept from visit {snapshotSightingId} (its snapshot is read for this search only; its own unknown person is left out).
+        </p>
+      ) : null}
       {readProblem ? <ErrorNote>{readProblem}</ErrorNote> : null}
       {error ? <ErrorNote>{error}</ErrorNote> : null}
       {loading ? (
@@ -276,7 +312,7 @@ export function FaceSearch() {
       {result && result.faces.length > 1 ? (
         <div className="face-choice" role="group" aria-label="Faces in the photo, largest first">
           <p className="small">
-            {result.faces.length} faces in {photo?.fileName ?? 'the photo'}; searching for face {(result.chosenFace ?? 0) + 1}. Choose another:
+            {result.faces.length} faces in {photo?.fileName ?? (snapshotSightingId !== null ? 'the snapshot' : 'the photo')}; searching for face {(result.chosenFace ?? 0) + 1}. Choose another:
           </p>
           {result.faces.map((face) => (
             <button
@@ -322,7 +358,7 @@ export function FaceSearch() {
           </ol>
         )
       ) : null}
-      {result || photo ? (
+      {result || photo || snapshotSightingId !== null ? (
         <button type="button" className="btn btn-small" onClick={clear}>
           Clear search
         </button>
