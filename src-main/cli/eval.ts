@@ -97,6 +97,8 @@ walkthrough:
                             given, and its template's best gallery scores) for calibration
 search:
   --absent <n>              probes of people who never appeared (default 100)
+  --probes-per-stranger <n> photos the video never shows searched per clustered stranger
+                            (default 1); more probes from the same scene, no new render
   --stranger-min-photos <n> strangers are people with at least n photos (search: default
                             6, so one-time strangers have photos the video never shows)
 duplicates:
@@ -161,6 +163,7 @@ interface Values {
   json: boolean;
   embedder: string;
   absent?: string;
+  'probes-per-stranger'?: string;
   'stranger-min-photos'?: string;
   detector?: string;
   models?: string;
@@ -610,7 +613,9 @@ async function walkthroughFromValues(values: Values, command: 'walkthrough' | 's
       noise: sceneInt('noise', 0, 50),
     },
   };
-  if (command === 'search') await searchEvalCommand({ ...options, absent: intOption(values, 'absent', 1, 5000) ?? 100 });
+  if (command === 'search') {
+    await searchEvalCommand({ ...options, absent: intOption(values, 'absent', 1, 5000) ?? 100, probesPerStranger: intOption(values, 'probes-per-stranger', 1, 100) ?? 1 });
+  }
   else await walkthroughCommand(options);
 }
 
@@ -746,6 +751,7 @@ async function main(): Promise<void> {
           crf: { type: 'string' },
           noise: { type: 'string' },
           absent: { type: 'string' },
+          'probes-per-stranger': { type: 'string' },
           'stranger-min-photos': { type: 'string' },
           'photos-per-set': { type: 'string', default: '3' },
           safety: { type: 'string', default: '0.02' },
