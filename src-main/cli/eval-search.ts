@@ -62,7 +62,9 @@ async function measure(context: WalkthroughAfterRun, absentCount: number, probes
     for (const c of visit.clusters) (clustersOf.get(visit.identityKey) ?? clustersOf.set(visit.identityKey, new Set()).get(visit.identityKey)!).add(c);
   }
   let strangerProbes = 0, strangerHits = 0, strangersWithoutCluster = 0;
-  const strangersProbed = new Set<string>();
+  /** Per stranger: probes and hits (for the per-person average: several probes of one person are not independent). */
+  const byStranger = new Map<string, { probes: number; hits: number }>();
+  const strangerMisses = { nobody: 0, member_first: 0, other_cluster_first: 0 };
   const strangerName = new Map([...plan.strangers.map((s) => [s.key, s.lfwName] as const), ...plan.members.map((m) => [m.key, m.lfwName] as const)]);
   const strangerKeys = new Set(groundTruth.visits.filter((v) => v.kind === 'stranger').map((v) => v.identityKey));
   for (const key of strangerKeys) {
@@ -79,8 +81,15 @@ async function measure(context: WalkthroughAfterRun, absentCount: number, probes
         continue;
       }
       strangerProbes++;
-      strangersProbed.add(key);
-      if (matches[0]?.kind === 'unknown' && clusters.has(matches[0].clusterId)) strangerHits++;
+      const tally = byStranger.get(key) ?? byStranger.set(key, { probes: 0, hits: 0 }).get(key)!;
+      tally.probes++;
+      const first = matches[0];
+      if (first?.kind === 'unknown' && clusters.has(first.clusterId)) {
+        strangerHits++;
+        tally.hits++;
+      } else if (!first) strangerMisses.nobody++;
+      else if (first.kind === 'member') strangerMisses.member_first++;
+      else strangerMisses.other_cluster_first++;
     }
   }
 
@@ -102,13 +111,17 @@ async function measure(context: WalkthroughAfterRun, absentCount: number, probes
     stranger_rank1: ratio(strangerHits, strangerProbes),
     absent_no_match: ratio(absentClear, absentProbes),
   };
+  const perPerson = [...byStranger.values()].map((t) => t.hits / t.probes);
   return {
     ...figures,
+    /** stranger_rank1 averaged per person (each stranger counts once however many probes they had). */
+    stranger_rank1_per_person: perPerson.length === 0 ? null : Math.round((perPerson.reduce((a, b) => a + b, 0) / perPerson.length) * 10000) / 10000,
+    stranger_misses: strangerMisses,
     probes: {
       members: memberProbes,
       strangers: strangerProbes,
       /** Distinct strangers behind the stranger probes (several probes of one person are not independent). */
-      stranger_identities: strangersProbed.size,
+      stranger_identities: byStranger.size,
       probes_per_stranger: probesPerStranger,
       absent: absentProbes,
       without_face: noFace,

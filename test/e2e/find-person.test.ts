@@ -226,6 +226,11 @@ describe('find a person on the Live wall in Chromium', () => {
     assert.equal(await lobby.getAttribute('aria-describedby'), `tile-found-${cameraIds.get('Lobby 3')!}`);
     const border = await lobby.evaluate((el) => (globalThis as unknown as { getComputedStyle(e: unknown): { boxShadow: string } }).getComputedStyle(el).boxShadow);
     assert.match(border, /inset/, 'the outline is drawn');
+    // The tour waits while a searched person's camera is outlined (it would turn the page away from it).
+    await page.getByTestId('wall-tour').selectOption('10');
+    await page.waitForTimeout(11_500);
+    assert.equal(await page.getByTestId('wall').getAttribute('data-page'), '1');
+    await page.getByTestId('wall-tour').selectOption('0');
   });
 
   test('keyboard: "Go to" puts focus on the outlined tile; Esc clears the outline and the answer', async () => {

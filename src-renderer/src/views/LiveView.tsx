@@ -208,7 +208,7 @@ export function LiveView({ active, onAddCamera, toolsHost = null }: { active: bo
   const cells: WallCell[] = maximisedPresent ? [{ ...maximisedCell(area), cameraIndex: ordered.findIndex((c) => c.id === maximised) }] : plan.cells;
 
   // Tour: every N seconds the next page of the view, then (with groups) the next group; paused
-  // while one camera is maximised or the groups are being edited.
+  // while one camera is maximised, the groups are being edited or a searched person's camera is outlined.
   const tourSeconds = useWall((s) => s.tourSeconds);
   const toured = useMemo(() => touredGroupIds(orderedIds, groups), [orderedIds, groups]);
   const pagesOf = useCallback((groupId: string | null) => pageCountFor(layout, camerasInView(orderedIds, groups, groupId).length), [layout, orderedIds, groups]);
@@ -216,7 +216,7 @@ export function LiveView({ active, onAddCamera, toolsHost = null }: { active: bo
   useEffect(() => {
     tour.current = { toured, pagesOf, groupId: viewGroup };
   });
-  const touring = active && tourSeconds > 0 && !maximisedPresent && !editingGroups && tourHasStops({ groupId: viewGroup, page: plan.page }, toured, pagesOf);
+  const touring = active && tourSeconds > 0 && !maximisedPresent && !editingGroups && highlightCameraId === null && tourHasStops({ groupId: viewGroup, page: plan.page }, toured, pagesOf);
   useEffect(() => {
     if (!touring) return;
     const timer = setInterval(() => {
