@@ -699,6 +699,8 @@ export const sightingSchema = z.object({
    * switched it on; bestScore is then its similarity / 100). Null: unknown.
    */
   matchSource: z.enum(['local', 'remote']).nullable().optional(),
+  /** This visit's face crop is kept (encrypted; an unknown visit whose crop is its cluster's snapshot): it can be searched by face. */
+  hasSnapshot: z.boolean(),
 });
 export type Sighting = z.infer<typeof sightingSchema>;
 
@@ -1115,6 +1117,8 @@ export const channels = {
           z.object({ kind: z.literal('photo'), photo: photoInputSchema, faceIndex: z.number().int().min(0).max(999).optional() }),
           /** A kept face of an unknown person (their own cluster is left out of the answer). */
           z.object({ kind: z.literal('clusterFace'), faceId: z.number().int().positive() }),
+          /** A sighting's kept snapshot: decrypted in memory for this call only, never stored again (its own cluster is left out). */
+          z.object({ kind: z.literal('sightingSnapshot'), sightingId: z.number().int().positive(), faceIndex: z.number().int().min(0).max(999).optional() }),
         ]),
         minScore: z.number().min(-1).max(1).optional(),
         limit: z.number().int().min(1).max(100).default(20),

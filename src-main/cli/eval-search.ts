@@ -6,7 +6,7 @@
  *   member_rank1     an enrolled member's other photo: the member is the first candidate
  *   stranger_rank1   a stranger whose visit became a cluster, another photo: one of their clusters first
  *   absent_no_match  someone who never appeared (not in the scene at all): nobody at or above the threshold
- * One probe per person (their first unused photo by number). Searches go through PersonSearch
+ * One probe per person (their first unused photo by number; strangers: up to --probes-per-stranger). Searches go through PersonSearch
  * with the default threshold (the match threshold), as the console and the CLI run them.
  */
 import { readFileSync } from 'node:fs';
@@ -22,12 +22,13 @@ export const SEARCH_TARGETS = { member_rank1: 0.95, stranger_rank1: 0.9, absent_
 const photoPath = (name: string, index: number) => `${name}/${name}_${String(index).padStart(4, '0')}.jpg`;
 const ratio = (hits: number, n: number) => (n === 0 ? null : Math.round((hits / n) * 10000) / 10000);
 
-async function measure(context: WalkthroughAfterRun, absentCount: number): Promise<Record<string, unknown>> {
+async function measure(context: WalkthroughAfterRun, absentCount: number, probesPerStranger: number): Promise<Record<string, unknown>> {
   const { engine, plan, groundTruth, imagesDir, keyOfPerson, visits } = context;
   const everyone = listLfwPeople(imagesDir);
   const photosOf = new Map(everyone.map((p) => [p.name, [...p.indices].sort((a, b) => a - b).map((i) => photoPath(p.name, i))]));
   const shown = new Set(groundTruth.visits.flatMap((v) => (v as { photos?: string[] }).photos ?? []));
-  const unused = (name: string, exclude: readonly string[] = []) => (photosOf.get(name) ?? []).find((p) => !shown.has(p) && !exclude.includes(p)) ?? null;
+  const unusedAll = (name: string, exclude: readonly string[] = []) => (photosOf.get(name) ?? []).filter((p) => !shown.has(p) && !exclude.includes(p));
+  const unused = (name: string, exclude: readonly string[] = []) => unusedAll(name, exclude)[0] ?? null;
   const search = async (photo: string) => {
     try {
       return (await engine.search.searchFace({ kind: 'photo', bytes: readFileSync(join(imagesDir, photo)), label: photo }, {}, { ...LOCAL_OPERATOR, operator: 'eval' })).matches;
@@ -61,6 +62,9 @@ async function measure(context: WalkthroughAfterRun, absentCount: number): Promi
     for (const c of visit.clusters) (clustersOf.get(visit.identityKey) ?? clustersOf.set(visit.identityKey, new Set()).get(visit.identityKey)!).add(c);
   }
   let strangerProbes = 0, strangerHits = 0, strangersWithoutCluster = 0;
+  /** Per stranger: probes and hits (for the per-person average: several probes of one person are not independent). */
+  const byStranger = new Map<string, { probes: number; hits: number }>();
+  const strangerMisses = { nobody: 0, member_first: 0, other_cluster_first: 0 };
   const strangerName = new Map([...plan.strangers.map((s) => [s.key, s.lfwName] as const), ...plan.members.map((m) => [m.key, m.lfwName] as const)]);
   const strangerKeys = new Set(groundTruth.visits.filter((v) => v.kind === 'stranger').map((v) => v.identityKey));
   for (const key of strangerKeys) {
@@ -69,15 +73,24 @@ async function measure(context: WalkthroughAfterRun, absentCount: number): Promi
       strangersWithoutCluster++;
       continue;
     }
-    const probe = unused(strangerName.get(key)!);
-    if (!probe) continue;
-    const matches = await search(probe);
-    if (matches === null) {
-      noFace++;
-      continue;
+    // Up to probesPerStranger photos the video never showed (more probes from the same scene; they share identities).
+    for (const probe of unusedAll(strangerName.get(key)!).slice(0, probesPerStranger)) {
+      const matches = await search(probe);
+      if (matches === null) {
+        noFace++;
+        continue;
+      }
+      strangerProbes++;
+      const tally = byStranger.get(key) ?? byStranger.set(key, { probes: 0, hits: 0 }).get(key)!;
+      tally.probes++;
+      const first = matches[0];
+      if (first?.kind === 'unknown' && clusters.has(first.clusterId)) {
+        strangerHits++;
+        tally.hits++;
+      } else if (!first) strangerMisses.nobody++;
+      else if (first.kind === 'member') strangerMisses.member_first++;
+      else strangerMisses.other_cluster_first++;
     }
-    strangerProbes++;
-    if (matches[0]?.kind === 'unknown' && clusters.has(matches[0].clusterId)) strangerHits++;
   }
 
   // People who never appeared: not in the scene in any role; a seeded pick of them.
@@ -98,17 +111,30 @@ async function measure(context: WalkthroughAfterRun, absentCount: number): Promi
     stranger_rank1: ratio(strangerHits, strangerProbes),
     absent_no_match: ratio(absentClear, absentProbes),
   };
+  const perPerson = [...byStranger.values()].map((t) => t.hits / t.probes);
   return {
     ...figures,
-    probes: { members: memberProbes, strangers: strangerProbes, absent: absentProbes, without_face: noFace, strangers_without_cluster: strangersWithoutCluster },
+    /** stranger_rank1 averaged per person (each stranger counts once however many probes they had). */
+    stranger_rank1_per_person: perPerson.length === 0 ? null : Math.round((perPerson.reduce((a, b) => a + b, 0) / perPerson.length) * 10000) / 10000,
+    stranger_misses: strangerMisses,
+    probes: {
+      members: memberProbes,
+      strangers: strangerProbes,
+      /** Distinct strangers behind the stranger probes (several probes of one person are not independent). */
+      stranger_identities: byStranger.size,
+      probes_per_stranger: probesPerStranger,
+      absent: absentProbes,
+      without_face: noFace,
+      strangers_without_cluster: strangersWithoutCluster,
+    },
     threshold: engine.matchPolicy.threshold,
     targets_met: Object.fromEntries(Object.entries(SEARCH_TARGETS).map(([k, target]) => [k, (figures[k as keyof typeof figures] ?? 1) >= target])),
   };
 }
 
-export async function searchEvalCommand(options: WalkthroughCommandOptions & { absent: number }): Promise<void> {
+export async function searchEvalCommand(options: WalkthroughCommandOptions & { absent: number; probesPerStranger: number }): Promise<void> {
   for (const seed of options.seeds) {
-    const result = await runSeed(seed, options, (context) => measure(context, options.absent));
+    const result = await runSeed(seed, options, (context) => measure(context, options.absent, options.probesPerStranger));
     if (options.json) process.stdout.write(`${JSON.stringify(result)}\n`);
     else {
       const pct = (v: unknown) => (typeof v === 'number' ? `${(v * 100).toFixed(1)} %` : 'n/a');
@@ -117,7 +143,7 @@ export async function searchEvalCommand(options: WalkthroughCommandOptions & { a
         [
           `search by face, walk-through seed ${seed} (threshold ${String(result.threshold)}):`,
           `  members first        ${pct(result.member_rank1)} of ${probes.members}`,
-          `  strangers first      ${pct(result.stranger_rank1)} of ${probes.strangers} (${probes.strangers_without_cluster} never clustered)`,
+          `  strangers first      ${pct(result.stranger_rank1)} of ${probes.strangers} (${probes.stranger_identities} people; ${probes.strangers_without_cluster} never clustered)`,
           `  absent: nobody       ${pct(result.absent_no_match)} of ${probes.absent}`,
         ].join('\n'),
       );

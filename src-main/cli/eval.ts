@@ -97,6 +97,10 @@ walkthrough:
                             given, and its template's best gallery scores) for calibration
 search:
   --absent <n>              probes of people who never appeared (default 100)
+  --probes-per-stranger <n> photos the video never shows searched per clustered stranger
+                            (default 1); more probes from the same scene, no new render
+  --stranger-min-photos <n> strangers are people with at least n photos (search: default
+                            6, so one-time strangers have photos the video never shows)
 duplicates:
   --photos-per-set <n>      photos per enrollment (default 3)
   --max-impostor-rate <x>   share of different-person enrollments the threshold may
@@ -159,6 +163,8 @@ interface Values {
   json: boolean;
   embedder: string;
   absent?: string;
+  'probes-per-stranger'?: string;
+  'stranger-min-photos'?: string;
   detector?: string;
   models?: string;
   'channel-order': string;
@@ -599,13 +605,17 @@ async function walkthroughFromValues(values: Values, command: 'walkthrough' | 's
       galleryDistractors: sceneInt('gallery-distractors', 0, 4000),
       nonFaces: sceneInt('non-faces', 0, 500),
       shutterS: values.shutter !== undefined ? numberOption(values, 'shutter', 0, 0.2) : undefined,
+      // The search evaluation needs photos of strangers the video never shows (its probes).
+      strangerMinPhotos: sceneInt('stranger-min-photos', 1, 100) ?? (command === 'search' ? 6 : undefined),
     },
     render: {
       crf: sceneInt('crf', 0, 51),
       noise: sceneInt('noise', 0, 50),
     },
   };
-  if (command === 'search') await searchEvalCommand({ ...options, absent: intOption(values, 'absent', 1, 5000) ?? 100 });
+  if (command === 'search') {
+    await searchEvalCommand({ ...options, absent: intOption(values, 'absent', 1, 5000) ?? 100, probesPerStranger: intOption(values, 'probes-per-stranger', 1, 100) ?? 1 });
+  }
   else await walkthroughCommand(options);
 }
 
@@ -741,6 +751,8 @@ async function main(): Promise<void> {
           crf: { type: 'string' },
           noise: { type: 'string' },
           absent: { type: 'string' },
+          'probes-per-stranger': { type: 'string' },
+          'stranger-min-photos': { type: 'string' },
           'photos-per-set': { type: 'string', default: '3' },
           safety: { type: 'string', default: '0.02' },
           'max-impostor-rate': { type: 'string', default: '0.005' },

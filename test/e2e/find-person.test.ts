@@ -12,9 +12,11 @@ import sharp from 'sharp';
 import { type Browser, type Page } from 'playwright-core';
 import { startServer, type RunningServer } from '../../src-main/server/server.js';
 import { buildRenderer, ensureOperator, launchChromium, openReadyConsole, openTab } from '../helpers/e2e-console.js';
+import { cropFace } from '../../src-main/engine/vision/geometry.js';
+import { decodeImage } from '../../src-main/engine/vision/image-io.js';
 import { enrollFiles } from '../helpers/enroll.js';
 import { installedModelPack } from '../helpers/model-pack.js';
-import { sharedData, tempDir } from '../helpers/paths.js';
+import { hamiltonClip, sharedData, tempDir } from '../helpers/paths.js';
 
 const dir = tempDir('vigil-e2e-find-');
 let server: RunningServer;
@@ -23,13 +25,18 @@ let page: Page;
 const pageErrors: string[] = [];
 const lfw = (name: string, n: number) => join(sharedData, 'lfw', 'images', name, `${name}_${String(n).padStart(4, '0')}.jpg`);
 let strangerCluster = 0;
+let blairId = 0;
+/** Wall camera name -> id (added stopped: nothing decodes). */
+const cameraIds = new Map<string, number>();
+const wallCameras = ['Gate A', 'Gate B', 'Lobby 1', 'Lobby 2', 'Lobby 3'];
 
 before(async () => {
   const staticDir = buildRenderer(dir.path);
   server = await startServer({ dataDir: join(dir.path, 'data'), modelsDir: await installedModelPack(), host: '127.0.0.1', port: 0, staticDir });
   const engine = server.engine;
   const powell = await enrollFiles(engine, 'Colin Powell', [1, 2, 3].map((n) => lfw('Colin_Powell', n)), { employeeCode: 'E-POW' });
-  await enrollFiles(engine, 'Tony Blair', [2, 3, 4].map((n) => lfw('Tony_Blair', n)), { employeeCode: 'E-TB' });
+  blairId = (await enrollFiles(engine, 'Tony Blair', [2, 3, 4].map((n) => lfw('Tony_Blair', n)), { employeeCode: 'E-TB' })).person!.id;
+  for (const name of wallCameras) cameraIds.set(name, (await server.live.addCamera(name, { kind: 'file', path: hamiltonClip, loop: false }, 5, false)).id);
   const visit = (cameraName: string, first: string, last: string, video: [number, number] | null) =>
     engine.sightingRepo.insert({
       cameraId: null, cameraName, personId: powell.person!.id, status: 'member', trackId: null, firstSeen: new Date(first), lastSeen: new Date(last),
@@ -59,6 +66,20 @@ async function writePair(): Promise<void> {
     .composite([{ input: blair, left: 0, top: 0 }, { input: powell, left: 260, top: 45 }])
     .jpeg()
     .toFile(join(dir.path, 'pair.jpg'));
+}
+
+/** An unknown visit as a camera records it (a sighting row, then the clustering seals its best crop as a snapshot). */
+async function cameraVisitOf(file: string, cameraName: string): Promise<number> {
+  const engine = server.engine;
+  const decoded = await decodeImage(readFileSync(file), cameraName);
+  const [face] = await (await engine.photoInference()).analyze(decoded.image);
+  const seen = new Date();
+  const sighting = engine.sightingRepo.insert({ cameraId: null, cameraName, personId: null, status: 'unknown', trackId: null, firstSeen: seen, lastSeen: seen, bestScore: null, frames: 8 });
+  await engine.unknowns.recordVisit({
+    faces: [{ embedding: face!.embedding, quality: face!.quality }], crop: cropFace(decoded.image, face!.detection.box), cropQuality: face!.quality,
+    cameraId: null, cameraName, sightingId: sighting.id, seenAt: seen,
+  });
+  return sighting.id;
 }
 
 const lastSeen = () => page.getByTestId('last-seen');
@@ -141,6 +162,99 @@ describe('find a person in Chromium', () => {
     const audited = server.engine.auditLog.list({ action: 'search.face' });
     assert.ok(audited.length >= 5, `searches audited: ${audited.length}`);
     assert.ok(audited.some((a) => a.details.source === 'cluster-face'));
+    assert.deepEqual(pageErrors, []);
+  });
+
+  test('"Search by this face" on a visit with a kept snapshot (Events tab): the enrolled person first; member visits offer none', async () => {
+    // Blair seen by a camera but not recognised there: an unknown visit whose crop is sealed as a snapshot.
+    const sightingId = await cameraVisitOf(lfw('Tony_Blair', 10), 'Dock');
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    const table = page.getByTestId('sightings-table');
+    const dock = table.locator('tbody tr').filter({ hasText: 'Dock' });
+    await dock.waitFor({ timeout: 15_000 });
+    assert.equal(await table.locator('tbody tr[data-status="member"]').getByTestId('snapshot-search').count(), 0, 'member visits keep no snapshot');
+    await dock.getByRole('button', { name: /^Search by this face: the visit on Dock/ }).click();
+    assert.match((await faceSearch().getByTestId('face-search-probe').textContent()) ?? '', new RegExp(`from visit ${sightingId}`));
+    const matches = faceSearch().getByTestId('face-search-match');
+    await matches.first().waitFor({ timeout: 60_000 });
+    assert.match((await matches.first().getByRole('heading').textContent()) ?? '', /^Tony Blair similarity 0\.\d+/);
+    const [row] = server.engine.auditLog.list({ action: 'search.face' });
+    assert.deepEqual({ source: row!.details.source, sightingId: row!.details.sightingId }, { source: 'sighting-snapshot', sightingId });
+    assert.deepEqual(pageErrors, []);
+  });
+});
+
+describe('find a person on the Live wall in Chromium', () => {
+  const wallFind = () => page.getByTestId('wall-find');
+  const results = () => page.getByTestId('wall-find-results');
+  const foundTiles = () => page.locator('[data-testid^="camera-tile-"][data-found="true"]');
+
+  before(async () => {
+    // Blair's visits (after the tests above, which expect him never seen): Gate A earlier, Lobby 3 (page 2 of a 2x2 wall) latest.
+    const visit = (cameraName: string, first: string, last: string) =>
+      server.engine.sightingRepo.insert({
+        cameraId: cameraIds.get(cameraName)!, cameraName, personId: blairId, status: 'member', trackId: null,
+        firstSeen: new Date(first), lastSeen: new Date(last), bestScore: 0.68, frames: 30,
+      });
+    visit('Gate A', '2026-12-02T09:00:00Z', '2026-12-02T09:01:10Z');
+    visit('Lobby 3', '2026-12-04T10:15:00Z', '2026-12-04T10:15:42Z');
+    await openTab(page, 'Live');
+    await page.setViewportSize({ width: 1280, height: 720 });
+    await page.getByTestId('wall-layout').selectOption('2x2');
+    await page.locator('[data-testid="wall"][data-layout="2x2"][data-page-count="2"][data-page="0"]').waitFor({ timeout: 15_000 });
+  });
+
+  test('the search box finds a person by code: sightings newest first, the latest camera outlined and labelled on its page', async () => {
+    assert.equal(await page.getByTestId(`camera-tile-${cameraIds.get('Lobby 3')!}`).count(), 0, 'Lobby 3 starts on page 2');
+    await wallFind().getByRole('searchbox', { name: /Find a person/ }).fill('E-TB');
+    await wallFind().getByRole('searchbox', { name: /Find a person/ }).press('Enter');
+    const subject = results().getByTestId('wall-find-subject');
+    await subject.first().waitFor({ timeout: 15_000 });
+    assert.equal(await subject.count(), 1);
+    assert.equal(await subject.getByRole('heading').textContent(), 'Tony Blair (E-TB)');
+    assert.match((await subject.getByTestId('wall-find-summary').textContent()) ?? '', /^Last seen .* on Lobby 3 \(outlined on the wall\)$/);
+    const rows = subject.getByTestId('found-sightings').locator('tbody tr');
+    assert.deepEqual(await rows.locator('td:first-child').allTextContents(), ['Lobby 3', 'Gate A']);
+    assert.equal((await rows.nth(0).getByRole('cell').allTextContents())[3], '42 s');
+    assert.equal((await rows.nth(1).getByRole('cell').allTextContents())[3], '1 min 10 s');
+    // The wall turned to the page holding Lobby 3; only that tile is outlined, with who was seen there.
+    await page.locator('[data-testid="wall"][data-page="1"]').waitFor({ timeout: 10_000 });
+    const lobby = page.getByTestId(`camera-tile-${cameraIds.get('Lobby 3')!}`);
+    await lobby.and(page.locator('[data-found="true"]')).waitFor({ timeout: 10_000 });
+    assert.equal(await foundTiles().count(), 1);
+    assert.equal(await lobby.getByTestId(`tile-found-${cameraIds.get('Lobby 3')!}`).textContent(), 'Last seen here: Tony Blair (E-TB)');
+    assert.equal(await lobby.getAttribute('aria-describedby'), `tile-found-${cameraIds.get('Lobby 3')!}`);
+    const border = await lobby.evaluate((el) => (globalThis as unknown as { getComputedStyle(e: unknown): { boxShadow: string } }).getComputedStyle(el).boxShadow);
+    assert.match(border, /inset/, 'the outline is drawn');
+    // The tour waits while a searched person's camera is outlined (it would turn the page away from it).
+    await page.getByTestId('wall-tour').selectOption('10');
+    await page.waitForTimeout(11_500);
+    assert.equal(await page.getByTestId('wall').getAttribute('data-page'), '1');
+    await page.getByTestId('wall-tour').selectOption('0');
+  });
+
+  test('keyboard: "Go to" puts focus on the outlined tile; Esc clears the outline and the answer', async () => {
+    const lobbyId = cameraIds.get('Lobby 3')!;
+    await results().getByRole('button', { name: 'Go to Lobby 3' }).focus();
+    await page.keyboard.press('Enter');
+    await page.waitForFunction((id) => (globalThis as unknown as { document: { activeElement: { getAttribute(n: string): string | null } | null } }).document.activeElement?.getAttribute('data-testid') === `camera-tile-${id}`, lobbyId, { timeout: 5_000 });
+    await page.keyboard.press('Escape');
+    await results().waitFor({ state: 'detached', timeout: 5_000 });
+    assert.equal(await foundTiles().count(), 0);
+    assert.equal(await wallFind().getByRole('searchbox').inputValue(), '');
+  });
+
+  test('an unknown person by #number: seen only in a photo, so no tile is outlined; Esc in the box clears it', async () => {
+    const box = wallFind().getByRole('searchbox', { name: /Find a person/ });
+    await box.focus();
+    await page.keyboard.type(`#${strangerCluster}`);
+    await page.keyboard.press('Enter');
+    await results().getByRole('heading', { name: `Unknown person #${strangerCluster}` }).waitFor({ timeout: 15_000 });
+    assert.match((await results().getByTestId('wall-find-summary').textContent()) ?? '', /on photo gate\.jpg$/);
+    assert.equal(await foundTiles().count(), 0);
+    await page.keyboard.press('Escape');
+    await results().waitFor({ state: 'detached', timeout: 5_000 });
+    assert.equal(await box.inputValue(), '');
     assert.deepEqual(pageErrors, []);
   });
 });

@@ -5,7 +5,7 @@
  * the data folder), and answers bad input with a clear error. Last seen by name, code and #cluster.
  */
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import sharp from 'sharp';
@@ -16,6 +16,8 @@ import { VigilError } from '../../src-main/engine/errors.js';
 import { LiveService } from '../../src-main/engine/live/live-service.js';
 import { embeddingToBlob } from '../../src-main/engine/storage/repositories.js';
 import type { FaceSource } from '../../src-main/engine/search/person-search.js';
+import { cropFace } from '../../src-main/engine/vision/geometry.js';
+import { decodeImage } from '../../src-main/engine/vision/image-io.js';
 import { enrollFiles } from '../helpers/enroll.js';
 import { installedModelPack } from '../helpers/model-pack.js';
 import { sharedData, tempDir } from '../helpers/paths.js';
@@ -245,6 +247,96 @@ describe('search by face (real models, real SQLite)', () => {
     const blair = await engine.search.searchFace(photo(lfw('Tony_Blair', 9)), {}, investigator);
     assert.ok(!blair.matches.some((m) => m.kind === 'member' && m.personId === blairId));
     await engine.peopleService.setStatus(blairId, 'active', LOCAL_OPERATOR);
+  });
+});
+
+/**
+ * An unknown visit as a camera records it: a sighting row, then the visit's faces and its best crop
+ * to the clustering (which seals the crop as the cluster's snapshot, linked to this sighting).
+ */
+async function cameraVisitOf(file: string, cameraName: string): Promise<{ sightingId: number; clusterId: number }> {
+  const decoded = await decodeImage(readFileSync(file), cameraName);
+  const [face] = await (await engine.photoInference()).analyze(decoded.image);
+  const seen = at('2026-12-04T11:00:00Z');
+  const sighting = engine.sightingRepo.insert({ cameraId: null, cameraName, personId: null, status: 'unknown', trackId: null, firstSeen: seen, lastSeen: seen, bestScore: null, frames: 8 });
+  const outcome = await engine.unknowns.recordVisit({
+    faces: [{ embedding: face!.embedding, quality: face!.quality }],
+    crop: cropFace(decoded.image, face!.detection.box),
+    cropQuality: face!.quality,
+    cameraId: null,
+    cameraName,
+    sightingId: sighting.id,
+    seenAt: seen,
+  });
+  return { sightingId: sighting.id, clusterId: outcome!.clusterId };
+}
+
+describe('search by face from a sighting\'s snapshot', () => {
+  let blairVisitId = 0;
+
+  test('the snapshot is decrypted and searched like a photo: the enrolled person first, the visit\'s own cluster left out; audited', async () => {
+    // Blair seen by a camera but not recognised there (as when the match was too weak): an unknown visit with a snapshot.
+    const visit = await cameraVisitOf(lfw('Tony_Blair', 9), 'Dock');
+    blairVisitId = visit.sightingId;
+    assert.equal(engine.sightingRepo.get(visit.sightingId)!.hasSnapshot, true);
+    assert.equal(engine.sightingRepo.latestOfPerson(powellId, {}, 1)[0]!.hasSnapshot, false, 'a member visit keeps no snapshot');
+    const before = searchAudits().length;
+    const result = await engine.search.searchFace({ kind: 'sightingSnapshot', sightingId: visit.sightingId }, {}, { ...investigator, operator: 'inspector Lewis' });
+    assert.ok(result.faces.length >= 1, 'the face is found again in the crop');
+    assert.equal(result.chosenFace, 0);
+    assert.equal(result.matches[0]?.kind === 'member' && result.matches[0].name, 'Tony Blair');
+    assert.ok(!result.matches.some((m) => m.kind === 'unknown' && m.clusterId === visit.clusterId), 'the visit\'s own cluster is not an answer');
+    const [row] = searchAudits();
+    assert.equal(searchAudits().length, before + 1);
+    assert.deepEqual(
+      { operator: row!.operator, source: row!.details.source, sightingId: row!.details.sightingId, faces: row!.details.faces, results: row!.details.results },
+      { operator: 'inspector Lewis', source: 'sighting-snapshot', sightingId: visit.sightingId, faces: result.faces.length, results: result.matches.length },
+    );
+    assert.ok(JSON.stringify(row!.details).length < 400, 'no image or vector in the audit row');
+  });
+
+  test('the decrypted snapshot is never stored again: the snapshot files are unchanged and no plaintext piece is in the data folder', async () => {
+    const visit = await cameraVisitOf(lfw('Colin_Powell', 7), 'Yard');
+    const plain = engine.unknowns.sightingSnapshotJpeg(visit.sightingId).jpeg;
+    assert.equal(plain[0], 0xff, 'a JPEG in memory');
+    const snapshotFiles = () => readdirSync(join(dataDir, 'snapshots')).sort();
+    const filesBefore = snapshotFiles();
+    await engine.search.searchFace({ kind: 'sightingSnapshot', sightingId: visit.sightingId }, {}, investigator);
+    engine.db.pragma('wal_checkpoint(PASSIVE)');
+    assert.deepEqual(snapshotFiles(), filesBefore);
+    const pieces = Array.from({ length: Math.floor((plain.length - 700) / 64) }, (_, i) => plain.subarray(700 + i * 64, 764 + i * 64));
+    const hits: string[] = [];
+    const walk = (folder: string) => {
+      for (const name of readdirSync(folder)) {
+        const path = join(folder, name);
+        if (statSync(path).isDirectory()) walk(path);
+        else if (pieces.some((p) => readFileSync(path).includes(p))) hits.push(path);
+      }
+    };
+    walk(dataDir);
+    assert.ok(pieces.length > 4);
+    assert.deepEqual(hits, [], 'only the sealed file holds the face, encrypted');
+  });
+
+  test('a sighting without a snapshot, a missing sighting, a damaged file, no permission: clear errors, each search audited', async () => {
+    const memberVisit = engine.sightingRepo.latestOfPerson(powellId, {}, 1)[0]!;
+    await rejects(engine.search.searchFace({ kind: 'sightingSnapshot', sightingId: memberVisit.id }, {}, investigator), 'NOT_FOUND', /no kept face snapshot/);
+    await rejects(engine.search.searchFace({ kind: 'sightingSnapshot', sightingId: 999_999 }, {}, investigator), 'NOT_FOUND', /no sighting 999999/);
+    const damaged = await cameraVisitOf(lfw('Donald_Rumsfeld', 1), 'Back door');
+    const file = join(dataDir, 'snapshots', engine.unknowns.repo.snapshot(damaged.clusterId)!.fileName);
+    const sealed = readFileSync(file);
+    sealed.writeUInt8(sealed.readUInt8(sealed.length - 5) ^ 0xff, sealed.length - 5);
+    writeFileSync(file, sealed);
+    await rejects(engine.search.searchFace({ kind: 'sightingSnapshot', sightingId: damaged.sightingId }, {}, investigator), 'IMAGE_UNREADABLE', /cannot be opened/);
+    const [failed] = searchAudits();
+    assert.deepEqual({ source: failed!.details.source, error: failed!.details.error, results: failed!.details.results }, { source: 'sighting-snapshot', error: 'IMAGE_UNREADABLE', results: 0 });
+    const before = searchAudits().length;
+    const refused = await dispatch('search.face', { source: { kind: 'sightingSnapshot', sightingId: damaged.sightingId } }, guard);
+    assert.equal(!refused.ok && refused.error.code, 'FORBIDDEN');
+    assert.equal(searchAudits().length, before);
+    const overContract = await dispatch('search.face', { source: { kind: 'sightingSnapshot', sightingId: blairVisitId } }, investigator);
+    assert.ok(overContract.ok, JSON.stringify(overContract));
+    assert.equal((overContract.value as { matches: Array<{ name?: string }> }).matches[0]!.name, 'Tony Blair');
   });
 });
 

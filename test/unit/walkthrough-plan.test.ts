@@ -136,6 +136,17 @@ describe('planWalkthrough: roles and photos', () => {
     }
   });
 
+  test('strangerMinPhotos: strangers with that many photos, one-time ones keep photos the video never shows; unset changes nothing', () => {
+    assert.deepEqual(planWalkthrough(people, { seed: 5, strangerMinPhotos: 0 }), planWalkthrough(people, { seed: 5 }));
+    const plan = planWalkthrough(people, { seed: 5, members: 30, memberVisits: 45, strangers: 40, strangerMinPhotos: 6 });
+    const photosOf = new Map(people.map((p) => [p.name, p.indices.length]));
+    for (const s of plan.strangers) assert.ok(photosOf.get(s.lfwName)! >= 6, `${s.lfwName} has ${photosOf.get(s.lfwName)} photos`);
+    const visitsOf = (key: string) => plan.visits.filter((v) => v.identityKey === key);
+    const oneTime = plan.strangers.filter((s) => visitsOf(s.key).length === 1);
+    assert.ok(oneTime.length > 0);
+    for (const s of oneTime) assert.ok(visitsOf(s.key)[0]!.photos.length <= photosOf.get(s.lfwName)! - 2, 'at least two photos are never planned to be shown');
+  });
+
   test('too few people for a role is a RangeError', () => {
     assert.throws(() => planWalkthrough(people.slice(0, 50), { seed: 1 }), RangeError);
     assert.throws(() => planWalkthrough(people, { seed: 1, returningStrangerShare: 2 }), RangeError);

@@ -124,8 +124,12 @@ export function createHandlers(engine: Engine, live: LiveService): Handlers {
     'sightings.lastSeen': ({ query, limit, since, until, cameras }) => ({ subjects: engine.search.findLastSeen(query, { limit, since, until, cameras }) }),
     'search.face': ({ source, minScore, limit, sightingsPerMatch, since, until, cameras }, caller) =>
       engine.search.searchFace(
-        source.kind === 'photo' ? { kind: 'photo', bytes: probeBytes(source.photo), label: source.photo.fileName } : source,
-        { minScore, limit, sightingsPerMatch, since, until, cameras, faceIndex: source.kind === 'photo' ? source.faceIndex : undefined },
+        source.kind === 'photo'
+          ? { kind: 'photo', bytes: probeBytes(source.photo), label: source.photo.fileName }
+          : source.kind === 'sightingSnapshot'
+            ? { kind: 'sightingSnapshot', sightingId: source.sightingId }
+            : source,
+        { minScore, limit, sightingsPerMatch, since, until, cameras, faceIndex: source.kind === 'clusterFace' ? undefined : source.faceIndex },
         caller,
       ),
     'cameras.setRestricted': ({ id, restricted }, caller) => live.setRestricted(id, restricted, caller.operator),

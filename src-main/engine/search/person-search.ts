@@ -33,7 +33,11 @@ export interface FaceSearchOptions extends SearchFilters {
   faceIndex?: number;
 }
 
-export type FaceSource = { kind: 'photo'; bytes: Buffer; label: string } | { kind: 'clusterFace'; faceId: number };
+export type FaceSource =
+  | { kind: 'photo'; bytes: Buffer; label: string }
+  | { kind: 'clusterFace'; faceId: number }
+  /** A sighting's kept snapshot (decrypted in memory; never stored again). */
+  | { kind: 'sightingSnapshot'; sightingId: number };
 
 /** Where search audit rows go: the engine's own trail, or (read-only CLI) a connection opened for that row alone. */
 export type AuditSink = (entry: AuditWrite) => void;
@@ -125,8 +129,9 @@ export class PersonSearch {
     const limit = options.limit ?? DEFAULT_LIMIT;
     if (!Number.isInteger(limit) || limit < 1) throw new VigilError('BAD_REQUEST', `the limit must be a whole number of at least 1, got ${limit}`);
     const auditDetails: Record<string, unknown> = {
-      source: source.kind === 'photo' ? 'photo' : 'cluster-face',
+      source: source.kind === 'photo' ? 'photo' : source.kind === 'clusterFace' ? 'cluster-face' : 'sighting-snapshot',
       ...(source.kind === 'clusterFace' ? { faceId: source.faceId } : {}),
+      ...(source.kind === 'sightingSnapshot' ? { sightingId: source.sightingId } : {}),
       filters: { since: filters.since ?? null, until: filters.until ?? null, cameras: filters.cameras ?? [], minScore, limit },
     };
     let result: FaceSearchResult;
@@ -156,11 +161,21 @@ export class PersonSearch {
       probe = face.embedding;
       excludeCluster = face.clusterId;
     } else {
+      let bytes: Buffer, label: string;
+      if (source.kind === 'sightingSnapshot') {
+        // The same pipeline as a photo, on the decrypted crop; the buffer is this call's alone.
+        const snapshot = this.engine.unknowns.sightingSnapshotJpeg(source.sightingId);
+        bytes = snapshot.jpeg;
+        label = `the snapshot of sighting ${source.sightingId}`;
+        excludeCluster = snapshot.clusterId;
+      } else {
+        ({ bytes, label } = source);
+      }
       const inference = await this.engine.photoInference();
-      const decoded = await decodeImage(source.bytes, source.label);
+      const decoded = await decodeImage(bytes, label);
       const found = await inference.analyze(decoded.image);
       if (found.length === 0) {
-        throw new VigilError('NO_FACE', `No face was found in ${source.label}: use a photo where a face is clearly visible, facing the camera and not too small`);
+        throw new VigilError('NO_FACE', `No face was found in ${label}: use a photo where a face is clearly visible, facing the camera and not too small`);
       }
       const order = largestFirst(found.map((f) => f.detection.box));
       const scale = decoded.scaleToOriginal;

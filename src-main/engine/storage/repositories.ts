@@ -489,6 +489,7 @@ type SightingRow = {
   video_start_s: number | null;
   video_end_s: number | null;
   match_source?: 'local' | 'remote' | null;
+  has_snapshot: number;
 };
 
 const toSighting = (r: SightingRow): Sighting => ({
@@ -506,6 +507,7 @@ const toSighting = (r: SightingRow): Sighting => ({
   videoStartS: r.video_start_s,
   videoEndS: r.video_end_s,
   matchSource: r.match_source ?? null,
+  hasSnapshot: r.has_snapshot === 1,
 });
 
 export interface SightingWrite {
@@ -532,7 +534,13 @@ export interface SightingFilters {
   cameras?: readonly string[];
 }
 
-const FILTERED_SIGHTINGS = 'SELECT s.*, p.name AS person_name FROM sightings s LEFT JOIN persons p ON p.id = s.person_id';
+/**
+ * A sighting row with its person's name and whether its own face crop is kept (an unknown visit
+ * whose crop is its cluster's snapshot): two primary-key seeks per row.
+ */
+const SIGHTING_COLUMNS = `s.*, p.name AS person_name,
+  EXISTS (SELECT 1 FROM unknown_snapshots sn JOIN unknown_appearances a ON a.id = sn.appearance_id WHERE sn.cluster_id = s.cluster_id AND a.sighting_id = s.id) AS has_snapshot`;
+const FILTERED_SIGHTINGS = `SELECT ${SIGHTING_COLUMNS} FROM sightings s LEFT JOIN persons p ON p.id = s.person_id`;
 const SIGHTING_FILTERS = `(@since IS NULL OR s.last_seen >= @since) AND (@until IS NULL OR s.first_seen <= @until)
   AND (@cameras IS NULL OR s.camera_name IN (SELECT value FROM json_each(@cameras)))`;
 
@@ -604,7 +612,7 @@ export class SightingRepository {
 
   get(id: number): Sighting | null {
     const row = this.db
-      .prepare('SELECT s.*, p.name AS person_name FROM sightings s LEFT JOIN persons p ON p.id = s.person_id WHERE s.id = ?')
+      .prepare(`${FILTERED_SIGHTINGS} WHERE s.id = ?`)
       .get(id) as SightingRow | undefined;
     return row ? toSighting(row) : null;
   }
@@ -614,7 +622,7 @@ export class SightingRepository {
   forPerson(personId: number): Sighting[] {
     const rows = this.db
       .prepare(
-        `SELECT s.*, p.name AS person_name FROM sightings s LEFT JOIN persons p ON p.id = s.person_id
+        `${FILTERED_SIGHTINGS}
           WHERE s.person_id = @personId OR s.cluster_id IN (SELECT id FROM unknown_clusters WHERE person_id = @personId)
           ORDER BY s.first_seen, s.id`,
       )
@@ -654,7 +662,7 @@ export class SightingRepository {
   list(limit: number, personId?: number): Sighting[] {
     const rows = this.db
       .prepare(
-        `SELECT s.*, p.name AS person_name FROM sightings s LEFT JOIN persons p ON p.id = s.person_id
+        `${FILTERED_SIGHTINGS}
           WHERE @person IS NULL OR s.person_id = @person
           ORDER BY s.last_seen DESC, s.id DESC LIMIT @limit`,
       )

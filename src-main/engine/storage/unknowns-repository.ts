@@ -204,6 +204,19 @@ export class UnknownsRepository {
     return row ? { clusterId: row.cluster_id, appearanceId: row.appearance_id, fileName: row.file_name, quality: row.quality, savedAt: row.saved_at } : null;
   }
 
+  /** The snapshot made from this sighting's own face (its cluster's snapshot, when that came from this visit), or null. */
+  snapshotOfSighting(sightingId: number): SnapshotRecord | null {
+    const row = this.db
+      .prepare(
+        `SELECT sn.cluster_id FROM sightings s
+           JOIN unknown_snapshots sn ON sn.cluster_id = s.cluster_id
+           JOIN unknown_appearances a ON a.id = sn.appearance_id
+          WHERE s.id = ? AND a.sighting_id = s.id`,
+      )
+      .get(sightingId) as { cluster_id: number } | undefined;
+    return row ? this.snapshot(row.cluster_id) : null;
+  }
+
   /** Sets (or replaces) a cluster's snapshot record; returns the file it replaced. */
   setSnapshot(record: Omit<SnapshotRecord, 'savedAt'> & { savedAt?: string }): string | null {
     const previous = this.snapshot(record.clusterId);

@@ -34,6 +34,18 @@ export interface ClusterModel {
   faces: ClusterFace[];
   /** L2-normalised mean of the kept faces. */
   centroid: Float32Array;
+  /**
+   * The centroid then each kept face, back to back in one buffer (`centroid` and the faces'
+   * embeddings are views into it, so nothing is held twice): search by face scores all of a
+   * cluster's vectors in one pass over contiguous memory (see scoreClusters).
+   */
+  packed: Float32Array;
+  /**
+   * The lowest cosine between the centroid and a kept face (1 for a single face): how far the
+   * faces spread around the centroid. Search uses it to skip the faces of a cluster that the
+   * centroid already shows to be out of reach (see scoreClusters).
+   */
+  spreadCos: number;
 }
 
 export type Assignment =
@@ -91,7 +103,20 @@ export function keepBestFaces(faces: readonly ClusterFace[], max: number): { kep
 export function buildCluster(id: number, faces: readonly ClusterFace[], max: number): ClusterModel {
   const { kept } = keepBestFaces(faces, max);
   if (kept.length === 0) throw new RangeError(`cluster ${id} needs at least one face`);
-  return { id, faces: kept, centroid: meanDirection(kept.map((f) => f.embedding)) };
+  const centroid = meanDirection(kept.map((f) => f.embedding));
+  const dim = centroid.length;
+  const packed = new Float32Array(dim * (1 + kept.length));
+  packed.set(centroid, 0);
+  kept.forEach((f, i) => packed.set(f.embedding, dim * (1 + i)));
+  let spreadCos = 1;
+  for (const f of kept) spreadCos = Math.min(spreadCos, dot(centroid, f.embedding));
+  return {
+    id,
+    faces: kept.map((f, i) => ({ ...f, embedding: packed.subarray(dim * (1 + i), dim * (2 + i)) })),
+    centroid: packed.subarray(0, dim),
+    packed,
+    spreadCos,
+  };
 }
 
 /**

@@ -223,6 +223,24 @@ export class UnknownsService {
     return { state: 'available', dataUrl: `data:image/jpeg;base64,${opened.jpeg.toString('base64')}` };
   }
 
+  /**
+   * A sighting's kept face crop, decrypted in memory (search by face reads it; nothing is written).
+   * NOT_FOUND without a sighting or a snapshot of its own; SNAPSHOT_KEY_LOST when the vault is
+   * closed; IMAGE_UNREADABLE when the file is missing or fails its authentication.
+   */
+  sightingSnapshotJpeg(sightingId: number): { jpeg: Buffer; clusterId: number } {
+    if (!this.engine.sightingRepo.get(sightingId)) throw new VigilError('NOT_FOUND', `There is no sighting ${sightingId} (purged or erased meanwhile)`);
+    const record = this.repo.snapshotOfSighting(sightingId);
+    if (!record) {
+      throw new VigilError('NOT_FOUND', `Sighting ${sightingId} has no kept face snapshot (only an unknown person's best visit keeps one, until the retention period ends)`);
+    }
+    const state = this.vault.state();
+    if (!state.ready) throw new VigilError('SNAPSHOT_KEY_LOST', `The snapshot cannot be opened: ${state.problem}`);
+    const opened = this.vault.openSnapshot(record.fileName);
+    if (!opened.ok) throw new VigilError('IMAGE_UNREADABLE', `The snapshot of sighting ${sightingId} cannot be opened: ${opened.reason}`);
+    return { jpeg: opened.jpeg, clusterId: record.clusterId };
+  }
+
   private audit(operator: string, action: string, clusterId: number, details: Record<string, unknown> = {}): void {
     new AuditRepository(this.engine.db).append({ operator, action, subjectKind: 'unknown', subjectId: clusterId, subjectLabel: `unknown person #${clusterId}`, details });
   }

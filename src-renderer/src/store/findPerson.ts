@@ -24,6 +24,11 @@ export function latestSighting(answers: readonly LastSeenAnswer[]): Sighting | n
   return latest;
 }
 
+/** How a subject is named on screen: "Colin Powell (E-POW)", "Unknown person #12". */
+export function subjectTitle(subject: LastSeenSubject): string {
+  return subject.kind === 'member' ? `${subject.name}${subject.employeeCode ? ` (${subject.employeeCode})` : ''}` : `Unknown person #${subject.clusterId}`;
+}
+
 /** A datetime-local value as an ISO time (the browser's time zone); empty stays open-ended. */
 export function localToIso(value: string): string | undefined {
   if (!value) return undefined;
@@ -54,9 +59,11 @@ interface LastSeenSlice {
    * or one the operator picked from a search result. The wall reads this; nothing else sets it.
    */
   highlightCameraId: number | null;
+  /** Who the highlighted camera last saw (the tile's label), e.g. "Colin Powell (E-POW)" or "Unknown person #12". */
+  highlightLabel: string | null;
   setQuery(query: string): void;
   search(query?: string): Promise<void>;
-  highlightCamera(cameraId: number | null): void;
+  highlightCamera(cameraId: number | null, label?: string | null): void;
   clear(): void;
 }
 
@@ -68,13 +75,14 @@ export const useLastSeen = create<LastSeenSlice>()((set, get) => ({
   loading: false,
   error: null,
   highlightCameraId: null,
+  highlightLabel: null,
   setQuery(query) {
     set({ query });
   },
   async search(query = get().query) {
     const text = query.trim();
     if (!text) {
-      set({ answers: [], answeredQuery: null, error: null, highlightCameraId: null });
+      set({ answers: [], answeredQuery: null, error: null, highlightCameraId: null, highlightLabel: null });
       return;
     }
     set({ loading: true, error: null, query });
@@ -83,16 +91,24 @@ export const useLastSeen = create<LastSeenSlice>()((set, get) => ({
       // A later search may have started meanwhile: only the answer to the query on screen is shown.
       if (get().query.trim() !== text) return;
       const latest = latestSighting(subjects);
-      set({ answers: subjects, answeredQuery: text, loading: false, highlightCameraId: latest && latest.cameraId > 0 ? latest.cameraId : null });
+      const seenBy = latest ? subjects.find((a) => a.sightings.includes(latest)) : undefined;
+      const onWall = latest !== null && latest.cameraId > 0;
+      set({
+        answers: subjects,
+        answeredQuery: text,
+        loading: false,
+        highlightCameraId: onWall ? latest.cameraId : null,
+        highlightLabel: onWall && seenBy ? subjectTitle(seenBy.subject) : null,
+      });
     } catch (error) {
       if (get().query.trim() === text) set({ loading: false, error: describeError(error) });
     }
   },
-  highlightCamera(cameraId) {
-    set({ highlightCameraId: cameraId });
+  highlightCamera(cameraId, label = null) {
+    set({ highlightCameraId: cameraId, highlightLabel: cameraId === null ? null : label });
   },
   clear() {
-    set({ query: '', answers: [], answeredQuery: null, error: null, highlightCameraId: null, loading: false });
+    set({ query: '', answers: [], answeredQuery: null, error: null, highlightCameraId: null, highlightLabel: null, loading: false });
   },
 }));
 
@@ -101,6 +117,8 @@ interface FaceSearchSlice {
   photo: PhotoInput | null;
   /** A kept face of an unknown person used as the probe instead of a photo. */
   clusterFaceId: number | null;
+  /** A sighting whose kept snapshot is the probe (decrypted by the engine for the call; never sent here). */
+  snapshotSightingId: number | null;
   filters: SearchFilters;
   result: FaceSearchResult | null;
   loading: boolean;
@@ -108,6 +126,7 @@ interface FaceSearchSlice {
   setFilters(filters: Partial<SearchFilters>): void;
   searchPhoto(photo: PhotoInput): Promise<void>;
   searchClusterFace(faceId: number): Promise<void>;
+  searchSightingSnapshot(sightingId: number): Promise<void>;
   chooseFace(index: number): Promise<void>;
   /** Runs the current probe again (after the filters changed). */
   again(): Promise<void>;
@@ -116,7 +135,9 @@ interface FaceSearchSlice {
 
 export const useFaceSearch = create<FaceSearchSlice>()((set, get) => {
   let generation = 0;
-  async function run(source: { kind: 'photo'; photo: PhotoInput; faceIndex?: number } | { kind: 'clusterFace'; faceId: number }) {
+  async function run(
+    source: { kind: 'photo'; photo: PhotoInput; faceIndex?: number } | { kind: 'clusterFace'; faceId: number } | { kind: 'sightingSnapshot'; sightingId: number; faceIndex?: number },
+  ) {
     const problem = filterProblem(get().filters);
     if (problem) {
       set({ error: problem, result: null });
@@ -134,6 +155,7 @@ export const useFaceSearch = create<FaceSearchSlice>()((set, get) => {
   return {
     photo: null,
     clusterFaceId: null,
+    snapshotSightingId: null,
     filters: { from: '', to: '', cameras: [] },
     result: null,
     loading: false,
@@ -142,25 +164,31 @@ export const useFaceSearch = create<FaceSearchSlice>()((set, get) => {
       set((s) => ({ filters: { ...s.filters, ...filters } }));
     },
     async searchPhoto(photo) {
-      set({ photo, clusterFaceId: null, result: null });
+      set({ photo, clusterFaceId: null, snapshotSightingId: null, result: null });
       await run({ kind: 'photo', photo });
     },
     async searchClusterFace(faceId) {
-      set({ photo: null, clusterFaceId: faceId, result: null });
+      set({ photo: null, clusterFaceId: faceId, snapshotSightingId: null, result: null });
       await run({ kind: 'clusterFace', faceId });
     },
+    async searchSightingSnapshot(sightingId) {
+      set({ photo: null, clusterFaceId: null, snapshotSightingId: sightingId, result: null });
+      await run({ kind: 'sightingSnapshot', sightingId });
+    },
     async chooseFace(index) {
-      const photo = get().photo;
+      const { photo, snapshotSightingId } = get();
       if (photo) await run({ kind: 'photo', photo, faceIndex: index });
+      else if (snapshotSightingId !== null) await run({ kind: 'sightingSnapshot', sightingId: snapshotSightingId, faceIndex: index });
     },
     async again() {
-      const { photo, clusterFaceId, result } = get();
+      const { photo, clusterFaceId, snapshotSightingId, result } = get();
       if (photo) await run({ kind: 'photo', photo, faceIndex: result?.chosenFace ?? undefined });
+      else if (snapshotSightingId !== null) await run({ kind: 'sightingSnapshot', sightingId: snapshotSightingId, faceIndex: result?.chosenFace ?? undefined });
       else if (clusterFaceId !== null) await run({ kind: 'clusterFace', faceId: clusterFaceId });
     },
     clear() {
       generation++;
-      set({ photo: null, clusterFaceId: null, result: null, loading: false, error: null });
+      set({ photo: null, clusterFaceId: null, snapshotSightingId: null, result: null, loading: false, error: null });
     },
   };
 });

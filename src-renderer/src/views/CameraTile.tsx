@@ -60,9 +60,11 @@ export interface CameraTileProps {
   onToggleMaximise?: () => void;
   /** Alt+Arrow: move this camera earlier (-1) or later (+1) on the wall. */
   onMove?: (by: -1 | 1) => void;
+  /** The camera where a person searched for was last seen: who (outlined and labelled on the tile), or null. */
+  lastSeenHere?: string | null;
 }
 
-export function CameraTile({ camera, active, showScores = false, maximised = false, onToggleMaximise, onMove }: CameraTileProps) {
+export function CameraTile({ camera, active, showScores = false, maximised = false, onToggleMaximise, onMove, lastSeenHere = null }: CameraTileProps) {
   // The latest analysed frame's faces (count and the screen-reader list); the video's overlay picks its own per displayed frame.
   const frame = useLive((s) => s.frames[camera.id]);
   const running = camera.health.state === 'running' || camera.health.state === 'starting' || camera.health.state === 'reconnecting';
@@ -71,7 +73,9 @@ export function CameraTile({ camera, active, showScores = false, maximised = fal
 
   const titleId = `tile-title-${camera.id}`;
   const flashing = useCameraFlashing(camera.id);
-  const classes = ['tile', flashing ? 'tile-alert-flash' : '', maximised ? 'tile-maximised' : ''].filter(Boolean).join(' ');
+  const found = lastSeenHere !== null;
+  const foundId = `tile-found-${camera.id}`;
+  const classes = ['tile', flashing ? 'tile-alert-flash' : '', maximised ? 'tile-maximised' : '', found ? 'tile-found' : ''].filter(Boolean).join(' ');
 
   function onKeyDown(event: KeyboardEvent<HTMLElement>) {
     if (event.target !== event.currentTarget) return;
@@ -90,6 +94,8 @@ export function CameraTile({ camera, active, showScores = false, maximised = fal
       data-flashing={flashing}
       data-maximised={maximised}
       aria-labelledby={titleId}
+      aria-describedby={found ? foundId : undefined}
+      data-found={found}
       aria-keyshortcuts="Enter Alt+ArrowLeft Alt+ArrowRight"
       tabIndex={0}
       data-testid={`camera-tile-${camera.id}`}
@@ -121,6 +127,11 @@ export function CameraTile({ camera, active, showScores = false, maximised = fal
         <h3 id={titleId}>{camera.name}</h3>
         {shown && faces.length > 0 ? <span className="tile-count">{`${faces.length} ${faces.length === 1 ? 'face' : 'faces'}`}</span> : null}
       </div>
+      {found ? (
+        <p className="tile-found-label" id={foundId} data-testid={foundId}>
+          Last seen here: {lastSeenHere}
+        </p>
+      ) : null}
       <ul className="face-labels sr-only" aria-label={`Faces on ${camera.name}`} data-testid={`live-labels-${camera.id}`}>
         {faces.map((face, index) => (
           <li key={`${face.trackId ?? 'i'}-${index}`} data-status={face.status}>

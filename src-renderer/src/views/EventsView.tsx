@@ -1,7 +1,7 @@
 import { ListStatus } from '../components/Notice';
 import { formatScore, formatTime, formatVideoSpan, statusWords } from '../lib/format';
 import { useSightings } from '../store/sightings';
-import { FaceSearch, LastSeenSearch } from './FindPerson';
+import { FaceSearch, LastSeenSearch, SnapshotSearchButton } from './FindPerson';
 
 export function EventsView() {
   const items = useSightings((s) => s.items);
@@ -38,6 +38,9 @@ export function EventsView() {
                 <th scope="col">Status</th>
                 <th scope="col" className="num">Best score</th>
                 <th scope="col" className="num">Frames</th>
+                <th scope="col">
+                  <span className="sr-only">Face</span>
+                </th>
               </tr>
             </thead>
             <tbody>
@@ -66,6 +69,9 @@ export function EventsView() {
                   </td>
                   <td className="num">{formatScore(s.bestScore)}</td>
                   <td className="num">{s.frames}</td>
+                  <td>
+                    <SnapshotSearchButton sighting={s} />
+                  </td>
                 </tr>
               ))}
             </tbody>

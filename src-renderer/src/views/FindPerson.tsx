@@ -4,12 +4,12 @@ import { ErrorNote } from '../components/Notice';
 import { filesToPhotos, MAX_PHOTO_BYTES, MAX_PHOTO_MB } from '../lib/files';
 import { formatScore, formatTime, formatVideoSpan } from '../lib/format';
 import { useCameras } from '../store/cameras';
-import { useFaceSearch, useLastSeen } from '../store/findPerson';
+import { subjectTitle, useFaceSearch, useLastSeen } from '../store/findPerson';
 import { usePeople } from '../store/people';
 import { useSystem } from '../store/system';
 
 /** Switches tab the way the tab bar does (the App follows the hash). */
-function goTo(tab: 'people' | 'unknowns' | 'live'): void {
+function goTo(tab: 'people' | 'unknowns' | 'live' | 'events'): void {
   window.location.hash = tab;
 }
 
@@ -18,18 +18,46 @@ function openPerson(personId: number): void {
   goTo('people');
 }
 
-function openCamera(cameraId: number): void {
-  useLastSeen.getState().highlightCamera(cameraId);
+/** Highlights the camera on the Live wall (with who it saw) and shows the wall. */
+export function openCamera(cameraId: number, seen: string | null): void {
+  useLastSeen.getState().highlightCamera(cameraId, seen);
   goTo('live');
 }
 
-function duration(s: Sighting): string {
+/**
+ * "Search by this face" for a visit whose face snapshot is kept: the engine decrypts it and searches
+ * like a photo. Offered only with the people.search-face permission; the answer is on the Events tab.
+ */
+export function SnapshotSearchButton({ sighting }: { sighting: Sighting }) {
+  const permissions = useSystem((s) => s.status?.caller?.permissions);
+  if (!sighting.hasSnapshot || (permissions && !permissions.includes('people.search-face'))) return null;
+  return (
+    <button
+      type="button"
+      className="btn btn-small"
+      data-testid="snapshot-search"
+      aria-label={`Search by this face: the visit on ${sighting.cameraName} at ${formatTime(sighting.lastSeen)}`}
+      onClick={() => {
+        goTo('events');
+        void useFaceSearch.getState().searchSightingSnapshot(sighting.id);
+        requestAnimationFrame(() => document.querySelector<HTMLElement>('[data-testid="face-search"] h3')?.scrollIntoView({ block: 'start' }));
+      }}
+    >
+      Search by this face
+    </button>
+  );
+}
+
+export function duration(s: Sighting): string {
   const seconds = Math.max(0, Math.round((Date.parse(s.lastSeen) - Date.parse(s.firstSeen)) / 1000));
   return seconds < 60 ? `${seconds} s` : `${Math.floor(seconds / 60)} min ${seconds % 60} s`;
 }
 
-/** A subject's sightings, newest first: camera, first and last seen, how long, where in the video file. */
-function SightingsTable({ sightings, caption }: { sightings: Sighting[]; caption: string }) {
+/**
+ * A subject's sightings, newest first: camera, first and last seen, how long, where in the video file.
+ * `who`: the subject's name, the label the wall puts on a camera picked here.
+ */
+export function SightingsTable({ sightings, caption, who }: { sightings: Sighting[]; caption: string; who: string }) {
   if (sightings.length === 0) return <p className="muted small">No sightings (in this time range and on these cameras).</p>;
   return (
     <table className="table table-compact" data-testid="found-sightings">
@@ -41,6 +69,9 @@ function SightingsTable({ sightings, caption }: { sightings: Sighting[]; caption
           <th scope="col">Last seen</th>
           <th scope="col">For</th>
           <th scope="col">Video time</th>
+          <th scope="col">
+            <span className="sr-only">Face</span>
+          </th>
         </tr>
       </thead>
       <tbody>
@@ -48,7 +79,7 @@ function SightingsTable({ sightings, caption }: { sightings: Sighting[]; caption
           <tr key={s.id}>
             <td>
               {s.cameraId > 0 ? (
-                <button type="button" className="link" onClick={() => openCamera(s.cameraId)} aria-label={`Show camera ${s.cameraName} on the Live wall`}>
+                <button type="button" className="link" onClick={() => openCamera(s.cameraId, who)} aria-label={`Show camera ${s.cameraName} on the Live wall`}>
                   {s.cameraName}
                 </button>
               ) : (
@@ -63,6 +94,9 @@ function SightingsTable({ sightings, caption }: { sightings: Sighting[]; caption
             </td>
             <td>{duration(s)}</td>
             <td>{s.videoStartS !== null ? formatVideoSpan(s.videoStartS, s.videoEndS) : '—'}</td>
+            <td>
+              <SnapshotSearchButton sighting={s} />
+            </td>
           </tr>
         ))}
       </tbody>
@@ -119,7 +153,7 @@ export function LastSeenSearch() {
       {answers.map((answer) => {
         const subject = answer.subject;
         const key = subject.kind === 'member' ? `m${subject.personId}` : `u${subject.clusterId}`;
-        const title = subject.kind === 'member' ? `${subject.name}${subject.employeeCode ? ` (${subject.employeeCode})` : ''}` : `Unknown person #${subject.clusterId}`;
+        const title = subjectTitle(subject);
         const latest = answer.sightings[0];
         return (
           <article key={key} className="found-subject" data-testid="last-seen-subject">
@@ -144,7 +178,7 @@ export function LastSeenSearch() {
                 </button>
               )}
             </header>
-            <SightingsTable sightings={answer.sightings} caption={`Sightings of ${title}, newest first`} />
+            <SightingsTable sightings={answer.sightings} caption={`Sightings of ${title}, newest first`} who={title} />
           </article>
         );
       })}
@@ -162,6 +196,7 @@ export function FaceSearch() {
   const permissions = useSystem((s) => s.status?.caller?.permissions);
   const cameras = useCameras((s) => s.cameras);
   const photo = useFaceSearch((s) => s.photo);
+  const snapshotSightingId = useFaceSearch((s) => s.snapshotSightingId);
   const filters = useFaceSearch((s) => s.filters);
   const result = useFaceSearch((s) => s.result);
   const loading = useFaceSearch((s) => s.loading);
@@ -262,6 +297,11 @@ export function FaceSearch() {
           </button>
         ) : null}
       </fieldset>
+      {snapshotSightingId !== null ? (
+        <p className="small" data-testid="face-search-probe">
+          Searching with the face kept from visit {snapshotSightingId} (its snapshot is read for this search only; its own unknown person is left out).
+        </p>
+      ) : null}
       {readProblem ? <ErrorNote>{readProblem}</ErrorNote> : null}
       {error ? <ErrorNote>{error}</ErrorNote> : null}
       {loading ? (
@@ -272,7 +312,7 @@ export function FaceSearch() {
       {result && result.faces.length > 1 ? (
         <div className="face-choice" role="group" aria-label="Faces in the photo, largest first">
           <p className="small">
-            {result.faces.length} faces in {photo?.fileName ?? 'the photo'}; searching for face {(result.chosenFace ?? 0) + 1}. Choose another:
+            {result.faces.length} faces in {photo?.fileName ?? (snapshotSightingId !== null ? 'the snapshot' : 'the photo')}; searching for face {(result.chosenFace ?? 0) + 1}. Choose another:
           </p>
           {result.faces.map((face) => (
             <button
@@ -312,13 +352,13 @@ export function FaceSearch() {
                     </button>
                   )}
                 </header>
-                <SightingsTable sightings={m.sightings} caption={`Sightings of ${matchTitle(m)}, newest first`} />
+                <SightingsTable sightings={m.sightings} caption={`Sightings of ${matchTitle(m)}, newest first`} who={matchTitle(m)} />
               </li>
             ))}
           </ol>
         )
       ) : null}
-      {result || photo ? (
+      {result || photo || snapshotSightingId !== null ? (
         <button type="button" className="btn btn-small" onClick={clear}>
           Clear search
         </button>

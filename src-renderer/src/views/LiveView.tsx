@@ -8,10 +8,12 @@ import { CameraTile } from './CameraTile';
 import { AlertCards } from '../components/AlertCards';
 import { statusColours, statusWords } from '../lib/format';
 import type { FaceStatus } from '../../../src-preload/contract';
-import { arrangeCameras, maximisedCell, planWall, wallLayoutIds, wallLayoutWords, type WallCell, type WallLayoutId } from '../live/wall-layout';
+import { arrangeCameras, camerasPerPage, maximisedCell, planWall, wallLayoutIds, wallLayoutWords, type WallCell, type WallLayoutId } from '../live/wall-layout';
 import { camerasInView, groupInView, nextTourStop, pageCountFor, tourHasStops, touredGroupIds, visibleNeighbour } from '../live/wall-groups';
 import type { Camera } from '../../../src-preload/contract';
 import { GroupSelect, GroupsDialog } from './WallGroups';
+import { useLastSeen } from '../store/findPerson';
+import { WallFindBox, WallFindResults } from './WallFind';
 
 const DRAG_TYPE = 'application/x-vigil-camera';
 
@@ -83,6 +85,7 @@ function WallTools({ pageCount, page, floating, groupInView, cameras, editingGro
   const wall = useWall.getState();
   return (
     <div className={floating ? 'wall-tools wall-tools-floating' : 'wall-tools'} role="toolbar" aria-label="Wall" data-testid="wall-tools">
+      <WallFindBox />
       <Legend />
       <GroupSelect groupInView={groupInView} />
       <button
@@ -176,6 +179,8 @@ export function LiveView({ active, onAddCamera, toolsHost = null }: { active: bo
   const chosenGroup = useWall((s) => s.groupId);
   const [dragging, setDragging] = useState<number | null>(null);
   const [editingGroups, setEditingGroups] = useState(false);
+  const highlightCameraId = useLastSeen((s) => s.highlightCameraId);
+  const highlightLabel = useLastSeen((s) => s.highlightLabel);
 
   const ids = useMemo(() => cameras.map((c) => c.id), [cameras]);
   const byId = useMemo(() => new Map(cameras.map((c) => [c.id, c])), [cameras]);
@@ -203,8 +208,8 @@ export function LiveView({ active, onAddCamera, toolsHost = null }: { active: bo
   const cells: WallCell[] = maximisedPresent ? [{ ...maximisedCell(area), cameraIndex: ordered.findIndex((c) => c.id === maximised) }] : plan.cells;
 
   // Tour: every N seconds the next page of the view, then (with groups) the next view of the cycle
-  // ("All cameras" unless left out, then each group); paused while one camera is maximised or the
-  // groups are being edited.
+  // ("All cameras" unless left out, then each group); paused while one camera is maximised, the
+  // groups are being edited or a searched person's camera is outlined.
   const tourSeconds = useWall((s) => s.tourSeconds);
   const tourIncludesAll = useWall((s) => s.tourIncludesAll);
   const toured = useMemo(() => touredGroupIds(orderedIds, groups), [orderedIds, groups]);
@@ -214,7 +219,12 @@ export function LiveView({ active, onAddCamera, toolsHost = null }: { active: bo
     tour.current = { toured, pagesOf, groupId: viewGroup, tourIncludesAll };
   });
   const touring =
-    active && tourSeconds > 0 && !maximisedPresent && !editingGroups && tourHasStops({ groupId: viewGroup, page: plan.page }, toured, pagesOf, tourIncludesAll);
+    active &&
+    tourSeconds > 0 &&
+    !maximisedPresent &&
+    !editingGroups &&
+    highlightCameraId === null &&
+    tourHasStops({ groupId: viewGroup, page: plan.page }, toured, pagesOf, tourIncludesAll);
   useEffect(() => {
     if (!touring) return;
     const timer = setInterval(() => {
@@ -228,6 +238,22 @@ export function LiveView({ active, onAddCamera, toolsHost = null }: { active: bo
   const focusTile = useCallback((id: number) => {
     requestAnimationFrame(() => document.querySelector<HTMLElement>(`[data-testid="camera-tile-${id}"]`)?.focus());
   }, []);
+
+  // A camera to highlight (a person's latest sighting) that is not on screen: show the view and page that hold it.
+  const placeOf = useRef({ orderedIds, shownIds, groups, layout, maximised });
+  useEffect(() => {
+    placeOf.current = { orderedIds, shownIds, groups, layout, maximised };
+  });
+  useEffect(() => {
+    if (highlightCameraId === null) return;
+    const { orderedIds, shownIds, groups, layout, maximised } = placeOf.current;
+    if (!orderedIds.includes(highlightCameraId)) return;
+    const wall = useWall.getState();
+    if (maximised !== null && maximised !== highlightCameraId) wall.maximise(null);
+    const view = shownIds.includes(highlightCameraId) ? wall.groupId : null;
+    const ids = camerasInView(orderedIds, groups, view);
+    wall.showStop(view, Math.floor(ids.indexOf(highlightCameraId) / camerasPerPage(layout, ids.length)));
+  }, [highlightCameraId, loaded]);
 
   const toggleMaximise = useCallback(
     (id: number) => {
@@ -246,10 +272,14 @@ export function LiveView({ active, onAddCamera, toolsHost = null }: { active: bo
         event.preventDefault();
         setWallFullscreen(!wall.fullscreen);
       } else if (event.key === 'Escape') {
+        const found = useLastSeen.getState();
         if (wall.maximised !== null) {
           const id = wall.maximised;
           wall.maximise(null);
           focusTile(id);
+        } else if (found.highlightCameraId !== null || found.answeredQuery !== null || found.error !== null) {
+          // A person's search on the wall: Esc clears it (the highlight and the answer) before leaving fullscreen.
+          found.clear();
         } else if (wall.fullscreen) {
           setWallFullscreen(false);
         }
@@ -344,6 +374,7 @@ export function LiveView({ active, onAddCamera, toolsHost = null }: { active: bo
                 active={active}
                 showScores={showScores}
                 maximised={maximisedPresent}
+                lastSeenHere={camera.id === highlightCameraId ? (highlightLabel ?? 'the person searched for') : null}
                 onToggleMaximise={() => toggleMaximise(camera.id)}
                 onMove={(by) => {
                   // One visible place: within a group, past the neighbour shown, not a hidden camera.
@@ -356,6 +387,7 @@ export function LiveView({ active, onAddCamera, toolsHost = null }: { active: bo
           );
         })}
       </div>
+      {active ? <WallFindResults /> : null}
       {active ? <AlertCards /> : null}
     </div>
   );

@@ -55,6 +55,12 @@ export interface WalkthroughOptions {
   backgroundLoopS?: number;
   /** Exposure time per frame: motion blur = speed x shutter (default SHUTTER_S). */
   shutterS?: number;
+  /**
+   * Strangers are people with at least this many photos (default 0: one-time strangers need 1,
+   * returning ones 2). More leaves photos of them that the video never shows: the search
+   * evaluation's probes.
+   */
+  strangerMinPhotos?: number;
 }
 
 export interface PlannedMember {
@@ -184,6 +190,7 @@ export const SPRITE_MASK = {
 const OPAQUE_RADIUS = SPRITE_MASK.featherInner + 0.05;
 
 const DEFAULTS = {
+  strangerMinPhotos: 0,
   members: 60,
   galleryDistractors: 100,
   memberVisits: 120,
@@ -319,8 +326,9 @@ export function planWalkthrough(people: readonly PersonImages[], options: Walkth
   const memberPeople = take(o.members, 5, 'members');
   const distractorPeople = take(o.galleryDistractors, 3, 'gallery distractors');
   const returningCount = Math.round(o.strangers * o.returningStrangerShare);
-  const returningPeople = take(returningCount, 2, 'returning strangers', 3);
-  const oneTimePeople = take(o.strangers - returningCount, 1, 'strangers', 2);
+  const strangerMin = o.strangerMinPhotos;
+  const returningPeople = take(returningCount, Math.max(2, strangerMin), 'returning strangers', Math.max(3, strangerMin));
+  const oneTimePeople = take(o.strangers - returningCount, Math.max(1, strangerMin), 'strangers', Math.max(2, strangerMin));
   const nonFacePeople = take(o.nonFaces, 1, 'non-face textures', 1, 1);
 
   const pad = (n: number) => String(n).padStart(3, '0');
