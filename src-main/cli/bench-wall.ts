@@ -3,7 +3,7 @@
  * host runs N cameras (the Hamilton clip, looped, read at its own rate); first alone (analysis only),
  * then with Debian's Chromium showing the Live wall (video + overlay for every camera).
  * Prints {"cameras","analysed_fps_min","analysed_fps_alone_min","displayed_fps_min","overlay_lag_ms_p95",
- * "host_cores","browser_cores","latency_ms_p95"}. Reports only: nothing here asserts.
+ * "overlay_box_age_ms_p95","overlay_interpolated_percent","host_cores","browser_cores","latency_ms_p95"}. Reports only: nothing here asserts.
  */
 import { randomBytes } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
@@ -150,6 +150,7 @@ export async function benchWall(options: {
             return Array.from(doc.querySelectorAll('[data-testid^="video-surface-"]')).map((s) => ({
               frames: Number(s.getAttribute('data-displayed-frames') ?? '0'),
               lag: s.getAttribute('data-overlay-faces') !== '0' ? Number(s.getAttribute('data-overlay-lag-ms')) : null,
+              interpolated: s.getAttribute('data-overlay-faces') !== '0' ? s.getAttribute('data-overlay-interpolated') === '1' : null,
             }));
           });
         const startFrames = await read();
@@ -157,10 +158,22 @@ export async function benchWall(options: {
         const browserStart = treeCpuSeconds(process.pid, 'browser');
         const startedAt = Date.now();
         const lags: number[] = [];
+        /** Age of the drawn boxes: 0 when placed for the displayed frame's own time (its analysed frame, or between two), else the held frame's lag. */
+        const boxAges: number[] = [];
+        let interpolatedSamples = 0, faceSamples = 0;
         const analysedSamples: number[][] = [];
         while (Date.now() - startedAt < options.seconds * 1000) {
           await new Promise((r) => setTimeout(r, 200));
-          for (const s of await read()) if (s.lag !== null && Number.isFinite(s.lag)) lags.push(s.lag);
+          for (const s of await read()) {
+            if (s.lag !== null && Number.isFinite(s.lag)) {
+              lags.push(s.lag);
+              boxAges.push(s.interpolated ? 0 : s.lag);
+            }
+            if (s.interpolated !== null) {
+              faceSamples++;
+              if (s.interpolated) interpolatedSamples++;
+            }
+          }
           analysedSamples.push(analysedFps());
         }
         const elapsedS = (Date.now() - startedAt) / 1000;
@@ -175,6 +188,9 @@ export async function benchWall(options: {
           analysed_fps_alone_min: round(aloneMin),
           displayed_fps_min: round(Math.min(...displayedFps)),
           overlay_lag_ms_p95: round(percentile(lags, 0.95), 0),
+          // Boxes placed between the analysed frames before and after the displayed one (for its own time), not held from an older frame.
+          overlay_box_age_ms_p95: round(percentile(boxAges, 0.95), 0),
+          overlay_interpolated_percent: faceSamples > 0 ? round((100 * interpolatedSamples) / faceSamples, 1) : null,
           host_cores: round(hostCores, 2),
           browser_cores: round(browserCores, 2),
           latency_ms_p95: round(percentile(latencies, 0.95), 0),

@@ -17,7 +17,8 @@ type Problem = 'unsupported' | null;
  * it, each displayed frame getting the faces of its own time (see overlay-timing). The tile gets
  * data attributes for tests and diagnostics: data-displayed-frames (frames shown, counted by
  * requestVideoFrameCallback) and data-overlay-lag-ms (displayed frame time minus the time of the
- * analysed frame whose faces are drawn; main stream only). `stream` 'sub': the camera's smaller
+ * analysed frame whose faces are drawn; main stream only), data-overlay-interpolated (1 when the
+ * boxes were placed between the analysed frames before and after this one). `stream` 'sub': the camera's smaller
  * sub-stream (tiles), whose overlay is the newest analysed faces (see newestFaces).
  */
 export function VideoSurface({
@@ -183,6 +184,7 @@ export function VideoSurface({
           surface.dataset.mediaTime = metadata.mediaTime.toFixed(3);
           if (overlay !== null) {
             if ('lagS' in overlay && typeof overlay.lagS === 'number') surface.dataset.overlayLagMs = String(Math.round(overlay.lagS * 1000));
+            surface.dataset.overlayInterpolated = overlay.interpolated ? '1' : '0';
             surface.dataset.overlayFaces = String(overlay.faces.length);
           } else surface.dataset.overlayFaces = '0';
         }
