@@ -23,6 +23,7 @@ import {
   shiftOccurrences,
 } from './attendance-rules.js';
 import { csvDocument } from '../util/csv.js';
+import { xlsxWorkbook } from '../util/xlsx.js';
 import { DEFAULT_RESET_HOUR, insideNow, lastReset, type OccupancyHour, occupancyByHour } from './occupancy.js';
 import { isoWithOffset } from './zoned-time.js';
 import { addDays, isValidTimeZone, localDate, type Weekday, zonedToUtc } from './zoned-time.js';
@@ -677,32 +678,42 @@ export class AttendanceService {
     };
   }
 
+  /** Payroll rows (the CSV's and the XLSX's): one per person-day, times ISO with the site's offset, in PAYROLL_CSV_COLUMNS order. */
+  payrollRows(records: readonly AttendanceRecord[]): Array<Array<string | number | null>> {
+    const iso = (ms: number | null | undefined) => (ms == null ? '' : isoWithOffset(ms, this.timeZone));
+    return records.map((r) => [
+      r.personId,
+      r.employeeCode,
+      r.personName,
+      r.department,
+      r.date,
+      r.shift,
+      r.status.join(' '),
+      iso(r.checkInMs),
+      iso(r.checkOutMs),
+      r.lateMinutes,
+      r.earlyExitMinutes,
+      r.overtimeMinutes,
+      r.workedMinutes,
+      r.original ? 'yes' : 'no',
+      r.correctionReason,
+      r.original ? iso(r.original.checkInMs) : '',
+      r.original ? iso(r.original.checkOutMs) : '',
+      r.locked ? 'yes' : 'no',
+    ]);
+  }
+
   /** Payroll CSV: one row per person-day, times ISO with the site's offset. */
   payrollCsv(records: readonly AttendanceRecord[]): string {
-    const iso = (ms: number | null | undefined) => (ms == null ? '' : isoWithOffset(ms, this.timeZone));
-    return csvDocument(
-      PAYROLL_CSV_COLUMNS,
-      records.map((r) => [
-        r.personId,
-        r.employeeCode,
-        r.personName,
-        r.department,
-        r.date,
-        r.shift,
-        r.status.join(' '),
-        iso(r.checkInMs),
-        iso(r.checkOutMs),
-        r.lateMinutes,
-        r.earlyExitMinutes,
-        r.overtimeMinutes,
-        r.workedMinutes,
-        r.original ? 'yes' : 'no',
-        r.correctionReason,
-        r.original ? iso(r.original.checkInMs) : '',
-        r.original ? iso(r.original.checkOutMs) : '',
-        r.locked ? 'yes' : 'no',
-      ]),
-    );
+    return csvDocument(PAYROLL_CSV_COLUMNS, this.payrollRows(records));
+  }
+
+  /**
+   * The same rows as an XLSX workbook (sheet "Payroll"): counts and ids are numbers, times stay ISO
+   * text with the offset (a spreadsheet date has no time zone; the text is what the CSV says).
+   */
+  payrollXlsx(records: readonly AttendanceRecord[]): Buffer {
+    return xlsxWorkbook('Payroll', PAYROLL_CSV_COLUMNS, this.payrollRows(records));
   }
 
   /**
