@@ -353,6 +353,39 @@ const dayRange = z
   .refine((r) => r.from <= r.to, { message: 'the first day must not be after the last' })
   .refine((r) => Date.parse(r.to) - Date.parse(r.from) <= 366 * 86_400_000, { message: 'at most a year at a time' });
 
+const yearMonth = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'a month YYYY-MM');
+
+/** A site month's occupancy, rolled up from its kept hourly snapshots. */
+export const occupancyMonthSchema = z.object({
+  month: z.string(),
+  /** Days and hours with a snapshot. */
+  days: z.number().int(),
+  hours: z.number().int(),
+  in: z.number().int(),
+  out: z.number().int(),
+  /** The most present at the end of an hour, and the first hour (site day and wall clock) it was reached. */
+  peakPresent: z.number().int(),
+  peakDay: z.string().nullable(),
+  peakHour: z.string().nullable(),
+  averageDailyPeak: z.number(),
+});
+export type OccupancyMonth = z.infer<typeof occupancyMonthSchema>;
+
+/** Visits in a period by who was seen (rates: share of the total, 0..1, four decimals; 0 with no visits). */
+export const accessSummarySchema = z.object({
+  timeZone: z.string(),
+  from: calendarDay,
+  to: calendarDay,
+  total: z.number().int(),
+  members: z.number().int(),
+  unknown: z.number().int(),
+  blocked: z.number().int(),
+  /** Visits at restricted cameras by anyone but an employee (strangers included). */
+  unauthorised: z.number().int(),
+  rates: z.object({ members: z.number(), unknown: z.number(), blocked: z.number(), unauthorised: z.number() }),
+});
+export type AccessSummaryResponse = z.infer<typeof accessSummarySchema>;
+
 /** One person's attendance on one shift day (times ISO with the site's offset). */
 export const attendanceRecordSchema = z.object({
   personId: z.number().int(),
@@ -1309,7 +1342,8 @@ export const channels = {
       timeZone: z.string(),
       date: z.string(),
       resetHour: z.number().int(),
-      hours: z.array(z.object({ hour: z.string(), in: z.number().int(), out: z.number().int(), present: z.number().int() })),
+      /** `kept`: read from the hour's final snapshot (it outlives the visits it was counted from); else computed now. */
+      hours: z.array(z.object({ hour: z.string(), in: z.number().int(), out: z.number().int(), present: z.number().int(), kept: z.boolean() })),
       /** Now (whatever the date asked): everyone in since the last reset, and the known people inside. */
       inside: z.object({
         since: z.string(),
@@ -1319,6 +1353,30 @@ export const channels = {
     }),
     permission: 'attendance.read',
     description: 'Occupancy of the site: in, out and present per hour of a day (entry and exit cameras, reset nightly), and who is inside now.',
+  }),
+  'attendance.occupancyMonths': channel({
+    request: z
+      .object({
+        /** YYYY-MM, both included; absent: from the first / to the last month kept. */
+        from: yearMonth.optional(),
+        to: yearMonth.optional(),
+      })
+      .strict(),
+    response: z.object({ timeZone: z.string(), months: z.array(occupancyMonthSchema) }),
+    permission: 'attendance.read',
+    description: "The site's occupancy per month (in, out, peak present and when, average daily peak), rolled up from the hourly snapshots and kept after the visits expire.",
+  }),
+  'attendance.accessSummary': channel({
+    request: dayRange,
+    response: accessSummarySchema,
+    permission: 'attendance.read',
+    description: 'Visits in the site days [from, to]: total, known people, strangers, blocklisted and unauthorised (restricted cameras), with rates.',
+  }),
+  'attendance.exportXlsx': channel({
+    request: dayRange,
+    response: z.object({ xlsxBase64: z.string(), rows: z.number().int() }),
+    permission: 'attendance.read',
+    description: "Payroll XLSX: the payroll CSV's rows and columns in one sheet (the export is an audit entry).",
   }),
   'attendance.shifts.impact': channel({
     request: idRequest,

@@ -25,6 +25,10 @@ import { type Db, openDatabase } from './storage/database.js';
 import { CameraRepository, type NewTemplate, PeopleRepository, SightingRepository } from './storage/repositories.js';
 import { AuditRepository } from './storage/audit-log.js';
 import { AttendanceService, siteTimeZone } from './attendance/attendance-service.js';
+import { DEFAULT_RESET_HOUR } from './attendance/occupancy.js';
+
+/** How often the engine writes the occupancy hours that have settled. */
+const OCCUPANCY_SNAPSHOT_INTERVAL_MS = 10 * 60_000;
 import { EngineLog } from './logger.js';
 import { ensurePrivateFolder } from './util/private-files.js';
 import { DataFolderLock } from './storage/data-folder-lock.js';
@@ -226,6 +230,7 @@ export class Engine extends EventEmitter<EngineEvents> {
   private remoteSyncInstance: RemoteFaceSync | null = null;
   private remoteNamingInstance: VisitRemoteNaming | null = null;
   private remoteProbeTimer: NodeJS.Timeout | null = null;
+  private occupancyTimer: NodeJS.Timeout | null = null;
 
   private constructor(
     readonly options: EngineOptions,
@@ -378,6 +383,8 @@ export class Engine extends EventEmitter<EngineEvents> {
       const how = engine.gallery.load(engine.people.templates(engine.embedderId), engine.people.templatesGeneration());
       await engine.checkModels();
       if (!readOnly) {
+        // Hours missed while Vigil was off are kept before the retention purge can take their visits.
+        engine.startOccupancySnapshots();
         engine.unknowns.start();
         engine.sealPlainCameraCredentials();
       }
@@ -699,7 +706,26 @@ export class Engine extends EventEmitter<EngineEvents> {
     return this.sightingRepo.list(limit, personId);
   }
 
+  /**
+   * Keeps occupancy per hour (and the monthly roll-up) as snapshots now and every 10 minutes. A
+   * failure (busy database, a bad time zone in config.json) is logged and retried at the next tick.
+   */
+  startOccupancySnapshots(): void {
+    const snapshot = () => {
+      try {
+        const { written, months } = this.attendance.snapshotOccupancy(Date.now(), this.options.occupancyResetHour ?? DEFAULT_RESET_HOUR);
+        if (written > 0) this.log.write('debug', 'attendance', 'occupancy snapshots written', { hours: written, months });
+      } catch (error) {
+        this.log.error('attendance', 'occupancy snapshot failed (retried in 10 minutes)', { reason: (error as Error).message });
+      }
+    };
+    snapshot();
+    this.occupancyTimer = setInterval(snapshot, OCCUPANCY_SNAPSHOT_INTERVAL_MS);
+    this.occupancyTimer.unref();
+  }
+
   async close(): Promise<void> {
+    if (this.occupancyTimer) clearInterval(this.occupancyTimer);
     // Stop the queue, then close the client (what waits fails fast), then let a run under way end.
     if (this.remoteProbeTimer) clearInterval(this.remoteProbeTimer);
     this.remoteSyncInstance?.stop();

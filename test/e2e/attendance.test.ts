@@ -5,6 +5,7 @@
  * CSV the page downloads, and a locked period that refuses the next one.
  */
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -42,6 +43,8 @@ before(async () => {
   };
   visit(gateIn, 'Gate in', '08:24');
   visit(gateOut, 'Gate out', '17:03');
+  // What the engine's 10-minute tick does: keep the settled hours (and roll up their months).
+  engine.attendance.snapshotOccupancy();
   browser = await launchChromium();
   await ensureOperator(server.engine);
   page = await openReadyConsole(browser, server.url, pageErrors, { hash: '#attendance', acceptDownloads: true });
@@ -92,6 +95,54 @@ describe('attendance board in Chromium', () => {
     await row('Bob Absent').getByText('Locked').waitFor({ timeout: 10_000 });
     assert.equal(await page.getByRole('button', { name: `Correct check-out of Bob Absent on ${day}` }).count(), 0);
     assert.throws(() => server.engine.attendance.correct(1, day, 'check_out', null, 'after the lock', 'hr'), /locked period/);
+    assert.deepEqual(pageErrors, [], 'no uncaught errors or CSP violations in the page');
+  });
+
+  test('the payroll XLSX downloads and opens (Python zipfile + ElementTree) with the corrected row', async () => {
+    const download = page.waitForEvent('download');
+    await page.getByTestId('attendance-export-xlsx').click();
+    const file = await download;
+    assert.equal(file.suggestedFilename(), `vigil-attendance-${day}-${day}.xlsx`);
+    const read = `
+import sys, zipfile, xml.etree.ElementTree as ET
+m = '{http://schemas.openxmlformats.org/spreadsheetml/2006/main}'
+with zipfile.ZipFile(sys.argv[1]) as z:
+    assert z.testzip() is None
+    sheet = ET.fromstring(z.read('xl/worksheets/sheet1.xml'))
+for row in sheet.iter(m + 'row'):
+    print('|'.join(''.join(t.text or '' for t in c.iter(m + 't')) or (c.findtext(m + 'v') or '') for c in row))
+`;
+    const lines = execFileSync('python3', ['-c', read, await file.path()], { encoding: 'utf8' }).trim().split('\n');
+    assert.match(lines[0]!, /^person_id\|employee_code\|person\|/);
+    assert.match(lines.find((l) => l.includes('Ada Lovelace'))!, /\|2026-11-30\|Day\|on_time\|2026-11-30T08:05:00\+01:00\|2026-11-30T17:03:00\+01:00\|0\|0\|0\|538\|yes\|Badge reader queue, confirmed by supervisor\|2026-11-30T08:24:00\+01:00\|/);
+    await page.getByText('2 rows exported as XLSX.').waitFor({ timeout: 10_000 });
+  });
+
+  test('the access summary of a period, and occupancy per month kept from the hourly snapshots', async () => {
+    const panel = page.getByTestId('access-summary');
+    await panel.getByLabel('Summary start day').fill(day);
+    await panel.getByLabel('Summary end day').fill(day);
+    await panel.getByRole('button', { name: 'Summarise' }).click();
+    await panel.getByTestId('access-summary-total').waitFor({ timeout: 10_000 });
+    assert.match((await panel.getByTestId('access-summary-total').textContent()) ?? '', /^2 visits from 2026-11-30 to 2026-11-30 \(site days, Europe\/Berlin\)/);
+    const kind = (k: string) => panel.locator(`tr[data-kind="${k}"]`).textContent();
+    assert.match((await kind('members')) ?? '', /Known people\s*2\s*100\.0%/);
+    assert.match((await kind('unknown')) ?? '', /Strangers\s*0\s*0\.0%/);
+    // A start after the end moves the end with it (the period never runs backwards).
+    await panel.getByLabel('Summary start day').fill('2026-12-01');
+    assert.equal(await panel.getByLabel('Summary end day').inputValue(), '2026-12-01');
+    await panel.getByRole('button', { name: 'Summarise' }).click();
+    await panel.getByText(/^0 visits from 2026-12-01 to 2026-12-01/).waitFor({ timeout: 10_000 });
+
+    const november = page.locator('[data-testid="occupancy-months"] tr[data-month="2026-11"]');
+    await november.waitFor({ timeout: 10_000 });
+    assert.match((await november.textContent()) ?? '', /^2026-11\s*1\s*1\s*1\s*2026-11-30 08:00/);
+    const occupancy = page.getByTestId('occupancy');
+    await occupancy.getByLabel('Occupancy day').fill(day);
+    await occupancy.getByRole('button', { name: 'Refresh occupancy' }).click();
+    const eight = occupancy.locator('tr[data-hour="08:00"][data-kept="true"]');
+    await eight.waitFor({ timeout: 10_000 });
+    assert.match((await eight.textContent()) ?? '', /08:00 kept\s*1\s*0\s*1/);
     assert.deepEqual(pageErrors, [], 'no uncaught errors or CSP violations in the page');
   });
 });

@@ -229,12 +229,12 @@ describe('overtime threshold, shift-edit impact, frozen locks and the per-person
 
   test('occupancy: per hour of a day, and who is inside now (known people by name, strangers counted)', async () => {
     const e = await openEngine();
-    type Occupancy = { date: string; resetHour: number; hours: Array<{ hour: string; in: number; out: number; present: number }>; inside: { present: number; people: Array<{ name: string; camera: string }> } };
+    type Occupancy = { date: string; resetHour: number; hours: Array<{ hour: string; in: number; out: number; present: number; kept: boolean }>; inside: { present: number; people: Array<{ name: string; camera: string }> } };
     const day = value<Occupancy>(await call('hr', 'attendance.occupancy', { date: '2026-11-02' }));
     assert.deepEqual([day.date, day.resetHour, day.hours.length], ['2026-11-02', 3, 24]);
-    assert.deepEqual(day.hours[7], { hour: '07:00', in: 1, out: 0, present: 1 });
-    assert.deepEqual(day.hours[9], { hour: '09:00', in: 1, out: 0, present: 2 }, 'the stranger counts');
-    assert.deepEqual(day.hours[18], { hour: '18:00', in: 0, out: 1, present: 1 });
+    assert.deepEqual(day.hours[7], { hour: '07:00', in: 1, out: 0, present: 1, kept: false });
+    assert.deepEqual(day.hours[9], { hour: '09:00', in: 1, out: 0, present: 2, kept: false }, 'the stranger counts');
+    assert.deepEqual(day.hours[18], { hour: '18:00', in: 0, out: 1, present: 1, kept: false });
 
     // Now: Bob came in a minute ago and a stranger with him; Ada came and left.
     const now = Date.now();

@@ -389,3 +389,36 @@ describe('migration 11', () => {
     db.close();
   });
 });
+
+describe('migration 13', () => {
+  test('on a version-12 file: kept occupancy hours and months, their rows checked, no link to a person or a visit', () => {
+    const path = join(dir.path, 'm13-occupancy.db');
+    const v12 = openDatabase(path, { migrations: migrations.filter((m) => m.version <= 12) });
+    const now = new Date().toISOString();
+    v12.prepare("INSERT INTO sightings (camera_name, status, first_seen, last_seen, frames) VALUES ('Gate', 'unknown', ?, ?, 1)").run(now, now);
+    v12.close();
+    const db = openDatabase(path);
+    assert.ok(db.prepare('SELECT 1 FROM schema_migrations WHERE version = 13').get());
+    assert.equal((db.prepare('SELECT COUNT(*) AS n FROM sightings').get() as { n: number }).n, 1, 'visits untouched');
+    const hour = db.prepare('INSERT INTO occupancy_hours (hour_start, day, hour, entered, exited, present, reset_hour, written_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+    hour.run('2026-10-25T00:00:00.000Z', '2026-10-25', '02:00', 1, 0, 1, 3, now);
+    hour.run('2026-10-25T01:00:00.000Z', '2026-10-25', '02:00', 0, 0, 1, 3, now); // the fall-back night's second 02:00
+    assert.throws(() => hour.run('2026-10-25T01:00:00.000Z', '2026-10-25', '03:00', 0, 0, 0, 3, now), /UNIQUE|PRIMARY/, 'one row per real hour');
+    for (const bad of [
+      ['2026-10-26T00:00:00.000Z', '26.10.2026', '02:00', 0, 0, 0, 3],
+      ['2026-10-26T00:00:00.000Z', '2026-10-26', '2:00', 0, 0, 0, 3],
+      ['2026-10-26T00:00:00.000Z', '2026-10-26', '02:00', -1, 0, 0, 3],
+      ['2026-10-26T00:00:00.000Z', '2026-10-26', '02:00', 0, 0, -1, 3],
+      ['2026-10-26T00:00:00.000Z', '2026-10-26', '02:00', 0, 0, 0, 24],
+    ]) {
+      assert.throws(() => hour.run(...bad, now), /CHECK/, JSON.stringify(bad));
+    }
+    const month = db.prepare('INSERT INTO occupancy_months (month, days, hours, entered, exited, peak_present, peak_day, peak_hour, average_daily_peak, updated_at) VALUES (?, 1, 2, 1, 0, 1, ?, ?, 1, ?)');
+    month.run('2026-10', '2026-10-25', '02:00', now);
+    assert.throws(() => month.run('2026-10', null, null, now), /UNIQUE|PRIMARY/);
+    assert.throws(() => month.run('Oct 2026', null, null, now), /CHECK/);
+    const plan = (db.prepare('EXPLAIN QUERY PLAN SELECT hour FROM occupancy_hours WHERE day = ?').all('2026-10-25') as Array<{ detail: string }>).map((r) => r.detail).join('; ');
+    assert.match(plan, /INDEX occupancy_hours_day/);
+    db.close();
+  });
+});

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { insideNow, occupancyByHour } from '../../src-main/engine/attendance/occupancy.js';
+import { insideNow, type KeptHour, occupancyByHour, rollUpMonths } from '../../src-main/engine/attendance/occupancy.js';
 import { addDays, isoWithOffset, zonedToUtc } from '../../src-main/engine/attendance/zoned-time.js';
 
 const zone = 'Europe/Berlin';
@@ -122,4 +122,40 @@ describe('who is inside now (table)', () => {
       assert.equal(result.sinceMs, zonedToUtc(sinceDate, sinceTime, zone));
     });
   }
+});
+
+describe('monthly roll-up of kept hours (table)', () => {
+  const h = (day: string, hour: string, entered: number, exited: number, present: number, startMs = zonedToUtc(day, hour, zone)): KeptHour => ({ day, hour, in: entered, out: exited, present, startMs });
+  const cases: Array<{ name: string; hours: KeptHour[]; expected: ReturnType<typeof rollUpMonths> }> = [
+    { name: 'no hours: no months', hours: [], expected: [] },
+    {
+      name: 'one day: sums, the peak hour, the day peak',
+      hours: [h('2026-11-02', '08:00', 5, 0, 5), h('2026-11-02', '09:00', 2, 1, 6), h('2026-11-02', '17:00', 0, 6, 0)],
+      expected: [{ month: '2026-11', days: 1, hours: 3, in: 7, out: 7, peakPresent: 6, peakDay: '2026-11-02', peakHour: '09:00', averageDailyPeak: 6 }],
+    },
+    {
+      name: 'a tie keeps the first hour in real time (hours given out of order)',
+      hours: [h('2026-11-03', '10:00', 0, 0, 4), h('2026-11-02', '10:00', 4, 0, 4), h('2026-11-02', '11:00', 0, 1, 3)],
+      expected: [{ month: '2026-11', days: 2, hours: 3, in: 4, out: 1, peakPresent: 4, peakDay: '2026-11-02', peakHour: '10:00', averageDailyPeak: 4 }],
+    },
+    {
+      name: 'average of day peaks, one decimal; a quiet day counts as a day with peak 0',
+      hours: [h('2026-11-02', '09:00', 3, 0, 3), h('2026-11-03', '09:00', 1, 0, 1), h('2026-11-04', '09:00', 0, 0, 0)],
+      expected: [{ month: '2026-11', days: 3, hours: 3, in: 4, out: 0, peakPresent: 3, peakDay: '2026-11-02', peakHour: '09:00', averageDailyPeak: 1.3 }],
+    },
+    {
+      name: 'months apart and in order (site days, not UTC: 00:30 Berlin on Dec 1 is November in UTC)',
+      hours: [h('2026-12-01', '00:00', 1, 0, 1), h('2026-11-30', '23:00', 2, 0, 2)],
+      expected: [
+        { month: '2026-11', days: 1, hours: 1, in: 2, out: 0, peakPresent: 2, peakDay: '2026-11-30', peakHour: '23:00', averageDailyPeak: 2 },
+        { month: '2026-12', days: 1, hours: 1, in: 1, out: 0, peakPresent: 1, peakDay: '2026-12-01', peakHour: '00:00', averageDailyPeak: 1 },
+      ],
+    },
+    {
+      name: 'fall-back night: the second 02:00 is a different hour and can be the peak',
+      hours: [h('2026-10-25', '02:00', 1, 0, 1, zonedToUtc('2026-10-25', '01:00', zone) + 3_600_000), h('2026-10-25', '02:00', 1, 0, 2, zonedToUtc('2026-10-25', '01:00', zone) + 7_200_000)],
+      expected: [{ month: '2026-10', days: 1, hours: 2, in: 2, out: 0, peakPresent: 2, peakDay: '2026-10-25', peakHour: '02:00', averageDailyPeak: 2 }],
+    },
+  ];
+  for (const c of cases) test(c.name, () => assert.deepEqual(rollUpMonths(c.hours), c.expected));
 });

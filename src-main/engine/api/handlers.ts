@@ -4,7 +4,7 @@ import type { PhotoBytes } from '../enrollment.js';
 import { VigilError } from '../errors.js';
 import { importFolder } from '../folder-import.js';
 import { auditCsv } from '../audit-csv.js';
-import { isCalendarDate, isoWithOffset, localDate, zonedToUtc } from '../attendance/zoned-time.js';
+import { addDays, isCalendarDate, isoWithOffset, localDate, zonedToUtc } from '../attendance/zoned-time.js';
 import { DEFAULT_RESET_HOUR } from '../attendance/occupancy.js';
 import type { AuditQuery } from '../storage/audit-log.js';
 import type { LiveService } from '../live/live-service.js';
@@ -160,6 +160,21 @@ export function createHandlers(engine: Engine, live: LiveService): Handlers {
       engine.auditLog.append({ operator: caller.operator, action: 'attendance.exported', subjectKind: 'period', subjectId: null, subjectLabel: `${from}..${to}`, details: { rows: records.length } });
       return { csv: attendance.payrollCsv(records), rows: records.length };
     },
+    'attendance.exportXlsx': ({ from, to }, caller) => {
+      const attendance = engine.attendance;
+      const records = attendance.records(from, to);
+      engine.auditLog.append({ operator: caller.operator, action: 'attendance.exported', subjectKind: 'period', subjectId: null, subjectLabel: `${from}..${to}`, details: { rows: records.length, format: 'xlsx' } });
+      return { xlsxBase64: attendance.payrollXlsx(records).toString('base64'), rows: records.length };
+    },
+    'attendance.accessSummary': ({ from, to }) => {
+      const attendance = engine.attendance;
+      const zone = attendance.timeZone;
+      for (const day of [from, to]) if (!isCalendarDate(day)) throw new VigilError('BAD_REQUEST', `${day} is not a calendar date`);
+      // The site's days [from, to]: from the first's midnight to the midnight after the last (DST-correct).
+      const summary = attendance.accessSummary(new Date(zonedToUtc(from, '00:00', zone)).toISOString(), new Date(zonedToUtc(addDays(to, 1), '00:00', zone)).toISOString());
+      return { ...summary, timeZone: zone, from, to };
+    },
+    'attendance.occupancyMonths': ({ from, to }) => ({ timeZone: engine.attendance.timeZone, months: engine.attendance.occupancyMonths(from, to) }),
     'attendance.lock': ({ from, to }, caller) => {
       engine.attendance.lock(from, to, caller.operator);
       return { locked: true as const };

@@ -23,7 +23,18 @@ import {
   shiftOccurrences,
 } from './attendance-rules.js';
 import { csvDocument } from '../util/csv.js';
-import { DEFAULT_RESET_HOUR, insideNow, lastReset, type OccupancyHour, occupancyByHour } from './occupancy.js';
+import { xlsxWorkbook } from '../util/xlsx.js';
+import { DEFAULT_RESET_HOUR, insideNow, lastReset, type OccupancyHour, occupancyByHour, type OccupancyMonth, rollUpMonths } from './occupancy.js';
+
+const HOUR_MS = 3_600_000;
+/** An hour's snapshot waits this long after the hour ends: a visit is stored when its walk-by ends. */
+export const OCCUPANCY_SETTLE_MS = 10 * 60_000;
+/** Hours that ended less than this ago are written again (visits stored late); older ones are final. */
+export const OCCUPANCY_REVISE_MS = 6 * HOUR_MS;
+/** With no snapshot yet (first start, or after an upgrade), how far back the first one reaches. */
+export const OCCUPANCY_CATCH_UP_DAYS = 92;
+
+type KeptHourRow = { hour_start: string; hour: string; entered: number; exited: number; present: number };
 import { isoWithOffset } from './zoned-time.js';
 import { addDays, isValidTimeZone, localDate, type Weekday, zonedToUtc } from './zoned-time.js';
 import { shiftSchema } from './scenario.js';
@@ -677,45 +688,144 @@ export class AttendanceService {
     };
   }
 
+  /** Payroll rows (the CSV's and the XLSX's): one per person-day, times ISO with the site's offset, in PAYROLL_CSV_COLUMNS order. */
+  payrollRows(records: readonly AttendanceRecord[]): Array<Array<string | number | null>> {
+    const iso = (ms: number | null | undefined) => (ms == null ? '' : isoWithOffset(ms, this.timeZone));
+    return records.map((r) => [
+      r.personId,
+      r.employeeCode,
+      r.personName,
+      r.department,
+      r.date,
+      r.shift,
+      r.status.join(' '),
+      iso(r.checkInMs),
+      iso(r.checkOutMs),
+      r.lateMinutes,
+      r.earlyExitMinutes,
+      r.overtimeMinutes,
+      r.workedMinutes,
+      r.original ? 'yes' : 'no',
+      r.correctionReason,
+      r.original ? iso(r.original.checkInMs) : '',
+      r.original ? iso(r.original.checkOutMs) : '',
+      r.locked ? 'yes' : 'no',
+    ]);
+  }
+
   /** Payroll CSV: one row per person-day, times ISO with the site's offset. */
   payrollCsv(records: readonly AttendanceRecord[]): string {
-    const iso = (ms: number | null | undefined) => (ms == null ? '' : isoWithOffset(ms, this.timeZone));
-    return csvDocument(
-      PAYROLL_CSV_COLUMNS,
-      records.map((r) => [
-        r.personId,
-        r.employeeCode,
-        r.personName,
-        r.department,
-        r.date,
-        r.shift,
-        r.status.join(' '),
-        iso(r.checkInMs),
-        iso(r.checkOutMs),
-        r.lateMinutes,
-        r.earlyExitMinutes,
-        r.overtimeMinutes,
-        r.workedMinutes,
-        r.original ? 'yes' : 'no',
-        r.correctionReason,
-        r.original ? iso(r.original.checkInMs) : '',
-        r.original ? iso(r.original.checkOutMs) : '',
-        r.locked ? 'yes' : 'no',
-      ]),
-    );
+    return csvDocument(PAYROLL_CSV_COLUMNS, this.payrollRows(records));
   }
 
   /**
-   * Occupancy per hour of a site day from every visit (members and strangers) at entry and exit
-   * cameras, reset to zero every night at `resetHour` (config `occupancyResetHour`, default 3).
+   * The same rows as an XLSX workbook (sheet "Payroll"): counts and ids are numbers, times stay ISO
+   * text with the offset (a spreadsheet date has no time zone; the text is what the CSV says).
    */
-  occupancy(date: string, resetHour = DEFAULT_RESET_HOUR): OccupancyHour[] {
+  payrollXlsx(records: readonly AttendanceRecord[]): Buffer {
+    return xlsxWorkbook('Payroll', PAYROLL_CSV_COLUMNS, this.payrollRows(records));
+  }
+
+  /** Occupancy per hour of a site day computed from the visits still stored (see `occupancy`). */
+  private computedOccupancy(date: string, resetHour: number): OccupancyHour[] {
     const since = new Date(zonedToUtc(addDays(date, -1), '00:00', this.timeZone)).toISOString();
     const until = new Date(zonedToUtc(addDays(date, 1), '00:00', this.timeZone)).toISOString();
     const rows = this.db
       .prepare("SELECT first_seen, camera_direction FROM sightings WHERE camera_direction IN ('entry', 'exit') AND first_seen >= ? AND first_seen < ?")
       .all(since, until) as Array<{ first_seen: string; camera_direction: 'entry' | 'exit' }>;
     return occupancyByHour(rows.map((r) => ({ atMs: Date.parse(r.first_seen), direction: r.camera_direction })), date, this.timeZone, resetHour);
+  }
+
+  /**
+   * Occupancy per hour of a site day from every visit (members and strangers) at entry and exit
+   * cameras, reset to zero every night at `resetHour` (config `occupancyResetHour`, default 3).
+   * Hours kept as final snapshots (see `snapshotOccupancy`) are read from them (`kept`): the visits
+   * behind them may have been purged since; the other hours are computed now.
+   */
+  occupancy(date: string, resetHour = DEFAULT_RESET_HOUR, nowMs = Date.now()): Array<OccupancyHour & { kept: boolean }> {
+    const dayStart = zonedToUtc(date, '00:00', this.timeZone);
+    const final = nowMs - OCCUPANCY_REVISE_MS;
+    const kept = new Map(
+      (this.db.prepare('SELECT hour_start, hour, entered, exited, present FROM occupancy_hours WHERE day = ?').all(date) as KeptHourRow[]).map((r) => [Date.parse(r.hour_start), r]),
+    );
+    return this.computedOccupancy(date, resetHour).map((hour, i) => {
+      const startMs = dayStart + i * HOUR_MS;
+      const row = kept.get(startMs);
+      return row && startMs + HOUR_MS <= final ? { hour: row.hour, in: row.entered, out: row.exited, present: row.present, kept: true } : { ...hour, kept: false };
+    });
+  }
+
+  /**
+   * Writes the hourly occupancy snapshots due at `nowMs` and rebuilds the roll-ups of the months they
+   * touch. An hour is written once it ended OCCUPANCY_SETTLE_MS ago (a visit is stored when the walk-by
+   * ends) and written again while it ended less than OCCUPANCY_REVISE_MS ago (visits stored late);
+   * older snapshots are final, so a retention purge or an erasure later never changes them. With no
+   * snapshot yet it starts at the first entry / exit visit, at most OCCUPANCY_CATCH_UP_DAYS back.
+   */
+  snapshotOccupancy(nowMs = Date.now(), resetHour = DEFAULT_RESET_HOUR): { written: number; months: string[] } {
+    const settled = nowMs - OCCUPANCY_SETTLE_MS;
+    const earliest = nowMs - OCCUPANCY_CATCH_UP_DAYS * 86_400_000;
+    const last = (this.db.prepare('SELECT MAX(hour_start) AS at FROM occupancy_hours').get() as { at: string | null }).at;
+    let fromMs: number;
+    if (last !== null) fromMs = Math.min(Date.parse(last) + HOUR_MS, nowMs - OCCUPANCY_REVISE_MS - HOUR_MS);
+    else {
+      const first = (this.db.prepare("SELECT MIN(first_seen) AS at FROM sightings WHERE camera_direction IN ('entry', 'exit')").get() as { at: string | null }).at;
+      if (first === null) return { written: 0, months: [] };
+      fromMs = Date.parse(first);
+    }
+    fromMs = Math.max(fromMs, earliest);
+    if (fromMs >= settled) return { written: 0, months: [] };
+    const existing = new Set(
+      (this.db.prepare('SELECT hour_start FROM occupancy_hours WHERE hour_start >= ?').all(new Date(fromMs - 86_400_000 * 2).toISOString()) as Array<{ hour_start: string }>).map((r) => Date.parse(r.hour_start)),
+    );
+    const write = this.db.prepare(
+      `INSERT INTO occupancy_hours (hour_start, day, hour, entered, exited, present, reset_hour, written_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (hour_start) DO UPDATE SET entered = excluded.entered, exited = excluded.exited, present = excluded.present, reset_hour = excluded.reset_hour, written_at = excluded.written_at`,
+    );
+    const months = new Set<string>();
+    let written = 0;
+    const writtenAt = new Date(nowMs).toISOString();
+    this.db.transaction(() => {
+      for (let day = localDate(fromMs, this.timeZone); ; day = addDays(day, 1)) {
+        const dayStart = zonedToUtc(day, '00:00', this.timeZone);
+        if (dayStart >= settled) break;
+        this.computedOccupancy(day, resetHour).forEach((hour, i) => {
+          const startMs = dayStart + i * HOUR_MS;
+          const endMs = startMs + HOUR_MS;
+          // Not yet settled, before the range, or final already.
+          if (endMs > settled || endMs <= fromMs) return;
+          if (existing.has(startMs) && endMs <= nowMs - OCCUPANCY_REVISE_MS) return;
+          write.run(new Date(startMs).toISOString(), day, hour.hour, hour.in, hour.out, hour.present, resetHour, writtenAt);
+          months.add(day.slice(0, 7));
+          written++;
+        });
+      }
+      for (const month of months) this.rebuildOccupancyMonth(month, writtenAt);
+    })();
+    return { written, months: [...months].sort() };
+  }
+
+  private rebuildOccupancyMonth(month: string, updatedAt: string): void {
+    const rows = this.db.prepare("SELECT hour_start, day, hour, entered, exited, present FROM occupancy_hours WHERE day >= ? AND day <= ?").all(`${month}-01`, `${month}-31`) as Array<KeptHourRow & { day: string }>;
+    const [rolled] = rollUpMonths(rows.map((r) => ({ day: r.day, hour: r.hour, startMs: Date.parse(r.hour_start), in: r.entered, out: r.exited, present: r.present })));
+    if (!rolled) return;
+    this.db
+      .prepare(
+        `INSERT INTO occupancy_months (month, days, hours, entered, exited, peak_present, peak_day, peak_hour, average_daily_peak, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (month) DO UPDATE SET days = excluded.days, hours = excluded.hours, entered = excluded.entered, exited = excluded.exited, peak_present = excluded.peak_present,
+           peak_day = excluded.peak_day, peak_hour = excluded.peak_hour, average_daily_peak = excluded.average_daily_peak, updated_at = excluded.updated_at`,
+      )
+      .run(month, rolled.days, rolled.hours, rolled.in, rolled.out, rolled.peakPresent, rolled.peakDay, rolled.peakHour, rolled.averageDailyPeak, updatedAt);
+  }
+
+  /** The kept monthly roll-ups between two months (YYYY-MM, both included; absent: every month), oldest first. */
+  occupancyMonths(fromMonth?: string, toMonth?: string): OccupancyMonth[] {
+    for (const m of [fromMonth, toMonth]) if (m !== undefined && !/^\d{4}-(0[1-9]|1[0-2])$/.test(m)) throw new VigilError('BAD_REQUEST', `"${m}" is not a month YYYY-MM`);
+    if (fromMonth && toMonth && fromMonth > toMonth) throw new VigilError('BAD_REQUEST', `The first month (${fromMonth}) is after the last (${toMonth})`);
+    const rows = this.db
+      .prepare('SELECT * FROM occupancy_months WHERE (@from IS NULL OR month >= @from) AND (@to IS NULL OR month <= @to) ORDER BY month')
+      .all({ from: fromMonth ?? null, to: toMonth ?? null }) as Array<{ month: string; days: number; hours: number; entered: number; exited: number; peak_present: number; peak_day: string | null; peak_hour: string | null; average_daily_peak: number }>;
+    return rows.map((r) => ({ month: r.month, days: r.days, hours: r.hours, in: r.entered, out: r.exited, peakPresent: r.peak_present, peakDay: r.peak_day, peakHour: r.peak_hour, averageDailyPeak: r.average_daily_peak }));
   }
 
   /**

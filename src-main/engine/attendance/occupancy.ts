@@ -113,3 +113,64 @@ export function insideNow(
     .sort((a, b) => a.sinceMs - b.sinceMs || a.person.localeCompare(b.person));
   return { sinceMs, present, people };
 }
+
+/** An hour as it is kept: its site day, its wall-clock label and its start (UTC ms). */
+export interface KeptHour extends OccupancyHour {
+  day: string;
+  startMs: number;
+}
+
+/** A site month's occupancy, rolled up from its kept hours. */
+export interface OccupancyMonth {
+  /** YYYY-MM (site time). */
+  month: string;
+  /** Days with at least one kept hour. */
+  days: number;
+  hours: number;
+  in: number;
+  out: number;
+  /** The most present at the end of any hour, and the first hour it was reached (null: no hours). */
+  peakPresent: number;
+  peakDay: string | null;
+  peakHour: string | null;
+  /** The mean over the days of each day's highest present, to one decimal. */
+  averageDailyPeak: number;
+}
+
+/**
+ * Rolls kept hours up by site month (months in order; hours in any order). The peak is the first
+ * hour, in real time, that reached the month's highest present.
+ */
+export function rollUpMonths(hours: readonly KeptHour[]): OccupancyMonth[] {
+  const months = new Map<string, KeptHour[]>();
+  for (const h of hours) {
+    const month = h.day.slice(0, 7);
+    const list = months.get(month);
+    if (list) list.push(h);
+    else months.set(month, [h]);
+  }
+  return [...months.keys()].sort().map((month) => {
+    const list = [...months.get(month)!].sort((a, b) => a.startMs - b.startMs);
+    const dayPeaks = new Map<string, number>();
+    let peak: KeptHour | null = null;
+    let entered = 0, exited = 0;
+    for (const h of list) {
+      entered += h.in;
+      exited += h.out;
+      dayPeaks.set(h.day, Math.max(dayPeaks.get(h.day) ?? 0, h.present));
+      if (!peak || h.present > peak.present) peak = h;
+    }
+    const peaks = [...dayPeaks.values()];
+    return {
+      month,
+      days: dayPeaks.size,
+      hours: list.length,
+      in: entered,
+      out: exited,
+      peakPresent: peak?.present ?? 0,
+      peakDay: peak?.day ?? null,
+      peakHour: peak?.hour ?? null,
+      averageDailyPeak: peaks.length === 0 ? 0 : Math.round((peaks.reduce((a, b) => a + b, 0) / peaks.length) * 10) / 10,
+    };
+  });
+}

@@ -431,4 +431,39 @@ export const migrations: Migration[] = [
       CREATE INDEX remote_face_jobs_person ON remote_face_jobs (person_id);
     `,
   },
+  {
+    version: 13,
+    name: 'occupancy kept: hourly snapshots and a monthly roll-up that outlive the visits they were counted from',
+    sql: `
+      -- In, out and present per hour as the engine counted it (entry and exit cameras, reset nightly).
+      -- Counts only, no person: kept after retention purges the visits, and after an erasure.
+      -- Keyed by the hour's start in UTC: a fall-back night has two local "02:00" hours.
+      CREATE TABLE occupancy_hours (
+        hour_start  TEXT PRIMARY KEY,
+        day         TEXT NOT NULL CHECK (day GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]'),
+        hour        TEXT NOT NULL CHECK (hour GLOB '[0-2][0-9]:00'),
+        entered     INTEGER NOT NULL CHECK (entered >= 0),
+        exited      INTEGER NOT NULL CHECK (exited >= 0),
+        present     INTEGER NOT NULL CHECK (present >= 0),
+        -- The nightly reset hour the count used (a site can change it; old hours keep theirs).
+        reset_hour  INTEGER NOT NULL CHECK (reset_hour BETWEEN 0 AND 23),
+        written_at  TEXT NOT NULL
+      );
+      CREATE INDEX occupancy_hours_day ON occupancy_hours (day, hour_start);
+
+      -- One row per site month, rebuilt from its hours whenever they are written.
+      CREATE TABLE occupancy_months (
+        month              TEXT PRIMARY KEY CHECK (month GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]'),
+        days               INTEGER NOT NULL CHECK (days >= 0),
+        hours              INTEGER NOT NULL CHECK (hours >= 0),
+        entered            INTEGER NOT NULL CHECK (entered >= 0),
+        exited             INTEGER NOT NULL CHECK (exited >= 0),
+        peak_present       INTEGER NOT NULL CHECK (peak_present >= 0),
+        peak_day           TEXT,
+        peak_hour          TEXT,
+        average_daily_peak REAL NOT NULL CHECK (average_daily_peak >= 0),
+        updated_at         TEXT NOT NULL
+      );
+    `,
+  },
 ];

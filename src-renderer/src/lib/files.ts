@@ -51,3 +51,15 @@ export function downloadText(fileName: string, text: string, type: string): void
   link.remove();
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
+
+/** Starts a download of base64 bytes as a file (an XLSX export). */
+export function downloadBase64(fileName: string, base64: string, type: string): void {
+  const url = URL.createObjectURL(new Blob([base64ToBytes(base64)], { type }));
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = fileName;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}

@@ -5,6 +5,8 @@ import { todayIso } from './attendance';
 
 export type AccessLog = ResponseOf<'attendance.accessLog'>;
 export type Occupancy = ResponseOf<'attendance.occupancy'>;
+export type AccessSummary = ResponseOf<'attendance.accessSummary'>;
+export type OccupancyMonths = ResponseOf<'attendance.occupancyMonths'>;
 
 /** The access log's filters as typed (site wall-clock times YYYY-MM-DDTHH:MM; empty selects: any). */
 export interface AccessFilters {
@@ -38,6 +40,17 @@ interface AccessSlice {
   search(): Promise<void>;
   setOccupancyDate(date: string): void;
   loadOccupancy(): Promise<void>;
+  /** The access summary's period (site days, both included). */
+  summaryFrom: string;
+  summaryTo: string;
+  summary: AccessSummary | null;
+  summaryLoading: boolean;
+  summaryError: string | null;
+  setSummaryRange(from: string, to: string): void;
+  loadSummary(): Promise<void>;
+  months: OccupancyMonths | null;
+  monthsError: string | null;
+  loadMonths(): Promise<void>;
 }
 
 /** The Attendance tab's access log search and site occupancy. */
@@ -50,6 +63,13 @@ export const useAccess = create<AccessSlice>()((set, get) => ({
   occupancy: null,
   occupancyLoading: false,
   occupancyError: null,
+  summaryFrom: todayIso(),
+  summaryTo: todayIso(),
+  summary: null,
+  summaryLoading: false,
+  summaryError: null,
+  months: null,
+  monthsError: null,
   editFilters: (changes) => set((s) => ({ filters: { ...s.filters, ...changes }, logError: null })),
   async search() {
     const f = get().filters;
@@ -86,6 +106,33 @@ export const useAccess = create<AccessSlice>()((set, get) => ({
       set({ occupancy, occupancyLoading: false });
     } catch (error) {
       set({ occupancyLoading: false, occupancyError: describeError(error) });
+    }
+  },
+  setSummaryRange: (summaryFrom, summaryTo) => set({ summaryFrom, summaryTo, summaryError: null }),
+  async loadSummary() {
+    const { summaryFrom: from, summaryTo: to } = get();
+    if (!from || !to) {
+      set({ summaryError: 'Give the first and the last day.' });
+      return;
+    }
+    if (from > to) {
+      set({ summaryError: 'The first day must not be after the last.' });
+      return;
+    }
+    set({ summaryLoading: true, summaryError: null });
+    try {
+      const summary = await getApi().invoke('attendance.accessSummary', { from, to });
+      set({ summary, summaryLoading: false });
+    } catch (error) {
+      set({ summaryLoading: false, summaryError: describeError(error) });
+    }
+  },
+  async loadMonths() {
+    try {
+      const months = await getApi().invoke('attendance.occupancyMonths', {});
+      set({ months, monthsError: null });
+    } catch (error) {
+      set({ monthsError: describeError(error) });
     }
   },
 }));

@@ -1,7 +1,7 @@
 import { create } from 'zustand';
 import type { AttendanceRecord } from '../../../src-preload/contract';
 import { describeError, getApi } from '../api';
-import { downloadText } from '../lib/files';
+import { downloadBase64, downloadText } from '../lib/files';
 
 /** Today in the browser's calendar, YYYY-MM-DD (the engine reports the site's time zone). */
 export function todayIso(now = new Date()): string {
@@ -36,6 +36,7 @@ interface AttendanceSlice {
   cancelCorrection(): void;
   saveCorrection(): Promise<void>;
   exportCsv(): Promise<void>;
+  exportXlsx(): Promise<void>;
   lockPeriod(): Promise<void>;
 }
 
@@ -108,6 +109,16 @@ export const useAttendance = create<AttendanceSlice>()((set, get) => ({
       const { csv, rows } = await getApi().invoke('attendance.exportCsv', { from, to });
       downloadText(`vigil-attendance-${from}-${to}.csv`, csv, 'text/csv');
       set({ notice: `${rows} ${rows === 1 ? 'row' : 'rows'} exported as CSV.`, error: null });
+    } catch (error) {
+      set({ error: describeError(error) });
+    }
+  },
+  async exportXlsx() {
+    const { from, to } = get();
+    try {
+      const { xlsxBase64, rows } = await getApi().invoke('attendance.exportXlsx', { from, to });
+      downloadBase64(`vigil-attendance-${from}-${to}.xlsx`, xlsxBase64, 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+      set({ notice: `${rows} ${rows === 1 ? 'row' : 'rows'} exported as XLSX.`, error: null });
     } catch (error) {
       set({ error: describeError(error) });
     }

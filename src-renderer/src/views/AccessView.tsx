@@ -13,14 +13,18 @@ export function OccupancyPanel() {
   const occupancy = useAccess((s) => s.occupancy);
   const loading = useAccess((s) => s.occupancyLoading);
   const error = useAccess((s) => s.occupancyError);
-  const { setOccupancyDate, loadOccupancy } = useAccess.getState();
+  const months = useAccess((s) => s.months);
+  const monthsError = useAccess((s) => s.monthsError);
+  const { setOccupancyDate, loadOccupancy, loadMonths } = useAccess.getState();
   const id = useId();
   useEffect(() => {
     if (!useAccess.getState().occupancy) void loadOccupancy();
-  }, [loadOccupancy]);
+    if (!useAccess.getState().months) void loadMonths();
+  }, [loadOccupancy, loadMonths]);
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
     void loadOccupancy();
+    void loadMonths();
   };
   const busy = occupancy ? occupancy.hours.filter((h) => h.in || h.out) : [];
   return (
@@ -69,8 +73,16 @@ export function OccupancyPanel() {
                 </thead>
                 <tbody>
                   {busy.map((h, i) => (
-                    <tr key={`${h.hour}-${i}`} data-hour={h.hour}>
-                      <th scope="row">{h.hour}</th>
+                    <tr key={`${h.hour}-${i}`} data-hour={h.hour} data-kept={h.kept}>
+                      <th scope="row">
+                        {h.hour}
+                        {h.kept ? (
+                          <span className="muted small" title="Read from the hour's kept snapshot (it outlives the visits it was counted from)">
+                            {' '}
+                            kept
+                          </span>
+                        ) : null}
+                      </th>
                       <td className="num">{h.in}</td>
                       <td className="num">{h.out}</td>
                       <td className="num">{h.present}</td>
@@ -80,6 +92,112 @@ export function OccupancyPanel() {
               </table>
             </div>
           )}
+        </>
+      ) : null}
+      <h4>Per month (kept)</h4>
+      {monthsError ? <ErrorNote testId="occupancy-months-error">{monthsError}</ErrorNote> : null}
+      {months && months.months.length === 0 ? <p className="empty">No hour kept yet: the engine keeps each hour about 10 minutes after it ends.</p> : null}
+      {months && months.months.length ? (
+        <div className="table-wrap">
+          <table className="table table-compact" data-testid="occupancy-months">
+            <caption className="sr-only">Occupancy per month, rolled up from the hourly snapshots (site time, {months.timeZone}); kept after the visits expire</caption>
+            <thead>
+              <tr>
+                <th scope="col">Month</th>
+                <th scope="col" className="num">In</th>
+                <th scope="col" className="num">Out</th>
+                <th scope="col" className="num">Peak present</th>
+                <th scope="col">Peak at</th>
+                <th scope="col" className="num">Average daily peak</th>
+                <th scope="col" className="num">Days</th>
+              </tr>
+            </thead>
+            <tbody>
+              {[...months.months].reverse().map((m) => (
+                <tr key={m.month} data-month={m.month}>
+                  <th scope="row">{m.month}</th>
+                  <td className="num">{m.in}</td>
+                  <td className="num">{m.out}</td>
+                  <td className="num">{m.peakPresent}</td>
+                  <td>{m.peakDay ? `${m.peakDay} ${m.peakHour}` : ''}</td>
+                  <td className="num">{m.averageDailyPeak}</td>
+                  <td className="num">{m.days}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : null}
+    </section>
+  );
+}
+
+const percent = (rate: number) => `${(rate * 100).toFixed(1)}%`;
+
+/** Visits in a period by who was seen: known, strangers, blocklisted, unauthorised at restricted cameras. */
+export function AccessSummaryPanel() {
+  const from = useAccess((s) => s.summaryFrom);
+  const to = useAccess((s) => s.summaryTo);
+  const summary = useAccess((s) => s.summary);
+  const loading = useAccess((s) => s.summaryLoading);
+  const error = useAccess((s) => s.summaryError);
+  const { setSummaryRange, loadSummary } = useAccess.getState();
+  const id = useId();
+  const onSubmit = (event: FormEvent) => {
+    event.preventDefault();
+    void loadSummary();
+  };
+  const rows = summary
+    ? ([
+        ['members', 'Known people', summary.members, summary.rates.members],
+        ['unknown', 'Strangers', summary.unknown, summary.rates.unknown],
+        ['blocked', 'Blocklisted', summary.blocked, summary.rates.blocked],
+        ['unauthorised', 'Unauthorised (restricted cameras, anyone but an employee)', summary.unauthorised, summary.rates.unauthorised],
+      ] as const)
+    : [];
+  return (
+    <section className="panel" aria-labelledby={`${id}-title`} data-testid="access-summary">
+      <h3 id={`${id}-title`}>Access summary</h3>
+      <form className="filters" onSubmit={onSubmit} aria-label="Access summary period">
+        <div className="field">
+          <label htmlFor={`${id}-from`}>Summary start day</label>
+          <input id={`${id}-from`} type="date" value={from} onChange={(e) => setSummaryRange(e.target.value, to < e.target.value ? e.target.value : to)} />
+        </div>
+        <div className="field">
+          <label htmlFor={`${id}-to`}>Summary end day</label>
+          <input id={`${id}-to`} type="date" value={to} min={from} onChange={(e) => setSummaryRange(from, e.target.value)} />
+        </div>
+        <button type="submit" className="btn btn-small" disabled={loading}>
+          {loading ? 'Counting…' : 'Summarise'}
+        </button>
+      </form>
+      {error ? <ErrorNote testId="access-summary-error">{error}</ErrorNote> : null}
+      {summary ? (
+        <>
+          <p role="status" data-testid="access-summary-total">
+            {summary.total} {summary.total === 1 ? 'visit' : 'visits'} from {summary.from} to {summary.to} (site days, {summary.timeZone}).
+          </p>
+          <div className="table-wrap">
+            <table className="table table-compact" data-testid="access-summary-table">
+              <caption className="sr-only">Visits by who was seen, with their share of all visits</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Who</th>
+                  <th scope="col" className="num">Visits</th>
+                  <th scope="col" className="num">Share</th>
+                </tr>
+              </thead>
+              <tbody>
+                {rows.map(([key, label, count, rate]) => (
+                  <tr key={key} data-kind={key}>
+                    <th scope="row">{label}</th>
+                    <td className="num">{count}</td>
+                    <td className="num">{percent(rate)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
         </>
       ) : null}
     </section>

@@ -3,7 +3,7 @@ import type { AttendanceRecord } from '../../../src-preload/contract';
 import { ErrorNote, ListStatus } from '../components/Notice';
 import { useAttendance, wallTime } from '../store/attendance';
 import { useAttendanceMonth } from '../store/attendanceMonth';
-import { AccessLogSearch, OccupancyPanel } from './AccessView';
+import { AccessLogSearch, AccessSummaryPanel, OccupancyPanel } from './AccessView';
 import { AttendanceMonth } from './AttendanceMonth';
 import { hoursMinutes, statusWords } from './attendanceWords';
 import { ShiftsSetup } from './ShiftsSetup';
@@ -69,7 +69,7 @@ export function AttendanceView() {
   const loaded = useAttendance((s) => s.loaded);
   const error = useAttendance((s) => s.error);
   const notice = useAttendance((s) => s.notice);
-  const { setRange, load, startCorrection, exportCsv, lockPeriod } = useAttendance.getState();
+  const { setRange, load, startCorrection, exportCsv, exportXlsx, lockPeriod } = useAttendance.getState();
   const fromId = useId();
   const toId = useId();
 
@@ -107,6 +107,9 @@ export function AttendanceView() {
         </button>
         <button type="button" className="btn btn-small" onClick={() => void exportCsv()} data-testid="attendance-export">
           Export payroll CSV
+        </button>
+        <button type="button" className="btn btn-small" onClick={() => void exportXlsx()} data-testid="attendance-export-xlsx">
+          Export payroll XLSX
         </button>
         <button
           type="button"
@@ -188,6 +191,7 @@ export function AttendanceView() {
       ) : null}
       <AttendanceMonth />
       <OccupancyPanel />
+      <AccessSummaryPanel />
       <AccessLogSearch />
       <ShiftsSetup />
     </div>
