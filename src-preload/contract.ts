@@ -209,6 +209,47 @@ export const matcherHealthSchema = z.object({
 });
 export type MatcherHealth = z.infer<typeof matcherHealthSchema>;
 
+/**
+ * AWS credentials for the remote face matcher entered in Settings (admin only). Stored encrypted
+ * like camera passwords and never sent back: the console sees only awsCredentialsStateSchema.
+ * AWS's own limits: a key id is 16-128 capital letters and digits (AKIA..., ASIA... for a
+ * temporary one, which needs its session token).
+ */
+export const awsCredentialsSchema = z
+  .object({
+    accessKeyId: z
+      .string()
+      .trim()
+      .regex(/^[A-Z0-9]{16,128}$/, 'an access key id is 16-128 capital letters and digits (e.g. AKIA...)'),
+    secretAccessKey: z
+      .string()
+      .trim()
+      .min(16, 'a secret access key has at least 16 characters')
+      .max(128, 'a secret access key has at most 128 characters')
+      .regex(/^\S+$/, 'a secret access key has no spaces'),
+    sessionToken: z
+      .string()
+      .trim()
+      .max(8192, 'a session token has at most 8192 characters')
+      .regex(/^\S*$/, 'a session token has no spaces')
+      .optional()
+      .transform((token) => (token ? token : undefined)),
+  })
+  .strict();
+export type AwsCredentials = { accessKeyId: string; secretAccessKey: string; sessionToken?: string | undefined };
+
+/** What the console may know of the matcher's credentials: whether some are set, never the secret. */
+export const awsCredentialsStateSchema = z.object({
+  /** Credentials entered in Settings are stored (encrypted) and used; false: the standard AWS chain (environment, shared files, instance role). */
+  set: z.boolean(),
+  /** The last 4 characters of the stored access key id (to tell keys apart), null when none is set. */
+  accessKeyIdEnding: z.string().nullable(),
+  hasSessionToken: z.boolean(),
+  /** Stored but unreadable (key lost, damaged): in plain words; the standard chain is used meanwhile. */
+  problem: z.string().nullable(),
+});
+export type AwsCredentialsState = z.infer<typeof awsCredentialsStateSchema>;
+
 export const systemStatusSchema = z.object({
   version: z.string(),
   dataDir: z.string(),
@@ -1472,6 +1513,19 @@ export const channels = {
     response: operatorSchema,
     permission: 'operators.manage',
     description: "Set another operator's password (and unlock them); their sessions end.",
+  }),
+  'matcher.credentials.get': channel({
+    request: empty,
+    response: awsCredentialsStateSchema,
+    permission: 'settings.manage',
+    description: "Whether AWS credentials for the remote face matcher are set in Settings (only the key id's last 4 characters; never the secret).",
+  }),
+  'matcher.credentials.set': channel({
+    request: z.object({ credentials: awsCredentialsSchema.nullable() }).strict(),
+    response: awsCredentialsStateSchema,
+    permission: 'settings.manage',
+    description:
+      'Store (encrypted) or clear (null) the AWS credentials the remote face matcher signs with; takes effect at once (no restart). Cleared: the standard AWS chain. Audited.',
   }),
   'settings.get': channel({
     request: empty,

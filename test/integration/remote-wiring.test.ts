@@ -288,20 +288,26 @@ describe('npm run cli -- status --json', () => {
     const args = ['status', '--json', '--db', join(site, 'vigil.db'), '--models', modelsDir];
     const online = await runCli('main', args, env);
     assert.equal(online.code, 0, online.stderr);
-    const matcher = (online.lines[0] as { matcher: Record<string, unknown> }).matcher;
+    const line = online.lines[0] as Record<string, unknown> & { matcherHealth: Record<string, unknown> };
+    // The keys at the top level, with the values of the health object.
+    assert.equal(line.matcher, 'rekognition');
+    const matcher = line.matcherHealth;
     assert.equal(matcher.mode, 'rekognition');
     assert.equal(matcher.online, true);
     assert.equal(matcher.lastError, null);
     assert.ok((matcher.remoteCalls as number) >= 1, 'a DescribeCollection at least');
+    assert.equal(line.remoteCalls, matcher.remoteCalls);
     assert.equal(matcher.jobsQueued, 0);
     for (const key of ['cacheHits', 'throttled', 'queued', 'dropped', 'retries', 'failures']) assert.equal(typeof matcher[key], 'number', key);
+    for (const key of ['cacheHits', 'throttled']) assert.equal(line[key], matcher[key], key);
+    assert.equal(line.queued, (matcher.queued as number) + (matcher.jobsQueued as number), 'queued: requests and enrollment jobs waiting');
     assert.ok(fake.requests.some((r) => r.operation === 'DescribeCollection' && r.accessKeyId === 'AKIDVIGILCLI'));
 
     await fake.stop();
     try {
       const offline = await runCli('main', args, env);
       assert.equal(offline.code, 0, offline.stderr);
-      const down = (offline.lines[0] as { matcher: { online: boolean; lastError: { code: string; message: string } } }).matcher;
+      const down = (offline.lines[0] as { matcherHealth: { online: boolean; lastError: { code: string; message: string } } }).matcherHealth;
       assert.equal(down.online, false);
       assert.equal(down.lastError.code, 'REMOTE_UNREACHABLE');
       const text = await runCli('main', args.filter((a) => a !== '--json'), env);
