@@ -278,6 +278,38 @@ describe('a camera in hybrid mode', () => {
   });
 });
 
+describe('a remote answer that comes after the visit closed and was clustered', () => {
+  test('the row is renamed and the unknown-person cluster follows: no visit of the member stays in the review queue', async () => {
+    const engine = await openEngine(join(dir.path, 'late-camera'), 'hybrid', {
+      // Answers slower than the clip is analysed: every visit has ended (and gone to the clustering) before its answer.
+      remoteMatcherOptions: { credentials, random: seededRandom(4), offlineProbeIntervalMs: 50, requestTimeoutMs: 20_000 },
+    });
+    try {
+      const person = (await enrollFiles(engine, 'Joe Biden', [join(photos, 'examples_biden.jpg')], { allowFewerPhotos: true })).person!.id;
+      await engine.remoteSync!.idle();
+      fake.nameEveryFaceAs(String(person));
+      fake.slowNext(1000, 1500);
+      const pipeline = await runClip(engine, 'Late gate');
+      await engine.unknowns.idle();
+      const rows = engine.listSightings(200).filter((s) => s.cameraName === 'Late gate');
+      assert.ok(rows.length >= 1 && pipeline.stats.remoteAsks >= 1);
+      for (const row of rows) assert.equal(row.personId, person, `visit ${row.id} renamed by the late answer`);
+      const named = engine.auditLog.list({ action: 'unknowns.visit-named' });
+      assert.ok(named.length >= 1, 'at least one visit was clustered before its answer came');
+      const stillQueued = engine.db
+        .prepare(`SELECT COUNT(*) AS n FROM unknown_appearances a JOIN unknown_clusters c ON c.id = a.cluster_id WHERE c.status = 'open' AND a.sighting_id IN (${rows.map(() => '?').join(',')})`)
+        .get(...rows.map((r) => r.id)) as { n: number };
+      assert.equal(stillQueued.n, 0, 'no visit of the member is in an open cluster');
+      assert.deepEqual(engine.unknowns.list(100), [], 'the review queue is empty: every stranger cluster here was the member');
+      assert.ok(engine.unknowns.repo.namedAs(person).length >= 1, 'the clusters are marked identified as the person');
+    } finally {
+      fake.clearFaults();
+      fake.nameEveryFaceAs(null);
+      await engine.close();
+    }
+  });
+});
+
 describe('npm run cli -- status --json', () => {
   test('reports the matcher: mode, online (asked just now), counters and the jobs queued; offline it says why', async () => {
     const site = join(dir.path, 'cli-site');
