@@ -250,6 +250,42 @@ export const awsCredentialsStateSchema = z.object({
 });
 export type AwsCredentialsState = z.infer<typeof awsCredentialsStateSchema>;
 
+/**
+ * The site config's matcher choice as an administrator edits it in Settings (written to the data
+ * folder's config.json; applies at the next start). The engine checks it again with the full
+ * site-config schema (remote/matcher-config.ts): a remote mode needs a region and a collection.
+ */
+export const matcherChoiceSchema = z
+  .object({
+    mode: z.enum(['local', 'hybrid', 'rekognition'], { error: 'mode must be one of local, hybrid, rekognition' }),
+    /** AWS region of the collection, e.g. eu-west-1 (required unless mode is local); empty or null: none. */
+    region: z
+      .string()
+      .trim()
+      .max(40)
+      .nullable()
+      .transform((v) => (v ? v : null)),
+    /** Rekognition collection of the site (required unless mode is local); empty or null: none. */
+    collectionId: z
+      .string()
+      .trim()
+      .max(255)
+      .nullable()
+      .transform((v) => (v ? v : null)),
+  })
+  .strict();
+export type MatcherChoice = z.output<typeof matcherChoiceSchema>;
+
+export const matcherChoiceStateSchema = z.object({
+  /** What config.json says now (the next start uses it). */
+  saved: z.object({ mode: z.enum(['local', 'hybrid', 'rekognition']), region: z.string().nullable(), collectionId: z.string().nullable() }),
+  /** What this engine runs with (changed only by a restart). */
+  running: z.object({ mode: z.enum(['local', 'hybrid', 'rekognition']), region: z.string().nullable(), collectionId: z.string().nullable() }),
+  /** Saved differs from running: a restart applies it. */
+  restartNeeded: z.boolean(),
+});
+export type MatcherChoiceState = z.infer<typeof matcherChoiceStateSchema>;
+
 export const systemStatusSchema = z.object({
   version: z.string(),
   dataDir: z.string(),
@@ -1526,6 +1562,18 @@ export const channels = {
     permission: 'settings.manage',
     description:
       'Store (encrypted) or clear (null) the AWS credentials the remote face matcher signs with; takes effect at once (no restart). Cleared: the standard AWS chain. Audited.',
+  }),
+  'matcher.config.get': channel({
+    request: empty,
+    response: matcherChoiceStateSchema,
+    permission: 'settings.manage',
+    description: "The site config's matcher (mode, region, collection): as saved in config.json and as running.",
+  }),
+  'matcher.config.set': channel({
+    request: matcherChoiceSchema,
+    response: matcherChoiceStateSchema,
+    permission: 'settings.manage',
+    description: "Change the site config's matcher (mode, region, collection) in config.json; applies when Vigil restarts. Checked like config.json; audited.",
   }),
   'settings.get': channel({
     request: empty,

@@ -8,6 +8,8 @@ import type {
   MatcherHealth,
   AwsCredentials,
   AwsCredentialsState,
+  MatcherChoice,
+  MatcherChoiceState,
   Person,
   Sighting,
   SystemStatus,
@@ -56,6 +58,7 @@ import { RemoteFaceSync } from './remote/remote-face-sync.js';
 import { RemoteFacesRepository } from './storage/remote-faces-repository.js';
 import { RemoteVisitNaming, type VisitRemoteNaming } from './live/remote-naming.js';
 import { MatcherCredentialStore, keyIdEnding } from './remote/matcher-credentials.js';
+import { matcherChoiceState, saveMatcherChoice } from './remote/matcher-site-config.js';
 import { encodeJpeg } from './vision/image-io.js';
 import type { z } from 'zod';
 
@@ -396,6 +399,23 @@ export class Engine extends EventEmitter<EngineEvents> {
     }
     this.log.info('remote', credentials ? 'AWS credentials for the face matcher set in settings' : 'AWS credentials for the face matcher cleared; the standard AWS chain is used', { operator });
     return this.matcherCredentials.state();
+  }
+
+  /** The site config's matcher choice: as saved in config.json and as running. */
+  matcherChoice(): MatcherChoiceState {
+    return matcherChoiceState(this.options.dataDir, this.matcherConfig);
+  }
+
+  /**
+   * Writes the matcher choice (mode, region, collection) into config.json, audited; it applies at
+   * the next start (the remote matcher, its queue and the cameras' naming are built at start).
+   */
+  setMatcherChoice(choice: MatcherChoice, operator: string): MatcherChoiceState {
+    if (this.access === 'read-only') throw new VigilError('CONFLICT', 'This console only reads the data folder (another Vigil process holds it): the matcher cannot be changed here');
+    const { before, after } = saveMatcherChoice(this.options.dataDir, choice);
+    this.auditLog.append({ operator, action: 'settings.matcher-changed', subjectKind: 'settings', subjectId: null, subjectLabel: 'face matcher', details: { from: before, to: after, appliesAt: 'next start' } });
+    this.log.info('remote', 'matcher settings saved in config.json; they apply at the next start', { operator, from: before, to: after });
+    return this.matcherChoice();
   }
 
   /** The matcher's mode, counters and health, and the remote jobs waiting (status --json, the console). */

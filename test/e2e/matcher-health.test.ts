@@ -5,6 +5,7 @@
  * "pending remote deletion" instead of done.
  */
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { type Browser, type Page } from 'playwright-core';
@@ -94,6 +95,26 @@ describe('matcher health in the console', () => {
     await server.engine.remoteMatcher!.describeCollection();
     assert.equal(fake.requests.at(-1)!.accessKeyId, 'AKIDVIGILE2E', 'the chain (here the engine option) signs again');
     assert.ok(fake.requests.length > afterClear);
+  });
+
+  test('an admin changes the mode, region and collection: checked, saved to config.json, "restart to apply"', async () => {
+    const form = page.getByTestId('matcher-choice');
+    await form.waitFor();
+    await form.getByLabel('Mode').selectOption('rekognition');
+    await form.getByLabel('AWS region').fill('Europe');
+    await form.getByLabel('Rekognition collection').fill('');
+    await form.getByRole('button', { name: 'Save matcher settings' }).click();
+    assert.match((await form.getByTestId('matcher-choice-problem-collectionId').textContent()) ?? '', /rekognition mode needs it/);
+    await form.getByLabel('Rekognition collection').fill('site-faces-2');
+    await form.getByRole('button', { name: 'Save matcher settings' }).click();
+    assert.match((await form.getByTestId('matcher-choice-error').textContent({ timeout: 10_000 })) ?? '', /region must be an AWS region name/);
+    await form.getByLabel('AWS region').fill('eu-west-2');
+    await form.getByRole('button', { name: 'Save matcher settings' }).click();
+    await page.getByTestId('matcher-choice-status').filter({ hasText: 'Restart Vigil to apply it' }).waitFor({ timeout: 10_000 });
+    assert.match((await form.getByTestId('matcher-choice-restart').textContent()) ?? '', /Saved as rekognition for every visit; running hybrid/);
+    const config = JSON.parse(readFileSync(join(dir.path, 'data', 'config.json'), 'utf8')) as { matcher: unknown };
+    assert.deepEqual(config.matcher, { mode: 'rekognition', region: 'eu-west-2', collectionId: 'site-faces-2' });
+    assert.equal(server.engine.matcherConfig.mode, 'hybrid', 'running unchanged until a restart');
   });
 
   test('offline: erasing says "pending remote deletion"; the queue and the error show after a refresh', async () => {

@@ -4,10 +4,11 @@
  * admin only; validated; never returned (only "set" and the key id's last 4 characters); audited
  * without the secret; used instead of the standard chain at once (no restart) and after a
  * restart; cleared back to the chain; never in any file of the data folder in clear; a lost key
- * is said in plain words and the chain is used meanwhile.
+ * is said in plain words and the chain is used meanwhile. Also the matcher choice (mode, region,
+ * collection) edited in Settings: written to config.json, checked, audited, applied at the next start.
  */
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Envelope } from '../../src-preload/contract.js';
@@ -165,6 +166,86 @@ describe('the face matcher credentials in Settings', () => {
     value(await dispatch('matcher.credentials.set', { credentials: { accessKeyId: KEY_ID, secretAccessKey: SECRET } }, admin));
     assert.equal(await signer(), KEY_ID);
     assert.equal(value<{ problem: string | null }>(await dispatch('matcher.credentials.get', {}, admin)).problem, null);
+  });
+});
+
+describe('the matcher choice (mode, region, collection) in Settings', () => {
+  const siteDir = join(dir.path, 'choice-site');
+  const configPath = join(siteDir, 'config.json');
+  let site: Engine;
+  let siteLive: LiveService;
+  let siteDispatch: Dispatch;
+  let siteAdmin: ConsoleConnection;
+  const openSite = async () => {
+    // No explicit matcher option: the site's config.json decides, as in production.
+    site = await Engine.open({ dataDir: siteDir, modelsDir: join(dir.path, 'no-models'), remoteMatcherOptions: { credentials: CHAIN, requestTimeoutMs: 2000 } });
+    siteLive = new LiveService(site);
+    siteDispatch = createEngineDispatcher(site, siteLive);
+  };
+  const closeSite = async () => {
+    await siteLive?.close();
+    await site?.close();
+  };
+  before(async () => {
+    mkdirSync(siteDir, { recursive: true });
+    writeFileSync(configPath, JSON.stringify({ snapshotRetentionDays: 12, matcher: { mode: 'local', endpoint: fake.url, requestsPerSecond: 2 } }));
+    await openSite();
+    siteAdmin = newConnection();
+    value(await siteDispatch('session.setup', { name: 'root', displayName: 'Root', password: 'the site admin password' }, siteAdmin));
+  });
+  after(closeSite);
+
+  test('a bad choice is refused with the reason and changes nothing; only an admin may change it', async () => {
+    const before = readFileSync(configPath, 'utf8');
+    const refusals: Array<[unknown, RegExp]> = [
+      [{ mode: 'hybrid', region: null, collectionId: null }, /region is required when mode is hybrid; collectionId is required when mode is hybrid/],
+      [{ mode: 'rekognition', region: 'Europe', collectionId: COLLECTION }, /region must be an AWS region name/],
+      [{ mode: 'hybrid', region: 'eu-west-1', collectionId: 'my faces' }, /collectionId must be 1-255 letters/],
+      [{ mode: 'cloud', region: null, collectionId: null }, /mode must be one of local, hybrid, rekognition/],
+    ];
+    for (const [choice, reason] of refusals) {
+      const refused = await siteDispatch('matcher.config.set', choice as never, siteAdmin);
+      assert.equal(codeOf(refused), 'BAD_REQUEST', JSON.stringify(choice));
+      assert.match(refused.ok ? '' : refused.error.message, reason);
+    }
+    value(await siteDispatch('operators.add', { name: 'guard', displayName: 'Gate Guard', role: 'security', password: 'guard password 1' }, siteAdmin));
+    const siteGuard = newConnection();
+    value(await siteDispatch('session.login', { name: 'guard', password: 'guard password 1' }, siteGuard));
+    assert.equal(codeOf(await siteDispatch('matcher.config.set', { mode: 'hybrid', region: 'eu-west-1', collectionId: COLLECTION }, siteGuard)), 'FORBIDDEN');
+    assert.equal(codeOf(await siteDispatch('matcher.config.get', {}, siteGuard)), 'FORBIDDEN');
+    assert.equal(readFileSync(configPath, 'utf8'), before, 'config.json untouched');
+  });
+
+  test('saved into config.json (other settings kept), audited, "restart needed"; the next start runs it', async () => {
+    const local = { mode: 'local', region: null, collectionId: null };
+    assert.deepEqual(value(await siteDispatch('matcher.config.get', {}, siteAdmin)), { saved: local, running: local, restartNeeded: false });
+    const state = value(await siteDispatch('matcher.config.set', { mode: 'hybrid', region: ' eu-west-1 ', collectionId: COLLECTION }, siteAdmin));
+    const hybrid = { mode: 'hybrid', region: 'eu-west-1', collectionId: COLLECTION };
+    assert.deepEqual(state, { saved: hybrid, running: local, restartNeeded: true });
+    assert.equal(site.remoteMatcher, null, 'nothing changes before a restart');
+    assert.deepEqual(JSON.parse(readFileSync(configPath, 'utf8')), {
+      snapshotRetentionDays: 12,
+      matcher: { mode: 'hybrid', endpoint: fake.url, requestsPerSecond: 2, region: 'eu-west-1', collectionId: COLLECTION },
+    });
+    const entry = site.auditLog.list({ action: 'settings.matcher-changed' }).at(-1)!;
+    assert.equal(entry.operator, 'root');
+    assert.deepEqual(entry.details, { from: local, to: hybrid, appliesAt: 'next start' });
+
+    await closeSite();
+    const sent = fake.requests.length;
+    await openSite();
+    assert.equal(site.matcherConfig.mode, 'hybrid');
+    const remote = site.remoteMatcher as Engine['remoteMatcher'];
+    assert.ok(remote, 'the remote matcher runs after the restart');
+    await remote.describeCollection();
+    assert.ok(fake.requests.length > sent, 'and talks to the collection');
+    siteAdmin = newConnection();
+    value(await siteDispatch('session.login', { name: 'root', password: 'the site admin password' }, siteAdmin));
+    assert.deepEqual(value(await siteDispatch('matcher.config.get', {}, siteAdmin)), { saved: hybrid, running: hybrid, restartNeeded: false });
+
+    // Back to local: region and collection may stay empty.
+    assert.deepEqual(value(await siteDispatch('matcher.config.set', { mode: 'local', region: '', collectionId: null }, siteAdmin)), { saved: local, running: hybrid, restartNeeded: true });
+    assert.deepEqual(JSON.parse(readFileSync(configPath, 'utf8')).matcher, { mode: 'local', endpoint: fake.url, requestsPerSecond: 2 });
   });
 });
 

@@ -3,6 +3,7 @@ import type { AlertPriority, AlertRuleSetting } from '../../../src-preload/contr
 import { ErrorNote, EmptyState } from '../components/Notice';
 import { priorityWords, ruleDescriptions, ruleWords } from '../lib/alert-words';
 import { alertRuleNames, useAlertRules } from '../store/alertRules';
+import { useMatcherChoice, type MatcherMode } from '../store/matcherChoice';
 import { type CredentialsField, useMatcherCredentials } from '../store/matcherCredentials';
 import { useSystem } from '../store/system';
 
@@ -236,6 +237,92 @@ function MatcherCredentialsForm() {
   );
 }
 
+const modeNames: Record<MatcherMode, string> = { local: 'Local only', hybrid: 'Hybrid (local first, Rekognition when unsure)', rekognition: 'Rekognition for every visit' };
+
+/**
+ * The site config's matcher (mode, region, collection), written to config.json by an admin; it
+ * applies when Vigil restarts (said on the form and after saving).
+ */
+function MatcherChoiceForm() {
+  const id = useId();
+  const state = useMatcherChoice((s) => s.state);
+  const draft = useMatcherChoice((s) => s.draft);
+  const problems = useMatcherChoice((s) => s.problems);
+  const loadError = useMatcherChoice((s) => s.loadError);
+  const saveError = useMatcherChoice((s) => s.saveError);
+  const busy = useMatcherChoice((s) => s.busy);
+  const status = useMatcherChoice((s) => s.status);
+  const { load, edit, save } = useMatcherChoice.getState();
+  useEffect(() => {
+    void load();
+  }, [load]);
+  if (loadError) return <ErrorNote>The matcher settings could not be loaded. {loadError}</ErrorNote>;
+  if (!draft || !state) return null;
+  const remote = draft.mode !== 'local';
+  return (
+    <form
+      noValidate
+      aria-labelledby={`${id}-title`}
+      data-testid="matcher-choice"
+      data-restart-needed={String(state.restartNeeded)}
+      onSubmit={(e) => {
+        e.preventDefault();
+        void save();
+      }}
+    >
+      <h4 id={`${id}-title`}>Mode, region and collection</h4>
+      <p className="muted small">Saved in the site's config.json. A change applies when Vigil restarts.</p>
+      {state.restartNeeded ? (
+        <p className="note note-warn" data-testid="matcher-choice-restart">
+          Saved as {modeNames[state.saved.mode].toLowerCase()}; running {modeNames[state.running.mode].toLowerCase()} until Vigil restarts.
+        </p>
+      ) : null}
+      <fieldset disabled={busy} className="plain-fieldset">
+        <div className="field">
+          <label htmlFor={`${id}-mode`}>Mode</label>
+          <select id={`${id}-mode`} value={draft.mode} onChange={(e) => edit({ mode: e.target.value as MatcherMode })}>
+            {(Object.keys(modeNames) as MatcherMode[]).map((mode) => (
+              <option key={mode} value={mode}>
+                {modeNames[mode]}
+              </option>
+            ))}
+          </select>
+        </div>
+        {(['region', 'collectionId'] as const).map((field) => (
+          <div className="field" key={field}>
+            <label htmlFor={`${id}-${field}`}>{field === 'region' ? `AWS region${remote ? '' : ' (optional)'}` : `Rekognition collection${remote ? '' : ' (optional)'}`}</label>
+            <input
+              id={`${id}-${field}`}
+              type="text"
+              spellCheck={false}
+              autoComplete="off"
+              placeholder={field === 'region' ? 'eu-west-1' : 'vigil-site'}
+              value={draft[field]}
+              aria-invalid={problems[field] ? true : undefined}
+              aria-describedby={problems[field] ? `${id}-${field}-problem` : undefined}
+              onChange={(e) => edit({ [field]: e.target.value })}
+            />
+            {problems[field] ? (
+              <p className="field-error" id={`${id}-${field}-problem`} data-testid={`matcher-choice-problem-${field}`}>
+                {problems[field]}
+              </p>
+            ) : null}
+          </div>
+        ))}
+        <div className="rules-actions">
+          <button type="submit" className="btn btn-primary">
+            {busy ? 'Saving…' : 'Save matcher settings'}
+          </button>
+          <span role="status" className="small" data-testid="matcher-choice-status">
+            {status}
+          </span>
+        </div>
+      </fieldset>
+      <ErrorNote testId="matcher-choice-error">{saveError}</ErrorNote>
+    </form>
+  );
+}
+
 /** Which matcher names people and, when a remote one is on, its health (read from the engine's status). */
 function MatcherSection() {
   const matcher = useSystem((s) => s.status?.matcher);
@@ -280,7 +367,12 @@ function MatcherSection() {
       <button type="button" className="btn btn-small" onClick={() => void load()}>
         Refresh
       </button>
-      {mayManage ? <MatcherCredentialsForm /> : null}
+      {mayManage ? (
+        <>
+          <MatcherChoiceForm />
+          <MatcherCredentialsForm />
+        </>
+      ) : null}
     </section>
   );
 }
