@@ -153,6 +153,19 @@ describe('the face matcher credentials in Settings', () => {
     assert.deepEqual(cleared[0]!.details, { wasSet: true });
   });
 
+  test('a request on the wire when the credentials change still finishes (old key); the next one uses the new key', async () => {
+    const before = fake.requests.length;
+    fake.slowNext(1, 600);
+    const onTheWire = engine.remoteMatcher!.describeCollection();
+    await waitUntil(() => fake.requests.length > before);
+    value(await dispatch('matcher.credentials.set', { credentials: { accessKeyId: KEY_ID, secretAccessKey: SECRET } }, admin));
+    await onTheWire;
+    assert.equal(fake.requests[before]!.accessKeyId, CHAIN.accessKeyId);
+    assert.equal(engine.status().matcher!.online, true);
+    assert.equal(await signer(), KEY_ID);
+    value(await dispatch('matcher.credentials.set', { credentials: null }, admin));
+  });
+
   test('a lost key: the console is told in plain words, the chain signs meanwhile; entering them again works', async () => {
     value(await dispatch('matcher.credentials.set', { credentials: { accessKeyId: KEY_ID, secretAccessKey: SECRET } }, admin));
     await close();
