@@ -209,6 +209,83 @@ export const matcherHealthSchema = z.object({
 });
 export type MatcherHealth = z.infer<typeof matcherHealthSchema>;
 
+/**
+ * AWS credentials for the remote face matcher entered in Settings (admin only). Stored encrypted
+ * like camera passwords and never sent back: the console sees only awsCredentialsStateSchema.
+ * AWS's own limits: a key id is 16-128 capital letters and digits (AKIA..., ASIA... for a
+ * temporary one, which needs its session token).
+ */
+export const awsCredentialsSchema = z
+  .object({
+    accessKeyId: z
+      .string()
+      .trim()
+      .regex(/^[A-Z0-9]{16,128}$/, 'an access key id is 16-128 capital letters and digits (e.g. AKIA...)'),
+    secretAccessKey: z
+      .string()
+      .trim()
+      .min(16, 'a secret access key has at least 16 characters')
+      .max(128, 'a secret access key has at most 128 characters')
+      .regex(/^\S+$/, 'a secret access key has no spaces'),
+    sessionToken: z
+      .string()
+      .trim()
+      .max(8192, 'a session token has at most 8192 characters')
+      .regex(/^\S*$/, 'a session token has no spaces')
+      .optional()
+      .transform((token) => (token ? token : undefined)),
+  })
+  .strict();
+export type AwsCredentials = { accessKeyId: string; secretAccessKey: string; sessionToken?: string | undefined };
+
+/** What the console may know of the matcher's credentials: whether some are set, never the secret. */
+export const awsCredentialsStateSchema = z.object({
+  /** Credentials entered in Settings are stored (encrypted) and used; false: the standard AWS chain (environment, shared files, instance role). */
+  set: z.boolean(),
+  /** The last 4 characters of the stored access key id (to tell keys apart), null when none is set. */
+  accessKeyIdEnding: z.string().nullable(),
+  hasSessionToken: z.boolean(),
+  /** Stored but unreadable (key lost, damaged): in plain words; the standard chain is used meanwhile. */
+  problem: z.string().nullable(),
+});
+export type AwsCredentialsState = z.infer<typeof awsCredentialsStateSchema>;
+
+/**
+ * The site config's matcher choice as an administrator edits it in Settings (written to the data
+ * folder's config.json; applies at the next start). The engine checks it again with the full
+ * site-config schema (remote/matcher-config.ts): a remote mode needs a region and a collection.
+ */
+export const matcherChoiceSchema = z
+  .object({
+    mode: z.enum(['local', 'hybrid', 'rekognition'], { error: 'mode must be one of local, hybrid, rekognition' }),
+    /** AWS region of the collection, e.g. eu-west-1 (required unless mode is local); empty or null: none. */
+    region: z
+      .string()
+      .trim()
+      .max(40)
+      .nullable()
+      .transform((v) => (v ? v : null)),
+    /** Rekognition collection of the site (required unless mode is local); empty or null: none. */
+    collectionId: z
+      .string()
+      .trim()
+      .max(255)
+      .nullable()
+      .transform((v) => (v ? v : null)),
+  })
+  .strict();
+export type MatcherChoice = z.output<typeof matcherChoiceSchema>;
+
+export const matcherChoiceStateSchema = z.object({
+  /** What config.json says now (the next start uses it). */
+  saved: z.object({ mode: z.enum(['local', 'hybrid', 'rekognition']), region: z.string().nullable(), collectionId: z.string().nullable() }),
+  /** What this engine runs with (changed only by a restart). */
+  running: z.object({ mode: z.enum(['local', 'hybrid', 'rekognition']), region: z.string().nullable(), collectionId: z.string().nullable() }),
+  /** Saved differs from running: a restart applies it. */
+  restartNeeded: z.boolean(),
+});
+export type MatcherChoiceState = z.infer<typeof matcherChoiceStateSchema>;
+
 export const systemStatusSchema = z.object({
   version: z.string(),
   dataDir: z.string(),
@@ -1530,6 +1607,31 @@ export const channels = {
     response: operatorSchema,
     permission: 'operators.manage',
     description: "Set another operator's password (and unlock them); their sessions end.",
+  }),
+  'matcher.credentials.get': channel({
+    request: empty,
+    response: awsCredentialsStateSchema,
+    permission: 'settings.manage',
+    description: "Whether AWS credentials for the remote face matcher are set in Settings (only the key id's last 4 characters; never the secret).",
+  }),
+  'matcher.credentials.set': channel({
+    request: z.object({ credentials: awsCredentialsSchema.nullable() }).strict(),
+    response: awsCredentialsStateSchema,
+    permission: 'settings.manage',
+    description:
+      'Store (encrypted) or clear (null) the AWS credentials the remote face matcher signs with; takes effect at once (no restart). Cleared: the standard AWS chain. Audited.',
+  }),
+  'matcher.config.get': channel({
+    request: empty,
+    response: matcherChoiceStateSchema,
+    permission: 'settings.manage',
+    description: "The site config's matcher (mode, region, collection): as saved in config.json and as running.",
+  }),
+  'matcher.config.set': channel({
+    request: matcherChoiceSchema,
+    response: matcherChoiceStateSchema,
+    permission: 'settings.manage',
+    description: "Change the site config's matcher (mode, region, collection) in config.json; applies when Vigil restarts. Checked like config.json; audited.",
   }),
   'settings.get': channel({
     request: empty,

@@ -24,6 +24,7 @@ import { operatorNameSchema, passwordSchema, roles, roleSchema } from '../../src
 import type { OperatorRecord } from '../engine/operators/operator-service.js';
 import { generatedPassword } from '../engine/operators/passwords.js';
 import { lastSeenCommand, searchFaceCommand } from './search-cli.js';
+import { matcherStatusFields } from '../engine/remote/remote-matcher.js';
 
 const USAGE = `Usage: npm run cli -- <command> [options]
 
@@ -529,7 +530,8 @@ async function main(): Promise<void> {
         // Remote modes: one DescribeCollection, so "online" is what the service said just now (its failure is in lastError).
         await engine.remoteMatcher?.describeCollection().catch(() => undefined);
         const status = { ...engine.status(), dataFolder: { access: engine.access, heldBy: holder } };
-        if (json) printJsonLine(status);
+        // Issue 14's keys at the top level: matcher (the mode), remoteCalls, cacheHits, throttled, queued; the details in matcherHealth.
+        if (json) printJsonLine(status.matcher ? { ...status, ...matcherStatusFields(status.matcher) } : status);
         else {
           console.log(`Vigil ${status.version}; data ${status.dataDir}; models ${status.modelsDir}`);
           if (holder) console.log(`data folder in use by ${describeHolder(holder)} (read here without changing it)`);

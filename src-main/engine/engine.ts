@@ -6,6 +6,10 @@ import type {
   EventName,
   EventOf,
   MatcherHealth,
+  AwsCredentials,
+  AwsCredentialsState,
+  MatcherChoice,
+  MatcherChoiceState,
   Person,
   Sighting,
   SystemStatus,
@@ -57,6 +61,8 @@ import type { RekognitionMatcherOptions } from './remote/rekognition-matcher.js'
 import { RemoteFaceSync } from './remote/remote-face-sync.js';
 import { RemoteFacesRepository } from './storage/remote-faces-repository.js';
 import { RemoteVisitNaming, type VisitRemoteNaming } from './live/remote-naming.js';
+import { MatcherCredentialStore, keyIdEnding } from './remote/matcher-credentials.js';
+import { matcherChoiceState, saveMatcherChoice } from './remote/matcher-site-config.js';
 import { encodeJpeg } from './vision/image-io.js';
 import type { z } from 'zod';
 
@@ -225,6 +231,8 @@ export class Engine extends EventEmitter<EngineEvents> {
   readonly matcherConfig: MatcherConfig;
   /** Faces indexed remotely and the queue of index / delete jobs (empty tables in local mode). */
   readonly remoteFaces: RemoteFacesRepository;
+  /** AWS credentials entered in Settings (sealed with the camera passwords' key); none: the standard AWS chain. */
+  readonly matcherCredentials: MatcherCredentialStore;
   /** Null in local mode (the AWS SDK is not even loaded) and for read-only engines. */
   private remoteMatcherInstance: RemoteMatcher | null = null;
   private remoteSyncInstance: RemoteFaceSync | null = null;
@@ -289,6 +297,7 @@ export class Engine extends EventEmitter<EngineEvents> {
       get: () => (db.prepare('SELECT value FROM settings WHERE key = ?').get(CREDENTIAL_KEY_SETTING) as { value: string } | undefined)?.value ?? null,
       set: (value) => db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(CREDENTIAL_KEY_SETTING, value),
     });
+    this.matcherCredentials = new MatcherCredentialStore(db, this.cameraCredentials);
     this.unknowns = new UnknownsService(this, {
       policy: {
         joinThreshold: options.unknownJoinThreshold ?? this.embedderManifest.unknownJoinThreshold,
@@ -322,7 +331,7 @@ export class Engine extends EventEmitter<EngineEvents> {
   private async openRemote(): Promise<void> {
     const config = this.matcherConfig;
     if (config.mode === 'local') return;
-    const matcher = await openRemoteMatcher(config, this.options.remoteMatcherOptions);
+    const matcher = await openRemoteMatcher(config, { ...this.options.remoteMatcherOptions, credentials: this.matcherSigningCredentials() });
     if (!matcher) return;
     this.remoteMatcherInstance = matcher;
     this.remoteNamingInstance = new RemoteVisitNaming({
@@ -350,6 +359,68 @@ export class Engine extends EventEmitter<EngineEvents> {
     });
     this.log.info('remote', 'remote matcher on', { mode: config.mode, region: config.region, collection: config.collectionId, queued: this.remoteSyncInstance.queued });
     void this.remoteSyncInstance.kick();
+  }
+
+  /**
+   * What the remote matcher signs with: the credentials entered in Settings when set and
+   * readable, otherwise the engine's option (tests) or, without one, the standard AWS chain.
+   */
+  private matcherSigningCredentials(): RekognitionMatcherOptions['credentials'] | undefined {
+    try {
+      const stored = this.matcherCredentials.load();
+      if (stored) return stored;
+    } catch (error) {
+      this.log.warn('remote', 'the AWS credentials stored in settings cannot be read; using the standard AWS chain', { reason: (error as Error).message });
+    }
+    return this.options.remoteMatcherOptions?.credentials;
+  }
+
+  /**
+   * Stores (or clears, with null) the AWS credentials entered in Settings, audited in the same
+   * transaction (the key id's last 4 characters, never the secret), and has the running matcher
+   * sign with them at once (no restart).
+   */
+  setMatcherCredentials(credentials: AwsCredentials | null, operator: string): AwsCredentialsState {
+    const before = this.matcherCredentials.state();
+    this.db.transaction(() => {
+      if (credentials) this.matcherCredentials.save(credentials);
+      else this.matcherCredentials.clear();
+      this.auditLog.append({
+        operator,
+        action: credentials ? 'matcher.credentials-set' : 'matcher.credentials-cleared',
+        subjectKind: 'settings',
+        subjectId: null,
+        subjectLabel: 'face matcher AWS credentials',
+        details: credentials
+          ? { accessKeyIdEnding: keyIdEnding(credentials.accessKeyId), sessionToken: credentials.sessionToken !== undefined, replaced: before.set }
+          : { wasSet: before.set },
+      });
+    })();
+    const matcher = this.remoteMatcherInstance;
+    if (matcher) {
+      matcher.useCredentials(this.matcherSigningCredentials());
+      // Health says at once whether the new credentials work (a DescribeCollection, as at start).
+      void matcher.describeCollection().catch((error: unknown) => this.log.warn('remote', 'remote matcher check after new credentials failed', { reason: (error as Error).message }));
+    }
+    this.log.info('remote', credentials ? 'AWS credentials for the face matcher set in settings' : 'AWS credentials for the face matcher cleared; the standard AWS chain is used', { operator });
+    return this.matcherCredentials.state();
+  }
+
+  /** The site config's matcher choice: as saved in config.json and as running. */
+  matcherChoice(): MatcherChoiceState {
+    return matcherChoiceState(this.options.dataDir, this.matcherConfig);
+  }
+
+  /**
+   * Writes the matcher choice (mode, region, collection) into config.json, audited; it applies at
+   * the next start (the remote matcher, its queue and the cameras' naming are built at start).
+   */
+  setMatcherChoice(choice: MatcherChoice, operator: string): MatcherChoiceState {
+    if (this.access === 'read-only') throw new VigilError('CONFLICT', 'This console only reads the data folder (another Vigil process holds it): the matcher cannot be changed here');
+    const { before, after } = saveMatcherChoice(this.options.dataDir, choice);
+    this.auditLog.append({ operator, action: 'settings.matcher-changed', subjectKind: 'settings', subjectId: null, subjectLabel: 'face matcher', details: { from: before, to: after, appliesAt: 'next start' } });
+    this.log.info('remote', 'matcher settings saved in config.json; they apply at the next start', { operator, from: before, to: after });
+    return this.matcherChoice();
   }
 
   /** The matcher's mode, counters and health, and the remote jobs waiting (status --json, the console). */

@@ -5,6 +5,7 @@
  * "pending remote deletion" instead of done.
  */
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { type Browser, type Page } from 'playwright-core';
@@ -21,6 +22,7 @@ let server: RunningServer;
 let browser: Browser;
 let page: Page;
 const pageErrors: string[] = [];
+const E2E_SECRET = 'e2eSecretKeyTypedInTheConsole/0042+xyz';
 
 before(async () => {
   fake = await startFakeRekognition({ collections: ['site-faces'] });
@@ -60,6 +62,59 @@ describe('matcher health in the console', () => {
     await section.waitFor();
     assert.match((await section.textContent()) ?? '', /Hybrid: the local gallery first/);
     assert.equal(await section.getByTestId('matcher-jobs-queued').textContent(), '0');
+  });
+
+  test('an admin enters AWS credentials: checked as typed, used at once, never shown again; cleared back to the standard chain', async () => {
+    const form = page.getByTestId('matcher-credentials');
+    await form.waitFor();
+    assert.equal(await form.getAttribute('data-set'), 'false');
+    assert.match((await form.getByTestId('matcher-credentials-state').textContent()) ?? '', /Not set: the standard AWS chain is used/);
+    // A key id typed in lower case is refused before anything is sent, with the reason beside the field.
+    const sentBefore = fake.requests.length;
+    await form.getByLabel('Access key id').fill('akia-not-valid');
+    await form.getByLabel('Secret access key').fill(E2E_SECRET);
+    await form.getByRole('button', { name: 'Save credentials' }).click();
+    assert.match((await form.getByTestId('matcher-credentials-problem-accessKeyId').textContent()) ?? '', /16-128 capital letters and digits/);
+    assert.equal(await form.getByLabel('Access key id').getAttribute('aria-invalid'), 'true');
+
+    await form.getByLabel('Access key id').fill('AKIAE2ESETTINGS7731');
+    await form.getByRole('button', { name: 'Save credentials' }).press('Enter');
+    await page.locator('[data-testid="matcher-credentials"][data-set="true"]').waitFor({ timeout: 10_000 });
+    assert.match((await form.getByTestId('matcher-credentials-state').textContent()) ?? '', /the key ending in 7731/);
+    assert.equal(await form.getByLabel('Secret access key').inputValue(), '', 'the typed secret is not kept');
+    // The engine checked the collection with the new key at once (no restart).
+    const deadline = Date.now() + 10_000;
+    while (!fake.requests.slice(sentBefore).some((r) => r.accessKeyId === 'AKIAE2ESETTINGS7731') && Date.now() < deadline) await page.waitForTimeout(50);
+    assert.ok(fake.requests.slice(sentBefore).some((r) => r.accessKeyId === 'AKIAE2ESETTINGS7731'), 'signed with the new key');
+    assert.ok(!(await page.content()).includes(E2E_SECRET), 'the secret is nowhere in the page');
+
+    await form.getByRole('button', { name: 'Clear (use the standard AWS chain)' }).click();
+    await page.locator('[data-testid="matcher-credentials"][data-set="false"]').waitFor({ timeout: 10_000 });
+    assert.match((await form.getByTestId('matcher-credentials-status').textContent()) ?? '', /Cleared/);
+    const afterClear = fake.requests.length;
+    await server.engine.remoteMatcher!.describeCollection();
+    assert.equal(fake.requests.at(-1)!.accessKeyId, 'AKIDVIGILE2E', 'the chain (here the engine option) signs again');
+    assert.ok(fake.requests.length > afterClear);
+  });
+
+  test('an admin changes the mode, region and collection: checked, saved to config.json, "restart to apply"', async () => {
+    const form = page.getByTestId('matcher-choice');
+    await form.waitFor();
+    await form.getByLabel('Mode').selectOption('rekognition');
+    await form.getByLabel('AWS region').fill('Europe');
+    await form.getByLabel('Rekognition collection').fill('');
+    await form.getByRole('button', { name: 'Save matcher settings' }).click();
+    assert.match((await form.getByTestId('matcher-choice-problem-collectionId').textContent()) ?? '', /rekognition mode needs it/);
+    await form.getByLabel('Rekognition collection').fill('site-faces-2');
+    await form.getByRole('button', { name: 'Save matcher settings' }).click();
+    assert.match((await form.getByTestId('matcher-choice-error').textContent({ timeout: 10_000 })) ?? '', /region must be an AWS region name/);
+    await form.getByLabel('AWS region').fill('eu-west-2');
+    await form.getByRole('button', { name: 'Save matcher settings' }).click();
+    await page.getByTestId('matcher-choice-status').filter({ hasText: 'Restart Vigil to apply it' }).waitFor({ timeout: 10_000 });
+    assert.match((await form.getByTestId('matcher-choice-restart').textContent()) ?? '', /Saved as rekognition for every visit; running hybrid/);
+    const config = JSON.parse(readFileSync(join(dir.path, 'data', 'config.json'), 'utf8')) as { matcher: unknown };
+    assert.deepEqual(config.matcher, { mode: 'rekognition', region: 'eu-west-2', collectionId: 'site-faces-2' });
+    assert.equal(server.engine.matcherConfig.mode, 'hybrid', 'running unchanged until a restart');
   });
 
   test('offline: erasing says "pending remote deletion"; the queue and the error show after a refresh', async () => {

@@ -278,6 +278,38 @@ describe('a camera in hybrid mode', () => {
   });
 });
 
+describe('a remote answer that comes after the visit closed and was clustered', () => {
+  test('the row is renamed and the unknown-person cluster follows: no visit of the member stays in the review queue', async () => {
+    const engine = await openEngine(join(dir.path, 'late-camera'), 'hybrid', {
+      // Answers slower than the clip is analysed: every visit has ended (and gone to the clustering) before its answer.
+      remoteMatcherOptions: { credentials, random: seededRandom(4), offlineProbeIntervalMs: 50, requestTimeoutMs: 20_000 },
+    });
+    try {
+      const person = (await enrollFiles(engine, 'Joe Biden', [join(photos, 'examples_biden.jpg')], { allowFewerPhotos: true })).person!.id;
+      await engine.remoteSync!.idle();
+      fake.nameEveryFaceAs(String(person));
+      fake.slowNext(1000, 1500);
+      const pipeline = await runClip(engine, 'Late gate');
+      await engine.unknowns.idle();
+      const rows = engine.listSightings(200).filter((s) => s.cameraName === 'Late gate');
+      assert.ok(rows.length >= 1 && pipeline.stats.remoteAsks >= 1);
+      for (const row of rows) assert.equal(row.personId, person, `visit ${row.id} renamed by the late answer`);
+      const named = engine.auditLog.list({ action: 'unknowns.visit-named' });
+      assert.ok(named.length >= 1, 'at least one visit was clustered before its answer came');
+      const stillQueued = engine.db
+        .prepare(`SELECT COUNT(*) AS n FROM unknown_appearances a JOIN unknown_clusters c ON c.id = a.cluster_id WHERE c.status = 'open' AND a.sighting_id IN (${rows.map(() => '?').join(',')})`)
+        .get(...rows.map((r) => r.id)) as { n: number };
+      assert.equal(stillQueued.n, 0, 'no visit of the member is in an open cluster');
+      assert.deepEqual(engine.unknowns.list(100), [], 'the review queue is empty: every stranger cluster here was the member');
+      assert.ok(engine.unknowns.repo.namedAs(person).length >= 1, 'the clusters are marked identified as the person');
+    } finally {
+      fake.clearFaults();
+      fake.nameEveryFaceAs(null);
+      await engine.close();
+    }
+  });
+});
+
 describe('npm run cli -- status --json', () => {
   test('reports the matcher: mode, online (asked just now), counters and the jobs queued; offline it says why', async () => {
     const site = join(dir.path, 'cli-site');
@@ -288,20 +320,26 @@ describe('npm run cli -- status --json', () => {
     const args = ['status', '--json', '--db', join(site, 'vigil.db'), '--models', modelsDir];
     const online = await runCli('main', args, env);
     assert.equal(online.code, 0, online.stderr);
-    const matcher = (online.lines[0] as { matcher: Record<string, unknown> }).matcher;
+    const line = online.lines[0] as Record<string, unknown> & { matcherHealth: Record<string, unknown> };
+    // The issue's keys at the top level, with the values of the health object.
+    assert.equal(line.matcher, 'rekognition');
+    const matcher = line.matcherHealth;
     assert.equal(matcher.mode, 'rekognition');
     assert.equal(matcher.online, true);
     assert.equal(matcher.lastError, null);
     assert.ok((matcher.remoteCalls as number) >= 1, 'a DescribeCollection at least');
+    assert.equal(line.remoteCalls, matcher.remoteCalls);
     assert.equal(matcher.jobsQueued, 0);
     for (const key of ['cacheHits', 'throttled', 'queued', 'dropped', 'retries', 'failures']) assert.equal(typeof matcher[key], 'number', key);
+    for (const key of ['cacheHits', 'throttled']) assert.equal(line[key], matcher[key], key);
+    assert.equal(line.queued, (matcher.queued as number) + (matcher.jobsQueued as number), 'queued: requests and enrollment jobs waiting');
     assert.ok(fake.requests.some((r) => r.operation === 'DescribeCollection' && r.accessKeyId === 'AKIDVIGILCLI'));
 
     await fake.stop();
     try {
       const offline = await runCli('main', args, env);
       assert.equal(offline.code, 0, offline.stderr);
-      const down = (offline.lines[0] as { matcher: { online: boolean; lastError: { code: string; message: string } } }).matcher;
+      const down = (offline.lines[0] as { matcherHealth: { online: boolean; lastError: { code: string; message: string } } }).matcherHealth;
       assert.equal(down.online, false);
       assert.equal(down.lastError.code, 'REMOTE_UNREACHABLE');
       const text = await runCli('main', args.filter((a) => a !== '--json'), env);

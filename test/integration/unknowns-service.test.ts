@@ -488,6 +488,72 @@ describe('alerts: restricted areas wait for an unknown track to end; a merge can
   });
 });
 
+describe('a visit named after it was clustered (a remote answer that came after the visit closed)', () => {
+  let site: Engine;
+  const siteDir = join(dir.path, 'late-names');
+  const siteSnapshots = () => (existsSync(join(siteDir, 'snapshots')) ? readdirSync(join(siteDir, 'snapshots')) : []);
+  const unknownSighting = (trackId: number) =>
+    site.sightingRepo.insert({ cameraId: null, cameraName: 'Late gate', personId: null, status: 'unknown', trackId, firstSeen: new Date(), lastSeen: new Date(), bestScore: 0.2, frames: 4 });
+  const clusterOfSighting = (id: number) => (site.db.prepare('SELECT cluster_id FROM sightings WHERE id = ?').get(id) as { cluster_id: number | null }).cluster_id;
+  let member = 0;
+  before(async () => {
+    site = await Engine.open({ dataDir: siteDir, modelsDir: join(dir.path, 'no-models') });
+    const seed = await site.unknowns.recordVisit(visit(person()));
+    member = site.unknowns.identify(seed!.clusterId, 'member', { name: 'Named Remotely', category: 'employee' }, 'guard 1').person.id;
+  });
+  after(async () => site?.close());
+
+  test('its only visit: the cluster is marked identified as the person and leaves the queue (faces and snapshot gone); applied after the visit itself', async () => {
+    const sighting = unknownSighting(1);
+    // As the pipeline does it: the visit is handed to the clustering, the name comes before it was stored.
+    const recorded = site.unknowns.recordVisit(visit(person(), { sightingId: sighting.id }));
+    const named = site.unknowns.visitNamed(sighting.id, member);
+    const { clusterId } = (await recorded)!;
+    assert.deepEqual(await named, { clusterId, outcome: 'cluster-identified' });
+    assert.ok(!site.unknowns.list(500).some((c) => c.id === clusterId), 'not in the review queue');
+    const cluster = site.unknowns.repo.get(clusterId)!;
+    assert.equal(cluster.status, 'identified');
+    assert.equal(site.unknowns.repo.faces(clusterId).length, 0, 'no stranger faces of a member are kept');
+    assert.equal(site.unknowns.repo.snapshot(clusterId), null);
+    assert.deepEqual(siteSnapshots(), [], 'the snapshot file is gone');
+    assert.ok(![...site.unknowns.searchableClusters()].some((c) => c.id === clusterId), 'no later visit can join it');
+    assert.deepEqual(site.unknowns.repo.namedAs(member).map((c) => c.id).includes(clusterId), true, 'the export lists it under the person');
+    const entry = site.auditLog.list({ action: 'unknowns.visit-named' }).at(-1)!;
+    assert.equal(entry.operator, 'system');
+    assert.deepEqual(entry.details, { personId: member, sightingId: sighting.id, outcome: 'cluster-identified', by: 'remote matcher' });
+    // Already resolved: a second answer changes nothing.
+    assert.equal(await site.unknowns.visitNamed(sighting.id, member), null);
+  });
+
+  test('one of several visits: that visit leaves with its faces (and the snapshot it gave); the cluster stays for the others', async () => {
+    const stranger = person();
+    const first = unknownSighting(2);
+    const second = unknownSighting(3);
+    const { clusterId } = (await site.unknowns.recordVisit(visit(stranger, { sightingId: first.id, cropQuality: 0.3 })))!;
+    assert.equal((await site.unknowns.recordVisit(visit(stranger, { sightingId: second.id, cropQuality: 0.9 })))!.clusterId, clusterId);
+    assert.equal(site.unknowns.repo.get(clusterId)!.appearances, 2);
+    assert.equal(site.unknowns.repo.faces(clusterId).length, 2);
+    assert.equal(siteSnapshots().length, 1, "the second visit's better crop is the snapshot");
+
+    assert.deepEqual(await site.unknowns.visitNamed(second.id, member), { clusterId, outcome: 'visit-removed' });
+    const cluster = site.unknowns.list(500).find((c) => c.id === clusterId);
+    assert.ok(cluster, 'still in the queue for the visit nobody named');
+    assert.equal(cluster.appearances, 1);
+    const kept = site.unknowns.repo.faces(clusterId);
+    assert.equal(kept.length, 1);
+    assert.notEqual(kept[0]!.appearanceId, null);
+    assert.equal(site.unknowns.repo.snapshot(clusterId), null, "the named visit's crop went with it");
+    assert.deepEqual(siteSnapshots(), []);
+    assert.equal(clusterOfSighting(second.id), null, 'the named sighting is no longer linked to the stranger');
+    assert.equal(clusterOfSighting(first.id), clusterId);
+    assert.equal([...site.unknowns.searchableClusters()].find((c) => c.id === clusterId)?.faces.length, 1, 'matching sees only the faces left');
+  });
+
+  test('a sighting that was never clustered: nothing to do', async () => {
+    assert.equal(await site.unknowns.visitNamed(unknownSighting(4).id, member), null);
+  });
+});
+
 describe('SnapshotVault.remove: only the vault\'s own file names, finished or half-written', () => {
   const vaultDir = join(dir.path, 'vault-remove');
   const uuid = randomUUID();

@@ -68,6 +68,10 @@ export function createHandlers(engine: Engine, live: LiveService): Handlers {
     'operators.add': (request, caller) => operators.add(request, caller.operator),
     'operators.update': ({ id, ...changes }, caller) => operators.update(id, changes, caller.operator),
     'operators.resetPassword': ({ id, newPassword }, caller) => operators.resetPassword(id, newPassword, caller.operator),
+    'matcher.credentials.get': () => engine.matcherCredentials.state(),
+    'matcher.credentials.set': ({ credentials }, caller) => engine.setMatcherCredentials(credentials, caller.operator),
+    'matcher.config.get': () => engine.matcherChoice(),
+    'matcher.config.set': (choice, caller) => engine.setMatcherChoice(choice, caller.operator),
     'settings.get': () => ({ idleTimeoutMinutes: operators.idleTimeoutMinutes() }),
     'settings.update': ({ idleTimeoutMinutes }, caller) => ({ idleTimeoutMinutes: operators.setIdleTimeoutMinutes(idleTimeoutMinutes, caller.operator) }),
     'people.setBlocked': ({ id, blocked, category }, caller) => {

@@ -14,6 +14,10 @@
  * snapshot key never loses camera passwords and vice versa. A lost key is
  * said in plain words: the passwords must be entered again (there is no other
  * copy, by design).
+ *
+ * The same key seals the site's other secrets entered in the console (the AWS
+ * access key of the remote face matcher: sealSecret / openSecret), each bound
+ * to its own subject in the AAD ("matcher:aws-credentials").
  */
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { join } from 'node:path';
@@ -45,25 +49,23 @@ export class CredentialVault {
     private readonly fingerprint: KeyFingerprintRecord,
   ) {}
 
-  private aad(header: Buffer, cameraId: number): Buffer {
-    return Buffer.concat([header, Buffer.from(`camera:${cameraId}`, 'utf8')]);
+  /** The blob is bound to what it belongs to ("camera:<id>", "matcher:aws"): copied elsewhere it does not open. */
+  private aad(header: Buffer, subject: string): Buffer {
+    return Buffer.concat([header, Buffer.from(subject, 'utf8')]);
   }
 
   /** The key, created on first use; a key that cannot be read is a clear error (never silently replaced). */
-  private requireKey(createIfMissing: boolean): Buffer {
+  private requireKey(createIfMissing: boolean, what = { secrets: 'camera passwords', again: "the camera's user name and password" }): Buffer {
     if (this.key) return this.key;
     let key: Buffer | null;
     try {
       key = this.keyStore.load();
     } catch (error) {
-      throw new VigilError('CREDENTIALS_UNAVAILABLE', `The camera passwords cannot be decrypted: ${(error as Error).message}`, { cause: error });
+      throw new VigilError('CREDENTIALS_UNAVAILABLE', `The ${what.secrets} cannot be decrypted: ${(error as Error).message}`, { cause: error });
     }
     if (key === null) {
       if (!createIfMissing) {
-        throw new VigilError(
-          'CREDENTIALS_UNAVAILABLE',
-          `The key for camera passwords is missing (${this.keyStore.description}): enter the camera's user name and password again`,
-        );
+        throw new VigilError('CREDENTIALS_UNAVAILABLE', `The key for ${what.secrets} is missing (${this.keyStore.description}): enter ${what.again} again`);
       }
       key = this.keyStore.create();
       this.fingerprint.set(keyFingerprint(key));
@@ -76,6 +78,28 @@ export class CredentialVault {
 
   /** Encrypts a camera's credentials for its row. A lost key is replaced here: the passwords sealed with it were unreadable anyway. */
   seal(credentials: CameraCredentials, cameraId: number): Buffer {
+    return this.sealJson({ username: credentials.username, password: credentials.password }, `camera:${cameraId}`);
+  }
+
+  /**
+   * Encrypts another secret of the site (e.g. the AWS access key entered in settings) with the
+   * same key, bound to `subject` (a blob sealed for one subject never opens for another).
+   */
+  sealSecret(value: Record<string, string>, subject: string): Buffer {
+    if (subject.startsWith('camera:')) throw new RangeError('camera: subjects are sealed with seal()');
+    return this.sealJson(value, subject);
+  }
+
+  /** Opens a blob sealed with sealSecret for the same subject; `what` names it in the error ("the AWS secret key"). */
+  openSecret(blob: Buffer, subject: string, what: string): Record<string, string> {
+    const key = this.requireKey(false, { secrets: `${what}`, again: what });
+    const plaintext = this.openBytes(key, blob, subject, `${what} stored in settings`);
+    const parsed = JSON.parse(plaintext.toString('utf8')) as Record<string, unknown>;
+    plaintext.fill(0);
+    return Object.fromEntries(Object.entries(parsed).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
+  }
+
+  private sealJson(value: Record<string, string>, subject: string): Buffer {
     let key: Buffer;
     try {
       key = this.requireKey(true);
@@ -89,8 +113,8 @@ export class CredentialVault {
     const header = Buffer.concat([MAGIC, Buffer.from([VERSION])]);
     const iv = randomBytes(IV_BYTES);
     const cipher = createCipheriv('aes-256-gcm', key, iv);
-    cipher.setAAD(this.aad(header, cameraId));
-    const plaintext = Buffer.from(JSON.stringify({ username: credentials.username, password: credentials.password }), 'utf8');
+    cipher.setAAD(this.aad(header, subject));
+    const plaintext = Buffer.from(JSON.stringify(value), 'utf8');
     const ciphertext = Buffer.concat([cipher.update(plaintext), cipher.final()]);
     plaintext.fill(0);
     return Buffer.concat([header, iv, cipher.getAuthTag(), ciphertext]);
@@ -99,24 +123,26 @@ export class CredentialVault {
   /** Decrypts a camera's credentials; a damaged blob or a wrong key is CREDENTIALS_UNAVAILABLE in plain words. */
   open(blob: Buffer, cameraId: number): CameraCredentials {
     const key = this.requireKey(false);
+    const plaintext = this.openBytes(key, blob, `camera:${cameraId}`, `password of camera ${cameraId}`);
+    const parsed = JSON.parse(plaintext.toString('utf8')) as CameraCredentials;
+    plaintext.fill(0);
+    return { username: String(parsed.username), password: String(parsed.password) };
+  }
+
+  private openBytes(key: Buffer, blob: Buffer, subject: string, what: string): Buffer {
     if (blob.length < HEADER_BYTES || !blob.subarray(0, MAGIC.length).equals(MAGIC) || blob[MAGIC.length] !== VERSION) {
-      throw new VigilError('CREDENTIALS_UNAVAILABLE', `The stored password of camera ${cameraId} is damaged: enter it again`);
+      throw new VigilError('CREDENTIALS_UNAVAILABLE', `The stored ${what} is damaged: enter it again`);
     }
     const header = blob.subarray(0, MAGIC.length + 1);
     const iv = blob.subarray(MAGIC.length + 1, MAGIC.length + 1 + IV_BYTES);
     const tag = blob.subarray(MAGIC.length + 1 + IV_BYTES, HEADER_BYTES);
     try {
       const decipher = createDecipheriv('aes-256-gcm', key, iv);
-      decipher.setAAD(this.aad(header, cameraId));
+      decipher.setAAD(this.aad(header, subject));
       decipher.setAuthTag(tag);
-      const parsed = JSON.parse(Buffer.concat([decipher.update(blob.subarray(HEADER_BYTES)), decipher.final()]).toString('utf8')) as CameraCredentials;
-      return { username: String(parsed.username), password: String(parsed.password) };
+      return Buffer.concat([decipher.update(blob.subarray(HEADER_BYTES)), decipher.final()]);
     } catch (error) {
-      throw new VigilError(
-        'CREDENTIALS_UNAVAILABLE',
-        `The stored password of camera ${cameraId} does not decrypt (altered, or sealed with another key): enter it again`,
-        { cause: error },
-      );
+      throw new VigilError('CREDENTIALS_UNAVAILABLE', `The stored ${what} does not decrypt (altered, or sealed with another key): enter it again`, { cause: error });
     }
   }
 }

@@ -674,6 +674,8 @@ export class CameraPipeline extends EventEmitter<PipelineEvents> {
         if (late) {
           this.closedAwaitingRemote.delete(visit.id);
           this.writeRow(visit, true, late.rowState);
+          // Closed unknown, it went to the unknown-person clustering: the cluster follows the new name.
+          if (before === null && after.personId !== null) this.engine.unknowns.visitNamedInBackground(late.rowState.sightingId, after.personId);
         }
         this.remoteAnswers.delete(visit.id);
       }

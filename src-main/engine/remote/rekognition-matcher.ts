@@ -101,7 +101,11 @@ interface Job {
 
 export class RekognitionMatcher implements RemoteMatcher {
   readonly collectionId: string;
-  private readonly client: RekognitionClient;
+  private client: RekognitionClient;
+  /** Clients replaced by useCredentials, destroyed once their requests can no longer be on the wire. */
+  private readonly retiredClients = new Set<RekognitionClient>();
+  private readonly region: string;
+  private readonly endpoint: string | undefined;
   private readonly bucket: TokenBucket;
   private readonly queue: BoundedQueue<Job>;
   private readonly cache: IdentityCache;
@@ -140,13 +144,41 @@ export class RekognitionMatcher implements RemoteMatcher {
     this.queue = new BoundedQueue<Job>(options.queueCapacity ?? 100, options.overflow ?? 'drop-oldest');
     this.cache = new IdentityCache({ ttlMs: (options.trackCacheTtlS ?? DEFAULT_TRACK_CACHE_TTL_S) * 1000 });
     this.where = options.endpoint ?? `AWS Rekognition in ${options.region}`;
-    this.client = new RekognitionClient({
-      region: options.region,
-      ...(options.endpoint ? { endpoint: options.endpoint } : {}),
-      ...(options.credentials ? { credentials: options.credentials } : {}),
+    this.region = options.region;
+    this.endpoint = options.endpoint;
+    this.client = this.newClient(options.credentials);
+  }
+
+  private newClient(credentials: RekognitionMatcherOptions['credentials']): RekognitionClient {
+    return new RekognitionClient({
+      region: this.region,
+      ...(this.endpoint ? { endpoint: this.endpoint } : {}),
+      ...(credentials ? { credentials: { ...credentials } } : {}),
       // One attempt per send: the retries are ours (counted, jittered, and each one waits for a token).
       maxAttempts: 1,
     });
+  }
+
+  /**
+   * Signs from now on with these credentials (undefined: the standard AWS chain), without a
+   * restart: the SDK client is made again (it keeps the credentials it resolved). Requests
+   * already on the wire finish with the old client, destroyed once they cannot still be running
+   * (the request timeout). The offline probe may run at once: new credentials may be what was
+   * missing.
+   */
+  useCredentials(credentials: RekognitionMatcherOptions['credentials'] | undefined): void {
+    if (this.closed) return;
+    const old = this.client;
+    this.client = this.newClient(credentials);
+    this.retiredClients.add(old);
+    const timer = setTimeout(() => {
+      this.pendingTimers.delete(timer);
+      this.retiredClients.delete(old);
+      old.destroy();
+    }, this.requestTimeoutMs + 1000);
+    timer.unref?.();
+    this.pendingTimers.add(timer);
+    this.nextProbeAtMs = 0;
   }
 
   stats(): RemoteMatcherStats {
@@ -297,6 +329,8 @@ export class RekognitionMatcher implements RemoteMatcher {
     this.pendingTimers.clear();
     for (const job of this.queue.drain()) job.reject(new RemoteMatcherError('REMOTE_CLOSED', 'The remote matcher was closed before this request was sent', { attempts: job.attempts }));
     this.client.destroy();
+    for (const retired of this.retiredClients) retired.destroy();
+    this.retiredClients.clear();
   }
 
   private submit(operation: string, run: Job['run'], idempotent = true): Promise<unknown> {

@@ -19,6 +19,8 @@ export interface RemoteMatcher {
   describeCollection(): Promise<{ faceCount: number; faceModelVersion: string | null }>;
   stats(): RemoteMatcherStats;
   health(): RemoteMatcherHealth;
+  /** Signs with these credentials from now on (undefined: the standard AWS chain); no restart. */
+  useCredentials(credentials: RekognitionMatcherOptions['credentials'] | undefined): void;
   close(): void;
 }
 
@@ -54,4 +56,34 @@ export function matcherStatus(mode: MatcherConfig['mode'], remote: RemoteMatcher
   const stats = remote?.stats() ?? { remoteCalls: 0, cacheHits: 0, throttled: 0, queued: 0, dropped: 0, retries: 0, failures: 0 };
   const health = remote?.health() ?? null;
   return { matcher: mode, ...stats, online: health ? health.online : null, lastError: health?.lastError ?? null };
+}
+
+/**
+ * The matcher part of `status --json`, in the shape issue 14 names: `matcher` is the mode (a
+ * string), `remoteCalls`, `cacheHits`, `throttled` and `queued` sit at the top level, and the
+ * whole health object (online, last error, drops, retries...) is `matcherHealth`. `queued` counts
+ * everything waiting to go to the service: requests waiting for a token and enrollment jobs
+ * (index / delete) waiting for the service; the split is in `matcherHealth` (queued, jobsQueued).
+ * Pure.
+ */
+export interface MatcherStatusFields {
+  matcher: MatcherHealthLike['mode'];
+  remoteCalls: number;
+  cacheHits: number;
+  throttled: number;
+  queued: number;
+  matcherHealth: MatcherHealthLike;
+}
+
+type MatcherHealthLike = { mode: MatcherConfig['mode']; remoteCalls: number; cacheHits: number; throttled: number; queued: number; jobsQueued: number };
+
+export function matcherStatusFields<H extends MatcherHealthLike>(health: H): MatcherStatusFields & { matcherHealth: H } {
+  return {
+    matcher: health.mode,
+    remoteCalls: health.remoteCalls,
+    cacheHits: health.cacheHits,
+    throttled: health.throttled,
+    queued: health.queued + health.jobsQueued,
+    matcherHealth: health,
+  };
 }

@@ -183,6 +183,21 @@ export class UnknownsRepository {
       .run(toId, appearanceId);
   }
 
+  /** The unknown-person visit recorded for a sighting (null: it was never clustered, or no longer is). */
+  appearanceOfSighting(sightingId: number): { id: number; clusterId: number } | null {
+    const row = this.db.prepare('SELECT id, cluster_id FROM unknown_appearances WHERE sighting_id = ? ORDER BY id DESC LIMIT 1').get(sightingId) as
+      | { id: number; cluster_id: number }
+      | undefined;
+    return row ? { id: row.id, clusterId: row.cluster_id } : null;
+  }
+
+  /** Removes one visit from its cluster: its kept faces, the visit and its sighting's link (refreshStats after). */
+  deleteAppearance(appearanceId: number): void {
+    this.db.prepare('DELETE FROM unknown_faces WHERE appearance_id = ?').run(appearanceId);
+    this.db.prepare('UPDATE sightings SET cluster_id = NULL WHERE id = (SELECT sighting_id FROM unknown_appearances WHERE id = ?)').run(appearanceId);
+    this.db.prepare('DELETE FROM unknown_appearances WHERE id = ?').run(appearanceId);
+  }
+
   moveFace(faceId: number, toId: number): void {
     this.db.prepare('UPDATE unknown_faces SET cluster_id = ? WHERE id = ?').run(toId, faceId);
   }

@@ -189,6 +189,61 @@ export class UnknownsService {
   }
 
   /**
+   * A visit named after it was clustered (a remote matcher's answer that came after the visit
+   * closed; the sighting row is renamed already): the cluster follows, so a member never stays in
+   * the review queue. A cluster of that one visit is marked identified as the person (it leaves
+   * the queue; the subject-access export lists it); otherwise the visit leaves the cluster with its
+   * kept faces (and the snapshot, if it was this visit's crop). No templates are added: the
+   * person was named by the remote matcher, not reviewed. A cluster already reviewed (identified,
+   * dismissed) is left alone. Applied after the visit itself was clustered (same queue).
+   */
+  visitNamed(sightingId: number, personId: number): Promise<{ clusterId: number; outcome: 'cluster-identified' | 'visit-removed' } | null> {
+    const task = this.queue.run(async () => this.applyVisitNamed(sightingId, personId));
+    this.pending.add(task);
+    void task.finally(() => this.pending.delete(task)).catch(() => undefined);
+    return task;
+  }
+
+  /** Fire and forget (the camera pipeline): failures are logged. */
+  visitNamedInBackground(sightingId: number, personId: number): void {
+    this.visitNamed(sightingId, personId).catch((error: unknown) =>
+      this.engine.log.error('unknowns', 'a visit named after clustering did not leave its cluster', { sightingId, reason: (error as Error).message }),
+    );
+  }
+
+  private applyVisitNamed(sightingId: number, personId: number): { clusterId: number; outcome: 'cluster-identified' | 'visit-removed' } | null {
+    const result = this.engine.db.transaction(() => {
+      const appearance = this.repo.appearanceOfSighting(sightingId);
+      if (!appearance) return null;
+      const cluster = this.repo.get(appearance.clusterId);
+      if (!cluster || cluster.status !== 'open') return null;
+      const clusterId = cluster.id;
+      let file: string | null = null;
+      let outcome: 'cluster-identified' | 'visit-removed';
+      if (cluster.appearances <= 1) {
+        this.repo.setStatus(clusterId, 'identified', { personId });
+        this.repo.deleteClusterFaces(clusterId);
+        file = this.repo.deleteSnapshot(clusterId);
+        outcome = 'cluster-identified';
+      } else {
+        if (this.repo.snapshot(clusterId)?.appearanceId === appearance.id) file = this.repo.deleteSnapshot(clusterId);
+        this.repo.deleteAppearance(appearance.id);
+        this.repo.refreshStats(clusterId);
+        outcome = 'visit-removed';
+      }
+      this.audit('system', 'unknowns.visit-named', clusterId, { personId, sightingId, outcome, by: 'remote matcher' });
+      return { clusterId, outcome, file, faces: outcome === 'visit-removed' ? this.repo.faces(clusterId) : [] };
+    })();
+    if (!result) return null;
+    this.removeFiles([result.file]);
+    this.setClusterFaces(result.clusterId, result.faces);
+    this.engine.emit('unknowns.changed', { clusterId: result.clusterId });
+    const sighting = this.engine.sightingRepo.get(sightingId);
+    if (sighting) this.engine.emit('sightings.changed', sighting);
+    return { clusterId: result.clusterId, outcome: result.outcome };
+  }
+
+  /**
    * The open clusters as matching sees them (kept faces and centroid, in memory): what search by
    * face compares a probe with. A purged, dismissed, merged or named cluster is no longer here,
    * so a stranger is findable only while their cluster exists.

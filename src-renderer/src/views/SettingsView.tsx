@@ -1,8 +1,10 @@
-import { useEffect } from 'react';
+import { useEffect, useId } from 'react';
 import type { AlertPriority, AlertRuleSetting } from '../../../src-preload/contract';
 import { ErrorNote, EmptyState } from '../components/Notice';
 import { priorityWords, ruleDescriptions, ruleWords } from '../lib/alert-words';
 import { alertRuleNames, useAlertRules } from '../store/alertRules';
+import { useMatcherChoice, type MatcherMode } from '../store/matcherChoice';
+import { type CredentialsField, useMatcherCredentials } from '../store/matcherCredentials';
 import { useSystem } from '../store/system';
 
 const priorities: AlertPriority[] = ['low', 'medium', 'high'];
@@ -136,10 +138,196 @@ const modeWords = {
   rekognition: 'Rekognition: AWS Rekognition is asked about every visit (one face crop each); the local gallery answers meanwhile and while it is offline.',
 } as const;
 
+const credentialFields: Array<{ field: CredentialsField; label: string; secret: boolean; hint?: string }> = [
+  { field: 'accessKeyId', label: 'Access key id', secret: false },
+  { field: 'secretAccessKey', label: 'Secret access key', secret: true },
+  { field: 'sessionToken', label: 'Session token (optional)', secret: true, hint: 'Only for temporary credentials (a key id starting ASIA).' },
+];
+
+/**
+ * The AWS credentials the remote matcher signs with, entered by an administrator: stored
+ * encrypted, never shown again (only whether some are set and the key id's last 4 characters).
+ */
+function MatcherCredentialsForm() {
+  const id = useId();
+  const state = useMatcherCredentials((s) => s.state);
+  const draft = useMatcherCredentials((s) => s.draft);
+  const problems = useMatcherCredentials((s) => s.problems);
+  const loadError = useMatcherCredentials((s) => s.loadError);
+  const saveError = useMatcherCredentials((s) => s.saveError);
+  const busy = useMatcherCredentials((s) => s.busy);
+  const status = useMatcherCredentials((s) => s.status);
+  const { load, edit, save, clear } = useMatcherCredentials.getState();
+  useEffect(() => {
+    void load();
+  }, [load]);
+  return (
+    <form
+      noValidate
+      aria-labelledby={`${id}-title`}
+      data-testid="matcher-credentials"
+      data-set={state ? String(state.set) : undefined}
+      onSubmit={(e) => {
+        e.preventDefault();
+        void save();
+      }}
+    >
+      <h4 id={`${id}-title`}>AWS credentials</h4>
+      {loadError ? <ErrorNote>The credentials state could not be loaded. {loadError}</ErrorNote> : null}
+      {state ? (
+        <p className={state.problem ? 'note note-warn' : 'small'} data-testid="matcher-credentials-state">
+          {state.problem
+            ? `Credentials are set but cannot be used: ${state.problem}. The standard AWS chain is used meanwhile.`
+            : state.set
+              ? `Set in Settings: the key ending in ${state.accessKeyIdEnding}${state.hasSessionToken ? ', with a session token' : ''}. Used instead of the standard AWS chain.`
+              : 'Not set: the standard AWS chain is used (environment, shared credentials file, instance role).'}
+        </p>
+      ) : null}
+      <p className="muted small">
+        Stored encrypted on this machine and never shown again. A change applies at once, no restart. Give this key only the Rekognition rights the
+        site needs (search, index, delete and list faces in its collection).
+      </p>
+      <fieldset disabled={busy} className="plain-fieldset">
+        {credentialFields.map(({ field, label, secret, hint }) => {
+          const problemId = `${id}-${field}-problem`;
+          const hintId = `${id}-${field}-hint`;
+          const described = [problems[field] ? problemId : null, hint ? hintId : null].filter(Boolean).join(' ') || undefined;
+          return (
+            <div className="field" key={field}>
+              <label htmlFor={`${id}-${field}`}>{label}</label>
+              <input
+                id={`${id}-${field}`}
+                type={secret ? 'password' : 'text'}
+                autoComplete="off"
+                spellCheck={false}
+                value={draft[field]}
+                aria-invalid={problems[field] ? true : undefined}
+                aria-describedby={described}
+                onChange={(e) => edit(field, e.target.value)}
+              />
+              {hint ? (
+                <p className="small muted" id={hintId}>
+                  {hint}
+                </p>
+              ) : null}
+              {problems[field] ? (
+                <p className="field-error" id={problemId} data-testid={`matcher-credentials-problem-${field}`}>
+                  {problems[field]}
+                </p>
+              ) : null}
+            </div>
+          );
+        })}
+        <div className="rules-actions">
+          <button type="submit" className="btn btn-primary">
+            {busy ? 'Saving…' : 'Save credentials'}
+          </button>
+          {state?.set ? (
+            <button type="button" className="btn" onClick={() => void clear()}>
+              Clear (use the standard AWS chain)
+            </button>
+          ) : null}
+          <span role="status" className="small" data-testid="matcher-credentials-status">
+            {status}
+          </span>
+        </div>
+      </fieldset>
+      <ErrorNote testId="matcher-credentials-error">{saveError}</ErrorNote>
+    </form>
+  );
+}
+
+const modeNames: Record<MatcherMode, string> = { local: 'Local only', hybrid: 'Hybrid (local first, Rekognition when unsure)', rekognition: 'Rekognition for every visit' };
+
+/**
+ * The site config's matcher (mode, region, collection), written to config.json by an admin; it
+ * applies when Vigil restarts (said on the form and after saving).
+ */
+function MatcherChoiceForm() {
+  const id = useId();
+  const state = useMatcherChoice((s) => s.state);
+  const draft = useMatcherChoice((s) => s.draft);
+  const problems = useMatcherChoice((s) => s.problems);
+  const loadError = useMatcherChoice((s) => s.loadError);
+  const saveError = useMatcherChoice((s) => s.saveError);
+  const busy = useMatcherChoice((s) => s.busy);
+  const status = useMatcherChoice((s) => s.status);
+  const { load, edit, save } = useMatcherChoice.getState();
+  useEffect(() => {
+    void load();
+  }, [load]);
+  if (loadError) return <ErrorNote>The matcher settings could not be loaded. {loadError}</ErrorNote>;
+  if (!draft || !state) return null;
+  const remote = draft.mode !== 'local';
+  return (
+    <form
+      noValidate
+      aria-labelledby={`${id}-title`}
+      data-testid="matcher-choice"
+      data-restart-needed={String(state.restartNeeded)}
+      onSubmit={(e) => {
+        e.preventDefault();
+        void save();
+      }}
+    >
+      <h4 id={`${id}-title`}>Mode, region and collection</h4>
+      <p className="muted small">Saved in the site's config.json. A change applies when Vigil restarts.</p>
+      {state.restartNeeded ? (
+        <p className="note note-warn" data-testid="matcher-choice-restart">
+          Saved as {modeNames[state.saved.mode].toLowerCase()}; running {modeNames[state.running.mode].toLowerCase()} until Vigil restarts.
+        </p>
+      ) : null}
+      <fieldset disabled={busy} className="plain-fieldset">
+        <div className="field">
+          <label htmlFor={`${id}-mode`}>Mode</label>
+          <select id={`${id}-mode`} value={draft.mode} onChange={(e) => edit({ mode: e.target.value as MatcherMode })}>
+            {(Object.keys(modeNames) as MatcherMode[]).map((mode) => (
+              <option key={mode} value={mode}>
+                {modeNames[mode]}
+              </option>
+            ))}
+          </select>
+        </div>
+        {(['region', 'collectionId'] as const).map((field) => (
+          <div className="field" key={field}>
+            <label htmlFor={`${id}-${field}`}>{field === 'region' ? `AWS region${remote ? '' : ' (optional)'}` : `Rekognition collection${remote ? '' : ' (optional)'}`}</label>
+            <input
+              id={`${id}-${field}`}
+              type="text"
+              spellCheck={false}
+              autoComplete="off"
+              placeholder={field === 'region' ? 'eu-west-1' : 'vigil-site'}
+              value={draft[field]}
+              aria-invalid={problems[field] ? true : undefined}
+              aria-describedby={problems[field] ? `${id}-${field}-problem` : undefined}
+              onChange={(e) => edit({ [field]: e.target.value })}
+            />
+            {problems[field] ? (
+              <p className="field-error" id={`${id}-${field}-problem`} data-testid={`matcher-choice-problem-${field}`}>
+                {problems[field]}
+              </p>
+            ) : null}
+          </div>
+        ))}
+        <div className="rules-actions">
+          <button type="submit" className="btn btn-primary">
+            {busy ? 'Saving…' : 'Save matcher settings'}
+          </button>
+          <span role="status" className="small" data-testid="matcher-choice-status">
+            {status}
+          </span>
+        </div>
+      </fieldset>
+      <ErrorNote testId="matcher-choice-error">{saveError}</ErrorNote>
+    </form>
+  );
+}
+
 /** Which matcher names people and, when a remote one is on, its health (read from the engine's status). */
 function MatcherSection() {
   const matcher = useSystem((s) => s.status?.matcher);
   const load = useSystem((s) => s.load);
+  const mayManage = useSystem((s) => s.status?.caller?.permissions.includes('settings.manage') ?? false);
   if (!matcher) return null;
   const remote = matcher.mode !== 'local';
   return (
@@ -179,6 +367,12 @@ function MatcherSection() {
       <button type="button" className="btn btn-small" onClick={() => void load()}>
         Refresh
       </button>
+      {mayManage ? (
+        <>
+          <MatcherChoiceForm />
+          <MatcherCredentialsForm />
+        </>
+      ) : null}
     </section>
   );
 }
