@@ -109,6 +109,9 @@ describe('errors reach clients as typed codes in plain words; details only in th
       const bytes = readFileSync(join(dataDir, 'vigil.db'));
       for (const page of pages) bytes.fill(0xa5, (page - 1) * pageSize, page * pageSize);
       writeFileSync(join(dataDir, 'vigil.db'), bytes);
+      // The engine may have read those pages at open (the occupancy snapshot looks at visits) and
+      // would serve them from SQLite's cache: drop the cache, as time and memory pressure would.
+      engine.db.pragma('shrink_memory');
       const envelope = await dispatch('sightings.list', { limit: 1000 }, LOCAL_OPERATOR);
       assert.equal(envelope.ok, false);
       const error = (envelope as { ok: false; error: ErrorPayload }).error;
