@@ -397,6 +397,8 @@ function VisitRetentionSection() {
       </p>
       <form
         className="form"
+        // Our message says why (the browser's bubble would block the submit without it).
+        noValidate
         onSubmit={(e) => {
           e.preventDefault();
           void save();
