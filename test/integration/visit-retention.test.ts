@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Envelope, Role, VisitRetentionState } from '../../src-preload/contract.js';
 import type { Dispatch } from '../../src-main/engine/api/dispatcher.js';
+import { LOCAL_OPERATOR } from '../../src-main/engine/api/dispatcher.js';
 import { createEngineDispatcher } from '../../src-main/engine/api/handlers.js';
 import { zonedToUtc } from '../../src-main/engine/attendance/zoned-time.js';
 import { Engine } from '../../src-main/engine/engine.js';
@@ -135,7 +136,7 @@ describe('visit retention purge', () => {
     assert.deepEqual(engine.purgeExpiredVisits(Date.parse('2026-12-01T00:00:00Z')).deleted, 0);
     assert.equal(exists(old), true);
     engine.attendance.setVisitRetentionDays(31, 'test');
-    await engine.peopleService.erase(ids.Ada!, { operator: 'test', permissions: new Set() } as never);
+    await engine.peopleService.erase(ids.Ada!, LOCAL_OPERATOR);
     assert.equal(exists(adaHeld), false);
     assert.equal((engine.db.prepare('SELECT COUNT(*) AS n FROM sightings WHERE person_id = ?').get(ids.Ada) as { n: number }).n, 0);
   });
