@@ -1005,6 +1005,16 @@ function channel<Req extends z.ZodType, Res extends z.ZodType>(def: {
 const empty = z.object({}).strict();
 const idRequest = z.object({ id: z.number().int().positive() }).strict();
 
+/** Visit retention (site setting) and the last purge's figures. */
+export const visitRetentionState = z.object({
+  days: z.number().int().nullable(),
+  defaultDays: z.number().int(),
+  lastPurge: z
+    .object({ at: z.string(), deleted: z.number().int(), heldForLock: z.number().int(), heldForOccupancy: z.number().int(), message: z.string().nullable() })
+    .nullable(),
+});
+export type VisitRetentionState = z.infer<typeof visitRetentionState>;
+
 export const channels = {
   'system.status': channel({
     request: empty,
@@ -1644,6 +1654,18 @@ export const channels = {
     response: z.object({ idleTimeoutMinutes: z.number().int() }),
     permission: 'settings.manage',
     description: 'Change how many idle minutes end a session and lock the console.',
+  }),
+  'settings.visitRetention.get': channel({
+    request: empty,
+    response: visitRetentionState,
+    permission: 'settings.manage',
+    description: 'How long visits (sightings) are kept, and what the last purge did (held back: waiting for a locked attendance period).',
+  }),
+  'settings.visitRetention.set': channel({
+    request: z.object({ days: z.number().int().min(31).max(3650).nullable() }).strict(),
+    response: visitRetentionState,
+    permission: 'settings.manage',
+    description: 'Change how many days visits are kept (null: for ever). Audited; the purge runs at once.',
   }),
 } as const;
 

@@ -41,6 +41,10 @@ Commands:
   process-video <file|url>   Run the live pipeline on a video as a camera; print sightings and stats
   people                     List enrolled people
   unknowns                   List recurring unknown people (clusters): id, count, first/last seen
+  visits purge               Delete visits past the site's visit retention now; says how many wait for a
+                               locked attendance period (the engine also does this at start and hourly)
+  visits retention [--days <31..3650|off>]
+                             Show or set (audited) how many days visits are kept
   status                     Model pack, execution provider, database
   operators <action>         Operator accounts (no sign-in needed here: this machine holds the data folder):
                                add <name> --role admin|security|hr|viewer [--display-name <text>] [--password-stdin]
@@ -376,6 +380,29 @@ function unknownsCommand(engine: Engine, json: boolean, resetKey: boolean): void
   else for (const c of clusters) console.log(`#${c.id}\tseen ${c.count} time(s)\t${c.firstSeen} .. ${c.lastSeen}\t${c.cameras.join(', ')}`);
 }
 
+/** Visit retention: show or set the period, or purge now (the result says what waits for a lock). */
+function visitsCommand(engine: Engine, action: string | undefined, days: string | undefined, json: boolean): void {
+  if (action === 'retention') {
+    if (days !== undefined) {
+      const parsed = days === 'off' ? null : /^\d+$/.test(days) ? Number(days) : Number.NaN;
+      engine.attendance.setVisitRetentionDays(parsed, cliCaller().operator);
+    }
+    const current = engine.attendance.visitRetentionDays();
+    if (json) printJsonLine({ days: current });
+    else console.log(current === null ? 'Visits are kept for ever (retention off).' : `Visits are kept ${current} days.`);
+    return;
+  }
+  if (action !== 'purge') throw new VigilError('BAD_REQUEST', 'visits needs "purge" or "retention"; see npm run cli -- --help');
+  const result = engine.purgeExpiredVisits();
+  if (json) printJsonLine(result);
+  else {
+    if (result.retentionDays === null) console.log('Visit retention is off: no visit was deleted.');
+    else console.log(`${result.deleted} visit(s) older than ${result.retentionDays} days deleted.`);
+    if (result.message) console.log(result.message);
+    if (result.heldForOccupancy > 0) console.log(`${result.heldForOccupancy} visit(s) past retention wait for their occupancy hour to be kept.`);
+  }
+}
+
 async function main(): Promise<void> {
   const [command, ...rest] = process.argv.slice(2);
   if (!command || command === '--help' || command === '-h' || command === 'help') {
@@ -435,7 +462,7 @@ async function main(): Promise<void> {
   }
   let engine: Engine | null = null;
   try {
-    if (!['enroll-dir', 'export-person', 'erase', 'identify', 'verify', 'process-video', 'people', 'unknowns', 'status', 'backup', 'restore', 'operators', 'audit', 'attendance', 'access-summary', 'occupancy', 'last-seen', 'search-face'].includes(command)) {
+    if (!['enroll-dir', 'export-person', 'erase', 'identify', 'verify', 'process-video', 'people', 'unknowns', 'status', 'backup', 'restore', 'operators', 'audit', 'attendance', 'access-summary', 'occupancy', 'last-seen', 'search-face', 'visits'].includes(command)) {
       throw new VigilError('BAD_REQUEST', `unknown command "${command}"; see npm run cli -- --help`);
     }
     // Backup and restore work on the database file, without an engine: a backup runs beside a
@@ -459,6 +486,7 @@ async function main(): Promise<void> {
       ['status', 'people', 'verify', 'access-summary', 'occupancy', 'last-seen', 'search-face'].includes(command) ||
       (command === 'identify' && !values['record-unknowns']) ||
       (command === 'operators' && positionals[0] === 'list') ||
+      (command === 'visits' && positionals[0] === 'retention' && values.days === undefined) ||
       (command === 'attendance' && attendanceReadsOnly(positionals[0] === 'shift' && positionals[1] === 'list' ? 'shift-list' : positionals[0]));
     engine = await Engine.open({
       ...engineOptionsFrom(values),
@@ -518,6 +546,9 @@ async function main(): Promise<void> {
         break;
       case 'attendance':
         attendanceOnDatabase(engine, positionals, values, cliCaller().operator, json);
+        break;
+      case 'visits':
+        visitsCommand(engine, positionals[0], values.days, json);
         break;
       case 'access-summary':
         accessSummaryCommand(engine, values, json);

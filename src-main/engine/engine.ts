@@ -28,11 +28,13 @@ import { defaultDbPath, defaultModelsDir, manifestPath as defaultManifestPath, p
 import { type Db, openDatabase } from './storage/database.js';
 import { CameraRepository, type NewTemplate, PeopleRepository, SightingRepository } from './storage/repositories.js';
 import { AuditRepository } from './storage/audit-log.js';
-import { AttendanceService, siteTimeZone } from './attendance/attendance-service.js';
+import { AttendanceService, siteTimeZone, type VisitPurgeResult } from './attendance/attendance-service.js';
 import { DEFAULT_RESET_HOUR } from './attendance/occupancy.js';
 
 /** How often the engine writes the occupancy hours that have settled. */
 const OCCUPANCY_SNAPSHOT_INTERVAL_MS = 10 * 60_000;
+/** How often visits past retention are looked for. */
+const VISIT_PURGE_INTERVAL_MS = 60 * 60_000;
 import { EngineLog } from './logger.js';
 import { ensurePrivateFolder } from './util/private-files.js';
 import { DataFolderLock } from './storage/data-folder-lock.js';
@@ -239,6 +241,9 @@ export class Engine extends EventEmitter<EngineEvents> {
   private remoteNamingInstance: VisitRemoteNaming | null = null;
   private remoteProbeTimer: NodeJS.Timeout | null = null;
   private occupancyTimer: NodeJS.Timeout | null = null;
+  private visitPurgeTimer: NodeJS.Timeout | null = null;
+  /** What the last visit retention purge did (null: none ran since the engine opened). */
+  lastVisitPurge: (VisitPurgeResult & { at: string }) | null = null;
 
   private constructor(
     readonly options: EngineOptions,
@@ -457,6 +462,7 @@ export class Engine extends EventEmitter<EngineEvents> {
         // Hours missed while Vigil was off are kept before the retention purge can take their visits.
         engine.startOccupancySnapshots();
         engine.unknowns.start();
+        engine.startVisitRetention();
         engine.sealPlainCameraCredentials();
       }
       await engine.openRemote();
@@ -795,8 +801,36 @@ export class Engine extends EventEmitter<EngineEvents> {
     this.occupancyTimer.unref();
   }
 
+  /**
+   * Deletes visits past the site's visit retention (occupancy snapshots are written first; visits
+   * attendance still needs wait for a frozen lock), now and hourly. A failure is logged and retried.
+   */
+  startVisitRetention(): void {
+    const purge = () => {
+      try {
+        this.purgeExpiredVisits();
+      } catch (error) {
+        this.log.error('attendance', 'visit retention purge failed (retried in an hour)', { reason: (error as Error).message });
+      }
+    };
+    purge();
+    this.visitPurgeTimer = setInterval(purge, VISIT_PURGE_INTERVAL_MS);
+    this.visitPurgeTimer.unref();
+  }
+
+  purgeExpiredVisits(nowMs = Date.now()): VisitPurgeResult {
+    const result = this.attendance.purgeExpiredVisits(nowMs, this.options.occupancyResetHour ?? DEFAULT_RESET_HOUR);
+    this.lastVisitPurge = { ...result, at: new Date(nowMs).toISOString() };
+    if (result.deleted + result.heldForLock + result.heldForOccupancy > 0) {
+      this.log.info('attendance', 'visit retention purge', { deleted: result.deleted, heldForLock: result.heldForLock, heldForOccupancy: result.heldForOccupancy, retentionDays: result.retentionDays });
+    }
+    if (result.message) this.log.warn('attendance', result.message, { heldForLock: result.heldForLock });
+    return result;
+  }
+
   async close(): Promise<void> {
     if (this.occupancyTimer) clearInterval(this.occupancyTimer);
+    if (this.visitPurgeTimer) clearInterval(this.visitPurgeTimer);
     // Stop the queue, then close the client (what waits fails fast), then let a run under way end.
     if (this.remoteProbeTimer) clearInterval(this.remoteProbeTimer);
     this.remoteSyncInstance?.stop();

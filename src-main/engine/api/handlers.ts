@@ -1,4 +1,4 @@
-import type { PhotoInput } from '../../../src-preload/contract.js';
+import type { PhotoInput, VisitRetentionState } from '../../../src-preload/contract.js';
 import type { Engine } from '../engine.js';
 import type { PhotoBytes } from '../enrollment.js';
 import { VigilError } from '../errors.js';
@@ -6,6 +6,7 @@ import { importFolder } from '../folder-import.js';
 import { auditCsv } from '../audit-csv.js';
 import { addDays, isCalendarDate, isoWithOffset, localDate, zonedToUtc } from '../attendance/zoned-time.js';
 import { DEFAULT_RESET_HOUR } from '../attendance/occupancy.js';
+import { DEFAULT_VISIT_RETENTION_DAYS } from '../attendance/visit-retention.js';
 import type { AuditQuery } from '../storage/audit-log.js';
 import type { LiveService } from '../live/live-service.js';
 import { AuditRepository } from '../storage/repositories.js';
@@ -74,6 +75,13 @@ export function createHandlers(engine: Engine, live: LiveService): Handlers {
     'matcher.config.set': (choice, caller) => engine.setMatcherChoice(choice, caller.operator),
     'settings.get': () => ({ idleTimeoutMinutes: operators.idleTimeoutMinutes() }),
     'settings.update': ({ idleTimeoutMinutes }, caller) => ({ idleTimeoutMinutes: operators.setIdleTimeoutMinutes(idleTimeoutMinutes, caller.operator) }),
+    'settings.visitRetention.get': () => visitRetentionState(engine),
+    'settings.visitRetention.set': ({ days }, caller) => {
+      engine.attendance.setVisitRetentionDays(days, caller.operator);
+      // A read-only engine only reads; the owner's hourly purge applies the new period.
+      if (engine.access !== 'read-only') engine.purgeExpiredVisits();
+      return visitRetentionState(engine);
+    },
     'people.setBlocked': ({ id, blocked, category }, caller) => {
       const person = people.get(id).person;
       // Taking someone off the blocklist who is not on it changes nothing.
@@ -262,4 +270,13 @@ export function createEngineDispatcher(engine: Engine, live: LiveService): Dispa
     operators: engine.operators,
     audit: new AuditRepository(engine.db),
   });
+}
+
+function visitRetentionState(engine: Engine): VisitRetentionState {
+  const last = engine.lastVisitPurge;
+  return {
+    days: engine.attendance.visitRetentionDays(),
+    defaultDays: DEFAULT_VISIT_RETENTION_DAYS,
+    lastPurge: last ? { at: last.at, deleted: last.deleted, heldForLock: last.heldForLock, heldForOccupancy: last.heldForOccupancy, message: last.message } : null,
+  };
 }

@@ -38,6 +38,20 @@ type KeptHourRow = { hour_start: string; hour: string; entered: number; exited: 
 import { isoWithOffset } from './zoned-time.js';
 import { addDays, isValidTimeZone, localDate, type Weekday, zonedToUtc } from './zoned-time.js';
 import { shiftSchema } from './scenario.js';
+import { heldBackMessage, isValidVisitRetention, judgeExpiredVisit, MAX_VISIT_RETENTION_DAYS, MIN_VISIT_RETENTION_DAYS, parseStoredVisitRetention, type VisitRetentionDays } from './visit-retention.js';
+
+/** What one visit retention purge did. */
+export interface VisitPurgeResult {
+  /** The retention in force (null: visits are kept for ever, nothing was looked at). */
+  retentionDays: VisitRetentionDays;
+  deleted: number;
+  /** Past retention but still needed by attendance: wait for a frozen lock of their days. */
+  heldForLock: number;
+  /** Past retention, at an entry/exit camera, in an hour occupancy has not kept yet. */
+  heldForOccupancy: number;
+  /** For the console and the CLI (null: nothing held back). */
+  message: string | null;
+}
 
 export interface StoredShift extends ShiftRule {
   id: number;
@@ -805,6 +819,59 @@ export class AttendanceService {
     return { written, months: [...months].sort() };
   }
 
+  /** Days a visit (sighting row) is kept; null: for ever. */
+  visitRetentionDays(): VisitRetentionDays {
+    const row = this.db.prepare("SELECT value FROM settings WHERE key = 'visit_retention_days'").get() as { value: string } | undefined;
+    return parseStoredVisitRetention(row?.value);
+  }
+
+  setVisitRetentionDays(days: unknown, operator: string): VisitRetentionDays {
+    if (!isValidVisitRetention(days)) {
+      throw new VigilError('BAD_REQUEST', `Visit retention is a whole number of days from ${MIN_VISIT_RETENTION_DAYS} to ${MAX_VISIT_RETENTION_DAYS}, or off`);
+    }
+    this.db.transaction(() => {
+      const before = this.visitRetentionDays();
+      this.db.prepare("INSERT INTO settings (key, value) VALUES ('visit_retention_days', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value").run(days === null ? 'off' : String(days));
+      this.auditLog.append({ operator, action: 'settings.updated', subjectKind: 'settings', subjectId: null, subjectLabel: 'visit retention', details: { from: before ?? 'off', to: days ?? 'off' } });
+    })();
+    return this.visitRetentionDays();
+  }
+
+  /**
+   * Deletes visits older than the retention period, except those attendance still needs (see
+   * `judgeExpiredVisit`) and those in hours occupancy has not kept yet. Occupancy snapshots are
+   * written first, so the counts of the hours concerned are kept before their visits go.
+   */
+  purgeExpiredVisits(nowMs = Date.now(), resetHour = DEFAULT_RESET_HOUR): VisitPurgeResult {
+    const retentionDays = this.visitRetentionDays();
+    if (retentionDays === null) return { retentionDays, deleted: 0, heldForLock: 0, heldForOccupancy: 0, message: null };
+    this.snapshotOccupancy(nowMs, resetHour);
+    const cutoff = new Date(nowMs - retentionDays * 86_400_000).toISOString();
+    const lastKept = (this.db.prepare('SELECT MAX(hour_start) AS at FROM occupancy_hours').get() as { at: string | null }).at;
+    // Occupancy is kept up to the end of the last snapshot hour; later entry/exit visits wait.
+    const occupancyKeptUntil = lastKept === null ? null : new Date(Date.parse(lastKept) + HOUR_MS).toISOString();
+    const attendancePeople = new Set((this.db.prepare("SELECT id FROM persons WHERE category IN ('employee', 'contractor')").all() as Array<{ id: number }>).map((r) => r.id));
+    const locks = this.db.prepare('SELECT first_day, last_day FROM attendance_locks WHERE frozen = 1').all() as Array<{ first_day: string; last_day: string }>;
+    const frozenDay = (day: string) => locks.some((l) => l.first_day <= day && l.last_day >= day);
+    const expired = this.db
+      .prepare('SELECT id, status, person_id, camera_direction, first_seen FROM sightings WHERE last_seen < ? ORDER BY id')
+      .all(cutoff) as Array<{ id: number; status: string; person_id: number | null; camera_direction: string | null; first_seen: string }>;
+    const doomed: number[] = [];
+    let heldForLock = 0;
+    let heldForOccupancy = 0;
+    for (const v of expired) {
+      const verdict = judgeExpiredVisit({ status: v.status, personId: v.person_id, cameraDirection: v.camera_direction, day: localDate(Date.parse(v.first_seen), this.timeZone) }, attendancePeople, frozenDay);
+      if (verdict === 'hold-for-lock') heldForLock++;
+      else if (isPassage(v.camera_direction) && (occupancyKeptUntil === null || v.first_seen >= occupancyKeptUntil)) heldForOccupancy++;
+      else doomed.push(v.id);
+    }
+    const remove = this.db.prepare('DELETE FROM sightings WHERE id = ?');
+    this.db.transaction(() => {
+      for (const id of doomed) remove.run(id);
+    })();
+    return { retentionDays, deleted: doomed.length, heldForLock, heldForOccupancy, message: heldBackMessage(heldForLock) };
+  }
+
   private rebuildOccupancyMonth(month: string, updatedAt: string): void {
     const rows = this.db.prepare("SELECT hour_start, day, hour, entered, exited, present FROM occupancy_hours WHERE day >= ? AND day <= ?").all(`${month}-01`, `${month}-31`) as Array<KeptHourRow & { day: string }>;
     const [rolled] = rollUpMonths(rows.map((r) => ({ day: r.day, hour: r.hour, startMs: Date.parse(r.hour_start), in: r.entered, out: r.exited, present: r.present })));
@@ -905,4 +972,8 @@ export class AttendanceService {
     const members = row.members ?? 0, unknown = row.unknown ?? 0, blocked = row.blocked ?? 0, unauthorised = row.unauthorised ?? 0;
     return { from: fromIso, to: toIso, total, members, unknown, blocked, unauthorised, rates: { members: rate(members), unknown: rate(unknown), blocked: rate(blocked), unauthorised: rate(unauthorised) } };
   }
+}
+
+function isPassage(direction: string | null): boolean {
+  return direction === 'entry' || direction === 'exit' || direction === 'both';
 }

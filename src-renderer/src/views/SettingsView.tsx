@@ -6,6 +6,7 @@ import { alertRuleNames, useAlertRules } from '../store/alertRules';
 import { useMatcherChoice, type MatcherMode } from '../store/matcherChoice';
 import { type CredentialsField, useMatcherCredentials } from '../store/matcherCredentials';
 import { useSystem } from '../store/system';
+import { useVisitRetention } from '../store/visitRetention';
 
 const priorities: AlertPriority[] = ['low', 'medium', 'high'];
 
@@ -377,6 +378,79 @@ function MatcherSection() {
   );
 }
 
+/** How long visits are kept, and what the last purge held back for attendance (admins only). */
+function VisitRetentionSection() {
+  const mayManage = useSystem((s) => s.status?.caller?.permissions.includes('settings.manage') ?? false);
+  const { state, draft, problem, error, status, load, edit, save } = useVisitRetention();
+  const id = useId();
+  useEffect(() => {
+    if (mayManage) void load();
+  }, [mayManage, load]);
+  if (!mayManage) return null;
+  const last = state?.lastPurge ?? null;
+  return (
+    <section aria-labelledby={`${id}-title`} data-testid="visit-retention">
+      <h3 id={`${id}-title`}>Visit retention</h3>
+      <p className="small">
+        Visits (one row per walk-by) older than this are deleted hourly. Visits attendance still needs are kept until HR locks their
+        period; occupancy counts, locked attendance days and the audit trail are kept.
+      </p>
+      <form
+        className="form"
+        // Our message says why (the browser's bubble would block the submit without it).
+        noValidate
+        onSubmit={(e) => {
+          e.preventDefault();
+          void save();
+        }}
+      >
+        <div className="field">
+          <label htmlFor={`${id}-days`}>Keep visits for (days, 31 to 3650)</label>
+          <input
+            id={`${id}-days`}
+            type="number"
+            min={31}
+            max={3650}
+            step={1}
+            disabled={draft.off}
+            value={draft.days}
+            aria-invalid={problem ? true : undefined}
+            aria-describedby={problem ? `${id}-problem` : undefined}
+            onChange={(e) => edit({ days: e.target.value })}
+          />
+        </div>
+        <div className="field">
+          <label>
+            <input type="checkbox" checked={draft.off} onChange={(e) => edit({ off: e.target.checked })} /> Keep visits for ever (retention off)
+          </label>
+        </div>
+        {problem ? (
+          <p id={`${id}-problem`} role="alert" className="note note-warn">
+            {problem}
+          </p>
+        ) : null}
+        {status ? (
+          <p role="status" className="small" data-testid="visit-retention-status">
+            {status}
+          </p>
+        ) : null}
+        <ErrorNote testId="visit-retention-error">{error}</ErrorNote>
+        <div className="actions">
+          <button type="submit" className="btn">
+            Save retention
+          </button>
+        </div>
+      </form>
+      {last ? (
+        <p className={last.heldForLock > 0 ? 'note note-warn' : 'small'} data-testid="visit-retention-last">
+          Last purge {new Date(last.at).toLocaleString()}: {last.deleted} deleted.{last.message ? ` ${last.message}.` : ''}
+          {last.heldForOccupancy > 0 ? ` ${last.heldForOccupancy} wait for their occupancy hour to be kept.` : ''}
+        </p>
+      ) : null}
+    </section>
+  );
+}
+
 /** Site settings an operator may change from the console. */
 export function SettingsView() {
   return (
@@ -385,6 +459,7 @@ export function SettingsView() {
         <h2>Settings</h2>
       </div>
       <MatcherSection />
+      <VisitRetentionSection />
       <AlertRulesSection />
     </div>
   );
