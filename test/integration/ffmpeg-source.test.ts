@@ -5,11 +5,11 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { after, describe, test } from 'node:test';
+import { after, afterEach, beforeEach, describe, test } from 'node:test';
 import { createServer as createHttpServer } from 'node:http';
 import { cameraSourceSchema } from '../../src-preload/contract.js';
 import { buildDecodeArgs } from '../../src-main/engine/video/ffmpeg-args.js';
@@ -338,6 +338,64 @@ describe('FfmpegSource: files', () => {
 });
 
 // ---------- network ----------
+
+describe('FfmpegSource: frame transports (stdout pipe and Unix socket)', () => {
+  const cmdline = (pid: number) => (existsSync(`/proc/${pid}/cmdline`) ? readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0') : []);
+  // Socket folders go to the OS temporary folder: a private one here, so other test files' cameras are not counted.
+  const privateTmp = join(tempDir, 'tmp');
+  const savedTmp = process.env.TMPDIR;
+  beforeEach(() => {
+    mkdirSync(privateTmp, { recursive: true });
+    process.env.TMPDIR = privateTmp;
+  });
+  afterEach(() => {
+    if (savedTmp === undefined) delete process.env.TMPDIR;
+    else process.env.TMPDIR = savedTmp;
+  });
+  const frameFolders = () => readdirSync(privateTmp).filter((name) => name.startsWith('vigil-frames-'));
+
+  for (const transport of ['stdout', 'unix-socket'] as const) {
+    test(`${transport}: every frame exact, with pauses mid-frame and borrowed buffers, then end and nothing left behind`, async () => {
+      const foldersBefore = new Set(frameFolders());
+      const { source, ended } = makeSource({ source: { kind: 'file', path: clipPath, loop: false }, frameTransport: transport, frameBuffers: 'borrowed' });
+      const copies: Buffer[] = [];
+      let usedSocket: boolean | null = null;
+      source.on('frame', (frame) => {
+        copies.push(Buffer.from(frame.data));
+        if (usedSocket === null && source.pid !== null) usedSocket = cmdline(source.pid).some((arg) => arg.startsWith('unix:'));
+        // Paused inside a read: the rest of that read is held until resume (a paused socket reads nothing meanwhile).
+        if (frame.seq % 7 === 0) {
+          source.pause();
+          setTimeout(() => source.resume(), 5);
+        }
+      });
+      source.start();
+      await waitFor(() => ended() > 0, "'end'", 60_000, source);
+      assert.ok(Math.abs(copies.length - CLIP_FRAMES) <= 5, `expected ~${CLIP_FRAMES} frames, got ${copies.length}`);
+      for (const index of [0, 1, 100, copies.length - 1]) {
+        assert.ok(copies[index]!.equals(referenceFrame(index)), `frame ${index + 1} differs from an independent decode`);
+      }
+      if (existsSync('/proc/self/cmdline')) assert.equal(usedSocket, transport === 'unix-socket', 'the frames came the asked way');
+      assert.equal(source.health().lastError, null);
+      assert.deepEqual(frameFolders().filter((name) => !foldersBefore.has(name)), [], 'the private socket folder is removed');
+    });
+  }
+
+  test('unix-socket: the socket sits in a folder only its owner may enter; stop() mid-stream leaves no process and no folder', async () => {
+    const foldersBefore = new Set(frameFolders());
+    const { source, frames } = makeSource({ source: { kind: 'file', path: clipPath, loop: true }, frameTransport: 'unix-socket', realtime: true, outputFps: 10, maxWidth: 160 });
+    source.start();
+    await waitFor(() => frames.length >= 5, '5 frames', 30_000, source);
+    const pid = source.pid!;
+    // The socket lives in a folder only its owner may enter.
+    const folder = frameFolders().find((name) => !foldersBefore.has(name));
+    assert.ok(folder, 'a private socket folder while running');
+    assert.equal(statSync(join(privateTmp, folder)).mode & 0o777, 0o700);
+    await source.stop();
+    assert.equal(isAlive(pid), false);
+    assert.deepEqual(frameFolders().filter((name) => !foldersBefore.has(name)), []);
+  });
+});
 
 describe('FfmpegSource: network cameras', () => {
   const fast = { stallTimeoutMs: 2_000, stopGraceMs: 1_000, backoff: { initialMs: 200, maxMs: 1_000 } };

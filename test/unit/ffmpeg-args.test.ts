@@ -203,6 +203,27 @@ describe('buildDecodeArgs: output', () => {
     });
   }
 
+  test('raw frames to a Unix socket ffmpeg listens on, and the display output still follows', () => {
+    const args = buildDecodeArgs({ source: file(false), rawOutput: { kind: 'unix-socket', path: '/tmp/vigil-frames-ab12/raw.sock' }, display: { codec: 'copy' } });
+    const url = args.indexOf('unix:/tmp/vigil-frames-ab12/raw.sock');
+    assert.ok(url > 0, 'the socket URL is an output');
+    assert.deepEqual(args.slice(url - 4, url), ['-f', 'rawvideo', '-listen', '1']);
+    assert.equal(args.includes('pipe:1'), false);
+    assert.equal(args[args.length - 1], 'pipe:3');
+    assert.equal(buildDecodeArgs({ source: file(false), rawOutput: { kind: 'stdout' } }).at(-1), 'pipe:1');
+  });
+
+  for (const [why, path] of [
+    ['relative', 'frames/raw.sock'],
+    ['a query separator (ffmpeg would cut the path there)', '/tmp/a?listen=0'],
+    ['a space', '/tmp/my frames/raw.sock'],
+    ['longer than a socket address holds', `/tmp/${'x'.repeat(100)}/raw.sock`],
+  ] as const) {
+    test(`refuses a frame socket path: ${why}`, () => {
+      assert.throws(() => buildDecodeArgs({ source: file(false), rawOutput: { kind: 'unix-socket', path } }), RangeError);
+    });
+  }
+
   test('ffmpeg before 5.1 gets -vsync (it has no -fps_mode)', () => {
     const args = buildDecodeArgs({ source: file(false), ffmpegVersion: ffmpeg50 });
     assert.equal(valueAfter(args, '-vsync'), 'passthrough');

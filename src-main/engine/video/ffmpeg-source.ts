@@ -1,5 +1,5 @@
 /**
- * One camera = one supervised ffmpeg process decoding to raw rgb24 frames on stdout.
+ * One camera = one supervised ffmpeg process decoding to raw rgb24 frames (on a Unix socket, or stdout; see frameTransport).
  *
  * The supervisor owns the process life cycle: it restarts live cameras with exponential
  * backoff, kills a process whose stream stalls (watchdog), ends a non-looping file with
@@ -18,6 +18,10 @@
  * its server keeps sending while ffmpeg is blocked.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { connect, type NetConnectOpts, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { EventEmitter } from 'node:events';
 import type { CameraSource, CameraState } from '../../../src-preload/contract.js';
@@ -80,6 +84,12 @@ export interface FfmpegSourceOptions {
    * in the MP4's time base.
    */
   display?: Omit<DisplayOutputOptions, 'codec'> & { codec?: DisplayOutputOptions['codec'] | 'auto' };
+  /**
+   * How raw frames travel from ffmpeg: 'stdout' (a pipe), or 'unix-socket' (ffmpeg listens on a
+   * socket in a private temporary folder and the engine connects, reading into one reused buffer:
+   * no garbage per read). Default: 'unix-socket' except on Windows, whose ffmpeg has no Unix sockets.
+   */
+  frameTransport?: 'stdout' | 'unix-socket';
 }
 
 export interface RawFrame {
@@ -136,6 +146,11 @@ export const DEFAULT_STALL_TIMEOUT_MS = 10_000;
 export const DEFAULT_STOP_GRACE_MS = 2_000;
 export const DEFAULT_BACKOFF: BackoffOptions = { initialMs: 500, maxMs: 30_000, factor: 2, resetAfterMs: 10_000 };
 
+/** Retry interval while ffmpeg is not listening on its frame socket yet (it opens it after probing the input). */
+const SOCKET_CONNECT_RETRY_MS = 20;
+/** Bytes read from the frame socket at once (the kernel hands over what it has, up to this). */
+const SOCKET_READ_BYTES = 256 * 1024;
+
 /** ffmpeg stderr lines kept for lastError. */
 const STDERR_TAIL_LINES = 20;
 /** Stderr kept while looking for the output size (the header is a few KB). */
@@ -165,6 +180,10 @@ interface Run {
   header: string;
   /** This process writes the display MP4 (fd 3). */
   withDisplay: boolean;
+  /** Frame socket (unix-socket transport): its path, the connection once made, and whether it has closed. */
+  frameSocket: { path: string; socket: Socket | null; closed: boolean; retry: NodeJS.Timeout | null } | null;
+  /** The process's exit, seen before the frame socket was drained (finished once the socket closes). */
+  exitBeforeSocketClosed: { code: number | null; signal: NodeJS.Signals | null } | null;
   stderrPartial: string;
   stderrTail: string[];
   frameSize: FrameSize | null;
@@ -352,6 +371,7 @@ export class FfmpegSource extends EventEmitter<FfmpegSourceEvents> {
     if (this.#paused) return;
     this.#paused = true;
     this.#run?.child.stdout?.pause();
+    this.#run?.frameSocket?.socket?.pause();
   }
 
   resume(): void {
@@ -377,7 +397,10 @@ export class FfmpegSource extends EventEmitter<FfmpegSourceEvents> {
       // The process has ended: frames still waiting for a timestamp go out now (or at the next resume).
       this.#deliverAwaiting(run, true);
       if (!this.#paused) this.#finishRun(run, run.exit.code, run.exit.signal);
-    } else run.child.stdout?.resume();
+    } else {
+      run.child.stdout?.resume();
+      run.frameSocket?.socket?.resume();
+    }
   }
 
   /** Process id of the running ffmpeg, or null between processes (diagnostics and tests). */
@@ -440,19 +463,28 @@ export class FfmpegSource extends EventEmitter<FfmpegSourceEvents> {
   #spawnRun(): void {
     let ffmpegPath: string;
     let args: string[];
+    let socketPath: string | null = null;
     try {
       ffmpegPath = resolveFfmpegPath(this.options.ffmpegPath);
-      args = buildDecodeArgs(this.#argsOptions(this.#knownSize, ffmpegPath));
+      const transport = this.options.frameTransport ?? defaultFrameTransport();
+      // A private folder (mode 0700) per process: no other user can connect to the frames, and no stale socket is in the way.
+      if (transport === 'unix-socket') socketPath = join(mkdtempSync(join(tmpdir(), 'vigil-frames-')), 'raw.sock');
+      args = buildDecodeArgs({
+        ...this.#argsOptions(this.#knownSize, ffmpegPath),
+        rawOutput: socketPath === null ? { kind: 'stdout' } : { kind: 'unix-socket', path: socketPath },
+      });
     } catch (error) {
       // A missing binary or an unsupported platform does not heal by retrying.
+      if (socketPath !== null) removeSocketFolder(socketPath);
       this.#lastError = error instanceof Error ? error.message : String(error);
       this.#setState('failed');
       return;
     }
     const withDisplay = this.#displayOnForNextRun();
+    const rawStdout = socketPath === null ? 'pipe' : 'ignore';
     const child = spawn(ffmpegPath, args, {
-      // fd 3 carries the display MP4 (pipe:3) next to the raw frames on stdout.
-      stdio: withDisplay ? ['ignore', 'pipe', 'pipe', 'pipe'] : ['ignore', 'pipe', 'pipe'],
+      // fd 3 carries the display MP4 (pipe:3) next to the raw frames (on stdout or the socket).
+      stdio: withDisplay ? ['ignore', rawStdout, 'pipe', 'pipe'] : ['ignore', rawStdout, 'pipe'],
       windowsHide: true,
     });
     const now = Date.now();
@@ -464,6 +496,8 @@ export class FfmpegSource extends EventEmitter<FfmpegSourceEvents> {
       framesInRun: 0,
       header: '',
       withDisplay,
+      frameSocket: socketPath === null ? null : { path: socketPath, socket: null, closed: false, retry: null },
+      exitBeforeSocketClosed: null,
       stderrPartial: '',
       stderrTail: [],
       frameSize: null,
@@ -485,7 +519,8 @@ export class FfmpegSource extends EventEmitter<FfmpegSourceEvents> {
       onFinished: [],
     };
     this.#run = run;
-    child.stdout?.on('data', (chunk: Buffer) => this.#onStdout(run, chunk));
+    child.stdout?.on('data', (chunk: Buffer) => this.#onStdout(run, chunk, false));
+    if (run.frameSocket !== null) this.#connectFrameSocket(run);
     if (withDisplay) {
       const displayPipe = child.stdio[DISPLAY_PIPE_FD] as Readable | null | undefined;
       this.emit('displayStart');
@@ -508,19 +543,82 @@ export class FfmpegSource extends EventEmitter<FfmpegSourceEvents> {
     // 'close' fires after stdout and stderr are drained, so every frame has been read by then;
     // frames held back by pause() are delivered by resume(), which then finishes the run.
     child.on('close', (code, signal) => {
-      run.exit = { code, signal };
-      // Every timestamp line has been read by now: frames still waiting get theirs or none.
-      if (!this.#paused) this.#deliverAwaiting(run, true);
-      const undelivered = run.held.length > 0 || run.awaitingPts.length > 0;
-      if (!undelivered || run.killReason !== null) this.#finishRun(run, code, signal);
+      // The frame socket is not one of the child's stdio streams: frames may still be in it.
+      const frameSocket = run.frameSocket;
+      if (frameSocket !== null && frameSocket.socket !== null && !frameSocket.closed && run.killReason === null) {
+        run.exitBeforeSocketClosed = { code, signal };
+        return;
+      }
+      this.#onExit(run, code, signal);
     });
     this.#startWatchdog();
+  }
+
+  /**
+   * Connects to the socket ffmpeg listens on for the raw frames, retrying until it is there (ffmpeg
+   * opens it once the input is probed) or the process has ended. Bytes are read into one reused
+   * buffer, so #onStdout is told they are transient (kept bytes are copied).
+   */
+  #connectFrameSocket(run: Run): void {
+    const frameSocket = run.frameSocket!;
+    const readBuffer = Buffer.allocUnsafeSlow(SOCKET_READ_BYTES);
+    const attempt = (): void => {
+      frameSocket.retry = null;
+      if (run.exit !== null || run.finished || run.killReason !== null || run.exitBeforeSocketClosed !== null) return;
+      let connected = false;
+      const socket = connect({
+        path: frameSocket.path,
+        onread: {
+          buffer: readBuffer,
+          callback: (bytes: number, buffer: Uint8Array) => {
+            this.#onStdout(run, Buffer.from(buffer.buffer, buffer.byteOffset, bytes), true);
+            return true;
+          },
+        },
+      } satisfies NetConnectOpts);
+      socket.once('connect', () => {
+        connected = true;
+        frameSocket.socket = socket;
+        if (this.#paused && run.killReason === null) socket.pause();
+        // Killed while connecting: drain and discard, as stdout is.
+        if (run.killReason !== null) socket.resume();
+      });
+      socket.on('error', (error: NodeJS.ErrnoException) => {
+        if (connected) return; // a reset after the process died: 'close' follows
+        if (error.code === 'ENOENT' || error.code === 'ECONNREFUSED') frameSocket.retry = setTimeout(attempt, SOCKET_CONNECT_RETRY_MS);
+        else run.stderrTail.push(`frame socket: ${error.message}`);
+      });
+      socket.once('close', () => {
+        if (!connected) return;
+        frameSocket.closed = true;
+        const exit = run.exitBeforeSocketClosed;
+        if (exit !== null) {
+          run.exitBeforeSocketClosed = null;
+          this.#onExit(run, exit.code, exit.signal);
+        }
+      });
+    };
+    attempt();
+  }
+
+  /** The process has exited and its frames have all been read (held ones wait for resume()). */
+  #onExit(run: Run, code: number | null, signal: NodeJS.Signals | null): void {
+    run.exit = { code, signal };
+    // Every timestamp line has been read by now: frames still waiting get theirs or none.
+    if (!this.#paused) this.#deliverAwaiting(run, true);
+    const undelivered = run.held.length > 0 || run.awaitingPts.length > 0;
+    if (!undelivered || run.killReason !== null) this.#finishRun(run, code, signal);
   }
 
   #finishRun(run: Run, code: number | null, signal: NodeJS.Signals | null): void {
     if (run.finished) return;
     run.finished = true;
     if (run.killTimer !== null) clearTimeout(run.killTimer);
+    if (run.frameSocket !== null) {
+      if (run.frameSocket.retry !== null) clearTimeout(run.frameSocket.retry);
+      run.frameSocket.socket?.destroy();
+      removeSocketFolder(run.frameSocket.path);
+    }
     if (run.stderrPartial !== '') pushTail(run, run.stderrPartial);
     if (this.#run === run) this.#run = null;
     this.#stopWatchdog();
@@ -587,6 +685,14 @@ export class FfmpegSource extends EventEmitter<FfmpegSourceEvents> {
     run.held = [];
     run.awaitingPts = [];
     run.child.stdout?.resume();
+    run.frameSocket?.socket?.resume();
+    const exitBeforeSocketClosed = run.exitBeforeSocketClosed;
+    if (exitBeforeSocketClosed !== null) {
+      // The process is gone; what is left in its socket is not wanted.
+      run.exitBeforeSocketClosed = null;
+      this.#onExit(run, exitBeforeSocketClosed.code, exitBeforeSocketClosed.signal);
+      return;
+    }
     if (run.exit !== null) {
       // Already exited, only its held frames were pending.
       this.#finishRun(run, run.exit.code, run.exit.signal);
@@ -705,11 +811,17 @@ export class FfmpegSource extends EventEmitter<FfmpegSourceEvents> {
     for (const chunk of pending) this.#assembleOrHold(run, chunk);
   }
 
-  #onStdout(run: Run, chunk: Buffer): void {
+  /**
+   * `transient`: the chunk's memory is read into again after this call (socket transport). Bytes
+   * kept while the size is unknown are copied, since the socket goes on reading meanwhile; bytes
+   * held by pause() need no copy, because a paused socket reads nothing and resume() uses them up
+   * before it reads again.
+   */
+  #onStdout(run: Run, chunk: Buffer, transient: boolean): void {
     run.lastActivityAt = Date.now();
     if (run.killReason !== null) return; // being stopped: nothing more is emitted
     if (run.frameSize === null) {
-      run.pending.push(chunk);
+      run.pending.push(transient ? Buffer.from(chunk) : chunk);
       run.pendingBytes += chunk.length;
       if (run.pendingBytes > MAX_PENDING_STDOUT_BYTES) {
         run.pending = [];
@@ -821,4 +933,23 @@ function pushTail(run: Run, line: string): void {
 function positive(value: number, name: string): number {
   if (!(Number.isFinite(value) && value > 0)) throw new RangeError(`${name} must be a positive number, got ${value}`);
   return value;
+}
+
+/**
+ * Unix sockets except on Windows (its ffmpeg builds have no unix: protocol). VIGIL_FRAME_TRANSPORT=stdout
+ * switches a site back to pipes without a new build, should a platform's sockets misbehave.
+ */
+function defaultFrameTransport(): 'stdout' | 'unix-socket' {
+  const forced = process.env.VIGIL_FRAME_TRANSPORT;
+  if (forced === 'stdout' || forced === 'unix-socket') return forced;
+  return process.platform === 'win32' ? 'stdout' : 'unix-socket';
+}
+
+/** The private folder of a frame socket, with anything left in it (ffmpeg may not have removed the socket). */
+function removeSocketFolder(socketPath: string): void {
+  try {
+    rmSync(join(socketPath, '..'), { recursive: true, force: true });
+  } catch {
+    // Best effort: a temporary folder left behind is harmless.
+  }
 }
