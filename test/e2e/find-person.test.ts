@@ -165,14 +165,21 @@ describe('find a person in Chromium', () => {
     assert.deepEqual(pageErrors, []);
   });
 
-  test('"Search by this face" on a visit with a kept snapshot (Events tab): the enrolled person first; member visits offer none', async () => {
+  test('"Search by this face" on a visit with a kept snapshot (Events tab): the enrolled person first; member visits and unknown visits without a snapshot offer none', async () => {
     // Blair seen by a camera but not recognised there: an unknown visit whose crop is sealed as a snapshot.
     const sightingId = await cameraVisitOf(lfw('Tony_Blair', 10), 'Dock');
+    // An unknown visit whose face was never kept (too poor to cluster, or its snapshot expired).
+    const seen = new Date();
+    server.engine.sightingRepo.insert({ cameraId: null, cameraName: 'Yard', personId: null, status: 'unknown', trackId: null, firstSeen: seen, lastSeen: seen, bestScore: null, frames: 3 });
     await page.getByRole('button', { name: 'Refresh' }).click();
     const table = page.getByTestId('sightings-table');
     const dock = table.locator('tbody tr').filter({ hasText: 'Dock' });
     await dock.waitFor({ timeout: 15_000 });
+    const yard = table.locator('tbody tr').filter({ hasText: 'Yard' });
+    await yard.waitFor({ timeout: 15_000 });
     assert.equal(await table.locator('tbody tr[data-status="member"]').getByTestId('snapshot-search').count(), 0, 'member visits keep no snapshot');
+    assert.equal(await yard.getByTestId('snapshot-search').count(), 0, 'an unknown visit without a snapshot offers no search');
+    assert.equal(await dock.getByTestId('snapshot-search').count(), 1);
     await dock.getByRole('button', { name: /^Search by this face: the visit on Dock/ }).click();
     assert.match((await faceSearch().getByTestId('face-search-probe').textContent()) ?? '', new RegExp(`from visit ${sightingId}`));
     const matches = faceSearch().getByTestId('face-search-match');
