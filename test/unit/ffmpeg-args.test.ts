@@ -200,6 +200,8 @@ describe('buildDecodeArgs: output', () => {
       assert.equal(args[args.length - 1], 'pipe:1');
       assert.equal(valueAfter(args, '-loglevel'), 'info');
       for (const flag of ['-nostdin', '-nostats', '-hide_banner']) assert.ok(inputOptions(args).includes(flag), `${flag} missing`);
+      // Decoder threads are an input option: before -i, one thread.
+      assert.equal(valueAfter(inputOptions(args), '-threads'), '1');
     });
   }
 
