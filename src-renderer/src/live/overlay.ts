@@ -34,31 +34,42 @@ function round(rect: Rect): Rect {
   return { x: Math.round(rect.x), y: Math.round(rect.y), width: Math.round(rect.width), height: Math.round(rect.height) };
 }
 
+/**
+ * What each canvas shows now (size, boxes to a tenth of a pixel, texts, colours). A tile redraws for
+ * every displayed frame (~30 a second); when the picture would be the same (the same analysed
+ * frame held, or nobody there), the canvas is left alone: no clearing, no text, no attribute write.
+ */
+const drawnKey = new WeakMap<HTMLCanvasElement, string>();
+
 export function drawOverlay(
   ctx: CanvasRenderingContext2D,
   faces: readonly LiveFace[],
   view: { frameWidth: number; frameHeight: number; canvasWidth: number; canvasHeight: number; showScores: boolean },
 ): void {
   const { canvasWidth, canvasHeight } = view;
-  ctx.clearRect(0, 0, canvasWidth, canvasHeight);
   const fit = fitContain(view.frameWidth, view.frameHeight, canvasWidth, canvasHeight);
-  if (fit.scale <= 0) {
-    ctx.canvas.dataset.labels = '[]';
-    return;
-  }
-  const boxes = faces.map((face) => ({
+  const boxes = fit.scale <= 0 ? [] : faces.map((face) => ({
     x: fit.x + face.bbox.x * fit.scale,
     y: fit.y + face.bbox.y * fit.scale,
     width: face.bbox.width * fit.scale,
     height: face.bbox.height * fit.scale,
   }));
+  const texts = boxes.map((_, i) => labelText(faces[i]!, view.showScores));
+  const tenth = (v: number) => Math.round(v * 10);
+  const key = `${canvasWidth}x${canvasHeight}|${boxes.map((b, i) => `${faces[i]!.status}:${texts[i]}:${tenth(b.x)},${tenth(b.y)},${tenth(b.width)},${tenth(b.height)}`).join('|')}`;
+  if (drawnKey.get(ctx.canvas) === key) return;
+  drawnKey.set(ctx.canvas, key);
+  ctx.clearRect(0, 0, canvasWidth, canvasHeight);
+  if (fit.scale <= 0) {
+    ctx.canvas.dataset.labels = '[]';
+    return;
+  }
   // Readable at a distance, yet small enough not to bury a 4 × 4 wall's tiles.
   const fontSize = Math.round(Math.min(20, Math.max(12, Math.min(canvasWidth, canvasHeight) / 22)));
   const pad = Math.round(fontSize * 0.3);
   const labelHeight = fontSize + pad * 2;
   ctx.font = `600 ${fontSize}px ${FONT_FAMILY}`;
   ctx.textBaseline = 'top';
-  const texts = faces.map((face) => labelText(face, view.showScores));
   const placements = placeLabels(
     boxes.map((box, i) => ({ box, labelWidth: Math.ceil(ctx.measureText(texts[i]!).width) + pad * 2 })),
     { width: canvasWidth, height: canvasHeight },
