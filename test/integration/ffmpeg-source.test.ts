@@ -381,6 +381,22 @@ describe('FfmpegSource: frame transports (stdout pipe and Unix socket)', () => {
     });
   }
 
+  test('unix-socket under a temporary folder too long for a socket address: frames take the pipe instead', async () => {
+    const longTmp = join(privateTmp, 'x'.repeat(90));
+    mkdirSync(longTmp, { recursive: true });
+    process.env.TMPDIR = longTmp;
+    const { source, frames, ended } = makeSource({ source: { kind: 'file', path: clipPath, loop: false }, frameTransport: 'unix-socket', outputFps: 10, maxWidth: 160 });
+    let usedSocket: boolean | null = null;
+    source.on('frame', () => {
+      if (usedSocket === null && source.pid !== null) usedSocket = cmdline(source.pid).some((arg) => arg.startsWith('unix:'));
+    });
+    source.start();
+    await waitFor(() => ended() > 0, "'end'", 60_000, source);
+    assert.ok(frames.length >= 85, `${frames.length} frames`);
+    if (existsSync('/proc/self/cmdline')) assert.equal(usedSocket, false);
+    assert.deepEqual(readdirSync(longTmp), [], 'no socket folder left behind');
+  });
+
   test('unix-socket: the socket sits in a folder only its owner may enter; stop() mid-stream leaves no process and no folder', async () => {
     const foldersBefore = new Set(frameFolders());
     const { source, frames } = makeSource({ source: { kind: 'file', path: clipPath, loop: true }, frameTransport: 'unix-socket', realtime: true, outputFps: 10, maxWidth: 160 });

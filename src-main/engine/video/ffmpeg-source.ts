@@ -148,6 +148,8 @@ export const DEFAULT_BACKOFF: BackoffOptions = { initialMs: 500, maxMs: 30_000, 
 
 /** Retry interval while ffmpeg is not listening on its frame socket yet (it opens it after probing the input). */
 const SOCKET_CONNECT_RETRY_MS = 20;
+/** Longest frame socket path ffmpeg is given (sun_path is 108 bytes on Linux, 104 on macOS). */
+const MAX_SOCKET_PATH_LENGTH = 100;
 /** Bytes read from the frame socket at once (the kernel hands over what it has, up to this). */
 const SOCKET_READ_BYTES = 256 * 1024;
 
@@ -468,7 +470,14 @@ export class FfmpegSource extends EventEmitter<FfmpegSourceEvents> {
       ffmpegPath = resolveFfmpegPath(this.options.ffmpegPath);
       const transport = this.options.frameTransport ?? defaultFrameTransport();
       // A private folder (mode 0700) per process: no other user can connect to the frames, and no stale socket is in the way.
-      if (transport === 'unix-socket') socketPath = join(mkdtempSync(join(tmpdir(), 'vigil-frames-')), 'raw.sock');
+      if (transport === 'unix-socket') {
+        socketPath = join(mkdtempSync(join(tmpdir(), 'vigil-frames-')), 'raw.sock');
+        // A socket address holds ~100 bytes: under a very long temporary folder, frames take the pipe.
+        if (socketPath.length > MAX_SOCKET_PATH_LENGTH) {
+          removeSocketFolder(socketPath);
+          socketPath = null;
+        }
+      }
       args = buildDecodeArgs({
         ...this.#argsOptions(this.#knownSize, ffmpegPath),
         rawOutput: socketPath === null ? { kind: 'stdout' } : { kind: 'unix-socket', path: socketPath },
