@@ -116,7 +116,12 @@ export interface EngineOptions {
   access?: 'exclusive' | 'read-only';
   /** How the lock holder is named to a refused second process (default: from the npm script or argv). */
   lockCommand?: string;
-  /** Milliseconds since the epoch for sessions and lockouts (tests move it instead of sleeping). */
+  /**
+   * The engine's clock, milliseconds since the epoch (default Date.now): sessions and lockouts, and
+   * what runs by the clock on its own (the retention purges and occupancy snapshots at open and on
+   * their timers). Tests move it instead of sleeping, and fix it when their data has fixed dates
+   * (README, "Tests and the calendar").
+   */
   now?: () => number;
   /** Password hashing cost (default: DEFAULT_SCRYPT); stored with each hash. */
   passwordHashing?: ScryptParameters;
@@ -783,6 +788,11 @@ export class Engine extends EventEmitter<EngineEvents> {
     return this.sightingRepo.list(limit, personId);
   }
 
+  /** Milliseconds since the epoch by the engine's clock (`EngineOptions.now`, default Date.now). */
+  now(): number {
+    return this.options.now ? this.options.now() : Date.now();
+  }
+
   /**
    * Keeps occupancy per hour (and the monthly roll-up) as snapshots now and every 10 minutes. A
    * failure (busy database, a bad time zone in config.json) is logged and retried at the next tick.
@@ -790,7 +800,7 @@ export class Engine extends EventEmitter<EngineEvents> {
   startOccupancySnapshots(): void {
     const snapshot = () => {
       try {
-        const { written, months } = this.attendance.snapshotOccupancy(Date.now(), this.options.occupancyResetHour ?? DEFAULT_RESET_HOUR);
+        const { written, months } = this.attendance.snapshotOccupancy(this.now(), this.options.occupancyResetHour ?? DEFAULT_RESET_HOUR);
         if (written > 0) this.log.write('debug', 'attendance', 'occupancy snapshots written', { hours: written, months });
       } catch (error) {
         this.log.error('attendance', 'occupancy snapshot failed (retried in 10 minutes)', { reason: (error as Error).message });
@@ -818,7 +828,7 @@ export class Engine extends EventEmitter<EngineEvents> {
     this.visitPurgeTimer.unref();
   }
 
-  purgeExpiredVisits(nowMs = Date.now()): VisitPurgeResult {
+  purgeExpiredVisits(nowMs = this.now()): VisitPurgeResult {
     const result = this.attendance.purgeExpiredVisits(nowMs, this.options.occupancyResetHour ?? DEFAULT_RESET_HOUR);
     this.lastVisitPurge = { ...result, at: new Date(nowMs).toISOString() };
     if (result.deleted + result.heldForLock + result.heldForOccupancy > 0) {

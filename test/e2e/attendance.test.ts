@@ -19,6 +19,9 @@ import { hamiltonClip, tempDir } from '../helpers/paths.js';
 const dir = tempDir('vigil-e2e-attendance-');
 const zone = 'Europe/Berlin';
 const day = '2026-11-30'; // a Monday, in the past
+// The engine's clock, fixed the Friday after: its occupancy snapshots (kept only so many days back)
+// and retention purges treat the seeded Monday the same whatever today's date is.
+const engineNow = zonedToUtc('2026-12-04', '12:00', zone);
 let server: RunningServer;
 let browser: Browser;
 let page: Page;
@@ -26,7 +29,7 @@ const pageErrors: string[] = [];
 
 before(async () => {
   const staticDir = buildRenderer(dir.path);
-  server = await startServer({ dataDir: join(dir.path, 'data'), modelsDir: await installedModelPack(), host: '127.0.0.1', port: 0, staticDir, timeZone: zone });
+  server = await startServer({ dataDir: join(dir.path, 'data'), modelsDir: await installedModelPack(), host: '127.0.0.1', port: 0, staticDir, timeZone: zone, now: () => engineNow });
   const { engine } = server;
   const gateIn = engine.cameraRepo.add('Gate in', { kind: 'file', path: hamiltonClip, loop: false }, 10, false).id;
   const gateOut = engine.cameraRepo.add('Gate out', { kind: 'file', path: hamiltonClip, loop: false }, 10, false).id;
@@ -44,7 +47,7 @@ before(async () => {
   visit(gateIn, 'Gate in', '08:24');
   visit(gateOut, 'Gate out', '17:03');
   // What the engine's 10-minute tick does: keep the settled hours (and roll up their months).
-  engine.attendance.snapshotOccupancy();
+  engine.attendance.snapshotOccupancy(engine.now());
   browser = await launchChromium();
   await ensureOperator(server.engine);
   page = await openReadyConsole(browser, server.url, pageErrors, { hash: '#attendance', acceptDownloads: true });

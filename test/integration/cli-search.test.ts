@@ -13,6 +13,7 @@ import Database from 'better-sqlite3';
 import { Engine } from '../../src-main/engine/engine.js';
 import { AuditRepository } from '../../src-main/engine/storage/audit-log.js';
 import { runCli } from '../helpers/cli.js';
+import { daysAgo } from '../helpers/clock.js';
 import { enrollFiles } from '../helpers/enroll.js';
 import { installedModelPack } from '../helpers/model-pack.js';
 import { projectRoot, sharedData, tempDir } from '../helpers/paths.js';
@@ -25,6 +26,9 @@ let modelsDir = '';
 let holder: ChildProcess | null = null;
 let powellId = 0;
 let strangerCluster = 0;
+// Powell's visit: recent, whatever today is (the console opens with the real clock and purges visits past retention).
+const seenFrom = daysAgo(4, '08:00:04');
+const seenTo = daysAgo(4, '08:00:09');
 
 function startHolder(): Promise<ChildProcess> {
   return new Promise((resolve, reject) => {
@@ -54,7 +58,7 @@ before(async () => {
   powellId = (await enrollFiles(engine, 'Colin Powell', [1, 2, 3].map((n) => lfw('Colin_Powell', n)), { employeeCode: 'E-POW' })).person!.id;
   engine.sightingRepo.insert({
     cameraId: null, cameraName: 'warehouse.mp4', personId: powellId, status: 'member', trackId: null,
-    firstSeen: new Date('2026-12-01T08:00:04Z'), lastSeen: new Date('2026-12-01T08:00:09Z'), bestScore: 0.8, frames: 40, videoStartS: 4, videoEndS: 9,
+    firstSeen: seenFrom, lastSeen: seenTo, bestScore: 0.8, frames: 40, videoStartS: 4, videoEndS: 9,
   });
   const visit = await engine.identifyImage(readFileSync(lfw('Gerhard_Schroeder', 1)), 'gate.jpg', { recordUnknowns: true });
   strangerCluster = visit.faces[0]!.unknown!.clusterId!;
@@ -82,7 +86,7 @@ describe('CLI search-face and last-seen beside a running console', () => {
     assert.deepEqual(Object.keys(powell!.matches[0]!), ['kind', 'personId', 'name', 'score', 'sightings']);
     assert.deepEqual({ ...powell!.matches[0], score: undefined }, {
       kind: 'member', personId: powellId, name: 'Colin Powell', score: undefined,
-      sightings: [{ id: powell!.matches[0]!.sightings[0]!.id, cameraName: 'warehouse.mp4', firstSeen: '2026-12-01T08:00:04.000Z', lastSeen: '2026-12-01T08:00:09.000Z', videoStartS: 4, videoEndS: 9 }],
+      sightings: [{ id: powell!.matches[0]!.sightings[0]!.id, cameraName: 'warehouse.mp4', firstSeen: seenFrom.toISOString(), lastSeen: seenTo.toISOString(), videoStartS: 4, videoEndS: 9 }],
     });
     assert.deepEqual(Object.keys(stranger!.matches[0]!), ['kind', 'clusterId', 'score', 'sightings']);
     assert.equal(stranger!.matches[0]!.clusterId, strangerCluster);

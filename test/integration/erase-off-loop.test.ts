@@ -17,6 +17,7 @@ import { Engine } from '../../src-main/engine/engine.js';
 import { embeddingToBlob } from '../../src-main/engine/storage/repositories.js';
 import { seededRandom } from '../../src-main/engine/util/seeded-random.js';
 import { l2Normalize } from '../../src-main/engine/vision/geometry.js';
+import { daysAgo } from '../helpers/clock.js';
 import { tempDir } from '../helpers/paths.js';
 import { filesContaining } from '../helpers/files.js';
 
@@ -46,13 +47,17 @@ before(async () => {
       }));
       seed.people.create({ name: `Person ${p}`, employeeCode: null, department: null, category: 'employee', notes: null }, null, seed.embedderId, templates, audit);
     }
+    // Yesterday, whatever today is: older filler would be deleted by visit retention when the engine opens.
     const insert = seed.db.prepare(
-      "INSERT INTO sightings (camera_id, camera_name, person_id, status, track_id, first_seen, last_seen, best_score, frames) VALUES (NULL, 'Lobby', NULL, 'unknown', ?, '2026-01-01T00:00:00Z', '2026-01-01T00:00:01Z', 0.3, 12)",
+      "INSERT INTO sightings (camera_id, camera_name, person_id, status, track_id, first_seen, last_seen, best_score, frames) VALUES (NULL, 'Lobby', NULL, 'unknown', ?, ?, ?, 0.3, 12)",
     );
-    for (let i = 0; i < FILLER_SIGHTINGS; i++) insert.run(i);
+    const [seenFrom, seenTo] = [daysAgo(1, '00:00:00').toISOString(), daysAgo(1, '00:00:01').toISOString()];
+    for (let i = 0; i < FILLER_SIGHTINGS; i++) insert.run(i, seenFrom, seenTo);
   })();
   await seed.close();
   engine = await Engine.open({ dataDir, modelsDir: join(dir.path, 'no-models') }); // builds and saves the index
+  const filler = engine.db.prepare("SELECT COUNT(*) AS n FROM sightings WHERE camera_name = 'Lobby'").get() as { n: number };
+  assert.equal(filler.n, FILLER_SIGHTINGS, 'the filler survives the visit retention purge at open (else the database is small and the test proves little)');
 });
 
 after(async () => {

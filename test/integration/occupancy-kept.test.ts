@@ -31,6 +31,11 @@ function value<T>(envelope: Envelope<unknown>): T {
 }
 const codeOf = (envelope: Envelope<unknown>) => (envelope.ok ? 'ok' : envelope.error.code);
 const berlin = (date: string, time: string) => zonedToUtc(date, time, zone);
+/**
+ * The engine's clock, fixed in autumn 2026 like the visits: what it does by the clock on its own
+ * (catch-up snapshots, retention purges at open) then means the same whatever today's date is.
+ */
+let clock = berlin('2026-10-07', '12:00');
 
 /** A visit as the live pipeline writes it; a stranger's belongs to an unknown cluster (what the purge removes). */
 function visit(camera: string, date: string, time: string, who: { person: string } | { cluster: number } | { blocked: string }) {
@@ -53,7 +58,7 @@ function stranger(): number {
 
 before(async () => {
   // Retention of one day: the strangers' October visits are purged as soon as the purge runs with a later clock.
-  engine = await Engine.open({ dataDir, modelsDir: join(dir.path, 'no-models'), timeZone: zone, snapshotRetentionDays: 1 });
+  engine = await Engine.open({ dataDir, modelsDir: join(dir.path, 'no-models'), timeZone: zone, snapshotRetentionDays: 1, now: () => clock });
   for (const [name, direction, restricted] of [['Gate in', 'entry', false], ['Gate out', 'exit', false], ['Server room', 'none', true]] as const) {
     ids[name] = engine.cameraRepo.add(name, { kind: 'file', path: hamiltonClip, loop: false }, 10, false).id;
     engine.attendance.setCameraDirection(ids[name]!, direction, 'test');
@@ -185,12 +190,16 @@ describe('occupancy kept after the visits expire', () => {
     const kept = engine.db.prepare(keptRows).all(until);
     await live.close();
     await engine.close();
-    engine = await Engine.open({ dataDir, modelsDir: join(dir.path, 'no-models'), timeZone: zone, snapshotRetentionDays: 1 });
+    // Reopened on 2 November, 24 days on, across the end of summer time (25 October, a 25-hour day).
+    clock = berlin('2026-11-02', '09:05');
+    engine = await Engine.open({ dataDir, modelsDir: join(dir.path, 'no-models'), timeZone: zone, snapshotRetentionDays: 1, now: () => clock });
     live = new LiveService(engine);
-    const now = Date.now();
+    const now = clock;
     const last = Date.parse((engine.db.prepare('SELECT MAX(hour_start) AS at FROM occupancy_hours').get() as { at: string }).at);
     // The last hour written ended at least 10 minutes ago and is the latest such hour.
     assert.ok(last + 3_600_000 <= now - 10 * 60_000 && last + 2 * 3_600_000 > now - 10 * 60_000, `last kept hour ${new Date(last).toISOString()} at ${new Date(now).toISOString()}`);
+    assert.equal(new Date(last).toISOString(), new Date(berlin('2026-11-02', '07:00')).toISOString(), '07:00 ended at 08:00, settled by 08:55; 08:00 has not');
+    assert.equal((engine.db.prepare("SELECT COUNT(*) AS n FROM occupancy_hours WHERE day = '2026-10-25'").get() as { n: number }).n, 25, 'the day summer time ended has 25 hours');
     assert.deepEqual(engine.db.prepare(keptRows).all(until), kept, 'the hours kept before are unchanged');
     const gaps = engine.db.prepare('SELECT COUNT(*) AS n FROM occupancy_hours a WHERE hour_start < (SELECT MAX(hour_start) FROM occupancy_hours) AND NOT EXISTS (SELECT 1 FROM occupancy_hours b WHERE b.hour_start > a.hour_start AND julianday(b.hour_start) - julianday(a.hour_start) < 1.5 / 24)').get() as { n: number };
     assert.equal(gaps.n, 0, 'every hour from the first kept one on has a snapshot');

@@ -429,7 +429,7 @@ export class UnknownsService {
    * within it (faces, visits and snapshot with them), and snapshot files no
    * record points to (left by a crash). Returns what was removed.
    */
-  purgeExpired(now = new Date()): { snapshots: number; clusters: number; orphanFiles: number } {
+  purgeExpired(now = new Date(this.engine.now())): { snapshots: number; clusters: number; orphanFiles: number } {
     const cutoff = new Date(now.getTime() - this.options.retentionDays * DAY_MS);
     const { files, clusters, touched } = this.engine.db.transaction(() => {
       const files: string[] = [];
