@@ -1181,6 +1181,28 @@ export const channels = {
     permission: 'cameras.manage',
     description: 'Add a camera (RTSP, HTTP MJPEG, a video file played as a camera, or a webcam).',
   }),
+  'cameras.update': channel({
+    request: z
+      .object({
+        id: z.number().int().positive(),
+        name: z.string().trim().min(1, 'a camera name is required').max(80).optional(),
+        /** The whole new source (its sub-stream URL included: absent means none), validated as in cameras.add. */
+        source: cameraSourceSchema.optional(),
+        /** Only the sub-stream URL of a network camera (null: none); applied after `source`. */
+        subStreamUrl: networkUrl(['rtsp', 'rtsps', 'http', 'https']).nullable().optional(),
+        /**
+         * A new login (or in the URL, as in cameras.add); null: none. Absent: the stored one is kept,
+         * unless the new source points at another host (then this must be given).
+         */
+        credentials: cameraCredentialsSchema.nullable().optional(),
+        detectFps: z.number().min(0.5).max(30).optional(),
+      })
+      .strict(),
+    response: cameraSchema,
+    permission: 'cameras.manage',
+    description:
+      "Edit a camera in place (name, source, sub-stream, detection FPS, login): it keeps its id, sightings, restricted flag and attendance direction; a running camera restarts on the new source. Audited without secrets.",
+  }),
   'cameras.setCredentials': channel({
     request: z.object({ id: z.number().int().positive(), credentials: cameraCredentialsSchema.nullable() }).strict(),
     response: cameraSchema,
