@@ -749,6 +749,38 @@ export const cameraSourceSchema = z.discriminatedUnion('kind', [
 ]);
 export type CameraSource = z.infer<typeof cameraSourceSchema>;
 
+function urlHost(url: string): string | null {
+  try {
+    // Node and browsers parse the host of rtsp:// (non-special) URLs too; IPv6 keeps its brackets.
+    const host = new URL(url).hostname.toLowerCase();
+    return host === '' ? null : host;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The hosts a network camera's login is sent to: its main URL's and its sub-stream's (ffmpeg
+ * opens both with it). None for files and webcams. The port is not part of it: one device
+ * serving RTSP on 554 and HTTP on 80 is still the device the login was given for.
+ * Shared by the engine (cameras.update) and the console's edit form.
+ */
+export function credentialHosts(source: CameraSource): string[] {
+  if (source.kind !== 'rtsp' && source.kind !== 'http') return [];
+  const hosts = [urlHost(source.url), source.subStreamUrl === undefined ? null : urlHost(source.subStreamUrl)];
+  return [...new Set(hosts.filter((h): h is string => h !== null))];
+}
+
+/**
+ * The hosts of `next` that a login given for `previous` was never meant for: sending it there
+ * would hand one device's password to another, so an edit to such a source must give a new login
+ * or drop it. Empty: the login may be kept.
+ */
+export function hostsOutsideLogin(previous: CameraSource, next: CameraSource): string[] {
+  const allowed = new Set(credentialHosts(previous));
+  return credentialHosts(next).filter((host) => !allowed.has(host));
+}
+
 export const cameraStateSchema = z.enum(['stopped', 'starting', 'running', 'reconnecting', 'failed']);
 export type CameraState = z.infer<typeof cameraStateSchema>;
 

@@ -4,6 +4,9 @@
  */
 import type { CameraSource } from '../../../src-preload/contract.js';
 
+// The login's hosts are computed where the console's edit form can use them too.
+export { credentialHosts, hostsOutsideLogin } from '../../../src-preload/contract.js';
+
 /** A value of a changed field as the audit trail keeps it (never a password or user name). */
 export type AuditedValue = string | number | boolean | null;
 export type CameraFieldChanges = Record<string, { from: AuditedValue; to: AuditedValue }>;
@@ -13,37 +16,6 @@ export interface EditableCamera {
   name: string;
   source: CameraSource;
   detectFps: number;
-}
-
-function hostOf(url: string): string | null {
-  try {
-    // Node parses the host of rtsp:// (non-special) URLs too; IPv6 keeps its brackets.
-    const host = new URL(url).hostname.toLowerCase();
-    return host === '' ? null : host;
-  } catch {
-    return null;
-  }
-}
-
-/**
- * The hosts a network camera's login is sent to: its main URL's and its sub-stream's (ffmpeg
- * opens both with it). None for files and webcams. The port is not part of it: one device
- * serving RTSP on 554 and HTTP on 80 is still the device the login was given for.
- */
-export function credentialHosts(source: CameraSource): string[] {
-  if (source.kind !== 'rtsp' && source.kind !== 'http') return [];
-  const hosts = [hostOf(source.url), source.subStreamUrl === undefined ? null : hostOf(source.subStreamUrl)];
-  return [...new Set(hosts.filter((h): h is string => h !== null))];
-}
-
-/**
- * The hosts of `next` that a login sealed for `previous` was never meant for: sending it there
- * would hand one device's password to another, so an edit to such a source must give a new login
- * or drop it. Empty: the login may be kept.
- */
-export function hostsOutsideLogin(previous: CameraSource, next: CameraSource): string[] {
-  const allowed = new Set(credentialHosts(previous));
-  return credentialHosts(next).filter((host) => !allowed.has(host));
 }
 
 /**
