@@ -749,6 +749,38 @@ export const cameraSourceSchema = z.discriminatedUnion('kind', [
 ]);
 export type CameraSource = z.infer<typeof cameraSourceSchema>;
 
+function urlHost(url: string): string | null {
+  try {
+    // Node and browsers parse the host of rtsp:// (non-special) URLs too; IPv6 keeps its brackets.
+    const host = new URL(url).hostname.toLowerCase();
+    return host === '' ? null : host;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The hosts a network camera's login is sent to: its main URL's and its sub-stream's (ffmpeg
+ * opens both with it). None for files and webcams. The port is not part of it: one device
+ * serving RTSP on 554 and HTTP on 80 is still the device the login was given for.
+ * Shared by the engine (cameras.update) and the console's edit form.
+ */
+export function credentialHosts(source: CameraSource): string[] {
+  if (source.kind !== 'rtsp' && source.kind !== 'http') return [];
+  const hosts = [urlHost(source.url), source.subStreamUrl === undefined ? null : urlHost(source.subStreamUrl)];
+  return [...new Set(hosts.filter((h): h is string => h !== null))];
+}
+
+/**
+ * The hosts of `next` that a login given for `previous` was never meant for: sending it there
+ * would hand one device's password to another, so an edit to such a source must give a new login
+ * or drop it. Empty: the login may be kept.
+ */
+export function hostsOutsideLogin(previous: CameraSource, next: CameraSource): string[] {
+  const allowed = new Set(credentialHosts(previous));
+  return credentialHosts(next).filter((host) => !allowed.has(host));
+}
+
 export const cameraStateSchema = z.enum(['stopped', 'starting', 'running', 'reconnecting', 'failed']);
 export type CameraState = z.infer<typeof cameraStateSchema>;
 
@@ -1180,6 +1212,28 @@ export const channels = {
     response: cameraSchema,
     permission: 'cameras.manage',
     description: 'Add a camera (RTSP, HTTP MJPEG, a video file played as a camera, or a webcam).',
+  }),
+  'cameras.update': channel({
+    request: z
+      .object({
+        id: z.number().int().positive(),
+        name: z.string().trim().min(1, 'a camera name is required').max(80).optional(),
+        /** The whole new source (its sub-stream URL included: absent means none), validated as in cameras.add. */
+        source: cameraSourceSchema.optional(),
+        /** Only the sub-stream URL of a network camera (null: none); applied after `source`. */
+        subStreamUrl: networkUrl(['rtsp', 'rtsps', 'http', 'https']).nullable().optional(),
+        /**
+         * A new login (or in the URL, as in cameras.add); null: none. Absent: the stored one is kept,
+         * unless the new source points at another host (then this must be given).
+         */
+        credentials: cameraCredentialsSchema.nullable().optional(),
+        detectFps: z.number().min(0.5).max(30).optional(),
+      })
+      .strict(),
+    response: cameraSchema,
+    permission: 'cameras.manage',
+    description:
+      "Edit a camera in place (name, source, sub-stream, detection FPS, login): it keeps its id, sightings, restricted flag and attendance direction; a running camera restarts on the new source. Audited without secrets.",
   }),
   'cameras.setCredentials': channel({
     request: z.object({ id: z.number().int().positive(), credentials: cameraCredentialsSchema.nullable() }).strict(),

@@ -128,6 +128,7 @@ export function createHandlers(engine: Engine, live: LiveService): Handlers {
     'people.erase': ({ id }, caller) => people.erase(id, caller),
     'cameras.list': () => live.listCameras(),
     'cameras.add': ({ name, source, credentials, detectFps, start }, caller) => live.addCamera(name, source, detectFps, start, credentials, caller.operator),
+    'cameras.update': ({ id, ...patch }, caller) => live.updateCamera(id, patch, caller.operator),
     'cameras.setCredentials': ({ id, credentials }, caller) => live.setCredentials(id, credentials, caller.operator),
     'cameras.remove': async ({ id }, caller) => ({ removed: await live.removeCamera(id, caller.operator) }),
     'cameras.start': ({ id }, caller) => live.startCamera(id, caller.operator),

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { cpus } from 'node:os';
-import type { Camera, CameraCredentials, CameraHealth, CameraSource } from '../../../src-preload/contract.js';
+import { cameraSourceSchema, type Camera, type CameraCredentials, type CameraHealth, type CameraSource, type ParsedRequestOf } from '../../../src-preload/contract.js';
 import type { Engine } from '../engine.js';
 import { VigilError } from '../errors.js';
 import { InferencePool } from '../inference/inference-pool.js';
@@ -11,6 +11,10 @@ import type { EmbedPolicy } from './embed-policy.js';
 import type { MotionGatePolicy } from '../vision/motion-gate.js';
 import type { VideoHub, VideoViewer } from './video-hub.js';
 import { cameraUrlsProblemWords, separateCameraCredentials } from '../cameras/camera-urls.js';
+import { cameraFieldChanges, credentialHosts, hostsOutsideLogin } from '../cameras/camera-edit.js';
+
+/** What cameras.update may change (absent: unchanged). */
+export type CameraPatch = Omit<ParsedRequestOf<'cameras.update'>, 'id'>;
 
 /** Which of a camera's streams a viewer watches: the main one (analysed; maximised tiles) or its sub-stream (tiles). */
 export type VideoStreamChoice = 'main' | 'sub';
@@ -87,30 +91,112 @@ export class LiveService {
   }
 
   /**
-   * Adds a camera. A network camera's user name and password (given apart, or in the URL, from
-   * which they are taken out) are sealed in its row; the stored URL has none.
+   * A source as it is stored, and the login it carried or was given: a video file must exist; a
+   * network camera's URLs lose their user information (taken out as its login, see camera-urls).
+   * Shared by adding and editing a camera, so both accept and refuse the same sources.
    */
-  async addCamera(name: string, source: CameraSource, detectFps: number | undefined, start: boolean, credentials?: CameraCredentials, operator?: string): Promise<Camera> {
+  private storableSource(source: CameraSource, credentials: CameraCredentials | undefined): { stored: CameraSource; secret: CameraCredentials | null } {
     if (source.kind === 'file' && !existsSync(source.path)) {
       throw new VigilError('NOT_FOUND', `Video file not found: ${source.path}`);
     }
-    let stored = source;
-    let secret: CameraCredentials | null = credentials ?? null;
     if (source.kind === 'rtsp' || source.kind === 'http') {
       // The main URL and the sub-stream's: one login for the camera, taken out of both.
       const separated = separateCameraCredentials(source.url, source.subStreamUrl, credentials);
       if (!separated.ok) throw new VigilError('BAD_REQUEST', cameraUrlsProblemWords[separated.problem]);
-      stored = { ...source, url: separated.url };
+      const stored = { ...source, url: separated.url };
       if (separated.subStreamUrl !== undefined) stored.subStreamUrl = separated.subStreamUrl;
       else delete stored.subStreamUrl;
-      secret = separated.credentials;
-    } else if (credentials) {
-      throw new VigilError('BAD_REQUEST', 'Only RTSP and HTTP cameras take a user name and password');
+      return { stored, secret: separated.credentials };
     }
+    if (credentials) throw new VigilError('BAD_REQUEST', 'Only RTSP and HTTP cameras take a user name and password');
+    return { stored: source, secret: null };
+  }
+
+  /**
+   * Camera names are unique (ignoring case and spaces around them): sightings, searches, the wall
+   * and the CLI name cameras by them. `exceptId`: the camera being renamed.
+   */
+  private assertNameFree(name: string, exceptId?: number): void {
+    const wanted = name.trim().toLowerCase();
+    const holder = this.engine.cameraRepo.list().find((c) => c.id !== exceptId && c.name.trim().toLowerCase() === wanted);
+    if (holder) throw new VigilError('CONFLICT', `Another camera is already named "${holder.name}"; choose another name`);
+  }
+
+  /**
+   * Adds a camera. A network camera's user name and password (given apart, or in the URL, from
+   * which they are taken out) are sealed in its row; the stored URL has none.
+   */
+  async addCamera(name: string, source: CameraSource, detectFps: number | undefined, start: boolean, credentials?: CameraCredentials, operator?: string): Promise<Camera> {
+    this.assertNameFree(name);
+    const { stored, secret } = this.storableSource(source, credentials);
     const vault = this.engine.cameraCredentials;
     const record = this.engine.cameraRepo.add(name, stored, detectFps ?? DEFAULT_DETECT_FPS, start, secret ? (cameraId) => vault.seal(secret, cameraId) : null, operator);
     if (start) return this.startCamera(record.id);
     return this.toCamera(record.id);
+  }
+
+  /**
+   * Edits a camera in place: it keeps its id, sightings, restricted flag, attendance direction
+   * and (on the same hosts) its login. Everything is checked before anything is written; a
+   * running camera then restarts on the new settings, a stopped one stays stopped.
+   */
+  async updateCamera(id: number, patch: CameraPatch, operator?: string): Promise<Camera> {
+    const record = this.engine.cameraRepo.get(id);
+    if (!record) throw new VigilError('NOT_FOUND', `No camera with id ${id}`);
+    const name = patch.name === undefined ? record.name : patch.name.trim();
+    if (name === '') throw new VigilError('BAD_REQUEST', 'A camera name is required');
+    if (name.toLowerCase() !== record.name.trim().toLowerCase()) this.assertNameFree(name, id);
+
+    let source = patch.source ?? record.source;
+    if (patch.subStreamUrl !== undefined) {
+      if (source.kind !== 'rtsp' && source.kind !== 'http') throw new VigilError('BAD_REQUEST', 'Only RTSP and HTTP cameras have a sub-stream');
+      const { subStreamUrl: _old, ...rest } = source;
+      // Checked as cameras.add checks it: the sub-stream's scheme must match the camera's kind.
+      const checked = cameraSourceSchema.safeParse(patch.subStreamUrl === null ? rest : { ...rest, subStreamUrl: patch.subStreamUrl });
+      if (!checked.success) throw new VigilError('BAD_REQUEST', `Sub-stream URL: ${checked.error.issues[0]?.message ?? 'not valid'}`);
+      source = checked.data;
+    }
+
+    let stored = record.source;
+    // undefined: the stored login is kept; a value: replaced; null: dropped.
+    let login: CameraCredentials | null | undefined;
+    if (patch.source !== undefined || patch.subStreamUrl !== undefined || patch.credentials !== undefined) {
+      const prepared = this.storableSource(source, patch.credentials ?? undefined);
+      stored = prepared.stored;
+      if (prepared.secret && patch.credentials === null) throw new VigilError('BAD_REQUEST', cameraUrlsProblemWords.CREDENTIALS_TWICE);
+      if (prepared.secret) login = prepared.secret;
+      else if (patch.credentials === null) login = record.hasCredentials ? null : undefined;
+      else if (record.hasCredentials) {
+        if (stored.kind !== 'rtsp' && stored.kind !== 'http') login = null; // a file or webcam has no use for it: never kept
+        else {
+          const newHosts = hostsOutsideLogin(record.source, stored);
+          if (newHosts.length > 0) {
+            throw new VigilError(
+              'BAD_REQUEST',
+              `The stored user name and password were given for ${credentialHosts(record.source).join(', ')}; Vigil will not send them to ${newHosts.join(', ')}. Enter the new camera's user name and password, or choose none`,
+            );
+          }
+        }
+      }
+    }
+    const detectFps = patch.detectFps ?? record.detectFps;
+
+    const changes: Record<string, unknown> = cameraFieldChanges(record, { name, source: stored, detectFps });
+    if (login !== undefined) changes.credentials = login ? (record.hasCredentials ? 'replaced' : 'set') : 'removed';
+    if (Object.keys(changes).length === 0) return this.toCamera(id);
+
+    const sealed = login === undefined ? undefined : login === null ? null : this.engine.cameraCredentials.seal(login, id);
+    this.engine.cameraRepo.update(id, { name, source: stored, detectFps }, sealed, operator, { changes });
+    this.engine.log.info('camera', 'camera edited', { cameraId: id, fields: Object.keys(changes) });
+
+    const pipeline = this.pipelines.get(id);
+    if (pipeline) {
+      // Supervised restart: the old ffmpeg is stopped (SIGTERM, then SIGKILL) before the new one starts.
+      await pipeline.stop();
+      this.pipelines.delete(id);
+      return this.startCamera(id);
+    }
+    return this.toCamera(id);
   }
 
   /** Replaces (or with null clears) a network camera's credentials; a running camera reconnects with them. */

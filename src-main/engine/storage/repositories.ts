@@ -452,6 +452,18 @@ export class CameraRepository {
     this.db.prepare('UPDATE cameras SET source_json = ?, credentials = ? WHERE id = ?').run(JSON.stringify(source), blob, id);
   }
 
+  /**
+   * An edit in place (cameras.update), with its audit entry in the same transaction. `sealed`:
+   * undefined keeps the stored login, a blob replaces it, null drops it.
+   */
+  update(id: number, next: { name: string; source: CameraSource; detectFps: number }, sealed: Buffer | null | undefined, operator: string | undefined, details: Record<string, unknown>): void {
+    this.db.transaction(() => {
+      this.db.prepare('UPDATE cameras SET name = ?, source_json = ?, detect_fps = ? WHERE id = ?').run(next.name, JSON.stringify(next.source), next.detectFps, id);
+      if (sealed !== undefined) this.db.prepare('UPDATE cameras SET credentials = ? WHERE id = ?').run(sealed, id);
+      this.audited(id, operator, 'camera.updated', details);
+    })();
+  }
+
   setEnabled(id: number, enabled: boolean, operator?: string): void {
     this.db.transaction(() => {
       const changed = this.db.prepare('UPDATE cameras SET enabled = ? WHERE id = ? AND enabled <> ?').run(enabled ? 1 : 0, id, enabled ? 1 : 0).changes > 0;

@@ -3,7 +3,10 @@ import { channels, type Camera, type CameraCredentials, type CameraHealth, type 
 import { describeError, getApi } from '../api';
 import { firstIssue } from '../lib/format';
 
-export type CameraAction = 'start' | 'stop' | 'remove' | 'restrict' | 'credentials';
+export type CameraAction = 'start' | 'stop' | 'remove' | 'restrict' | 'credentials' | 'edit';
+
+/** What the edit form sends (absent fields: unchanged). */
+export type CameraPatch = Omit<RequestOf<'cameras.update'>, 'id'>;
 
 interface CamerasSlice {
   cameras: Camera[];
@@ -17,6 +20,9 @@ interface CamerasSlice {
   /** Camera id -> the last action's error message. */
   actionErrors: Record<number, string>;
   confirmingRemoval: number | null;
+  /** The camera whose edit form is open (one at a time). */
+  editing: number | null;
+  editError: string | null;
 
   load(options?: { quiet?: boolean }): Promise<void>;
   add(request: RequestOf<'cameras.add'>): Promise<boolean>;
@@ -29,6 +35,10 @@ interface CamerasSlice {
   /** Replaces (null: removes) a camera's user name and password; they are never read back. Resolves true on success. */
   setCredentials(id: number, credentials: CameraCredentials | null): Promise<boolean>;
   applyHealth(cameraId: number, health: CameraHealth): void;
+  openEdit(id: number | null): void;
+  clearEditError(): void;
+  /** Edits a camera in place (it keeps its id, history and settings); resolves true on success. */
+  update(id: number, patch: CameraPatch): Promise<boolean>;
 }
 
 const fieldNames: Record<string, string> = {
@@ -40,6 +50,7 @@ const fieldNames: Record<string, string> = {
   'credentials.username': 'User name',
   'credentials.password': 'Password',
   detectFps: 'Detection FPS',
+  subStreamUrl: 'Sub-stream URL',
 };
 
 function replace(cameras: Camera[], camera: Camera): Camera[] {
@@ -80,6 +91,8 @@ export const useCameras = create<CamerasSlice>()((set, get) => {
     busy: {},
     actionErrors: {},
     confirmingRemoval: null,
+    editing: null,
+    editError: null,
 
     async load(options) {
       if (!options?.quiet) set({ loading: true });
@@ -152,6 +165,40 @@ export const useCameras = create<CamerasSlice>()((set, get) => {
         await getApi().invoke('cameras.remove', { id });
         set((s) => ({ cameras: s.cameras.filter((c) => c.id !== id), confirmingRemoval: null }));
       }),
+
+    openEdit: (id) => set({ editing: id, editError: null }),
+
+    clearEditError: () => set({ editError: null }),
+
+    async update(id, patch) {
+      const fps = patch.detectFps;
+      if (fps !== undefined && !(Number.isFinite(fps) && fps >= 0.5 && fps <= 30)) {
+        set({ editError: 'Detection FPS: enter a number from 0.5 to 30.' });
+        return false;
+      }
+      const request = { id, ...patch };
+      const checked = channels['cameras.update'].request.safeParse(request);
+      if (!checked.success) {
+        set({ editError: firstIssue(checked.error.issues, fieldNames) });
+        return false;
+      }
+      if (get().busy[id]) return false;
+      set((s) => ({ busy: { ...s.busy, [id]: 'edit' }, editError: null }));
+      try {
+        const camera = await getApi().invoke('cameras.update', request);
+        set((s) => ({ cameras: replace(s.cameras, camera), editing: s.editing === id ? null : s.editing }));
+        return true;
+      } catch (error) {
+        set({ editError: describeError(error) });
+        return false;
+      } finally {
+        set((s) => {
+          const busy = { ...s.busy };
+          delete busy[id];
+          return { busy };
+        });
+      }
+    },
 
     applyHealth(cameraId, health) {
       set((s) => {
