@@ -60,6 +60,8 @@ export interface CameraServerOptions {
   width?: number;
   /** Answer 401 (Basic challenge) to requests without this user name and password, as a camera with a login does. */
   login?: { username: string; password: string };
+  /** h264-ts only: send the clip's own H.264 as it is (`-c copy`), once, not looped: a clip made of parts of different sizes is a camera that changes resolution mid-stream. */
+  copy?: boolean;
 }
 
 export async function startReconnectableCameraServer(
@@ -84,9 +86,12 @@ export async function startReconnectableCameraServer(
     const output =
       format === 'mjpeg'
         ? ['-c:v', 'mjpeg', '-q:v', '8', '-f', 'mpjpeg', 'pipe:1']
-        : ['-c:v', 'libx264', '-preset', 'ultrafast', '-g', '25', '-f', 'mpegts', 'pipe:1'];
+        : options.copy
+          ? ['-c:v', 'copy', '-f', 'mpegts', 'pipe:1']
+          : ['-c:v', 'libx264', '-preset', 'ultrafast', '-g', '25', '-f', 'mpegts', 'pipe:1'];
     const scale = options.width !== undefined ? ['-vf', `scale=${options.width}:-2`] : [];
-    const child = spawn(resolveFfmpegPath(), ['-hide_banner', '-nostdin', '-loglevel', 'error', '-re', '-stream_loop', '-1', '-i', clip, '-an', ...scale, ...output], {
+    const loop = options.copy ? [] : ['-stream_loop', '-1'];
+    const child = spawn(resolveFfmpegPath(), ['-hide_banner', '-nostdin', '-loglevel', 'error', '-re', ...loop, '-i', clip, '-an', ...scale, ...output], {
       stdio: ['ignore', 'pipe', 'ignore'],
     });
     children.add(child);
