@@ -298,6 +298,10 @@ export class Engine extends EventEmitter<EngineEvents> {
           ? { sync: this.remoteSyncInstance, collection: this.matcherConfig.collectionId!, eraseWaitMs: this.options.remoteEraseWaitMs ?? 5000 }
           : null,
     });
+    // Every running camera listens here (people.changed, to judge its open visits again), so a site
+    // with more than ten cameras is not a leak; pipelines remove their listener when they stop
+    // (test/integration/camera-listeners.test.ts checks that instead).
+    this.setMaxListeners(0);
     // Every change to a person (enroll, edit, status, templates, erase, named from a cluster) emits this.
     this.on('people.changed', () => this.personFactsCache.clear());
     this.operators = new OperatorService(db, { now: options.now, scrypt: options.passwordHashing });
