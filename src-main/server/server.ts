@@ -9,7 +9,7 @@ import { type EventName, eventPermissions, events, MAX_REQUEST_BYTES, wsClientMe
 import { createEngineDispatcher } from '../engine/api/handlers.js';
 import { type ConsoleConnection, newConnection } from '../engine/operators/sessions.js';
 import { Engine, type EngineOptions } from '../engine/engine.js';
-import { LiveService } from '../engine/live/live-service.js';
+import { LiveService, type VideoStreamChoice } from '../engine/live/live-service.js';
 import { projectRoot } from '../engine/paths.js';
 
 export interface ServerOptions extends EngineOptions {
@@ -136,42 +136,50 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   };
 
   /**
-   * GET /video/<cameraId>?token=...&session=...[&stream=sub]: the camera's live video as one endless
-   * fragmented MP4 body (see VideoHub): its main stream, or with stream=sub its sub-stream (404 when
-   * it has none). The WebSocket's token (the page has it from its own address) and the
-   * signed-in session of that page (its role must grant live.view). The body
+   * A camera video request, /video/<cameraId>?token=...&session=...[&stream=sub], checked: the
+   * WebSocket's token (the page has it from its own address) and the signed-in session of that page
+   * (its role must grant live.view; the printed token opens the page, not the cameras). Used by both
+   * the plain GET and the WebSocket upgrade of the same address.
+   */
+  const checkVideoRequest = (rawUrl: string | undefined): { cameraId: number; stream: VideoStreamChoice } | { status: number; message: string } => {
+    const url = parseRequestUrl(rawUrl);
+    if (url === null || !sameToken(url.searchParams.get('token'), token)) return { status: 401, message: 'Unauthorized' };
+    const match = /^\/video\/(\d{1,9})$/.exec(url.pathname);
+    if (match === null) return { status: 400, message: 'Bad camera id' };
+    const viewer = { ...newConnection(), sessionId: url.searchParams.get('session') };
+    if (!viewer.sessionId || !engine.sessions.mayReceive(viewer, 'live.view')) return { status: 401, message: 'Sign in first' };
+    const streamParam = url.searchParams.get('stream');
+    if (streamParam !== null && streamParam !== 'main' && streamParam !== 'sub') return { status: 400, message: 'Bad stream (main or sub)' };
+    return { cameraId: Number(match[1]), stream: streamParam ?? 'main' };
+  };
+
+  /** 404 text when the camera (or its sub-stream) has no video to give, else null. */
+  const noVideo = (cameraId: number, stream: VideoStreamChoice): string | null => {
+    if (live.videoHub(cameraId, stream) !== null) return null;
+    return stream === 'sub' && live.videoHub(cameraId) !== null ? 'This camera has no sub-stream' : 'This camera is not running';
+  };
+
+  /**
+   * GET /video/<cameraId>?...: the camera's live video as one endless fragmented MP4 body (see
+   * VideoHub): its main stream, or with stream=sub its sub-stream (404 when it has none). The body
    * ends when the camera stops or restarts (the player reconnects); a client that leaves is removed.
+   * (The console itself opens the same address as a WebSocket, see below: a browser keeps at most
+   * six HTTP/1.1 connections per host, so a wall of more than six endless bodies would stall.)
    */
   const serveVideo = (req: IncomingMessage, res: ServerResponse) => {
-    const url = parseRequestUrl(req.url);
-    if (url === null || !sameToken(url.searchParams.get('token'), token)) {
-      plain(res, 401, 'Unauthorized');
+    const checked = checkVideoRequest(req.url);
+    if ('status' in checked) {
+      plain(res, checked.status, checked.message);
       return;
     }
-    const match = /^\/video\/(\d{1,9})$/.exec(url.pathname);
-    if (match === null) {
-      plain(res, 400, 'Bad camera id');
-      return;
-    }
-    // Only for a signed-in console whose role may watch: the printed token opens the page, not the cameras.
-    const viewer = { ...newConnection(), sessionId: url.searchParams.get('session') };
-    if (!viewer.sessionId || !engine.sessions.mayReceive(viewer, 'live.view')) {
-      plain(res, 401, 'Sign in first');
-      return;
-    }
-    const cameraId = Number(match[1]);
-    const streamParam = url.searchParams.get('stream');
-    if (streamParam !== null && streamParam !== 'main' && streamParam !== 'sub') {
-      plain(res, 400, 'Bad stream (main or sub)');
-      return;
-    }
-    const stream = streamParam ?? 'main';
+    const { cameraId, stream } = checked;
+    const missing = noVideo(cameraId, stream);
     if (req.method === 'HEAD') {
-      plain(res, live.videoHub(cameraId, stream) === null ? 404 : 200, '');
+      plain(res, missing === null ? 200 : 404, '');
       return;
     }
-    if (live.videoHub(cameraId, stream) === null) {
-      plain(res, 404, stream === 'sub' && live.videoHub(cameraId) !== null ? 'This camera has no sub-stream' : 'This camera is not running');
+    if (missing !== null) {
+      plain(res, 404, missing);
       return;
     }
     res.writeHead(200, {
@@ -199,6 +207,39 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     };
     res.on('close', release);
     res.on('error', release);
+  };
+
+  /**
+   * The same video over a WebSocket (what the console uses): one binary message per piece of the
+   * fragmented MP4, the init segment first; the socket closes (1000) when the camera stops or
+   * restarts, and the player reconnects. Checked exactly like the GET, before the upgrade.
+   */
+  const videoSockets = new WebSocketServer({ noServer: true, maxPayload: 1024 });
+  const serveVideoSocket = (ws: WebSocket, cameraId: number, stream: VideoStreamChoice) => {
+    let ended = false;
+    const unsubscribe =
+      live.subscribeVideo(cameraId, {
+        send: (bytes) => {
+          if (!ended && ws.readyState === ws.OPEN) ws.send(bytes, { binary: true });
+        },
+        bufferedBytes: () => ws.bufferedAmount,
+        end: (reason) => {
+          ended = true;
+          ws.close(1000, reason);
+        },
+      }, stream) ?? null;
+    if (unsubscribe === null) {
+      ws.close(4404, 'This camera is not running');
+      return;
+    }
+    const release = () => {
+      ended = true;
+      unsubscribe();
+    };
+    ws.on('close', release);
+    // The page sends nothing on this socket; a broken frame only closes it.
+    ws.on('error', release);
+    ws.on('message', () => ws.close(1003, 'This socket only sends'));
   };
 
   const http = createServer((req, res) => {
@@ -244,6 +285,19 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       const origin = req.headers.origin;
       const hostHeader = req.headers.host;
       const sameOrigin = !origin || (hostHeader !== undefined && (origin === `http://${hostHeader}` || origin === `https://${hostHeader}`));
+      if (url.pathname.startsWith('/video/') && sameOrigin) {
+        const checked = checkVideoRequest(req.url);
+        if ('status' in checked) {
+          refuse(`${checked.status} ${checked.status === 401 ? 'Unauthorized' : 'Bad Request'}`);
+          return;
+        }
+        if (noVideo(checked.cameraId, checked.stream) !== null) {
+          refuse('404 Not Found');
+          return;
+        }
+        videoSockets.handleUpgrade(req, socket, head, (ws) => serveVideoSocket(ws, checked.cameraId, checked.stream));
+        return;
+      }
       if (url.pathname !== '/ws' || !sameToken(url.searchParams.get('token'), token) || !sameOrigin) {
         refuse('401 Unauthorized');
         return;
@@ -328,7 +382,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     async close() {
       for (const off of listeners) off();
       for (const ws of sockets.keys()) ws.terminate();
+      for (const ws of videoSockets.clients) ws.terminate();
       wss.close();
+      videoSockets.close();
       await new Promise<void>((r) => http.close(() => r()));
       await live.close();
       await engine.close();

@@ -54,10 +54,15 @@ function maskToken(url: string): string {
  *   not have done the work; the UI says so) and we reconnect with exponential
  *   backoff; listeners stay registered across reconnections.
  */
-/** http(s)://<host>/video/<id>?token=<token>&session=<session>: the host's video of a camera, from the WebSocket's address, for this signed-in console. */
+/**
+ * ws(s)://<host>/video/<id>?token=<token>&session=<session>[&stream=sub]: the host's video of a
+ * camera, from the WebSocket's address, for this signed-in console. A WebSocket, not a GET: the
+ * browser keeps at most six HTTP/1.1 connections per host, and each tile's video is an endless body,
+ * so a wall of seven or more cameras would leave tiles waiting for ever.
+ */
 export function hostVideoUrl(webSocketUrl: string, cameraId: number, session: string | null = null, stream: 'main' | 'sub' = 'main'): string {
   const url = new URL(webSocketUrl);
-  url.protocol = url.protocol === 'wss:' ? 'https:' : 'http:';
+  url.protocol = url.protocol === 'https:' || url.protocol === 'wss:' ? 'wss:' : 'ws:';
   url.pathname = `/video/${cameraId}`;
   if (session) url.searchParams.set('session', session);
   if (stream === 'sub') url.searchParams.set('stream', 'sub');

@@ -2,11 +2,12 @@ import { useEffect, useRef, useState } from 'react';
 import { facesAt, newestFaces } from '../live/overlay-timing';
 import { drawOverlay } from '../live/overlay';
 import { FALLBACK_VIDEO_MIME, initSegmentLength, liveEdgeDecision, mediaErrorAction, mimeFromInitSegment } from '../live/video-stream';
+import { openVideoChunks } from '../live/video-chunks';
 import { liveVideoUrl, useLive } from '../store/live';
 
 /** No new frame on screen for this long while the camera runs: "Video stalled". */
 const STALL_AFTER_MS = 5_000;
-/** Wait before fetching the video again after its stream ended (camera restart) or failed. */
+/** Wait before opening the video again after its stream ended (camera restart) or failed. */
 const RECONNECT_DELAY_MS = 1_000;
 
 type Problem = 'unsupported' | null;
@@ -47,7 +48,7 @@ export function VideoSurface({
   const showScoresRef = useRef(showScores);
   showScoresRef.current = showScores;
 
-  // The stream: fetch -> SourceBuffer, kept near the live edge. Restarted when the stream ends.
+  // The stream: WebSocket or fetch -> SourceBuffer, kept near the live edge. Restarted when the stream ends.
   useEffect(() => {
     const video = videoRef.current;
     if (!video || !running || typeof MediaSource === 'undefined') return;
@@ -92,9 +93,7 @@ export function VideoSurface({
 
     const onSourceOpen = async () => {
       try {
-        const response = await fetch(liveVideoUrl(cameraId, stream), { signal: abort.signal, cache: 'no-store' });
-        if (!response.ok || response.body === null) throw new Error(`HTTP ${response.status}`);
-        const reader = response.body.getReader();
+        const reader = await openVideoChunks(liveVideoUrl(cameraId, stream), abort.signal);
         let head = new Uint8Array(0);
         for (;;) {
           const { done, value } = await reader.read();
