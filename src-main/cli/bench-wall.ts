@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- wall [--cameras N] [--seconds S] [--json]`: the guard's wall for real. The headless
+ * `npm run bench -- wall [--cameras N] [--seconds S] [--layout auto|2x2|...] [--json]`: the guard's wall for real. The headless
  * host runs N cameras (the Hamilton clip, looped, read at its own rate); first alone (analysis only),
  * then with Debian's Chromium showing the Live wall (video + overlay for every camera).
  * Prints {"cameras","analysed_fps_min","analysed_fps_alone_min","displayed_fps_min","overlay_lag_ms_p95",
@@ -14,6 +14,10 @@ import { chromium } from 'playwright-core';
 import { startServer } from '../server/server.js';
 import { defaultModelsDir, projectRoot } from '../engine/paths.js';
 import { lowerPriority } from '../engine/util/display-priority.js';
+
+/** Tiles on one page of each fixed layout (the renderer's wall-layout.ts; 'auto' shows every camera). */
+export const TILES_PER_PAGE = { '1x1': 1, '2x2': 4, '3x3': 9, '4x4': 16, '1+5': 6, '1+7': 8 } as const;
+export type WallLayoutId = keyof typeof TILES_PER_PAGE | 'auto';
 
 const log = (message: string) => process.stderr.write(`bench wall: ${message}\n`);
 const CLOCK_TICKS = 100; // USER_HZ on Linux
@@ -94,7 +98,11 @@ export async function benchWall(options: {
   chromiumPath?: string;
   /** Niceness given to Chromium's processes (DISPLAY_PROCESS_NICENESS is what the desktop app gives its window's); default 0. */
   browserNiceness?: number;
+  /** The wall's layout (the Live tab's choice: auto, 1x1, 2x2, 3x3, 4x4, 1+5, 1+7); default auto (every camera shown). Only the tiles shown are measured for display. */
+  layout?: WallLayoutId;
 }): Promise<Record<string, unknown>> {
+  const layout = options.layout ?? 'auto';
+  const tilesShown = layout === 'auto' ? options.cameras : Math.min(options.cameras, TILES_PER_PAGE[layout]);
   const browserNiceness = options.browserNiceness ?? 0;
   const dir = mkdtempSync(join(tmpdir(), 'vigil-bench-wall-'));
   const chromiumPath = options.chromiumPath ?? process.env.VIGIL_CHROMIUM ?? '/usr/bin/chromium';
@@ -132,13 +140,14 @@ export async function benchWall(options: {
         await signIn.getByLabel('Password').fill(operator.password);
         await signIn.getByRole('button', { name: 'Sign in' }).click();
         await page.getByRole('tab', { name: /^Live/ }).click();
+        if (layout !== 'auto') await page.getByTestId('wall-layout').selectOption(layout);
         await page.waitForFunction(
           (n) => {
             const doc = (globalThis as unknown as { document: { querySelectorAll(s: string): Array<{ getAttribute(n: string): string | null }> } }).document;
             const surfaces = Array.from(doc.querySelectorAll('[data-testid^="video-surface-"]'));
             return surfaces.length === n && surfaces.every((s) => Number(s.getAttribute('data-displayed-frames') ?? '0') > 10);
           },
-          options.cameras,
+          tilesShown,
           { timeout: 120_000 },
         );
         // As the desktop app does to its window's processes (all of them exist once the tiles play).
@@ -184,6 +193,8 @@ export async function benchWall(options: {
         const latencies = ids.flatMap((id) => server.live.pipelineStats(id)?.latencyMs.slice(-100) ?? []);
         return {
           cameras: options.cameras,
+          layout,
+          tiles_shown: tilesShown,
           analysed_fps_min: round(Math.min(...analysedSamples.at(-1)!)),
           analysed_fps_alone_min: round(aloneMin),
           displayed_fps_min: round(Math.min(...displayedFps)),

@@ -35,6 +35,7 @@ const { values, positionals } = parseArgs({
     // `bench wall`: the Live wall in Chromium (see bench-wall.ts).
     cameras: { type: 'string', default: '1' },
     'browser-niceness': { type: 'string' },
+    layout: { type: 'string', default: 'auto' },
     seconds: { type: 'string', default: '15' },
     json: { type: 'boolean', default: false },
     only: { type: 'string', default: 'models,frame,cameras,idle,hnsw,erase,search' },
@@ -669,8 +670,20 @@ async function benchSearch(result: Record<string, unknown>): Promise<void> {
 
 async function main(): Promise<void> {
   if (positionals[0] === 'wall') {
-    const { benchWall } = await import('./bench-wall.js');
-    const wall = await benchWall({ cameras: Math.max(1, Number(values.cameras)), seconds: Math.max(3, Number(values.seconds)), clip, browserNiceness: values['browser-niceness'] === undefined ? undefined : Math.max(0, Math.min(19, Number(values['browser-niceness']))) });
+    const { benchWall, TILES_PER_PAGE } = await import('./bench-wall.js');
+    const layout = values.layout;
+    if (layout !== 'auto' && !Object.hasOwn(TILES_PER_PAGE, layout)) {
+      process.stderr.write(`bench wall: unknown layout "${layout}" (auto, ${Object.keys(TILES_PER_PAGE).join(', ')})\n`);
+      process.exitCode = 2;
+      return;
+    }
+    const wall = await benchWall({
+      cameras: Math.max(1, Number(values.cameras)),
+      seconds: Math.max(3, Number(values.seconds)),
+      clip,
+      layout: layout as keyof typeof TILES_PER_PAGE | 'auto',
+      browserNiceness: values['browser-niceness'] === undefined ? undefined : Math.max(0, Math.min(19, Number(values['browser-niceness']))),
+    });
     if (values.json) process.stdout.write(`${JSON.stringify(wall)}\n`);
     else for (const [key, value] of Object.entries(wall)) console.log(`${key.padEnd(28)} ${String(value)}`);
     return;
