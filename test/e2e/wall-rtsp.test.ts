@@ -1,0 +1,112 @@
+/**
+ * An RTSP camera (the usual CCTV protocol), end to end, in Debian's Chromium against the real host:
+ * the camera is a local RTSP server (test/helpers/rtsp-camera.ts: RTSP signalling with TCP
+ * interleaving, the RTP made by real ffmpeg from the Hamilton clip's own H.264). It is analysed;
+ * its H.264 is copied, not encoded, to its tile, which plays at the source's rate; and the boxes
+ * drawn on the tile come from analysed frames on the video's own clock (RTP time through
+ * `-copyts`), so the overlay lag is a frame or two, not the seconds or hours a clock mismatch gives.
+ */
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { type Browser, type Page } from 'playwright-core';
+import { startServer, type RunningServer } from '../../src-main/server/server.js';
+import { buildRenderer, ensureOperator, launchChromium, openReadyConsole, openTab } from '../helpers/e2e-console.js';
+import { freePort, waitFor } from '../helpers/camera-server.js';
+import { installedModelPack } from '../helpers/model-pack.js';
+import { tempDir } from '../helpers/paths.js';
+import { startRtspCamera, type RtspCamera } from '../helpers/rtsp-camera.js';
+
+const dir = tempDir('vigil-e2e-rtsp-');
+let server: RunningServer;
+let camera: RtspCamera;
+let browser: Browser;
+let page: Page;
+let cameraId = 0;
+const pageErrors: string[] = [];
+
+before(async () => {
+  camera = await startRtspCamera(await freePort());
+  const staticDir = buildRenderer(dir.path);
+  server = await startServer({ dataDir: join(dir.path, 'data'), modelsDir: await installedModelPack(), host: '127.0.0.1', port: 0, staticDir });
+  await ensureOperator(server.engine);
+  cameraId = (await server.live.addCamera('Dock', { kind: 'rtsp', url: camera.url }, undefined, true)).id;
+  browser = await launchChromium();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+  await camera?.close();
+  dir.cleanup();
+});
+
+const health = () => server.live.listCameras().find((c) => c.id === cameraId)!.health;
+
+async function tile(): Promise<{ frames: number; width: number; faces: number; lagMs: number | null; problem: string }> {
+  return page.evaluate((id) => {
+    const doc = (globalThis as unknown as { document: { querySelector(s: string): { getAttribute(n: string): string | null; querySelector(s: string): { videoWidth: number } | null } | null } }).document;
+    const surface = doc.querySelector(`[data-testid="video-surface-${id}"]`);
+    const lag = surface?.getAttribute('data-overlay-lag-ms');
+    return {
+      frames: Number(surface?.getAttribute('data-displayed-frames') ?? '0'),
+      width: surface?.querySelector('video')?.videoWidth ?? 0,
+      faces: Number(surface?.getAttribute('data-overlay-faces') ?? '0'),
+      lagMs: lag === null || lag === undefined ? null : Number(lag),
+      problem: surface?.getAttribute('data-problem') ?? '',
+    };
+  }, cameraId);
+}
+
+describe('an RTSP camera', () => {
+  test('is analysed: frames arrive over RTSP (TCP) and faces are found', async () => {
+    await waitFor(() => health().state === 'running' && (server.live.pipelineStats(cameraId)?.facesDetected ?? 0) > 0, 'faces found on the RTSP camera', 60_000, () => JSON.stringify(health()));
+    assert.ok(camera.plays >= 1);
+  });
+
+  test('on the wall: its H.264 is copied to the tile, which plays, with boxes from frames on the same clock', async () => {
+    page = await openReadyConsole(browser, server.url, pageErrors);
+    await openTab(page, 'Live');
+    let state = await tile();
+    for (let i = 0; i < 600 && state.frames < 30; i++) {
+      await page.waitForTimeout(100);
+      state = await tile();
+    }
+    assert.ok(state.frames >= 30, `the tile plays (${JSON.stringify(state)})`);
+    assert.equal(state.width, 640);
+    assert.equal(state.problem, '');
+    assert.match(server.live.videoHub(cameraId)!.codec ?? '', /^avc1\./, 'copied H.264');
+
+    // Sampled for a few seconds: the clip has faces most of the time.
+    const lags: number[] = [];
+    for (let i = 0; i < 100 && lags.length < 10; i++) {
+      await page.waitForTimeout(100);
+      const sample = await tile();
+      if (sample.faces > 0 && sample.lagMs !== null && Number.isFinite(sample.lagMs)) lags.push(sample.lagMs);
+    }
+    assert.ok(lags.length >= 10, `faces drawn on the tile (${lags.length} samples with faces)`);
+    lags.sort((a, b) => a - b);
+    const median = lags[Math.floor(lags.length / 2)]!;
+    assert.ok(median >= 0 && median < 1_500, `boxes come from analysed frames on the video's clock: median lag ${median} ms (${lags.join(', ')})`);
+    assert.equal(health().state, 'running');
+    assert.deepEqual(pageErrors, []);
+  });
+
+  test('the camera reboots (every session dropped): the engine reconnects and the tile plays again', async () => {
+    const playsBefore = camera.plays;
+    const processedBefore = server.live.pipelineStats(cameraId)!.framesProcessed;
+    camera.dropSessions();
+    await waitFor(() => camera.plays > playsBefore, 'the engine playing the stream again', 60_000, () => JSON.stringify(health()));
+    await waitFor(() => health().state === 'running' && (server.live.pipelineStats(cameraId)?.framesProcessed ?? 0) > processedBefore + 10, 'analysis again', 60_000, () => JSON.stringify(health()));
+    // The tile reconnects to the new stream (its counter may restart with the new connection).
+    let advanced = 0;
+    for (let attempt = 0; attempt < 30 && advanced < 20; attempt++) {
+      const start = (await tile()).frames;
+      await page.waitForTimeout(1_000);
+      advanced = (await tile()).frames - start;
+    }
+    assert.ok(advanced >= 20, `the tile plays again (${advanced} frames in a second)`);
+    assert.equal((await tile()).problem, '');
+    assert.deepEqual(pageErrors, []);
+  });
+});
