@@ -5,6 +5,7 @@
  * its H.264 is copied, not encoded, to its tile, which plays at the source's rate; and the boxes
  * drawn on the tile come from analysed frames on the video's own clock (RTP time through
  * `-copyts`), so the overlay lag is a frame or two, not the seconds or hours a clock mismatch gives.
+ * Then an H.265 camera: analysed, and H.264 is encoded from it for its tile, on the same clock.
  */
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -16,6 +17,9 @@ import { freePort, waitFor } from '../helpers/camera-server.js';
 import { installedModelPack } from '../helpers/model-pack.js';
 import { tempDir } from '../helpers/paths.js';
 import { startRtspCamera, type RtspCamera } from '../helpers/rtsp-camera.js';
+import { resolveFfmpegPath } from '../../src-main/engine/video/ffmpeg-path.js';
+import { hamiltonClip } from '../helpers/paths.js';
+import { spawnSync } from 'node:child_process';
 
 const dir = tempDir('vigil-e2e-rtsp-');
 let server: RunningServer;
@@ -41,9 +45,9 @@ after(async () => {
   dir.cleanup();
 });
 
-const health = () => server.live.listCameras().find((c) => c.id === cameraId)!.health;
+const health = (id = cameraId) => server.live.listCameras().find((c) => c.id === id)!.health;
 
-async function tile(): Promise<{ frames: number; width: number; faces: number; lagMs: number | null; problem: string }> {
+async function tile(id = cameraId): Promise<{ frames: number; width: number; faces: number; lagMs: number | null; problem: string }> {
   return page.evaluate((id) => {
     const doc = (globalThis as unknown as { document: { querySelector(s: string): { getAttribute(n: string): string | null; querySelector(s: string): { videoWidth: number } | null } | null } }).document;
     const surface = doc.querySelector(`[data-testid="video-surface-${id}"]`);
@@ -55,7 +59,24 @@ async function tile(): Promise<{ frames: number; width: number; faces: number; l
       lagMs: lag === null || lag === undefined ? null : Number(lag),
       problem: surface?.getAttribute('data-problem') ?? '',
     };
-  }, cameraId);
+  }, id);
+}
+
+/**
+ * Samples the tile for a few seconds (the clip has faces most of the time): boxes are drawn, and
+ * they come from analysed frames on the video's own clock (a lag of frames, not seconds or hours).
+ */
+async function assertBoxesOnVideoClock(id: number): Promise<void> {
+  const lags: number[] = [];
+  for (let i = 0; i < 100 && lags.length < 10; i++) {
+    await page.waitForTimeout(100);
+    const sample = await tile(id);
+    if (sample.faces > 0 && sample.lagMs !== null && Number.isFinite(sample.lagMs)) lags.push(sample.lagMs);
+  }
+  assert.ok(lags.length >= 10, `faces drawn on the tile (${lags.length} samples with faces)`);
+  lags.sort((a, b) => a - b);
+  const median = lags[Math.floor(lags.length / 2)]!;
+  assert.ok(median >= 0 && median < 1_500, `boxes come from analysed frames on the video's clock: median lag ${median} ms (${lags.join(', ')})`);
 }
 
 describe('an RTSP camera', () => {
@@ -77,17 +98,7 @@ describe('an RTSP camera', () => {
     assert.equal(state.problem, '');
     assert.match(server.live.videoHub(cameraId)!.codec ?? '', /^avc1\./, 'copied H.264');
 
-    // Sampled for a few seconds: the clip has faces most of the time.
-    const lags: number[] = [];
-    for (let i = 0; i < 100 && lags.length < 10; i++) {
-      await page.waitForTimeout(100);
-      const sample = await tile();
-      if (sample.faces > 0 && sample.lagMs !== null && Number.isFinite(sample.lagMs)) lags.push(sample.lagMs);
-    }
-    assert.ok(lags.length >= 10, `faces drawn on the tile (${lags.length} samples with faces)`);
-    lags.sort((a, b) => a - b);
-    const median = lags[Math.floor(lags.length / 2)]!;
-    assert.ok(median >= 0 && median < 1_500, `boxes come from analysed frames on the video's clock: median lag ${median} ms (${lags.join(', ')})`);
+    await assertBoxesOnVideoClock(cameraId);
     assert.equal(health().state, 'running');
     assert.deepEqual(pageErrors, []);
   });
@@ -107,6 +118,45 @@ describe('an RTSP camera', () => {
     }
     assert.ok(advanced >= 20, `the tile plays again (${advanced} frames in a second)`);
     assert.equal((await tile()).problem, '');
+    assert.deepEqual(pageErrors, []);
+  });
+});
+
+describe('an RTSP camera that sends H.265 (as many current cameras do)', () => {
+  let hevcCamera: RtspCamera;
+  let hevcId = 0;
+
+  before(async () => {
+    // The first camera is stopped so this one has the machine.
+    await server.live.stopCamera(cameraId);
+    const clip = join(dir.path, 'hevc.mp4');
+    const encoded = spawnSync(
+      resolveFfmpegPath(),
+      ['-hide_banner', '-nostdin', '-loglevel', 'error', '-y', '-i', hamiltonClip, '-an', '-c:v', 'libx265', '-preset', 'ultrafast', '-x265-params', 'log-level=error:keyint=30', '-tag:v', 'hvc1', clip],
+      { encoding: 'utf8' },
+    );
+    assert.equal(encoded.status, 0, encoded.stderr);
+    hevcCamera = await startRtspCamera(await freePort(), clip);
+    hevcId = (await server.live.addCamera('Yard', { kind: 'rtsp', url: hevcCamera.url }, undefined, true)).id;
+  });
+
+  after(async () => {
+    await hevcCamera?.close();
+  });
+
+  test('is analysed, and its tile plays H.264 encoded from it once watched', async () => {
+    await waitFor(() => health(hevcId).state === 'running' && (server.live.pipelineStats(hevcId)?.facesDetected ?? 0) > 0, 'faces found on the H.265 camera', 60_000, () => JSON.stringify(health(hevcId)));
+    let state = await tile(hevcId);
+    for (let i = 0; i < 900 && state.frames < 30; i++) {
+      await page.waitForTimeout(100);
+      state = await tile(hevcId);
+    }
+    assert.ok(state.frames >= 30, `the tile plays (${JSON.stringify(state)})`);
+    assert.equal(state.width, 640);
+    assert.equal(state.problem, '');
+    assert.match(server.live.videoHub(hevcId)!.codec ?? '', /^avc1\./, 'H.264 made for the browser');
+    await assertBoxesOnVideoClock(hevcId);
+    assert.equal(health(hevcId).state, 'running');
     assert.deepEqual(pageErrors, []);
   });
 });
