@@ -2,7 +2,8 @@
  * `npm run bench -- wall [--cameras N] [--seconds S] [--layout auto|2x2|...] [--json]`: the guard's wall for real. The headless
  * host runs N cameras (the Hamilton clip, looped, read at its own rate); first alone (analysis only),
  * then with Debian's Chromium showing the Live wall (video + overlay for every camera).
- * Prints {"cameras","analysed_fps_min","analysed_fps_alone_min","displayed_fps_min","overlay_lag_ms_p95",
+ * Prints {"cameras","layout","tiles_shown","analysed_fps_min","analysed_fps_alone_min","displayed_fps_min","overlay_draw_fps_min",
+ * "browser_dropped_frames","live_edge_jumps","overlay_lag_ms_p95",
  * "overlay_box_age_ms_p95","overlay_interpolated_percent","host_cores","browser_cores","latency_ms_p95"}. Reports only: nothing here asserts.
  */
 import { randomBytes } from 'node:crypto';
@@ -158,6 +159,9 @@ export async function benchWall(options: {
             const doc = (globalThis as unknown as { document: { querySelectorAll(s: string): Array<{ getAttribute(n: string): string | null }> } }).document;
             return Array.from(doc.querySelectorAll('[data-testid^="video-surface-"]')).map((s) => ({
               frames: Number(s.getAttribute('data-displayed-frames') ?? '0'),
+              draws: Number(s.getAttribute('data-overlay-draws') ?? '0'),
+              dropped: Number(s.getAttribute('data-dropped-frames') ?? '0'),
+              jumps: Number(s.getAttribute('data-live-edge-jumps') ?? '0'),
               lag: s.getAttribute('data-overlay-faces') !== '0' ? Number(s.getAttribute('data-overlay-lag-ms')) : null,
               interpolated: s.getAttribute('data-overlay-faces') !== '0' ? s.getAttribute('data-overlay-interpolated') === '1' : null,
             }));
@@ -190,6 +194,10 @@ export async function benchWall(options: {
         const hostCores = (treeCpuSeconds(process.pid, 'host') - hostStart) / elapsedS;
         const browserCores = (treeCpuSeconds(process.pid, 'browser') - browserStart) / elapsedS;
         const displayedFps = endFrames.map((s, i) => (s.frames - (startFrames[i]?.frames ?? 0)) / elapsedS);
+        const overlayDrawFps = endFrames.map((s, i) => (s.draws - (startFrames[i]?.draws ?? 0)) / elapsedS);
+        // Why frames were not shown: dropped by the browser (CPU) or skipped by jumps to the live edge (late delivery).
+        const droppedFrames = endFrames.reduce((sum, s, i) => sum + Math.max(0, s.dropped - (startFrames[i]?.dropped ?? 0)), 0);
+        const liveEdgeJumps = endFrames.reduce((sum, s, i) => sum + Math.max(0, s.jumps - (startFrames[i]?.jumps ?? 0)), 0);
         const latencies = ids.flatMap((id) => server.live.pipelineStats(id)?.latencyMs.slice(-100) ?? []);
         return {
           cameras: options.cameras,
@@ -198,6 +206,9 @@ export async function benchWall(options: {
           analysed_fps_min: round(Math.min(...analysedSamples.at(-1)!)),
           analysed_fps_alone_min: round(aloneMin),
           displayed_fps_min: round(Math.min(...displayedFps)),
+          overlay_draw_fps_min: round(Math.min(...overlayDrawFps)),
+          browser_dropped_frames: droppedFrames,
+          live_edge_jumps: liveEdgeJumps,
           overlay_lag_ms_p95: round(percentile(lags, 0.95), 0),
           // Boxes placed between the analysed frames before and after the displayed one (for its own time), not held from an older frame.
           overlay_box_age_ms_p95: round(percentile(boxAges, 0.95), 0),

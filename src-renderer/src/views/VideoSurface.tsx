@@ -16,10 +16,13 @@ type Problem = 'unsupported' | null;
 /**
  * A camera's live video (the host's fragmented MP4 through MediaSource) with the faces drawn over
  * it, each displayed frame getting the faces of its own time (see overlay-timing). The tile gets
- * data attributes for tests and diagnostics: data-displayed-frames (frames shown, counted by
- * requestVideoFrameCallback) and data-overlay-lag-ms (displayed frame time minus the time of the
+ * data attributes for tests and diagnostics: data-displayed-frames (frames presented, from
+ * requestVideoFrameCallback's presentedFrames), data-overlay-draws (callbacks, each one overlay
+ * drawn: fewer than the frames when the page is busy), data-overlay-lag-ms (displayed frame time minus the time of the
  * analysed frame whose faces are drawn; main stream only), data-overlay-interpolated (1 when the
- * boxes were placed between the analysed frames before and after this one). `stream` 'sub': the camera's smaller
+ * boxes were placed between the analysed frames before and after this one), data-dropped-frames (frames
+ * the browser dropped, decoding or compositing) and data-live-edge-jumps (jumps forward to the live edge,
+ * skipping what arrived late). `stream` 'sub': the camera's smaller
  * sub-stream (tiles), whose overlay is the newest analysed faces (see newestFaces).
  */
 export function VideoSurface({
@@ -74,7 +77,11 @@ export function VideoSurface({
       const buffered = video.buffered;
       if (buffered.length > 0) {
         const decision = liveEdgeDecision(buffered.start(0), buffered.end(buffered.length - 1), video.currentTime);
-        if (decision.seekTo !== null) video.currentTime = decision.seekTo;
+        if (decision.seekTo !== null) {
+          video.currentTime = decision.seekTo;
+          const surface = surfaceRef.current;
+          if (surface) surface.dataset.liveEdgeJumps = String(Number(surface.dataset.liveEdgeJumps ?? '0') + 1);
+        }
         if (decision.removeBefore !== null && decision.removeBefore > buffered.start(0)) {
           sourceBuffer.remove(buffered.start(0), decision.removeBefore);
           return;
@@ -156,13 +163,26 @@ export function VideoSurface({
     if (!video || !running || typeof video.requestVideoFrameCallback !== 'function') return;
     let handle = 0;
     let displayed = 0;
+    let callbacks = 0;
+    let lastPresented: number | null = null;
     const onFrame: VideoFrameRequestCallback = (_now, metadata) => {
-      displayed++;
+      // Frames presented since the last callback: a busy page runs fewer callbacks than the video
+      // shows frames, so counting callbacks would under-count what the guard sees. (A new stream
+      // restarts the element's count: then this callback's frame counts as one.)
+      const presentedSinceLast = lastPresented === null ? 1 : metadata.presentedFrames - lastPresented;
+      lastPresented = metadata.presentedFrames;
+      displayed += presentedSinceLast >= 1 && presentedSinceLast <= 120 ? presentedSinceLast : 1;
+      callbacks++;
       lastFrameAt.current = Date.now();
       pictureThisConnection.current = true;
       const surface = surfaceRef.current;
-      if (surface) surface.dataset.displayedFrames = String(displayed);
-      if (displayed === 1) setHasPicture(true);
+      if (surface) {
+        surface.dataset.displayedFrames = String(displayed);
+        surface.dataset.overlayDraws = String(callbacks);
+        // Frames the decoder or compositor dropped (CPU) as against frames never received (jumps).
+        if (callbacks % 30 === 0) surface.dataset.droppedFrames = String(video.getVideoPlaybackQuality().droppedVideoFrames);
+      }
+      if (callbacks === 1) setHasPicture(true);
       const canvas = canvasRef.current;
       const ctx = canvas?.getContext('2d');
       if (canvas && ctx) {
