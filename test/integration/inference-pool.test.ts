@@ -81,6 +81,32 @@ describe('back-pressure at the pool', () => {
     }
   });
 
+  test('under overload every camera keeps a share: a greedy camera cannot starve a modest one', async (t) => {
+    // Two "cameras" decoded flat out into one worker (far more frames than it can analyse). One may
+    // keep 12 frames in flight, the other 2: first come, first served, the greedy one held the
+    // queue; with fair share the modest one's frames take the place of the greedy one's oldest.
+    const live = new LiveService(engine, { poolSize: 1, ringSlots: 16 });
+    try {
+      const { pool, ring } = await live.sharedInference();
+      // Looped and decoded flat out, for as long as it takes to analyse 150 frames in all (past the start-up transient).
+      const source = { kind: 'file' as const, path: hamiltonClip, loop: true };
+      const greedy = live.createPipeline(null, 'greedy', source, undefined, pool, ring, { realtime: false, dropWhenBusy: true, maxFramesInFlight: 12 });
+      const modest = live.createPipeline(null, 'modest', source, undefined, pool, ring, { realtime: false, dropWhenBusy: true, maxFramesInFlight: 2 });
+      greedy.start();
+      modest.start();
+      await waitFor(() => greedy.stats.framesProcessed + modest.stats.framesProcessed >= 150, '150 frames analysed', 120_000);
+      await Promise.all([greedy.stop(), modest.stop()]);
+      const [g, m] = [greedy.stats, modest.stats];
+      t.diagnostic(`analysed: greedy ${g.framesProcessed}, modest ${m.framesProcessed}; frames that gave way: ${pool.evictedForFairness}`);
+      for (const s of [g, m]) assert.equal(s.framesProcessed + s.framesDropped + s.framesFailed + s.framesIgnored, s.framesDecoded, 'every frame accounted for');
+      assert.ok(m.framesProcessed >= 0.4 * g.framesProcessed, `the modest camera keeps a share: ${m.framesProcessed} analysed vs ${g.framesProcessed}`);
+      assert.ok(pool.evictedForFairness > 0, 'frames gave way for fairness');
+      assert.equal(ring.freeSlots(), ring.slotCount);
+    } finally {
+      await live.close();
+    }
+  });
+
   test('an offline file is never dropped: it waits for the pool instead', async () => {
     const live = new LiveService(engine, { poolSize: 1, ringSlots: 16 });
     try {

@@ -3,6 +3,7 @@ import { VigilError } from '../errors.js';
 import type { FrameRing } from '../video/frame-ring.js';
 import type { ExecutionProviderName } from './onnx-session.js';
 import { disableOrtTelemetry } from './ort-telemetry.js';
+import { fairShareEviction } from './fair-share.js';
 import type { DetectResult, EmbedResult, FrameJob, FrameRef, WorkerInit, WorkerReply } from './worker-protocol.js';
 import type { Detection } from '../vision/geometry.js';
 
@@ -24,6 +25,8 @@ interface PendingJob {
   job: FrameJob;
   resolve: (result: JobResult) => void;
   reject: (error: Error) => void;
+  /** A live camera's frame (refusable), by camera: may give way to another camera's (see fair-share.ts). */
+  liveSource?: string | number;
 }
 
 interface PoolWorker {
@@ -58,6 +61,8 @@ export class InferencePool {
   restarts = 0;
   /** Jobs handed to workers since start (health and tests). */
   jobsStarted = 0;
+  /** Live frames that gave way in the queue to another camera's (fair share; each is also a dropped frame of its camera). */
+  evictedForFairness = 0;
   provider: ExecutionProviderName = 'cpu';
   providerFallbackReason: string | null = null;
   lastWorkerError: string | null = null;
@@ -145,10 +150,18 @@ export class InferencePool {
    * once with QueueFullError when every worker is busy and the queue is full, so
    * the caller drops that frame rather than falling behind.
    */
-  detect(frame: FrameRef, options: { refuseWhenSaturated?: boolean } = {}): Promise<DetectResult> {
+  detect(frame: FrameRef, options: { refuseWhenSaturated?: boolean; source?: string | number } = {}): Promise<DetectResult> {
+    const refusable = options.refuseWhenSaturated ?? true;
     const saturated = this.queue.length >= this.options.maxQueuedJobs && !this.workers.some((w) => w.ready && !w.current);
-    if ((options.refuseWhenSaturated ?? true) && saturated) return Promise.reject(new QueueFullError());
-    return this.enqueue({ ...frame, kind: 'detect', jobId: this.nextJobId++ }) as Promise<DetectResult>;
+    if (refusable && saturated) {
+      // A camera with fewer frames waiting takes the place of one of the busiest camera's.
+      const evicted = options.source === undefined ? null : fairShareEviction(this.queue.map((p) => p.liveSource), options.source);
+      if (evicted === null) return Promise.reject(new QueueFullError());
+      const [dropped] = this.queue.splice(evicted, 1);
+      this.evictedForFairness++;
+      dropped!.reject(new QueueFullError());
+    }
+    return this.enqueue({ ...frame, kind: 'detect', jobId: this.nextJobId++ }, refusable ? options.source : undefined) as Promise<DetectResult>;
   }
 
   /**
@@ -173,12 +186,12 @@ export class InferencePool {
     };
   }
 
-  private enqueue(job: FrameJob): Promise<JobResult> {
+  private enqueue(job: FrameJob, liveSource?: string | number): Promise<JobResult> {
     if (this.closed) return Promise.reject(new Error('inference pool closed'));
     return new Promise<JobResult>((resolve, reject) => {
       // Embeds go first: they finish frames already under way, which frees ring slots sooner.
       if (job.kind === 'embed') this.queue.unshift({ job, resolve, reject });
-      else this.queue.push({ job, resolve, reject });
+      else this.queue.push({ job, resolve, reject, liveSource });
       this.pump();
     });
   }

@@ -162,6 +162,7 @@ export interface PipelineStats {
 const SIGHTING_PERSIST_INTERVAL_MS = 2000;
 /** Per camera, by default at most this many frames are analysed at once; the rest are dropped (live) or wait (files). */
 const DEFAULT_MAX_FRAMES_IN_FLIGHT = 2;
+let nextPoolSourceKey = 1;
 const LATENCY_WINDOW = 200;
 
 /** A visit as it ended: who it was, and the template it was judged on. */
@@ -217,6 +218,8 @@ export class CameraPipeline extends EventEmitter<PipelineEvents> {
   private readonly recordsVideoTime: boolean;
   private readonly onPeopleChanged = () => this.rejudgeVisits();
   private inFlight = 0;
+  /** This pipeline's frames in the shared pool's queue (its fair share under overload). */
+  private readonly poolSourceKey = nextPoolSourceKey++;
   private chain: Promise<void> = Promise.resolve();
   private processedTimes: number[] = [];
   private stopped = false;
@@ -427,7 +430,7 @@ export class CameraPipeline extends EventEmitter<PipelineEvents> {
     // Detection starts now, in parallel with earlier frames' embedding. A live camera's frame
     // may be refused at once when the pool is saturated (dropped and counted below); an
     // offline file waits its turn instead.
-    const detection = this.pool.detect(ref, { refuseWhenSaturated: this.options.dropWhenBusy });
+    const detection = this.pool.detect(ref, { refuseWhenSaturated: this.options.dropWhenBusy, source: this.poolSourceKey });
     // Handled in order in the chain below; this stops an early refusal counting as unhandled meanwhile.
     detection.catch(() => undefined);
     // ...but results are applied strictly in frame order: the tracker needs that.
