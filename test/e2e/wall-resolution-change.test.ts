@@ -13,7 +13,7 @@ import { after, before, describe, test } from 'node:test';
 import { type Browser, type Page } from 'playwright-core';
 import { startServer, type RunningServer } from '../../src-main/server/server.js';
 import { resolveFfmpegPath } from '../../src-main/engine/video/ffmpeg-path.js';
-import { buildRenderer, ensureOperator, launchChromium, openReadyConsole, openTab } from '../helpers/e2e-console.js';
+import { buildRenderer, ensureOperator, launchChromium, openReadyConsole, openTab, readVideoTile } from '../helpers/e2e-console.js';
 import { freePort, startReconnectableCameraServer, waitFor, type ReconnectableCameraServer } from '../helpers/camera-server.js';
 import { installedModelPack } from '../helpers/model-pack.js';
 import { hamiltonClip, tempDir } from '../helpers/paths.js';
@@ -40,18 +40,7 @@ function encodePart(size: string, offsetS: number, out: string): void {
 
 const health = () => server.live.listCameras().find((c) => c.id === cameraId)!.health;
 
-async function tile(): Promise<{ frames: number; width: number; problem: string; stalled: string }> {
-  return page.evaluate((id) => {
-    const doc = (globalThis as unknown as { document: { querySelector(s: string): { getAttribute(n: string): string | null; querySelector(s: string): { videoWidth: number } | null } | null } }).document;
-    const surface = doc.querySelector(`[data-testid="video-surface-${id}"]`);
-    return {
-      frames: Number(surface?.getAttribute('data-displayed-frames') ?? '0'),
-      width: surface?.querySelector('video')?.videoWidth ?? 0,
-      problem: surface?.getAttribute('data-problem') ?? '',
-      stalled: surface?.getAttribute('data-stalled') ?? '',
-    };
-  }, cameraId);
-}
+const tile = () => readVideoTile(page, cameraId);
 
 before(async () => {
   const small = join(dir.path, 'small.ts'), large = join(dir.path, 'large.ts'), clip = join(dir.path, 'camera.ts');

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { type Browser, type Page } from 'playwright-core';
 import { startServer, type RunningServer } from '../../src-main/server/server.js';
-import { buildRenderer, ensureOperator, launchChromium, openReadyConsole, openTab } from '../helpers/e2e-console.js';
+import { buildRenderer, ensureOperator, launchChromium, openReadyConsole, openTab, readVideoTile } from '../helpers/e2e-console.js';
 import { freePort, waitFor } from '../helpers/camera-server.js';
 import { installedModelPack } from '../helpers/model-pack.js';
 import { tempDir } from '../helpers/paths.js';
@@ -47,20 +47,7 @@ after(async () => {
 
 const health = (id = cameraId) => server.live.listCameras().find((c) => c.id === id)!.health;
 
-async function tile(id = cameraId): Promise<{ frames: number; width: number; faces: number; lagMs: number | null; problem: string }> {
-  return page.evaluate((id) => {
-    const doc = (globalThis as unknown as { document: { querySelector(s: string): { getAttribute(n: string): string | null; querySelector(s: string): { videoWidth: number } | null } | null } }).document;
-    const surface = doc.querySelector(`[data-testid="video-surface-${id}"]`);
-    const lag = surface?.getAttribute('data-overlay-lag-ms');
-    return {
-      frames: Number(surface?.getAttribute('data-displayed-frames') ?? '0'),
-      width: surface?.querySelector('video')?.videoWidth ?? 0,
-      faces: Number(surface?.getAttribute('data-overlay-faces') ?? '0'),
-      lagMs: lag === null || lag === undefined ? null : Number(lag),
-      problem: surface?.getAttribute('data-problem') ?? '',
-    };
-  }, id);
-}
+const tile = (id = cameraId) => readVideoTile(page, id);
 
 /**
  * Samples the tile for a few seconds (the clip has faces most of the time): boxes are drawn, and

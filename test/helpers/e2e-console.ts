@@ -123,3 +123,29 @@ export async function openReadyConsole(
   await page.locator('[data-testid="models-status"][data-ready="true"]').waitFor({ timeout: 30_000 });
   return page;
 }
+
+/** What a wall tile shows (its VideoSurface's data attributes and its <video>'s size). */
+export interface VideoTileState {
+  frames: number;
+  width: number;
+  faces: number;
+  lagMs: number | null;
+  problem: string;
+  stalled: string;
+}
+
+export async function readVideoTile(page: Page, cameraId: number): Promise<VideoTileState> {
+  return page.evaluate((id) => {
+    const doc = (globalThis as unknown as { document: { querySelector(s: string): { getAttribute(n: string): string | null; querySelector(s: string): { videoWidth: number } | null } | null } }).document;
+    const surface = doc.querySelector(`[data-testid="video-surface-${id}"]`);
+    const lag = surface?.getAttribute('data-overlay-lag-ms');
+    return {
+      frames: Number(surface?.getAttribute('data-displayed-frames') ?? '0'),
+      width: surface?.querySelector('video')?.videoWidth ?? 0,
+      faces: Number(surface?.getAttribute('data-overlay-faces') ?? '0'),
+      lagMs: lag === null || lag === undefined ? null : Number(lag),
+      problem: surface?.getAttribute('data-problem') ?? '',
+      stalled: surface?.getAttribute('data-stalled') ?? '',
+    };
+  }, cameraId);
+}
