@@ -188,15 +188,7 @@ export class LiveService {
     const sealed = login === undefined ? undefined : login === null ? null : this.engine.cameraCredentials.seal(login, id);
     this.engine.cameraRepo.update(id, { name, source: stored, detectFps }, sealed, operator, { changes });
     this.engine.log.info('camera', 'camera edited', { cameraId: id, fields: Object.keys(changes) });
-
-    const pipeline = this.pipelines.get(id);
-    if (pipeline) {
-      // Supervised restart: the old ffmpeg is stopped (SIGTERM, then SIGKILL) before the new one starts.
-      await pipeline.stop();
-      this.pipelines.delete(id);
-      return this.startCamera(id);
-    }
-    return this.toCamera(id);
+    return this.restartIfRunning(id);
   }
 
   /** Replaces (or with null clears) a network camera's credentials; a running camera reconnects with them. */
@@ -205,13 +197,17 @@ export class LiveService {
     if (!record) throw new VigilError('NOT_FOUND', `No camera with id ${id}`);
     if (record.source.kind !== 'rtsp' && record.source.kind !== 'http') throw new VigilError('BAD_REQUEST', 'Only RTSP and HTTP cameras take a user name and password');
     this.engine.cameraRepo.setSealedCredentials(id, credentials ? this.engine.cameraCredentials.seal(credentials, id) : null, operator);
+    return this.restartIfRunning(id);
+  }
+
+  /** A running camera restarts on its stored settings (new source, login); a stopped one stays stopped. */
+  private async restartIfRunning(id: number): Promise<Camera> {
     const pipeline = this.pipelines.get(id);
-    if (pipeline) {
-      await pipeline.stop();
-      this.pipelines.delete(id);
-      return this.startCamera(id);
-    }
-    return this.toCamera(id);
+    if (!pipeline) return this.toCamera(id);
+    // Supervised restart: the old ffmpeg is stopped (SIGTERM, then SIGKILL) before the new one starts.
+    await pipeline.stop();
+    this.pipelines.delete(id);
+    return this.startCamera(id);
   }
 
   /**
