@@ -124,6 +124,13 @@ describe('occupancy kept after the visits expire', () => {
     assert.equal(codeOf(await call('security', 'attendance.accessSummary', { from: '2026-10-06', to: '2026-10-06' })), 'FORBIDDEN');
   });
 
+  test("who is inside now, and today's hours, are by the engine's clock (not the computer's calendar)", async () => {
+    type Occupancy = { timeZone: string; date: string; inside: { since: string } };
+    const now = value<Occupancy>(await call('hr', 'attendance.occupancy', {}));
+    assert.equal(now.date, '2026-10-07', "the engine's day, whatever today is");
+    assert.match(now.inside.since, /^2026-10-07T/, "counted since the engine's day's reset hour");
+  });
+
   test('hourly snapshots from the first entry / exit visit to the last settled hour, and the month rolled up', () => {
     const { written, months } = engine.attendance.snapshotOccupancy(firstNow, 3);
     // 6 Oct 08:00..23:00 (16 hours) and 7 Oct 00:00..10:00 (11 hours: 11:00 ends at 12:00, not settled yet).

@@ -160,7 +160,7 @@ export function createHandlers(engine: Engine, live: LiveService): Handlers {
     'alerts.list': ({ limit, unacknowledgedOnly }) => engine.alerts.list(limit, unacknowledgedOnly),
     'attendance.records': ({ from, to }) => {
       const attendance = engine.attendance;
-      return { timeZone: attendance.timeZone, records: attendance.records(from, to).map((r) => attendance.recordForClient(r)) };
+      return { timeZone: attendance.timeZone, records: attendance.records(from, to, engine.now()).map((r) => attendance.recordForClient(r)) };
     },
     'attendance.correct': ({ personId, date, field, time, reason }, caller) => {
       const attendance = engine.attendance;
@@ -169,13 +169,13 @@ export function createHandlers(engine: Engine, live: LiveService): Handlers {
     },
     'attendance.exportCsv': ({ from, to }, caller) => {
       const attendance = engine.attendance;
-      const records = attendance.records(from, to);
+      const records = attendance.records(from, to, engine.now());
       engine.auditLog.append({ operator: caller.operator, action: 'attendance.exported', subjectKind: 'period', subjectId: null, subjectLabel: `${from}..${to}`, details: { rows: records.length } });
       return { csv: attendance.payrollCsv(records), rows: records.length };
     },
     'attendance.exportXlsx': ({ from, to }, caller) => {
       const attendance = engine.attendance;
-      const records = attendance.records(from, to);
+      const records = attendance.records(from, to, engine.now());
       engine.auditLog.append({ operator: caller.operator, action: 'attendance.exported', subjectKind: 'period', subjectId: null, subjectLabel: `${from}..${to}`, details: { rows: records.length, format: 'xlsx' } });
       return { xlsxBase64: attendance.payrollXlsx(records).toString('base64'), rows: records.length };
     },
@@ -189,13 +189,13 @@ export function createHandlers(engine: Engine, live: LiveService): Handlers {
     },
     'attendance.occupancyMonths': ({ from, to }) => ({ timeZone: engine.attendance.timeZone, months: engine.attendance.occupancyMonths(from, to) }),
     'attendance.lock': ({ from, to }, caller) => {
-      engine.attendance.lock(from, to, caller.operator);
+      engine.attendance.lock(from, to, caller.operator, engine.now());
       return { locked: true as const };
     },
     'attendance.personMonth': ({ personId, month }) => {
       const attendance = engine.attendance;
       const iso = (ms: number | null) => (ms === null ? null : isoWithOffset(ms, attendance.timeZone));
-      const { person, records, corrections } = attendance.personMonth(personId, month);
+      const { person, records, corrections } = attendance.personMonth(personId, month, engine.now());
       return {
         timeZone: attendance.timeZone,
         person,
@@ -203,7 +203,7 @@ export function createHandlers(engine: Engine, live: LiveService): Handlers {
         corrections: corrections.map((c) => ({ date: c.date, field: c.field, time: iso(c.atMs), reason: c.reason, operator: c.operator, at: c.madeAt })),
       };
     },
-    'attendance.shifts.impact': ({ id }) => engine.attendance.shiftEditImpact(id),
+    'attendance.shifts.impact': ({ id }) => engine.attendance.shiftEditImpact(id, engine.now()),
     'attendance.accessLog': ({ from, to, personId, cameraId, direction, status, limit }) => {
       const attendance = engine.attendance;
       const zone = attendance.timeZone;
@@ -219,7 +219,8 @@ export function createHandlers(engine: Engine, live: LiveService): Handlers {
       const attendance = engine.attendance;
       const zone = attendance.timeZone;
       const resetHour = engine.options.occupancyResetHour ?? DEFAULT_RESET_HOUR;
-      const now = Date.now();
+      // The engine's clock (a test or a replay may set it), as its purges and snapshots use.
+      const now = engine.now();
       const day = date ?? localDate(now, zone);
       if (!isCalendarDate(day)) throw new VigilError('BAD_REQUEST', `${day} is not a calendar date`);
       const inside = attendance.insideNow(now, resetHour);
@@ -227,7 +228,7 @@ export function createHandlers(engine: Engine, live: LiveService): Handlers {
         timeZone: zone,
         date: day,
         resetHour,
-        hours: attendance.occupancy(day, resetHour),
+        hours: attendance.occupancy(day, resetHour, now),
         inside: {
           since: isoWithOffset(inside.sinceMs, zone),
           present: inside.present,
