@@ -16,6 +16,15 @@ export function formatScore(score: number | null | undefined): string {
   return typeof score === 'number' && Number.isFinite(score) ? score.toFixed(2) : '–';
 }
 
+/**
+ * A visit's best score as the Events table shows it: the similarity to the person it was named as.
+ * An unknown visit has no such person (its stored score is only how close the nearest member came,
+ * often below zero), so it shows a dash rather than a number that means nothing to a guard.
+ */
+export function visitScoreText(visit: { personId: number | null; bestScore: number | null }): string {
+  return visit.personId === null ? '–' : formatScore(visit.bestScore);
+}
+
 /** "Name 0.62", "Unknown 0.31", or just the name when there is no score. */
 export function faceLabel(face: { personName: string | null; score: number | null }): string {
   const name = face.personName?.trim() || 'Unknown';

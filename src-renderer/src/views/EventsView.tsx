@@ -1,5 +1,5 @@
 import { ListStatus } from '../components/Notice';
-import { formatScore, formatTime, formatVideoSpan, statusWords } from '../lib/format';
+import { formatTime, formatVideoSpan, statusWords, visitScoreText } from '../lib/format';
 import { useSightings } from '../store/sightings';
 import { FaceSearch, LastSeenSearch, SnapshotSearchButton } from './FindPerson';
 
@@ -36,7 +36,7 @@ export function EventsView() {
                 <th scope="col">Camera</th>
                 <th scope="col">Person</th>
                 <th scope="col">Status</th>
-                <th scope="col" className="num">Best score</th>
+                <th scope="col" className="num" title="Similarity to the person the visit was named as">Match</th>
                 <th scope="col" className="num">Frames</th>
                 <th scope="col">
                   <span className="sr-only">Face</span>
@@ -67,7 +67,7 @@ export function EventsView() {
                   <td>
                     <span className={`pill pill-${s.status}`}>{statusWords[s.status]}</span>
                   </td>
-                  <td className="num">{formatScore(s.bestScore)}</td>
+                  <td className="num">{visitScoreText(s)}</td>
                   <td className="num">{s.frames}</td>
                   <td>
                     <SnapshotSearchButton sighting={s} />
