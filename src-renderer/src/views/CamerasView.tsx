@@ -31,6 +31,38 @@ function buildSource(kind: Kind, location: string, loop: boolean, subStream: str
   }
 }
 
+/** The source's kind and its URL, path or device: the same fields in the Add and Edit forms. */
+function SourceKindAndLocation({ id, kind, location, onKind, onLocation }: { id: string; kind: Kind; location: string; onKind: (kind: Kind) => void; onLocation: (value: string) => void }) {
+  const field = sourceField[kind];
+  return (
+    <>
+      <div className="field">
+        <label htmlFor={`${id}-kind`}>Kind</label>
+        <select id={`${id}-kind`} value={kind} onChange={(e) => onKind(e.target.value as Kind)}>
+          {(Object.keys(sourceKindWords) as Kind[]).map((k) => (
+            <option key={k} value={k}>
+              {sourceKindWords[k]}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div className="field">
+        <label htmlFor={`${id}-location`}>{field.label}</label>
+        <input
+          id={`${id}-location`}
+          type="text"
+          inputMode={field.type === 'url' ? 'url' : 'text'}
+          value={location}
+          autoComplete="off"
+          spellCheck={false}
+          placeholder={field.placeholder}
+          onChange={(e) => onLocation(e.target.value)}
+        />
+      </div>
+    </>
+  );
+}
+
 function AddCameraForm() {
   const add = useCameras((s) => s.add);
   const adding = useCameras((s) => s.adding);
@@ -48,7 +80,6 @@ function AddCameraForm() {
   const [added, setAdded] = useState<string | null>(null);
   const networked = kind === 'rtsp' || kind === 'http';
   const id = useId();
-  const field = sourceField[kind];
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -93,39 +124,19 @@ function AddCameraForm() {
           }}
         />
       </div>
-      <div className="field">
-        <label htmlFor={`${id}-kind`}>Kind</label>
-        <select
-          id={`${id}-kind`}
-          value={kind}
-          onChange={(e) => {
-            setKind(e.target.value as Kind);
-            touch();
-          }}
-        >
-          {(Object.keys(sourceKindWords) as Kind[]).map((k) => (
-            <option key={k} value={k}>
-              {sourceKindWords[k]}
-            </option>
-          ))}
-        </select>
-      </div>
-      <div className="field">
-        <label htmlFor={`${id}-location`}>{field.label}</label>
-        <input
-          id={`${id}-location`}
-          type="text"
-          inputMode={field.type === 'url' ? 'url' : 'text'}
-          value={location}
-          autoComplete="off"
-          spellCheck={false}
-          placeholder={field.placeholder}
-          onChange={(e) => {
-            setLocation(e.target.value);
-            touch();
-          }}
-        />
-      </div>
+      <SourceKindAndLocation
+        id={id}
+        kind={kind}
+        location={location}
+        onKind={(k) => {
+          setKind(k);
+          touch();
+        }}
+        onLocation={(value) => {
+          setLocation(value);
+          touch();
+        }}
+      />
       {networked ? (
         <>
           <div className="field">
@@ -266,7 +277,6 @@ function EditCameraForm({ camera }: { camera: Camera }) {
   const [password, setPassword] = useState('');
   const networked = kind === 'rtsp' || kind === 'http';
   const id = useId();
-  const field = sourceField[kind];
 
   let source = buildSource(kind, location, loop, networked ? subStream : '');
   // The add form has no format choice: an HTTP camera keeps the one it has.
@@ -319,36 +329,19 @@ function EditCameraForm({ camera }: { camera: Camera }) {
         <label htmlFor={`${id}-name`}>Name</label>
         <input id={`${id}-name`} type="text" value={name} maxLength={80} autoComplete="off" autoFocus onChange={bind(setName)} />
       </div>
-      <div className="field">
-        <label htmlFor={`${id}-kind`}>Kind</label>
-        <select
-          id={`${id}-kind`}
-          value={kind}
-          onChange={(e) => {
-            setKind(e.target.value as Kind);
-            touch();
-          }}
-        >
-          {(Object.keys(sourceKindWords) as Kind[]).map((k) => (
-            <option key={k} value={k}>
-              {sourceKindWords[k]}
-            </option>
-          ))}
-        </select>
-      </div>
-      <div className="field">
-        <label htmlFor={`${id}-location`}>{field.label}</label>
-        <input
-          id={`${id}-location`}
-          type="text"
-          inputMode={field.type === 'url' ? 'url' : 'text'}
-          value={location}
-          autoComplete="off"
-          spellCheck={false}
-          placeholder={field.placeholder}
-          onChange={bind(setLocation)}
-        />
-      </div>
+      <SourceKindAndLocation
+        id={id}
+        kind={kind}
+        location={location}
+        onKind={(k) => {
+          setKind(k);
+          touch();
+        }}
+        onLocation={(value) => {
+          setLocation(value);
+          touch();
+        }}
+      />
       {networked ? (
         <>
           <div className="field">
