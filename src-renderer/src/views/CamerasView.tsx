@@ -32,13 +32,29 @@ function buildSource(kind: Kind, location: string, loop: boolean, subStream: str
 }
 
 /** The source's kind and its URL, path or device: the same fields in the Add and Edit forms. */
-function SourceKindAndLocation({ id, kind, location, onKind, onLocation }: { id: string; kind: Kind; location: string; onKind: (kind: Kind) => void; onLocation: (value: string) => void }) {
+function SourceKindAndLocation(props: {
+  id: string;
+  kind: Kind;
+  location: string;
+  onKind: (kind: Kind) => void;
+  onLocation: (value: string) => void;
+  /** Any change (the form clears its last error). */
+  onEdit: () => void;
+}) {
+  const { id, kind, location, onKind, onLocation, onEdit } = props;
   const field = sourceField[kind];
   return (
     <>
       <div className="field">
         <label htmlFor={`${id}-kind`}>Kind</label>
-        <select id={`${id}-kind`} value={kind} onChange={(e) => onKind(e.target.value as Kind)}>
+        <select
+          id={`${id}-kind`}
+          value={kind}
+          onChange={(e) => {
+            onKind(e.target.value as Kind);
+            onEdit();
+          }}
+        >
           {(Object.keys(sourceKindWords) as Kind[]).map((k) => (
             <option key={k} value={k}>
               {sourceKindWords[k]}
@@ -56,7 +72,10 @@ function SourceKindAndLocation({ id, kind, location, onKind, onLocation }: { id:
           autoComplete="off"
           spellCheck={false}
           placeholder={field.placeholder}
-          onChange={(e) => onLocation(e.target.value)}
+          onChange={(e) => {
+            onLocation(e.target.value);
+            onEdit();
+          }}
         />
       </div>
     </>
@@ -124,19 +143,7 @@ function AddCameraForm() {
           }}
         />
       </div>
-      <SourceKindAndLocation
-        id={id}
-        kind={kind}
-        location={location}
-        onKind={(k) => {
-          setKind(k);
-          touch();
-        }}
-        onLocation={(value) => {
-          setLocation(value);
-          touch();
-        }}
-      />
+      <SourceKindAndLocation id={id} kind={kind} location={location} onKind={setKind} onLocation={setLocation} onEdit={touch} />
       {networked ? (
         <>
           <div className="field">
@@ -329,19 +336,7 @@ function EditCameraForm({ camera }: { camera: Camera }) {
         <label htmlFor={`${id}-name`}>Name</label>
         <input id={`${id}-name`} type="text" value={name} maxLength={80} autoComplete="off" autoFocus onChange={bind(setName)} />
       </div>
-      <SourceKindAndLocation
-        id={id}
-        kind={kind}
-        location={location}
-        onKind={(k) => {
-          setKind(k);
-          touch();
-        }}
-        onLocation={(value) => {
-          setLocation(value);
-          touch();
-        }}
-      />
+      <SourceKindAndLocation id={id} kind={kind} location={location} onKind={setKind} onLocation={setLocation} onEdit={touch} />
       {networked ? (
         <>
           <div className="field">
