@@ -1,16 +1,27 @@
 /**
  * `npm run bench -- wall [--cameras N] [--seconds S] [--layout auto|2x2|...] [--json]`: the guard's wall for real. The headless
- * host runs N cameras (the Hamilton clip, looped, read at its own rate); first alone (analysis only),
+ * host runs N cameras (by default the issue's mix: the Hamilton clip, vtest.avi and a 720p H.264 file,
+ * in turn; `--sources hamilton` for the Hamilton clip alone), looped, read at their own rate; first alone (analysis only),
  * then with Debian's Chromium showing the Live wall (video + overlay for every camera).
- * Prints {"cameras","layout","tiles_shown","analysed_fps_min","analysed_fps_max","analysed_fps_alone_min","analysed_fps_alone_max","host_cores_alone","main_thread_cores_alone","displayed_fps_min","overlay_draw_fps_min",
+ * Prints {"cameras","layout","tiles_shown","analysed_fps_min","analysed_fps_max","analysed_fps_alone_min","analysed_fps_alone_max","host_cores_alone","main_thread_cores_alone","sources","displayed_fps_min","displayed_ratio_min","overlay_draw_fps_min",
  * "browser_dropped_frames","live_edge_jumps","overlay_lag_ms_p95",
- * "overlay_box_age_ms_p95","overlay_interpolated_percent","host_cores","main_thread_cores","browser_cores","latency_ms_p95"}. Reports only: nothing here asserts.
+ * "overlay_box_age_ms_p95","overlay_interpolated_percent","overlay_predicted_percent","host_cores","main_thread_cores","browser_cores","latency_ms_p95",
+ * "plain_video_browser_cores","plain_video_ratio_min"}. Reports only: nothing here asserts.
+ *
+ * The last phase is the browser's floor on this machine: the same Chromium, viewport and number of
+ * tiles, but a bare page of looped `<video src>` elements playing the same file (no app, no
+ * Media Source, no overlay), while the host goes on analysing. `browser_cores` minus
+ * `plain_video_browser_cores` is what the wall itself costs; the rest is Chromium decoding and
+ * compositing video in software (no GPU here).
  */
 import { randomBytes } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createServer } from 'node:http';
+import { createReadStream, statSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
 import { chromium } from 'playwright-core';
 import { startServer } from '../server/server.js';
 import { defaultModelsDir, projectRoot } from '../engine/paths.js';
@@ -103,10 +114,96 @@ function percentile(samples: number[], p: number): number | null {
 }
 const round = (v: number | null, digits = 1) => (v === null ? null : Math.round(v * 10 ** digits) / 10 ** digits);
 
+/**
+ * Counts each video's presented frames as the wall's tiles do (requestVideoFrameCallback's
+ * presentedFrames; getVideoPlaybackQuality over-counts a looping file).
+ */
+const FRAME_COUNTER = `for (const v of document.querySelectorAll('video')) {
+  let last = null; v.dataset.presented = '0';
+  const onFrame = (_now, m) => { const since = last === null ? 1 : m.presentedFrames - last; last = m.presentedFrames;
+    v.dataset.presented = String(Number(v.dataset.presented) + (since >= 1 && since <= 120 ? since : 1)); v.requestVideoFrameCallback(onFrame); };
+  v.requestVideoFrameCallback(onFrame);
+}`;
+
+/** A bare page of `count` looped `<video>` tiles (tile i plays files[i % files.length]) in a grid like the wall's (see the header). */
+async function plainVideoFloor(
+  browser: Browser,
+  files: readonly string[],
+  fps: readonly number[],
+  count: number,
+  seconds: number,
+): Promise<{ browserCores: number; ratioMin: number }> {
+  const columns = Math.ceil(Math.sqrt(count));
+  const rows = Math.ceil(count / columns);
+  const tiles = Array.from({ length: count }, (_, i) => `<video src="/clip/${i % files.length}.mp4" muted autoplay loop playsinline></video>`).join('');
+  const html = `<!doctype html><html><body style="margin:0;background:#000"><div style="display:grid;grid-template-columns:repeat(${columns},1fr);grid-template-rows:repeat(${rows},1fr);gap:4px;width:100vw;height:100vh">${tiles}</div><style>video{width:100%;height:100%;object-fit:contain;min-height:0}</style><script>${FRAME_COUNTER}</script></body></html>`;
+  const server = createServer((request, response) => {
+    if (request.url === '/') {
+      response.writeHead(200, { 'content-type': 'text/html' }).end(html);
+      return;
+    }
+    const clip = files[Number(/^\/clip\/(\d+)\.mp4$/.exec(request.url ?? '')?.[1] ?? -1)];
+    if (clip === undefined) {
+      response.writeHead(404).end();
+      return;
+    }
+    const size = statSync(clip).size;
+    // Byte ranges, as a browser asks for a video file.
+    const range = /^bytes=(\d+)-(\d*)$/.exec(request.headers.range ?? '');
+    const start = range ? Number(range[1]) : 0;
+    const end = range && range[2] ? Math.min(size - 1, Number(range[2])) : size - 1;
+    response.writeHead(range ? 206 : 200, {
+      'content-type': 'video/mp4',
+      'accept-ranges': 'bytes',
+      'content-length': end - start + 1,
+      ...(range ? { 'content-range': `bytes ${start}-${end}/${size}` } : {}),
+    });
+    createReadStream(clip, { start, end }).pipe(response);
+  });
+  await new Promise<void>((resolveListen) => server.listen(0, '127.0.0.1', () => resolveListen()));
+  const address = server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : 0;
+  const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+  try {
+    await page.goto(`http://127.0.0.1:${port}/`);
+    const presented = () =>
+      page.evaluate(() => {
+        const doc = (globalThis as unknown as { document: { querySelectorAll(s: string): Array<{ dataset: Record<string, string | undefined> }> } }).document;
+        return Array.from(doc.querySelectorAll('video')).map((v) => Number(v.dataset.presented ?? '0'));
+      });
+    // Past the start (first decode, first loop).
+    await new Promise((r) => setTimeout(r, 5000));
+    const framesStart = await presented();
+    const cpuStart = treeCpuSeconds(process.pid, 'browser');
+    const startedAt = Date.now();
+    await new Promise((r) => setTimeout(r, seconds * 1000));
+    const elapsedS = (Date.now() - startedAt) / 1000;
+    const browserCores = (treeCpuSeconds(process.pid, 'browser') - cpuStart) / elapsedS;
+    const framesEnd = await presented();
+    return { browserCores, ratioMin: Math.min(...framesEnd.map((f, i) => (f - (framesStart[i] ?? 0)) / elapsedS / fps[i % fps.length]!)) };
+  } finally {
+    await page.close();
+    await new Promise((r) => server.close(r));
+  }
+}
+
+/** One kind of camera in the bench. */
+export interface WallSource {
+  /** Shown in the output, e.g. "short_hamilton_clip.mp4 640x360 H.264". */
+  label: string;
+  /** The file the camera reads. */
+  cameraFile: string;
+  /** H.264 the browser can play as it gets it from the host (the camera file when it is H.264; else the host's display encoding of it), for the floor page. */
+  displayFile: string;
+  /** The file's own frame rate: a tile's displayed rate is judged against it. */
+  fps: number;
+}
+
 export async function benchWall(options: {
   cameras: number;
   seconds: number;
-  clip: string;
+  /** Camera i reads sources[i % sources.length]. */
+  sources: readonly WallSource[];
   chromiumPath?: string;
   /** Niceness given to Chromium's processes (DISPLAY_PROCESS_NICENESS is what the desktop app gives its window's); default 0. */
   browserNiceness?: number;
@@ -133,7 +230,7 @@ export async function benchWall(options: {
     try {
       const ids: number[] = [];
       for (let i = 0; i < options.cameras; i++) {
-        ids.push((await server.live.addCamera(`Camera ${i + 1}`, { kind: 'file', path: options.clip, loop: true }, undefined, true)).id);
+        ids.push((await server.live.addCamera(`Camera ${i + 1}`, { kind: 'file', path: options.sources[i % options.sources.length]!.cameraFile, loop: true }, undefined, true)).id);
       }
       const analysedFps = () => ids.map((id) => server.live.listCameras().find((c) => c.id === id)?.health.processedFps ?? 0);
       // Phase 1: analysis alone (nobody watching).
@@ -178,12 +275,14 @@ export async function benchWall(options: {
           page.evaluate(() => {
             const doc = (globalThis as unknown as { document: { querySelectorAll(s: string): Array<{ getAttribute(n: string): string | null }> } }).document;
             return Array.from(doc.querySelectorAll('[data-testid^="video-surface-"]')).map((s) => ({
+              cameraId: Number((s.getAttribute('data-testid') ?? '').slice('video-surface-'.length)),
               frames: Number(s.getAttribute('data-displayed-frames') ?? '0'),
               draws: Number(s.getAttribute('data-overlay-draws') ?? '0'),
               dropped: Number(s.getAttribute('data-dropped-frames') ?? '0'),
               jumps: Number(s.getAttribute('data-live-edge-jumps') ?? '0'),
               lag: s.getAttribute('data-overlay-faces') !== '0' ? Number(s.getAttribute('data-overlay-lag-ms')) : null,
               interpolated: s.getAttribute('data-overlay-faces') !== '0' ? s.getAttribute('data-overlay-interpolated') === '1' : null,
+              predicted: s.getAttribute('data-overlay-faces') !== '0' && s.getAttribute('data-overlay-predicted') === '1',
             }));
           });
         const startFrames = await read();
@@ -194,7 +293,7 @@ export async function benchWall(options: {
         const lags: number[] = [];
         /** Age of the drawn boxes: 0 when placed for the displayed frame's own time (its analysed frame, or between two), else the held frame's lag. */
         const boxAges: number[] = [];
-        let interpolatedSamples = 0, faceSamples = 0;
+        let interpolatedSamples = 0, predictedSamples = 0, faceSamples = 0;
         const analysedSamples: number[][] = [];
         while (Date.now() - startedAt < options.seconds * 1000) {
           await new Promise((r) => setTimeout(r, 200));
@@ -206,6 +305,7 @@ export async function benchWall(options: {
             if (s.interpolated !== null) {
               faceSamples++;
               if (s.interpolated) interpolatedSamples++;
+              if (s.predicted) predictedSamples++;
             }
           }
           analysedSamples.push(analysedFps());
@@ -216,11 +316,23 @@ export async function benchWall(options: {
         const mainThreadCores = (threadCpuSeconds(process.pid) - mainStart) / elapsedS;
         const browserCores = (treeCpuSeconds(process.pid, 'browser') - browserStart) / elapsedS;
         const displayedFps = endFrames.map((s, i) => (s.frames - (startFrames[i]?.frames ?? 0)) / elapsedS);
+        // Each tile against its own source's rate (the sources differ: 29.97, 25, 10 fps).
+        const sourceOf = (cameraId: number) => options.sources[Math.max(0, ids.indexOf(cameraId)) % options.sources.length]!;
+        const displayedRatio = endFrames.map((s, i) => displayedFps[i]! / sourceOf(s.cameraId).fps);
         const overlayDrawFps = endFrames.map((s, i) => (s.draws - (startFrames[i]?.draws ?? 0)) / elapsedS);
         // Why frames were not shown: dropped by the browser (CPU) or skipped by jumps to the live edge (late delivery).
         const droppedFrames = endFrames.reduce((sum, s, i) => sum + Math.max(0, s.dropped - (startFrames[i]?.dropped ?? 0)), 0);
         const liveEdgeJumps = endFrames.reduce((sum, s, i) => sum + Math.max(0, s.jumps - (startFrames[i]?.jumps ?? 0)), 0);
         const latencies = ids.flatMap((id) => server.live.pipelineStats(id)?.latencyMs.slice(-100) ?? []);
+        await page.close();
+        log(`the browser's floor: ${tilesShown} plain <video> tiles of the same file for ${options.seconds} s`);
+        const floor = await plainVideoFloor(
+          browser,
+          options.sources.map((source) => source.displayFile),
+          options.sources.map((source) => source.fps),
+          tilesShown,
+          options.seconds,
+        );
         return {
           cameras: options.cameras,
           layout,
@@ -233,7 +345,10 @@ export async function benchWall(options: {
           host_cores_alone: round(hostCoresAlone, 2),
           // The engine's main thread (frames in, tracking, visits, events, video out): past ~0.9 it is the limit, not the cores.
           main_thread_cores_alone: round(mainThreadCoresAlone, 2),
+          sources: options.sources.map((source) => `${source.label} ${round(source.fps, 2)} fps`),
           displayed_fps_min: round(Math.min(...displayedFps)),
+          // Target: every tile at least 0.9x its source's frame rate.
+          displayed_ratio_min: round(Math.min(...displayedRatio), 2),
           overlay_draw_fps_min: round(Math.min(...overlayDrawFps)),
           browser_dropped_frames: droppedFrames,
           live_edge_jumps: liveEdgeJumps,
@@ -241,11 +356,15 @@ export async function benchWall(options: {
           // Boxes placed between the analysed frames before and after the displayed one (for its own time), not held from an older frame.
           overlay_box_age_ms_p95: round(percentile(boxAges, 0.95), 0),
           overlay_interpolated_percent: faceSamples > 0 ? round((100 * interpolatedSamples) / faceSamples, 1) : null,
+          // Video ahead of the analysis: boxes moved on along their motion (their age still counts the held frame's).
+          overlay_predicted_percent: faceSamples > 0 ? round((100 * predictedSamples) / faceSamples, 1) : null,
           host_cores: round(hostCores, 2),
           main_thread_cores: round(mainThreadCores, 2),
           browser_cores: round(browserCores, 2),
           latency_ms_p95: round(percentile(latencies, 0.95), 0),
           browser_niceness: browserNiceness,
+          plain_video_browser_cores: round(floor.browserCores, 2),
+          plain_video_ratio_min: round(floor.ratioMin, 2),
         };
       } finally {
         await browser.close();

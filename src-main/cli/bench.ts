@@ -12,7 +12,7 @@ import v8 from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { createServer } from 'node:net';
 import { cpus, tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import hnswlib from 'hnswlib-node';
 import { Engine } from '../engine/engine.js';
@@ -22,6 +22,8 @@ import { INDEX_EF_CONSTRUCTION, INDEX_EF_SEARCH, INDEX_M } from '../engine/match
 import { loadManifest } from '../engine/models/manifest.js';
 import { defaultModelsDir, manifestPath, projectRoot } from '../engine/paths.js';
 import { resolveFfmpegPath } from '../engine/video/ffmpeg-path.js';
+import { buildDisplayOutputArgs } from '../engine/video/ffmpeg-args.js';
+import type { WallSource } from './bench-wall.js';
 import { seededRandom } from '../engine/util/seeded-random.js';
 import { migrations } from '../engine/storage/migrations.js';
 import { reachBound } from '../engine/search/rank.js';
@@ -36,6 +38,7 @@ const { values, positionals } = parseArgs({
     cameras: { type: 'string', default: '1' },
     'browser-niceness': { type: 'string' },
     layout: { type: 'string', default: 'auto' },
+    sources: { type: 'string', default: 'mixed' },
     seconds: { type: 'string', default: '15' },
     json: { type: 'boolean', default: false },
     only: { type: 'string', default: 'models,frame,cameras,idle,hnsw,erase,search' },
@@ -78,6 +81,38 @@ function clip720(): string {
     if (r.status !== 0) throw new Error(`could not encode the 720p clip: ${r.stderr.toString()}`);
   }
   return path;
+}
+
+/** A file's frame rate, width and height and codec, from ffmpeg's description of its first video stream. */
+function describeVideo(path: string): { fps: number; width: number; height: number; codec: string } {
+  const r = spawnSync(ffmpeg, ['-hide_banner', '-i', path], { encoding: 'utf8' });
+  const line = /Stream #[^\n]*Video: ([^\n]*)/.exec(r.stderr)?.[1] ?? '';
+  const size = /, (\d{2,5})x(\d{2,5})/.exec(line);
+  const fps = /([\d.]+) fps/.exec(line);
+  if (!size || !fps) throw new Error(`could not read the video stream of ${path}: ${line || r.stderr.slice(-300)}`);
+  return { fps: Number(fps[1]), width: Number(size[1]), height: Number(size[2]), codec: line.split(/[ ,]/)[0] ?? '?' };
+}
+
+/**
+ * The wall bench's cameras: the issue's mix (the Hamilton clip, vtest.avi and a 720p H.264 file, in
+ * turn) or the Hamilton clip alone. vtest.avi is MPEG-4 Part 2, which the host re-encodes for the
+ * tiles; its display file (for the floor page) is that encoding, made once.
+ */
+function wallSources(kind: 'mixed' | 'hamilton'): WallSource[] {
+  const source = (cameraFile: string, displayFile = cameraFile): WallSource => {
+    const d = describeVideo(cameraFile);
+    return { label: `${basename(cameraFile)} ${d.width}x${d.height} ${d.codec}`, cameraFile, displayFile, fps: d.fps };
+  };
+  if (kind === 'hamilton') return [source(clip)];
+  const vtest = resolve(dirname(clip), 'vtest.avi');
+  const vtestDisplay = join(cacheDir, 'vtest_display.mp4');
+  if (!existsSync(vtestDisplay)) {
+    log('encoding vtest.avi as the host does for its tiles (once)');
+    const args = ['-hide_banner', '-loglevel', 'error', '-y', '-i', vtest, ...buildDisplayOutputArgs({ codec: 'encode' }).slice(0, -3), '-f', 'mp4', vtestDisplay];
+    const r = spawnSync(ffmpeg, args);
+    if (r.status !== 0) throw new Error(`could not encode vtest.avi: ${r.stderr.toString()}`);
+  }
+  return [source(clip), source(vtest, vtestDisplay), source(clip720())];
 }
 
 /** A few decoded 720p frames of the clip, for model timings. */
@@ -677,10 +712,15 @@ async function main(): Promise<void> {
       process.exitCode = 2;
       return;
     }
+    if (values.sources !== 'mixed' && values.sources !== 'hamilton') {
+      process.stderr.write(`bench wall: unknown --sources "${values.sources}" (mixed, hamilton)\n`);
+      process.exitCode = 2;
+      return;
+    }
     const wall = await benchWall({
       cameras: Math.max(1, Number(values.cameras)),
       seconds: Math.max(3, Number(values.seconds)),
-      clip,
+      sources: wallSources(values.sources),
       layout: layout as keyof typeof TILES_PER_PAGE | 'auto',
       browserNiceness: values['browser-niceness'] === undefined ? undefined : Math.max(0, Math.min(19, Number(values['browser-niceness']))),
     });

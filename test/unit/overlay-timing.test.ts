@@ -47,6 +47,47 @@ describe('facesAt', () => {
   test('not a time: nothing', () => assert.equal(facesAt(history, Number.NaN), null));
 });
 
+describe('facesAt ahead of the analysis: tracked faces moved on along their motion', () => {
+  // Track 7 walks right at 100 px/s (and down at 50 px/s from 1.1 s); track 9 appears at 1.3 s; an untracked face.
+  const walk = [
+    at(1.0, face(7, 100, 10)),
+    at(1.1, face(7, 110, 10)),
+    at(1.3, face(7, 130, 20), face(9, 400), face(null, 300)),
+  ];
+  const cases: Array<{ name: string; time: number; options?: { maxPredictS?: number }; xs: number[]; ys?: number[]; predicted: boolean }> = [
+    // Baseline: the frame ~0.3 s before the newest (1.0), so 100 px/s in x, 33.3 px/s in y.
+    { name: '0.1 s ahead: moved 10 px on; a new track and an untracked face held', time: 1.4, xs: [140, 400, 300], ys: [23.333, 10, 10], predicted: true },
+    { name: 'ahead by more than the cap (0.45 s): moved for 0.3 s only', time: 1.75, xs: [160, 400, 300], predicted: true },
+    { name: 'on the newest analysed frame: nothing to predict', time: 1.3, xs: [130, 400, 300], predicted: false },
+    { name: 'prediction off (maxPredictS 0): held', time: 1.4, options: { maxPredictS: 0 }, xs: [130, 400, 300], predicted: false },
+    { name: 'past the hold (0.5 s): nothing drawn', time: 1.81, xs: [], predicted: false },
+  ];
+  for (const c of cases) {
+    test(c.name, () => {
+      const result = facesAt(walk, c.time, c.options);
+      if (c.xs.length === 0) {
+        assert.equal(result, null);
+        return;
+      }
+      assert.ok(result !== null);
+      const round3 = (v: number) => Math.round(v * 1000) / 1000;
+      assert.deepEqual(result.faces.map((f) => round3(f.bbox.x)), c.xs);
+      if (c.ys) assert.deepEqual(result.faces.map((f) => round3(f.bbox.y)), c.ys);
+      assert.equal(result.predicted === true, c.predicted);
+      assert.equal(result.interpolated, false);
+      // The size is never extrapolated.
+      assert.ok(result.faces.every((f) => f.bbox.width === 40 && f.bbox.height === 40));
+    });
+  }
+
+  test('a face that only just appeared, or a frame of another size before it, is held', () => {
+    const resized: TimedFaces = { ptsS: 1.0, faces: [face(7, 0)], width: 1280, height: 720 };
+    const result = facesAt([resized, at(1.3, face(7, 130))], 1.4)!;
+    assert.deepEqual(result.faces.map((f) => f.bbox.x), [130]);
+    assert.equal(result.predicted === true, false);
+  });
+});
+
 describe('newestFaces (a sub-stream: its own clock, not matched by time)', () => {
   test('table: the last analysed frame, whatever its time; none without history', () => {
     const table: Array<[TimedFaces[], number[] | null]> = [

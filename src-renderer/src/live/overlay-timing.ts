@@ -6,6 +6,10 @@
  * analysed frame at or before it (held for at most `holdS`, then nothing is drawn: stale boxes
  * mislead), and when the next analysed frame is known too, each tracked face is moved linearly
  * between its two positions, so boxes follow a walking person between analysed frames.
+ * When the video on screen is newer than the newest analysed frame (analysis running late), each
+ * tracked face is moved on along its recent motion for a short while (predicted, at most
+ * `maxPredictS`) rather than left where the person was: at 10 analysed frames per second a walker
+ * moves 20-40 px per frame, so a box held for 300 ms sits beside the face, not on it.
  */
 import type { LiveFace } from '../../../src-preload/contract';
 
@@ -23,6 +27,8 @@ export interface OverlayTimingOptions {
   holdS?: number;
   /** Two analysed frames further apart than this are not interpolated between (default 1 s). */
   maxInterpolationGapS?: number;
+  /** Longest a face is moved on past its newest analysed frame (default 0.3 s); 0 holds it instead. */
+  maxPredictS?: number;
 }
 
 export interface OverlayFaces {
@@ -33,10 +39,18 @@ export interface OverlayFaces {
   lagS: number;
   /** Whether boxes were interpolated towards the next analysed frame. */
   interpolated: boolean;
+  /** Whether boxes were moved on past the newest analysed frame along their motion (see maxPredictS). */
+  predicted?: boolean;
 }
 
 export const DEFAULT_HOLD_S = 0.5;
 export const DEFAULT_MAX_INTERPOLATION_GAP_S = 1;
+export const DEFAULT_MAX_PREDICT_S = 0.3;
+/**
+ * The motion is measured from an analysed frame about this long before the newest one (not the
+ * one just before: a longer baseline keeps detection jitter from being magnified).
+ */
+const PREDICT_BASELINE_S = 0.3;
 /** Timestamps round-trip through ms-precision containers: a frame this close counts as "at" it. */
 const SAME_TIME_S = 0.001;
 
@@ -68,8 +82,9 @@ export function facesAt(history: readonly TimedFaces[], mediaTimeS: number, opti
   const lagS = Math.max(0, mediaTimeS - previous.ptsS!);
   if (lagS > holdS) return null;
   const base = { width: previous.width, height: previous.height, lagS };
-  const gapS = next === null ? Infinity : next.ptsS! - previous.ptsS!;
-  if (next === null || gapS > maxGapS || lagS <= SAME_TIME_S || next.width !== previous.width || next.height !== previous.height) {
+  if (next === null) return predictFrom(history, previous, lagS, Math.min(options.maxPredictS ?? DEFAULT_MAX_PREDICT_S, holdS));
+  const gapS = next.ptsS! - previous.ptsS!;
+  if (gapS > maxGapS || lagS <= SAME_TIME_S || next.width !== previous.width || next.height !== previous.height) {
     return { ...base, faces: [...previous.faces], interpolated: false };
   }
   const t = Math.min(1, lagS / gapS);
@@ -83,6 +98,43 @@ export function facesAt(history: readonly TimedFaces[], mediaTimeS: number, opti
     return { ...face, bbox: lerpBox(face.bbox, to.bbox, t) };
   });
   return { ...base, faces, interpolated };
+}
+
+/**
+ * No newer analysed frame: each tracked face of `latest` moved on along its motion since an
+ * earlier analysed frame (the one nearest PREDICT_BASELINE_S before it, within a second), for
+ * min(lagS, maxPredictS). Faces without that history are held.
+ */
+function predictFrom(history: readonly TimedFaces[], latest: TimedFaces, lagS: number, maxPredictS: number): OverlayFaces {
+  const held: OverlayFaces = { faces: [...latest.faces], width: latest.width, height: latest.height, lagS, interpolated: false };
+  if (lagS <= SAME_TIME_S || maxPredictS <= 0) return held;
+  let earlier: TimedFaces | null = null;
+  for (const entry of history) {
+    const pts = entry.ptsS;
+    if (pts === null || !Number.isFinite(pts) || entry.width !== latest.width || entry.height !== latest.height) continue;
+    const before = latest.ptsS! - pts;
+    if (before <= SAME_TIME_S || before > DEFAULT_MAX_INTERPOLATION_GAP_S) continue;
+    if (earlier === null || Math.abs(before - PREDICT_BASELINE_S) < Math.abs(latest.ptsS! - earlier.ptsS! - PREDICT_BASELINE_S)) earlier = entry;
+  }
+  if (earlier === null) return held;
+  const spanS = latest.ptsS! - earlier.ptsS!;
+  const from = new Map<number, LiveFace>();
+  for (const face of earlier.faces) if (face.trackId !== null) from.set(face.trackId, face);
+  const aheadS = Math.min(lagS, maxPredictS);
+  let predicted = false;
+  const faces = latest.faces.map((face) => {
+    const start = face.trackId === null ? undefined : from.get(face.trackId);
+    if (start === undefined) return face;
+    predicted = true;
+    // The centre moves on at its measured velocity; the size stays (a growing or shrinking box
+    // extrapolated could turn inside out).
+    const centre = (b: LiveFace['bbox']) => ({ x: b.x + b.width / 2, y: b.y + b.height / 2 });
+    const [a, b] = [centre(start.bbox), centre(face.bbox)];
+    const dx = ((b.x - a.x) / spanS) * aheadS;
+    const dy = ((b.y - a.y) / spanS) * aheadS;
+    return { ...face, bbox: { ...face.bbox, x: face.bbox.x + dx, y: face.bbox.y + dy } };
+  });
+  return predicted ? { ...held, faces, predicted } : held;
 }
 
 function lerpBox(a: LiveFace['bbox'], b: LiveFace['bbox'], t: number): LiveFace['bbox'] {

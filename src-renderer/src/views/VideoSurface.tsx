@@ -20,7 +20,8 @@ type Problem = 'unsupported' | null;
  * requestVideoFrameCallback's presentedFrames), data-overlay-draws (callbacks, each one overlay
  * drawn: fewer than the frames when the page is busy), data-overlay-lag-ms (displayed frame time minus the time of the
  * analysed frame whose faces are drawn; main stream only), data-overlay-interpolated (1 when the
- * boxes were placed between the analysed frames before and after this one), data-dropped-frames (frames
+ * boxes were placed between the analysed frames before and after this one), data-overlay-predicted (1 when
+ * the video was ahead of the analysis and the boxes were moved on along their motion), data-dropped-frames (frames
  * the browser dropped, decoding or compositing) and data-live-edge-jumps (jumps forward to the live edge,
  * skipping what arrived late). `stream` 'sub': the camera's smaller
  * sub-stream (tiles), whose overlay is the newest analysed faces (see newestFaces).
@@ -204,6 +205,7 @@ export function VideoSurface({
           if (overlay !== null) {
             if ('lagS' in overlay && typeof overlay.lagS === 'number') surface.dataset.overlayLagMs = String(Math.round(overlay.lagS * 1000));
             surface.dataset.overlayInterpolated = overlay.interpolated ? '1' : '0';
+            surface.dataset.overlayPredicted = 'predicted' in overlay && overlay.predicted ? '1' : '0';
             surface.dataset.overlayFaces = String(overlay.faces.length);
           } else surface.dataset.overlayFaces = '0';
         }
