@@ -82,7 +82,7 @@ export function facesAt(history: readonly TimedFaces[], mediaTimeS: number, opti
   const lagS = Math.max(0, mediaTimeS - previous.ptsS!);
   if (lagS > holdS) return null;
   const base = { width: previous.width, height: previous.height, lagS };
-  if (next === null) return predictFrom(history, previous, lagS, Math.min(options.maxPredictS ?? DEFAULT_MAX_PREDICT_S, holdS));
+  if (next === null) return predictFrom(history, previous, lagS, Math.min(options.maxPredictS ?? DEFAULT_MAX_PREDICT_S, holdS), maxGapS);
   const gapS = next.ptsS! - previous.ptsS!;
   if (gapS > maxGapS || lagS <= SAME_TIME_S || next.width !== previous.width || next.height !== previous.height) {
     return { ...base, faces: [...previous.faces], interpolated: false };
@@ -102,10 +102,10 @@ export function facesAt(history: readonly TimedFaces[], mediaTimeS: number, opti
 
 /**
  * No newer analysed frame: each tracked face of `latest` moved on along its motion since an
- * earlier analysed frame (the one nearest PREDICT_BASELINE_S before it, within a second), for
+ * earlier analysed frame (the one nearest PREDICT_BASELINE_S before it, within maxGapS), for
  * min(lagS, maxPredictS). Faces without that history are held.
  */
-function predictFrom(history: readonly TimedFaces[], latest: TimedFaces, lagS: number, maxPredictS: number): OverlayFaces {
+function predictFrom(history: readonly TimedFaces[], latest: TimedFaces, lagS: number, maxPredictS: number, maxGapS: number): OverlayFaces {
   const held: OverlayFaces = { faces: [...latest.faces], width: latest.width, height: latest.height, lagS, interpolated: false };
   if (lagS <= SAME_TIME_S || maxPredictS <= 0) return held;
   let earlier: TimedFaces | null = null;
@@ -113,7 +113,7 @@ function predictFrom(history: readonly TimedFaces[], latest: TimedFaces, lagS: n
     const pts = entry.ptsS;
     if (pts === null || !Number.isFinite(pts) || entry.width !== latest.width || entry.height !== latest.height) continue;
     const before = latest.ptsS! - pts;
-    if (before <= SAME_TIME_S || before > DEFAULT_MAX_INTERPOLATION_GAP_S) continue;
+    if (before <= SAME_TIME_S || before > maxGapS) continue;
     if (earlier === null || Math.abs(before - PREDICT_BASELINE_S) < Math.abs(latest.ptsS! - earlier.ptsS! - PREDICT_BASELINE_S)) earlier = entry;
   }
   if (earlier === null) return held;
@@ -128,13 +128,16 @@ function predictFrom(history: readonly TimedFaces[], latest: TimedFaces, lagS: n
     predicted = true;
     // The centre moves on at its measured velocity; the size stays (a growing or shrinking box
     // extrapolated could turn inside out).
-    const centre = (b: LiveFace['bbox']) => ({ x: b.x + b.width / 2, y: b.y + b.height / 2 });
-    const [a, b] = [centre(start.bbox), centre(face.bbox)];
+    const [a, b] = [boxCentre(start.bbox), boxCentre(face.bbox)];
     const dx = ((b.x - a.x) / spanS) * aheadS;
     const dy = ((b.y - a.y) / spanS) * aheadS;
     return { ...face, bbox: { ...face.bbox, x: face.bbox.x + dx, y: face.bbox.y + dy } };
   });
   return predicted ? { ...held, faces, predicted } : held;
+}
+
+function boxCentre(box: LiveFace['bbox']): { x: number; y: number } {
+  return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
 }
 
 function lerpBox(a: LiveFace['bbox'], b: LiveFace['bbox'], t: number): LiveFace['bbox'] {
