@@ -114,14 +114,16 @@ const round = (v: number | null, digits = 1) => (v === null ? null : Math.round(
 
 /**
  * Counts each video's presented frames as the wall's tiles do (requestVideoFrameCallback's
- * presentedFrames; getVideoPlaybackQuality over-counts a looping file).
+ * presentedFrames; getVideoPlaybackQuality over-counts a looping file), in a script variable: a
+ * DOM attribute written per frame would itself cost the page CPU (see the renderer's throttled-dataset).
  */
-const FRAME_COUNTER = `for (const v of document.querySelectorAll('video')) {
-  let last = null; v.dataset.presented = '0';
+const FRAME_COUNTER = `window.vigilPresented = [];
+document.querySelectorAll('video').forEach((v, i) => {
+  let last = null; window.vigilPresented[i] = 0;
   const onFrame = (_now, m) => { const since = last === null ? 1 : m.presentedFrames - last; last = m.presentedFrames;
-    v.dataset.presented = String(Number(v.dataset.presented) + (since >= 1 && since <= 120 ? since : 1)); v.requestVideoFrameCallback(onFrame); };
+    window.vigilPresented[i] += since >= 1 && since <= 120 ? since : 1; v.requestVideoFrameCallback(onFrame); };
   v.requestVideoFrameCallback(onFrame);
-}`;
+});`;
 
 /** A bare page of `count` looped `<video>` tiles (tile i plays files[i % files.length]) in a grid like the wall's (see the header). */
 async function plainVideoFloor(
@@ -165,10 +167,7 @@ async function plainVideoFloor(
   try {
     await page.goto(`http://127.0.0.1:${port}/`);
     const presented = () =>
-      page.evaluate(() => {
-        const doc = (globalThis as unknown as { document: { querySelectorAll(s: string): Array<{ dataset: Record<string, string | undefined> }> } }).document;
-        return Array.from(doc.querySelectorAll('video')).map((v) => Number(v.dataset.presented ?? '0'));
-      });
+      page.evaluate(() => [...((globalThis as unknown as { vigilPresented?: number[] }).vigilPresented ?? [])]);
     // Past the start (first decode, first loop).
     await new Promise((r) => setTimeout(r, 5000));
     const framesStart = await presented();

@@ -2,7 +2,8 @@
  * Draws faces' boxes and labels over a tile's picture, on a canvas the size of the tile on screen
  * (so text is the same readable size whatever the camera's resolution). The picture letterboxes
  * inside the canvas; boxes arrive in the analysed frame's pixels and are mapped the same way.
- * The placements drawn are kept as JSON in the canvas's `data-labels` attribute (for tests and tools).
+ * drawOverlay returns the placements drawn as JSON, for the canvas's `data-labels` attribute (tests
+ * and tools); the caller writes it (throttled: see throttled-dataset).
  */
 import type { LiveFace } from '../../../src-preload/contract';
 import { statusColours } from '../lib/format';
@@ -35,9 +36,9 @@ function round(rect: Rect): Rect {
 }
 
 /**
- * What each canvas shows now (size, boxes to a tenth of a pixel, texts, colours). A tile redraws for
+ * What each canvas shows now (size, boxes to the pixel, texts, colours). A tile redraws for
  * every displayed frame (~30 a second); when the picture would be the same (the same analysed
- * frame held, or nobody there), the canvas is left alone: no clearing, no text, no attribute write.
+ * frame held, or nobody there), the canvas is left alone: no clearing, no text.
  */
 const drawnKey = new WeakMap<HTMLCanvasElement, string>();
 
@@ -45,7 +46,7 @@ export function drawOverlay(
   ctx: CanvasRenderingContext2D,
   faces: readonly LiveFace[],
   view: { frameWidth: number; frameHeight: number; canvasWidth: number; canvasHeight: number; showScores: boolean },
-): void {
+): string | null {
   const { canvasWidth, canvasHeight } = view;
   const fit = fitContain(view.frameWidth, view.frameHeight, canvasWidth, canvasHeight);
   const boxes = fit.scale <= 0 ? [] : faces.map((face) => ({
@@ -55,15 +56,13 @@ export function drawOverlay(
     height: face.bbox.height * fit.scale,
   }));
   const texts = boxes.map((_, i) => labelText(faces[i]!, view.showScores));
-  const tenth = (v: number) => Math.round(v * 10);
-  const key = `${canvasWidth}x${canvasHeight}|${boxes.map((b, i) => `${faces[i]!.status}:${texts[i]}:${tenth(b.x)},${tenth(b.y)},${tenth(b.width)},${tenth(b.height)}`).join('|')}`;
-  if (drawnKey.get(ctx.canvas) === key) return;
+  // Whole pixels: a box that moved less than a pixel is not worth a redraw (each one costs the page a canvas commit).
+  const px = (v: number) => Math.round(v);
+  const key = `${canvasWidth}x${canvasHeight}|${boxes.map((b, i) => `${faces[i]!.status}:${texts[i]}:${px(b.x)},${px(b.y)},${px(b.width)},${px(b.height)}`).join('|')}`;
+  if (drawnKey.get(ctx.canvas) === key) return null;
   drawnKey.set(ctx.canvas, key);
   ctx.clearRect(0, 0, canvasWidth, canvasHeight);
-  if (fit.scale <= 0) {
-    ctx.canvas.dataset.labels = '[]';
-    return;
-  }
+  if (fit.scale <= 0) return '[]';
   // Readable at a distance, yet small enough not to bury a 4 × 4 wall's tiles.
   const fontSize = Math.round(Math.min(20, Math.max(12, Math.min(canvasWidth, canvasHeight) / 22)));
   const pad = Math.round(fontSize * 0.3);
@@ -122,5 +121,5 @@ export function drawOverlay(
     box: round(boxes[i]!),
     label: p.label ? round(p.label) : null,
   }));
-  ctx.canvas.dataset.labels = JSON.stringify(drawn);
+  return JSON.stringify(drawn);
 }

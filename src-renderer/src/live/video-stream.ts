@@ -45,31 +45,83 @@ export function initSegmentLength(bytes: Uint8Array): number | null {
   return null;
 }
 
-export interface LiveEdgeDecision {
+export interface PlaybackState {
+  bufferedStart: number;
+  bufferedEnd: number;
+  currentTime: number;
+  /**
+   * Presentation time (s) of the newest analysed frame of this stream, or null when unknown (a
+   * sub-stream, whose clock is not the analysed stream's, or no analysis yet).
+   */
+  analysedUpToS: number | null;
+  /** The element's playbackRate now (the decision keeps a slow-down or catch-up going until done). */
+  playbackRate: number;
+}
+
+export interface PlaybackDecision {
   /** Seek here (s), or null to keep playing. */
   seekTo: number | null;
   /** Remove buffered media before this time (s), or null. */
   removeBefore: number | null;
+  /** The playbackRate to play at. */
+  playbackRate: number;
 }
 
-/** Beyond this behind the newest buffered frame, jump forward (the wall shows now, not a backlog). */
-export const MAX_BEHIND_S = 1;
-/** After a jump, play this far behind the newest buffered frame (room for the next fragment). */
+/** Further than this behind the newest buffered frame is a backlog: jump forward (the wall shows now). */
+export const JUMP_BEHIND_S = 3;
+/** Beyond this behind the newest buffered frame, play faster until CATCH_UP_TO_S. */
+export const CATCH_UP_BEHIND_S = 1.2;
+export const CATCH_UP_TO_S = 0.7;
+/** After a jump (without analysis to wait for), play this far behind the newest buffered frame (room for the next fragment). */
 export const TARGET_BEHIND_S = 0.3;
+/**
+ * The playhead is kept at least this far behind the newest analysed frame, so every displayed
+ * frame has its faces (drawn for its own time, not held or guessed from an older frame).
+ */
+export const SYNC_MARGIN_S = 0.1;
+/** Waiting for the analysis never puts the video further than this behind the newest buffered frame. */
+export const MAX_SYNC_BEHIND_S = 1;
+/** Rates for waiting and catching up: gentle enough that a guard does not notice (and the tile still shows >= 0.9x the camera's rate). */
+export const SLOW_RATE = 0.92;
+export const FAST_RATE = 1.08;
 /** Media kept behind the playhead; older is removed from the SourceBuffer. */
 export const KEEP_BEHIND_S = 10;
 
 /**
- * Where to play, given the buffered range [start, end] and the playhead: start inside the buffer,
- * stay within MAX_BEHIND_S of its end, trim what is long past.
+ * Where and how fast to play a live stream. The video arrives sooner than its faces (analysis takes
+ * 0.1-0.4 s), so the playhead waits for the analysis: while it would show frames not analysed yet
+ * (closer than SYNC_MARGIN_S to the newest analysed frame) it plays slightly slower, never falling
+ * more than MAX_SYNC_BEHIND_S behind the newest buffered frame (a stalled analysis must not stall
+ * the picture). Fallen behind (a busy machine), it plays slightly faster rather than skipping, and
+ * jumps only over a real backlog. Also: start inside the buffer; trim what is long past.
  */
-export function liveEdgeDecision(bufferedStart: number, bufferedEnd: number, currentTime: number): LiveEdgeDecision {
+export function playbackDecision(state: PlaybackState): PlaybackDecision {
+  const { bufferedStart, bufferedEnd, currentTime, analysedUpToS } = state;
   let seekTo: number | null = null;
+  let playbackRate = 1;
+  const behindS = bufferedEnd - currentTime;
   if (currentTime < bufferedStart) seekTo = bufferedStart;
-  else if (bufferedEnd - currentTime > MAX_BEHIND_S) seekTo = Math.max(bufferedStart, bufferedEnd - TARGET_BEHIND_S);
+  else if (behindS > JUMP_BEHIND_S) {
+    // Land where the faces are known when the analysis is not too far behind the video.
+    const analysedBehindS = analysedUpToS === null ? null : bufferedEnd - analysedUpToS;
+    const targetBehindS =
+      analysedBehindS !== null && analysedBehindS >= 0 && analysedBehindS + SYNC_MARGIN_S <= MAX_SYNC_BEHIND_S
+        ? Math.max(TARGET_BEHIND_S, analysedBehindS + SYNC_MARGIN_S)
+        : TARGET_BEHIND_S;
+    seekTo = Math.max(bufferedStart, bufferedEnd - targetBehindS);
+  } else {
+    // Positive: the playhead shows frames whose faces have not arrived yet.
+    const leadS = analysedUpToS === null ? null : currentTime - analysedUpToS;
+    const catchingUp = state.playbackRate > 1;
+    const waiting = state.playbackRate < 1;
+    if (behindS > CATCH_UP_BEHIND_S || (catchingUp && behindS > CATCH_UP_TO_S)) playbackRate = FAST_RATE;
+    else if (leadS !== null && behindS < MAX_SYNC_BEHIND_S && (leadS > -SYNC_MARGIN_S || (waiting && leadS > -2 * SYNC_MARGIN_S))) {
+      playbackRate = SLOW_RATE;
+    }
+  }
   const playhead = seekTo ?? currentTime;
   const removeBefore = playhead - bufferedStart > KEEP_BEHIND_S * 1.5 ? playhead - KEEP_BEHIND_S : null;
-  return { seekTo, removeBefore };
+  return { seekTo, removeBefore, playbackRate };
 }
 
 /** HTMLMediaElement error codes (MediaError), named here so this file needs no DOM. */

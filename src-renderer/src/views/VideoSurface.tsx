@@ -1,8 +1,9 @@
 import { useEffect, useRef, useState } from 'react';
 import { facesAt, newestFaces } from '../live/overlay-timing';
 import { drawOverlay } from '../live/overlay';
-import { FALLBACK_VIDEO_MIME, initSegmentLength, liveEdgeDecision, mediaErrorAction, mimeFromInitSegment } from '../live/video-stream';
+import { FALLBACK_VIDEO_MIME, initSegmentLength, mediaErrorAction, mimeFromInitSegment, playbackDecision } from '../live/video-stream';
 import { openVideoChunks } from '../live/video-chunks';
+import { throttledDataset } from '../live/throttled-dataset';
 import { liveVideoUrl, useLive } from '../store/live';
 
 /** No new frame on screen for this long while the camera runs: "Video stalled". */
@@ -12,11 +13,18 @@ const RECONNECT_DELAY_MS = 1_000;
 
 type Problem = 'unsupported' | null;
 
+/** Presentation time of the newest analysed frame in a camera's face history (oldest first), or null. */
+function newestAnalysedPts(history: readonly { ptsS: number | null }[] | undefined): number | null {
+  const newest = history?.[history.length - 1];
+  return newest?.ptsS ?? null;
+}
+
 
 /**
  * A camera's live video (the host's fragmented MP4 through MediaSource) with the faces drawn over
- * it, each displayed frame getting the faces of its own time (see overlay-timing). The tile gets
- * data attributes for tests and diagnostics: data-displayed-frames (frames presented, from
+ * it, each displayed frame getting the faces of its own time (see overlay-timing); the video waits
+ * for the analysis (a few hundred ms behind the camera) so those faces are known (see playbackDecision).
+ * The tile gets data attributes for tests and diagnostics, refreshed about four times a second: data-displayed-frames (frames presented, from
  * requestVideoFrameCallback's presentedFrames), data-overlay-draws (callbacks, each one overlay
  * drawn: fewer than the frames when the page is busy), data-overlay-lag-ms (displayed frame time minus the time of the
  * analysed frame whose faces are drawn; main stream only), data-overlay-interpolated (1 when the
@@ -52,7 +60,8 @@ export function VideoSurface({
   const showScoresRef = useRef(showScores);
   showScoresRef.current = showScores;
 
-  // The stream: WebSocket or fetch -> SourceBuffer, kept near the live edge. Restarted when the stream ends.
+  // The stream: WebSocket or fetch -> SourceBuffer, kept near the live edge and just behind the
+  // analysis (see playbackDecision). Restarted when the stream ends.
   useEffect(() => {
     const video = videoRef.current;
     if (!video || !running || typeof MediaSource === 'undefined') return;
@@ -77,7 +86,14 @@ export function VideoSurface({
       if (closed || sourceBuffer === null || sourceBuffer.updating) return;
       const buffered = video.buffered;
       if (buffered.length > 0) {
-        const decision = liveEdgeDecision(buffered.start(0), buffered.end(buffered.length - 1), video.currentTime);
+        const decision = playbackDecision({
+          bufferedStart: buffered.start(0),
+          bufferedEnd: buffered.end(buffered.length - 1),
+          currentTime: video.currentTime,
+          analysedUpToS: stream === 'main' ? newestAnalysedPts(useLive.getState().history[cameraId]) : null,
+          playbackRate: video.playbackRate,
+        });
+        if (video.playbackRate !== decision.playbackRate) video.playbackRate = decision.playbackRate;
         if (decision.seekTo !== null) {
           video.currentTime = decision.seekTo;
           const surface = surfaceRef.current;
@@ -158,10 +174,13 @@ export function VideoSurface({
     };
   }, [cameraId, running, generation, stream]);
 
-  // The overlay: redrawn for every displayed frame, at that frame's media time.
+  // The overlay: redrawn for every displayed frame, at that frame's media time. The tile's
+  // figures go to its data attributes a few times a second, not per frame (see throttled-dataset).
   useEffect(() => {
     const video = videoRef.current;
     if (!video || !running || typeof video.requestVideoFrameCallback !== 'function') return;
+    const diagnostics = throttledDataset(() => surfaceRef.current);
+    const drawnLabels = throttledDataset(() => canvasRef.current);
     let handle = 0;
     let displayed = 0;
     let callbacks = 0;
@@ -176,13 +195,9 @@ export function VideoSurface({
       callbacks++;
       lastFrameAt.current = Date.now();
       pictureThisConnection.current = true;
-      const surface = surfaceRef.current;
-      if (surface) {
-        surface.dataset.displayedFrames = String(displayed);
-        surface.dataset.overlayDraws = String(callbacks);
-        // Frames the decoder or compositor dropped (CPU) as against frames never received (jumps).
-        if (callbacks % 30 === 0) surface.dataset.droppedFrames = String(video.getVideoPlaybackQuality().droppedVideoFrames);
-      }
+      const figures: Record<string, string> = { displayedFrames: String(displayed), overlayDraws: String(callbacks), mediaTime: metadata.mediaTime.toFixed(3) };
+      // Frames the decoder or compositor dropped (CPU) as against frames never received (jumps).
+      if (callbacks % 30 === 0) figures.droppedFrames = String(video.getVideoPlaybackQuality().droppedVideoFrames);
       if (callbacks === 1) setHasPicture(true);
       const canvas = canvasRef.current;
       const ctx = canvas?.getContext('2d');
@@ -193,27 +208,32 @@ export function VideoSurface({
         if (canvas.height !== height) canvas.height = height;
         const history = useLive.getState().history[cameraId] ?? [];
         const overlay = stream === 'sub' ? newestFaces(history) : facesAt(history, metadata.mediaTime);
-        drawOverlay(ctx, overlay?.faces ?? [], {
+        const labels = drawOverlay(ctx, overlay?.faces ?? [], {
           frameWidth: overlay?.width ?? 0,
           frameHeight: overlay?.height ?? 0,
           canvasWidth: width,
           canvasHeight: height,
           showScores: showScoresRef.current,
         });
-        if (surface) {
-          surface.dataset.mediaTime = metadata.mediaTime.toFixed(3);
-          if (overlay !== null) {
-            if ('lagS' in overlay && typeof overlay.lagS === 'number') surface.dataset.overlayLagMs = String(Math.round(overlay.lagS * 1000));
-            surface.dataset.overlayInterpolated = overlay.interpolated ? '1' : '0';
-            surface.dataset.overlayPredicted = 'predicted' in overlay && overlay.predicted ? '1' : '0';
-            surface.dataset.overlayFaces = String(overlay.faces.length);
-          } else surface.dataset.overlayFaces = '0';
-        }
+        if (labels !== null) drawnLabels.set({ labels });
+        if (overlay !== null) {
+          if ('lagS' in overlay && typeof overlay.lagS === 'number') figures.overlayLagMs = String(Math.round(overlay.lagS * 1000));
+          figures.overlayInterpolated = overlay.interpolated ? '1' : '0';
+          figures.overlayPredicted = 'predicted' in overlay && overlay.predicted ? '1' : '0';
+          figures.overlayFaces = String(overlay.faces.length);
+        } else figures.overlayFaces = '0';
       }
+      // The first frame's figures at once (tests and tools wait for a picture), then throttled.
+      diagnostics.set(figures);
+      if (callbacks === 1) diagnostics.flush();
       handle = video.requestVideoFrameCallback(onFrame);
     };
     handle = video.requestVideoFrameCallback(onFrame);
-    return () => video.cancelVideoFrameCallback(handle);
+    return () => {
+      video.cancelVideoFrameCallback(handle);
+      diagnostics.dispose();
+      drawnLabels.dispose();
+    };
   }, [cameraId, running, stream]);
 
   // Before the first displayed frame (video still connecting, or a camera that cannot be shown),
@@ -229,13 +249,14 @@ export function VideoSurface({
     const height = canvas.clientHeight || 1;
     if (canvas.width !== width) canvas.width = width;
     if (canvas.height !== height) canvas.height = height;
-    drawOverlay(ctx, latest?.faces ?? [], {
+    const labels = drawOverlay(ctx, latest?.faces ?? [], {
       frameWidth: latest?.width ?? 0,
       frameHeight: latest?.height ?? 0,
       canvasWidth: width,
       canvasHeight: height,
       showScores,
     });
+    if (labels !== null) canvas.dataset.labels = labels;
   }, [latest, hasPicture, showScores]);
 
   // "Video stalled": the camera runs but no frame reached the screen for a while.
