@@ -39,6 +39,25 @@ describe('facesAt', () => {
     });
   }
 
+  // The detector misses a face for a frame (the tracker keeps the track): the box is placed
+  // between its sightings before and after, instead of being held and then blinking off.
+  const missed = [at(1.0, face(7, 100), face(8, 400)), at(1.1, face(8, 410)), at(1.2, face(7, 120), face(8, 420))];
+  const bridging: Array<{ name: string; history: TimedFaces[]; time: number; xs: number[]; interpolated: boolean }> = [
+    { name: 'missed in the next analysed frame: placed towards the one after', history: missed, time: 1.05, xs: [105, 405], interpolated: true },
+    { name: 'missed in the analysed frame on screen: still drawn, between its sightings', history: missed, time: 1.15, xs: [415, 115], interpolated: true },
+    { name: 'a track that really ended is not bridged', history: [at(1.0, face(7, 100)), at(1.1), at(1.2)], time: 1.15, xs: [], interpolated: false },
+    { name: 'not bridged across more than the gap (1 s)', history: [at(1.0, face(7, 100)), at(1.1), at(2.2, face(7, 300))], time: 1.15, xs: [], interpolated: false },
+    { name: 'not bridged to a frame of another size', history: [at(1.0, face(7, 100)), at(1.1), { ...at(1.2, face(7, 120)), width: 1280, height: 720 }], time: 1.15, xs: [], interpolated: false },
+  ];
+  for (const c of bridging) {
+    test(c.name, () => {
+      const result = facesAt(c.history, c.time);
+      assert.ok(result !== null);
+      assert.deepEqual(result.faces.map((f) => Math.round(f.bbox.x * 1000) / 1000), c.xs);
+      assert.equal(result.interpolated, c.interpolated);
+    });
+  }
+
   test('a custom hold and gap', () => {
     assert.equal(facesAt(history, 1.35, { holdS: 0.1 }), null);
     assert.equal(facesAt(history, 1.1, { maxInterpolationGapS: 0.1 })!.interpolated, false);

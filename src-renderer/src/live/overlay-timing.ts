@@ -4,8 +4,9 @@
  * The video plays at the camera's own rate; faces come for fewer frames (the detection rate)
  * and later (inference takes time). For the displayed frame at `mediaTimeS` we take the latest
  * analysed frame at or before it (held for at most `holdS`, then nothing is drawn: stale boxes
- * mislead), and when the next analysed frame is known too, each tracked face is moved linearly
- * between its two positions, so boxes follow a walking person between analysed frames.
+ * mislead), and when a later analysed frame is known too, each tracked face is moved linearly
+ * between its sightings before and after, so boxes follow a walking person between analysed
+ * frames, also across a frame or two where the detector missed the face.
  * When the video on screen is newer than the newest analysed frame (analysis running late), each
  * tracked face is moved on along its recent motion for a short while (predicted, at most
  * `maxPredictS`) rather than left where the person was: at 10 analysed frames per second a walker
@@ -83,21 +84,49 @@ export function facesAt(history: readonly TimedFaces[], mediaTimeS: number, opti
   if (lagS > holdS) return null;
   const base = { width: previous.width, height: previous.height, lagS };
   if (next === null) return predictFrom(history, previous, lagS, Math.min(options.maxPredictS ?? DEFAULT_MAX_PREDICT_S, holdS), maxGapS);
-  const gapS = next.ptsS! - previous.ptsS!;
-  if (gapS > maxGapS || lagS <= SAME_TIME_S || next.width !== previous.width || next.height !== previous.height) {
-    return { ...base, faces: [...previous.faces], interpolated: false };
-  }
-  const t = Math.min(1, lagS / gapS);
-  const later = new Map<number, LiveFace>();
-  for (const face of next.faces) if (face.trackId !== null) later.set(face.trackId, face);
+  if (lagS <= SAME_TIME_S) return { ...base, faces: [...previous.faces], interpolated: false };
+  const { before, after } = trackSightings(history, previous, mediaTimeS, maxGapS);
   let interpolated = false;
-  const faces = previous.faces.map((face) => {
-    const to = face.trackId === null ? undefined : later.get(face.trackId);
-    if (to === undefined) return face;
+  const between = (from: { ptsS: number; face: LiveFace }, to: { ptsS: number; face: LiveFace }) => {
     interpolated = true;
-    return { ...face, bbox: lerpBox(face.bbox, to.bbox, t) };
+    return { ...from.face, bbox: lerpBox(from.face.bbox, to.face.bbox, Math.min(1, (mediaTimeS - from.ptsS) / (to.ptsS - from.ptsS))) };
+  };
+  // Faces of the analysed frame on screen: placed between their sightings before and after, or held.
+  const faces = previous.faces.map((face) => {
+    const to = face.trackId === null ? undefined : after.get(face.trackId);
+    return to === undefined ? face : between({ ptsS: previous.ptsS!, face }, to);
   });
+  // A tracked face the detector missed in that frame but saw before and after it: bridged, not blinking off.
+  for (const [trackId, from] of before) {
+    if (from.ptsS === previous.ptsS) continue;
+    const to = after.get(trackId);
+    if (to !== undefined && to.ptsS - from.ptsS <= maxGapS) faces.push(between(from, to));
+  }
   return { ...base, faces, interpolated };
+}
+
+/**
+ * Per track, its newest sighting at or before `previous` (within maxGapS of the displayed time) and
+ * its first after `mediaTimeS` (within maxGapS of the sighting before it, or of `previous`), in
+ * analysed frames of `previous`'s size. A track missing from the frame just before or just after
+ * (the detector missed a face for a frame or two; the tracker kept it) is still matched.
+ */
+function trackSightings(history: readonly TimedFaces[], previous: TimedFaces, mediaTimeS: number, maxGapS: number) {
+  const before = new Map<number, { ptsS: number; face: LiveFace }>();
+  const after = new Map<number, { ptsS: number; face: LiveFace }>();
+  for (const entry of history) {
+    const pts = entry.ptsS;
+    if (pts === null || !Number.isFinite(pts) || entry.width !== previous.width || entry.height !== previous.height) continue;
+    const isBefore = pts <= previous.ptsS!;
+    if (isBefore ? mediaTimeS - pts > maxGapS : pts <= mediaTimeS + SAME_TIME_S || pts - previous.ptsS! > maxGapS) continue;
+    const into = isBefore ? before : after;
+    for (const face of entry.faces) {
+      if (face.trackId === null) continue;
+      const known = into.get(face.trackId);
+      if (known === undefined || (isBefore ? pts > known.ptsS : pts < known.ptsS)) into.set(face.trackId, { ptsS: pts, face });
+    }
+  }
+  return { before, after };
 }
 
 /**
