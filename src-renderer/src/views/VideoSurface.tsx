@@ -13,11 +13,6 @@ const RECONNECT_DELAY_MS = 1_000;
 
 type Problem = 'unsupported' | null;
 
-/** Presentation time of the newest analysed frame in a camera's face history (oldest first), or null. */
-function newestAnalysedPts(history: readonly { ptsS: number | null }[] | undefined): number | null {
-  const newest = history?.[history.length - 1];
-  return newest?.ptsS ?? null;
-}
 
 
 /**
@@ -90,7 +85,7 @@ export function VideoSurface({
           bufferedStart: buffered.start(0),
           bufferedEnd: buffered.end(buffered.length - 1),
           currentTime: video.currentTime,
-          analysedUpToS: stream === 'main' ? newestAnalysedPts(useLive.getState().history[cameraId]) : null,
+          analysedUpToS: stream === 'main' ? (useLive.getState().frames[cameraId]?.ptsS ?? null) : null,
           playbackRate: video.playbackRate,
         });
         if (video.playbackRate !== decision.playbackRate) video.playbackRate = decision.playbackRate;
