@@ -1,10 +1,11 @@
-import { type KeyboardEvent } from 'react';
+import { type KeyboardEvent, useMemo } from 'react';
 import type { Camera } from '../../../src-preload/contract';
-import { faceLabel, formatFps, statusWords } from '../lib/format';
+import { formatFps } from '../lib/format';
 import { useLive } from '../store/live';
 import { useCameraFlashing } from '../store/alerts';
 import { VideoSurface } from './VideoSurface';
 import { tileStream } from '../live/video-stream';
+import { tileFaceLinesFromKey, tileFacesKey } from '../live/tile-faces';
 
 const stateWords: Record<Camera['health']['state'], string> = {
   stopped: 'Stopped',
@@ -66,10 +67,10 @@ export interface CameraTileProps {
 
 export function CameraTile({ camera, active, showScores = false, maximised = false, onToggleMaximise, onMove, lastSeenHere = null }: CameraTileProps) {
   // The latest analysed frame's faces (count and the screen-reader list); the video's overlay picks its own per displayed frame.
-  const frame = useLive((s) => s.frames[camera.id]);
   const running = camera.health.state === 'running' || camera.health.state === 'starting' || camera.health.state === 'reconnecting';
-  const shown = running ? frame : undefined;
-  const faces = shown?.faces ?? [];
+  // The words only (see tile-faces): the tile re-renders when what it says changes, not per analysed frame.
+  const facesKey = useLive((s) => (running ? tileFacesKey(s.frames[camera.id]?.faces, showScores) : ''));
+  const faces = useMemo(() => tileFaceLinesFromKey(facesKey), [facesKey]);
 
   const titleId = `tile-title-${camera.id}`;
   const flashing = useCameraFlashing(camera.id);
@@ -125,7 +126,7 @@ export function CameraTile({ camera, active, showScores = false, maximised = fal
           data-testid={`camera-status-${camera.id}`}
         />
         <h3 id={titleId}>{camera.name}</h3>
-        {shown && faces.length > 0 ? <span className="tile-count">{`${faces.length} ${faces.length === 1 ? 'face' : 'faces'}`}</span> : null}
+        {faces.length > 0 ? <span className="tile-count">{`${faces.length} ${faces.length === 1 ? 'face' : 'faces'}`}</span> : null}
       </div>
       {found ? (
         <p className="tile-found-label" id={foundId} data-testid={foundId}>
@@ -134,8 +135,8 @@ export function CameraTile({ camera, active, showScores = false, maximised = fal
       ) : null}
       <ul className="face-labels sr-only" aria-label={`Faces on ${camera.name}`} data-testid={`live-labels-${camera.id}`}>
         {faces.map((face, index) => (
-          <li key={`${face.trackId ?? 'i'}-${index}`} data-status={face.status}>
-            {statusWords[face.status]}: {faceLabel(face)}
+          <li key={index} data-status={face.status}>
+            {face.text}
           </li>
         ))}
       </ul>
