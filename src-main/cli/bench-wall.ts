@@ -3,27 +3,30 @@
  * host runs N cameras (by default the issue's mix: the Hamilton clip, vtest.avi and a 720p H.264 file,
  * in turn; `--sources hamilton` for the Hamilton clip alone), looped, read at their own rate; first alone (analysis only),
  * then with Debian's Chromium showing the Live wall (video + overlay for every camera).
- * Prints {"cameras","layout","tiles_shown","analysed_fps_min","analysed_fps_max","analysed_fps_alone_min","analysed_fps_alone_max","host_cores_alone","main_thread_cores_alone","sources","displayed_fps_min","displayed_ratio_min","overlay_draw_fps_min",
+ * Prints {"cameras","layout","tiles_shown","analysed_fps_min","analysed_fps_max","analysed_frames_dropped","analysed_fps_alone_min","analysed_fps_alone_max","host_cores_alone","main_thread_cores_alone","sources","displayed_fps_min","displayed_ratio_min","overlay_draw_fps_min",
  * "browser_dropped_frames","live_edge_jumps","overlay_lag_ms_p95",
  * "overlay_box_age_ms_p95","overlay_interpolated_percent","overlay_predicted_percent","host_cores","main_thread_cores","browser_cores","latency_ms_p95",
- * "plain_video_browser_cores","plain_video_ratio_min"}. Reports only: nothing here asserts.
+ * "plain_video_browser_cores","plain_video_ratio_min","media_source_browser_cores","media_source_ratio_min"}. Reports only: nothing here asserts.
  *
- * The last phase is the browser's floor on this machine: the same Chromium, viewport and number of
- * tiles, but a bare page of looped `<video src>` elements playing the same file (no app, no
- * Media Source, no overlay), while the host goes on analysing. `browser_cores` minus
- * `plain_video_browser_cores` is what the wall itself costs; the rest is Chromium decoding and
- * compositing video in software (no GPU here).
+ * The last phases are the browser's floors on this machine (see bench-wall-floor.ts): the same
+ * Chromium, viewport and number of tiles with none of the console, while the host goes on
+ * analysing: looped `<video src>` elements playing the same files (plain), then bare Media Source
+ * players fed over WebSockets as the host feeds the wall. `browser_cores` minus
+ * `media_source_browser_cores` is what the wall itself costs; the rest is Chromium receiving,
+ * decoding and compositing video in software (no GPU here).
  */
 import { randomBytes } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
-import { createReadStream, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { createServer } from 'node:http';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Browser, chromium } from 'playwright-core';
+import { chromium } from 'playwright-core';
 import { startServer } from '../server/server.js';
 import { defaultModelsDir, projectRoot } from '../engine/paths.js';
 import { lowerPriority } from '../engine/util/display-priority.js';
+import { DISPLAY_DEFAULT_FRAGMENT_MS } from '../engine/video/ffmpeg-args.js';
+import { resolveFfmpegPath } from '../engine/video/ffmpeg-path.js';
+import { mediaSourceFloor, plainVideoFloor } from './bench-wall-floor.js';
 
 /** Tiles on one page of each fixed layout (the renderer's wall-layout.ts; 'auto' shows every camera). */
 export const TILES_PER_PAGE = { '1x1': 1, '2x2': 4, '3x3': 9, '4x4': 16, '1+5': 6, '1+7': 8 } as const;
@@ -112,78 +115,6 @@ function percentile(samples: number[], p: number): number | null {
 }
 const round = (v: number | null, digits = 1) => (v === null ? null : Math.round(v * 10 ** digits) / 10 ** digits);
 
-/**
- * Counts each video's presented frames as the wall's tiles do (requestVideoFrameCallback's
- * presentedFrames; getVideoPlaybackQuality over-counts a looping file), in a script variable: a
- * DOM attribute written per frame would itself cost the page CPU (see the renderer's throttled-dataset).
- */
-const FRAME_COUNTER = `window.vigilPresented = [];
-document.querySelectorAll('video').forEach((v, i) => {
-  let last = null; window.vigilPresented[i] = 0;
-  const onFrame = (_now, m) => { const since = last === null ? 1 : m.presentedFrames - last; last = m.presentedFrames;
-    window.vigilPresented[i] += since >= 1 && since <= 120 ? since : 1; v.requestVideoFrameCallback(onFrame); };
-  v.requestVideoFrameCallback(onFrame);
-});`;
-
-/** A bare page of `count` looped `<video>` tiles (tile i plays files[i % files.length]) in a grid like the wall's (see the header). */
-async function plainVideoFloor(
-  browser: Browser,
-  files: readonly string[],
-  fps: readonly number[],
-  count: number,
-  seconds: number,
-): Promise<{ browserCores: number; ratioMin: number }> {
-  const columns = Math.ceil(Math.sqrt(count));
-  const rows = Math.ceil(count / columns);
-  const tiles = Array.from({ length: count }, (_, i) => `<video src="/clip/${i % files.length}.mp4" muted autoplay loop playsinline></video>`).join('');
-  const html = `<!doctype html><html><body style="margin:0;background:#000"><div style="display:grid;grid-template-columns:repeat(${columns},1fr);grid-template-rows:repeat(${rows},1fr);gap:4px;width:100vw;height:100vh">${tiles}</div><style>video{width:100%;height:100%;object-fit:contain;min-height:0}</style><script>${FRAME_COUNTER}</script></body></html>`;
-  const server = createServer((request, response) => {
-    if (request.url === '/') {
-      response.writeHead(200, { 'content-type': 'text/html' }).end(html);
-      return;
-    }
-    const clip = files[Number(/^\/clip\/(\d+)\.mp4$/.exec(request.url ?? '')?.[1] ?? -1)];
-    if (clip === undefined) {
-      response.writeHead(404).end();
-      return;
-    }
-    const size = statSync(clip).size;
-    // Byte ranges, as a browser asks for a video file.
-    const range = /^bytes=(\d+)-(\d*)$/.exec(request.headers.range ?? '');
-    const start = range ? Number(range[1]) : 0;
-    const end = range && range[2] ? Math.min(size - 1, Number(range[2])) : size - 1;
-    response.writeHead(range ? 206 : 200, {
-      'content-type': 'video/mp4',
-      'accept-ranges': 'bytes',
-      'content-length': end - start + 1,
-      ...(range ? { 'content-range': `bytes ${start}-${end}/${size}` } : {}),
-    });
-    createReadStream(clip, { start, end }).pipe(response);
-  });
-  await new Promise<void>((resolveListen) => server.listen(0, '127.0.0.1', () => resolveListen()));
-  const address = server.address();
-  const port = typeof address === 'object' && address !== null ? address.port : 0;
-  const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
-  try {
-    await page.goto(`http://127.0.0.1:${port}/`);
-    const presented = () =>
-      page.evaluate(() => [...((globalThis as unknown as { vigilPresented?: number[] }).vigilPresented ?? [])]);
-    // Past the start (first decode, first loop).
-    await new Promise((r) => setTimeout(r, 5000));
-    const framesStart = await presented();
-    const cpuStart = treeCpuSeconds(process.pid, 'browser');
-    const startedAt = Date.now();
-    await new Promise((r) => setTimeout(r, seconds * 1000));
-    const elapsedS = (Date.now() - startedAt) / 1000;
-    const browserCores = (treeCpuSeconds(process.pid, 'browser') - cpuStart) / elapsedS;
-    const framesEnd = await presented();
-    return { browserCores, ratioMin: Math.min(...framesEnd.map((f, i) => (f - (framesStart[i] ?? 0)) / elapsedS / fps[i % fps.length]!)) };
-  } finally {
-    await page.close();
-    await new Promise((r) => server.close(r));
-  }
-}
-
 /** One kind of camera in the bench. */
 export interface WallSource {
   /** Shown in the output, e.g. "short_hamilton_clip.mp4 640x360 H.264". */
@@ -202,7 +133,7 @@ export async function benchWall(options: {
   /** Camera i reads sources[i % sources.length]. */
   sources: readonly WallSource[];
   chromiumPath?: string;
-  /** Niceness given to Chromium's processes (DISPLAY_PROCESS_NICENESS is what the desktop app gives its window's); default 0. */
+  /** Niceness given to every thread of Chromium's processes (to measure what lowering the display's priority does); default 0. */
   browserNiceness?: number;
   /** The wall's layout (the Live tab's choice: auto, 1x1, 2x2, 3x3, 4x4, 1+5, 1+7); default auto (every camera shown). Only the tiles shown are measured for display. */
   layout?: WallLayoutId;
@@ -229,11 +160,16 @@ export async function benchWall(options: {
       for (let i = 0; i < options.cameras; i++) {
         ids.push((await server.live.addCamera(`Camera ${i + 1}`, { kind: 'file', path: options.sources[i % options.sources.length]!.cameraFile, loop: true }, undefined, true)).id);
       }
-      const analysedFps = () => ids.map((id) => server.live.listCameras().find((c) => c.id === id)?.health.processedFps ?? 0);
+      // Analysed rate over a whole measured window (frames processed per second, per camera), not a
+      // last-5-s snapshot: one snapshot of six cameras swings by a frame per second either way.
+      const processedCounts = () => ids.map((id) => server.live.pipelineStats(id)?.framesProcessed ?? 0);
+      const droppedCounts = () => ids.map((id) => server.live.pipelineStats(id)?.framesDropped ?? 0);
+      const ratesSince = (start: number[], elapsedS: number) => processedCounts().map((n, i) => (n - (start[i] ?? 0)) / elapsedS);
       // Phase 1: analysis alone (nobody watching).
       log(`${options.cameras} cameras, analysis alone for ${options.seconds} s`);
       // The first third is start-up; the host's CPU is measured over the rest.
       await new Promise((r) => setTimeout(r, (options.seconds * 1000) / 3));
+      const aloneProcessedStart = processedCounts();
       const aloneCpuStart = treeCpuSeconds(process.pid, 'host');
       const aloneMainStart = threadCpuSeconds(process.pid);
       const aloneStartedAt = Date.now();
@@ -241,8 +177,9 @@ export async function benchWall(options: {
       const aloneElapsedS = (Date.now() - aloneStartedAt) / 1000;
       const hostCoresAlone = (treeCpuSeconds(process.pid, 'host') - aloneCpuStart) / aloneElapsedS;
       const mainThreadCoresAlone = (threadCpuSeconds(process.pid) - aloneMainStart) / aloneElapsedS;
-      const aloneMin = Math.min(...analysedFps());
-      const aloneMax = Math.max(...analysedFps());
+      const aloneRates = ratesSince(aloneProcessedStart, aloneElapsedS);
+      const aloneMin = Math.min(...aloneRates);
+      const aloneMax = Math.max(...aloneRates);
 
       // Phase 2: the wall in Chromium.
       if (!existsSync(chromiumPath)) throw new Error(`Chromium not found at ${chromiumPath}`);
@@ -277,12 +214,31 @@ export async function benchWall(options: {
               draws: Number(s.getAttribute('data-overlay-draws') ?? '0'),
               dropped: Number(s.getAttribute('data-dropped-frames') ?? '0'),
               jumps: Number(s.getAttribute('data-live-edge-jumps') ?? '0'),
-              lag: s.getAttribute('data-overlay-faces') !== '0' ? Number(s.getAttribute('data-overlay-lag-ms')) : null,
-              interpolated: s.getAttribute('data-overlay-faces') !== '0' ? s.getAttribute('data-overlay-interpolated') === '1' : null,
-              predicted: s.getAttribute('data-overlay-faces') !== '0' && s.getAttribute('data-overlay-predicted') === '1',
             }));
           });
+        // The boxes' age is sampled in the page (every 200 ms, into an array read once at the end):
+        // polling over the DevTools protocol that often would itself cost the browser CPU this bench measures.
+        await page.evaluate(() => {
+          const g = globalThis as unknown as {
+            vigilOverlaySamples: Array<{ lag: number | null; interpolated: boolean | null; predicted: boolean }>;
+            setInterval(f: () => void, ms: number): unknown;
+            document: { querySelectorAll(s: string): Array<{ getAttribute(n: string): string | null }> };
+          };
+          g.vigilOverlaySamples = [];
+          g.setInterval(() => {
+            for (const s of Array.from(g.document.querySelectorAll('[data-testid^="video-surface-"]'))) {
+              const faces = s.getAttribute('data-overlay-faces') !== '0';
+              g.vigilOverlaySamples.push({
+                lag: faces ? Number(s.getAttribute('data-overlay-lag-ms')) : null,
+                interpolated: faces ? s.getAttribute('data-overlay-interpolated') === '1' : null,
+                predicted: faces && s.getAttribute('data-overlay-predicted') === '1',
+              });
+            }
+          }, 200);
+        });
         const startFrames = await read();
+        const processedStart = processedCounts();
+        const droppedStart = droppedCounts();
         const hostStart = treeCpuSeconds(process.pid, 'host');
         const mainStart = threadCpuSeconds(process.pid);
         const browserStart = treeCpuSeconds(process.pid, 'browser');
@@ -291,23 +247,22 @@ export async function benchWall(options: {
         /** Age of the drawn boxes: 0 when placed for the displayed frame's own time (its analysed frame, or between two), else the held frame's lag. */
         const boxAges: number[] = [];
         let interpolatedSamples = 0, predictedSamples = 0, faceSamples = 0;
-        const analysedSamples: number[][] = [];
-        while (Date.now() - startedAt < options.seconds * 1000) {
-          await new Promise((r) => setTimeout(r, 200));
-          for (const s of await read()) {
-            if (s.lag !== null && Number.isFinite(s.lag)) {
-              lags.push(s.lag);
-              boxAges.push(s.interpolated ? 0 : s.lag);
-            }
-            if (s.interpolated !== null) {
-              faceSamples++;
-              if (s.interpolated) interpolatedSamples++;
-              if (s.predicted) predictedSamples++;
-            }
+        await new Promise((r) => setTimeout(r, options.seconds * 1000));
+        const samples = await page.evaluate(() => (globalThis as unknown as { vigilOverlaySamples: Array<{ lag: number | null; interpolated: boolean | null; predicted: boolean }> }).vigilOverlaySamples);
+        for (const s of samples) {
+          if (s.lag !== null && Number.isFinite(s.lag)) {
+            lags.push(s.lag);
+            boxAges.push(s.interpolated ? 0 : s.lag);
           }
-          analysedSamples.push(analysedFps());
+          if (s.interpolated !== null) {
+            faceSamples++;
+            if (s.interpolated) interpolatedSamples++;
+            if (s.predicted) predictedSamples++;
+          }
         }
         const elapsedS = (Date.now() - startedAt) / 1000;
+        const analysedRates = ratesSince(processedStart, elapsedS);
+        const analysedDropped = droppedCounts().reduce((sum, n, i) => sum + n - (droppedStart[i] ?? 0), 0);
         const endFrames = await read();
         const hostCores = (treeCpuSeconds(process.pid, 'host') - hostStart) / elapsedS;
         const mainThreadCores = (threadCpuSeconds(process.pid) - mainStart) / elapsedS;
@@ -322,21 +277,27 @@ export async function benchWall(options: {
         const liveEdgeJumps = endFrames.reduce((sum, s, i) => sum + Math.max(0, s.jumps - (startFrames[i]?.jumps ?? 0)), 0);
         const latencies = ids.flatMap((id) => server.live.pipelineStats(id)?.latencyMs.slice(-100) ?? []);
         await page.close();
-        log(`the browser's floor: ${tilesShown} plain <video> tiles of the same file for ${options.seconds} s`);
-        const floor = await plainVideoFloor(
+        const floorOptions = {
           browser,
-          options.sources.map((source) => source.displayFile),
-          options.sources.map((source) => source.fps),
-          tilesShown,
-          options.seconds,
-        );
+          files: options.sources.map((source) => source.displayFile),
+          fps: options.sources.map((source) => source.fps),
+          count: tilesShown,
+          seconds: options.seconds,
+          browserCpuSeconds: () => treeCpuSeconds(process.pid, 'browser'),
+        };
+        log(`the browser's floor: ${tilesShown} plain <video> tiles of the same files for ${options.seconds} s`);
+        const floor = await plainVideoFloor(floorOptions);
+        log(`the Media Source floor: ${tilesShown} bare Media Source players fed over WebSockets for ${options.seconds} s`);
+        const mediaSource = await mediaSourceFloor({ ...floorOptions, ffmpegPath: resolveFfmpegPath(), fragmentDurationMs: DISPLAY_DEFAULT_FRAGMENT_MS });
         return {
           cameras: options.cameras,
           layout,
           tiles_shown: tilesShown,
-          analysed_fps_min: round(Math.min(...analysedSamples.at(-1)!)),
+          analysed_fps_min: round(Math.min(...analysedRates)),
           // The spread shows whether an overloaded host shares analysis out fairly between cameras.
-          analysed_fps_max: round(Math.max(...analysedSamples.at(-1)!)),
+          analysed_fps_max: round(Math.max(...analysedRates)),
+          // Frames the analysis dropped while the wall was open (all cameras): it was behind.
+          analysed_frames_dropped: analysedDropped,
           analysed_fps_alone_min: round(aloneMin),
           analysed_fps_alone_max: round(aloneMax),
           host_cores_alone: round(hostCoresAlone, 2),
@@ -362,6 +323,8 @@ export async function benchWall(options: {
           browser_niceness: browserNiceness,
           plain_video_browser_cores: round(floor.browserCores, 2),
           plain_video_ratio_min: round(floor.ratioMin, 2),
+          media_source_browser_cores: round(mediaSource.browserCores, 2),
+          media_source_ratio_min: round(mediaSource.ratioMin, 2),
         };
       } finally {
         await browser.close();

@@ -19,7 +19,6 @@ import { snapshotKeyFiles } from '../engine/unknowns/unknowns-service.js';
 import { credentialKeyFiles } from '../engine/cameras/credential-vault.js';
 import { FileKeyStore } from '../engine/unknowns/snapshot-vault.js';
 import { SafeStorageKeyStore } from './safe-storage-key-store.js';
-import { displayProcesses, lowerPriority } from '../engine/util/display-priority.js';
 import {
   APP_SCHEME,
   appFileFor,
@@ -189,16 +188,9 @@ async function main(): Promise<void> {
     }) as never);
   }
 
-  // Recognition before pictures: the window's processes (renderer, GPU, media) run below the
-  // engine's priority, checked again now and then for processes started later (see display-priority).
-  const lowerDisplayPriority = () => {
-    const failed = lowerPriority(displayProcesses(app.getAppMetrics().map((m) => ({ pid: m.pid, type: m.type })), process.pid));
-    if (failed.length > 0) engine.log.write('info', 'app', 'could not lower the priority of some window processes', { pids: failed });
-  };
-  shown.webContents.on('did-finish-load', lowerDisplayPriority);
-  const priorityTimer = setInterval(lowerDisplayPriority, 30_000);
-  priorityTimer.unref();
-  shown.on('closed', () => clearInterval(priorityTimer));
+  // The window's processes keep their normal priority. Lowering them (niceness 10 on every thread,
+  // measured with the wall bench's --browser-niceness) did not give the analysis more frames on a
+  // 2-core machine and cut the tiles' frame rate by a third: see README, "The guard's wall".
 
   await shown.loadURL(source.url);
   await live.startEnabledCameras();

@@ -2,7 +2,7 @@
  * The guard's wall end to end in Debian's Chromium against the real headless host: layouts fill
  * the window below the tab bar at 720p, 1080p and 4K, pages, maximise and fullscreen by mouse and
  * keyboard, the layout saved across a reload, and face labels placed by the rules (read back from
- * the overlay canvas's `data-labels`). Wall cameras are added stopped, so nothing decodes; the one
+ * the overlay's `data-labels`, and checked against the elements on screen). Wall cameras are added stopped, so nothing decodes; the one
  * camera used for labels points at a closed RTSP port (it keeps reconnecting, never decodes) and
  * its analysed frames are handed to the engine's event stream the way the pipeline publishes them.
  */
@@ -178,8 +178,39 @@ describe('the guard\'s wall', () => {
         for (let j = i + 1; j < labels.length; j++) assert.ok(overlap(labels[i]!.label!, labels[j]!.label!) <= Math.max(labels[i]!.label!.width, labels[j]!.label!.width), `labels ${labels[i]!.text} and ${labels[j]!.text} overlap`);
       }
     };
+    // What is on screen is what was planned: each label's and box's element where data-labels says.
+    const onScreen = () =>
+      page.evaluate((id) => {
+        type El = { textContent: string | null; className: string; getBoundingClientRect(): Box };
+        const g = globalThis as unknown as {
+          document: { querySelector(s: string): { getBoundingClientRect(): Box; querySelectorAll(s: string): ArrayLike<El> } | null };
+          getComputedStyle(e: El): { display: string };
+        };
+        const root = g.document.querySelector(`[data-testid="live-overlay-${id}"]`)!;
+        const origin = root.getBoundingClientRect();
+        return Array.from(root.querySelectorAll('.overlay-box, .overlay-label, .overlay-dot'))
+          .filter((e) => g.getComputedStyle(e).display !== 'none')
+          .map((e) => {
+            const r = e.getBoundingClientRect();
+            return { kind: e.className, text: e.textContent ?? '', rect: { x: r.x - origin.x, y: r.y - origin.y, width: r.width, height: r.height } };
+          });
+      }, door.id);
+    const near = (a: Box, b: Box) => Math.abs(a.x - b.x) <= 1 && Math.abs(a.y - b.y) <= 1 && Math.abs(a.width - b.width) <= 1 && Math.abs(a.height - b.height) <= 1;
+    const checkScreen = async (drawn: Drawn[]) => {
+      const shown = await onScreen();
+      for (const d of drawn) {
+        if (d.kind === 'dot') {
+          assert.ok(shown.some((e) => e.kind === 'overlay-dot'), `a dot for the small face`);
+          continue;
+        }
+        assert.ok(shown.some((e) => e.kind === 'overlay-box' && near(e.rect, d.box)), `${d.text}'s box on screen where planned`);
+        assert.ok(shown.some((e) => e.kind === 'overlay-label' && e.text === d.text && near(e.rect, d.label!)), `${d.text}'s label on screen where planned`);
+      }
+      assert.equal(shown.length, drawn.filter((d) => d.kind === 'label').length * 2 + drawn.filter((d) => d.kind === 'dot').length, 'nothing else shown');
+    };
     let drawn = await read();
     check(drawn);
+    await checkScreen(drawn);
     assert.deepEqual(drawn.map((d) => [d.kind, d.text]), [
       ['label', 'Ada Lovelace'],
       ['label', 'Unknown'],
@@ -201,6 +232,7 @@ describe('the guard\'s wall', () => {
     );
     drawn = await read();
     check(drawn);
+    await checkScreen(drawn);
     await shot('wall-labels.png');
     await page.getByTestId('wall-details').click();
     // The faces stay listed for screen readers, with their status in words.

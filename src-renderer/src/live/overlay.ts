@@ -1,9 +1,8 @@
 /**
- * Draws faces' boxes and labels over a tile's picture, on a canvas the size of the tile on screen
- * (so text is the same readable size whatever the camera's resolution). The picture letterboxes
- * inside the canvas; boxes arrive in the analysed frame's pixels and are mapped the same way.
- * drawOverlay returns the placements drawn as JSON, for the canvas's `data-labels` attribute (tests
- * and tools); the caller writes it (throttled: see throttled-dataset).
+ * What a tile's overlay shows: faces' boxes and labels over the picture, in the tile's own CSS
+ * pixels (so text is the same readable size whatever the camera's resolution). The picture
+ * letterboxes inside the tile; boxes arrive in the analysed frame's pixels and are mapped the same
+ * way. Pure: the text measurer is passed in; overlay-layer.ts puts the plan on screen.
  */
 import type { LiveFace } from '../../../src-preload/contract';
 import { statusColours } from '../lib/format';
@@ -13,13 +12,13 @@ import { fitContain, type Rect } from './wall-layout';
 export interface OverlayView {
   frameWidth: number;
   frameHeight: number;
-  /** The canvas's drawing size in CSS pixels (the caller scales the context for the device pixel ratio). */
-  canvasWidth: number;
-  canvasHeight: number;
+  /** The overlay's size in CSS pixels. */
+  width: number;
+  height: number;
   showScores: boolean;
 }
 
-/** What `data-labels` holds per face, in canvas CSS pixels (rounded). */
+/** What `data-labels` holds per face, in the overlay's CSS pixels (rounded). */
 export interface DrawnLabel {
   status: LiveFace['status'];
   text: string;
@@ -28,98 +27,89 @@ export interface DrawnLabel {
   label: Rect | null;
 }
 
-const FONT_FAMILY = 'system-ui, -apple-system, "Segoe UI", sans-serif';
-const textColour: Record<LiveFace['status'], string> = { member: '#052e16', unknown: '#1c1002', blocked: '#ffffff' };
+/** One face as shown: its box (kind 'label') or a dot (too small for a label), in whole CSS pixels. */
+export interface OverlayItem {
+  status: LiveFace['status'];
+  colour: string;
+  textColour: string;
+  text: string;
+  kind: Placement['kind'];
+  box: Rect;
+  label: Rect | null;
+  dot: { x: number; y: number; radius: number } | null;
+  /** A thin line from a label moved away from its face to the face's box (label centre → box edge). */
+  leader: { x1: number; y1: number; x2: number; y2: number } | null;
+}
+
+export interface OverlayPlan {
+  /** Equal keys show the same thing (size, boxes to the pixel, texts, colours): nothing to redo. */
+  key: string;
+  font: string;
+  fontSize: number;
+  /** Space between a label's edge and its text. */
+  pad: number;
+  items: OverlayItem[];
+}
+
+export const OVERLAY_FONT_FAMILY = 'system-ui, -apple-system, "Segoe UI", sans-serif';
+const textColours: Record<LiveFace['status'], string> = { member: '#052e16', unknown: '#1c1002', blocked: '#ffffff' };
 
 function round(rect: Rect): Rect {
   return { x: Math.round(rect.x), y: Math.round(rect.y), width: Math.round(rect.width), height: Math.round(rect.height) };
 }
 
 /**
- * What each canvas shows now (size, boxes to the pixel, texts, colours). A tile redraws for
- * every displayed frame (~30 a second); when the picture would be the same (the same analysed
- * frame held, or nobody there), the canvas is left alone: no clearing, no text.
+ * The overlay for these faces, or null when it would be the one with `previousKey` (the same
+ * analysed frame held, or nobody there): a tile plans for every displayed frame (~30 a second) and
+ * should touch the page only when something moved by a pixel or more.
  */
-const drawnKey = new WeakMap<HTMLCanvasElement, string>();
-
-export function drawOverlay(
-  ctx: CanvasRenderingContext2D,
+export function planOverlay(
   faces: readonly LiveFace[],
-  view: { frameWidth: number; frameHeight: number; canvasWidth: number; canvasHeight: number; showScores: boolean },
-): string | null {
-  const { canvasWidth, canvasHeight } = view;
-  const fit = fitContain(view.frameWidth, view.frameHeight, canvasWidth, canvasHeight);
-  const boxes = fit.scale <= 0 ? [] : faces.map((face) => ({
-    x: fit.x + face.bbox.x * fit.scale,
-    y: fit.y + face.bbox.y * fit.scale,
-    width: face.bbox.width * fit.scale,
-    height: face.bbox.height * fit.scale,
-  }));
-  const texts = boxes.map((_, i) => labelText(faces[i]!, view.showScores));
-  // Whole pixels: a box that moved less than a pixel is not worth a redraw (each one costs the page a canvas commit).
-  const px = (v: number) => Math.round(v);
-  const key = `${canvasWidth}x${canvasHeight}|${boxes.map((b, i) => `${faces[i]!.status}:${texts[i]}:${px(b.x)},${px(b.y)},${px(b.width)},${px(b.height)}`).join('|')}`;
-  if (drawnKey.get(ctx.canvas) === key) return null;
-  drawnKey.set(ctx.canvas, key);
-  ctx.clearRect(0, 0, canvasWidth, canvasHeight);
-  if (fit.scale <= 0) return '[]';
-  // Readable at a distance, yet small enough not to bury a 4 × 4 wall's tiles.
-  const fontSize = Math.round(Math.min(20, Math.max(12, Math.min(canvasWidth, canvasHeight) / 22)));
-  const pad = Math.round(fontSize * 0.3);
-  const labelHeight = fontSize + pad * 2;
-  ctx.font = `600 ${fontSize}px ${FONT_FAMILY}`;
-  ctx.textBaseline = 'top';
-  const placements = placeLabels(
-    boxes.map((box, i) => ({ box, labelWidth: Math.ceil(ctx.measureText(texts[i]!).width) + pad * 2 })),
-    { width: canvasWidth, height: canvasHeight },
-    { labelHeight },
+  view: OverlayView,
+  measureText: (text: string, font: string) => number,
+  previousKey: string | null = null,
+): OverlayPlan | null {
+  const fit = fitContain(view.frameWidth, view.frameHeight, view.width, view.height);
+  const shown = fit.scale <= 0 ? [] : faces;
+  const boxes = shown.map((face) =>
+    round({ x: fit.x + face.bbox.x * fit.scale, y: fit.y + face.bbox.y * fit.scale, width: face.bbox.width * fit.scale, height: face.bbox.height * fit.scale }),
   );
-
-  // Boxes first (thin), then labels on top so no box line crosses a label's text.
-  ctx.lineWidth = 2;
-  faces.forEach((face, i) => {
-    const placement = placements[i]!;
-    if (placement.kind !== 'label') return;
+  const texts = shown.map((face) => labelText(face, view.showScores));
+  const key = `${view.width}x${view.height}|${boxes.map((b, i) => `${shown[i]!.status}:${texts[i]}:${b.x},${b.y},${b.width},${b.height}`).join('|')}`;
+  if (key === previousKey) return null;
+  // Readable at a distance, yet small enough not to bury a 4 × 4 wall's tiles.
+  const fontSize = Math.round(Math.min(20, Math.max(12, Math.min(view.width, view.height) / 22)));
+  const pad = Math.round(fontSize * 0.3);
+  const font = `600 ${fontSize}px ${OVERLAY_FONT_FAMILY}`;
+  const placements = placeLabels(
+    boxes.map((box, i) => ({ box, labelWidth: Math.ceil(measureText(texts[i]!, font)) + pad * 2 })),
+    { width: view.width, height: view.height },
+    { labelHeight: fontSize + pad * 2 },
+  );
+  const items = placements.map((placement, i): OverlayItem => {
+    const face = shown[i]!;
     const box = boxes[i]!;
-    ctx.strokeStyle = statusColours[face.status] ?? statusColours.unknown;
-    ctx.strokeRect(box.x, box.y, box.width, box.height);
+    const label = placement.label ? round(placement.label) : null;
+    return {
+      status: face.status,
+      colour: statusColours[face.status] ?? statusColours.unknown,
+      textColour: textColours[face.status] ?? '#111111',
+      text: texts[i]!,
+      kind: placement.kind,
+      box,
+      label,
+      dot: placement.kind === 'dot' ? placement.dot : null,
+      leader:
+        placement.leader && label
+          ? { x1: label.x + label.width / 2, y1: label.y + label.height / 2, x2: box.x + box.width / 2, y2: label.y < box.y ? box.y : box.y + box.height }
+          : null,
+    };
   });
-  faces.forEach((face, i) => {
-    const placement = placements[i]!;
-    const colour = statusColours[face.status] ?? statusColours.unknown;
-    if (placement.kind === 'dot' && placement.dot) {
-      ctx.beginPath();
-      ctx.arc(placement.dot.x, placement.dot.y, placement.dot.radius, 0, Math.PI * 2);
-      ctx.fillStyle = colour;
-      ctx.fill();
-      ctx.lineWidth = 1;
-      ctx.strokeStyle = '#000';
-      ctx.stroke();
-      return;
-    }
-    const label = placement.label;
-    if (!label) return;
-    if (placement.leader) {
-      const box = boxes[i]!;
-      ctx.beginPath();
-      ctx.moveTo(label.x + label.width / 2, label.y + label.height / 2);
-      ctx.lineTo(box.x + box.width / 2, label.y < box.y ? box.y : box.y + box.height);
-      ctx.lineWidth = 1;
-      ctx.strokeStyle = colour;
-      ctx.stroke();
-    }
-    ctx.fillStyle = colour;
-    ctx.fillRect(label.x, label.y, label.width, label.height);
-    ctx.fillStyle = textColour[face.status] ?? '#111';
-    ctx.fillText(texts[i]!, label.x + pad, label.y + pad, Math.max(1, label.width - pad * 2));
-  });
+  return { key, font, fontSize, pad, items };
+}
 
-  const drawn: DrawnLabel[] = placements.map((p, i) => ({
-    status: faces[i]!.status,
-    text: texts[i]!,
-    kind: p.kind,
-    box: round(boxes[i]!),
-    label: p.label ? round(p.label) : null,
-  }));
+/** The plan as `data-labels` JSON (tests and tools read where each label went). */
+export function drawnLabels(plan: OverlayPlan): string {
+  const drawn: DrawnLabel[] = plan.items.map((item) => ({ status: item.status, text: item.text, kind: item.kind, box: item.box, label: item.label }));
   return JSON.stringify(drawn);
 }

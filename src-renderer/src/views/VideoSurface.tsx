@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { facesAt, newestFaces } from '../live/overlay-timing';
-import { drawOverlay } from '../live/overlay';
+import { OverlayLayer } from '../live/overlay-layer';
 import { FALLBACK_VIDEO_MIME, initSegmentLength, mediaErrorAction, mimeFromInitSegment, playbackDecision } from '../live/video-stream';
 import { openVideoChunks } from '../live/video-chunks';
 import { throttledDataset } from '../live/throttled-dataset';
@@ -43,7 +43,10 @@ export function VideoSurface({
   stream?: 'main' | 'sub';
 }) {
   const videoRef = useRef<HTMLVideoElement>(null);
-  const canvasRef = useRef<HTMLCanvasElement>(null);
+  const overlayRef = useRef<HTMLDivElement>(null);
+  /** The overlay's elements (made once the overlay element exists) and its size in CSS pixels, kept by a ResizeObserver so no frame has to ask the layout for it. */
+  const overlayLayer = useRef<OverlayLayer | null>(null);
+  const overlaySize = useRef({ width: 0, height: 0 });
   const surfaceRef = useRef<HTMLDivElement>(null);
   const [problem, setProblem] = useState<Problem>(null);
   const [stalled, setStalled] = useState(false);
@@ -54,6 +57,20 @@ export function VideoSurface({
   const pictureThisConnection = useRef(false);
   const showScoresRef = useRef(showScores);
   showScoresRef.current = showScores;
+
+  // The overlay's elements and size.
+  useEffect(() => {
+    const root = overlayRef.current;
+    if (!root) return;
+    overlayLayer.current = new OverlayLayer(root);
+    overlaySize.current = { width: root.clientWidth, height: root.clientHeight };
+    if (typeof ResizeObserver === 'undefined') return;
+    const observer = new ResizeObserver(() => {
+      overlaySize.current = { width: root.clientWidth, height: root.clientHeight };
+    });
+    observer.observe(root);
+    return () => observer.disconnect();
+  }, []);
 
   // The stream: WebSocket or fetch -> SourceBuffer, kept near the live edge and just behind the
   // analysis (see playbackDecision). Restarted when the stream ends.
@@ -175,7 +192,7 @@ export function VideoSurface({
     const video = videoRef.current;
     if (!video || !running || typeof video.requestVideoFrameCallback !== 'function') return;
     const diagnostics = throttledDataset(() => surfaceRef.current);
-    const drawnLabels = throttledDataset(() => canvasRef.current);
+    const drawnLabels = throttledDataset(() => overlayRef.current);
     let handle = 0;
     let displayed = 0;
     let callbacks = 0;
@@ -194,20 +211,14 @@ export function VideoSurface({
       // Frames the decoder or compositor dropped (CPU) as against frames never received (jumps).
       if (callbacks % 30 === 0) figures.droppedFrames = String(video.getVideoPlaybackQuality().droppedVideoFrames);
       if (callbacks === 1) setHasPicture(true);
-      const canvas = canvasRef.current;
-      const ctx = canvas?.getContext('2d');
-      if (canvas && ctx) {
-        const width = canvas.clientWidth || video.clientWidth;
-        const height = canvas.clientHeight || video.clientHeight;
-        if (canvas.width !== width) canvas.width = width;
-        if (canvas.height !== height) canvas.height = height;
+      const layer = overlayLayer.current;
+      if (layer) {
         const history = useLive.getState().history[cameraId] ?? [];
         const overlay = stream === 'sub' ? newestFaces(history) : facesAt(history, metadata.mediaTime);
-        const labels = drawOverlay(ctx, overlay?.faces ?? [], {
+        const labels = layer.render(overlay?.faces ?? [], {
           frameWidth: overlay?.width ?? 0,
           frameHeight: overlay?.height ?? 0,
-          canvasWidth: width,
-          canvasHeight: height,
+          ...overlaySize.current,
           showScores: showScoresRef.current,
         });
         if (labels !== null) drawnLabels.set({ labels });
@@ -237,21 +248,17 @@ export function VideoSurface({
   const latest = useLive((st) => (hasPicture ? undefined : st.frames[cameraId]));
   useEffect(() => {
     if (hasPicture) return;
-    const canvas = canvasRef.current;
-    const ctx = canvas?.getContext('2d');
-    if (!canvas || !ctx) return;
-    const width = canvas.clientWidth || 1;
-    const height = canvas.clientHeight || 1;
-    if (canvas.width !== width) canvas.width = width;
-    if (canvas.height !== height) canvas.height = height;
-    const labels = drawOverlay(ctx, latest?.faces ?? [], {
+    const layer = overlayLayer.current;
+    const root = overlayRef.current;
+    if (!layer || !root) return;
+    const labels = layer.render(latest?.faces ?? [], {
       frameWidth: latest?.width ?? 0,
       frameHeight: latest?.height ?? 0,
-      canvasWidth: width,
-      canvasHeight: height,
+      width: root.clientWidth,
+      height: root.clientHeight,
       showScores,
     });
-    if (labels !== null) canvas.dataset.labels = labels;
+    if (labels !== null) root.dataset.labels = labels;
   }, [latest, hasPicture, showScores]);
 
   // "Video stalled": the camera runs but no frame reached the screen for a while.
@@ -266,7 +273,7 @@ export function VideoSurface({
   return (
     <div className="video-surface" ref={surfaceRef} data-testid={`video-surface-${cameraId}`} data-displayed-frames="0" data-problem={problem ?? ''} data-stalled={showStalled} data-stream={stream}>
       <video ref={videoRef} muted autoPlay playsInline aria-label={`Live video of ${label}`} data-testid={`live-video-${cameraId}`} />
-      <canvas ref={canvasRef} className="video-overlay" aria-hidden="true" data-testid={`live-overlay-${cameraId}`} />
+      <div ref={overlayRef} className="video-overlay" aria-hidden="true" data-testid={`live-overlay-${cameraId}`} />
       {!hasPicture && problem === null && !showStalled ? <p className="video-note">Waiting for video…</p> : null}
       {problem === 'unsupported' ? (
         <p className="video-note" role="status">
