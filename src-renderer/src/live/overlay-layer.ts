@@ -42,9 +42,21 @@ interface FaceElements {
   leader: HTMLDivElement;
   written: Map<HTMLElement, Map<string, string>>;
   text: string;
+  /** The status on the elements' data-status (tests read it), or null while hidden. */
+  status: string | null;
 }
 
 const px = (v: number) => `${v}px`;
+
+/** Writes data-status only when it changes (render runs for every displayed frame). */
+function setStatus(face: FaceElements, status: string | null): void {
+  if (face.status === status) return;
+  face.status = status;
+  for (const element of [face.box, face.label, face.dot, face.leader]) {
+    if (status === null) delete element.dataset.status;
+    else element.dataset.status = status;
+  }
+}
 
 export class OverlayLayer {
   /** Boxes, dots and leader lines below; labels above, so no box line crosses a label's text. */
@@ -73,7 +85,7 @@ export class OverlayLayer {
       const face = this.#faces[i] ?? this.#add();
       const style = (element: HTMLElement, property: string, value: string) => setStyle(element, face.written.get(element)!, property, value);
       const hide = (element: HTMLElement) => style(element, 'display', 'none');
-      for (const element of [face.box, face.label, face.dot, face.leader]) element.dataset.status = item.status;
+      setStatus(face, item.status);
       if (item.kind === 'dot' && item.dot) {
         hide(face.box);
         hide(face.label);
@@ -117,10 +129,8 @@ export class OverlayLayer {
     });
     // Faces that left: their elements are hidden (kept for the next ones).
     for (const face of this.#faces.slice(plan.items.length)) {
-      for (const element of [face.box, face.label, face.dot, face.leader]) {
-        setStyle(element, face.written.get(element)!, 'display', 'none');
-        delete element.dataset.status;
-      }
+      for (const element of [face.box, face.label, face.dot, face.leader]) setStyle(element, face.written.get(element)!, 'display', 'none');
+      setStatus(face, null);
     }
     return drawnLabels(plan);
   }
@@ -137,7 +147,7 @@ export class OverlayLayer {
     const box = make('overlay-box', this.#boxes);
     const dot = make('overlay-dot', this.#boxes);
     const label = make('overlay-label', this.#labels);
-    const face: FaceElements = { box, label, dot, leader, text: '', written: new Map([box, label, dot, leader].map((e) => [e, new Map([['display', 'none']])])) };
+    const face: FaceElements = { box, label, dot, leader, text: '', status: null, written: new Map([box, label, dot, leader].map((e) => [e, new Map([['display', 'none']])])) };
     this.#faces.push(face);
     return face;
   }
