@@ -66,6 +66,8 @@ export interface FloorResult {
   browserCores: number;
   /** The worst tile's presented frames per second over its source's rate. */
   ratioMin: number;
+  /** The host's worst camera, frames analysed per second in the same window (null without `analysedCounts`). */
+  analysedFpsMin: number | null;
 }
 
 interface FloorOptions {
@@ -77,6 +79,8 @@ interface FloorOptions {
   seconds: number;
   /** CPU seconds used so far by the browser's processes. */
   browserCpuSeconds: () => number;
+  /** Frames analysed so far, per camera of the host running meanwhile: what the analysis keeps beside this floor. */
+  analysedCounts?: () => number[];
 }
 
 async function listen(server: Server): Promise<number> {
@@ -94,13 +98,17 @@ async function measure(options: FloorOptions, url: string): Promise<FloorResult>
     await new Promise((r) => setTimeout(r, 5000));
     const framesStart = await presented();
     const cpuStart = options.browserCpuSeconds();
+    const analysedStart = options.analysedCounts?.() ?? null;
     const startedAt = Date.now();
     await new Promise((r) => setTimeout(r, options.seconds * 1000));
     const elapsedS = (Date.now() - startedAt) / 1000;
     const browserCores = (options.browserCpuSeconds() - cpuStart) / elapsedS;
+    const analysedEnd = options.analysedCounts?.() ?? null;
+    const analysedFpsMin =
+      analysedStart && analysedEnd && analysedEnd.length > 0 ? Math.min(...analysedEnd.map((n, i) => (n - (analysedStart[i] ?? 0)) / elapsedS)) : null;
     const framesEnd = await presented();
     const ratios = Array.from({ length: options.count }, (_, i) => ((framesEnd[i] ?? 0) - (framesStart[i] ?? 0)) / elapsedS / options.fps[i % options.fps.length]!);
-    return { browserCores, ratioMin: Math.min(...ratios) };
+    return { browserCores, ratioMin: Math.min(...ratios), analysedFpsMin };
   } finally {
     await page.close();
   }

@@ -6,7 +6,8 @@
  * Prints {"cameras","layout","tiles_shown","analysed_fps_min","analysed_fps_max","analysed_frames_dropped","analysed_fps_alone_min","analysed_fps_alone_max","host_cores_alone","main_thread_cores_alone","sources","displayed_fps_min","displayed_ratio_min","overlay_draw_fps_min",
  * "browser_dropped_frames","live_edge_jumps","overlay_lag_ms_p95",
  * "overlay_box_age_ms_p95","overlay_interpolated_percent","overlay_predicted_percent","host_cores","main_thread_cores","browser_cores","latency_ms_p95",
- * "plain_video_browser_cores","plain_video_ratio_min","media_source_browser_cores","media_source_ratio_min"}. Reports only: nothing here asserts.
+ * "plain_video_browser_cores","plain_video_ratio_min","plain_video_analysed_fps_min",
+ * "media_source_browser_cores","media_source_ratio_min","media_source_analysed_fps_min"}. Reports only: nothing here asserts.
  *
  * The last phases are the browser's floors on this machine (see bench-wall-floor.ts): the same
  * Chromium, viewport and number of tiles with none of the console, while the host goes on
@@ -284,6 +285,7 @@ export async function benchWall(options: {
           count: tilesShown,
           seconds: options.seconds,
           browserCpuSeconds: () => treeCpuSeconds(process.pid, 'browser'),
+          analysedCounts: processedCounts,
         };
         log(`the browser's floor: ${tilesShown} plain <video> tiles of the same files for ${options.seconds} s`);
         const floor = await plainVideoFloor(floorOptions);
@@ -323,8 +325,11 @@ export async function benchWall(options: {
           browser_niceness: browserNiceness,
           plain_video_browser_cores: round(floor.browserCores, 2),
           plain_video_ratio_min: round(floor.ratioMin, 2),
+          // What the analysis keeps beside bare tiles (no console): about the most any wall could leave it on this machine.
+          plain_video_analysed_fps_min: floor.analysedFpsMin === null ? null : round(floor.analysedFpsMin),
           media_source_browser_cores: round(mediaSource.browserCores, 2),
           media_source_ratio_min: round(mediaSource.ratioMin, 2),
+          media_source_analysed_fps_min: mediaSource.analysedFpsMin === null ? null : round(mediaSource.analysedFpsMin),
         };
       } finally {
         await browser.close();
