@@ -5,7 +5,7 @@
  * then with Debian's Chromium showing the Live wall (video + overlay for every camera).
  * Prints {"cameras","layout","tiles_shown","analysed_fps_min","analysed_fps_max","analysed_frames_dropped","analysed_fps_alone_min","analysed_fps_alone_max","host_cores_alone","main_thread_cores_alone","sources","displayed_fps_min","displayed_ratio_min","overlay_draw_fps_min",
  * "browser_dropped_frames","live_edge_jumps","overlay_lag_ms_p95",
- * "overlay_box_age_ms_p95","overlay_interpolated_percent","overlay_predicted_percent","host_cores","main_thread_cores","browser_cores","latency_ms_p95",
+ * "overlay_box_age_ms_p95","overlay_interpolated_percent","overlay_predicted_percent","overlay_ahead_percent","host_cores","main_thread_cores","browser_cores","latency_ms_p95",
  * "plain_video_browser_cores","plain_video_ratio_min","plain_video_analysed_fps_min",
  * "media_source_browser_cores","media_source_ratio_min","media_source_analysed_fps_min"}. Reports only: nothing here asserts.
  *
@@ -221,7 +221,7 @@ export async function benchWall(options: {
         // polling over the DevTools protocol that often would itself cost the browser CPU this bench measures.
         await page.evaluate(() => {
           const g = globalThis as unknown as {
-            vigilOverlaySamples: Array<{ lag: number | null; interpolated: boolean | null; predicted: boolean }>;
+            vigilOverlaySamples: Array<{ lag: number | null; interpolated: boolean | null; predicted: boolean; ahead: boolean }>;
             setInterval(f: () => void, ms: number): unknown;
             document: { querySelectorAll(s: string): Array<{ getAttribute(n: string): string | null }> };
           };
@@ -233,6 +233,7 @@ export async function benchWall(options: {
                 lag: faces ? Number(s.getAttribute('data-overlay-lag-ms')) : null,
                 interpolated: faces ? s.getAttribute('data-overlay-interpolated') === '1' : null,
                 predicted: faces && s.getAttribute('data-overlay-predicted') === '1',
+                ahead: faces && s.getAttribute('data-overlay-ahead') === '1',
               });
             }
           }, 200);
@@ -247,9 +248,9 @@ export async function benchWall(options: {
         const lags: number[] = [];
         /** Age of the drawn boxes: 0 when placed for the displayed frame's own time (its analysed frame, or between two), else the held frame's lag. */
         const boxAges: number[] = [];
-        let interpolatedSamples = 0, predictedSamples = 0, faceSamples = 0;
+        let interpolatedSamples = 0, predictedSamples = 0, aheadSamples = 0, faceSamples = 0;
         await new Promise((r) => setTimeout(r, options.seconds * 1000));
-        const samples = await page.evaluate(() => (globalThis as unknown as { vigilOverlaySamples: Array<{ lag: number | null; interpolated: boolean | null; predicted: boolean }> }).vigilOverlaySamples);
+        const samples = await page.evaluate(() => (globalThis as unknown as { vigilOverlaySamples: Array<{ lag: number | null; interpolated: boolean | null; predicted: boolean; ahead: boolean }> }).vigilOverlaySamples);
         for (const s of samples) {
           if (s.lag !== null && Number.isFinite(s.lag)) {
             lags.push(s.lag);
@@ -259,6 +260,7 @@ export async function benchWall(options: {
             faceSamples++;
             if (s.interpolated) interpolatedSamples++;
             if (s.predicted) predictedSamples++;
+            if (s.ahead) aheadSamples++;
           }
         }
         const elapsedS = (Date.now() - startedAt) / 1000;
@@ -318,6 +320,8 @@ export async function benchWall(options: {
           overlay_interpolated_percent: faceSamples > 0 ? round((100 * interpolatedSamples) / faceSamples, 1) : null,
           // Video ahead of the analysis: boxes moved on along their motion (their age still counts the held frame's).
           overlay_predicted_percent: faceSamples > 0 ? round((100 * predictedSamples) / faceSamples, 1) : null,
+          // The displayed frame newer than the newest analysed one (boxes held or predicted): the video did not wait long enough.
+          overlay_ahead_percent: faceSamples > 0 ? round((100 * aheadSamples) / faceSamples, 1) : null,
           host_cores: round(hostCores, 2),
           main_thread_cores: round(mainThreadCores, 2),
           browser_cores: round(browserCores, 2),

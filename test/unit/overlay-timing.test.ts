@@ -58,6 +58,17 @@ describe('facesAt', () => {
     });
   }
 
+  test('ahead of the analysis only when no analysed frame after the displayed one is known', () => {
+    const table: Array<[string, TimedFaces[], number, boolean]> = [
+      ['between two analysed frames', history, 1.1, false],
+      ['on the newest analysed frame', history, 2.5, false],
+      ['past the newest analysed frame', history, 2.7, true],
+      ['past it with nothing to predict from', [at(1, face(1, 10))], 1.2, true],
+      ['past a frame whose next one is too far to interpolate to', history, 1.5, false],
+    ];
+    for (const [name, entries, time, ahead] of table) assert.equal(facesAt(entries, time)!.ahead === true, ahead, name);
+  });
+
   test('a custom hold and gap', () => {
     assert.equal(facesAt(history, 1.35, { holdS: 0.1 }), null);
     assert.equal(facesAt(history, 1.1, { maxInterpolationGapS: 0.1 })!.interpolated, false);

@@ -42,6 +42,11 @@ export interface OverlayFaces {
   interpolated: boolean;
   /** Whether boxes were moved on past the newest analysed frame along their motion (see maxPredictS). */
   predicted?: boolean;
+  /**
+   * Whether the displayed frame is newer than the newest analysed frame (the video ahead of the
+   * analysis): its boxes can then only be held or predicted, not placed for its own time.
+   */
+  ahead?: boolean;
 }
 
 export const DEFAULT_HOLD_S = 0.5;
@@ -135,7 +140,7 @@ function trackSightings(history: readonly TimedFaces[], previous: TimedFaces, me
  * min(lagS, maxPredictS). Faces without that history are held.
  */
 function predictFrom(history: readonly TimedFaces[], latest: TimedFaces, lagS: number, maxPredictS: number, maxGapS: number): OverlayFaces {
-  const held: OverlayFaces = { faces: [...latest.faces], width: latest.width, height: latest.height, lagS, interpolated: false };
+  const held: OverlayFaces = { faces: [...latest.faces], width: latest.width, height: latest.height, lagS, interpolated: false, ahead: lagS > SAME_TIME_S };
   if (lagS <= SAME_TIME_S || maxPredictS <= 0) return held;
   let earlier: TimedFaces | null = null;
   for (const entry of history) {

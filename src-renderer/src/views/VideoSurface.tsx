@@ -24,7 +24,8 @@ type Problem = 'unsupported' | null;
  * drawn: fewer than the frames when the page is busy), data-overlay-lag-ms (displayed frame time minus the time of the
  * analysed frame whose faces are drawn; main stream only), data-overlay-interpolated (1 when the
  * boxes were placed between the analysed frames before and after this one), data-overlay-predicted (1 when
- * the video was ahead of the analysis and the boxes were moved on along their motion), data-dropped-frames (frames
+ * the video was ahead of the analysis and the boxes were moved on along their motion), data-overlay-ahead (1 when the
+ * displayed frame was newer than the newest analysed frame, boxes held or predicted), data-dropped-frames (frames
  * the browser dropped, decoding or compositing) and data-live-edge-jumps (jumps forward to the live edge,
  * skipping what arrived late). `stream` 'sub': the camera's smaller
  * sub-stream (tiles), whose overlay is the newest analysed faces (see newestFaces).
@@ -226,6 +227,7 @@ export function VideoSurface({
           if ('lagS' in overlay && typeof overlay.lagS === 'number') figures.overlayLagMs = String(Math.round(overlay.lagS * 1000));
           figures.overlayInterpolated = overlay.interpolated ? '1' : '0';
           figures.overlayPredicted = 'predicted' in overlay && overlay.predicted ? '1' : '0';
+          figures.overlayAhead = 'ahead' in overlay && overlay.ahead ? '1' : '0';
           figures.overlayFaces = String(overlay.faces.length);
         } else figures.overlayFaces = '0';
       }
